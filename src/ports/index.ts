@@ -1,0 +1,6 @@
+/** The ports: everything tenantflow asks of AWS, as interfaces. Adapters implement them. */
+export type * from './container-platform.ts';
+export type * from './event-publisher.ts';
+export type * from './load-balancer.ts';
+export type * from './shared-infrastructure.ts';
+export type * from './tenant-map.ts';

@@ -1,0 +1,55 @@
+import type { Tag } from '../domain/naming.ts';
+
+export interface TargetGroupSpec {
+  name: string;
+  vpcId: string;
+  port: number;
+  healthCheckPath: string;
+  tags: Tag[];
+}
+
+export interface TargetGroupInfo {
+  arn: string;
+  name: string;
+  loadBalancerArns: string[];
+}
+
+export interface TargetHealthSummary {
+  healthy: number;
+  total: number;
+  /** Each target's state, e.g. `initial`, `healthy`, `unhealthy`, `draining`. */
+  states: string[];
+}
+
+/** A listener rule forwarding requests whose tenant header matches to a target group. */
+export interface ListenerRuleSpec {
+  listenerArn: string;
+  priority: number;
+  headerName: string;
+  headerValue: string;
+  targetGroupArn: string;
+  tags: Tag[];
+}
+
+export interface ListenerRuleInfo {
+  arn: string;
+  /** `undefined` for the listener's default rule. */
+  priority: number | undefined;
+  /** Value of the tenant header condition, if the rule has one. */
+  headerValue: string | undefined;
+  targetGroupArns: string[];
+}
+
+/** ELBv2, as the sagas need it. `undefined` / `'absent'` mean "not found": never an error. */
+export interface LoadBalancer {
+  findTargetGroup(name: string): Promise<TargetGroupInfo | undefined>;
+  createTargetGroup(spec: TargetGroupSpec): Promise<TargetGroupInfo>;
+  /** `NotReadyError` while a rule still forwards to it (ResourceInUse). */
+  deleteTargetGroup(arn: string): Promise<'deleted' | 'absent'>;
+  targetHealth(targetGroupArn: string): Promise<TargetHealthSummary>;
+
+  listListenerRules(listenerArn: string): Promise<ListenerRuleInfo[]>;
+  /** `ConflictError`-free: a priority already in use raises `PriorityInUseError`-named RetryableError. */
+  createListenerRule(spec: ListenerRuleSpec): Promise<ListenerRuleInfo>;
+  deleteListenerRule(arn: string): Promise<'deleted' | 'absent'>;
+}
