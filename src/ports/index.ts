@@ -4,3 +4,4 @@ export type * from './event-publisher.ts';
 export type * from './load-balancer.ts';
 export type * from './shared-infrastructure.ts';
 export type * from './tenant-map.ts';
+export type * from './workflow.ts';

@@ -49,7 +49,10 @@ export interface LoadBalancer {
   targetHealth(targetGroupArn: string): Promise<TargetHealthSummary>;
 
   listListenerRules(listenerArn: string): Promise<ListenerRuleInfo[]>;
-  /** `ConflictError`-free: a priority already in use raises `PriorityInUseError`-named RetryableError. */
-  createListenerRule(spec: ListenerRuleSpec): Promise<ListenerRuleInfo>;
+  /**
+   * Creates the rule. A priority another rule already holds is an expected outcome, not an error:
+   * it comes back as `'priority-in-use'` so the step can claim another one.
+   */
+  createListenerRule(spec: ListenerRuleSpec): Promise<ListenerRuleInfo | 'priority-in-use'>;
   deleteListenerRule(arn: string): Promise<'deleted' | 'absent'>;
 }
