@@ -1,0 +1,73 @@
+import type { z } from 'zod';
+import { ValidationError } from '../src/domain/errors.ts';
+import { isTier, TIERS, type Tier } from '../src/domain/tier.ts';
+import { isPlainObject, safeIdSchema, TENANT_NAME_MAX } from './schemas.ts';
+
+/** The tenant fields of a request, read from an event's `detail` or a plain request. */
+export interface DetailFields {
+  tenantId: string;
+  tenantRegistrationId: string;
+  tenantName: string;
+  tier: Tier;
+  attributes: Record<string, unknown>;
+}
+
+export type DetailResult = { ok: true; fields: DetailFields } | { ok: false; error: ValidationError };
+
+const KNOWN_KEYS = ['tenantId', 'tenantRegistrationId', 'tenantName', 'tier'] as const;
+
+/** Input echoed in a message is cut short: it is untrusted and may be huge. */
+const quote = (value: string): string => JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
+
+const firstMessage = (error: z.ZodError): string => error.issues[0]?.message ?? 'is invalid';
+
+const readId = (detail: Record<string, unknown>, key: string, prefix: string): string | ValidationError => {
+  const parsed = safeIdSchema.safeParse(detail[key]);
+  return parsed.success ? parsed.data : new ValidationError(`${prefix}.${key}`, firstMessage(parsed.error));
+};
+
+const readTier = (value: unknown, field: string, defaultTier: Tier): Tier | ValidationError => {
+  if (value === undefined || value === null) return defaultTier;
+  if (typeof value !== 'string')
+    return new ValidationError(field, `must be a string, one of ${TIERS.join(', ')}`);
+  const tier = value.trim().toLowerCase();
+  if (tier === '') return defaultTier;
+  if (isTier(tier)) return tier;
+  return new ValidationError(field, `unknown tier ${quote(value)}; allowed tiers: ${TIERS.join(', ')}`);
+};
+
+const readTenantName = (value: unknown, field: string, tenantId: string): string | ValidationError => {
+  if (value === undefined || value === null) return tenantId;
+  if (typeof value !== 'string') return new ValidationError(field, 'must be a string');
+  if (value.trim() === '') return tenantId;
+  if (value.length <= TENANT_NAME_MAX) return value;
+  const cut = value.slice(0, TENANT_NAME_MAX);
+  // Never leave half a surrogate pair at the end (an emoji cut in two is not valid text).
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+};
+
+/**
+ * Validates and normalises the tenant fields of `detail`; every other key (but those in `omit`)
+ * is kept in `attributes`. Field names in errors are `<prefix>.<key>`, or `prefix` itself when
+ * `detail` is not a JSON object.
+ */
+export const readDetail = (
+  detail: unknown,
+  prefix: string,
+  defaultTier: Tier,
+  omit: readonly string[] = [],
+): DetailResult => {
+  if (!isPlainObject(detail))
+    return { ok: false, error: new ValidationError(prefix, 'must be a JSON object') };
+  const tenantId = readId(detail, 'tenantId', prefix);
+  if (tenantId instanceof ValidationError) return { ok: false, error: tenantId };
+  const tenantRegistrationId = readId(detail, 'tenantRegistrationId', prefix);
+  if (tenantRegistrationId instanceof ValidationError) return { ok: false, error: tenantRegistrationId };
+  const tier = readTier(detail.tier, `${prefix}.tier`, defaultTier);
+  if (tier instanceof ValidationError) return { ok: false, error: tier };
+  const tenantName = readTenantName(detail.tenantName, `${prefix}.tenantName`, tenantId);
+  if (tenantName instanceof ValidationError) return { ok: false, error: tenantName };
+  const skip = new Set<string>([...KNOWN_KEYS, ...omit]);
+  const attributes = Object.fromEntries(Object.entries(detail).filter(([key]) => !skip.has(key)));
+  return { ok: true, fields: { tenantId, tenantRegistrationId, tenantName, tier, attributes } };
+};

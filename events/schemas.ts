@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { OPERATIONS } from '../src/domain/request.ts';
+import { TIERS } from '../src/domain/tier.ts';
+
+/**
+ * Identifiers that may end up in resource names, execution names and DynamoDB keys: rejected
+ * outright when they do not fit, never rewritten. UUIDs fit.
+ */
+export const SAFE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+/** Display names are free text; only their length is bounded. */
+export const TENANT_NAME_MAX = 256;
+
+/** Salvaged values go into a failure event only, so a looser bound than `SAFE_ID_PATTERN` is enough. */
+export const SALVAGE_MAX = 256;
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A JSON object (not an array, not null, not a scalar). */
+export const jsonObjectSchema = z.custom<Record<string, unknown>>(isPlainObject, {
+  error: 'must be a JSON object',
+});
+
+/** A safe identifier (see {@link SAFE_ID_PATTERN}). */
+export const safeIdSchema = z
+  .string({
+    error: (issue) =>
+      issue.input === undefined || issue.input === null ? 'is required' : 'must be a string',
+  })
+  .regex(SAFE_ID_PATTERN, {
+    error: 'must be 1-64 letters, digits, "-" or "_", starting with a letter or digit',
+  });
+
+/** The fields of an EventBridge envelope this project reads; the rest is tolerated. */
+export const envelopeSchema = z.looseObject({
+  id: z.string({ error: 'must be a string' }).min(1, { error: 'must not be empty' }),
+  source: z.string({ error: 'must be a string' }),
+  'detail-type': z.string({ error: 'must be a string' }),
+  detail: z.unknown(),
+});
+
+/** An operation named explicitly (plain request or saved saga state). */
+export const operationSchema = z.enum(OPERATIONS, {
+  error: `must be one of ${OPERATIONS.join(', ')}`,
+});
+
+/** The `request` of a saga state as it was saved: already normalised, so checked strictly. */
+export const savedRequestSchema = z.object({
+  operation: operationSchema,
+  tenantId: safeIdSchema,
+  tenantRegistrationId: safeIdSchema,
+  tenantName: z.string().min(1).max(TENANT_NAME_MAX),
+  tier: z.enum(TIERS, { error: `must be one of ${TIERS.join(', ')}` }),
+  eventId: z.string().min(1).optional(),
+  attributes: z.record(z.string(), z.unknown()),
+});
+
+/** True when `raw` looks like an EventBridge event rather than a request typed by hand. */
+export const looksLikeEnvelope = (raw: Record<string, unknown>): boolean =>
+  'detail-type' in raw || ('detail' in raw && 'source' in raw);
+
+/** True when `raw` looks like a saga state handed back to a restarted execution. */
+export const looksLikeSagaState = (raw: Record<string, unknown>): boolean =>
+  'request' in raw && !('tenantId' in raw);
+
+export { isPlainObject };

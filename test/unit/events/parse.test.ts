@@ -1,0 +1,156 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseLifecycleInput } from '../../../events/index.ts';
+import { loadConfig } from '../../../src/config.ts';
+import { ValidationError } from '../../../src/domain/errors.ts';
+import { detail, EVENT_ID, event, options, REGISTRATION, rejectedField, TENANT } from './fixtures.ts';
+
+describe('parseLifecycleInput: EventBridge events', () => {
+  it('reads an onboarding event into a request, keeping unknown fields as attributes', () => {
+    // Prepare
+    const raw = event(detail({ registrationStatus: 'In progress', email: 'ops@acme.example', prices: [] }));
+
+    // Act
+    const result = parseLifecycleInput(raw, options());
+
+    // Assess
+    expect(result).toStrictEqual({
+      ok: true,
+      request: {
+        operation: 'onboard',
+        tenantId: TENANT,
+        tenantRegistrationId: REGISTRATION,
+        tenantName: 'acme',
+        tier: 'advanced',
+        attributes: { registrationStatus: 'In progress', email: 'ops@acme.example', prices: [] },
+        eventId: EVENT_ID,
+      },
+    });
+  });
+
+  it.each([
+    ['sbt_aws_offboardingRequest', 'sbt.control.plane', 'offboard'],
+    ['offboardingRequest', 'controlPlaneEventSource', 'offboard'],
+    ['sbt_aws_activateRequest', 'sbt.control.plane', 'activate'],
+    ['deactivateRequest', 'sbt.control.plane', 'deactivate'],
+    ['onboardingRequest', 'controlPlaneEventSource', 'onboard'],
+  ] as const)('maps detail-type %s from %s to %s', (detailType, source, operation) => {
+    // Prepare
+    const raw = event(detail(), { 'detail-type': detailType, source });
+
+    // Act
+    const result = parseLifecycleInput(raw, options([operation]));
+
+    // Assess
+    expect(result.ok && result.request.operation).toBe(operation);
+  });
+
+  it('honours a configured detail-type prefix and still accepts the canonical and bare names', () => {
+    // Prepare
+    const custom = loadConfig({ DETAIL_TYPE_PREFIX: 'acme_' }).contract;
+    const names = ['acme_onboardingRequest', 'sbt_aws_onboardingRequest', 'onboardingRequest'];
+
+    // Act
+    const results = names.map((name) =>
+      parseLifecycleInput(event(detail(), { 'detail-type': name }), { ...options(), contract: custom }),
+    );
+
+    // Assess
+    expect(results.map((result) => result.ok)).toEqual([true, true, true]);
+  });
+
+  it('rejects a source that is not the control plane, naming `source` and salvaging the ids', () => {
+    // Prepare
+    const raw = event(detail(), { source: 'evil.plane' });
+
+    // Act
+    const result = parseLifecycleInput(raw, options());
+
+    // Assess
+    expect(result).toMatchObject({
+      ok: false,
+      operation: 'onboard',
+      tenantId: TENANT,
+      tenantRegistrationId: REGISTRATION,
+    });
+    expect(rejectedField(result)).toBe('source');
+  });
+
+  it('rejects an unknown detail-type without naming an operation', () => {
+    // Prepare
+    const raw = event(detail(), { 'detail-type': 'sbt_aws_provisionSuccess' });
+
+    // Act
+    const result = parseLifecycleInput(raw, options());
+
+    // Assess
+    expect(rejectedField(result)).toBe('detail-type');
+    expect(result).not.toHaveProperty('operation');
+    expect(result).toHaveProperty('tenantRegistrationId', REGISTRATION);
+  });
+
+  it('rejects an operation this workflow does not accept on `detail-type`, keeping the operation', () => {
+    // Prepare
+    const raw = event(detail(), { 'detail-type': 'sbt_aws_offboardingRequest' });
+
+    // Act
+    const result = parseLifecycleInput(raw, options(['onboard']));
+
+    // Assess
+    expect(rejectedField(result)).toBe('detail-type');
+    expect(result).toHaveProperty('operation', 'offboard');
+    expect(result.ok ? '' : result.error.message).toBe(
+      'detail-type: is a offboard request; this workflow accepts onboard',
+    );
+  });
+
+  it('rejects an envelope without an id, naming `id`', () => {
+    // Prepare
+    const raw = event(detail(), { id: undefined });
+
+    // Act
+    const result = parseLifecycleInput(raw, options());
+
+    // Assess
+    expect(rejectedField(result)).toBe('id');
+    expect(result).toMatchObject({ operation: 'onboard', tenantRegistrationId: REGISTRATION });
+  });
+});
+
+describe('parseLifecycleInput: never throws', () => {
+  it('returns a rejection for any JSON value', () => {
+    // Prepare
+    const inputs = fc.oneof(
+      fc.jsonValue(),
+      fc.record({ detail: fc.jsonValue(), source: fc.string(), 'detail-type': fc.string() }),
+    );
+
+    // Act
+    const check = () =>
+      fc.assert(
+        fc.property(inputs, (raw) => {
+          const result = parseLifecycleInput(raw, options(['onboard', 'offboard']));
+          return result.ok ? result.request.tenantId.length > 0 : result.error instanceof ValidationError;
+        }),
+      );
+
+    // Assess
+    expect(check).not.toThrow();
+  });
+
+  it('turns an input whose getter throws into a ValidationError on `input`', () => {
+    // Prepare
+    const raw = Object.defineProperty({}, 'tenantId', {
+      enumerable: true,
+      get() {
+        throw new Error('boom');
+      },
+    });
+
+    // Act
+    const result = parseLifecycleInput(raw, options());
+
+    // Assess
+    expect(rejectedField(result)).toBe('input');
+  });
+});

@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { executionName, parseLifecycleInput } from '../../../events/index.ts';
+import { loadConfig } from '../../../src/config.ts';
+import { OPERATIONS } from '../../../src/domain/request.ts';
+
+const contract = loadConfig({}).contract;
+const options = { contract, defaultTier: 'basic' as const, accepts: OPERATIONS };
+
+const load = (path: string): unknown =>
+  JSON.parse(readFileSync(new URL(`../../../events/${path}`, import.meta.url), 'utf8'));
+
+const ADVANCED_TENANT = 'd3994890-cc0c-4702-8693-0ea03889bc48';
+const ADVANCED_REGISTRATION = '053a1cca-d046-41bd-a643-bb3f6cad69c0';
+
+describe('sample events', () => {
+  it.each([
+    ['samples/onboarding-basic.json', 'onboard', 'basic'],
+    ['samples/onboarding-advanced.json', 'onboard', 'advanced'],
+    ['samples/onboarding-premium.json', 'onboard', 'premium'],
+    ['samples/offboarding-advanced.json', 'offboard', 'advanced'],
+    ['samples/activate-advanced.json', 'activate', 'advanced'],
+    ['samples/deactivate-advanced.json', 'deactivate', 'advanced'],
+    ['samples/edge/legacy-onboarding.json', 'onboard', 'advanced'],
+    ['console/onboard-basic.json', 'onboard', 'basic'],
+    ['console/onboard-advanced.json', 'onboard', 'advanced'],
+    ['console/onboard-premium.json', 'onboard', 'premium'],
+    ['console/offboard.json', 'offboard', 'advanced'],
+    ['console/activate.json', 'activate', 'advanced'],
+    ['console/deactivate.json', 'deactivate', 'advanced'],
+  ])('%s parses to %s, tier %s', (path, operation, tier) => {
+    // Prepare
+    const raw = load(path);
+
+    // Act
+    const result = parseLifecycleInput(raw, options);
+
+    // Assess
+    expect(result.ok && { operation: result.request.operation, tier: result.request.tier }).toEqual({
+      operation,
+      tier,
+    });
+  });
+
+  it('gives the three onboarding samples three distinct tenants', () => {
+    // Prepare
+    const paths = ['basic', 'advanced', 'premium'].map((tier) => `samples/onboarding-${tier}.json`);
+
+    // Act
+    const ids = paths.map((path) => {
+      const result = parseLifecycleInput(load(path), options);
+      return result.ok ? result.request.tenantId : path;
+    });
+
+    // Assess
+    expect(new Set(ids).size).toBe(3);
+  });
+
+  it.each([
+    'samples/offboarding-advanced.json',
+    'samples/activate-advanced.json',
+    'samples/deactivate-advanced.json',
+  ])('%s acts on the tenant onboarded by onboarding-advanced.json', (path) => {
+    // Act
+    const result = parseLifecycleInput(load(path), options);
+
+    // Assess
+    expect(result.ok && [result.request.tenantId, result.request.tenantRegistrationId]).toEqual([
+      ADVANCED_TENANT,
+      ADVANCED_REGISTRATION,
+    ]);
+  });
+
+  it('keeps the offboarding extras (sbtaws_active, tenantConfig as a JSON string) in attributes', () => {
+    // Act
+    const result = parseLifecycleInput(load('samples/offboarding-advanced.json'), options);
+
+    // Assess
+    const attributes = result.ok ? result.request.attributes : {};
+    expect(attributes.sbtaws_active).toBe(true);
+    expect(typeof attributes.tenantConfig).toBe('string');
+    expect(JSON.parse(String(attributes.tenantConfig))).toMatchObject({ tier: 'advanced' });
+  });
+
+  it('reads both copies of a redelivered event to the same request and execution name', () => {
+    // Prepare
+    const raw = load('samples/edge/duplicate-onboarding.json');
+    const copies = Array.isArray(raw) ? raw : [];
+
+    // Act
+    const names = copies.map((copy) => {
+      const result = parseLifecycleInput(copy, options);
+      return result.ok ? executionName(result.request, 'unused') : 'rejected';
+    });
+
+    // Assess
+    expect(copies).toHaveLength(2);
+    expect(names[0]).toMatch(/^onboard-/);
+    expect(names[1]).toBe(names[0]);
+  });
+
+  it('rejects the whole redelivery array as one input on `detail`', () => {
+    // Act
+    const result = parseLifecycleInput(load('samples/edge/duplicate-onboarding.json'), options);
+
+    // Assess
+    expect(result.ok ? 'accepted' : result.error.field).toBe('detail');
+  });
+
+  it.each([
+    ['samples/edge/malformed-no-tenant-id.json', 'detail.tenantId', false],
+    ['samples/edge/malformed-unknown-tier.json', 'detail.tier', true],
+    ['samples/edge/malformed-detail-not-object.json', 'detail', false],
+  ])('%s is rejected on %s (registration id salvaged: %s)', (path, field, salvaged) => {
+    // Act
+    const result = parseLifecycleInput(load(path), options);
+
+    // Assess
+    expect(result.ok ? 'accepted' : result.error.field).toBe(field);
+    expect(result.ok ? undefined : result.operation).toBe('onboard');
+    expect(!result.ok && result.tenantRegistrationId !== undefined).toBe(salvaged);
+  });
+});
