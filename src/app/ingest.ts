@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import { buildStatusEvent, executionName, parseLifecycleInput } from '../../events/index.ts';
+import type { TenantFlowConfig } from '../config.ts';
+import { OPERATIONS } from '../domain/request.ts';
+import type { Operation } from '../domain/request.ts';
+import type { EventPublisher, OutboundEvent, StatusLedger, WorkflowStarter } from '../ports/index.ts';
+import type { MachineId } from '../saga-contract.ts';
+import { MACHINE_FOR } from './machine-for.ts';
+
+/** What became of one inbound event. */
+export type IngestResult =
+  | {
+      outcome: 'started' | 'duplicate';
+      operation: Operation;
+      machine: MachineId;
+      execution: string;
+      executionArn: string;
+      tenantId: string;
+      tenantRegistrationId: string;
+    }
+  | {
+      outcome: 'rejected';
+      operation?: Operation;
+      tenantId?: string;
+      tenantRegistrationId?: string;
+      /** The failure status event sent back, when a registration id could be identified. */
+      statusEvent?: OutboundEvent;
+      error: { field: string; message: string };
+    };
+
+export interface IngestDeps {
+  config: TenantFlowConfig;
+  starter: WorkflowStarter;
+  events: EventPublisher;
+  ledger: StatusLedger;
+  now: () => Date;
+}
+
+const rejectionKey = (raw: unknown): string =>
+  `reject-${createHash('sha256')
+    .update(JSON.stringify(raw) ?? 'undefined')
+    .digest('hex')
+    .slice(0, 24)}`;
+
+/**
+ * Validates an inbound SBT event (or a plain request) and starts the saga that carries it out.
+ * A redelivered event maps to the same execution name, so it starts nothing new. An unusable event
+ * is answered at once with a failure status event where a registration id is known (once, however
+ * often it is redelivered). Never throws for bad input; AWS faults propagate (the caller retries).
+ */
+export const ingestEvent = async (raw: unknown, deps: IngestDeps): Promise<IngestResult> => {
+  const parsed = parseLifecycleInput(raw, {
+    contract: deps.config.contract,
+    defaultTier: deps.config.defaultTier,
+    accepts: OPERATIONS,
+  });
+  if (parsed.ok) {
+    const { request } = parsed;
+    const machine = MACHINE_FOR[request.operation];
+    const execution = executionName(request, JSON.stringify(raw));
+    const started = await deps.starter.start(machine, execution, raw);
+    return {
+      outcome: started.outcome,
+      operation: request.operation,
+      machine,
+      execution,
+      executionArn: started.executionArn,
+      tenantId: request.tenantId,
+      tenantRegistrationId: request.tenantRegistrationId,
+    };
+  }
+  const { error, operation, tenantId, tenantRegistrationId } = parsed;
+  const rejected: IngestResult = {
+    outcome: 'rejected',
+    ...(operation ? { operation } : {}),
+    ...(tenantId ? { tenantId } : {}),
+    ...(tenantRegistrationId ? { tenantRegistrationId } : {}),
+    error: { field: error.field, message: error.message },
+  };
+  if (!operation || !tenantRegistrationId) return rejected;
+  const statusEvent = buildStatusEvent({
+    contract: deps.config.contract,
+    operation,
+    outcome: 'failure',
+    tenantRegistrationId,
+    failure: { step: 'ValidateRequest', reason: error.message },
+  });
+  const key = rejectionKey(raw);
+  const at = deps.now().toISOString();
+  if ((await deps.ledger.claim(key, statusEvent.detailType, at)) === 'claimed') {
+    try {
+      await deps.events.publish(statusEvent);
+    } catch (cause) {
+      await deps.ledger.abandon(key);
+      throw cause;
+    }
+    await deps.ledger.markSent(key, at);
+  }
+  return { ...rejected, statusEvent };
+};

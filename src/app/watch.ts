@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { buildStatusEvent, parseLifecycleInput } from '../../events/index.ts';
+import type { TenantFlowConfig } from '../config.ts';
+import { OPERATIONS } from '../domain/request.ts';
+import type { EventPublisher, OutboundEvent, StatusLedger, TenantMap } from '../ports/index.ts';
+
+/** The `detail` of a Step Functions "Execution Status Change" event, as far as the watcher reads it. */
+export const executionStatusChangeSchema = z.object({
+  executionArn: z.string(),
+  stateMachineArn: z.string(),
+  name: z.string().min(1),
+  status: z.string(),
+  input: z.string().nullish(),
+  error: z.string().nullish(),
+  cause: z.string().nullish(),
+});
+export type ExecutionStatusChange = z.infer<typeof executionStatusChangeSchema>;
+
+/** Statuses of an execution that ended without its saga reporting back. */
+export const DEAD_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'] as const;
+
+export type WatchResult =
+  | { outcome: 'ignored'; reason: string }
+  | { outcome: 'already-notified'; execution: string }
+  | { outcome: 'notified'; execution: string; tenantId: string; statusEvent: OutboundEvent; releasedLock: boolean };
+
+export interface WatchDeps {
+  config: TenantFlowConfig;
+  tenants: TenantMap;
+  ledger: StatusLedger;
+  events: EventPublisher;
+  now: () => Date;
+}
+
+const parseInput = (input: string | null | undefined): unknown => {
+  if (!input) return undefined;
+  try {
+    return JSON.parse(input);
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Reports an execution that died (failed, timed out or was aborted) before its saga could send its
+ * terminal status event: marks the tenant FAILED (releasing the dead execution's lock) and sends
+ * the failure event. The status ledger makes this a no-op when the saga already reported.
+ */
+export const handleExecutionStatusChange = async (detail: unknown, deps: WatchDeps): Promise<WatchResult> => {
+  const parsed = executionStatusChangeSchema.safeParse(detail);
+  if (!parsed.success) return { outcome: 'ignored', reason: `unreadable detail: ${parsed.error.issues[0]?.message}` };
+  const change = parsed.data;
+  if (!(DEAD_STATUSES as readonly string[]).includes(change.status)) {
+    return { outcome: 'ignored', reason: `status ${change.status} is not terminal-without-report` };
+  }
+  const request = parseLifecycleInput(parseInput(change.input), {
+    contract: deps.config.contract,
+    defaultTier: deps.config.defaultTier,
+    accepts: OPERATIONS,
+  });
+  const operation = request.ok ? request.request.operation : request.operation;
+  const tenantId = request.ok ? request.request.tenantId : request.tenantId;
+  const registrationId = request.ok ? request.request.tenantRegistrationId : request.tenantRegistrationId;
+  if (!operation || !registrationId || !tenantId) {
+    return { outcome: 'ignored', reason: 'the execution input names no tenant registration to report to' };
+  }
+
+  const statusDetailType = deps.config.contract.outbound[operation].failure;
+  const at = deps.now().toISOString();
+  if ((await deps.ledger.claim(change.name, statusDetailType, at)) === 'sent') {
+    return { outcome: 'already-notified', execution: change.name };
+  }
+
+  const record = await deps.tenants.get(tenantId);
+  const lastStep = record?.history.filter((entry) => entry.execution === change.name).at(-1)?.step;
+  const why = [change.error, change.cause].filter(Boolean).join(': ') || 'no error reported';
+  const reason = `execution ${change.status.toLowerCase()} (${why})${lastStep ? `; last completed step ${lastStep}` : ''}`;
+  const step = lastStep ?? 'Execution';
+
+  let releasedLock = false;
+  if (record?.lock?.execution === change.name) {
+    const written = await deps.tenants.releaseDead({
+      tenantId,
+      execution: change.name,
+      status: 'FAILED',
+      active: false,
+      resources: record.resources,
+      lastError: { operation, step, reason, at },
+      history: [{ operation, execution: change.name, step: 'ExecutionWatcher', outcome: 'failed', at, reason }],
+      at,
+    });
+    releasedLock = written !== undefined;
+  }
+
+  const statusEvent = buildStatusEvent({
+    contract: deps.config.contract,
+    operation,
+    outcome: 'failure',
+    tenantRegistrationId: registrationId,
+    failure: { step, reason },
+  });
+  try {
+    await deps.events.publish(statusEvent);
+  } catch (cause) {
+    await deps.ledger.abandon(change.name);
+    throw cause;
+  }
+  await deps.ledger.markSent(change.name, at);
+  return { outcome: 'notified', execution: change.name, tenantId, statusEvent, releasedLock };
+};

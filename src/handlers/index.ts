@@ -1,0 +1,7 @@
+/** Handler factories (the composition roots `ingress.ts`, `step.ts`, `watcher.ts` export `handler`). */
+export { makeIngressHandler } from './make-ingress.ts';
+export { makeStepHandler } from './make-step.ts';
+export { makeWatcherHandler } from './make-watcher.ts';
+export { lifecycleContext } from './middleware/lifecycle-context.ts';
+export { type Observability, observability } from './observability.ts';
+export { type AwsClients, awsClients, stepDeps } from './wiring.ts';

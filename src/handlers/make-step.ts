@@ -1,0 +1,64 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import { z } from 'zod';
+import { describeError, ValidationError } from '../domain/errors.ts';
+import type { SagaState } from '../domain/resources.ts';
+import { MACHINE_IDS, STEP_NAMES, type StepPayload } from '../saga-contract.ts';
+import { dispatchStep, type StepDeps } from '../steps/index.ts';
+import { lifecycleContext } from './middleware/lifecycle-context.ts';
+import type { Observability } from './observability.ts';
+
+const payloadSchema = z.object({
+  step: z.enum(STEP_NAMES),
+  machine: z.enum(MACHINE_IDS),
+  execution: z.string().min(1),
+  state: z.unknown(),
+});
+
+const tierOf = (state: unknown): string => {
+  const parsed = z.object({ request: z.object({ tier: z.string() }) }).safeParse(state);
+  return parsed.success ? parsed.data.request.tier : 'unknown';
+};
+
+/**
+ * The step dispatcher Lambda every Task of the generated ASL invokes: runs one saga step through the
+ * ports and returns the next saga state. Errors are rethrown with their `name` intact: that name is
+ * what the state machine's Retry and Catch match.
+ */
+export const makeStepHandler = (deps: StepDeps, { logger, metrics, tracer }: Observability) =>
+  middy()
+    .use(captureLambdaHandler(tracer))
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics))
+    .use(lifecycleContext({ logger }))
+    .handler(async (event: unknown): Promise<SagaState> => {
+      const parsed = payloadSchema.safeParse(event);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new ValidationError(issue?.path.join('.') || 'payload', issue?.message ?? 'invalid step payload');
+      }
+      const payload: StepPayload = parsed.data;
+      const started = Date.now();
+      const record = (outcome: 'succeeded' | 'failed', state: unknown): void => {
+        const metric = metrics.singleMetric();
+        metric.addDimensions({ step: payload.step, tier: tierOf(state), outcome });
+        metric.addMetric('StepDuration', MetricUnit.Milliseconds, Date.now() - started);
+      };
+      try {
+        const next = await dispatchStep(payload, deps);
+        record('succeeded', next);
+        logger.info('step succeeded', { durationMs: Date.now() - started });
+        if (payload.step === 'NotifySuccess' || payload.step === 'NotifyFailure') {
+          metrics.addDimensions({ operation: next.request?.operation ?? 'unknown', tier: tierOf(next) });
+          metrics.addMetric(payload.step === 'NotifySuccess' ? 'LifecycleSucceeded' : 'LifecycleFailed', MetricUnit.Count, 1);
+        }
+        return next;
+      } catch (error) {
+        record('failed', payload.state);
+        logger.warn('step failed', { durationMs: Date.now() - started, error: describeError(error) });
+        throw error;
+      }
+    });

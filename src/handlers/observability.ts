@@ -1,0 +1,17 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+
+/** The Powertools trio one function uses. */
+export interface Observability {
+  logger: Logger;
+  metrics: Metrics;
+  tracer: Tracer;
+}
+
+/** Builds the trio for `functionName` (service name and log level come from the POWERTOOLS_* variables). */
+export const observability = (functionName: string): Observability => ({
+  logger: new Logger({ serviceName: 'tenantflow', persistentKeys: { function: functionName } }),
+  metrics: new Metrics({ namespace: 'tenantflow', serviceName: 'tenantflow' }),
+  tracer: new Tracer({ serviceName: 'tenantflow' }),
+});

@@ -1,0 +1,73 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  CloudFormationInfrastructure,
+  DynamoPriorityRegistry,
+  DynamoStatusLedger,
+  DynamoTenantMap,
+  EcsContainerPlatform,
+  ElbLoadBalancer,
+  EventBridgePublisher,
+  StepFunctionsStarter,
+} from '../adapters/aws/index.ts';
+import type { TenantFlowConfig } from '../config.ts';
+import type { MachineId } from '../saga-contract.ts';
+import type { StepDeps } from '../steps/index.ts';
+
+/** The SDK clients one process uses: built once, shared by every adapter. */
+export interface AwsClients {
+  ecs: ECSClient;
+  elb: ElasticLoadBalancingV2Client;
+  dynamo: DynamoDBDocumentClient;
+  cloudformation: CloudFormationClient;
+  eventbridge: EventBridgeClient;
+  sfn: SFNClient;
+}
+
+/** Production clients for `region` (credentials and retries from the SDK's defaults). */
+export const awsClients = (region: string): AwsClients => ({
+  ecs: new ECSClient({ region }),
+  elb: new ElasticLoadBalancingV2Client({ region }),
+  dynamo: DynamoDBDocumentClient.from(new DynamoDBClient({ region }), {
+    marshallOptions: { removeUndefinedValues: true },
+  }),
+  cloudformation: new CloudFormationClient({ region }),
+  eventbridge: new EventBridgeClient({ region }),
+  sfn: new SFNClient({ region }),
+});
+
+/** Every port the steps need, over the given clients. */
+export const stepDeps = (config: TenantFlowConfig, clients: AwsClients, now: () => Date = () => new Date()): StepDeps => ({
+  config,
+  ecs: new EcsContainerPlatform({ client: clients.ecs }),
+  elb: new ElbLoadBalancer({ client: clients.elb }),
+  tenants: new DynamoTenantMap({ client: clients.dynamo, tableName: config.tableName }),
+  priorities: new DynamoPriorityRegistry({ client: clients.dynamo, tableName: config.tableName }),
+  ledger: new DynamoStatusLedger({ client: clients.dynamo, tableName: config.tableName }),
+  events: new EventBridgePublisher({ client: clients.eventbridge, eventBusName: config.eventBusName }),
+  infra: new CloudFormationInfrastructure({ client: clients.cloudformation, stackName: config.sharedStackName }),
+  now,
+});
+
+/** The state machine ARNs, from the environment serverless.ts sets. */
+export const stateMachineArns = (env: Record<string, string | undefined>): Record<MachineId, string> => {
+  const read = (name: string): string => {
+    const value = env[name];
+    if (!value) throw new Error(`environment variable ${name} is not set`);
+    return value;
+  };
+  return {
+    onboarding: read('ONBOARDING_STATE_MACHINE_ARN'),
+    offboarding: read('OFFBOARDING_STATE_MACHINE_ARN'),
+    activation: read('ACTIVATION_STATE_MACHINE_ARN'),
+  };
+};
+
+/** The workflow starter over the given client. */
+export const workflowStarter = (clients: AwsClients, arns: Record<MachineId, string>): StepFunctionsStarter =>
+  new StepFunctionsStarter({ client: clients.sfn, stateMachineArns: arns });
