@@ -1,0 +1,96 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import type { PriorityClaim, PriorityRegistry } from '../../ports/tenant-map.ts';
+import { type DynamoAdapterOptions, documentClient, isConditionFailed } from './dynamo-client.ts';
+import { translateAwsError } from './errors.ts';
+import { parseResult } from './parse.ts';
+
+/** Options of {@link DynamoPriorityRegistry}. */
+export type DynamoPriorityRegistryOptions = DynamoAdapterOptions;
+
+const claimSchema = z.object({ sk: z.string().regex(/^\d{5}$/), tenantId: z.string().min(1) });
+
+/** Key of one priority on one listener; zero-padded so the sort key orders like the number. */
+const priorityKey = (listenerArn: string, priority: number) => ({
+  pk: `PRIORITY#${listenerArn}`,
+  sk: String(priority).padStart(5, '0'),
+});
+
+/** {@link PriorityRegistry} on DynamoDB: one item per claimed priority, written conditionally. */
+export class DynamoPriorityRegistry implements PriorityRegistry {
+  readonly #client: DynamoDBDocumentClient;
+  readonly #tableName: string;
+
+  constructor(options: DynamoPriorityRegistryOptions) {
+    this.#client = documentClient('DynamoPriorityRegistry', options);
+    this.#tableName = options.tableName;
+  }
+
+  async list(listenerArn: string): Promise<PriorityClaim[]> {
+    const context = `DynamoDB Query priorities of ${listenerArn}`;
+    const claims: PriorityClaim[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    try {
+      do {
+        const out = await this.#client.send(
+          new QueryCommand({
+            TableName: this.#tableName,
+            KeyConditionExpression: '#pk = :pk',
+            ExpressionAttributeNames: { '#pk': 'pk' },
+            ExpressionAttributeValues: { ':pk': `PRIORITY#${listenerArn}` },
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of out.Items ?? []) {
+          const parsed = parseResult(claimSchema, item, context);
+          claims.push({ priority: Number(parsed.sk), tenantId: parsed.tenantId });
+        }
+        startKey = out.LastEvaluatedKey;
+      } while (startKey);
+    } catch (error) {
+      throw translateAwsError(error, context);
+    }
+    return claims;
+  }
+
+  async claim(listenerArn: string, priority: number, tenantId: string): Promise<boolean> {
+    try {
+      await this.#client.send(
+        new PutCommand({
+          TableName: this.#tableName,
+          Item: { ...priorityKey(listenerArn, priority), tenantId },
+          ConditionExpression: 'attribute_not_exists(#pk) OR #tenantId = :tenantId',
+          ExpressionAttributeNames: { '#pk': 'pk', '#tenantId': 'tenantId' },
+          ExpressionAttributeValues: { ':tenantId': tenantId },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw translateAwsError(error, `DynamoDB claim priority ${priority} of ${listenerArn} for ${tenantId}`);
+    }
+  }
+
+  async release(listenerArn: string, priority: number, tenantId: string): Promise<void> {
+    try {
+      await this.#client.send(
+        new DeleteCommand({
+          TableName: this.#tableName,
+          Key: priorityKey(listenerArn, priority),
+          ConditionExpression: '#tenantId = :tenantId',
+          ExpressionAttributeNames: { '#tenantId': 'tenantId' },
+          ExpressionAttributeValues: { ':tenantId': tenantId },
+        }),
+      );
+    } catch (error) {
+      // Not held by this tenant (or not held at all): there is nothing of ours to free.
+      if (isConditionFailed(error)) return;
+      throw translateAwsError(
+        error,
+        `DynamoDB release priority ${priority} of ${listenerArn} for ${tenantId}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,196 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError, RetryableError } from '../../domain/errors.ts';
+import type { TenantResources } from '../../domain/resources.ts';
+import type { HistoryEntry, TenantRecord } from '../../domain/tenant-record.ts';
+import type { AcquireRequest, ReleaseRequest, TenantMap } from '../../ports/tenant-map.ts';
+import { type DynamoAdapterOptions, documentClient, isConditionFailed } from './dynamo-client.ts';
+import { TENANT_PK_PREFIX, tenantKey, toTenantRecord } from './dynamo-tenant-record.ts';
+import { acquireUpdate, releaseUpdate } from './dynamo-tenant-updates.ts';
+import { translateAwsError } from './errors.ts';
+import { withoutUndefined } from './parse.ts';
+
+/** Options of {@link DynamoTenantMap}; `now` stamps writes whose request carries no time. */
+export type DynamoTenantMapOptions = DynamoAdapterOptions & { now?: () => Date };
+
+/** {@link TenantMap} on one DynamoDB table (`pk`/`sk`): every write is conditional on the lock. */
+export class DynamoTenantMap implements TenantMap {
+  readonly #client: DynamoDBDocumentClient;
+  readonly #tableName: string;
+  readonly #now: () => Date;
+
+  constructor(options: DynamoTenantMapOptions) {
+    this.#client = documentClient('DynamoTenantMap', options);
+    this.#tableName = options.tableName;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  async get(tenantId: string): Promise<TenantRecord | undefined> {
+    const context = `DynamoDB GetItem tenant ${tenantId}`;
+    try {
+      const out = await this.#client.send(
+        new GetCommand({ TableName: this.#tableName, Key: tenantKey(tenantId), ConsistentRead: true }),
+      );
+      return out.Item === undefined ? undefined : toTenantRecord(out.Item, context);
+    } catch (error) {
+      throw translateAwsError(error, context);
+    }
+  }
+
+  async list(): Promise<TenantRecord[]> {
+    const context = 'DynamoDB Scan tenants';
+    const records: TenantRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    try {
+      do {
+        const out = await this.#client.send(
+          new ScanCommand({
+            TableName: this.#tableName,
+            FilterExpression: 'begins_with(#pk, :prefix)',
+            ExpressionAttributeNames: { '#pk': 'pk' },
+            ExpressionAttributeValues: { ':prefix': TENANT_PK_PREFIX },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        records.push(...(out.Items ?? []).map((item) => toTenantRecord(item, context)));
+        startKey = out.LastEvaluatedKey;
+      } while (startKey);
+    } catch (error) {
+      throw translateAwsError(error, context);
+    }
+    return records;
+  }
+
+  async acquire(request: AcquireRequest): Promise<TenantRecord> {
+    const context = `DynamoDB acquire tenant ${request.tenantId} for ${request.operation}`;
+    try {
+      const out = await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: tenantKey(request.tenantId),
+          ...acquireUpdate(request),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toTenantRecord(out.Attributes, context);
+    } catch (error) {
+      if (!isConditionFailed(error)) throw translateAwsError(error, context);
+      const current = await this.get(request.tenantId);
+      throw acquireConflict(request, current, error);
+    }
+  }
+
+  async recordResources(
+    tenantId: string,
+    execution: string,
+    resources: TenantResources,
+    history: HistoryEntry[],
+  ): Promise<void> {
+    const context = `DynamoDB record resources of tenant ${tenantId}`;
+    try {
+      await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: tenantKey(tenantId),
+          ConditionExpression: '#lock.#execution = :execution',
+          UpdateExpression:
+            'SET #resources = :resources, #history = list_append(if_not_exists(#history, :empty), :history), ' +
+            '#version = #version + :one, #updatedAt = :at',
+          ExpressionAttributeNames: {
+            '#lock': 'lock',
+            '#execution': 'execution',
+            '#resources': 'resources',
+            '#history': 'history',
+            '#version': 'version',
+            '#updatedAt': 'updatedAt',
+          },
+          ExpressionAttributeValues: {
+            ':execution': execution,
+            ':resources': withoutUndefined(resources),
+            ':history': withoutUndefined(history),
+            ':empty': [],
+            ':one': 1,
+            ':at': this.#now().toISOString(),
+          },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw translateAwsError(error, context);
+      const current = await this.get(tenantId);
+      throw new ConflictError(`${context}: ${lockMismatch(tenantId, execution, current)}`, { cause: error });
+    }
+  }
+
+  async release(request: ReleaseRequest): Promise<TenantRecord> {
+    const context = `DynamoDB release tenant ${request.tenantId}`;
+    try {
+      return await this.#releaseWrite(request, context);
+    } catch (error) {
+      if (!isConditionFailed(error)) throw translateAwsError(error, context);
+      const current = await this.get(request.tenantId);
+      // A retried release step: the first attempt already wrote this very outcome.
+      if (current && !current.lock && current.lifecycleStatus === request.status) {
+        if (current.history.at(-1)?.execution === request.execution) return current;
+      }
+      throw new ConflictError(`${context}: ${lockMismatch(request.tenantId, request.execution, current)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  async releaseDead(request: ReleaseRequest): Promise<TenantRecord | undefined> {
+    const context = `DynamoDB release dead lock of tenant ${request.tenantId}`;
+    try {
+      return await this.#releaseWrite(request, context);
+    } catch (error) {
+      if (isConditionFailed(error)) return undefined;
+      throw translateAwsError(error, context);
+    }
+  }
+
+  async #releaseWrite(request: ReleaseRequest, context: string): Promise<TenantRecord> {
+    const out = await this.#client.send(
+      new UpdateCommand({
+        TableName: this.#tableName,
+        Key: tenantKey(request.tenantId),
+        ...releaseUpdate(request),
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return toTenantRecord(out.Attributes, context);
+  }
+}
+
+const lockMismatch = (tenantId: string, execution: string, current: TenantRecord | undefined): string => {
+  if (!current) return `tenant ${tenantId} has no record`;
+  if (current.lock) {
+    return `tenant ${tenantId} is locked by execution ${current.lock.execution} for operation ${current.lock.operation}, not by ${execution}`;
+  }
+  return `execution ${execution} does not hold the lock of tenant ${tenantId} (no lock held; status ${current.lifecycleStatus})`;
+};
+
+/** Why `acquire`'s condition failed, read from the item as it is now. */
+const acquireConflict = (request: AcquireRequest, current: TenantRecord | undefined, cause: unknown) => {
+  const prefix = `cannot ${request.operation} tenant ${request.tenantId}`;
+  const allowed = request.allowedFrom.join(', ') || 'nothing';
+  if (!current) {
+    if (request.allowedFrom.includes('absent')) {
+      return new RetryableError(`${prefix}: the record changed during the write; try again`, { cause });
+    }
+    return new ConflictError(`${prefix}: the tenant has no record (allowed from: ${allowed})`, { cause });
+  }
+  if (current.lock && current.lock.execution !== request.execution) {
+    return new ConflictError(
+      `${prefix}: locked by execution ${current.lock.execution} for operation ${current.lock.operation} since ${current.lock.since}`,
+      { cause },
+    );
+  }
+  if (!request.allowedFrom.includes(current.lifecycleStatus)) {
+    return new ConflictError(
+      `${prefix}: status ${current.lifecycleStatus} does not allow ${request.operation} (allowed from: ${allowed})`,
+      { cause },
+    );
+  }
+  // The item now satisfies the condition: another writer released it between our write and our read.
+  return new RetryableError(`${prefix}: the record changed during the write; try again`, { cause });
+};

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { OPERATIONS } from '../../domain/request.ts';
+import { TENANT_STATUSES, type TenantRecord } from '../../domain/tenant-record.ts';
+import { TIERS } from '../../domain/tier.ts';
+import { parseResult } from './parse.ts';
+
+/** Key of a tenant's item in the single table. */
+export const tenantKey = (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'RECORD' }) as const;
+
+/** Partition key prefix shared by every tenant item (the table also holds priorities and the ledger). */
+export const TENANT_PK_PREFIX = 'TENANT#';
+
+const resourcesSchema = z.object({
+  clusterName: z.string().optional(),
+  clusterArn: z.string().optional(),
+  taskDefinitionFamily: z.string().optional(),
+  taskDefinitionArn: z.string().optional(),
+  targetGroupName: z.string().optional(),
+  targetGroupArn: z.string().optional(),
+  listenerRuleArn: z.string().optional(),
+  listenerRulePriority: z.number().int().optional(),
+  serviceName: z.string().optional(),
+  serviceArn: z.string().optional(),
+});
+
+const historyEntrySchema = z.object({
+  operation: z.enum(OPERATIONS),
+  execution: z.string(),
+  step: z.string(),
+  outcome: z.enum(['succeeded', 'failed', 'compensated', 'skipped']),
+  at: z.string(),
+  durationMs: z.number().optional(),
+  reason: z.string().optional(),
+});
+
+/** A tenant map item as read back from DynamoDB (the keys `pk`/`sk` are dropped). */
+export const tenantRecordSchema = z.object({
+  tenantId: z.string().min(1),
+  tenantRegistrationId: z.string(),
+  tenantName: z.string(),
+  tier: z.enum(TIERS),
+  lifecycleStatus: z.enum(TENANT_STATUSES),
+  active: z.boolean(),
+  lock: z.object({ execution: z.string(), operation: z.enum(OPERATIONS), since: z.string() }).optional(),
+  resources: resourcesSchema,
+  routing: z
+    .object({
+      mode: z.enum(['pooled', 'silo']),
+      clusterName: z.string(),
+      serviceName: z.string(),
+      targetGroupArn: z.string(),
+      tenantHeader: z.string(),
+    })
+    .optional(),
+  lastError: z
+    .object({ operation: z.enum(OPERATIONS), step: z.string(), reason: z.string(), at: z.string() })
+    .optional(),
+  history: z.array(historyEntrySchema),
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+}) satisfies z.ZodType<TenantRecord>;
+
+/** Parses a tenant item; an item that does not fit the record is a `FatalError`. */
+export const toTenantRecord = (item: unknown, context: string): TenantRecord =>
+  parseResult(tenantRecordSchema, item, context);

@@ -1,0 +1,125 @@
+import type { AcquireRequest, ReleaseRequest } from '../../ports/tenant-map.ts';
+import { withoutUndefined } from './parse.ts';
+
+/** The parts of an `UpdateItem` input an expression builder decides. */
+export interface UpdateParts {
+  ConditionExpression: string;
+  UpdateExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues: Record<string, unknown>;
+}
+
+/** Every attribute of the tenant item, aliased: several (`name`, `lock`, …) are DynamoDB reserved words. */
+const NAMES = {
+  '#pk': 'pk',
+  '#lock': 'lock',
+  '#execution': 'execution',
+  '#status': 'lifecycleStatus',
+  '#tenantId': 'tenantId',
+  '#registrationId': 'tenantRegistrationId',
+  '#tenantName': 'tenantName',
+  '#tier': 'tier',
+  '#version': 'version',
+  '#createdAt': 'createdAt',
+  '#updatedAt': 'updatedAt',
+  '#history': 'history',
+  '#resources': 'resources',
+  '#active': 'active',
+  '#routing': 'routing',
+  '#lastError': 'lastError',
+} as const;
+
+/** Only the aliases an expression uses: DynamoDB rejects unused ones. */
+const namesUsedIn = (...expressions: string[]): Record<string, string> => {
+  const text = expressions.join(' ');
+  return Object.fromEntries(Object.entries(NAMES).filter(([alias]) => new RegExp(`${alias}\\b`).test(text)));
+};
+
+/**
+ * The conditional write that takes the tenant's lock: it succeeds when the item is absent and that
+ * is allowed, when no lock is held and the status is allowed, or when this execution holds it already.
+ */
+export const acquireUpdate = (request: AcquireRequest): UpdateParts => {
+  const statuses = request.allowedFrom.filter((status) => status !== 'absent');
+  const statusValues = Object.fromEntries(statuses.map((status, index) => [`:from${index}`, status]));
+  const conditions = [
+    ...(request.allowedFrom.includes('absent') ? ['attribute_not_exists(#pk)'] : []),
+    ...(statuses.length > 0
+      ? [`(attribute_not_exists(#lock) AND #status IN (${Object.keys(statusValues).join(', ')}))`]
+      : []),
+    '#lock.#execution = :execution',
+  ];
+  const ConditionExpression = conditions.join(' OR ');
+  const UpdateExpression = [
+    'SET #lock = :lock, #status = :status, #tenantId = :tenantId, #registrationId = :registrationId',
+    '#tenantName = :tenantName, #tier = :tier, #version = if_not_exists(#version, :zero) + :one',
+    '#updatedAt = :at, #createdAt = if_not_exists(#createdAt, :at), #history = if_not_exists(#history, :emptyList)',
+    '#resources = if_not_exists(#resources, :emptyMap), #active = if_not_exists(#active, :inactive)',
+  ].join(', ');
+  return {
+    ConditionExpression,
+    UpdateExpression,
+    ExpressionAttributeNames: namesUsedIn(ConditionExpression, UpdateExpression),
+    ExpressionAttributeValues: {
+      ...statusValues,
+      ':execution': request.execution,
+      ':lock': { execution: request.execution, operation: request.operation, since: request.at },
+      ':status': request.status,
+      ':tenantId': request.tenantId,
+      ':registrationId': request.tenantRegistrationId,
+      ':tenantName': request.tenantName,
+      ':tier': request.tier,
+      ':zero': 0,
+      ':one': 1,
+      ':at': request.at,
+      ':emptyList': [],
+      ':emptyMap': {},
+      ':inactive': false,
+    },
+  };
+};
+
+/**
+ * The conditional write that ends an operation: only the lock holder may make it. `routing` and
+ * `lastError` are set when given, removed when `null`, left alone when absent.
+ */
+export const releaseUpdate = (request: ReleaseRequest): UpdateParts => {
+  const set = [
+    '#status = :status',
+    '#active = :active',
+    '#resources = :resources',
+    '#history = list_append(if_not_exists(#history, :emptyList), :history)',
+    '#version = if_not_exists(#version, :zero) + :one',
+    '#updatedAt = :at',
+  ];
+  const remove = ['#lock'];
+  const values: Record<string, unknown> = {
+    ':execution': request.execution,
+    ':status': request.status,
+    ':active': request.active,
+    ':resources': withoutUndefined(request.resources),
+    ':history': withoutUndefined(request.history),
+    ':emptyList': [],
+    ':zero': 0,
+    ':one': 1,
+    ':at': request.at,
+  };
+  if (request.routing === null) remove.push('#routing');
+  else if (request.routing !== undefined) {
+    set.push('#routing = :routing');
+    values[':routing'] = withoutUndefined(request.routing);
+  }
+  if (request.lastError === null) remove.push('#lastError');
+  else if (request.lastError !== undefined) {
+    set.push('#lastError = :lastError');
+    values[':lastError'] = withoutUndefined(request.lastError);
+  }
+  const ConditionExpression = '#lock.#execution = :execution';
+  const UpdateExpression = `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`;
+  return {
+    ConditionExpression,
+    UpdateExpression,
+    ExpressionAttributeNames: namesUsedIn(ConditionExpression, UpdateExpression),
+    ExpressionAttributeValues: values,
+  };
+};

@@ -1,0 +1,165 @@
+import {
+  CreateRuleCommand,
+  CreateTargetGroupCommand,
+  DeleteRuleCommand,
+  DeleteTargetGroupCommand,
+  DescribeRulesCommand,
+  DescribeTargetGroupsCommand,
+  DescribeTargetHealthCommand,
+  DuplicateTargetGroupNameException,
+  ElasticLoadBalancingV2Client,
+  type ElasticLoadBalancingV2ClientConfig,
+  PriorityInUseException,
+  RuleNotFoundException,
+  TargetGroupNotFoundException,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { NotReadyError } from '../../domain/errors.ts';
+import type {
+  ListenerRuleInfo,
+  ListenerRuleSpec,
+  LoadBalancer,
+  TargetGroupInfo,
+  TargetGroupSpec,
+  TargetHealthSummary,
+} from '../../ports/load-balancer.ts';
+import { type ClientOptions, resolveClient } from './client-options.ts';
+import { toListenerRuleInfo, toTargetGroupInfo } from './elb-mappers.ts';
+import { translateAwsError } from './errors.ts';
+
+/** Options of {@link ElbLoadBalancer}: an `ElasticLoadBalancingV2Client` or its configuration. */
+export type ElbLoadBalancerOptions = ClientOptions<
+  ElasticLoadBalancingV2Client,
+  ElasticLoadBalancingV2ClientConfig
+>;
+
+/** {@link LoadBalancer} on an Application Load Balancer (ELBv2). */
+export class ElbLoadBalancer implements LoadBalancer {
+  readonly #client: ElasticLoadBalancingV2Client;
+
+  constructor(options: ElbLoadBalancerOptions = {}) {
+    this.#client = resolveClient(
+      'ElbLoadBalancer',
+      options,
+      (config) => new ElasticLoadBalancingV2Client(config ?? {}),
+    );
+  }
+
+  async findTargetGroup(name: string): Promise<TargetGroupInfo | undefined> {
+    const context = `ELBv2 DescribeTargetGroups ${name}`;
+    try {
+      const out = await this.#client.send(new DescribeTargetGroupsCommand({ Names: [name] }));
+      const group = out.TargetGroups?.[0];
+      return group === undefined ? undefined : toTargetGroupInfo(group, context);
+    } catch (error) {
+      if (error instanceof TargetGroupNotFoundException) return undefined;
+      throw translateAwsError(error, context);
+    }
+  }
+
+  async createTargetGroup(spec: TargetGroupSpec): Promise<TargetGroupInfo> {
+    const context = `ELBv2 CreateTargetGroup ${spec.name}`;
+    try {
+      const out = await this.#client.send(
+        new CreateTargetGroupCommand({
+          Name: spec.name,
+          Protocol: 'HTTP',
+          Port: spec.port,
+          VpcId: spec.vpcId,
+          TargetType: 'ip',
+          HealthCheckProtocol: 'HTTP',
+          HealthCheckPath: spec.healthCheckPath,
+          Matcher: { HttpCode: '200-399' },
+          Tags: spec.tags.map(({ key, value }) => ({ Key: key, Value: value })),
+        }),
+      );
+      return toTargetGroupInfo(out.TargetGroups?.[0], context);
+    } catch (error) {
+      if (!(error instanceof DuplicateTargetGroupNameException)) throw translateAwsError(error, context);
+      // The name is deterministic per tenant: a group of that name is this tenant's, from an earlier try.
+      const existing = await this.findTargetGroup(spec.name);
+      if (existing) return existing;
+      throw new NotReadyError(
+        `${context}: the name is taken but no target group of that name is visible yet`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+
+  async deleteTargetGroup(arn: string): Promise<'deleted' | 'absent'> {
+    try {
+      await this.#client.send(new DeleteTargetGroupCommand({ TargetGroupArn: arn }));
+      return 'deleted';
+    } catch (error) {
+      if (error instanceof TargetGroupNotFoundException) return 'absent';
+      throw translateAwsError(error, `ELBv2 DeleteTargetGroup ${arn}`);
+    }
+  }
+
+  async targetHealth(targetGroupArn: string): Promise<TargetHealthSummary> {
+    try {
+      const out = await this.#client.send(
+        new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }),
+      );
+      const states = (out.TargetHealthDescriptions ?? []).map(
+        (description) => description.TargetHealth?.State ?? 'unknown',
+      );
+      return { healthy: states.filter((state) => state === 'healthy').length, total: states.length, states };
+    } catch (error) {
+      throw translateAwsError(error, `ELBv2 DescribeTargetHealth ${targetGroupArn}`);
+    }
+  }
+
+  async listListenerRules(listenerArn: string): Promise<ListenerRuleInfo[]> {
+    const context = `ELBv2 DescribeRules ${listenerArn}`;
+    const rules: ListenerRuleInfo[] = [];
+    let marker: string | undefined;
+    try {
+      do {
+        const out = await this.#client.send(
+          new DescribeRulesCommand({ ListenerArn: listenerArn, Marker: marker }),
+        );
+        rules.push(...(out.Rules ?? []).map((rule) => toListenerRuleInfo(rule, context)));
+        marker = out.NextMarker;
+      } while (marker);
+    } catch (error) {
+      throw translateAwsError(error, context);
+    }
+    return rules;
+  }
+
+  async createListenerRule(spec: ListenerRuleSpec): Promise<ListenerRuleInfo | 'priority-in-use'> {
+    const context = `ELBv2 CreateRule ${spec.listenerArn} priority ${spec.priority}`;
+    try {
+      const out = await this.#client.send(
+        new CreateRuleCommand({
+          ListenerArn: spec.listenerArn,
+          Priority: spec.priority,
+          Conditions: [
+            {
+              Field: 'http-header',
+              HttpHeaderConfig: { HttpHeaderName: spec.headerName, Values: [spec.headerValue] },
+            },
+          ],
+          Actions: [{ Type: 'forward', TargetGroupArn: spec.targetGroupArn }],
+          Tags: spec.tags.map(({ key, value }) => ({ Key: key, Value: value })),
+        }),
+      );
+      return toListenerRuleInfo(out.Rules?.[0], context);
+    } catch (error) {
+      if (error instanceof PriorityInUseException) return 'priority-in-use';
+      throw translateAwsError(error, context);
+    }
+  }
+
+  async deleteListenerRule(arn: string): Promise<'deleted' | 'absent'> {
+    try {
+      await this.#client.send(new DeleteRuleCommand({ RuleArn: arn }));
+      return 'deleted';
+    } catch (error) {
+      if (error instanceof RuleNotFoundException) return 'absent';
+      throw translateAwsError(error, `ELBv2 DeleteRule ${arn}`);
+    }
+  }
+}

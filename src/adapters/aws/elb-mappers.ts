@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import type { ListenerRuleInfo, TargetGroupInfo } from '../../ports/load-balancer.ts';
+import { parseResult } from './parse.ts';
+
+const targetGroupSchema = z.object({
+  TargetGroupArn: z.string().min(1),
+  TargetGroupName: z.string().min(1),
+  LoadBalancerArns: z.array(z.string()).default([]),
+});
+
+/** Parses an ELBv2 `TargetGroup`; a missing ARN is a `FatalError`. */
+export const toTargetGroupInfo = (targetGroup: unknown, context: string): TargetGroupInfo => {
+  const parsed = parseResult(targetGroupSchema, targetGroup, context);
+  return {
+    arn: parsed.TargetGroupArn,
+    name: parsed.TargetGroupName,
+    loadBalancerArns: parsed.LoadBalancerArns,
+  };
+};
+
+const ruleSchema = z.object({
+  RuleArn: z.string().min(1),
+  Priority: z.union([z.literal('default'), z.string().regex(/^\d+$/, 'a priority number or "default"')]),
+  Conditions: z
+    .array(
+      z.object({
+        Field: z.string().optional(),
+        HttpHeaderConfig: z.object({ Values: z.array(z.string()).optional() }).optional(),
+      }),
+    )
+    .default([]),
+  Actions: z
+    .array(
+      z.object({
+        Type: z.string().optional(),
+        TargetGroupArn: z.string().optional(),
+        ForwardConfig: z
+          .object({ TargetGroups: z.array(z.object({ TargetGroupArn: z.string().optional() })).optional() })
+          .optional(),
+      }),
+    )
+    .default([]),
+});
+
+/**
+ * Parses an ELBv2 `Rule`: the default rule has no priority; the header value is the first value of
+ * its `http-header` condition; target groups are those of its forward actions.
+ */
+export const toListenerRuleInfo = (rule: unknown, context: string): ListenerRuleInfo => {
+  const parsed = parseResult(ruleSchema, rule, context);
+  const priority = parsed.Priority === 'default' ? undefined : Number(parsed.Priority);
+  const header = parsed.Conditions.find((condition) => condition.Field === 'http-header');
+  const targetGroupArns = parsed.Actions.filter((action) => action.Type === 'forward').flatMap((action) => [
+    ...(action.TargetGroupArn ? [action.TargetGroupArn] : []),
+    ...(action.ForwardConfig?.TargetGroups ?? []).flatMap((group) =>
+      group.TargetGroupArn ? [group.TargetGroupArn] : [],
+    ),
+  ]);
+  return {
+    arn: parsed.RuleArn,
+    priority,
+    headerValue: header?.HttpHeaderConfig?.Values?.[0],
+    targetGroupArns: [...new Set(targetGroupArns)],
+  };
+};

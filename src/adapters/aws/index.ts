@@ -1,0 +1,19 @@
+/** The AWS SDK v3 adapters: one class per port, each built from an injected client or a client config. */
+export type { ClientOptions } from './client-options.ts';
+export {
+  CloudFormationInfrastructure,
+  type CloudFormationInfrastructureOptions,
+} from './cloudformation-infrastructure.ts';
+export type { DynamoAdapterOptions } from './dynamo-client.ts';
+export { DynamoPriorityRegistry, type DynamoPriorityRegistryOptions } from './dynamo-priority-registry.ts';
+export { DynamoStatusLedger, type DynamoStatusLedgerOptions } from './dynamo-status-ledger.ts';
+export { DynamoTenantMap, type DynamoTenantMapOptions } from './dynamo-tenant-map.ts';
+export { EcsContainerPlatform, type EcsContainerPlatformOptions } from './ecs-container-platform.ts';
+export { ElbLoadBalancer, type ElbLoadBalancerOptions } from './elb-load-balancer.ts';
+export { translateAwsError } from './errors.ts';
+export { EventBridgePublisher, type EventBridgePublisherOptions } from './eventbridge-publisher.ts';
+export {
+  executionArnOf,
+  StepFunctionsStarter,
+  type StepFunctionsStarterOptions,
+} from './step-functions-starter.ts';

@@ -1,0 +1,64 @@
+import {
+  ExecutionAlreadyExists,
+  SFNClient,
+  type SFNClientConfig,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { z } from 'zod';
+import { FatalError } from '../../domain/errors.ts';
+import type { WorkflowStarter } from '../../ports/workflow.ts';
+import type { MachineId } from '../../saga-contract.ts';
+import { type ClientOptions, resolveClient } from './client-options.ts';
+import { translateAwsError } from './errors.ts';
+import { parseResult } from './parse.ts';
+
+/** Options of {@link StepFunctionsStarter}: the client (or its config) and each machine's ARN. */
+export type StepFunctionsStarterOptions = ClientOptions<SFNClient, SFNClientConfig> & {
+  stateMachineArns: Readonly<Record<MachineId, string>>;
+};
+
+const startSchema = z.object({ executionArn: z.string().min(1) });
+
+/**
+ * The ARN of execution `name` of a state machine:
+ * `arn:…:states:<region>:<account>:stateMachine:<machine>` → `arn:…:execution:<machine>:<name>`.
+ */
+export const executionArnOf = (stateMachineArn: string, name: string): string => {
+  const marker = ':stateMachine:';
+  const at = stateMachineArn.lastIndexOf(marker);
+  if (at < 0) throw new FatalError(`not a state machine ARN: ${stateMachineArn}`);
+  return `${stateMachineArn.slice(0, at)}:execution:${stateMachineArn.slice(at + marker.length)}:${name}`;
+};
+
+/** {@link WorkflowStarter} on AWS Step Functions; the execution name is the idempotency key. */
+export class StepFunctionsStarter implements WorkflowStarter {
+  readonly #client: SFNClient;
+  readonly #arns: Readonly<Record<MachineId, string>>;
+
+  constructor(options: StepFunctionsStarterOptions) {
+    this.#client = resolveClient('StepFunctionsStarter', options, (config) => new SFNClient(config ?? {}));
+    this.#arns = options.stateMachineArns;
+  }
+
+  async start(
+    machine: MachineId,
+    name: string,
+    input: unknown,
+  ): Promise<{ outcome: 'started' | 'duplicate'; executionArn: string }> {
+    const stateMachineArn = this.#arns[machine];
+    if (!stateMachineArn) throw new FatalError(`no state machine ARN configured for ${machine}`);
+    const context = `Step Functions StartExecution ${machine} ${name}`;
+    try {
+      const out = await this.#client.send(
+        new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }),
+      );
+      return { outcome: 'started', executionArn: parseResult(startSchema, out, context).executionArn };
+    } catch (error) {
+      // Same name, same machine: the event was delivered again and its execution already exists.
+      if (error instanceof ExecutionAlreadyExists) {
+        return { outcome: 'duplicate', executionArn: executionArnOf(stateMachineArn, name) };
+      }
+      throw translateAwsError(error, context);
+    }
+  }
+}

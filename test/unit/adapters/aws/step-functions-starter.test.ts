@@ -1,0 +1,104 @@
+import {
+  ExecutionAlreadyExists,
+  ExecutionLimitExceeded,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-vitest/extend';
+import { afterEach, describe, expect, it } from 'vitest';
+import { executionArnOf, StepFunctionsStarter } from '../../../../src/adapters/aws/step-functions-starter.ts';
+
+const sfn = mockClient(SFNClient);
+const machineArn = (name: string) => `arn:aws:states:us-east-1:111122223333:stateMachine:${name}`;
+const starter = new StepFunctionsStarter({
+  client: new SFNClient({}),
+  stateMachineArns: {
+    onboarding: machineArn('tf-onboarding'),
+    offboarding: machineArn('tf-offboarding'),
+    activation: machineArn('tf-activation'),
+  },
+});
+
+afterEach(() => {
+  sfn.reset();
+});
+
+describe('StepFunctionsStarter', () => {
+  it('starts the machine under the execution name with JSON input', async () => {
+    // Prepare
+    const executionArn = 'arn:aws:states:us-east-1:111122223333:execution:tf-onboarding:onboard-acme-e1';
+    sfn.on(StartExecutionCommand).resolves({ executionArn, startDate: new Date(0) });
+
+    // Act
+    const result = await starter.start('onboarding', 'onboard-acme-e1', { tenantId: 'acme' });
+
+    // Assess
+    expect(sfn).toHaveReceivedCommandExactlyOnceWith(StartExecutionCommand, {
+      stateMachineArn: machineArn('tf-onboarding'),
+      name: 'onboard-acme-e1',
+      input: '{"tenantId":"acme"}',
+    });
+    expect(result).toEqual({ outcome: 'started', executionArn });
+  });
+
+  it('reports an execution that already exists as a duplicate with its ARN', async () => {
+    // Prepare
+    sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
+
+    // Act
+    const result = await starter.start('offboarding', 'offboard-acme-e2', {});
+
+    // Assess
+    expect(result).toEqual({
+      outcome: 'duplicate',
+      executionArn: 'arn:aws:states:us-east-1:111122223333:execution:tf-offboarding:offboard-acme-e2',
+    });
+  });
+
+  it('fails fatally when the response has no execution ARN', async () => {
+    // Prepare
+    sfn.on(StartExecutionCommand).resolves({});
+
+    // Act
+    const result = starter.start('activation', 'activate-acme-e3', {});
+
+    // Assess
+    await expect(result).rejects.toMatchObject({
+      name: 'FatalError',
+      message: expect.stringContaining('executionArn'),
+    });
+  });
+
+  it('maps other failures', async () => {
+    // Prepare
+    sfn.on(StartExecutionCommand).rejects(new ExecutionLimitExceeded({ message: 'too many', $metadata: {} }));
+
+    // Act
+    const result = starter.start('activation', 'activate-acme-e3', {});
+
+    // Assess
+    await expect(result).rejects.toMatchObject({
+      name: 'FatalError',
+      message: expect.stringContaining('Step Functions StartExecution activation activate-acme-e3'),
+    });
+  });
+});
+
+describe('executionArnOf', () => {
+  it('builds the execution ARN in the partition of the state machine', () => {
+    // Act
+    const arn = executionArnOf('arn:aws-cn:states:cn-north-1:111122223333:stateMachine:m', 'run-1');
+
+    // Assess
+    expect(arn).toBe('arn:aws-cn:states:cn-north-1:111122223333:execution:m:run-1');
+  });
+
+  it('refuses an ARN that is not a state machine', () => {
+    // Act
+    const build = () => executionArnOf('arn:aws:lambda:us-east-1:1:function:f', 'run-1');
+
+    // Assess
+    expect(build).toThrow('not a state machine ARN');
+  });
+});
