@@ -1,0 +1,29 @@
+/** The saga models (pure xstate machines), their vocabulary and the ASL compiler. */
+import type { MachineId } from '../src/saga-contract.ts';
+import { activationMachine } from './activation.ts';
+import { offboardingMachine } from './offboarding.ts';
+import { onboardingMachine } from './onboarding.ts';
+
+export { activationMachine } from './activation.ts';
+export { toCaughtError } from './caught-error.ts';
+export {
+  compileMachine,
+  MACHINE_TIMEOUT_SECONDS,
+  STEP_FUNCTION_ARN_PLACEHOLDER,
+  TASK_TIMEOUT_SECONDS,
+} from './compile.ts';
+export { DELAY_SECONDS, type DelayName, GUARD_CONDITIONS, type GuardName } from './guards.ts';
+export { offboardingMachine } from './offboarding.ts';
+export { onboardingMachine } from './onboarding.ts';
+export { RETRY_POLICY, type Retrier, retrierFor } from './retry.ts';
+export { FINAL_STATES, type SagaContext, type SagaInput, sagaSetup, stepRecord } from './setup.ts';
+
+/** The model of each state machine. */
+export const MACHINES = {
+  onboarding: onboardingMachine,
+  offboarding: offboardingMachine,
+  activation: activationMachine,
+} as const satisfies Record<MachineId, unknown>;
+
+/** The machine type shared by the three models (they come from one `setup`). */
+export type SagaMachine = (typeof MACHINES)[MachineId];

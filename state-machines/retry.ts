@@ -1,0 +1,51 @@
+import { RETRYABLE_ERROR_NAMES } from '../src/domain/errors.ts';
+
+/** One ASL retrier. Field names are the ASL's, so the compiler copies an entry as it stands. */
+export interface Retrier {
+  ErrorEquals: readonly string[];
+  IntervalSeconds: number;
+  MaxAttempts: number;
+  BackoffRate: number;
+  MaxDelaySeconds?: number;
+  JitterStrategy?: 'FULL' | 'NONE';
+}
+
+/**
+ * The retry budget of every step, in the order the ASL evaluates it. The xstate engine applies the
+ * same list, so "how many retries" has a single answer for both engines.
+ */
+export const RETRY_POLICY: readonly Retrier[] = [
+  {
+    // Lambda's own faults: the function never ran, or its result was lost.
+    ErrorEquals: [
+      'Lambda.ServiceException',
+      'Lambda.AWSLambdaException',
+      'Lambda.SdkClientException',
+      'Lambda.TooManyRequestsException',
+    ],
+    IntervalSeconds: 1,
+    MaxAttempts: 6,
+    BackoffRate: 2,
+    JitterStrategy: 'FULL',
+  },
+  {
+    // A crash or a timeout mid-step: safe to run again because every step is idempotent.
+    ErrorEquals: ['Lambda.Unknown', 'Runtime.ExitError', 'States.Timeout'],
+    IntervalSeconds: 2,
+    MaxAttempts: 3,
+    BackoffRate: 2,
+  },
+  {
+    // Our transient errors, classified at the adapters.
+    ErrorEquals: RETRYABLE_ERROR_NAMES,
+    IntervalSeconds: 2,
+    MaxAttempts: 5,
+    BackoffRate: 2,
+    MaxDelaySeconds: 30,
+    JitterStrategy: 'FULL',
+  },
+];
+
+/** Index of the retrier that matches `errorName`, or -1 (ASL: the first retrier listing the name wins). */
+export const retrierFor = (errorName: string): number =>
+  RETRY_POLICY.findIndex((retrier) => retrier.ErrorEquals.includes(errorName));

@@ -1,0 +1,281 @@
+import { describe, expect, it } from 'vitest';
+import { RetryableError, ThrottledError } from '../../../src/domain/errors.ts';
+import { runSaga, type StepEvent } from '../../../src/saga/run.ts';
+import { calledSteps, fakeDispatch } from './support/fake-dispatch.ts';
+
+const fast = { execution: 'exec-1', healthPollMs: 1, retryDelayMs: 0 };
+const input = { detail: { tenantId: 't-1' } };
+
+const PREMIUM = [
+  'ValidateRequest',
+  'ReserveTenant',
+  'CreateCluster',
+  'RegisterTaskDefinition',
+  'CreateTargetGroup',
+  'CreateListenerRule',
+  'CreateService',
+  'WaitForHealthy',
+  'ActivateTenant',
+  'NotifySuccess',
+];
+
+/** What runs after each forward step of a premium onboarding fails (the brief's compensation order). */
+const PREMIUM_UNDO: Record<string, string[]> = {
+  ValidateRequest: ['NotifyFailure'],
+  ReserveTenant: ['NotifyFailure'],
+  CreateCluster: ['MarkFailed', 'NotifyFailure'],
+  RegisterTaskDefinition: ['DeleteCluster', 'MarkFailed', 'NotifyFailure'],
+  CreateTargetGroup: ['DeregisterTaskDefinition', 'DeleteCluster', 'MarkFailed', 'NotifyFailure'],
+  CreateListenerRule: [
+    'DeleteTargetGroup',
+    'DeregisterTaskDefinition',
+    'DeleteCluster',
+    'MarkFailed',
+    'NotifyFailure',
+  ],
+  CreateService: [
+    'DeleteListenerRule',
+    'DeleteTargetGroup',
+    'DeregisterTaskDefinition',
+    'DeleteCluster',
+    'MarkFailed',
+    'NotifyFailure',
+  ],
+  WaitForHealthy: [
+    'DeleteService',
+    'DeleteListenerRule',
+    'DeleteTargetGroup',
+    'DeregisterTaskDefinition',
+    'DeleteCluster',
+    'MarkFailed',
+    'NotifyFailure',
+  ],
+  ActivateTenant: [
+    'DeleteService',
+    'DeleteListenerRule',
+    'DeleteTargetGroup',
+    'DeregisterTaskDefinition',
+    'DeleteCluster',
+    'MarkFailed',
+    'NotifyFailure',
+  ],
+  NotifySuccess: [],
+};
+
+describe('runSaga: onboarding', () => {
+  it.each([
+    ['premium', PREMIUM],
+    ['advanced', PREMIUM.filter((step) => step !== 'CreateCluster')],
+    ['basic', ['ValidateRequest', 'ReserveTenant', 'ActivateTenant', 'NotifySuccess']],
+  ] as const)('a %s tenant succeeds through its tier steps', async (tier, expected) => {
+    // Prepare
+    const dispatch = fakeDispatch({ tier });
+
+    // Act
+    const result = await runSaga('onboarding', input, { ...fast, dispatch });
+
+    // Assess
+    expect(result.status).toBe('succeeded');
+    expect(result.steps).toEqual(expected);
+    expect(result.state).toMatchObject({ trail: expected.slice(1), request: { tier } });
+  });
+
+  it.each(Object.keys(PREMIUM_UNDO))(
+    'a premium failure at %s runs the compensations in reverse order',
+    async (step) => {
+      // Prepare
+      const dispatch = fakeDispatch({ tier: 'premium', failAt: step });
+      const before = PREMIUM.slice(0, PREMIUM.indexOf(step) + 1);
+
+      // Act
+      const result = await runSaga('onboarding', input, { ...fast, dispatch });
+
+      // Assess
+      expect(result.status).toBe('failed');
+      expect(result.steps).toEqual([...before, ...(PREMIUM_UNDO[step] ?? [])]);
+      expect(result.state).toMatchObject({
+        failure: {
+          step,
+          error: {
+            Error: 'FatalError',
+            Cause: JSON.stringify({ errorType: 'FatalError', errorMessage: `${step} broke` }),
+          },
+        },
+      });
+    },
+  );
+
+  it('a basic tenant whose activation fails is marked failed, with nothing to delete', async () => {
+    // Prepare
+    const dispatch = fakeDispatch({ tier: 'basic', failAt: 'ActivateTenant' });
+
+    // Act
+    const result = await runSaga('onboarding', input, { ...fast, dispatch });
+
+    // Assess
+    expect(result.steps).toEqual([
+      'ValidateRequest',
+      'ReserveTenant',
+      'ActivateTenant',
+      'MarkFailed',
+      'NotifyFailure',
+    ]);
+  });
+
+  it('a failed compensation is recorded and the chain goes on', async () => {
+    // Prepare
+    const dispatch = fakeDispatch({ tier: 'advanced', failAt: 'CreateService' });
+    const broken = fakeDispatch({ tier: 'advanced', failAt: 'DeleteTargetGroup' });
+    const both = async (payload: Parameters<typeof dispatch>[0]) =>
+      payload.step === 'DeleteTargetGroup' ? broken(payload) : dispatch(payload);
+
+    // Act
+    const result = await runSaga('onboarding', input, { ...fast, dispatch: both });
+
+    // Assess
+    expect(result.steps.slice(-5)).toEqual([
+      'DeleteListenerRule',
+      'DeleteTargetGroup',
+      'DeregisterTaskDefinition',
+      'MarkFailed',
+      'NotifyFailure',
+    ]);
+    expect(result.state).toMatchObject({
+      compensationErrors: { DeleteTargetGroup: { Error: 'FatalError' } },
+    });
+  });
+
+  it('polls health until the service is healthy', async () => {
+    // Prepare
+    const dispatch = fakeDispatch({ tier: 'advanced', unhealthyPolls: 2 });
+
+    // Act
+    const result = await runSaga('onboarding', input, { ...fast, dispatch });
+
+    // Assess
+    expect(result.status).toBe('succeeded');
+    expect(result.steps.filter((step) => step === 'WaitForHealthy')).toHaveLength(3);
+  });
+});
+
+describe('runSaga: retries (the ASL policy)', () => {
+  it('retries a retryable error within its budget of 5 and succeeds', async () => {
+    // Prepare
+    const dispatch = fakeDispatch({
+      tier: 'advanced',
+      failAt: 'CreateService',
+      times: 5,
+      error: () => new ThrottledError('slow down'),
+    });
+
+    // Act
+    const result = await runSaga('onboarding', input, { ...fast, dispatch });
+
+    // Assess
+    expect(result.status).toBe('succeeded');
+    expect(calledSteps(dispatch).filter((step) => step === 'CreateService')).toHaveLength(6);
+    expect(result.steps.filter((step) => step === 'CreateService')).toHaveLength(1);
+  });
+
+  it('gives up after the budget and compensates, recording the retryable error', async () => {
+    // Prepare
+    const dispatch = fakeDispatch({
+      tier: 'advanced',
+      failAt: 'CreateService',
+      times: 6,
+      error: () => new RetryableError('flaky'),
+    });
+
+    // Act
+    const result = await runSaga('onboarding', input, { ...fast, dispatch });
+
+    // Assess
+    expect(result.status).toBe('failed');
+    expect(calledSteps(dispatch).filter((step) => step === 'CreateService')).toHaveLength(6);
+    expect(result.state).toMatchObject({
+      failure: { step: 'CreateService', error: { Error: 'RetryableError' } },
+    });
+  });
+
+  it('gives Lambda service errors their own budget of 6 retries', async () => {
+    // Prepare
+    const lambdaError = () => Object.assign(new Error('503'), { name: 'Lambda.ServiceException' });
+    const dispatch = fakeDispatch({ tier: 'basic', failAt: 'ReserveTenant', times: 7, error: lambdaError });
+
+    // Act
+    const result = await runSaga('onboarding', input, { ...fast, dispatch });
+
+    // Assess
+    expect(calledSteps(dispatch)).toEqual([
+      'ValidateRequest',
+      ...Array(7).fill('ReserveTenant'),
+      'NotifyFailure',
+    ]);
+    expect(result.state).toMatchObject({
+      failure: { step: 'ReserveTenant', error: { Error: 'Lambda.ServiceException' } },
+    });
+  });
+});
+
+describe('runSaga: offboarding and activation', () => {
+  it('offboards a premium tenant, deleting its cluster', async () => {
+    // Prepare
+    const dispatch = fakeDispatch({ tier: 'premium' });
+
+    // Act
+    const result = await runSaga('offboarding', input, { ...fast, dispatch });
+
+    // Assess
+    expect(result).toMatchObject({ status: 'succeeded' });
+    expect(result.steps).toEqual([
+      'ValidateRequest',
+      'LockTenant',
+      'DeleteService',
+      'DeleteListenerRule',
+      'DeleteTargetGroup',
+      'DeregisterTaskDefinition',
+      'DeleteCluster',
+      'RemoveTenant',
+      'NotifySuccess',
+    ]);
+  });
+
+  it('marks the tenant failed when an offboarding deletion fails', async () => {
+    // Prepare
+    const dispatch = fakeDispatch({ tier: 'advanced', failAt: 'DeleteTargetGroup' });
+
+    // Act
+    const result = await runSaga('offboarding', input, { ...fast, dispatch });
+
+    // Assess
+    expect(result.status).toBe('failed');
+    expect(result.steps.slice(-3)).toEqual(['DeleteTargetGroup', 'MarkFailed', 'NotifyFailure']);
+  });
+
+  it('reports each step as it starts and ends', async () => {
+    // Prepare
+    const dispatch = fakeDispatch({ tier: 'basic', failAt: 'ScaleService' });
+    const events: StepEvent[] = [];
+
+    // Act
+    await runSaga('activation', input, { ...fast, dispatch, onStep: (event) => events.push(event) });
+
+    // Assess
+    expect(events.map((event) => `${event.step}:${event.phase}`)).toEqual([
+      'ValidateRequest:start',
+      'ValidateRequest:succeeded',
+      'LockTenant:start',
+      'LockTenant:succeeded',
+      'ScaleService:start',
+      'ScaleService:failed',
+      'MarkFailed:start',
+      'MarkFailed:succeeded',
+      'NotifyFailure:start',
+      'NotifyFailure:succeeded',
+    ]);
+    expect(events[5]?.error).toEqual({
+      Error: 'FatalError',
+      Cause: JSON.stringify({ errorType: 'FatalError', errorMessage: 'ScaleService broke' }),
+    });
+  });
+});

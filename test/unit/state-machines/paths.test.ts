@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { MACHINE_IDS } from '../../../src/saga-contract.ts';
+import { aslDefinitionSchema } from '../../../state-machines/asl.ts';
+import { aslPath } from '../../../state-machines/build.ts';
+import { walkAsl } from './support/asl-walk.ts';
+import { INPUT, modelPaths } from './support/model-paths.ts';
+
+const committed = (machine: (typeof MACHINE_IDS)[number]) =>
+  aslDefinitionSchema.parse(JSON.parse(readFileSync(aslPath(machine), 'utf8')));
+
+describe('every path of each model, held against the committed ASL', () => {
+  it.each(MACHINE_IDS)(
+    '%s: the ASL runs the same steps, ends the same way, with the same state',
+    (machine) => {
+      // Prepare
+      const definition = committed(machine);
+      const paths = modelPaths(machine);
+
+      // Act
+      const walks = paths.map((path) => walkAsl(definition, INPUT, path.outcomes));
+
+      // Assess
+      expect(paths.length).toBeGreaterThan(10);
+      walks.forEach((walk, index) => {
+        const path = paths[index];
+        expect({ steps: walk.steps, end: walk.end, state: walk.state }).toEqual({
+          steps: path?.steps,
+          end: path?.final === 'Succeeded' ? 'Succeed' : 'Fail',
+          state: path?.state,
+        });
+      });
+    },
+  );
+
+  it('onboarding: the paths include the briefed happy path of each tier and the premium undo after CreateService', () => {
+    // Prepare
+    const runs = modelPaths('onboarding').map((path) => `${path.steps.join(' > ')} => ${path.final}`);
+    const premiumHappy = [
+      'ValidateRequest',
+      'ReserveTenant',
+      'CreateCluster',
+      'RegisterTaskDefinition',
+      'CreateTargetGroup',
+      'CreateListenerRule',
+      'CreateService',
+      'WaitForHealthy',
+      'WaitForHealthy',
+      'ActivateTenant',
+      'NotifySuccess',
+    ];
+    const premiumUndo = [
+      ...premiumHappy.slice(0, 7),
+      'DeleteListenerRule',
+      'DeleteTargetGroup',
+      'DeregisterTaskDefinition',
+      'DeleteCluster',
+      'MarkFailed',
+      'NotifyFailure',
+    ];
+
+    // Act
+    const has = (steps: string[], final: string) => runs.includes(`${steps.join(' > ')} => ${final}`);
+
+    // Assess
+    expect(has(premiumHappy, 'Succeeded')).toBe(true);
+    expect(
+      has(
+        premiumHappy.filter((step) => step !== 'CreateCluster'),
+        'Succeeded',
+      ),
+    ).toBe(true);
+    expect(has(['ValidateRequest', 'ReserveTenant', 'ActivateTenant', 'NotifySuccess'], 'Succeeded')).toBe(
+      true,
+    );
+    expect(has(premiumUndo, 'Failed')).toBe(true);
+    expect(
+      has(['ValidateRequest', 'ReserveTenant', 'ActivateTenant', 'MarkFailed', 'NotifyFailure'], 'Failed'),
+    ).toBe(true);
+  });
+});
