@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { describeError, ValidationError } from '../domain/errors.ts';
 import type { SagaState } from '../domain/resources.ts';
 import { MACHINE_IDS, STEP_NAMES, type StepPayload } from '../saga-contract.ts';
-import { dispatchStep, type StepDeps } from '../steps/index.ts';
+import { dispatchStep, type StepDeps, type UnvalidatedState } from '../steps/index.ts';
 import { lifecycleContext } from './middleware/lifecycle-context.ts';
 import type { Observability } from './observability.ts';
 
@@ -18,9 +18,12 @@ const payloadSchema = z.object({
   state: z.unknown(),
 });
 
-const tierOf = (state: unknown): string => {
-  const parsed = z.object({ request: z.object({ tier: z.string() }) }).safeParse(state);
-  return parsed.success ? parsed.data.request.tier : 'unknown';
+const requestFieldsSchema = z.object({ request: z.object({ tier: z.string(), operation: z.string() }) });
+
+/** Tier and operation of a saga state, for metric dimensions (`unknown` before validation). */
+const dimensionsOf = (state: unknown): { tier: string; operation: string } => {
+  const parsed = requestFieldsSchema.safeParse(state);
+  return parsed.success ? parsed.data.request : { tier: 'unknown', operation: 'unknown' };
 };
 
 /**
@@ -34,17 +37,20 @@ export const makeStepHandler = (deps: StepDeps, { logger, metrics, tracer }: Obs
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics))
     .use(lifecycleContext({ logger }))
-    .handler(async (event: unknown): Promise<SagaState> => {
+    .handler(async (event: unknown): Promise<SagaState | UnvalidatedState> => {
       const parsed = payloadSchema.safeParse(event);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        throw new ValidationError(issue?.path.join('.') || 'payload', issue?.message ?? 'invalid step payload');
+        throw new ValidationError(
+          issue?.path.join('.') || 'payload',
+          issue?.message ?? 'invalid step payload',
+        );
       }
       const payload: StepPayload = parsed.data;
       const started = Date.now();
       const record = (outcome: 'succeeded' | 'failed', state: unknown): void => {
         const metric = metrics.singleMetric();
-        metric.addDimensions({ step: payload.step, tier: tierOf(state), outcome });
+        metric.addDimensions({ step: payload.step, tier: dimensionsOf(state).tier, outcome });
         metric.addMetric('StepDuration', MetricUnit.Milliseconds, Date.now() - started);
       };
       try {
@@ -52,8 +58,12 @@ export const makeStepHandler = (deps: StepDeps, { logger, metrics, tracer }: Obs
         record('succeeded', next);
         logger.info('step succeeded', { durationMs: Date.now() - started });
         if (payload.step === 'NotifySuccess' || payload.step === 'NotifyFailure') {
-          metrics.addDimensions({ operation: next.request?.operation ?? 'unknown', tier: tierOf(next) });
-          metrics.addMetric(payload.step === 'NotifySuccess' ? 'LifecycleSucceeded' : 'LifecycleFailed', MetricUnit.Count, 1);
+          metrics.addDimensions(dimensionsOf(next));
+          metrics.addMetric(
+            payload.step === 'NotifySuccess' ? 'LifecycleSucceeded' : 'LifecycleFailed',
+            MetricUnit.Count,
+            1,
+          );
         }
         return next;
       } catch (error) {

@@ -22,7 +22,10 @@ export const makeWatcherHandler = (deps: WatchDeps, { logger, metrics, tracer }:
     .use(lifecycleContext({ logger }))
     .handler(async (event: unknown): Promise<WatchResult> => {
       const envelope = envelopeSchema.safeParse(event);
-      const result = await handleExecutionStatusChange(envelope.success ? envelope.data.detail : undefined, deps);
+      const result = await handleExecutionStatusChange(
+        envelope.success ? envelope.data.detail : undefined,
+        deps,
+      );
       if (result.outcome === 'notified') {
         metrics.addMetric('DeadExecutionReported', MetricUnit.Count, 1);
         logger.warn('dead execution reported to the control plane', {

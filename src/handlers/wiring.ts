@@ -42,7 +42,11 @@ export const awsClients = (region: string): AwsClients => ({
 });
 
 /** Every port the steps need, over the given clients. */
-export const stepDeps = (config: TenantFlowConfig, clients: AwsClients, now: () => Date = () => new Date()): StepDeps => ({
+export const stepDeps = (
+  config: TenantFlowConfig,
+  clients: AwsClients,
+  now: () => Date = () => new Date(),
+): StepDeps => ({
   config,
   ecs: new EcsContainerPlatform({ client: clients.ecs }),
   elb: new ElbLoadBalancer({ client: clients.elb }),
@@ -50,7 +54,10 @@ export const stepDeps = (config: TenantFlowConfig, clients: AwsClients, now: () 
   priorities: new DynamoPriorityRegistry({ client: clients.dynamo, tableName: config.tableName }),
   ledger: new DynamoStatusLedger({ client: clients.dynamo, tableName: config.tableName }),
   events: new EventBridgePublisher({ client: clients.eventbridge, eventBusName: config.eventBusName }),
-  infra: new CloudFormationInfrastructure({ client: clients.cloudformation, stackName: config.sharedStackName }),
+  infra: new CloudFormationInfrastructure({
+    client: clients.cloudformation,
+    stackName: config.sharedStackName,
+  }),
   now,
 });
 

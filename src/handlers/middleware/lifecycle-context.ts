@@ -1,5 +1,5 @@
-import type { MiddlewareObj } from '@middy/core';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { MiddlewareObj } from '@middy/core';
 
 /** Options of {@link lifecycleContext}. */
 export interface LifecycleContextOptions {
@@ -20,7 +20,9 @@ const pick = (value: unknown, ...path: string[]): string | undefined => {
 /** Finds the correlation keys in an SBT event, a step payload or a saga state, whichever it is. */
 export const defaultKeys = (event: unknown): Record<string, string | undefined> => ({
   tenantId:
-    pick(event, 'detail', 'tenantId') ?? pick(event, 'state', 'request', 'tenantId') ?? pick(event, 'tenantId'),
+    pick(event, 'detail', 'tenantId') ??
+    pick(event, 'state', 'request', 'tenantId') ??
+    pick(event, 'tenantId'),
   tenantRegistrationId:
     pick(event, 'detail', 'tenantRegistrationId') ??
     pick(event, 'state', 'request', 'tenantRegistrationId') ??
@@ -40,7 +42,9 @@ export const lifecycleContext = (options: LifecycleContextOptions): MiddlewareOb
   return {
     before: (request) => {
       const keys = Object.fromEntries(
-        Object.entries(keysOf(request.event)).filter((entry): entry is [string, string] => entry[1] !== undefined),
+        Object.entries(keysOf(request.event)).filter(
+          (entry): entry is [string, string] => entry[1] !== undefined,
+        ),
       );
       options.logger.appendKeys(keys);
     },

@@ -1,0 +1,79 @@
+import { ConflictError } from '../domain/errors.ts';
+import type { Operation } from '../domain/request.ts';
+import type { SagaState } from '../domain/resources.ts';
+import type { HistoryEntry, TenantRecord } from '../domain/tenant-record.ts';
+import type { ReleaseRequest } from '../ports/tenant-map.ts';
+import type { StepName } from '../saga-contract.ts';
+import type { StepContext, StepDeps } from './types.ts';
+
+/** One history line for `step`, timed from `startedAt` to `at`. */
+export const historyEntry = (input: {
+  operation: Operation;
+  ctx: StepContext;
+  step: StepName;
+  outcome: HistoryEntry['outcome'];
+  startedAt: Date;
+  at: Date;
+  reason?: string;
+}): HistoryEntry => ({
+  operation: input.operation,
+  execution: input.ctx.execution,
+  step: input.step,
+  outcome: input.outcome,
+  at: input.at.toISOString(),
+  durationMs: Math.max(0, input.at.getTime() - input.startedAt.getTime()),
+  ...(input.reason === undefined ? {} : { reason: input.reason }),
+});
+
+/**
+ * Writes `state.resources` to the tenant map with a history line, so the map always names what
+ * exists. Under a compensation (`state.failure` set) a lost lock is not an error: the resource work
+ * is done and MarkFailed writes the final record, so failing here would only report a false leftover.
+ */
+export const checkpoint = async (
+  deps: StepDeps,
+  ctx: StepContext,
+  state: SagaState,
+  step: StepName,
+  startedAt: Date,
+): Promise<void> => {
+  const compensating = state.failure !== undefined;
+  const entry = historyEntry({
+    operation: state.request.operation,
+    ctx,
+    step,
+    outcome: compensating ? 'compensated' : 'succeeded',
+    startedAt,
+    at: deps.now(),
+  });
+  try {
+    await deps.tenants.recordResources(state.request.tenantId, ctx.execution, state.resources, [entry]);
+  } catch (error) {
+    if (compensating && error instanceof ConflictError) return;
+    throw error;
+  }
+};
+
+/**
+ * Releases the lock, converging when a previous attempt of the same step already did (the retry
+ * would otherwise see a lock it no longer holds): the record then carries this execution's entry.
+ */
+export const releaseOnce = async (
+  deps: StepDeps,
+  request: ReleaseRequest,
+  step: StepName,
+): Promise<TenantRecord> => {
+  try {
+    return await deps.tenants.release(request);
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    const record = await deps.tenants.get(request.tenantId);
+    const done =
+      record !== undefined &&
+      record.lock === undefined &&
+      record.lifecycleStatus === request.status &&
+      record.history.some((entry) => entry.execution === request.execution && entry.step === step);
+    if (record && done) return record;
+    throw error;
+  }
+};

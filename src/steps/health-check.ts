@@ -1,0 +1,37 @@
+import type { ServiceInfo } from '../ports/container-platform.ts';
+import type { TargetHealthSummary } from '../ports/load-balancer.ts';
+
+/** What one look at a tenant's service and target group says. */
+export interface HealthAssessment {
+  healthy: boolean;
+  /** What was seen, for the saga state and for the failure reason when the wait gives up. */
+  detail: string;
+  /** Set when the deployment circuit breaker rolled the service back: waiting longer will not help. */
+  rolloutFailure?: string;
+}
+
+/**
+ * Ready means serving: the service is ACTIVE with every desired task running, its deployment is
+ * complete (or reports no rollout state), and the load balancer sees at least one healthy target.
+ */
+export const assessHealth = (
+  service: ServiceInfo | undefined,
+  targets: TargetHealthSummary | undefined,
+): HealthAssessment => {
+  if (!service) return { healthy: false, detail: 'service not found' };
+  if (service.rolloutState === 'FAILED') {
+    const reason = service.rolloutStateReason ?? 'no reason given';
+    return { healthy: false, detail: `rollout FAILED: ${reason}`, rolloutFailure: reason };
+  }
+  const rollout = service.rolloutState ?? 'n/a';
+  const targetText = targets
+    ? `targets ${targets.healthy}/${targets.total} healthy${targets.states.length ? ` (${targets.states.join(', ')})` : ''}`
+    : 'targets not checked';
+  const detail = `service ${service.status}, running ${service.runningCount}/${service.desiredCount}, rollout ${rollout}, ${targetText}`;
+  const healthy =
+    service.status === 'ACTIVE' &&
+    service.runningCount >= service.desiredCount &&
+    (service.rolloutState === undefined || service.rolloutState === 'COMPLETED') &&
+    (targets?.healthy ?? 0) >= 1;
+  return { healthy, detail };
+};

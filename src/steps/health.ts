@@ -1,0 +1,36 @@
+import { FatalError } from '../domain/errors.ts';
+import type { SagaState } from '../domain/resources.ts';
+import { checkpoint } from './checkpoint.ts';
+import { assessHealth } from './health-check.ts';
+import { namesFor, serviceCluster } from './placement.ts';
+import type { Step } from './types.ts';
+
+/**
+ * WaitForHealthy: one look per call (the state machine waits between calls). Gives up with a
+ * FatalError when the circuit breaker rolled the deployment back, or after `health.maxAttempts` looks.
+ */
+export const waitForHealthy: Step = async (state, deps, ctx) => {
+  const startedAt = deps.now();
+  const attempts = (state.health?.attempts ?? 0) + 1;
+  const { tenantId, tier } = state.request;
+  const infra = await deps.infra.get();
+  const names = namesFor(deps.config, tenantId);
+  const serviceName = state.resources.serviceName ?? names.serviceName;
+  const service = await deps.ecs.describeService(serviceCluster(tier, names, infra), serviceName);
+  const targetGroupArn = state.resources.targetGroupArn;
+  const targets = service && targetGroupArn ? await deps.elb.targetHealth(targetGroupArn) : undefined;
+  const seen = assessHealth(service, targets);
+  if (seen.rolloutFailure !== undefined) {
+    throw new FatalError(
+      `deployment of ${serviceName} rolled back by the circuit breaker: ${seen.rolloutFailure}`,
+    );
+  }
+  const { maxAttempts } = deps.config.health;
+  if (!seen.healthy && attempts >= maxAttempts) {
+    throw new FatalError(`${serviceName} not healthy after ${attempts} checks; last seen: ${seen.detail}`);
+  }
+  const next: SagaState = { ...state, health: { attempts, healthy: seen.healthy, detail: seen.detail } };
+  // Only the end of the wait goes into the history: one line per poll would swamp it.
+  if (seen.healthy) await checkpoint(deps, ctx, next, 'WaitForHealthy', startedAt);
+  return next;
+};

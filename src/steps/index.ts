@@ -1,0 +1,85 @@
+/** The saga steps: one function per Step Functions Task, run by the step dispatcher and the xstate engine. */
+import { FatalError } from '../domain/errors.ts';
+import type { SagaState } from '../domain/resources.ts';
+import {
+  isStepName,
+  MACHINE_IDS,
+  type MachineId,
+  type StepName,
+  type StepPayload,
+} from '../saga-contract.ts';
+import { createCluster, deleteCluster } from './cluster.ts';
+import { waitForHealthy } from './health.ts';
+import { createListenerRule, deleteListenerRule } from './listener-rule.ts';
+import { notifyFailure, notifySuccess, notifyUnvalidatedFailure, type UnvalidatedState } from './notify.ts';
+import { createService, deleteService, scaleService } from './service.ts';
+import { sagaStateSchema, unvalidatedStateSchema } from './state-schema.ts';
+import { createTargetGroup, deleteTargetGroup } from './target-group.ts';
+import { deregisterTaskDefinition, registerTaskDefinition } from './task-definition.ts';
+import { lockTenant, reserveTenant } from './tenant-lock.ts';
+import { activateTenant, markFailed, removeTenant, setActivation } from './tenant-release.ts';
+import type { Step, StepDeps } from './types.ts';
+import { validateRequest } from './validate.ts';
+
+export type { UnvalidatedState } from './notify.ts';
+export type { Step, StepContext, StepDeps } from './types.ts';
+export { ACCEPTED_OPERATIONS } from './validate.ts';
+
+/** Every step by name. `ValidateRequest` is handed the raw execution input instead of a saga state. */
+export const STEPS: Readonly<Record<StepName, Step>> = {
+  ValidateRequest: validateRequest,
+  ReserveTenant: reserveTenant,
+  CreateCluster: createCluster,
+  RegisterTaskDefinition: registerTaskDefinition,
+  CreateTargetGroup: createTargetGroup,
+  CreateListenerRule: createListenerRule,
+  CreateService: createService,
+  WaitForHealthy: waitForHealthy,
+  ActivateTenant: activateTenant,
+  DeleteService: deleteService,
+  DeleteListenerRule: deleteListenerRule,
+  DeleteTargetGroup: deleteTargetGroup,
+  DeregisterTaskDefinition: deregisterTaskDefinition,
+  DeleteCluster: deleteCluster,
+  MarkFailed: markFailed,
+  LockTenant: lockTenant,
+  RemoveTenant: removeTenant,
+  ScaleService: scaleService,
+  SetActivation: setActivation,
+  NotifySuccess: notifySuccess,
+  NotifyFailure: notifyFailure,
+};
+
+const isMachineId = (value: string): value is MachineId => (MACHINE_IDS as readonly string[]).includes(value);
+
+/**
+ * Runs `payload.step` on `payload.state`. Errors propagate as raised (the adapters already turned
+ * AWS errors into ours, whose names the ASL's Retry/Catch match); an unknown step or machine, or a
+ * state that is not a saga state, is a FatalError. When ValidateRequest itself failed, the failure
+ * path gets the raw input back: MarkFailed leaves it alone (no lock of ours to mark) and
+ * NotifyFailure reports to whatever registration the input names.
+ */
+export async function dispatchStep(
+  payload: StepPayload,
+  deps: StepDeps,
+): Promise<SagaState | UnvalidatedState> {
+  const step: string = payload.step;
+  const machine: string = payload.machine;
+  if (!isStepName(step)) throw new FatalError(`unknown step ${JSON.stringify(step)}`);
+  if (!isMachineId(machine)) throw new FatalError(`unknown state machine ${JSON.stringify(machine)}`);
+  if (typeof payload.execution !== 'string' || payload.execution === '') {
+    throw new FatalError('the step payload names no execution');
+  }
+  const ctx = { machine, execution: payload.execution };
+  if (step === 'ValidateRequest') return validateRequest(payload.state, deps, ctx);
+  const parsed = sagaStateSchema.safeParse(payload.state);
+  if (parsed.success) return STEPS[step](parsed.data, deps, ctx);
+  if (step === 'NotifyFailure' || step === 'MarkFailed') {
+    const unvalidated = unvalidatedStateSchema.safeParse(payload.state);
+    const state = unvalidated.success ? unvalidated.data : {};
+    return step === 'NotifyFailure' ? notifyUnvalidatedFailure(state, deps, ctx) : state;
+  }
+  const issue = parsed.error.issues[0];
+  const field = ['state', ...(issue?.path.map(String) ?? [])].join('.');
+  throw new FatalError(`${field}: ${issue?.message ?? 'is not a saga state'}`);
+}

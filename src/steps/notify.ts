@@ -1,0 +1,98 @@
+import { buildStatusEvent, parseLifecycleInput } from '../../events/index.ts';
+import type { Operation } from '../domain/request.ts';
+import type { SagaFailure } from '../domain/resources.ts';
+import type { OutboundEvent } from '../ports/event-publisher.ts';
+import { failedStep, failureCause } from './reasons.ts';
+import { tenantConfig } from './tenant-config.ts';
+import type { Step, StepContext, StepDeps } from './types.ts';
+import { ACCEPTED_OPERATIONS } from './validate.ts';
+
+/**
+ * Sends `event` at most once per execution: the ledger says whether it already went out (a retried
+ * step, or the watcher got there first). A failed send gives the claim back so a retry may send.
+ */
+export const sendOnce = async (deps: StepDeps, ctx: StepContext, event: OutboundEvent): Promise<void> => {
+  const claim = await deps.ledger.claim(ctx.execution, event.detailType, deps.now().toISOString());
+  if (claim === 'sent') return;
+  try {
+    await deps.events.publish(event);
+  } catch (error) {
+    // The publish error is what the engine must see; a failed give-back only delays the retry's claim.
+    await deps.ledger.abandon(ctx.execution).catch(() => undefined);
+    throw error;
+  }
+  await deps.ledger.markSent(ctx.execution, deps.now().toISOString());
+};
+
+const failureEvent = (
+  deps: StepDeps,
+  input: { operation: Operation; tenantRegistrationId: string; failure: SagaFailure | undefined },
+): OutboundEvent =>
+  buildStatusEvent({
+    contract: deps.config.contract,
+    operation: input.operation,
+    outcome: 'failure',
+    tenantRegistrationId: input.tenantRegistrationId,
+    // The event renders `<step>: <cause>`, so the cause goes without the step.
+    failure: { step: failedStep(input.failure), reason: failureCause(input.failure) },
+  });
+
+/** NotifySuccess: the success event; an onboarding's carries the tenant's `tenantConfig`. */
+export const notifySuccess: Step = async (state, deps, ctx) => {
+  const { request } = state;
+  const tenantData =
+    request.operation === 'onboard'
+      ? { tenantConfig: tenantConfig(request, state.resources, await deps.infra.get(), deps.config) }
+      : undefined;
+  const event = buildStatusEvent({
+    contract: deps.config.contract,
+    operation: request.operation,
+    outcome: 'success',
+    tenantRegistrationId: request.tenantRegistrationId,
+    ...(tenantData ? { tenantData } : {}),
+  });
+  await sendOnce(deps, ctx, event);
+  return { ...state, statusEvent: event };
+};
+
+/** NotifyFailure: the failure event, naming the failed step and its cause. */
+export const notifyFailure: Step = async (state, deps, ctx) => {
+  const event = failureEvent(deps, {
+    operation: state.request.operation,
+    tenantRegistrationId: state.request.tenantRegistrationId,
+    failure: state.failure,
+  });
+  await sendOnce(deps, ctx, event);
+  return { ...state, statusEvent: event };
+};
+
+/** A failure-path state whose request never validated: the raw execution input plus `failure`. */
+export interface UnvalidatedState {
+  [key: string]: unknown;
+  failure?: SagaFailure;
+  statusEvent?: OutboundEvent;
+}
+
+/**
+ * NotifyFailure when ValidateRequest itself failed: the input is read again for whatever identifies
+ * the registration. Without a registration id (or an operation) there is no one to tell.
+ */
+export const notifyUnvalidatedFailure = async (
+  state: UnvalidatedState,
+  deps: StepDeps,
+  ctx: StepContext,
+): Promise<UnvalidatedState> => {
+  const { failure, compensationErrors: _errors, statusEvent: _sent, ...input } = state;
+  const accepts = ACCEPTED_OPERATIONS[ctx.machine];
+  const parsed = parseLifecycleInput(input, {
+    contract: deps.config.contract,
+    defaultTier: deps.config.defaultTier,
+    accepts,
+  });
+  const found = parsed.ok ? parsed.request : parsed;
+  const operation = found.operation ?? (accepts.length === 1 ? accepts[0] : undefined);
+  if (found.tenantRegistrationId === undefined || operation === undefined) return state;
+  const event = failureEvent(deps, { operation, tenantRegistrationId: found.tenantRegistrationId, failure });
+  await sendOnce(deps, ctx, event);
+  return { ...state, statusEvent: event };
+};

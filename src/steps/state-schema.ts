@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { OPERATIONS } from '../domain/request.ts';
+import { TIERS } from '../domain/tier.ts';
+
+/** Same rule as the event contract: ids reach resource names, so nothing else gets through. */
+const safeId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be a safe identifier');
+
+const requestSchema = z.object({
+  operation: z.enum(OPERATIONS),
+  tenantId: safeId,
+  tenantRegistrationId: safeId,
+  tenantName: z.string(),
+  tier: z.enum(TIERS),
+  eventId: z.string().optional(),
+  attributes: z.record(z.string(), z.unknown()),
+});
+
+const resourcesSchema = z.object({
+  clusterName: z.string().optional(),
+  clusterArn: z.string().optional(),
+  taskDefinitionFamily: z.string().optional(),
+  taskDefinitionArn: z.string().optional(),
+  targetGroupName: z.string().optional(),
+  targetGroupArn: z.string().optional(),
+  listenerRuleArn: z.string().optional(),
+  listenerRulePriority: z.number().int().optional(),
+  serviceName: z.string().optional(),
+  serviceArn: z.string().optional(),
+});
+
+/** Step Functions' `{Error, Cause}`; `Cause` can be missing (timeouts), so it defaults to empty. */
+const caughtSchema = z.object({ Error: z.string().default('Unknown'), Cause: z.string().default('') });
+
+const failureSchema = z.object({ step: z.string(), error: caughtSchema });
+
+const statusEventSchema = z.object({
+  source: z.string(),
+  detailType: z.string(),
+  detail: z.record(z.string(), z.unknown()),
+});
+
+/** A saga state as a Task hands it over; keys this version does not know are kept as they are. */
+export const sagaStateSchema = z.looseObject({
+  request: requestSchema,
+  execution: z.string(),
+  resources: resourcesSchema,
+  health: z
+    .object({ attempts: z.number().int().min(0), healthy: z.boolean(), detail: z.string() })
+    .optional(),
+  failure: failureSchema.optional(),
+  compensationErrors: z.record(z.string(), caughtSchema).optional(),
+  statusEvent: statusEventSchema.optional(),
+});
+
+/**
+ * The failure path's input when ValidateRequest failed: whatever the execution got, plus `failure`.
+ * A malformed `failure` or `statusEvent` is dropped rather than failing the failure path itself.
+ */
+export const unvalidatedStateSchema = z.looseObject({
+  failure: failureSchema.optional().catch(undefined),
+  statusEvent: statusEventSchema.optional().catch(undefined),
+});

@@ -1,0 +1,109 @@
+import type { SagaState } from '../domain/resources.ts';
+import type { ReleaseRequest } from '../ports/tenant-map.ts';
+import type { StepName } from '../saga-contract.ts';
+import { historyEntry, releaseOnce } from './checkpoint.ts';
+import { failedStep, failureReason } from './reasons.ts';
+import { tenantRouting } from './tenant-config.ts';
+import type { Step, StepContext, StepDeps } from './types.ts';
+
+const releaseRequest = (
+  state: SagaState,
+  deps: StepDeps,
+  ctx: StepContext,
+  step: StepName,
+  fields: Pick<ReleaseRequest, 'status' | 'active' | 'resources'> & Partial<ReleaseRequest>,
+  startedAt: Date,
+): ReleaseRequest => {
+  const at = deps.now();
+  const failed = fields.status === 'FAILED';
+  return {
+    tenantId: state.request.tenantId,
+    execution: ctx.execution,
+    history: [
+      historyEntry({
+        operation: state.request.operation,
+        ctx,
+        step,
+        outcome: failed ? 'failed' : 'succeeded',
+        startedAt,
+        at,
+        ...(failed ? { reason: failureReason(state.failure) } : {}),
+      }),
+    ],
+    at: at.toISOString(),
+    ...fields,
+  };
+};
+
+/** ActivateTenant: the onboarding's end; ACTIVE with its resources and routing, the lock released. */
+export const activateTenant: Step = async (state, deps, ctx) => {
+  const startedAt = deps.now();
+  const routing = tenantRouting(state.request, state.resources, await deps.infra.get(), deps.config);
+  const request = releaseRequest(
+    state,
+    deps,
+    ctx,
+    'ActivateTenant',
+    { status: 'ACTIVE', active: true, resources: state.resources, routing, lastError: null },
+    startedAt,
+  );
+  await releaseOnce(deps, request, 'ActivateTenant');
+  return state;
+};
+
+/** RemoveTenant: the offboarding's end; a DELETED tombstone that keeps the history. */
+export const removeTenant: Step = async (state, deps, ctx) => {
+  const startedAt = deps.now();
+  const request = releaseRequest(
+    state,
+    deps,
+    ctx,
+    'RemoveTenant',
+    { status: 'DELETED', active: false, resources: {}, routing: null, lastError: null },
+    startedAt,
+  );
+  await releaseOnce(deps, request, 'RemoveTenant');
+  return { ...state, resources: {} };
+};
+
+/** SetActivation: ACTIVE and serving after activate, INACTIVE after deactivate; resources unchanged. */
+export const setActivation: Step = async (state, deps, ctx) => {
+  const startedAt = deps.now();
+  const active = state.request.operation === 'activate';
+  const request = releaseRequest(
+    state,
+    deps,
+    ctx,
+    'SetActivation',
+    { status: active ? 'ACTIVE' : 'INACTIVE', active, resources: state.resources, lastError: null },
+    startedAt,
+  );
+  await releaseOnce(deps, request, 'SetActivation');
+  return state;
+};
+
+/**
+ * MarkFailed: FAILED, with what is left in the saga state's resources and the reason. Goes through
+ * `releaseDead`, which changes nothing when this execution does not hold the lock (it never got it,
+ * or a watcher already released it), so it never fails for a lock it does not hold.
+ */
+export const markFailed: Step = async (state, deps, ctx) => {
+  const startedAt = deps.now();
+  const at = deps.now();
+  const lastError = {
+    operation: state.request.operation,
+    step: failedStep(state.failure),
+    reason: failureReason(state.failure),
+    at: at.toISOString(),
+  };
+  const request = releaseRequest(
+    state,
+    deps,
+    ctx,
+    'MarkFailed',
+    { status: 'FAILED', active: false, resources: state.resources, lastError },
+    startedAt,
+  );
+  await deps.tenants.releaseDead(request);
+  return state;
+};

@@ -1,0 +1,469 @@
+/**
+ * In-memory fakes of the ports, faithful to the contracts in src/ports (not-found is a result,
+ * conditional writes raise ConflictError, a priority is claimed atomically) and small. Each fake
+ * records its calls and can be told to fail the next call of a method.
+ */
+import { loadConfig, type TenantFlowConfig } from '../../src/config.ts';
+import { ConflictError, FatalError, NotReadyError } from '../../src/domain/errors.ts';
+import type { TenantRecord } from '../../src/domain/tenant-record.ts';
+import type {
+  ClusterInfo,
+  ClusterSpec,
+  ContainerPlatform,
+  ServiceInfo,
+  ServiceSpec,
+  TaskDefinitionInfo,
+  TaskDefinitionSpec,
+} from '../../src/ports/container-platform.ts';
+import type { EventPublisher, OutboundEvent } from '../../src/ports/event-publisher.ts';
+import type {
+  ListenerRuleInfo,
+  ListenerRuleSpec,
+  LoadBalancer,
+  TargetGroupInfo,
+  TargetGroupSpec,
+  TargetHealthSummary,
+} from '../../src/ports/load-balancer.ts';
+import type {
+  SharedInfrastructure,
+  SharedInfrastructureLookup,
+} from '../../src/ports/shared-infrastructure.ts';
+import type {
+  AcquireRequest,
+  PriorityClaim,
+  PriorityRegistry,
+  ReleaseRequest,
+  StatusLedger,
+  TenantMap,
+} from '../../src/ports/tenant-map.ts';
+import type { StepDeps } from '../../src/steps/index.ts';
+
+/** One recorded call. */
+export interface Call<M extends string> {
+  method: M;
+  args: unknown[];
+}
+
+/** Call log, scripted failures, and a yield so concurrent callers interleave as over a network. */
+class Recorder<M extends string> {
+  readonly calls: Call<M>[] = [];
+  private readonly failures = new Map<M, unknown[]>();
+
+  /** The next call of `method` throws `error` (queue several for several calls). */
+  failOnce(method: M, error: unknown): void {
+    this.failures.set(method, [...(this.failures.get(method) ?? []), error]);
+  }
+
+  /** Arguments of every call of `method`, in order. */
+  callsOf(method: M): unknown[][] {
+    return this.calls.filter((call) => call.method === method).map((call) => call.args);
+  }
+
+  protected async enter(method: M, ...args: unknown[]): Promise<void> {
+    this.calls.push({ method, args });
+    await Promise.resolve();
+    const queued = this.failures.get(method);
+    if (queued && queued.length > 0) throw queued.shift();
+  }
+}
+
+const ACCOUNT = 'arn:aws:ecs:us-east-1:123456789012';
+
+/** ECS: clusters, task definition revisions and services, with ECS's status lifecycle reduced to what steps read. */
+export class FakeContainerPlatform extends Recorder<keyof ContainerPlatform> implements ContainerPlatform {
+  readonly clusters = new Map<string, ClusterInfo>();
+  readonly taskDefinitions: Array<TaskDefinitionInfo & { active: boolean; spec: TaskDefinitionSpec }> = [];
+  readonly services = new Map<string, ServiceInfo & { cluster: string; spec?: ServiceSpec }>();
+
+  async describeCluster(name: string) {
+    await this.enter('describeCluster', name);
+    const found = this.clusters.get(name);
+    return found ? { ...found } : undefined;
+  }
+  async createCluster(spec: ClusterSpec) {
+    await this.enter('createCluster', spec);
+    const existing = this.clusters.get(spec.name);
+    if (existing?.status === 'ACTIVE') return { ...existing };
+    const cluster = {
+      arn: `${ACCOUNT}:cluster/${spec.name}`,
+      name: spec.name,
+      status: 'ACTIVE',
+      activeServicesCount: 0,
+    };
+    this.clusters.set(spec.name, cluster);
+    return { ...cluster };
+  }
+  async deleteCluster(name: string) {
+    await this.enter('deleteCluster', name);
+    const cluster = this.clusters.get(name);
+    if (!cluster || cluster.status === 'INACTIVE') return 'absent' as const;
+    const live = [...this.services.values()].some((s) => s.cluster === name && s.status !== 'INACTIVE');
+    if (live) throw new NotReadyError(`cluster ${name} still contains services`);
+    cluster.status = 'INACTIVE';
+    return 'deleted' as const;
+  }
+
+  async latestTaskDefinition(family: string) {
+    await this.enter('latestTaskDefinition', family);
+    const active = this.taskDefinitions.filter((td) => td.family === family && td.active);
+    const latest = active.sort((a, b) => b.revision - a.revision)[0];
+    return latest
+      ? { arn: latest.arn, family, revision: latest.revision, tags: [...latest.tags] }
+      : undefined;
+  }
+  async registerTaskDefinition(spec: TaskDefinitionSpec) {
+    await this.enter('registerTaskDefinition', spec);
+    const revision = this.taskDefinitions.filter((td) => td.family === spec.family).length + 1;
+    const arn = `${ACCOUNT}:task-definition/${spec.family}:${revision}`;
+    this.taskDefinitions.push({ arn, family: spec.family, revision, tags: spec.tags, active: true, spec });
+    return { arn, family: spec.family, revision, tags: [...spec.tags] };
+  }
+  async listTaskDefinitions(family: string) {
+    await this.enter('listTaskDefinitions', family);
+    return this.taskDefinitions.filter((td) => td.family === family && td.active).map((td) => td.arn);
+  }
+  async deregisterTaskDefinition(arn: string) {
+    await this.enter('deregisterTaskDefinition', arn);
+    const found = this.taskDefinitions.find((td) => td.arn === arn && td.active);
+    if (!found) return 'absent' as const;
+    found.active = false;
+    return 'deregistered' as const;
+  }
+
+  async describeService(cluster: string, name: string) {
+    await this.enter('describeService', cluster, name);
+    const found = this.services.get(`${cluster}/${name}`);
+    if (!found) return undefined;
+    const { cluster: _cluster, spec: _spec, ...info } = found;
+    return info;
+  }
+  async createService(spec: ServiceSpec) {
+    await this.enter('createService', spec);
+    const key = `${spec.cluster}/${spec.name}`;
+    const existing = this.services.get(key);
+    if (existing && existing.status !== 'INACTIVE') {
+      // ECS: the same client token returns the service; anything else is "not idempotent".
+      if (existing.spec?.clientToken !== spec.clientToken)
+        throw new FatalError('Creation of service was not idempotent');
+      return this.info(existing);
+    }
+    const service = {
+      arn: `${ACCOUNT}:service/${spec.cluster}/${spec.name}`,
+      name: spec.name,
+      status: 'ACTIVE',
+      desiredCount: spec.desiredCount,
+      runningCount: 0,
+      rolloutState: 'IN_PROGRESS',
+      cluster: spec.cluster,
+      spec,
+    };
+    this.services.set(key, service);
+    return this.info(service);
+  }
+  async setDesiredCount(cluster: string, name: string, desiredCount: number) {
+    await this.enter('setDesiredCount', cluster, name, desiredCount);
+    const found = this.services.get(`${cluster}/${name}`);
+    if (found?.status !== 'ACTIVE') return 'absent' as const;
+    found.desiredCount = desiredCount;
+    return 'updated' as const;
+  }
+  async deleteService(cluster: string, name: string) {
+    await this.enter('deleteService', cluster, name);
+    const found = this.services.get(`${cluster}/${name}`);
+    if (!found || found.status === 'INACTIVE') return 'absent' as const;
+    found.status = 'INACTIVE';
+    return 'deleted' as const;
+  }
+
+  /** Test helper: every desired task running, the rollout complete. */
+  settle(cluster: string, name: string): void {
+    const found = this.services.get(`${cluster}/${name}`);
+    if (!found) throw new Error(`no service ${cluster}/${name}`);
+    Object.assign(found, { runningCount: found.desiredCount, rolloutState: 'COMPLETED' });
+  }
+
+  private info(service: ServiceInfo): ServiceInfo {
+    const { arn, name, status, desiredCount, runningCount, rolloutState, rolloutStateReason } = service;
+    return { arn, name, status, desiredCount, runningCount, rolloutState, rolloutStateReason };
+  }
+}
+
+/** ELBv2: target groups, one listener's rules (with its default rule), and target health. */
+export class FakeLoadBalancer extends Recorder<keyof LoadBalancer> implements LoadBalancer {
+  readonly targetGroups = new Map<string, TargetGroupInfo & { spec: TargetGroupSpec }>();
+  readonly rules: Array<ListenerRuleInfo & { listenerArn: string }> = [];
+  readonly health = new Map<string, TargetHealthSummary>();
+  private sequence = 0;
+
+  async findTargetGroup(name: string) {
+    await this.enter('findTargetGroup', name);
+    const found = this.targetGroups.get(name);
+    return found
+      ? { arn: found.arn, name: found.name, loadBalancerArns: [...found.loadBalancerArns] }
+      : undefined;
+  }
+  async createTargetGroup(spec: TargetGroupSpec) {
+    await this.enter('createTargetGroup', spec);
+    this.sequence += 1;
+    const arn = `arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/${spec.name}/${this.sequence}`;
+    const group = this.targetGroups.get(spec.name) ?? { arn, name: spec.name, loadBalancerArns: [], spec };
+    this.targetGroups.set(spec.name, group);
+    return { arn: group.arn, name: group.name, loadBalancerArns: [] };
+  }
+  async deleteTargetGroup(arn: string) {
+    await this.enter('deleteTargetGroup', arn);
+    const found = [...this.targetGroups.values()].find((group) => group.arn === arn);
+    if (!found) return 'absent' as const;
+    if (this.rules.some((rule) => rule.targetGroupArns.includes(arn))) {
+      throw new NotReadyError(`target group ${found.name} is in use by a listener rule`);
+    }
+    this.targetGroups.delete(found.name);
+    return 'deleted' as const;
+  }
+  async targetHealth(targetGroupArn: string) {
+    await this.enter('targetHealth', targetGroupArn);
+    return this.health.get(targetGroupArn) ?? { healthy: 0, total: 0, states: [] };
+  }
+
+  async listListenerRules(listenerArn: string) {
+    await this.enter('listListenerRules', listenerArn);
+    const own = this.rules.filter((rule) => rule.listenerArn === listenerArn);
+    const defaultRule = {
+      arn: `${listenerArn}/default`,
+      priority: undefined,
+      headerValue: undefined,
+      targetGroupArns: [],
+    };
+    return [...own.map(({ listenerArn: _listener, ...rule }) => ({ ...rule })), defaultRule];
+  }
+  async createListenerRule(spec: ListenerRuleSpec) {
+    await this.enter('createListenerRule', spec);
+    const taken = this.rules.some(
+      (rule) => rule.listenerArn === spec.listenerArn && rule.priority === spec.priority,
+    );
+    if (taken) return 'priority-in-use' as const;
+    this.sequence += 1;
+    const rule = {
+      arn: `${spec.listenerArn.replace(':listener/', ':listener-rule/')}/${this.sequence}`,
+      priority: spec.priority,
+      headerValue: spec.headerValue,
+      targetGroupArns: [spec.targetGroupArn],
+    };
+    this.rules.push({ ...rule, listenerArn: spec.listenerArn });
+    return rule;
+  }
+  async deleteListenerRule(arn: string) {
+    await this.enter('deleteListenerRule', arn);
+    const index = this.rules.findIndex((rule) => rule.arn === arn);
+    if (index < 0) return 'absent' as const;
+    this.rules.splice(index, 1);
+    return 'deleted' as const;
+  }
+}
+
+/** The tenant map with its conditional writes: the lock, allowed statuses, release by the holder only. */
+export class FakeTenantMap extends Recorder<keyof TenantMap> implements TenantMap {
+  readonly records = new Map<string, TenantRecord>();
+
+  /** Test helper: puts a record in place as it would be after earlier operations. */
+  seed(record: Partial<TenantRecord> & Pick<TenantRecord, 'tenantId'>): void {
+    const at = '2024-12-31T00:00:00.000Z';
+    this.records.set(record.tenantId, {
+      tenantRegistrationId: `reg-${record.tenantId}`,
+      tenantName: record.tenantId,
+      tier: 'advanced',
+      lifecycleStatus: 'ACTIVE',
+      active: true,
+      resources: {},
+      history: [],
+      version: 1,
+      createdAt: at,
+      updatedAt: at,
+      ...record,
+    });
+  }
+
+  async get(tenantId: string) {
+    await this.enter('get', tenantId);
+    return this.records.get(tenantId);
+  }
+  async list() {
+    await this.enter('list');
+    return [...this.records.values()];
+  }
+  async acquire(request: AcquireRequest) {
+    await this.enter('acquire', request);
+    const existing = this.records.get(request.tenantId);
+    if (existing?.lock?.execution === request.execution) return existing;
+    if (existing?.lock)
+      throw new ConflictError(`tenant ${request.tenantId} is locked by ${existing.lock.execution}`);
+    if (!request.allowedFrom.includes(existing?.lifecycleStatus ?? 'absent')) {
+      throw new ConflictError(`tenant ${request.tenantId} is ${existing?.lifecycleStatus ?? 'absent'}`);
+    }
+    const record: TenantRecord = {
+      resources: {},
+      history: [],
+      active: false,
+      createdAt: request.at,
+      ...existing,
+      tenantId: request.tenantId,
+      tenantRegistrationId: request.tenantRegistrationId,
+      tenantName: request.tenantName,
+      tier: existing?.tier ?? request.tier,
+      lifecycleStatus: request.status,
+      lock: { execution: request.execution, operation: request.operation, since: request.at },
+      version: (existing?.version ?? 0) + 1,
+      updatedAt: request.at,
+    };
+    // Onboarding writes the tier it provisions; other operations keep the recorded one.
+    if (request.operation === 'onboard') record.tier = request.tier;
+    this.records.set(request.tenantId, record);
+    return record;
+  }
+  async recordResources(
+    tenantId: string,
+    execution: string,
+    resources: TenantRecord['resources'],
+    history: TenantRecord['history'],
+  ) {
+    await this.enter('recordResources', tenantId, execution, resources, history);
+    const record = this.held(tenantId, execution);
+    this.records.set(tenantId, {
+      ...record,
+      resources,
+      history: [...record.history, ...history],
+      version: record.version + 1,
+    });
+  }
+  async release(request: ReleaseRequest) {
+    await this.enter('release', request);
+    return this.write(this.held(request.tenantId, request.execution), request);
+  }
+  async releaseDead(request: ReleaseRequest) {
+    await this.enter('releaseDead', request);
+    const record = this.records.get(request.tenantId);
+    if (record?.lock?.execution !== request.execution) return undefined;
+    return this.write(record, request);
+  }
+
+  private held(tenantId: string, execution: string): TenantRecord {
+    const record = this.records.get(tenantId);
+    if (!record || record.lock?.execution !== execution)
+      throw new ConflictError(`${execution} does not hold ${tenantId}`);
+    return record;
+  }
+  private write(record: TenantRecord, request: ReleaseRequest): TenantRecord {
+    const { lock: _lock, routing, lastError, ...rest } = record;
+    const next: TenantRecord = {
+      ...rest,
+      lifecycleStatus: request.status,
+      active: request.active,
+      resources: request.resources,
+      history: [...record.history, ...request.history],
+      version: record.version + 1,
+      updatedAt: request.at,
+    };
+    const nextRouting = request.routing === undefined ? routing : (request.routing ?? undefined);
+    const nextError = request.lastError === undefined ? lastError : (request.lastError ?? undefined);
+    if (nextRouting) next.routing = nextRouting;
+    if (nextError) next.lastError = nextError;
+    this.records.set(record.tenantId, next);
+    return next;
+  }
+}
+
+/** Priority allocator: a claim is atomic (decided within one turn of the event loop). */
+export class FakePriorityRegistry extends Recorder<keyof PriorityRegistry> implements PriorityRegistry {
+  readonly claims = new Map<string, Map<number, string>>();
+
+  private listener(listenerArn: string): Map<number, string> {
+    const found = this.claims.get(listenerArn) ?? new Map<number, string>();
+    this.claims.set(listenerArn, found);
+    return found;
+  }
+  async list(listenerArn: string): Promise<PriorityClaim[]> {
+    await this.enter('list', listenerArn);
+    return [...this.listener(listenerArn)].map(([priority, tenantId]) => ({ priority, tenantId }));
+  }
+  async claim(listenerArn: string, priority: number, tenantId: string) {
+    await this.enter('claim', listenerArn, priority, tenantId);
+    const holder = this.listener(listenerArn).get(priority);
+    if (holder !== undefined) return holder === tenantId;
+    this.listener(listenerArn).set(priority, tenantId);
+    return true;
+  }
+  async release(listenerArn: string, priority: number, tenantId: string) {
+    await this.enter('release', listenerArn, priority, tenantId);
+    if (this.listener(listenerArn).get(priority) === tenantId) this.listener(listenerArn).delete(priority);
+  }
+}
+
+/** Status ledger: one entry per execution, `claimed` until marked `sent`. */
+export class FakeStatusLedger extends Recorder<keyof StatusLedger> implements StatusLedger {
+  readonly entries = new Map<string, { detailType: string; state: 'claimed' | 'sent' }>();
+
+  async claim(execution: string, detailType: string, at: string) {
+    await this.enter('claim', execution, detailType, at);
+    if (this.entries.get(execution)?.state === 'sent') return 'sent' as const;
+    this.entries.set(execution, { detailType, state: 'claimed' });
+    return 'claimed' as const;
+  }
+  async markSent(execution: string, at: string) {
+    await this.enter('markSent', execution, at);
+    const entry = this.entries.get(execution);
+    if (entry) entry.state = 'sent';
+  }
+  async abandon(execution: string) {
+    await this.enter('abandon', execution);
+    this.entries.delete(execution);
+  }
+}
+
+/** EventBridge: remembers what went out. */
+export class FakeEventPublisher extends Recorder<keyof EventPublisher> implements EventPublisher {
+  readonly published: OutboundEvent[] = [];
+  async publish(event: OutboundEvent) {
+    await this.enter('publish', event);
+    this.published.push(event);
+  }
+}
+
+/** The shared stack's outputs. */
+export const FAKE_INFRA: SharedInfrastructure = {
+  vpcId: 'vpc-0abc',
+  privateSubnetIds: ['subnet-a', 'subnet-b'],
+  serviceSecurityGroupId: 'sg-service',
+  loadBalancerArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/tf-alb/1',
+  listenerArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/tf-alb/1/2',
+  clusterName: 'tf-shared',
+  pooledServiceName: 'tf-pooled',
+  pooledTargetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/tf-pooled/9',
+  executionRoleArn: 'arn:aws:iam::123456789012:role/tf-execution',
+  taskRoleArn: 'arn:aws:iam::123456789012:role/tf-task',
+  logGroupName: '/tenantflow/tenants',
+  tenantImage: 'public.ecr.aws/nginx/nginx:stable',
+  containerPort: 8080,
+};
+
+/** Fixed test time. */
+export const FAKE_NOW = new Date('2025-01-01T00:00:00.000Z');
+
+/** Every fake, and the StepDeps wired from them. */
+export const createFakes = (options: { config?: TenantFlowConfig; now?: () => Date } = {}) => {
+  const fakes = {
+    ecs: new FakeContainerPlatform(),
+    elb: new FakeLoadBalancer(),
+    tenants: new FakeTenantMap(),
+    priorities: new FakePriorityRegistry(),
+    ledger: new FakeStatusLedger(),
+    events: new FakeEventPublisher(),
+  };
+  const infra: SharedInfrastructureLookup = { get: async () => ({ ...FAKE_INFRA }) };
+  const deps: StepDeps = {
+    config: options.config ?? loadConfig({}),
+    ...fakes,
+    infra,
+    now: options.now ?? (() => new Date(FAKE_NOW)),
+  };
+  return { ...fakes, deps };
+};

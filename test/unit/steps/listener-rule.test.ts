@@ -1,0 +1,232 @@
+import { describe, expect, it } from 'vitest';
+import { RetryableError } from '../../../src/domain/errors.ts';
+import type { SagaState } from '../../../src/domain/resources.ts';
+import { createListenerRule, deleteListenerRule } from '../../../src/steps/listener-rule.ts';
+import { MAX_PRIORITY_ATTEMPTS } from '../../../src/steps/priority.ts';
+import { createFakes, FAKE_INFRA } from '../../support/fake-ports.ts';
+import { context, lockedRecord, request } from './fixtures.ts';
+
+const LISTENER = FAKE_INFRA.listenerArn;
+const TG = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/tf-acme/1';
+
+const stateFor = (tenantId: string, execution = `exec-${tenantId}`): SagaState => ({
+  request: request({ tenantId, tenantRegistrationId: `reg-${tenantId}` }),
+  execution,
+  resources: { targetGroupArn: `${TG}-${tenantId}` },
+});
+
+const setup = (...tenantIds: string[]) => {
+  const fakes = createFakes();
+  for (const tenantId of tenantIds)
+    fakes.tenants.seed({ ...lockedRecord('advanced', `exec-${tenantId}`), tenantId });
+  return fakes;
+};
+
+const existingRule = (priority: number, headerValue: string) => ({
+  arn: `arn:rule/${headerValue}`,
+  priority,
+  headerValue,
+  targetGroupArns: [`${TG}-${headerValue}`],
+  listenerArn: LISTENER,
+});
+
+describe('CreateListenerRule', () => {
+  it('takes priority 1 on an empty listener, claims it and records the rule', async () => {
+    // Prepare
+    const fakes = setup('acme');
+    // Act
+    const next = await createListenerRule(stateFor('acme'), fakes.deps, context('onboarding', 'exec-acme'));
+    // Assess
+    expect(fakes.priorities.callsOf('claim')).toEqual([
+      [LISTENER, 1, 'acme'],
+      [LISTENER, 1, 'acme'],
+    ]);
+    expect(fakes.elb.callsOf('createListenerRule')).toEqual([
+      [
+        {
+          listenerArn: LISTENER,
+          priority: 1,
+          headerName: 'x-tenant-id',
+          headerValue: 'acme',
+          targetGroupArn: `${TG}-acme`,
+          tags: [
+            { key: 'tenantflow:tenant-id', value: 'acme' },
+            { key: 'tenantflow:tier', value: 'advanced' },
+            { key: 'tenantflow:managed-by', value: 'tenantflow' },
+          ],
+        },
+      ],
+    ]);
+    expect(next.resources).toEqual({
+      targetGroupArn: `${TG}-acme`,
+      listenerRuleArn: fakes.elb.rules[0]?.arn,
+      listenerRulePriority: 1,
+    });
+    expect(fakes.priorities.claims.get(LISTENER)).toEqual(new Map([[1, 'acme']]));
+  });
+
+  it('skips priorities claimed by others and used by unregistered rules', async () => {
+    // Prepare
+    const fakes = setup('acme');
+    fakes.priorities.claims.set(
+      LISTENER,
+      new Map([
+        [1, 'globex'],
+        [3, 'initech'],
+      ]),
+    );
+    fakes.elb.rules.push(existingRule(2, 'manual'));
+    // Act
+    const next = await createListenerRule(stateFor('acme'), fakes.deps, context('onboarding', 'exec-acme'));
+    // Assess
+    expect(next.resources.listenerRulePriority).toBe(4);
+  });
+
+  it("reuses the tenant's own earlier claim", async () => {
+    // Prepare
+    const fakes = setup('acme');
+    fakes.priorities.claims.set(LISTENER, new Map([[7, 'acme']]));
+    // Act
+    const next = await createListenerRule(stateFor('acme'), fakes.deps, context('onboarding', 'exec-acme'));
+    // Assess
+    expect(next.resources.listenerRulePriority).toBe(7);
+  });
+
+  it('picks again when another tenant wins the claim', async () => {
+    // Prepare
+    const fakes = setup('acme');
+    const list = fakes.priorities.list.bind(fakes.priorities);
+    let first = true;
+    // Another tenant claims 1 between our look at the registry and our claim.
+    fakes.priorities.list = async (listenerArn) => {
+      const claims = await list(listenerArn);
+      if (first) fakes.priorities.claims.get(LISTENER)?.set(1, 'globex');
+      first = false;
+      return claims;
+    };
+    // Act
+    const next = await createListenerRule(stateFor('acme'), fakes.deps, context('onboarding', 'exec-acme'));
+    // Assess
+    expect(fakes.priorities.callsOf('claim').slice(0, 2)).toEqual([
+      [LISTENER, 1, 'acme'],
+      [LISTENER, 2, 'acme'],
+    ]);
+    expect(next.resources.listenerRulePriority).toBe(2);
+  });
+
+  it('gives a priority back and picks again when ELB says it is in use', async () => {
+    // Prepare
+    const fakes = setup('acme');
+    const create = fakes.elb.createListenerRule.bind(fakes.elb);
+    // A rule appears at priority 1 after we listed the rules (created by hand, outside the registry).
+    fakes.elb.createListenerRule = async (spec) => {
+      if (spec.priority === 1) fakes.elb.rules.push(existingRule(1, 'manual'));
+      return create(spec);
+    };
+    // Act
+    const next = await createListenerRule(stateFor('acme'), fakes.deps, context('onboarding', 'exec-acme'));
+    // Assess
+    expect(fakes.priorities.callsOf('release')).toEqual([[LISTENER, 1, 'acme']]);
+    expect(next.resources.listenerRulePriority).toBe(2);
+    expect(fakes.priorities.claims.get(LISTENER)).toEqual(new Map([[2, 'acme']]));
+  });
+
+  it('gives up with RetryableError after a bounded number of attempts', async () => {
+    // Prepare
+    const fakes = setup('acme');
+    fakes.priorities.claim = async () => false;
+    // Act
+    const run = createListenerRule(stateFor('acme'), fakes.deps, context('onboarding', 'exec-acme'));
+    // Assess
+    await expect(run).rejects.toBeInstanceOf(RetryableError);
+    expect(fakes.priorities.callsOf('list')).toHaveLength(MAX_PRIORITY_ATTEMPTS);
+    expect(fakes.elb.callsOf('createListenerRule')).toEqual([]);
+  });
+
+  it('reuses the rule that already matches the tenant header, and registers its priority', async () => {
+    // Prepare
+    const fakes = setup('acme');
+    fakes.elb.rules.push(existingRule(12, 'acme'));
+    fakes.priorities.claims.set(LISTENER, new Map([[3, 'acme']]));
+    // Act
+    const next = await createListenerRule(stateFor('acme'), fakes.deps, context('onboarding', 'exec-acme'));
+    // Assess
+    expect(fakes.elb.callsOf('createListenerRule')).toEqual([]);
+    expect(next.resources).toMatchObject({ listenerRuleArn: 'arn:rule/acme', listenerRulePriority: 12 });
+    expect(fakes.priorities.claims.get(LISTENER)).toEqual(new Map([[12, 'acme']]));
+  });
+
+  it('creates no second rule on a second run', async () => {
+    // Prepare
+    const fakes = setup('acme');
+    const ctx = context('onboarding', 'exec-acme');
+    const first = await createListenerRule(stateFor('acme'), fakes.deps, ctx);
+    // Act
+    const second = await createListenerRule(stateFor('acme'), fakes.deps, ctx);
+    // Assess
+    expect(fakes.elb.callsOf('createListenerRule')).toHaveLength(1);
+    expect(second.resources).toEqual(first.resources);
+  });
+
+  it('never gives two tenants one priority when they allocate at once', async () => {
+    // Prepare
+    const tenants = ['t1', 't2', 't3', 't4', 't5', 't6'];
+    const fakes = setup(...tenants);
+    fakes.priorities.claims.set(LISTENER, new Map([[2, 'other']]));
+    // Act
+    const results = await Promise.all(
+      tenants.map((id) => createListenerRule(stateFor(id), fakes.deps, context('onboarding', `exec-${id}`))),
+    );
+    // Assess
+    const priorities = results.map((state) => state.resources.listenerRulePriority);
+    expect([...priorities].sort((a = 0, b = 0) => a - b)).toEqual([1, 3, 4, 5, 6, 7]);
+    expect(fakes.elb.rules.map((rule) => rule.priority).sort((a = 0, b = 0) => a - b)).toEqual([
+      1, 3, 4, 5, 6, 7,
+    ]);
+    expect(
+      fakes.priorities.callsOf('claim').filter(([, , tenantId]) => tenantId === 't6').length,
+    ).toBeGreaterThan(1);
+  });
+});
+
+describe('DeleteListenerRule', () => {
+  it('deletes the rule, releases every priority the tenant holds, and forgets it', async () => {
+    // Prepare
+    const fakes = setup('acme');
+    const ctx = context('onboarding', 'exec-acme');
+    const created = await createListenerRule(stateFor('acme'), fakes.deps, ctx);
+    fakes.priorities.claims.get(LISTENER)?.set(40, 'acme').set(41, 'globex');
+    // Act
+    const next = await deleteListenerRule(created, fakes.deps, ctx);
+    // Assess
+    expect(fakes.elb.callsOf('deleteListenerRule')).toEqual([[created.resources.listenerRuleArn]]);
+    expect(fakes.elb.rules).toEqual([]);
+    expect(fakes.priorities.claims.get(LISTENER)).toEqual(new Map([[41, 'globex']]));
+    expect(next.resources).toEqual({ targetGroupArn: `${TG}-acme` });
+  });
+
+  it("finds the tenant's rule by its header when the state lost the ARN", async () => {
+    // Prepare
+    const fakes = setup('acme');
+    fakes.elb.rules.push(existingRule(5, 'acme'), existingRule(6, 'globex'));
+    // Act
+    await deleteListenerRule(stateFor('acme'), fakes.deps, context('onboarding', 'exec-acme'));
+    // Assess
+    expect(fakes.elb.callsOf('deleteListenerRule')).toEqual([['arn:rule/acme']]);
+    expect(fakes.elb.rules.map((rule) => rule.headerValue)).toEqual(['globex']);
+  });
+
+  it('treats a rule that is gone as deleted', async () => {
+    // Prepare
+    const fakes = setup('acme');
+    const state = {
+      ...stateFor('acme'),
+      resources: { listenerRuleArn: 'arn:rule/gone', listenerRulePriority: 3 },
+    };
+    // Act
+    const next = await deleteListenerRule(state, fakes.deps, context('onboarding', 'exec-acme'));
+    // Assess
+    expect(fakes.elb.callsOf('deleteListenerRule')).toEqual([['arn:rule/gone']]);
+    expect(next.resources).toEqual({});
+  });
+});

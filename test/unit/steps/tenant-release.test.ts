@@ -1,0 +1,213 @@
+import { describe, expect, it } from 'vitest';
+import { ConflictError } from '../../../src/domain/errors.ts';
+import {
+  activateTenant,
+  markFailed,
+  removeTenant,
+  setActivation,
+} from '../../../src/steps/tenant-release.ts';
+import { createFakes, FAKE_INFRA } from '../../support/fake-ports.ts';
+import { context, EXECUTION, lockedRecord, sagaState } from './fixtures.ts';
+
+const AT = '2025-01-01T00:00:00.000Z';
+const SILO = {
+  serviceName: 'tf-acme',
+  targetGroupArn: 'arn:tg',
+  listenerRuleArn: 'arn:rule',
+  listenerRulePriority: 4,
+};
+
+describe('ActivateTenant', () => {
+  it('routes a basic tenant to the pooled service and releases the lock', async () => {
+    // Prepare
+    const fakes = createFakes();
+    fakes.tenants.seed(lockedRecord('basic'));
+    // Act
+    await activateTenant(sagaState('basic'), fakes.deps, context());
+    // Assess
+    expect(fakes.tenants.callsOf('release')).toEqual([
+      [
+        {
+          tenantId: 'acme',
+          execution: EXECUTION,
+          status: 'ACTIVE',
+          active: true,
+          resources: {},
+          routing: {
+            mode: 'pooled',
+            clusterName: 'tf-shared',
+            serviceName: 'tf-pooled',
+            targetGroupArn: FAKE_INFRA.pooledTargetGroupArn,
+            tenantHeader: 'acme',
+          },
+          lastError: null,
+          history: [
+            {
+              operation: 'onboard',
+              execution: EXECUTION,
+              step: 'ActivateTenant',
+              outcome: 'succeeded',
+              at: AT,
+              durationMs: 0,
+            },
+          ],
+          at: AT,
+        },
+      ],
+    ]);
+    expect(fakes.tenants.records.get('acme')?.lock).toBeUndefined();
+  });
+
+  it("routes a premium tenant to its own cluster's service", async () => {
+    // Prepare
+    const fakes = createFakes();
+    fakes.tenants.seed(lockedRecord('premium'));
+    // Act
+    await activateTenant(sagaState('premium', 'onboard', { resources: SILO }), fakes.deps, context());
+    // Assess
+    expect(fakes.tenants.records.get('acme')).toMatchObject({
+      lifecycleStatus: 'ACTIVE',
+      active: true,
+      resources: SILO,
+      routing: {
+        mode: 'silo',
+        clusterName: 'tf-acme',
+        serviceName: 'tf-acme',
+        targetGroupArn: 'arn:tg',
+        tenantHeader: 'acme',
+      },
+    });
+  });
+
+  it('converges when a previous attempt already released the lock', async () => {
+    // Prepare
+    const fakes = createFakes();
+    fakes.tenants.seed(lockedRecord('basic'));
+    await activateTenant(sagaState('basic'), fakes.deps, context());
+    // Act
+    const run = activateTenant(sagaState('basic'), fakes.deps, context());
+    // Assess
+    await expect(run).resolves.toEqual(sagaState('basic'));
+  });
+
+  it('still fails when another execution holds the tenant', async () => {
+    // Prepare
+    const fakes = createFakes();
+    fakes.tenants.seed(lockedRecord('basic', 'someone-else'));
+    // Act
+    const run = activateTenant(sagaState('basic'), fakes.deps, context());
+    // Assess
+    await expect(run).rejects.toBeInstanceOf(ConflictError);
+  });
+});
+
+describe('MarkFailed', () => {
+  const failure = {
+    step: 'CreateService',
+    error: {
+      Error: 'FatalError',
+      Cause: JSON.stringify({ errorType: 'FatalError', errorMessage: 'no subnet' }),
+    },
+  };
+
+  it('marks the tenant FAILED with what is left and why', async () => {
+    // Prepare
+    const fakes = createFakes();
+    fakes.tenants.seed(lockedRecord());
+    const state = sagaState('advanced', 'onboard', { failure, resources: { targetGroupArn: 'arn:tg' } });
+    // Act
+    await markFailed(state, fakes.deps, context());
+    // Assess
+    expect(fakes.tenants.callsOf('releaseDead')[0]?.[0]).toEqual({
+      tenantId: 'acme',
+      execution: EXECUTION,
+      status: 'FAILED',
+      active: false,
+      resources: { targetGroupArn: 'arn:tg' },
+      lastError: {
+        operation: 'onboard',
+        step: 'CreateService',
+        reason: 'CreateService: FatalError: no subnet',
+        at: AT,
+      },
+      history: [
+        {
+          operation: 'onboard',
+          execution: EXECUTION,
+          step: 'MarkFailed',
+          outcome: 'failed',
+          at: AT,
+          durationMs: 0,
+          reason: 'CreateService: FatalError: no subnet',
+        },
+      ],
+      at: AT,
+    });
+    expect(fakes.tenants.records.get('acme')).toMatchObject({ lifecycleStatus: 'FAILED', active: false });
+  });
+
+  it('changes nothing and does not throw for a lock it does not hold', async () => {
+    // Prepare
+    const fakes = createFakes();
+    fakes.tenants.seed(lockedRecord('advanced', 'someone-else'));
+    const state = sagaState('advanced', 'onboard', { failure });
+    // Act
+    const next = await markFailed(state, fakes.deps, context());
+    // Assess
+    expect(next).toBe(state);
+    expect(fakes.tenants.records.get('acme')?.lifecycleStatus).toBe('PROVISIONING');
+  });
+});
+
+describe('RemoveTenant', () => {
+  it('leaves a DELETED tombstone with no resources and no routing', async () => {
+    // Prepare
+    const fakes = createFakes();
+    fakes.tenants.seed({
+      ...lockedRecord('advanced', EXECUTION, 'offboard'),
+      routing: {
+        mode: 'silo',
+        clusterName: 'c',
+        serviceName: 's',
+        targetGroupArn: 't',
+        tenantHeader: 'acme',
+      },
+    });
+    // Act
+    const next = await removeTenant(
+      sagaState('advanced', 'offboard', { resources: SILO }),
+      fakes.deps,
+      context('offboarding'),
+    );
+    // Assess
+    const record = fakes.tenants.records.get('acme');
+    expect(record).toMatchObject({ lifecycleStatus: 'DELETED', active: false, resources: {} });
+    expect(record?.routing).toBeUndefined();
+    expect(record?.history.map((entry) => entry.step)).toEqual(['RemoveTenant']);
+    expect(next.resources).toEqual({});
+  });
+});
+
+describe('SetActivation', () => {
+  it.each([
+    ['activate', 'ACTIVE', true],
+    ['deactivate', 'INACTIVE', false],
+  ] as const)('%s ends %s with active %s', async (operation, status, active) => {
+    // Prepare
+    const fakes = createFakes();
+    fakes.tenants.seed(lockedRecord('advanced', EXECUTION, operation));
+    // Act
+    await setActivation(
+      sagaState('advanced', operation, { resources: SILO }),
+      fakes.deps,
+      context('activation'),
+    );
+    // Assess
+    expect(fakes.tenants.records.get('acme')).toMatchObject({
+      lifecycleStatus: status,
+      active,
+      resources: SILO,
+    });
+    expect(fakes.tenants.records.get('acme')?.lock).toBeUndefined();
+  });
+});
