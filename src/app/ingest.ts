@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { buildStatusEvent, executionName, parseLifecycleInput } from '../../events/index.ts';
 import type { TenantFlowConfig } from '../config.ts';
-import { OPERATIONS } from '../domain/request.ts';
 import type { Operation } from '../domain/request.ts';
+import { OPERATIONS } from '../domain/request.ts';
 import type { EventPublisher, OutboundEvent, StatusLedger, WorkflowStarter } from '../ports/index.ts';
 import type { MachineId } from '../saga-contract.ts';
 import { MACHINE_FOR } from './machine-for.ts';

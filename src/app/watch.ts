@@ -22,7 +22,13 @@ export const DEAD_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'] as const;
 export type WatchResult =
   | { outcome: 'ignored'; reason: string }
   | { outcome: 'already-notified'; execution: string }
-  | { outcome: 'notified'; execution: string; tenantId: string; statusEvent: OutboundEvent; releasedLock: boolean };
+  | {
+      outcome: 'notified';
+      execution: string;
+      tenantId: string;
+      statusEvent: OutboundEvent;
+      releasedLock: boolean;
+    };
 
 export interface WatchDeps {
   config: TenantFlowConfig;
@@ -48,7 +54,8 @@ const parseInput = (input: string | null | undefined): unknown => {
  */
 export const handleExecutionStatusChange = async (detail: unknown, deps: WatchDeps): Promise<WatchResult> => {
   const parsed = executionStatusChangeSchema.safeParse(detail);
-  if (!parsed.success) return { outcome: 'ignored', reason: `unreadable detail: ${parsed.error.issues[0]?.message}` };
+  if (!parsed.success)
+    return { outcome: 'ignored', reason: `unreadable detail: ${parsed.error.issues[0]?.message}` };
   const change = parsed.data;
   if (!(DEAD_STATUSES as readonly string[]).includes(change.status)) {
     return { outcome: 'ignored', reason: `status ${change.status} is not terminal-without-report` };
@@ -86,7 +93,9 @@ export const handleExecutionStatusChange = async (detail: unknown, deps: WatchDe
       active: false,
       resources: record.resources,
       lastError: { operation, step, reason, at },
-      history: [{ operation, execution: change.name, step: 'ExecutionWatcher', outcome: 'failed', at, reason }],
+      history: [
+        { operation, execution: change.name, step: 'ExecutionWatcher', outcome: 'failed', at, reason },
+      ],
       at,
     });
     releasedLock = written !== undefined;
