@@ -59,7 +59,8 @@ const envSchema = z.object({
   DEFAULT_TIER: z.enum(TIERS).default('basic'),
   HEALTH_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(500).default(40),
   HEALTH_POLL_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
-  HEALTH_CHECK_PATH: z.string().startsWith('/').default('/health'),
+  // The default tenant image (stock nginx) answers on / only.
+  HEALTH_CHECK_PATH: z.string().startsWith('/').default('/'),
   CONTROL_PLANE_SOURCES: csv('sbt.control.plane,controlPlaneEventSource'),
   APPLICATION_PLANE_SOURCE: z.string().min(1).default('sbt.application.plane'),
   DETAIL_TYPE_PREFIX: z.string().default('sbt_aws_'),

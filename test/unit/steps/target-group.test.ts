@@ -21,7 +21,7 @@ describe('CreateTargetGroup', () => {
           name: TG_NAME,
           vpcId: 'vpc-0abc',
           port: 8080,
-          healthCheckPath: '/health',
+          healthCheckPath: '/',
           tags: [
             { key: 'tenantflow:tenant-id', value: 'acme' },
             { key: 'tenantflow:tier', value: 'advanced' },

@@ -1,0 +1,105 @@
+import { fileURLToPath } from 'node:url';
+import type { AWS } from 'osls/types/index.js';
+import { loadDefinition } from './infra/deploy/asl.ts';
+import { FUNCTION_NAMES, LOGICAL_IDS, NAME_PREFIX, PARAM, stateMachineName } from './infra/deploy/names.ts';
+import { extraOutputs, extraResources, LOG_RETENTION_DAYS } from './infra/deploy/resources.ts';
+import { ingress } from './src/handlers/ingress.config.ts';
+import { step } from './src/handlers/step.config.ts';
+import { watcher } from './src/handlers/watcher.config.ts';
+import { MACHINE_IDS, type MachineId } from './src/saga-contract.ts';
+
+/**
+ * The deployable (osls 4 + serverless-step-functions). Functions are bundled beforehand by
+ * scripts/package.mjs; change an installation's names with `--param="key=value"` (see `params`),
+ * and its stage and region with `--stage` / `--region`.
+ */
+
+const stateMachinesDir = fileURLToPath(new URL('./state-machines/', import.meta.url));
+const stepFunctionArn = { 'Fn::GetAtt': [LOGICAL_IDS.stepFunction, 'Arn'] };
+
+/** Standard, not Express: a saga runs up to an hour and needs exactly-once state transitions. */
+const stateMachine = (id: MachineId) => ({
+  id: LOGICAL_IDS.stateMachines[id],
+  name: stateMachineName(id),
+  type: 'STANDARD',
+  definition: loadDefinition(stateMachinesDir, id, stepFunctionArn),
+  loggingConfig: {
+    level: 'ERROR',
+    includeExecutionData: true,
+    destinations: [{ 'Fn::GetAtt': [LOGICAL_IDS.stateMachineLogGroup, 'Arn'] }],
+  },
+  tracingConfig: { enabled: true },
+});
+
+type Configuration = AWS & {
+  stepFunctions: { validate: boolean; stateMachines: Record<string, ReturnType<typeof stateMachine>> };
+};
+
+const configuration: Configuration = {
+  service: 'tenantflow',
+  frameworkVersion: '4',
+  configValidationMode: 'error',
+  plugins: ['serverless-step-functions'],
+  params: {
+    default: {
+      sharedStackName: 'tenantflow-shared',
+      sbtEventBus: 'default',
+      controlPlaneSource: 'sbt.control.plane',
+      controlPlaneSourceAlias: 'controlPlaneEventSource',
+      applicationPlaneSource: 'sbt.application.plane',
+      detailTypePrefix: 'sbt_aws_',
+      resourcePrefix: 'tf',
+      tableDeletionProtection: false,
+      // The default tenant image (stock nginx) answers `/` but not config.ts's default `/health`.
+      healthCheckPath: '/',
+    },
+    prod: { tableDeletionProtection: true },
+  },
+  provider: {
+    name: 'aws',
+    runtime: 'nodejs22.x',
+    architecture: 'arm64',
+    stage: 'dev',
+    region: 'us-east-1',
+    memorySize: 256,
+    timeout: 30,
+    logRetentionInDays: LOG_RETENTION_DAYS,
+    tracing: { lambda: true },
+    versionFunctions: false,
+    tags: { 'tenantflow:managed-by': 'tenantflow' },
+    environment: {
+      NODE_OPTIONS: '--enable-source-maps',
+      TENANT_TABLE: { Ref: LOGICAL_IDS.table },
+      SHARED_STACK_NAME: PARAM.sharedStackName,
+      SBT_EVENT_BUS: PARAM.eventBus,
+      CONTROL_PLANE_SOURCES: `${PARAM.controlPlaneSource},${PARAM.controlPlaneSourceAlias}`,
+      APPLICATION_PLANE_SOURCE: PARAM.applicationPlaneSource,
+      DETAIL_TYPE_PREFIX: PARAM.detailTypePrefix,
+      RESOURCE_PREFIX: PARAM.resourcePrefix,
+      HEALTH_CHECK_PATH: PARAM.healthCheckPath,
+      POWERTOOLS_SERVICE_NAME: 'tenantflow',
+      POWERTOOLS_METRICS_NAMESPACE: 'tenantflow',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+    },
+  },
+  // Each function ships its own bundle and nothing else (see each config's `package.patterns`).
+  package: { individually: true, excludeDevDependencies: false, patterns: ['!**'] },
+  functions: { ingress, step, watcher },
+  stepFunctions: {
+    // asl-validator checks each definition at package time, before anything reaches AWS.
+    validate: true,
+    stateMachines: Object.fromEntries(MACHINE_IDS.map((id) => [id, stateMachine(id)])),
+  },
+  resources: {
+    Description: `tenantflow orchestrator (${NAME_PREFIX})`,
+    Resources: extraResources(),
+    Outputs: extraOutputs(),
+  },
+};
+
+// The function keys must match the bundles scripts/package.mjs builds.
+for (const name of FUNCTION_NAMES) {
+  if (!configuration.functions?.[name]) throw new Error(`serverless.ts: function ${name} is not configured`);
+}
+
+export default configuration;

@@ -1,0 +1,108 @@
+import { mkdirSync } from 'node:fs';
+import { Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  type DynamoDBClientConfig,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
+
+/** A running local DynamoDB-API server and the client configuration that reaches it. */
+export interface LocalDynamo {
+  endpoint: string;
+  clientConfig: DynamoDBClientConfig;
+  /** Closes the server and its LevelDB store. */
+  stop(): Promise<void>;
+}
+
+interface DynaliteOptions {
+  path?: string;
+  createTableMs: number;
+  deleteTableMs: number;
+  updateTableMs: number;
+}
+type DynaliteFactory = (options: DynaliteOptions) => unknown;
+
+// dynalite is CommonJS without type declarations: load it through require and check what came back.
+const loaded: unknown = createRequire(import.meta.url)('dynalite');
+const isFactory = (value: unknown): value is DynaliteFactory => typeof value === 'function';
+
+/** Never leaves the machine: dynalite accepts any key. */
+const credentials = { accessKeyId: 'LOCALDYNAMO', secretAccessKey: 'local-dynamo' };
+
+const listen = (server: Server): Promise<number> =>
+  new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      const address: AddressInfo | string | null = server.address();
+      if (address === null || typeof address === 'string')
+        reject(new Error('dynalite did not bind a TCP port'));
+      else resolve(address.port);
+    });
+  });
+
+const close = (server: Server): Promise<void> =>
+  new Promise((resolve, reject) => {
+    // Idle keep-alive sockets of SDK clients would otherwise hold the server open.
+    server.closeAllConnections();
+    server.close((error) => (error ? reject(error) : resolve()));
+  });
+
+/** Creates the single-table design's table (`pk` + `sk`, on demand) unless it is there already. */
+const ensureTable = async (clientConfig: DynamoDBClientConfig, tableName: string): Promise<void> => {
+  const client = new DynamoDBClient(clientConfig);
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+  } finally {
+    client.destroy();
+  }
+};
+
+/**
+ * Starts dynalite on 127.0.0.1 (a free port), on disk under `dir` when given (so the next run
+ * sees the same data) or in memory, and makes sure `tableName` exists.
+ */
+export const startLocalDynamo = async (options: {
+  dir?: string;
+  tableName: string;
+}): Promise<LocalDynamo> => {
+  if (!isFactory(loaded)) throw new Error('dynalite did not export a server factory');
+  if (options.dir) mkdirSync(options.dir, { recursive: true });
+  const server = loaded({
+    ...(options.dir ? { path: options.dir } : {}),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
+  if (!(server instanceof Server)) throw new Error('dynalite did not return an HTTP server');
+  const port = await listen(server);
+  const endpoint = `http://127.0.0.1:${port}`;
+  const clientConfig: DynamoDBClientConfig = { endpoint, region: 'us-east-1', credentials };
+  try {
+    await ensureTable(clientConfig, options.tableName);
+  } catch (error) {
+    await close(server);
+    throw error;
+  }
+  return { endpoint, clientConfig, stop: () => close(server) };
+};

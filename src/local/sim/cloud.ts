@@ -1,0 +1,240 @@
+import { randomUUID } from 'node:crypto';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { SimContext } from './context.ts';
+import { notImplemented, throttlingError } from './faults.ts';
+import { HANDLERS, isReadOnly } from './handlers.ts';
+import { type InventoryItem, inventory } from './inventory.ts';
+import { seedSharedInfrastructure } from './seed.ts';
+import { emptyState, loadState, type SimState, saveState } from './state.ts';
+import { bucketsFor, type SimService, TokenBuckets } from './throttle.ts';
+
+/** How the simulated cloud behaves. */
+export interface SimOptions {
+  /** Persist here (JSON); absent → memory only. */
+  stateFile?: string;
+  /** Injectable clock (ms) for tests. */
+  now?: () => number;
+  /** A service's tasks reach RUNNING this long after create/scale-up (default 300). */
+  serviceStartMs?: number;
+  /** A running task's target turns healthy this long after it starts (default 300). */
+  healthyAfterMs?: number;
+  /** DRAINING → INACTIVE for deleted services (default 200). */
+  drainMs?: number;
+  /** Enforce the default API rate quotas as token buckets. */
+  throttle?: boolean;
+  region?: string;
+  accountId?: string;
+}
+
+/** The SDK clients the simulator can stand in for. */
+export type SimulatableClient =
+  | ECSClient
+  | ElasticLoadBalancingV2Client
+  | CloudFormationClient
+  | EventBridgeClient;
+
+/** What an {@link SimulatedCloud.onCall} hook sees. */
+export interface SimCall {
+  service: SimService;
+  command: string;
+  input: unknown;
+}
+
+/** One line of the call log. */
+export interface SimCallRecord {
+  service: string;
+  command: string;
+  input: unknown;
+  at: number;
+  /** The error's `name` when the call failed. */
+  error?: string;
+}
+
+/** An event put on a bus through PutEvents. */
+export interface PublishedEvent {
+  source: string;
+  detailType: string;
+  detail: unknown;
+  eventBusName: string;
+  time: string;
+}
+
+const MIDDLEWARE = {
+  step: 'initialize',
+  name: 'tenantflowSimulatedCloud',
+  priority: 'high',
+  override: true,
+} as const;
+
+const snapshot = (value: unknown): unknown => {
+  try {
+    return structuredClone(value);
+  } catch {
+    return value;
+  }
+};
+
+/**
+ * A simulated AWS (ECS, ELBv2, CloudFormation, EventBridge) plugged into real SDK v3 clients as
+ * middleware: the client's `send` is answered in-process, without network or account, with
+ * outputs and exceptions shaped like the real service's, so production adapters run unchanged.
+ */
+export class SimulatedCloud {
+  private state: SimState;
+  private readonly clock: () => number;
+  private readonly hooks = new Set<(call: SimCall) => void>();
+  private readonly log: SimCallRecord[] = [];
+  private readonly buckets = new TokenBuckets();
+  private readonly options: SimOptions;
+
+  constructor(options: SimOptions = {}) {
+    this.options = options;
+    this.clock = options.now ?? Date.now;
+    this.state = options.stateFile ? loadState(options.stateFile) : emptyState();
+  }
+
+  /** Adds the simulator to a client (ECS, ELBv2, CloudFormation or EventBridge); returns the client. */
+  attach<C extends SimulatableClient>(client: C): C {
+    const c: SimulatableClient = client;
+    // What the deserializer would have produced: the output, its metadata, and a stand-in HTTP response.
+    const reply = (result: object) => {
+      const requestId = randomUUID();
+      return {
+        output: { ...result, $metadata: { httpStatusCode: 200, requestId, attempts: 1, totalRetryDelay: 0 } },
+        response: { statusCode: 200, headers: { 'x-amzn-requestid': requestId } },
+      };
+    };
+    const command = (name: string | undefined) => (name ?? '').replace(/Command$/, '');
+    if (c instanceof ECSClient) {
+      c.middlewareStack.add(
+        (_next, context) => async (args) =>
+          reply(this.invoke('ecs', command(context.commandName), args.input)),
+        MIDDLEWARE,
+      );
+    } else if (c instanceof ElasticLoadBalancingV2Client) {
+      c.middlewareStack.add(
+        (_next, context) => async (args) =>
+          reply(this.invoke('elbv2', command(context.commandName), args.input)),
+        MIDDLEWARE,
+      );
+    } else if (c instanceof CloudFormationClient) {
+      c.middlewareStack.add(
+        (_next, context) => async (args) =>
+          reply(this.invoke('cloudformation', command(context.commandName), args.input)),
+        MIDDLEWARE,
+      );
+    } else {
+      c.middlewareStack.add(
+        (_next, context) => async (args) =>
+          reply(this.invoke('eventbridge', command(context.commandName), args.input)),
+        MIDDLEWARE,
+      );
+    }
+    return client;
+  }
+
+  /** Runs `hook` before every simulated call; throwing from it fails the call (fault injection). */
+  onCall(hook: (call: SimCall) => void): () => void {
+    this.hooks.add(hook);
+    return () => {
+      this.hooks.delete(hook);
+    };
+  }
+
+  /** Creates the shared infrastructure and its CloudFormation stack, once per stack name. */
+  seedSharedInfrastructure(stackName: string): void {
+    this.transact(this.clock(), (ctx) => seedSharedInfrastructure(ctx, stackName));
+    this.save();
+  }
+
+  inventory(): InventoryItem[] {
+    return inventory(this.context(this.clock()));
+  }
+
+  publishedEvents(): PublishedEvent[] {
+    return this.state.events.map((e) => ({
+      source: e.source,
+      detailType: e.detailType,
+      detail: structuredClone(e.detail),
+      eventBusName: e.eventBusName,
+      time: e.time,
+    }));
+  }
+
+  /** Every call made through this instance, in order (not persisted). */
+  calls(): SimCallRecord[] {
+    return this.log.map((c) => ({ ...c }));
+  }
+
+  /** Writes the state to `stateFile` (no-op when memory only). */
+  save(): void {
+    if (this.options.stateFile) saveState(this.options.stateFile, this.state);
+  }
+
+  describe(): string {
+    const s = this.state;
+    const where = this.options.stateFile ? `state in ${this.options.stateFile}` : 'state in memory';
+    const live = this.inventory();
+    const count = (type: string) => live.filter((i) => i.type === type).length;
+    return (
+      `simulated AWS (no AWS account): region ${this.region()}, account ${this.accountId()}, ${where}; ` +
+      `${count('cluster')} clusters, ${count('service')} services, ${count('target-group')} target groups, ` +
+      `${count('listener-rule')} listener rules, ${s.events.length} events published` +
+      (this.options.throttle ? '; API rate quotas enforced' : '')
+    );
+  }
+
+  private region(): string {
+    return this.options.region ?? 'us-east-1';
+  }
+
+  private accountId(): string {
+    return this.options.accountId ?? '000000000000';
+  }
+
+  private context(now: number, state: SimState = this.state): SimContext {
+    return {
+      state,
+      now,
+      region: this.region(),
+      accountId: this.accountId(),
+      timing: {
+        serviceStartMs: this.options.serviceStartMs ?? 300,
+        healthyAfterMs: this.options.healthyAfterMs ?? 300,
+        drainMs: this.options.drainMs ?? 200,
+      },
+    };
+  }
+
+  /** Runs `change` on a copy of the state and keeps it only if it succeeds: a failed call changes nothing. */
+  private transact<T>(now: number, change: (ctx: SimContext) => T): T {
+    const draft = structuredClone(this.state);
+    const result = change(this.context(now, draft));
+    this.state = draft;
+    return result;
+  }
+
+  private invoke(service: SimService, command: string, input: unknown): object {
+    const at = this.clock();
+    const record: SimCallRecord = { service, command, input: snapshot(input), at };
+    this.log.push(record);
+    try {
+      for (const hook of this.hooks) hook({ service, command, input });
+      if (this.options.throttle && !this.buckets.take(bucketsFor(service, command), at)) {
+        throw throttlingError(service);
+      }
+      const handler = HANDLERS[service].get(command);
+      if (!handler) throw notImplemented(service, command);
+      if (isReadOnly(command)) return handler(this.context(at), input);
+      const output = this.transact(at, (ctx) => handler(ctx, input));
+      this.save();
+      return output;
+    } catch (error) {
+      record.error = error instanceof Error ? error.name : String(error);
+      throw error;
+    }
+  }
+}

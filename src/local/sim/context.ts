@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import type { SimState, SimTag } from './state.ts';
+
+/** How fast simulated resources settle, in milliseconds. */
+export interface SimTiming {
+  serviceStartMs: number;
+  healthyAfterMs: number;
+  drainMs: number;
+}
+
+/** What every simulated command sees: the state to read and change, and the instant of the call. */
+export interface SimContext {
+  state: SimState;
+  now: number;
+  region: string;
+  accountId: string;
+  timing: SimTiming;
+}
+
+/** `$metadata` of a simulated client error (the SDK fills it from the HTTP response); fresh per error. */
+export const errorMetadata = (): { httpStatusCode: number } => ({ httpStatusCode: 400 });
+
+/** A deterministic hex id of `length` characters: the next value of the state's counter, hashed. */
+export const nextHex = (ctx: SimContext, length = 16): string => {
+  ctx.state.seq += 1;
+  return createHash('sha256').update(`tenantflow-sim:${ctx.state.seq}`).digest('hex').slice(0, length);
+};
+
+/** A deterministic UUID-shaped id. */
+export const nextUuid = (ctx: SimContext): string => {
+  const h = nextHex(ctx, 32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+};
+
+/** `arn:aws:<service>:<region>:<account>:<resource>`. */
+export const arn = (ctx: SimContext, service: string, resource: string): string =>
+  `arn:aws:${service}:${ctx.region}:${ctx.accountId}:${resource}`;
+
+/** The last `/`-separated part of an ECS ARN, or the value itself when it is a plain name. */
+export const nameFromArn = (value: string, marker: string): string => {
+  if (!value.startsWith('arn:')) return value;
+  const index = value.indexOf(`:${marker}/`);
+  return index < 0 ? value : value.slice(index + marker.length + 2);
+};
+
+/** ECS tag lists (`key`/`value`), normalised. */
+export const ecsTags = (tags: ReadonlyArray<{ key?: string; value?: string }> | undefined): SimTag[] =>
+  (tags ?? []).map((t) => ({ key: t.key ?? '', value: t.value ?? '' }));
+
+/** ELBv2 tag lists (`Key`/`Value`), normalised. */
+export const elbTags = (tags: ReadonlyArray<{ Key?: string; Value?: string }> | undefined): SimTag[] =>
+  (tags ?? []).map((t) => ({ key: t.Key ?? '', value: t.Value ?? '' }));
+
+/** Opaque pagination token for an offset. */
+export const encodeToken = (offset: number): string => Buffer.from(`offset:${offset}`).toString('base64');
+
+/** The offset a token names; `undefined` when the token is not one of ours. */
+export const decodeToken = (token: string | undefined): number | undefined => {
+  if (token === undefined) return 0;
+  const match = /^offset:(\d+)$/.exec(Buffer.from(token, 'base64').toString('utf8'));
+  return match?.[1] === undefined ? undefined : Number(match[1]);
+};

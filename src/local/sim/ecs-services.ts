@@ -1,0 +1,223 @@
+import {
+  AssignPublicIp,
+  type CreateServiceCommandOutput,
+  type DeleteServiceCommandOutput,
+  type DescribeServicesCommandOutput,
+  LaunchType,
+  PropagateTags,
+  type Service,
+  ServiceNotActiveException,
+  ServiceNotFoundException,
+  type UpdateServiceCommandOutput,
+} from '@aws-sdk/client-ecs';
+import { z } from 'zod';
+import { arn, ecsTags, errorMetadata, nextHex, type SimContext } from './context.ts';
+import {
+  invalidParameter,
+  parseEcs,
+  requireCluster,
+  strategyOf,
+  strategySchema,
+  tagSchema,
+} from './ecs-clusters.ts';
+import { serviceView } from './ecs-service-view.ts';
+import { findTaskDefinition } from './ecs-task-definitions.ts';
+import type { Out } from './output.ts';
+import { isLive, reconcileTasks, serviceStatus } from './service-runtime.ts';
+import type { ClusterRecord, ServiceRecord, TaskDefinitionRecord } from './state.ts';
+
+const NAME = /^[A-Za-z0-9_-]{1,255}$/;
+
+/** The newest record of service `ref` (name or ARN) in `cluster`, live ones first. */
+export const findService = (
+  ctx: SimContext,
+  cluster: ClusterRecord,
+  ref: string,
+): ServiceRecord | undefined => {
+  const name = ref.split('/').at(-1) ?? ref;
+  const matches = ctx.state.services.filter((s) => s.clusterArn === cluster.arn && s.name === name);
+  return matches.find((s) => isLive(s, ctx.now)) ?? matches.at(-1);
+};
+
+const createInput = z.object({
+  cluster: z.string().optional(),
+  serviceName: z.string(),
+  taskDefinition: z.string().optional(),
+  desiredCount: z.number().int().min(0).optional(),
+  clientToken: z.string().optional(),
+  launchType: z.enum(LaunchType).optional(),
+  capacityProviderStrategy: strategySchema,
+  loadBalancers: z
+    .array(z.object({ targetGroupArn: z.string(), containerName: z.string(), containerPort: z.number() }))
+    .optional(),
+  networkConfiguration: z
+    .object({
+      awsvpcConfiguration: z
+        .object({
+          subnets: z.array(z.string()),
+          securityGroups: z.array(z.string()).optional(),
+          assignPublicIp: z.enum(AssignPublicIp).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+  deploymentConfiguration: z
+    .object({
+      deploymentCircuitBreaker: z.object({ enable: z.boolean(), rollback: z.boolean() }).optional(),
+      minimumHealthyPercent: z.number().optional(),
+      maximumPercent: z.number().optional(),
+    })
+    .optional(),
+  healthCheckGracePeriodSeconds: z.number().optional(),
+  propagateTags: z.enum(PropagateTags).optional(),
+  enableECSManagedTags: z.boolean().optional(),
+  tags: tagSchema,
+});
+type CreateInput = z.infer<typeof createInput>;
+
+const checkWiring = (ctx: SimContext, input: CreateInput, td: TaskDefinitionRecord): void => {
+  if (input.launchType && input.capacityProviderStrategy?.length) {
+    throw invalidParameter('Specifying both a launch type and capacity provider strategy is not supported.');
+  }
+  if (td.networkMode === 'awsvpc' && !input.networkConfiguration?.awsvpcConfiguration?.subnets.length) {
+    throw invalidParameter("Network Configuration must be provided when networkMode 'awsvpc' is specified.");
+  }
+  for (const lb of input.loadBalancers ?? []) {
+    if (!ctx.state.targetGroups.some((tg) => tg.arn === lb.targetGroupArn)) {
+      throw invalidParameter(`Unable to find target group ${lb.targetGroupArn}.`);
+    }
+    const attached = ctx.state.rules.some((r) =>
+      r.actions.some(
+        (a) =>
+          a.TargetGroupArn === lb.targetGroupArn ||
+          a.ForwardConfig?.TargetGroups.some((t) => t.TargetGroupArn === lb.targetGroupArn),
+      ),
+    );
+    if (!attached) {
+      throw invalidParameter(
+        `The target group with targetGroupArn ${lb.targetGroupArn} does not have an associated load balancer.`,
+      );
+    }
+    if (!td.containerDefinitions.some((c) => c.name === lb.containerName)) {
+      throw invalidParameter(`The container ${lb.containerName} does not exist in the task definition.`);
+    }
+  }
+};
+
+/** Creates a service (or returns the one the same client token created); `shared` marks seeded ones. */
+export const putService = (ctx: SimContext, input: CreateInput, shared = false): ServiceRecord => {
+  const cluster = requireCluster(ctx, input.cluster);
+  if (!NAME.test(input.serviceName)) {
+    throw invalidParameter('Service name must be up to 255 letters, numbers, hyphens and underscores.');
+  }
+  const existing = findService(ctx, cluster, input.serviceName);
+  if (existing && isLive(existing, ctx.now)) {
+    if (input.clientToken !== undefined && existing.clientToken === input.clientToken) return existing;
+    throw invalidParameter('Creation of service was not idempotent.');
+  }
+  const td = findTaskDefinition(ctx, input.taskDefinition ?? '');
+  if (!td) throw invalidParameter('TaskDefinition not found.');
+  if (td.status !== 'ACTIVE') throw invalidParameter('TaskDefinition is inactive.');
+  checkWiring(ctx, input, td);
+  const vpc = input.networkConfiguration?.awsvpcConfiguration;
+  const record: ServiceRecord = {
+    arn: arn(ctx, 'ecs', `service/${cluster.name}/${input.serviceName}`),
+    name: input.serviceName,
+    clusterArn: cluster.arn,
+    clusterName: cluster.name,
+    taskDefinition: td.arn,
+    desiredCount: input.desiredCount ?? 0,
+    launchType: input.launchType,
+    capacityProviderStrategy: strategyOf(input.capacityProviderStrategy),
+    loadBalancers: input.loadBalancers ?? [],
+    subnets: vpc?.subnets ?? [],
+    securityGroups: vpc?.securityGroups ?? [],
+    assignPublicIp: vpc?.assignPublicIp,
+    circuitBreaker: input.deploymentConfiguration?.deploymentCircuitBreaker,
+    minimumHealthyPercent: input.deploymentConfiguration?.minimumHealthyPercent,
+    maximumPercent: input.deploymentConfiguration?.maximumPercent,
+    healthCheckGracePeriodSeconds: input.healthCheckGracePeriodSeconds,
+    propagateTags: input.propagateTags,
+    enableECSManagedTags: input.enableECSManagedTags,
+    clientToken: input.clientToken,
+    tags: ecsTags(input.tags),
+    createdAt: ctx.now,
+    deploymentId: `ecs-svc/${String(Number.parseInt(nextHex(ctx, 12), 16)).padStart(19, '0')}`,
+    rolloutCompletesAt: ctx.now + ctx.timing.serviceStartMs,
+    tasks: [],
+    shared,
+  };
+  reconcileTasks(ctx, record, record.rolloutCompletesAt);
+  ctx.state.services = ctx.state.services.filter(
+    (s) => !(s.clusterArn === cluster.arn && s.name === record.name),
+  );
+  ctx.state.services.push(record);
+  return record;
+};
+
+export const createService = (ctx: SimContext, input: unknown): Out<CreateServiceCommandOutput> => ({
+  service: serviceView(ctx, putService(ctx, parseEcs(createInput, input)), true),
+});
+
+const describeInput = z.object({
+  cluster: z.string().optional(),
+  services: z.array(z.string()).min(1).max(10),
+  include: z.array(z.string()).optional(),
+});
+
+export const describeServices = (ctx: SimContext, input: unknown): Out<DescribeServicesCommandOutput> => {
+  const { cluster: ref, services, include = [] } = parseEcs(describeInput, input);
+  const cluster = requireCluster(ctx, ref);
+  const found: Service[] = [];
+  const failures: { arn: string; reason: string }[] = [];
+  for (const name of services) {
+    const record = findService(ctx, cluster, name);
+    if (record) found.push(serviceView(ctx, record, include.includes('TAGS')));
+    else failures.push({ arn: arn(ctx, 'ecs', `service/${cluster.name}/${name}`), reason: 'MISSING' });
+  }
+  return { services: found, failures };
+};
+
+const notFound = () =>
+  new ServiceNotFoundException({ message: 'Service not found.', $metadata: errorMetadata() });
+
+const updateInput = z.object({
+  cluster: z.string().optional(),
+  service: z.string(),
+  desiredCount: z.number().int().min(0).optional(),
+});
+
+export const updateService = (ctx: SimContext, input: unknown): Out<UpdateServiceCommandOutput> => {
+  const parsed = parseEcs(updateInput, input);
+  const record = findService(ctx, requireCluster(ctx, parsed.cluster), parsed.service);
+  if (!record) throw notFound();
+  if (serviceStatus(record, ctx.now) !== 'ACTIVE') {
+    throw new ServiceNotActiveException({ message: 'Service was not ACTIVE.', $metadata: errorMetadata() });
+  }
+  if (parsed.desiredCount !== undefined) {
+    record.desiredCount = parsed.desiredCount;
+    reconcileTasks(ctx, record, ctx.now + ctx.timing.serviceStartMs);
+  }
+  return { service: serviceView(ctx, record, false) };
+};
+
+const deleteInput = z.object({
+  cluster: z.string().optional(),
+  service: z.string(),
+  force: z.boolean().optional(),
+});
+
+export const deleteService = (ctx: SimContext, input: unknown): Out<DeleteServiceCommandOutput> => {
+  const parsed = parseEcs(deleteInput, input);
+  const record = findService(ctx, requireCluster(ctx, parsed.cluster), parsed.service);
+  if (!record || serviceStatus(record, ctx.now) === 'INACTIVE') throw notFound();
+  if (record.deletedAt === undefined) {
+    if (record.desiredCount > 0 && parsed.force !== true) {
+      throw invalidParameter('The service cannot be stopped while it is scaled above 0.');
+    }
+    record.deletedAt = ctx.now;
+    record.inactiveAt = ctx.now + ctx.timing.drainMs;
+    record.desiredCount = 0;
+  }
+  return { service: serviceView(ctx, record, false) };
+};

@@ -1,0 +1,73 @@
+import {
+  ElasticLoadBalancingV2ServiceException,
+  ListenerNotFoundException,
+  TargetGroupNotFoundException,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { z } from 'zod';
+import { errorMetadata, type SimContext } from './context.ts';
+import type { ListenerRecord, RuleAction, SimTag } from './state.ts';
+
+/** ELBv2 answers unusable input with a `ValidationError` that has no class of its own. */
+export const validationError = (message: string): ElasticLoadBalancingV2ServiceException =>
+  new ElasticLoadBalancingV2ServiceException({
+    name: 'ValidationError',
+    $fault: 'client',
+    $metadata: errorMetadata(),
+    message,
+  });
+
+/** Parses `input` or fails the way ELBv2 does. */
+export const parseElb = <T extends z.ZodType>(schema: T, input: unknown): z.infer<T> => {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw validationError(`${issue?.path.join('.') ?? 'input'}: ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+};
+
+export const targetGroupNotFound = (arnOrName: string): TargetGroupNotFoundException =>
+  new TargetGroupNotFoundException({
+    message: `One or more target groups not found: ${arnOrName}`,
+    $metadata: errorMetadata(),
+  });
+
+export const requireListener = (ctx: SimContext, listenerArn: string): ListenerRecord => {
+  const found = ctx.state.listeners.find((l) => l.arn === listenerArn);
+  if (!found) {
+    throw new ListenerNotFoundException({
+      message: `Listener '${listenerArn}' not found`,
+      $metadata: errorMetadata(),
+    });
+  }
+  return found;
+};
+
+/** The target groups an action forwards to. */
+export const forwardedTargetGroups = (action: RuleAction): string[] => [
+  ...(action.TargetGroupArn ? [action.TargetGroupArn] : []),
+  ...(action.ForwardConfig?.TargetGroups ?? []).flatMap((t) => (t.TargetGroupArn ? [t.TargetGroupArn] : [])),
+];
+
+/** Every target group reachable from a load balancer (default actions and rules of all its listeners). */
+export const targetGroupsOfLoadBalancer = (ctx: SimContext, loadBalancerArn: string): Set<string> => {
+  const listeners = ctx.state.listeners.filter((l) => l.loadBalancerArn === loadBalancerArn);
+  const listenerArns = new Set(listeners.map((l) => l.arn));
+  const actions = [
+    ...listeners.flatMap((l) => l.defaultActions),
+    ...ctx.state.rules.filter((r) => listenerArns.has(r.listenerArn)).flatMap((r) => r.actions),
+  ];
+  return new Set(actions.flatMap(forwardedTargetGroups));
+};
+
+/** The load balancers from which a target group receives traffic. */
+export const loadBalancersOfTargetGroup = (ctx: SimContext, targetGroupArn: string): string[] =>
+  ctx.state.loadBalancers
+    .filter((lb) => targetGroupsOfLoadBalancer(ctx, lb.arn).has(targetGroupArn))
+    .map((lb) => lb.arn);
+
+/** Tags in ELBv2's casing. */
+export const elbTagView = (tags: SimTag[]) => tags.map((t) => ({ Key: t.key, Value: t.value }));
+
+/** The `Tags` parameter of ELBv2 calls. */
+export const elbTagInput = z.array(z.object({ Key: z.string(), Value: z.string().optional() })).optional();

@@ -1,0 +1,225 @@
+import {
+  type CreateTargetGroupCommandOutput,
+  type DeleteTargetGroupCommandOutput,
+  type DescribeTargetGroupsCommandOutput,
+  type DescribeTargetHealthCommandOutput,
+  DuplicateTargetGroupNameException,
+  ProtocolEnum,
+  ResourceInUseException,
+  type TargetGroup,
+  type TargetHealth,
+  type TargetHealthDescription,
+  TargetTypeEnum,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { z } from 'zod';
+import { arn, elbTags, errorMetadata, nextHex, type SimContext } from './context.ts';
+import {
+  elbTagInput,
+  forwardedTargetGroups,
+  loadBalancersOfTargetGroup,
+  parseElb,
+  targetGroupNotFound,
+  validationError,
+} from './elbv2-common.ts';
+import type { Out } from './output.ts';
+import { isLive, serviceStatus } from './service-runtime.ts';
+import type { TargetGroupRecord } from './state.ts';
+
+const NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/;
+
+/** A target group as DescribeTargetGroups shows it. */
+export const targetGroupView = (ctx: SimContext, tg: TargetGroupRecord): TargetGroup => ({
+  TargetGroupArn: tg.arn,
+  TargetGroupName: tg.name,
+  Protocol: tg.protocol,
+  Port: tg.port,
+  VpcId: tg.vpcId,
+  TargetType: tg.targetType,
+  HealthCheckEnabled: true,
+  HealthCheckProtocol: tg.healthCheckProtocol,
+  HealthCheckPort: tg.healthCheckPort,
+  HealthCheckPath: tg.healthCheckPath,
+  HealthCheckIntervalSeconds: tg.healthCheckIntervalSeconds,
+  HealthCheckTimeoutSeconds: tg.healthCheckTimeoutSeconds,
+  HealthyThresholdCount: tg.healthyThresholdCount,
+  UnhealthyThresholdCount: tg.unhealthyThresholdCount,
+  Matcher: { HttpCode: tg.matcherHttpCode },
+  LoadBalancerArns: loadBalancersOfTargetGroup(ctx, tg.arn),
+  ProtocolVersion: 'HTTP1',
+  IpAddressType: 'ipv4',
+});
+
+const createInput = z.object({
+  Name: z.string(),
+  Protocol: z.enum(ProtocolEnum),
+  Port: z.number().int().min(1).max(65535),
+  VpcId: z.string(),
+  TargetType: z.enum(TargetTypeEnum).optional(),
+  HealthCheckProtocol: z.enum(ProtocolEnum).optional(),
+  HealthCheckPort: z.string().optional(),
+  HealthCheckPath: z.string().optional(),
+  HealthCheckIntervalSeconds: z.number().optional(),
+  HealthCheckTimeoutSeconds: z.number().optional(),
+  HealthyThresholdCount: z.number().optional(),
+  UnhealthyThresholdCount: z.number().optional(),
+  Matcher: z.object({ HttpCode: z.string().optional() }).optional(),
+  Tags: elbTagInput,
+});
+
+/** The settings two CreateTargetGroup calls must share for the second to return the first's group. */
+const settingsOf = (tg: Omit<TargetGroupRecord, 'arn' | 'tags' | 'createdAt' | 'shared'>): string =>
+  JSON.stringify([
+    tg.protocol,
+    tg.port,
+    tg.vpcId,
+    tg.targetType,
+    tg.healthCheckProtocol,
+    tg.healthCheckPort,
+    tg.healthCheckPath,
+    tg.healthCheckIntervalSeconds,
+    tg.healthCheckTimeoutSeconds,
+    tg.healthyThresholdCount,
+    tg.unhealthyThresholdCount,
+    tg.matcherHttpCode,
+  ]);
+
+/** Creates (or finds the identical) target group; `shared` marks the seeded infrastructure. */
+export const putTargetGroup = (
+  ctx: SimContext,
+  input: z.infer<typeof createInput>,
+  shared = false,
+): TargetGroupRecord => {
+  if (!NAME.test(input.Name)) {
+    throw validationError(
+      `Target group name '${input.Name}' can have a maximum of 32 characters, must contain only alphanumeric characters or hyphens, and must not begin or end with a hyphen`,
+    );
+  }
+  const settings = {
+    name: input.Name,
+    protocol: input.Protocol,
+    port: input.Port,
+    vpcId: input.VpcId,
+    targetType: input.TargetType ?? 'instance',
+    healthCheckProtocol: input.HealthCheckProtocol ?? input.Protocol,
+    healthCheckPort: input.HealthCheckPort ?? 'traffic-port',
+    healthCheckPath: input.HealthCheckPath ?? '/',
+    healthCheckIntervalSeconds: input.HealthCheckIntervalSeconds ?? 30,
+    healthCheckTimeoutSeconds: input.HealthCheckTimeoutSeconds ?? 5,
+    healthyThresholdCount: input.HealthyThresholdCount ?? 5,
+    unhealthyThresholdCount: input.UnhealthyThresholdCount ?? 2,
+    matcherHttpCode: input.Matcher?.HttpCode ?? '200',
+  };
+  const existing = ctx.state.targetGroups.find((tg) => tg.name === input.Name);
+  if (existing) {
+    if (settingsOf(existing) === settingsOf(settings)) return existing;
+    throw new DuplicateTargetGroupNameException({
+      message: 'A target group with the same name exists, but with different settings',
+      $metadata: errorMetadata(),
+    });
+  }
+  const record: TargetGroupRecord = {
+    ...settings,
+    arn: arn(ctx, 'elasticloadbalancing', `targetgroup/${input.Name}/${nextHex(ctx)}`),
+    tags: elbTags(input.Tags),
+    createdAt: ctx.now,
+    shared,
+  };
+  ctx.state.targetGroups.push(record);
+  return record;
+};
+
+export const createTargetGroup = (ctx: SimContext, input: unknown): Out<CreateTargetGroupCommandOutput> => ({
+  TargetGroups: [targetGroupView(ctx, putTargetGroup(ctx, parseElb(createInput, input)))],
+});
+
+const describeInput = z.object({
+  Names: z.array(z.string()).optional(),
+  TargetGroupArns: z.array(z.string()).optional(),
+  LoadBalancerArn: z.string().optional(),
+});
+
+export const describeTargetGroups = (
+  ctx: SimContext,
+  input: unknown,
+): Out<DescribeTargetGroupsCommandOutput> => {
+  const { Names, TargetGroupArns, LoadBalancerArn } = parseElb(describeInput, input);
+  const all = ctx.state.targetGroups;
+  const pick = (refs: string[], key: 'name' | 'arn') =>
+    refs.map((ref) => {
+      const found = all.find((tg) => tg[key] === ref);
+      if (!found) throw targetGroupNotFound(ref);
+      return found;
+    });
+  const selected = Names
+    ? pick(Names, 'name')
+    : TargetGroupArns
+      ? pick(TargetGroupArns, 'arn')
+      : all.filter(
+          (tg) => !LoadBalancerArn || loadBalancersOfTargetGroup(ctx, tg.arn).includes(LoadBalancerArn),
+        );
+  return { TargetGroups: selected.map((tg) => targetGroupView(ctx, tg)) };
+};
+
+const deleteInput = z.object({ TargetGroupArn: z.string() });
+
+/** Deleting a target group that does not exist succeeds, as on AWS. */
+export const deleteTargetGroup = (ctx: SimContext, input: unknown): Out<DeleteTargetGroupCommandOutput> => {
+  const { TargetGroupArn } = parseElb(deleteInput, input);
+  const inRule = ctx.state.rules.some((r) =>
+    r.actions.some((a) => forwardedTargetGroups(a).includes(TargetGroupArn)),
+  );
+  const inListener = ctx.state.listeners.some((l) =>
+    l.defaultActions.some((a) => forwardedTargetGroups(a).includes(TargetGroupArn)),
+  );
+  const inService = ctx.state.services.some(
+    (s) => isLive(s, ctx.now) && s.loadBalancers.some((lb) => lb.targetGroupArn === TargetGroupArn),
+  );
+  if (inRule || inListener || inService) {
+    throw new ResourceInUseException({
+      message: `Target group '${TargetGroupArn}' is currently in use by a listener or a rule`,
+      $metadata: errorMetadata(),
+    });
+  }
+  ctx.state.targetGroups = ctx.state.targetGroups.filter((tg) => tg.arn !== TargetGroupArn);
+  return {};
+};
+
+const healthInput = z.object({ TargetGroupArn: z.string() });
+
+/** A target's state: draining with its service, unused without a load balancer, else by health-check time. */
+const targetState = (draining: boolean, inUse: boolean, checked: boolean): TargetHealth => {
+  if (draining) return { State: 'draining', Reason: 'Target.DeregistrationInProgress' };
+  if (!inUse) return { State: 'unused', Reason: 'Target.NotInUse' };
+  return checked ? { State: 'healthy' } : { State: 'initial', Reason: 'Elb.InitialHealthChecking' };
+};
+
+/** Targets are the tasks of the services attached to the group, healthy `healthyAfterMs` after they run. */
+export const describeTargetHealth = (
+  ctx: SimContext,
+  input: unknown,
+): Out<DescribeTargetHealthCommandOutput> => {
+  const { TargetGroupArn } = parseElb(healthInput, input);
+  const tg = ctx.state.targetGroups.find((t) => t.arn === TargetGroupArn);
+  if (!tg) throw targetGroupNotFound(TargetGroupArn);
+  const inUse = loadBalancersOfTargetGroup(ctx, tg.arn).length > 0;
+  const descriptions: TargetHealthDescription[] = [];
+  for (const service of ctx.state.services) {
+    const binding = service.loadBalancers.find((lb) => lb.targetGroupArn === tg.arn);
+    const status = serviceStatus(service, ctx.now);
+    if (!binding || status === 'INACTIVE') continue;
+    const cutoff = status === 'DRAINING' ? (service.deletedAt ?? ctx.now) : ctx.now;
+    for (const task of service.tasks.filter((t) => t.runningAt <= cutoff)) {
+      const health = targetState(
+        status === 'DRAINING',
+        inUse,
+        ctx.now >= task.runningAt + ctx.timing.healthyAfterMs,
+      );
+      descriptions.push({
+        Target: { Id: task.ip, Port: binding.containerPort, AvailabilityZone: task.availabilityZone },
+        HealthCheckPort: String(binding.containerPort),
+        TargetHealth: health,
+      });
+    }
+  }
+  return { TargetHealthDescriptions: descriptions };
+};

@@ -1,0 +1,52 @@
+import { describeStacks } from './cloudformation.ts';
+import { createCluster, deleteCluster, describeClusters } from './ecs-clusters.ts';
+import { createService, deleteService, describeServices, updateService } from './ecs-services.ts';
+import {
+  deregisterTaskDefinition,
+  describeTaskDefinition,
+  listTaskDefinitions,
+  registerTaskDefinition,
+} from './ecs-task-definitions.ts';
+import { createRule, deleteRule, describeRules } from './elbv2-rules.ts';
+import { describeTags } from './elbv2-tags.ts';
+import {
+  createTargetGroup,
+  deleteTargetGroup,
+  describeTargetGroups,
+  describeTargetHealth,
+} from './elbv2-target-groups.ts';
+import { putEvents } from './eventbridge.ts';
+import type { SimHandler } from './output.ts';
+import type { SimService } from './throttle.ts';
+
+/** Every command the simulator implements, by service and command name (without `Command`). */
+export const HANDLERS: Record<SimService, ReadonlyMap<string, SimHandler>> = {
+  ecs: new Map<string, SimHandler>([
+    ['CreateCluster', createCluster],
+    ['DescribeClusters', describeClusters],
+    ['DeleteCluster', deleteCluster],
+    ['RegisterTaskDefinition', registerTaskDefinition],
+    ['DescribeTaskDefinition', describeTaskDefinition],
+    ['ListTaskDefinitions', listTaskDefinitions],
+    ['DeregisterTaskDefinition', deregisterTaskDefinition],
+    ['CreateService', createService],
+    ['DescribeServices', describeServices],
+    ['UpdateService', updateService],
+    ['DeleteService', deleteService],
+  ]),
+  elbv2: new Map<string, SimHandler>([
+    ['CreateTargetGroup', createTargetGroup],
+    ['DescribeTargetGroups', describeTargetGroups],
+    ['DeleteTargetGroup', deleteTargetGroup],
+    ['DescribeTargetHealth', describeTargetHealth],
+    ['DescribeRules', describeRules],
+    ['CreateRule', createRule],
+    ['DeleteRule', deleteRule],
+    ['DescribeTags', describeTags],
+  ]),
+  cloudformation: new Map<string, SimHandler>([['DescribeStacks', describeStacks]]),
+  eventbridge: new Map<string, SimHandler>([['PutEvents', putEvents]]),
+};
+
+/** Commands that only read: no state to write back afterwards. */
+export const isReadOnly = (command: string): boolean => /^(Describe|List|Get)/.test(command);

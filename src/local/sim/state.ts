@@ -1,0 +1,281 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  AssignPublicIp,
+  ClusterSettingName,
+  Compatibility,
+  LaunchType,
+  LogDriver,
+  NetworkMode,
+  PropagateTags,
+  TaskDefinitionStatus,
+  TransportProtocol,
+} from '@aws-sdk/client-ecs';
+import { ActionTypeEnum, ProtocolEnum, TargetTypeEnum } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { z } from 'zod';
+
+/*
+ * The simulated cloud's whole state: plain JSON (times are epoch milliseconds), so it can be
+ * written to a file and read back by the next CLI run. Progress over time (tasks starting,
+ * targets turning healthy, services draining) is stored as the instants it happens, never as a
+ * status that would need a timer to advance.
+ */
+
+const tag = z.object({ key: z.string(), value: z.string() });
+const strategyItem = z.object({ capacityProvider: z.string(), base: z.number(), weight: z.number() });
+
+const cluster = z.object({
+  arn: z.string(),
+  name: z.string(),
+  status: z.enum(['ACTIVE', 'INACTIVE']),
+  createdAt: z.number(),
+  tags: z.array(tag),
+  settings: z.array(z.object({ name: z.enum(ClusterSettingName), value: z.string() })),
+  capacityProviders: z.array(z.string()),
+  defaultCapacityProviderStrategy: z.array(strategyItem),
+  shared: z.boolean(),
+});
+
+/** The container fields the simulator keeps and echoes back (a subset of ContainerDefinition). */
+export const containerSchema = z.object({
+  name: z.string().optional(),
+  image: z.string().optional(),
+  essential: z.boolean().optional(),
+  cpu: z.number().optional(),
+  memory: z.number().optional(),
+  portMappings: z
+    .array(
+      z.object({
+        containerPort: z.number().optional(),
+        hostPort: z.number().optional(),
+        protocol: z.enum(TransportProtocol).optional(),
+      }),
+    )
+    .optional(),
+  environment: z.array(z.object({ name: z.string().optional(), value: z.string().optional() })).optional(),
+  logConfiguration: z
+    .object({ logDriver: z.enum(LogDriver), options: z.record(z.string(), z.string()).optional() })
+    .optional(),
+});
+
+const taskDefinition = z.object({
+  arn: z.string(),
+  family: z.string(),
+  revision: z.number(),
+  status: z.enum(TaskDefinitionStatus),
+  registeredAt: z.number(),
+  deregisteredAt: z.number().optional(),
+  tags: z.array(tag),
+  cpu: z.string().optional(),
+  memory: z.string().optional(),
+  networkMode: z.enum(NetworkMode).optional(),
+  requiresCompatibilities: z.array(z.enum(Compatibility)),
+  executionRoleArn: z.string().optional(),
+  taskRoleArn: z.string().optional(),
+  containerDefinitions: z.array(containerSchema),
+  shared: z.boolean(),
+});
+
+const task = z.object({
+  id: z.string(),
+  ip: z.string(),
+  availabilityZone: z.string(),
+  runningAt: z.number(),
+});
+
+const service = z.object({
+  arn: z.string(),
+  name: z.string(),
+  clusterArn: z.string(),
+  clusterName: z.string(),
+  taskDefinition: z.string(),
+  desiredCount: z.number(),
+  launchType: z.enum(LaunchType).optional(),
+  capacityProviderStrategy: z.array(strategyItem),
+  loadBalancers: z.array(
+    z.object({ targetGroupArn: z.string(), containerName: z.string(), containerPort: z.number() }),
+  ),
+  subnets: z.array(z.string()),
+  securityGroups: z.array(z.string()),
+  assignPublicIp: z.enum(AssignPublicIp).optional(),
+  circuitBreaker: z.object({ enable: z.boolean(), rollback: z.boolean() }).optional(),
+  minimumHealthyPercent: z.number().optional(),
+  maximumPercent: z.number().optional(),
+  healthCheckGracePeriodSeconds: z.number().optional(),
+  propagateTags: z.enum(PropagateTags).optional(),
+  enableECSManagedTags: z.boolean().optional(),
+  clientToken: z.string().optional(),
+  tags: z.array(tag),
+  createdAt: z.number(),
+  deploymentId: z.string(),
+  rolloutCompletesAt: z.number(),
+  /** Set by DeleteService: DRAINING from then, INACTIVE from `inactiveAt`. */
+  deletedAt: z.number().optional(),
+  inactiveAt: z.number().optional(),
+  tasks: z.array(task),
+  shared: z.boolean(),
+});
+
+const targetGroup = z.object({
+  arn: z.string(),
+  name: z.string(),
+  protocol: z.enum(ProtocolEnum),
+  port: z.number(),
+  vpcId: z.string(),
+  targetType: z.enum(TargetTypeEnum),
+  healthCheckProtocol: z.enum(ProtocolEnum),
+  healthCheckPath: z.string(),
+  healthCheckPort: z.string(),
+  healthCheckIntervalSeconds: z.number(),
+  healthCheckTimeoutSeconds: z.number(),
+  healthyThresholdCount: z.number(),
+  unhealthyThresholdCount: z.number(),
+  matcherHttpCode: z.string(),
+  tags: z.array(tag),
+  createdAt: z.number(),
+  shared: z.boolean(),
+});
+
+const action = z.object({
+  Type: z.enum(ActionTypeEnum),
+  Order: z.number().optional(),
+  TargetGroupArn: z.string().optional(),
+  ForwardConfig: z
+    .object({
+      TargetGroups: z.array(
+        z.object({ TargetGroupArn: z.string().optional(), Weight: z.number().optional() }),
+      ),
+    })
+    .optional(),
+  FixedResponseConfig: z
+    .object({
+      StatusCode: z.string(),
+      ContentType: z.string().optional(),
+      MessageBody: z.string().optional(),
+    })
+    .optional(),
+});
+
+const condition = z.object({
+  Field: z.string().optional(),
+  Values: z.array(z.string()).optional(),
+  HttpHeaderConfig: z
+    .object({ HttpHeaderName: z.string().optional(), Values: z.array(z.string()).optional() })
+    .optional(),
+  PathPatternConfig: z.object({ Values: z.array(z.string()).optional() }).optional(),
+  HostHeaderConfig: z.object({ Values: z.array(z.string()).optional() }).optional(),
+});
+
+/** A listener-rule action and condition as the simulator stores them (ELBv2 casing, echoed back). */
+export const actionSchema = action;
+export const conditionSchema = condition;
+
+const loadBalancer = z.object({
+  arn: z.string(),
+  name: z.string(),
+  dnsName: z.string(),
+  vpcId: z.string(),
+  tags: z.array(tag),
+  shared: z.boolean(),
+});
+const listener = z.object({
+  arn: z.string(),
+  loadBalancerArn: z.string(),
+  port: z.number(),
+  protocol: z.enum(ProtocolEnum),
+  defaultActions: z.array(action),
+  defaultRuleArn: z.string(),
+});
+const rule = z.object({
+  arn: z.string(),
+  listenerArn: z.string(),
+  priority: z.number(),
+  conditions: z.array(condition),
+  actions: z.array(action),
+  tags: z.array(tag),
+  shared: z.boolean(),
+});
+
+const stack = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: z.number(),
+  outputs: z.array(z.object({ key: z.string(), value: z.string() })),
+});
+
+const event = z.object({
+  id: z.string(),
+  source: z.string(),
+  detailType: z.string(),
+  detail: z.unknown(),
+  eventBusName: z.string(),
+  time: z.string(),
+  resources: z.array(z.string()),
+});
+
+const network = z.object({ vpcId: z.string(), subnetIds: z.array(z.string()), securityGroupId: z.string() });
+
+/** Schema of the persisted state file. */
+export const simStateSchema = z.object({
+  version: z.literal(1),
+  /** Monotonic counter behind every generated id: the same calls give the same ids. */
+  seq: z.number(),
+  network: network.optional(),
+  clusters: z.array(cluster),
+  taskDefinitions: z.array(taskDefinition),
+  services: z.array(service),
+  targetGroups: z.array(targetGroup),
+  loadBalancers: z.array(loadBalancer),
+  listeners: z.array(listener),
+  rules: z.array(rule),
+  stacks: z.array(stack),
+  events: z.array(event),
+});
+
+export type SimState = z.infer<typeof simStateSchema>;
+export type SimTag = z.infer<typeof tag>;
+export type ClusterRecord = z.infer<typeof cluster>;
+export type TaskDefinitionRecord = z.infer<typeof taskDefinition>;
+export type ServiceRecord = z.infer<typeof service>;
+export type TaskRecord = z.infer<typeof task>;
+export type TargetGroupRecord = z.infer<typeof targetGroup>;
+export type LoadBalancerRecord = z.infer<typeof loadBalancer>;
+export type ListenerRecord = z.infer<typeof listener>;
+export type RuleRecord = z.infer<typeof rule>;
+export type RuleAction = z.infer<typeof action>;
+export type RuleConditionRecord = z.infer<typeof condition>;
+export type StackRecord = z.infer<typeof stack>;
+export type EventRecord = z.infer<typeof event>;
+
+/** A cloud with nothing in it. */
+export const emptyState = (): SimState => ({
+  version: 1,
+  seq: 0,
+  clusters: [],
+  taskDefinitions: [],
+  services: [],
+  targetGroups: [],
+  loadBalancers: [],
+  listeners: [],
+  rules: [],
+  stacks: [],
+  events: [],
+});
+
+/** Reads `file` when it exists; a file that does not parse is an error, never silently replaced. */
+export const loadState = (file: string): SimState => {
+  if (!existsSync(file)) return emptyState();
+  const parsed = simStateSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) {
+    throw new Error(`simulated AWS state file ${file} is not valid: ${parsed.error.message}`);
+  }
+  return parsed.data;
+};
+
+/** Writes `state` to `file` atomically (temp file then rename), so a crash never leaves half a file. */
+export const saveState = (file: string, state: SimState): void => {
+  mkdirSync(dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, `${JSON.stringify(state, null, 2)}\n`);
+  renameSync(temp, file);
+};

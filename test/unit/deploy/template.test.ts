@@ -1,0 +1,367 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { STEP_FUNCTION_ARN_PLACEHOLDER } from '../../../infra/deploy/asl.ts';
+import { isStepName, MACHINE_IDS, type StepName } from '../../../src/saga-contract.ts';
+
+/**
+ * Packages the real deployable (esbuild bundles + `osls package`, offline) into a temporary
+ * directory and checks the CloudFormation template it produced.
+ */
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const run = promisify(execFile);
+
+const resourceSchema = z.looseObject({
+  Type: z.string(),
+  Properties: z.record(z.string(), z.unknown()).default({}),
+});
+const templateSchema = z.object({
+  Resources: z.record(z.string(), resourceSchema),
+  Outputs: z.record(z.string(), z.looseObject({ Value: z.unknown() })),
+});
+type Template = z.infer<typeof templateSchema>;
+
+const outputs: string[] = [];
+
+const packageStage = async (stage: string, extra: string[]): Promise<Template> => {
+  const out = mkdtempSync(join(tmpdir(), `tf-package-${stage}-`));
+  outputs.push(out);
+  await run(process.execPath, ['scripts/package.mjs', ...extra, '--stage', stage, '--package', out], {
+    cwd: root,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return templateSchema.parse(
+    JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')),
+  );
+};
+
+let template: Template;
+let customBus: Template;
+
+beforeAll(async () => {
+  template = await packageStage('test', []);
+  // Same bundles, another installation: a named SBT bus.
+  customBus = await packageStage('sbt', ['--no-bundle', '--param=sbtEventBus=sbt-bus']);
+}, 120_000);
+
+afterAll(() => {
+  for (const out of outputs) rmSync(out, { recursive: true, force: true });
+});
+
+const ofType = (t: Template, type: string) => Object.entries(t.Resources).filter(([, r]) => r.Type === type);
+const props = (t: Template, logicalId: string): Record<string, unknown> => {
+  const found = t.Resources[logicalId];
+  if (!found) throw new Error(`no resource ${logicalId}`);
+  return found.Properties;
+};
+
+// ---- ASL inside the template ----
+
+const stateSchema = z.looseObject({
+  Type: z.string(),
+  Resource: z.string().optional(),
+  Parameters: z.looseObject({ step: z.string().optional() }).optional(),
+  Retry: z.array(z.unknown()).optional(),
+  Catch: z.array(z.unknown()).optional(),
+  Branches: z.array(z.unknown()).optional(),
+  ItemProcessor: z.unknown().optional(),
+});
+const statesSchema = z.object({ States: z.record(z.string(), stateSchema) });
+type State = z.infer<typeof stateSchema>;
+
+/** Every state, including those inside Parallel branches and Map processors. */
+const allStates = (definition: unknown): [string, State][] =>
+  Object.entries(statesSchema.parse(definition).States).flatMap(([name, state]): [string, State][] => [
+    [name, state],
+    ...(state.Branches ?? []).flatMap(allStates),
+    ...(state.ItemProcessor ? allStates(state.ItemProcessor) : []),
+  ]);
+
+const definitionSchema = z.union([
+  z.string(),
+  z.object({ 'Fn::Sub': z.string() }),
+  z.object({ 'Fn::Sub': z.tuple([z.string(), z.record(z.string(), z.unknown())]) }),
+]);
+
+/** The definition JSON and the values `Fn::Sub` splices into it. */
+const definitionOf = (t: Template, logicalId: string): { asl: unknown; params: Record<string, unknown> } => {
+  const raw = definitionSchema.parse(props(t, logicalId).DefinitionString);
+  if (typeof raw === 'string') return { asl: JSON.parse(raw), params: {} };
+  const sub = raw['Fn::Sub'];
+  if (typeof sub === 'string') return { asl: JSON.parse(sub), params: {} };
+  return { asl: JSON.parse(sub[0]), params: sub[1] };
+};
+
+/** Compensations (which chain on by themselves) and the terminal notifications need no Catch. */
+const NOT_FORWARD: ReadonlySet<StepName> = new Set<StepName>([
+  'DeleteService',
+  'DeleteListenerRule',
+  'DeleteTargetGroup',
+  'DeregisterTaskDefinition',
+  'DeleteCluster',
+  'MarkFailed',
+  'NotifySuccess',
+  'NotifyFailure',
+]);
+
+const machineLogicalId = (id: string) => `${id[0]?.toUpperCase()}${id.slice(1)}StateMachine`;
+
+describe('packaged template: state machines', () => {
+  it.each(MACHINE_IDS)('%s is a Standard state machine with logs and tracing', (id) => {
+    // Prepare
+    const logicalId = machineLogicalId(id);
+
+    // Act
+    const machine = props(template, logicalId);
+
+    // Assess
+    expect(template.Resources[logicalId]?.Type).toBe('AWS::StepFunctions::StateMachine');
+    expect(machine).toMatchObject({
+      StateMachineName: `tenantflow-test-${id}`,
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: {
+        IncludeExecutionData: true,
+        Destinations: [
+          { CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': ['StateMachineLogGroup', 'Arn'] } } },
+        ],
+      },
+    });
+    expect(ofType(template, 'AWS::StepFunctions::StateMachine')).toHaveLength(3);
+  });
+
+  it.each(MACHINE_IDS)('%s: every Task calls the step Lambda, retries, and forward Tasks catch', (id) => {
+    // Prepare
+    const { asl, params } = definitionOf(template, machineLogicalId(id));
+
+    // Act
+    const tasks = allStates(asl).filter(([, state]) => state.Type === 'Task');
+
+    // Assess
+    expect(tasks.length).toBeGreaterThan(0);
+    for (const [name, task] of tasks) {
+      const step = task.Parameters?.step ?? name;
+      expect(isStepName(step), `${id}.${name} step ${step}`).toBe(true);
+      const reference = /^\$\{(\w+)\}$/.exec(task.Resource ?? '')?.[1];
+      expect(reference && params[reference], `${id}.${name} Resource`).toEqual({
+        'Fn::GetAtt': ['StepLambdaFunction', 'Arn'],
+      });
+      expect(task.Retry?.length ?? 0, `${id}.${name} Retry`).toBeGreaterThan(0);
+      if (isStepName(step) && !NOT_FORWARD.has(step)) {
+        expect(task.Catch?.length ?? 0, `${id}.${name} Catch`).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('leaves no placeholder ARN anywhere in the template', () => {
+    // Prepare
+    const text = JSON.stringify(template);
+
+    // Act
+    const found = text.includes(STEP_FUNCTION_ARN_PLACEHOLDER);
+
+    // Assess
+    expect(found).toBe(false);
+  });
+});
+
+describe('packaged template: rules', () => {
+  const rulePattern = (t: Template, fn: string) => {
+    const rule = ofType(t, 'AWS::Events::Rule').find(([, r]) =>
+      JSON.stringify(r.Properties.Targets).includes(`"${fn}LambdaFunction"`),
+    );
+    if (!rule) throw new Error(`no rule targets ${fn}`);
+    return rule[1].Properties;
+  };
+
+  it('sends SBT lifecycle requests (canonical and pre-0.9 names) from the control plane to the ingress', () => {
+    // Prepare
+    const rule = rulePattern(template, 'Ingress');
+
+    // Act
+    const pattern = rule.EventPattern;
+
+    // Assess
+    expect(rule.EventBusName).toBeUndefined();
+    expect(pattern).toEqual({
+      source: ['sbt.control.plane', 'controlPlaneEventSource'],
+      'detail-type': [
+        'sbt_aws_onboardingRequest',
+        'onboardingRequest',
+        'sbt_aws_offboardingRequest',
+        'offboardingRequest',
+        'sbt_aws_activateRequest',
+        'activateRequest',
+        'sbt_aws_deactivateRequest',
+        'deactivateRequest',
+      ],
+    });
+  });
+
+  it('listens on a named SBT bus without creating it', () => {
+    // Prepare
+    const rule = rulePattern(customBus, 'Ingress');
+
+    // Act
+    const buses = ofType(customBus, 'AWS::Events::EventBus');
+
+    // Assess
+    expect(rule.EventBusName).toBe('sbt-bus');
+    expect(buses).toEqual([]);
+    expect(JSON.stringify(props(customBus, 'IngressEventBridgeLambdaPermission1').SourceArn)).toContain(
+      '["rule","sbt-bus","tenantflow-sbt-ingress-rule-1"]',
+    );
+  });
+
+  it("sends our machines' failed, timed-out and aborted executions to the watcher", () => {
+    // Prepare
+    const rule = rulePattern(template, 'Watcher');
+
+    // Act
+    const pattern = rule.EventPattern;
+
+    // Assess
+    expect(rule.EventBusName).toBeUndefined();
+    expect(pattern).toEqual({
+      source: ['aws.states'],
+      'detail-type': ['Step Functions Execution Status Change'],
+      detail: {
+        status: ['FAILED', 'TIMED_OUT', 'ABORTED'],
+        stateMachineArn: MACHINE_IDS.map((id) => ({ Ref: machineLogicalId(id) })),
+      },
+    });
+    expect(ofType(template, 'AWS::Events::Rule')).toHaveLength(2);
+  });
+});
+
+describe('packaged template: table, functions, IAM, outputs', () => {
+  it('has the tenant table on demand with point-in-time recovery', () => {
+    // Prepare
+    const tables = ofType(template, 'AWS::DynamoDB::Table');
+
+    // Act
+    const table = props(template, 'TenantTable');
+
+    // Assess
+    expect(tables).toHaveLength(1);
+    expect(table).toMatchObject({
+      TableName: 'tenantflow-test-tenants',
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      DeletionProtectionEnabled: false,
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+    });
+  });
+
+  it.each([
+    ['Ingress', 'ingress'],
+    ['Step', 'step'],
+    ['Watcher', 'watcher'],
+  ])('%s runs nodejs22.x on arm64 from its own bundle, with its own role', (logical, name) => {
+    // Prepare
+    const logicalId = `${logical}LambdaFunction`;
+
+    // Act
+    const fn = props(template, logicalId);
+
+    // Assess
+    expect(fn).toMatchObject({
+      FunctionName: `tenantflow-test-${name}`,
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: `.esbuild/${name}/${name}.handler`,
+      Role: { 'Fn::GetAtt': [`${logical}Role`, 'Arn'] },
+      TracingConfig: { Mode: 'Active' },
+      Environment: {
+        Variables: expect.objectContaining({
+          TENANT_TABLE: { Ref: 'TenantTable' },
+          SHARED_STACK_NAME: 'tenantflow-shared',
+          SBT_EVENT_BUS: 'default',
+          CONTROL_PLANE_SOURCES: 'sbt.control.plane,controlPlaneEventSource',
+          APPLICATION_PLANE_SOURCE: 'sbt.application.plane',
+          DETAIL_TYPE_PREFIX: 'sbt_aws_',
+          RESOURCE_PREFIX: 'tf',
+          HEALTH_CHECK_PATH: '/',
+          POWERTOOLS_SERVICE_NAME: 'tenantflow',
+        }),
+      },
+    });
+    expect(ofType(template, 'AWS::Lambda::Function')).toHaveLength(3);
+  });
+
+  it('gives the step dispatcher 60 s and the ingress the three state machine ARNs', () => {
+    // Prepare
+    const step = props(template, 'StepLambdaFunction');
+
+    // Act
+    const ingress = props(template, 'IngressLambdaFunction');
+
+    // Assess
+    expect(step.Timeout).toBe(60);
+    expect(ingress.Environment).toMatchObject({
+      Variables: {
+        ONBOARDING_STATE_MACHINE_ARN: { Ref: 'OnboardingStateMachine' },
+        OFFBOARDING_STATE_MACHINE_ARN: { Ref: 'OffboardingStateMachine' },
+        ACTIVATION_STATE_MACHINE_ARN: { Ref: 'ActivationStateMachine' },
+      },
+    });
+  });
+
+  it('has no IAM statement whose action is `*` or `service:*`, and no shared Lambda role', () => {
+    // Prepare
+    const policyHolders = [
+      ...ofType(template, 'AWS::IAM::Role'),
+      ...ofType(template, 'AWS::IAM::Policy'),
+      ...ofType(template, 'AWS::IAM::ManagedPolicy'),
+    ];
+    const statementSchema = z.looseObject({
+      Effect: z.string(),
+      Action: z.union([z.string(), z.array(z.string())]),
+    });
+    const documents = policyHolders.flatMap(([, r]) => [
+      ...z
+        .array(z.object({ PolicyDocument: z.unknown() }))
+        .default([])
+        .parse(r.Properties.Policies),
+      ...(r.Properties.PolicyDocument ? [{ PolicyDocument: r.Properties.PolicyDocument }] : []),
+    ]);
+
+    // Act
+    const statements = documents.flatMap(
+      ({ PolicyDocument }) =>
+        z.object({ Statement: z.array(statementSchema) }).parse(PolicyDocument).Statement,
+    );
+    const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+
+    // Assess
+    expect(statements.length).toBeGreaterThan(20);
+    expect(actions.filter((action) => action === '*' || /^[a-z0-9-]+:\*$/.test(action))).toEqual([]);
+    expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
+  });
+
+  it('outputs the state machine ARNs and the table name', () => {
+    // Prepare
+    const outputs = template.Outputs;
+
+    // Act
+    const values = Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.Value]));
+
+    // Assess
+    expect(values).toMatchObject({
+      OnboardingStateMachineArn: { Ref: 'OnboardingStateMachine' },
+      OffboardingStateMachineArn: { Ref: 'OffboardingStateMachine' },
+      ActivationStateMachineArn: { Ref: 'ActivationStateMachine' },
+      TenantTableName: { Ref: 'TenantTable' },
+    });
+  });
+});

@@ -1,0 +1,248 @@
+import { describe, expect, it } from 'vitest';
+import {
+  functionRoles,
+  ingressStatements,
+  type Statement,
+  stepStatements,
+  watcherStatements,
+} from '../../../../infra/deploy/iam.ts';
+
+const statementsFor = (statements: Statement[], action: string): Statement[] =>
+  statements.filter((statement) => statement.Action.includes(action));
+
+/** The one statement granting `action`; fails the test when there are none or several. */
+const only = (statements: Statement[], action: string): Statement => {
+  const found = statementsFor(statements, action);
+  expect(found, action).toHaveLength(1);
+  const [statement] = found;
+  if (!statement) throw new Error(`no statement grants ${action}`);
+  return statement;
+};
+
+const roles = { step: stepStatements(), ingress: ingressStatements(), watcher: watcherStatements() };
+
+/** Actions AWS offers no resource scoping for: the only ones allowed on `Resource: '*'`. */
+const UNSCOPABLE = new Set([
+  'ecs:RegisterTaskDefinition',
+  'ecs:DeregisterTaskDefinition',
+  'ecs:ListTaskDefinitions',
+  'ecs:DescribeTaskDefinition',
+  'elasticloadbalancing:DescribeTargetGroups',
+  'elasticloadbalancing:DescribeTargetHealth',
+  'elasticloadbalancing:DescribeRules',
+  'elasticloadbalancing:DescribeListeners',
+  'elasticloadbalancing:DescribeTags',
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+]);
+
+describe('function role statements', () => {
+  it.each(Object.entries(roles))('%s: names every action (no `*`, no `service:*`)', (_name, statements) => {
+    // Prepare
+    const actions = statements.flatMap((statement) => statement.Action);
+
+    // Act
+    const wildcards = actions.filter((action) => action === '*' || action.endsWith(':*'));
+
+    // Assess
+    expect(actions.length).toBeGreaterThan(0);
+    expect(wildcards).toEqual([]);
+  });
+
+  it.each(Object.entries(roles))(
+    '%s: uses `Resource: *` only for unscopable actions',
+    (_name, statements) => {
+      // Prepare
+      const unscoped = statements.filter((statement) => statement.Resource === '*');
+
+      // Act
+      const offenders = unscoped
+        .flatMap((statement) => statement.Action)
+        .filter((action) => !UNSCOPABLE.has(action));
+
+      // Assess
+      expect(offenders).toEqual([]);
+    },
+  );
+
+  it('lets the ingress start exactly the three state machines', () => {
+    // Prepare
+    const statements = roles.ingress;
+
+    // Act
+    const start = only(statements, 'states:StartExecution');
+
+    // Assess
+    expect(start.Resource).toEqual([
+      { Ref: 'OnboardingStateMachine' },
+      { Ref: 'OffboardingStateMachine' },
+      { Ref: 'ActivationStateMachine' },
+    ]);
+  });
+
+  it('passes only the shared task roles, and only to ECS tasks', () => {
+    // Prepare
+    const statements = roles.step;
+
+    // Act
+    const passRole = only(statements, 'iam:PassRole');
+
+    // Assess
+    expect(passRole).toEqual({
+      Effect: 'Allow',
+      Action: ['iam:PassRole'],
+      Resource: [
+        { 'Fn::ImportValue': `\${param:sharedStackName}-TaskExecutionRoleArn` },
+        { 'Fn::ImportValue': `\${param:sharedStackName}-TaskRoleArn` },
+      ],
+      Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+    });
+  });
+
+  it('scopes ECS and ELB resources to the resource prefix', () => {
+    // Prepare
+    const statements = roles.step;
+
+    // Act
+    const createService = only(statements, 'ecs:CreateService');
+    const createCluster = only(statements, 'ecs:CreateCluster');
+    const createTargetGroup = only(statements, 'elasticloadbalancing:CreateTargetGroup');
+
+    // Assess
+    expect(createService.Resource).toEqual({
+      'Fn::Sub': `arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:service/*/\${param:resourcePrefix}-*`,
+    });
+    expect(createCluster.Resource).toEqual({
+      'Fn::Sub': `arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:cluster/\${param:resourcePrefix}-*`,
+    });
+    expect(createTargetGroup.Resource).toEqual({
+      'Fn::Sub': `arn:\${AWS::Partition}:elasticloadbalancing:\${AWS::Region}:\${AWS::AccountId}:targetgroup/\${param:resourcePrefix}-*/*`,
+    });
+  });
+
+  it('deletes only resources tagged as ours', () => {
+    // Prepare
+    const destructive = [
+      'ecs:DeleteCluster',
+      'ecs:DeleteService',
+      'ecs:UpdateService',
+      'elasticloadbalancing:DeleteTargetGroup',
+      'elasticloadbalancing:DeleteRule',
+    ];
+
+    // Act
+    const conditions = destructive.map((action) => only(roles.step, action).Condition);
+
+    // Assess
+    for (const condition of conditions) {
+      expect(condition).toEqual({ StringEquals: { 'aws:ResourceTag/tenantflow:managed-by': 'tenantflow' } });
+    }
+  });
+
+  it('creates listener rules on the shared listener and deletes only rules under it', () => {
+    // Prepare
+    const statements = roles.step;
+
+    // Act
+    const create = only(statements, 'elasticloadbalancing:CreateRule');
+    const remove = only(statements, 'elasticloadbalancing:DeleteRule');
+
+    // Assess
+    expect(create.Resource).toEqual({ 'Fn::ImportValue': `\${param:sharedStackName}-ListenerArn` });
+    expect(remove.Resource).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          {
+            'Fn::Join': [
+              ':listener-rule/',
+              { 'Fn::Split': [':listener/', { 'Fn::ImportValue': `\${param:sharedStackName}-ListenerArn` }] },
+            ],
+          },
+          '/*',
+        ],
+      ],
+    });
+  });
+
+  it('reads only the shared stack and publishes only to the SBT bus', () => {
+    // Prepare
+    const statements = roles.step;
+
+    // Act
+    const describe = only(statements, 'cloudformation:DescribeStacks');
+    const publish = only(statements, 'events:PutEvents');
+
+    // Assess
+    expect(describe.Resource).toEqual({
+      'Fn::Sub': `arn:\${AWS::Partition}:cloudformation:\${AWS::Region}:\${AWS::AccountId}:stack/\${param:sharedStackName}/*`,
+    });
+    expect(publish.Resource).toEqual({
+      'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/\${param:sbtEventBus}`,
+    });
+  });
+
+  it('lets the watcher describe executions of our machines only', () => {
+    // Prepare
+    const statements = roles.watcher;
+
+    // Act
+    const describe = only(statements, 'states:DescribeExecution');
+
+    // Assess
+    expect(describe.Resource).toEqual(
+      ['onboarding', 'offboarding', 'activation'].map((id) => ({
+        'Fn::Sub': `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:\${self:service}-\${sls:stage}-${id}:*`,
+      })),
+    );
+  });
+
+  it.each(Object.entries(roles))(
+    '%s: touches the tenant table and nothing else in DynamoDB',
+    (_name, statements) => {
+      // Prepare
+      const dynamo = statements.filter((statement) =>
+        statement.Action.some((action) => action.startsWith('dynamodb:')),
+      );
+
+      // Act
+      const resources = dynamo.map((statement) => statement.Resource);
+
+      // Assess
+      expect(resources).toEqual([{ 'Fn::GetAtt': ['TenantTable', 'Arn'] }]);
+    },
+  );
+
+  it.each(Object.entries(roles))('%s: writes logs to its own log group only', (name, statements) => {
+    // Prepare
+    const logs = only(statements, 'logs:PutLogEvents');
+
+    // Act
+    const resource = logs.Resource;
+
+    // Assess
+    expect(resource).toEqual({
+      'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/\${self:service}-\${sls:stage}-${name}:*`,
+    });
+  });
+});
+
+describe('functionRoles', () => {
+  it('builds one Lambda role per function', () => {
+    // Prepare
+    const expected = ['IngressRole', 'StepRole', 'WatcherRole'];
+
+    // Act
+    const built = functionRoles();
+
+    // Assess
+    expect(Object.keys(built)).toEqual(expected);
+    for (const role of Object.values(built)) {
+      expect(role.Type).toBe('AWS::IAM::Role');
+      expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+        { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      ]);
+    }
+    expect(built.StepRole?.Properties.Policies[0]?.PolicyDocument.Statement).toEqual(stepStatements());
+  });
+});

@@ -1,0 +1,75 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DescribeTableCommand, DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startLocalDynamo } from '../../../src/local/dynamo.ts';
+
+const TABLE = 'tenantflow-tenants';
+const dirs: string[] = [];
+
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const documentClient = (config: DynamoDBClientConfig) =>
+  DynamoDBDocumentClient.from(new DynamoDBClient(config));
+
+const tcpHandles = () => process.getActiveResourcesInfo().filter((r) => r.startsWith('TCP'));
+
+describe('startLocalDynamo', () => {
+  it('serves the table (pk/sk, on demand) in memory through the real SDK', async () => {
+    // Prepare
+    const local = await startLocalDynamo({ tableName: TABLE });
+    const client = documentClient(local.clientConfig);
+
+    // Act
+    await client.send(
+      new PutCommand({ TableName: TABLE, Item: { pk: 'TENANT#acme', sk: 'RECORD', tier: 'basic' } }),
+    );
+    const got = await client.send(
+      new GetCommand({ TableName: TABLE, Key: { pk: 'TENANT#acme', sk: 'RECORD' } }),
+    );
+    const table = await client.send(new DescribeTableCommand({ TableName: TABLE }));
+    client.destroy();
+    await local.stop();
+
+    // Assess
+    expect(local.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(local.clientConfig).toMatchObject({ endpoint: local.endpoint, region: 'us-east-1' });
+    expect(got.Item).toEqual({ pk: 'TENANT#acme', sk: 'RECORD', tier: 'basic' });
+    expect(table.Table?.KeySchema).toEqual([
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ]);
+    expect(table.Table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
+  });
+
+  it('keeps the data on disk across a stop and a second start on the same directory, and leaves no handle open', async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'tf-dynamo-'));
+    dirs.push(dir);
+    const first = await startLocalDynamo({ dir, tableName: TABLE });
+    const writer = documentClient(first.clientConfig);
+    await writer.send(
+      new PutCommand({ TableName: TABLE, Item: { pk: 'TENANT#acme', sk: 'RECORD', version: 3 } }),
+    );
+    writer.destroy();
+    await first.stop();
+
+    // Act
+    const second = await startLocalDynamo({ dir, tableName: TABLE });
+    const reader = documentClient(second.clientConfig);
+    const got = await reader.send(
+      new GetCommand({ TableName: TABLE, Key: { pk: 'TENANT#acme', sk: 'RECORD' } }),
+    );
+    reader.destroy();
+    await second.stop();
+    await new Promise((resolve) => setImmediate(resolve));
+
+    // Assess
+    expect(got.Item).toEqual({ pk: 'TENANT#acme', sk: 'RECORD', version: 3 });
+    expect(tcpHandles()).toEqual([]);
+  });
+});
