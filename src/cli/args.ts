@@ -1,0 +1,127 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { type FaultSpec, parseFaultSpec } from '../local/runtime/fault-spec.ts';
+
+/** The default state directory of every command. */
+export const DEFAULT_STATE_DIR = '.tenantflow/';
+/** Where `diagram` writes when `--out` is not given. */
+export const DEFAULT_DIAGRAM = 'docs/sagas.svg';
+
+export const ENGINES = ['asl', 'xstate'] as const;
+export type Engine = (typeof ENGINES)[number];
+
+/** A parsed command line. */
+export type Command =
+  | {
+      name: 'replay';
+      stateDir: string;
+      paths: string[];
+      json: boolean;
+      engine: Engine;
+      faults: FaultSpec[];
+      throttle: boolean;
+      verbose: boolean;
+      toBus?: string;
+    }
+  | { name: 'status'; stateDir: string; tenantId: string; json: boolean }
+  | { name: 'list'; stateDir: string; json: boolean }
+  | { name: 'inventory'; stateDir: string; json: boolean }
+  | { name: 'diagram'; stateDir: string; out: string }
+  | { name: 'reset'; stateDir: string }
+  | { name: 'demo'; stateDir: string; verbose: boolean }
+  | { name: 'help' };
+
+/** The outcome of parsing: a command, or the one-line reason it is not one. */
+export type ParseOutcome = { ok: true; command: Command } | { ok: false; message: string };
+
+const stateDir = { 'state-dir': { type: 'string' } } as const;
+const json = { json: { type: 'boolean' } } as const;
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+const parse = <const O extends Options>(args: string[], options: O) =>
+  parseArgs({ args, options, allowPositionals: true, strict: true });
+
+const isEngine = (value: string): value is Engine => (ENGINES as readonly string[]).includes(value);
+
+const commandOf = (name: string, args: string[]): Command => {
+  switch (name) {
+    case 'replay': {
+      const { values, positionals } = parse(args, {
+        ...stateDir,
+        ...json,
+        engine: { type: 'string' },
+        fault: { type: 'string', multiple: true },
+        throttle: { type: 'boolean' },
+        verbose: { type: 'boolean' },
+        'to-bus': { type: 'string' },
+      });
+      if (positionals.length === 0) throw new Error('replay: give at least one event file or directory');
+      const engine = values.engine ?? 'asl';
+      if (!isEngine(engine)) throw new Error(`--engine "${engine}": expected asl or xstate`);
+      const toBus = values['to-bus'];
+      if (toBus !== undefined && toBus.trim() === '') throw new Error('--to-bus: give the event bus name');
+      return {
+        name,
+        stateDir: values['state-dir'] ?? DEFAULT_STATE_DIR,
+        paths: positionals,
+        json: values.json ?? false,
+        engine,
+        faults: (values.fault ?? []).map(parseFaultSpec),
+        throttle: values.throttle ?? false,
+        verbose: values.verbose ?? false,
+        ...(toBus === undefined ? {} : { toBus }),
+      };
+    }
+    case 'status': {
+      const { values, positionals } = parse(args, { ...stateDir, ...json });
+      const [tenantId, ...extra] = positionals;
+      if (!tenantId || extra.length > 0) throw new Error('status: give exactly one tenant id');
+      return {
+        name,
+        stateDir: values['state-dir'] ?? DEFAULT_STATE_DIR,
+        tenantId,
+        json: values.json ?? false,
+      };
+    }
+    case 'list':
+    case 'inventory': {
+      const { values, positionals } = parse(args, { ...stateDir, ...json });
+      if (positionals.length > 0) throw new Error(`${name}: unexpected argument "${positionals[0]}"`);
+      const options = { stateDir: values['state-dir'] ?? DEFAULT_STATE_DIR, json: values.json ?? false };
+      return name === 'list' ? { name, ...options } : { name, ...options };
+    }
+    case 'diagram': {
+      const { values, positionals } = parse(args, { ...stateDir, out: { type: 'string' } });
+      if (positionals.length > 0) throw new Error(`diagram: unexpected argument "${positionals[0]}"`);
+      return { name, stateDir: values['state-dir'] ?? DEFAULT_STATE_DIR, out: values.out ?? DEFAULT_DIAGRAM };
+    }
+    case 'reset': {
+      const { values, positionals } = parse(args, stateDir);
+      if (positionals.length > 0) throw new Error(`reset: unexpected argument "${positionals[0]}"`);
+      return { name, stateDir: values['state-dir'] ?? DEFAULT_STATE_DIR };
+    }
+    case 'demo': {
+      const { values, positionals } = parse(args, { ...stateDir, verbose: { type: 'boolean' } });
+      if (positionals.length > 0) throw new Error(`demo: unexpected argument "${positionals[0]}"`);
+      return { name, stateDir: values['state-dir'] ?? DEFAULT_STATE_DIR, verbose: values.verbose ?? false };
+    }
+    case 'help':
+    case '--help':
+    case '-h':
+      return { name: 'help' };
+    default:
+      throw new Error(`unknown command "${name}" (try: tenantflow help)`);
+  }
+};
+
+/** Parses `argv` (without the node and script paths). Never throws. */
+export const parseCommandLine = (argv: readonly string[]): ParseOutcome => {
+  const [name, ...args] = argv;
+  if (name === undefined) return { ok: true, command: { name: 'help' } };
+  try {
+    return { ok: true, command: commandOf(name, args) };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { ok: false, message: message.split('\n')[0] ?? message };
+  }
+};

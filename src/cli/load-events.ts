@@ -1,0 +1,40 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** Events read from files, or the one-line reason a path could not be read. */
+export type LoadedEvents = { ok: true; events: unknown[] } | { ok: false; message: string };
+
+const readJson = async (file: string): Promise<unknown[]> => {
+  const text = await readFile(file, 'utf8');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${file}: not JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+  return Array.isArray(parsed) ? parsed : [parsed];
+};
+
+/**
+ * Reads EventBridge events from files and directories, in the order given: a file holds one event
+ * or an array of them; a directory contributes its `*.json` files in name order (not recursive).
+ */
+export const loadEvents = async (paths: readonly string[]): Promise<LoadedEvents> => {
+  const events: unknown[] = [];
+  try {
+    for (const path of paths) {
+      const info = await stat(path).catch(() => undefined);
+      if (!info) return { ok: false, message: `${path}: no such file or directory` };
+      if (info.isDirectory()) {
+        const names = (await readdir(path)).filter((name) => name.endsWith('.json')).sort();
+        for (const name of names) events.push(...(await readJson(join(path, name))));
+      } else {
+        events.push(...(await readJson(path)));
+      }
+    }
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { ok: false, message: message.split('\n')[0] ?? message };
+  }
+  return { ok: true, events };
+};

@@ -1,0 +1,41 @@
+import { parseCommandLine } from './args.ts';
+import { demo } from './commands/demo.ts';
+import { diagram, inventory, replay, reset, tenants } from './commands/local.ts';
+import { HELP } from './help.ts';
+import { type CliIo, EXIT, processIo } from './io.ts';
+
+/**
+ * The `tenantflow` CLI. Returns the exit code: 0 done, 1 the work failed, 2 the command line (or a
+ * file it names) was unusable, with a one-line message on stderr.
+ */
+export const main = async (argv: readonly string[], io: CliIo = processIo): Promise<number> => {
+  const parsed = parseCommandLine(argv);
+  if (!parsed.ok) {
+    io.err(`tenantflow: ${parsed.message}`);
+    return EXIT.usage;
+  }
+  const { command } = parsed;
+  try {
+    switch (command.name) {
+      case 'help':
+        io.out(HELP);
+        return EXIT.ok;
+      case 'replay':
+        return await replay(command, io);
+      case 'status':
+      case 'list':
+        return await tenants(command, io);
+      case 'inventory':
+        return await inventory(command, io);
+      case 'diagram':
+        return await diagram(command, io);
+      case 'reset':
+        return await reset(command, io);
+      case 'demo':
+        return await demo(command, io);
+    }
+  } catch (error) {
+    io.err(`tenantflow: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    return EXIT.failed;
+  }
+};

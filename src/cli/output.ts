@@ -1,0 +1,72 @@
+import type { TenantRecord } from '../domain/tenant-record.ts';
+import type { InventoryItem, ReplayResult } from '../local/runtime/index.ts';
+
+/** One replay result as a single JSON line (`error` only when there is one). */
+export const resultJson = (result: ReplayResult): string => JSON.stringify(result);
+
+/** A replay result for people: what happened, and the status event that went back to SBT. */
+export const resultText = (result: ReplayResult): string[] => {
+  const who = result.tenantId ? `tenant ${result.tenantId}` : 'no tenant';
+  const lines = [
+    `${result.detailType ?? '(no detail-type)'} ${result.eventId ?? '(no id)'} → ${result.outcome.toUpperCase()} (${who})`,
+  ];
+  if (result.execution) lines.push(`  execution     ${result.execution}`);
+  if (result.error) lines.push(`  reason        ${result.error}`);
+  if (result.statusEvent) {
+    lines.push(`  status event  ${result.statusEvent['detail-type']} from ${result.statusEvent.source}`);
+    lines.push(`                ${JSON.stringify(result.statusEvent.detail)}`);
+  } else {
+    lines.push(
+      result.outcome === 'duplicate'
+        ? '  status event  none: a redelivery starts nothing new'
+        : '  status event  none (no registration id to report to)',
+    );
+  }
+  return lines;
+};
+
+/** A tenant map record with its step history, for people. */
+export const tenantText = (record: TenantRecord, withHistory: boolean): string[] => {
+  const lock = record.lock ? `, locked by ${record.lock.execution} (${record.lock.operation})` : '';
+  const lines = [
+    `${record.tenantId}  ${record.tier}  ${record.lifecycleStatus}${record.active ? ' active' : ''}${lock}`,
+    `  name ${record.tenantName}, registration ${record.tenantRegistrationId}, updated ${record.updatedAt}`,
+  ];
+  const resources = Object.entries(record.resources).map(([key, value]) => `${key}=${value}`);
+  if (resources.length > 0) lines.push(`  resources ${resources.join(', ')}`);
+  if (record.routing) {
+    lines.push(
+      `  routing ${record.routing.mode} → ${record.routing.clusterName}/${record.routing.serviceName}`,
+    );
+  }
+  if (record.lastError) lines.push(`  last error ${record.lastError.step}: ${record.lastError.reason}`);
+  if (withHistory) {
+    for (const entry of record.history) {
+      const took = entry.durationMs === undefined ? '' : ` ${entry.durationMs}ms`;
+      const why = entry.reason ? ` (${entry.reason})` : '';
+      lines.push(`    ${entry.at} ${entry.operation} ${entry.step} ${entry.outcome}${took}${why}`);
+    }
+  }
+  return lines;
+};
+
+/** The inventory for people: every resource with its owner, shared ones marked. */
+export const inventoryText = (description: string, items: readonly InventoryItem[]): string[] => {
+  const lines = [description];
+  const owners = new Map<string, InventoryItem[]>();
+  for (const item of items) {
+    const owner = item.tenantId
+      ? `tenant ${item.tenantId}${item.tier ? ` (${item.tier})` : ''}`
+      : item.tier === 'shared'
+        ? 'shared'
+        : 'UNTAGGED (no tenant tag: would be an orphan)';
+    owners.set(owner, [...(owners.get(owner) ?? []), item]);
+  }
+  for (const [owner, owned] of [...owners.entries()].sort(([a], [b]) =>
+    a === 'shared' ? -1 : b === 'shared' ? 1 : a.localeCompare(b),
+  )) {
+    lines.push(`${owner}:`);
+    for (const item of owned) lines.push(`  ${item.service} ${item.type} ${item.id} [${item.status}]`);
+  }
+  return lines;
+};

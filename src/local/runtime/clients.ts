@@ -1,0 +1,77 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type {
+  InitializeHandler,
+  InitializeHandlerArguments,
+  MetadataBearer,
+  MiddlewareStack,
+} from '@smithy/types';
+import type { AwsClients } from '../../handlers/wiring.ts';
+import type { SimulatedCloud } from '../sim/index.ts';
+import type { FaultInjector, LocalService } from './faults.ts';
+
+/** Never leaves the machine: the simulator and dynalite accept any key. */
+const credentials = async () => ({ accessKeyId: 'LOCALSIMULATION', secretAccessKey: 'local-simulation' });
+
+/**
+ * The outermost middleware of a local client: fires the fault plan around each call. `before` is
+ * false for simulated services, whose calls reach the plan through the simulator's own hook.
+ */
+const addFaults = <I extends object, O extends MetadataBearer>(
+  stack: MiddlewareStack<I, O>,
+  injector: FaultInjector,
+  service: LocalService,
+  before: boolean,
+): void => {
+  stack.add(
+    (next: InitializeHandler<I, O>) => async (args: InitializeHandlerArguments<I>) => {
+      if (before) injector.beforeCall(service);
+      const output = await next(args);
+      // A crash: the call took effect, then the process died; the caller never hears back.
+      if (injector.afterCall()) return new Promise<never>(() => {});
+      return output;
+    },
+    { step: 'initialize', priority: 'high', name: `tenantflowFaults-${service}` },
+  );
+};
+
+/**
+ * Real AWS SDK clients for a local run: ECS, ELBv2, CloudFormation and EventBridge answered by the
+ * simulated cloud, DynamoDB by dynalite. One attempt per call: the state machine's Retry is the policy.
+ */
+export const localClients = (
+  sim: SimulatedCloud,
+  dynamoConfig: DynamoDBClientConfig,
+  injector: FaultInjector,
+  region: string,
+): AwsClients => {
+  const common = { region, credentials, maxAttempts: 1 };
+  const ecs = new ECSClient(common);
+  const elb = new ElasticLoadBalancingV2Client(common);
+  const cloudformation = new CloudFormationClient(common);
+  const eventbridge = new EventBridgeClient(common);
+  addFaults(ecs.middlewareStack, injector, 'ecs', false);
+  addFaults(elb.middlewareStack, injector, 'elbv2', false);
+  addFaults(cloudformation.middlewareStack, injector, 'cloudformation', false);
+  addFaults(eventbridge.middlewareStack, injector, 'eventbridge', false);
+  sim.attach(ecs);
+  sim.attach(elb);
+  sim.attach(cloudformation);
+  sim.attach(eventbridge);
+  const base = new DynamoDBClient({ ...dynamoConfig, credentials, maxAttempts: 1 });
+  addFaults(base.middlewareStack, injector, 'dynamodb', true);
+  return {
+    ecs,
+    elb,
+    cloudformation,
+    eventbridge,
+    dynamo: DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } }),
+    // Never called locally (the local starter stands in for Step Functions); present for the bundle's shape.
+    sfn: new SFNClient({ ...common, endpoint: 'http://127.0.0.1:9' }),
+  };
+};

@@ -1,0 +1,40 @@
+import { isStepName, STEP_NAMES, type StepName } from '../../saga-contract.ts';
+
+/** What an injected fault does to the step it hits. */
+export const FAULT_KINDS = ['transient', 'throttle', 'fatal', 'crash'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/**
+ * A fault planned for a local run: the next `count` runs of `step` fail the `kind` way.
+ * transient / throttle / fatal make the step's first AWS call throw the matching SDK exception;
+ * crash lets that call take effect and then kills the handler (`Runtime.ExitError`).
+ */
+export interface FaultSpec {
+  step: StepName;
+  kind: FaultKind;
+  count: number;
+}
+
+const isFaultKind = (value: string): value is FaultKind => (FAULT_KINDS as readonly string[]).includes(value);
+
+/**
+ * Parses `STEP:KIND[:COUNT]` (count defaults to 1). Throws an `Error` whose message says what is
+ * wrong, fit for a one-line CLI diagnostic.
+ */
+export const parseFaultSpec = (text: string): FaultSpec => {
+  const parts = text.split(':');
+  const [step = '', kind = '', count, ...rest] = parts;
+  if (parts.length < 2 || rest.length > 0) {
+    throw new Error(`--fault "${text}": expected STEP:KIND[:COUNT], e.g. CreateService:transient:2`);
+  }
+  if (!isStepName(step)) {
+    throw new Error(`--fault "${text}": unknown step "${step}" (one of ${STEP_NAMES.join(', ')})`);
+  }
+  if (!isFaultKind(kind)) {
+    throw new Error(`--fault "${text}": unknown kind "${kind}" (one of ${FAULT_KINDS.join(', ')})`);
+  }
+  if (count !== undefined && !/^[1-9][0-9]{0,3}$/.test(count)) {
+    throw new Error(`--fault "${text}": COUNT must be a whole number from 1 to 9999`);
+  }
+  return { step, kind, count: count === undefined ? 1 : Number(count) };
+};

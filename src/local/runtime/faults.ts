@@ -1,0 +1,126 @@
+import { CloudFormationServiceException } from '@aws-sdk/client-cloudformation';
+import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
+import { ECSServiceException } from '@aws-sdk/client-ecs';
+import { ElasticLoadBalancingV2ServiceException } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { EventBridgeServiceException } from '@aws-sdk/client-eventbridge';
+import { FatalError, RetryableError, ThrottledError } from '../../domain/errors.ts';
+import type { StepName } from '../../saga-contract.ts';
+import type { FaultKind, FaultSpec } from './fault-spec.ts';
+
+/** The AWS services a local run talks to. */
+export type LocalService = 'ecs' | 'elbv2' | 'cloudformation' | 'eventbridge' | 'dynamodb';
+
+interface ExceptionOptions {
+  name: string;
+  $fault: 'client' | 'server';
+  $metadata: Record<string, never>;
+  message: string;
+}
+
+const EXCEPTION_CLASSES: Record<LocalService, new (options: ExceptionOptions) => Error> = {
+  ecs: ECSServiceException,
+  elbv2: ElasticLoadBalancingV2ServiceException,
+  cloudformation: CloudFormationServiceException,
+  eventbridge: EventBridgeServiceException,
+  dynamodb: DynamoDBServiceException,
+};
+
+/** The SDK exception an AWS call would raise for `kind`, so the adapters' own translation runs. */
+export const sdkFault = (service: LocalService, kind: Exclude<FaultKind, 'crash'>, step: StepName): Error => {
+  const message = `injected ${kind} fault in ${step}`;
+  const shape: Record<typeof kind, Pick<ExceptionOptions, 'name' | '$fault'>> = {
+    transient: { name: 'ServiceUnavailable', $fault: 'server' },
+    throttle: { name: service === 'elbv2' ? 'Throttling' : 'ThrottlingException', $fault: 'client' },
+    fatal: { name: 'AccessDeniedException', $fault: 'client' },
+  };
+  return new EXCEPTION_CLASSES[service]({ ...shape[kind], $metadata: {}, message });
+};
+
+/** What a Lambda runtime reports when the function's process dies mid-invocation. */
+export const crashError = (step: StepName): Error => {
+  const error = new Error(`injected crash in ${step}: the handler process exited`);
+  error.name = 'Runtime.ExitError';
+  return error;
+};
+
+/** The fault of a step with no AWS call: the step's own error classes stand in for the SDK's. */
+const stepFault = (kind: Exclude<FaultKind, 'crash'>, step: StepName): Error => {
+  const message = `injected ${kind} fault in ${step}`;
+  if (kind === 'transient') return new RetryableError(message);
+  if (kind === 'throttle') return new ThrottledError(message);
+  return new FatalError(message);
+};
+
+interface ActiveStep {
+  step: StepName;
+  fault: FaultSpec | undefined;
+  calls: number;
+  fired: boolean;
+  crash: () => void;
+}
+
+/**
+ * Runs steps under a fault plan. `beforeCall` is called before each AWS call (the simulator's hook,
+ * the DynamoDB client's middleware) and `afterCall` after it returned; a step runs through `runStep`.
+ * Only calls made while a step runs are touched; steps run one at a time in a local runtime.
+ */
+export class FaultInjector {
+  readonly #left: FaultSpec[];
+  #active: ActiveStep | undefined;
+
+  constructor(specs: readonly FaultSpec[] = []) {
+    this.#left = specs.map((spec) => ({ ...spec }));
+  }
+
+  /** Faults not yet used up. */
+  remaining(): FaultSpec[] {
+    return this.#left.filter((spec) => spec.count > 0).map((spec) => ({ ...spec }));
+  }
+
+  /** Throws the armed fault on the step's first AWS call (not for crash: that call goes through). */
+  beforeCall(service: LocalService): void {
+    const active = this.#active;
+    if (!active) return;
+    active.calls += 1;
+    if (!active.fault || active.fired || active.calls > 1 || active.fault.kind === 'crash') return;
+    this.#fire(active);
+    throw sdkFault(service, active.fault.kind, active.step);
+  }
+
+  /** True when the handler must die now: a crash was armed and the step's first call just completed. */
+  afterCall(): boolean {
+    const active = this.#active;
+    if (!active?.fault || active.fired || active.fault.kind !== 'crash' || active.calls < 1) return false;
+    this.#fire(active);
+    active.crash();
+    return true;
+  }
+
+  /** Runs one step; the armed fault (if any) fires during it, or at its end when it made no AWS call. */
+  async runStep<T>(step: StepName, body: () => Promise<T>): Promise<T> {
+    const fault = this.#left.find((spec) => spec.step === step && spec.count > 0);
+    let crash = (): void => {};
+    const crashed = new Promise<never>((_, reject) => {
+      crash = () => reject(crashError(step));
+    });
+    // A crash abandons the step where it stands: its promise is left pending, as a dead process would.
+    crashed.catch(() => {});
+    const active: ActiveStep = { step, fault, calls: 0, fired: false, crash };
+    this.#active = active;
+    try {
+      const result = await Promise.race([body(), crashed]);
+      if (fault && !active.fired) {
+        this.#fire(active);
+        throw fault.kind === 'crash' ? crashError(step) : stepFault(fault.kind, step);
+      }
+      return result;
+    } finally {
+      if (this.#active === active) this.#active = undefined;
+    }
+  }
+
+  #fire(active: ActiveStep): void {
+    active.fired = true;
+    if (active.fault) active.fault.count -= 1;
+  }
+}

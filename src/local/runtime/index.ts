@@ -1,0 +1,14 @@
+/** The embedded default: tenantflow's handlers and adapters running over a simulated AWS. */
+export type { ExecutionEnd, SagaEngine } from './engines.ts';
+export { FAULT_KINDS, type FaultKind, type FaultSpec, parseFaultSpec } from './fault-spec.ts';
+export { crashError, FaultInjector, type LocalService, sdkFault } from './faults.ts';
+export { type ProgressEvent, progressEvent } from './progress.ts';
+export { type ExecutionEntry, ExecutionRegistry } from './registry.ts';
+export type { PublishedEvent, ReplayResult, ReplayStatusEvent } from './replay-result.ts';
+export {
+  createLocalRuntime,
+  type InventoryItem,
+  type LocalRuntime,
+  type LocalRuntimeOptions,
+  STATE_MARKER,
+} from './runtime.ts';

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import type { IngestResult } from '../../app/ingest.ts';
+import type { TenantFlowConfig } from '../../config.ts';
+import type { ExecutionEnd } from './engines.ts';
+
+/** The status event that went back to the control plane for a request, as EventBridge received it. */
+export interface ReplayStatusEvent {
+  source: string;
+  'detail-type': string;
+  detail: unknown;
+}
+
+/** What became of one replayed event. */
+export interface ReplayResult {
+  eventId: string | null;
+  detailType: string | null;
+  tenantId: string | null;
+  tenantRegistrationId: string | null;
+  outcome: 'succeeded' | 'failed' | 'rejected' | 'duplicate';
+  execution: string | null;
+  statusEvent: ReplayStatusEvent | null;
+  error?: string;
+}
+
+/** An event the simulated EventBridge received. */
+export interface PublishedEvent {
+  source: string;
+  detailType: string;
+  detail: unknown;
+}
+
+const envelopeSchema = z.object({ id: z.string().optional(), 'detail-type': z.string().optional() });
+const registrationSchema = z.object({ tenantRegistrationId: z.string() });
+const failureSchema = z.object({
+  jobOutput: z.object({ tenantRegistrationData: z.object({ failureReason: z.string() }) }),
+});
+
+/** The status event among those published while the request ran: the one for its registration. */
+export const statusEventFor = (
+  published: readonly PublishedEvent[],
+  registrationId: string | undefined,
+): ReplayStatusEvent | null => {
+  const mine = published.filter((event) => {
+    const parsed = registrationSchema.safeParse(event.detail);
+    return parsed.success && parsed.data.tenantRegistrationId === registrationId;
+  });
+  const chosen = mine.at(-1);
+  return chosen ? { source: chosen.source, 'detail-type': chosen.detailType, detail: chosen.detail } : null;
+};
+
+const isSuccess = (config: TenantFlowConfig, detailType: string): boolean =>
+  Object.values(config.contract.outbound).some((names) => names.success === detailType);
+
+/** Builds the replay result of one event from what the ingress returned and how the execution ended. */
+export const replayResult = (input: {
+  raw: unknown;
+  config: TenantFlowConfig;
+  ingest: IngestResult;
+  end: ExecutionEnd | undefined;
+  statusEvent: ReplayStatusEvent | null;
+}): ReplayResult => {
+  const envelope = envelopeSchema.safeParse(input.raw);
+  const { ingest, statusEvent } = input;
+  const base = {
+    eventId: envelope.success ? (envelope.data.id ?? null) : null,
+    detailType: envelope.success ? (envelope.data['detail-type'] ?? null) : null,
+    tenantId: ingest.tenantId ?? null,
+    tenantRegistrationId: ingest.tenantRegistrationId ?? null,
+    statusEvent,
+  };
+  if (ingest.outcome === 'rejected') {
+    return { ...base, outcome: 'rejected', execution: null, error: ingest.error.message };
+  }
+  if (ingest.outcome === 'duplicate') return { ...base, outcome: 'duplicate', execution: ingest.execution };
+  const succeeded =
+    input.end?.status === 'SUCCEEDED' &&
+    statusEvent !== null &&
+    isSuccess(input.config, statusEvent['detail-type']);
+  if (succeeded) return { ...base, outcome: 'succeeded', execution: ingest.execution };
+  const reason = failureSchema.safeParse(statusEvent?.detail);
+  const error = reason.success
+    ? reason.data.jobOutput.tenantRegistrationData.failureReason
+    : [input.end?.status, input.end?.error, input.end?.cause].filter(Boolean).join(': ') || 'no status event';
+  return { ...base, outcome: 'failed', execution: ingest.execution, error };
+};

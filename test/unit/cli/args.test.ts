@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_STATE_DIR, parseCommandLine } from '../../../src/cli/args.ts';
+
+describe('parseCommandLine', () => {
+  it('parses replay with every option', () => {
+    // Prepare
+    const argv = [
+      'replay',
+      'a.json',
+      'dir',
+      '--json',
+      '--engine',
+      'xstate',
+      '--fault',
+      'CreateService:transient:2',
+      '--fault',
+      'ValidateRequest:crash',
+      '--throttle',
+      '--verbose',
+      '--state-dir',
+      '/tmp/s',
+    ];
+
+    // Act
+    const parsed = parseCommandLine(argv);
+
+    // Assess
+    expect(parsed).toEqual({
+      ok: true,
+      command: {
+        name: 'replay',
+        stateDir: '/tmp/s',
+        paths: ['a.json', 'dir'],
+        json: true,
+        engine: 'xstate',
+        faults: [
+          { step: 'CreateService', kind: 'transient', count: 2 },
+          { step: 'ValidateRequest', kind: 'crash', count: 1 },
+        ],
+        throttle: true,
+        verbose: true,
+      },
+    });
+  });
+
+  it('applies the defaults', () => {
+    // Prepare
+    const argv = ['replay', 'a.json'];
+
+    // Act
+    const parsed = parseCommandLine(argv);
+
+    // Assess
+    expect(parsed).toEqual({
+      ok: true,
+      command: {
+        name: 'replay',
+        stateDir: DEFAULT_STATE_DIR,
+        paths: ['a.json'],
+        json: false,
+        engine: 'asl',
+        faults: [],
+        throttle: false,
+        verbose: false,
+      },
+    });
+  });
+
+  it('parses the other commands', () => {
+    // Prepare
+    const lines = [
+      ['status', 't1', '--json'],
+      ['list'],
+      ['inventory', '--json'],
+      ['diagram', '--out', 'x.svg'],
+      ['reset'],
+      ['demo'],
+      ['help'],
+      [],
+    ];
+
+    // Act
+    const parsed = lines.map((argv) => parseCommandLine(argv));
+
+    // Assess
+    expect(parsed).toEqual([
+      { ok: true, command: { name: 'status', stateDir: DEFAULT_STATE_DIR, tenantId: 't1', json: true } },
+      { ok: true, command: { name: 'list', stateDir: DEFAULT_STATE_DIR, json: false } },
+      { ok: true, command: { name: 'inventory', stateDir: DEFAULT_STATE_DIR, json: true } },
+      { ok: true, command: { name: 'diagram', stateDir: DEFAULT_STATE_DIR, out: 'x.svg' } },
+      { ok: true, command: { name: 'reset', stateDir: DEFAULT_STATE_DIR } },
+      { ok: true, command: { name: 'demo', stateDir: DEFAULT_STATE_DIR, verbose: false } },
+      { ok: true, command: { name: 'help' } },
+      { ok: true, command: { name: 'help' } },
+    ]);
+  });
+
+  it.each([
+    [['replay', 'a.json', '--bogus'], /bogus/],
+    [['replay'], /at least one event file/],
+    [['replay', 'a.json', '--engine', 'lambda'], /--engine "lambda"/],
+    [['replay', 'a.json', '--fault', 'Nope:transient'], /unknown step "Nope"/],
+    [['status'], /exactly one tenant id/],
+    [['list', 'extra'], /unexpected argument "extra"/],
+    [['launch'], /unknown command "launch"/],
+  ])('rejects %j with a one-line message', (argv, message) => {
+    // Prepare
+    const line = [...argv];
+
+    // Act
+    const parsed = parseCommandLine(line);
+
+    // Assess
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.message).toMatch(message);
+    expect(parsed.message).not.toContain('\n');
+  });
+});
