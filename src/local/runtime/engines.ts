@@ -31,7 +31,8 @@ export type SagaEngine = (
 /** Timings of a local run: milliseconds instead of the ASL's seconds. */
 export interface EngineTimings {
   waitMs: number;
-  retryMs: number;
+  /** Milliseconds per Retry interval; `null` keeps the ASL's own backoff (with jitter) in real seconds. */
+  retryMs: number | null;
 }
 
 const statesSchema = z.object({
@@ -77,7 +78,7 @@ export const aslEngine = (
       }
       if (state.Type === 'Wait')
         overrides.waitTimeOverrides = { ...overrides.waitTimeOverrides, [name]: timings.waitMs };
-      if (state.Retry)
+      if (state.Retry && timings.retryMs !== null)
         overrides.retryIntervalOverrides = { ...overrides.retryIntervalOverrides, [name]: timings.retryMs };
     }
     const stateMachine = new StateMachine(definition, { validationOptions: { checkArn: false } });
@@ -119,7 +120,7 @@ export const xstateEngine = (
         dispatch: async (payload) => asJson(await dispatch(payload)),
         execution,
         healthPollMs: timings.waitMs,
-        retryDelayMs: Math.max(1, Math.round(timings.retryMs / 4)),
+        retryDelayMs: timings.retryMs === null ? 1000 : Math.max(1, Math.round(timings.retryMs / 4)),
       });
       if (result.status === 'succeeded') return { status: 'SUCCEEDED', output: result.state };
       return {

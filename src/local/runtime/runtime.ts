@@ -19,7 +19,7 @@ import { STEP_NAMES } from '../../saga-contract.ts';
 import { startLocalDynamo } from '../dynamo.ts';
 import { SimulatedCloud } from '../sim/index.ts';
 import { localClients } from './clients.ts';
-import { aslEngine, xstateEngine } from './engines.ts';
+import { aslEngine, type EngineTimings, xstateEngine } from './engines.ts';
 import type { FaultSpec } from './fault-spec.ts';
 import { FaultInjector } from './faults.ts';
 import { type ProgressEvent, progressEvent } from './progress.ts';
@@ -143,7 +143,12 @@ export const createLocalRuntime = async (options: LocalRuntimeOptions): Promise<
       throw error;
     }
   };
-  const timings = fast ? { waitMs: 1, retryMs: 2 } : { waitMs: 25, retryMs: 20 };
+  // Under AWS's rate limits the Retry backoff is what lets throttled calls through: keep it real then.
+  const timings: EngineTimings = options.throttle
+    ? { waitMs: 25, retryMs: null }
+    : fast
+      ? { waitMs: 1, retryMs: 2 }
+      : { waitMs: 25, retryMs: 20 };
   const starter = new LocalStarter({
     region: config.region,
     engine: options.engine === 'asl' ? aslEngine(dispatch, timings) : xstateEngine(dispatch, timings),
