@@ -2,7 +2,18 @@ import type { TenantRecord } from '../domain/tenant-record.ts';
 import type { InventoryItem, ReplayResult } from '../local/runtime/index.ts';
 
 /** One replay result as a single JSON line (`error` only when there is one). */
-export const resultJson = (result: ReplayResult): string => JSON.stringify(result);
+export const resultJson = (result: ReplayResult): string =>
+  // The documented key order: identity, outcome, execution, status event, then the error if any.
+  JSON.stringify({
+    eventId: result.eventId,
+    detailType: result.detailType,
+    tenantId: result.tenantId,
+    tenantRegistrationId: result.tenantRegistrationId,
+    outcome: result.outcome,
+    execution: result.execution,
+    statusEvent: result.statusEvent,
+    ...(result.error === undefined ? {} : { error: result.error }),
+  });
 
 /** A replay result for people: what happened, and the status event that went back to SBT. */
 export const resultText = (result: ReplayResult): string[] => {
