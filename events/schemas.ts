@@ -1,12 +1,9 @@
 import { z } from 'zod';
 import { OPERATIONS } from '../src/domain/request.ts';
+import { SAFE_ID_PATTERN } from '../src/domain/schemas.ts';
 import { TIERS } from '../src/domain/tier.ts';
 
-/**
- * Identifiers that may end up in resource names, execution names and DynamoDB keys: rejected
- * outright when they do not fit, never rewritten. UUIDs fit.
- */
-export const SAFE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+export { SAFE_ID_PATTERN };
 
 /** Display names are free text; only their length is bounded. */
 export const TENANT_NAME_MAX = 256;

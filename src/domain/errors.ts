@@ -8,7 +8,12 @@
 export const RETRYABLE_ERROR_NAMES = ['RetryableError', 'ThrottledError', 'NotReadyError'] as const;
 
 /** Names of errors that end the saga at once and start the compensation. */
-export const FATAL_ERROR_NAMES = ['FatalError', 'ValidationError', 'ConflictError', 'QuotaExceededError'] as const;
+export const FATAL_ERROR_NAMES = [
+  'FatalError',
+  'ValidationError',
+  'ConflictError',
+  'QuotaExceededError',
+] as const;
 
 export type RetryableErrorName = (typeof RETRYABLE_ERROR_NAMES)[number];
 export type FatalErrorName = (typeof FATAL_ERROR_NAMES)[number];

@@ -12,7 +12,11 @@ export interface ResourceNames {
 }
 
 /** Tag keys written on every resource. */
-export const TAG_KEYS = { tenantId: 'tenantflow:tenant-id', tier: 'tenantflow:tier', managedBy: 'tenantflow:managed-by' } as const;
+export const TAG_KEYS = {
+  tenantId: 'tenantflow:tenant-id',
+  tier: 'tenantflow:tier',
+  managedBy: 'tenantflow:managed-by',
+} as const;
 
 export interface Tag {
   key: string;

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { OPERATIONS } from '../domain/request.ts';
+import { SAFE_ID_PATTERN, tenantResourcesSchema } from '../domain/schemas.ts';
 import { TIERS } from '../domain/tier.ts';
 
 /** Same rule as the event contract: ids reach resource names, so nothing else gets through. */
-const safeId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be a safe identifier');
+const safeId = z.string().regex(SAFE_ID_PATTERN, 'must be a safe identifier');
 
 const requestSchema = z.object({
   operation: z.enum(OPERATIONS),
@@ -15,18 +16,7 @@ const requestSchema = z.object({
   attributes: z.record(z.string(), z.unknown()),
 });
 
-const resourcesSchema = z.object({
-  clusterName: z.string().optional(),
-  clusterArn: z.string().optional(),
-  taskDefinitionFamily: z.string().optional(),
-  taskDefinitionArn: z.string().optional(),
-  targetGroupName: z.string().optional(),
-  targetGroupArn: z.string().optional(),
-  listenerRuleArn: z.string().optional(),
-  listenerRulePriority: z.number().int().optional(),
-  serviceName: z.string().optional(),
-  serviceArn: z.string().optional(),
-});
+const resourcesSchema = tenantResourcesSchema;
 
 /** Step Functions' `{Error, Cause}`; `Cause` can be missing (timeouts), so it defaults to empty. */
 const caughtSchema = z.object({ Error: z.string().default('Unknown'), Cause: z.string().default('') });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OPERATIONS } from '../../domain/request.ts';
+import { tenantResourcesSchema } from '../../domain/schemas.ts';
 import { TENANT_STATUSES, type TenantRecord } from '../../domain/tenant-record.ts';
 import { TIERS } from '../../domain/tier.ts';
 import { parseResult } from './parse.ts';
@@ -10,18 +11,7 @@ export const tenantKey = (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 
 /** Partition key prefix shared by every tenant item (the table also holds priorities and the ledger). */
 export const TENANT_PK_PREFIX = 'TENANT#';
 
-const resourcesSchema = z.object({
-  clusterName: z.string().optional(),
-  clusterArn: z.string().optional(),
-  taskDefinitionFamily: z.string().optional(),
-  taskDefinitionArn: z.string().optional(),
-  targetGroupName: z.string().optional(),
-  targetGroupArn: z.string().optional(),
-  listenerRuleArn: z.string().optional(),
-  listenerRulePriority: z.number().int().optional(),
-  serviceName: z.string().optional(),
-  serviceArn: z.string().optional(),
-});
+const resourcesSchema = tenantResourcesSchema;
 
 const historyEntrySchema = z.object({
   operation: z.enum(OPERATIONS),
