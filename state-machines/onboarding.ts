@@ -5,6 +5,11 @@ import { initialContext, sagaSetup } from './setup.ts';
  * Onboarding: reserve the tenant, create its tier's resources, wait until the target group reports a
  * healthy target, activate, notify. A failure undoes the completed steps in reverse order, marks the
  * tenant failed and notifies; a failure before the tenant is reserved only notifies.
+ *
+ * A failed forward step starts with its OWN compensation: the step may have created its resource and
+ * died before recording it (a crash, a failed checkpoint, a priority claimed but no rule made).
+ * Compensations find resources by their deterministic names and treat "not found" as done, so
+ * undoing something that never came to be costs one lookup.
  */
 export const onboardingMachine = sagaSetup.createMachine({
   id: 'onboarding',
@@ -20,11 +25,15 @@ export const onboardingMachine = sagaSetup.createMachine({
       ],
       'ActivateTenant',
     ),
-    CreateCluster: forward('CreateCluster', 'RegisterTaskDefinition', 'MarkFailed'),
-    RegisterTaskDefinition: forward('RegisterTaskDefinition', 'CreateTargetGroup', 'HasCluster'),
-    CreateTargetGroup: forward('CreateTargetGroup', 'CreateListenerRule', 'DeregisterTaskDefinition'),
-    CreateListenerRule: forward('CreateListenerRule', 'CreateService', 'DeleteTargetGroup'),
-    CreateService: forward('CreateService', 'WaitForHealthy', 'DeleteListenerRule'),
+    CreateCluster: forward('CreateCluster', 'RegisterTaskDefinition', 'DeleteCluster'),
+    RegisterTaskDefinition: forward(
+      'RegisterTaskDefinition',
+      'CreateTargetGroup',
+      'DeregisterTaskDefinition',
+    ),
+    CreateTargetGroup: forward('CreateTargetGroup', 'CreateListenerRule', 'DeleteTargetGroup'),
+    CreateListenerRule: forward('CreateListenerRule', 'CreateService', 'DeleteListenerRule'),
+    CreateService: forward('CreateService', 'WaitForHealthy', 'DeleteService'),
     // WaitForHealthy throws once its attempt bound is reached, which ends the loop.
     WaitForHealthy: forward('WaitForHealthy', 'IsHealthy', 'DeleteService'),
     IsHealthy: choice([['isHealthy', 'ActivateTenant']], 'WaitBeforeHealthCheck'),

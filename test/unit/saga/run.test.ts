@@ -20,13 +20,16 @@ const PREMIUM = [
 ];
 
 /** What runs after each forward step of a premium onboarding fails (the brief's compensation order). */
+// A failed forward step is undone first (it may have created its resource before failing), then the
+// completed ones in reverse.
 const PREMIUM_UNDO: Record<string, string[]> = {
   ValidateRequest: ['NotifyFailure'],
   ReserveTenant: ['NotifyFailure'],
-  CreateCluster: ['MarkFailed', 'NotifyFailure'],
-  RegisterTaskDefinition: ['DeleteCluster', 'MarkFailed', 'NotifyFailure'],
-  CreateTargetGroup: ['DeregisterTaskDefinition', 'DeleteCluster', 'MarkFailed', 'NotifyFailure'],
+  CreateCluster: ['DeleteCluster', 'MarkFailed', 'NotifyFailure'],
+  RegisterTaskDefinition: ['DeregisterTaskDefinition', 'DeleteCluster', 'MarkFailed', 'NotifyFailure'],
+  CreateTargetGroup: ['DeleteTargetGroup', 'DeregisterTaskDefinition', 'DeleteCluster', 'MarkFailed', 'NotifyFailure'],
   CreateListenerRule: [
+    'DeleteListenerRule',
     'DeleteTargetGroup',
     'DeregisterTaskDefinition',
     'DeleteCluster',
@@ -34,6 +37,7 @@ const PREMIUM_UNDO: Record<string, string[]> = {
     'NotifyFailure',
   ],
   CreateService: [
+    'DeleteService',
     'DeleteListenerRule',
     'DeleteTargetGroup',
     'DeregisterTaskDefinition',

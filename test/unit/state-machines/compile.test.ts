@@ -93,7 +93,8 @@ describe('compileMachine', () => {
       Type: 'Pass',
       Result: 'CreateService',
       ResultPath: '$.failure.step',
-      Next: 'DeleteListenerRule',
+      // A failed step is undone first: it may have created its resource before failing.
+      Next: 'DeleteService',
     });
   });
 

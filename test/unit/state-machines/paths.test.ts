@@ -51,6 +51,7 @@ describe('every path of each model, held against the committed ASL', () => {
     ];
     const premiumUndo = [
       ...premiumHappy.slice(0, 7),
+      'DeleteService',
       'DeleteListenerRule',
       'DeleteTargetGroup',
       'DeregisterTaskDefinition',

@@ -1,0 +1,187 @@
+import {
+  CreateRuleCommand,
+  type CreateRuleCommandInput,
+  type CreateRuleCommandOutput,
+  CreateTargetGroupCommand,
+  type CreateTargetGroupCommandInput,
+  type CreateTargetGroupCommandOutput,
+  DeleteRuleCommand,
+  type DeleteRuleCommandInput,
+  type DeleteRuleCommandOutput,
+  DeleteTargetGroupCommand,
+  type DeleteTargetGroupCommandInput,
+  type DeleteTargetGroupCommandOutput,
+  DescribeRulesCommand,
+  type DescribeRulesCommandInput,
+  type DescribeRulesCommandOutput,
+  DescribeTargetGroupsCommand,
+  type DescribeTargetGroupsCommandInput,
+  type DescribeTargetGroupsCommandOutput,
+  DescribeTargetHealthCommand,
+  type DescribeTargetHealthCommandInput,
+  type DescribeTargetHealthCommandOutput,
+  type ElasticLoadBalancingV2Client,
+  PriorityInUseException,
+  ResourceInUseException,
+  type Rule,
+  RuleNotFoundException,
+  type TargetGroup,
+  TargetGroupNotFoundException,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { AwsClientStub } from 'aws-sdk-client-mock';
+import {
+  ACCOUNT,
+  answer,
+  failed,
+  isSteady,
+  nextHex,
+  ok,
+  REGION,
+  type RuleState,
+  type TargetGroupState,
+  type World,
+} from './world.ts';
+
+const arn = (resource: string) => `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:${resource}`;
+
+/** The shared ALB and its HTTP listener, as the shared stack reports them. */
+export const LOAD_BALANCER_ARN = arn('loadbalancer/app/tf-shared/50dc6c495c0c9188');
+export const LISTENER_ARN = arn('listener/app/tf-shared/50dc6c495c0c9188/f2f7dc8efc522ab2');
+export const POOLED_TARGET_GROUP_ARN = arn('targetgroup/tf-pool/73e2d6bc24d8a067');
+
+const targetGroupOf = (group: TargetGroupState): TargetGroup => ({
+  TargetGroupArn: group.arn,
+  TargetGroupName: group.name,
+  Protocol: 'HTTP',
+  Port: group.port,
+  VpcId: group.vpcId,
+  TargetType: 'ip',
+  LoadBalancerArns: [],
+});
+
+const ruleOf = (rule: RuleState): Rule => ({
+  RuleArn: rule.arn,
+  Priority: rule.priority,
+  IsDefault: rule.isDefault,
+  Conditions: rule.headerValues.length
+    ? [
+        {
+          Field: 'http-header',
+          HttpHeaderConfig: { HttpHeaderName: 'x-tenant-id', Values: rule.headerValues },
+        },
+      ]
+    : [],
+  Actions: [{ Type: 'forward', TargetGroupArn: rule.targetGroupArn, Order: 1 }],
+});
+
+const groupOrThrow = (world: World, groupArn: string | undefined): TargetGroupState => {
+  const group = world.targetGroups.find((candidate) => candidate.arn === groupArn);
+  if (!group) {
+    throw new TargetGroupNotFoundException({
+      message: `Target groups '${groupArn}' not found`,
+      ...failed(400),
+    });
+  }
+  return group;
+};
+
+/** Installs a stateful ALB on the mocked client: target groups, the listener's rules, target health. */
+export const fakeElb = (mock: AwsClientStub<ElasticLoadBalancingV2Client>, world: World): void => {
+  mock.on(DescribeTargetGroupsCommand).callsFake((input: DescribeTargetGroupsCommandInput) =>
+    answer(world, 'ELB.DescribeTargetGroups', input, ({ Names = [] }) => {
+      const found = world.targetGroups.filter((group) => Names.includes(group.name));
+      if (found.length < Names.length) {
+        throw new TargetGroupNotFoundException({
+          message: 'One or more target groups not found',
+          ...failed(400),
+        });
+      }
+      const output: DescribeTargetGroupsCommandOutput = {
+        ...ok(world),
+        TargetGroups: found.map(targetGroupOf),
+      };
+      return { output };
+    }),
+  );
+  mock.on(CreateTargetGroupCommand).callsFake((input: CreateTargetGroupCommandInput) =>
+    answer(world, 'ELB.CreateTargetGroup', input, ({ Name = '', Port = 80, VpcId = '' }) => {
+      const group: TargetGroupState = {
+        arn: arn(`targetgroup/${Name}/${nextHex(world)}`),
+        name: Name,
+        port: Port,
+        vpcId: VpcId,
+      };
+      world.targetGroups.push(group);
+      const output: CreateTargetGroupCommandOutput = { ...ok(world), TargetGroups: [targetGroupOf(group)] };
+      return { output, effect: { kind: 'created', resource: `target-group ${group.arn}` } };
+    }),
+  );
+  mock.on(DeleteTargetGroupCommand).callsFake((input: DeleteTargetGroupCommandInput) =>
+    answer(world, 'ELB.DeleteTargetGroup', input, ({ TargetGroupArn }) => {
+      const group = groupOrThrow(world, TargetGroupArn);
+      if (world.rules.some((rule) => rule.targetGroupArn === group.arn)) {
+        throw new ResourceInUseException({
+          message: `Target group '${group.arn}' is currently in use by a listener or a rule`,
+          ...failed(400),
+        });
+      }
+      world.targetGroups = world.targetGroups.filter((candidate) => candidate !== group);
+      const output: DeleteTargetGroupCommandOutput = { ...ok(world) };
+      return { output, effect: { kind: 'deleted', resource: `target-group ${group.arn}` } };
+    }),
+  );
+  mock.on(DescribeRulesCommand).callsFake((input: DescribeRulesCommandInput) =>
+    answer(world, 'ELB.DescribeRules', input, () => {
+      const output: DescribeRulesCommandOutput = { ...ok(world), Rules: world.rules.map(ruleOf) };
+      return { output };
+    }),
+  );
+  mock.on(CreateRuleCommand).callsFake((input: CreateRuleCommandInput) =>
+    answer(world, 'ELB.CreateRule', input, ({ Priority, Conditions = [], Actions = [] }) => {
+      if (world.rules.some((rule) => rule.priority === String(Priority))) {
+        throw new PriorityInUseException({
+          message: `Priority '${Priority}' is currently in use`,
+          ...failed(400),
+        });
+      }
+      const rule: RuleState = {
+        arn: arn(`listener-rule/app/tf-shared/50dc6c495c0c9188/f2f7dc8efc522ab2/${nextHex(world)}`),
+        priority: String(Priority),
+        headerValues: Conditions.flatMap((condition) => condition.HttpHeaderConfig?.Values ?? []),
+        targetGroupArn: groupOrThrow(world, Actions[0]?.TargetGroupArn).arn,
+        isDefault: false,
+      };
+      world.rules.push(rule);
+      const output: CreateRuleCommandOutput = { ...ok(world), Rules: [ruleOf(rule)] };
+      return { output, effect: { kind: 'created', resource: `rule ${rule.arn}` } };
+    }),
+  );
+  mock.on(DeleteRuleCommand).callsFake((input: DeleteRuleCommandInput) =>
+    answer(world, 'ELB.DeleteRule', input, ({ RuleArn }) => {
+      const rule = world.rules.find((candidate) => candidate.arn === RuleArn);
+      if (!rule) throw new RuleNotFoundException({ message: 'One or more rules not found', ...failed(400) });
+      world.rules = world.rules.filter((candidate) => candidate !== rule);
+      const output: DeleteRuleCommandOutput = { ...ok(world) };
+      return { output, effect: { kind: 'deleted', resource: `rule ${rule.arn}` } };
+    }),
+  );
+  mock.on(DescribeTargetHealthCommand).callsFake((input: DescribeTargetHealthCommandInput) =>
+    answer(world, 'ELB.DescribeTargetHealth', input, ({ TargetGroupArn }) => {
+      const group = groupOrThrow(world, TargetGroupArn);
+      const services = world.services.filter((service) => service.targetGroupArns.includes(group.arn));
+      const output: DescribeTargetHealthCommandOutput = {
+        ...ok(world),
+        TargetHealthDescriptions: services.flatMap((service) =>
+          Array.from({ length: service.desiredCount }, (_, index) => ({
+            Target: { Id: `10.0.1.${10 + index}`, Port: group.port },
+            HealthCheckPort: String(group.port),
+            TargetHealth: isSteady(service)
+              ? { State: 'healthy' as const }
+              : { State: 'initial' as const, Reason: 'Elb.RegistrationInProgress' as const },
+          })),
+        ),
+      };
+      return { output };
+    }),
+  );
+};
