@@ -38,7 +38,7 @@ describe('saga diagram', () => {
       1, 1, 1, 1, 1,
     ]);
     expect(layout.edges).toContainEqual({ from: 'CreateService', to: 'WaitForHealthy', kind: 'success' });
-    expect(layout.edges).toContainEqual({ from: 'CreateService', to: 'DeleteListenerRule', kind: 'failure' });
+    expect(layout.edges).toContainEqual({ from: 'CreateService', to: 'DeleteService', kind: 'failure' });
   });
 
   it('lays out a minimal config and rejects one that is not a machine', () => {
