@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { CapacityProviderItem } from './ports/container-platform.ts';
 import { TIERS, type Tier } from './domain/tier.ts';
+import type { CapacityProviderItem } from './ports/container-platform.ts';
 
 /** Per-tier sizing and placement of a tenant's service. */
 export interface TierProfile {
@@ -88,7 +88,11 @@ export const loadConfig = (env: Record<string, string | undefined>): TenantFlowC
     resourcePrefix: e.RESOURCE_PREFIX,
     tenantHeaderName: e.TENANT_HEADER,
     defaultTier: e.DEFAULT_TIER,
-    health: { maxAttempts: e.HEALTH_MAX_ATTEMPTS, pollSeconds: e.HEALTH_POLL_SECONDS, path: e.HEALTH_CHECK_PATH },
+    health: {
+      maxAttempts: e.HEALTH_MAX_ATTEMPTS,
+      pollSeconds: e.HEALTH_POLL_SECONDS,
+      path: e.HEALTH_CHECK_PATH,
+    },
     tiers: {
       advanced: { cpu: '256', memory: '512', desiredCount: 1, capacityProviderStrategy: strategy(1) },
       premium: { cpu: '512', memory: '1024', desiredCount: 2, capacityProviderStrategy: strategy(0) },

@@ -38,7 +38,8 @@ export const STEP_NAMES = [
 ] as const;
 export type StepName = (typeof STEP_NAMES)[number];
 
-export const isStepName = (value: string): value is StepName => (STEP_NAMES as readonly string[]).includes(value);
+export const isStepName = (value: string): value is StepName =>
+  (STEP_NAMES as readonly string[]).includes(value);
 
 /**
  * What a Task hands the step dispatcher (the ASL's `Parameters`; the xstate actors build the same).

@@ -1,6 +1,6 @@
 import type { Operation } from '../domain/request.ts';
-import type { HistoryEntry, TenantRecord, TenantRouting, TenantStatus } from '../domain/tenant-record.ts';
 import type { TenantResources } from '../domain/resources.ts';
+import type { HistoryEntry, TenantRecord, TenantRouting, TenantStatus } from '../domain/tenant-record.ts';
 import type { Tier } from '../domain/tier.ts';
 
 /** What a saga asks for when it takes the tenant's lock. */
@@ -41,7 +41,12 @@ export interface TenantMap {
   list(): Promise<TenantRecord[]>;
   acquire(request: AcquireRequest): Promise<TenantRecord>;
   /** Records resources while the lock is held (conditional on `execution` holding it). */
-  recordResources(tenantId: string, execution: string, resources: TenantResources, history: HistoryEntry[]): Promise<void>;
+  recordResources(
+    tenantId: string,
+    execution: string,
+    resources: TenantResources,
+    history: HistoryEntry[],
+  ): Promise<void>;
   /** Ends the operation and releases the lock. `ConflictError` if `execution` does not hold it. */
   release(request: ReleaseRequest): Promise<TenantRecord>;
   /**

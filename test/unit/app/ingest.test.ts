@@ -6,14 +6,16 @@ import type { WorkflowStarter } from '../../../src/ports/workflow.ts';
 import type { MachineId } from '../../../src/saga-contract.ts';
 import { createFakes, FAKE_NOW } from '../../support/fake-ports.ts';
 
-const sample = (path: string): unknown => JSON.parse(readFileSync(new URL(`../../../events/${path}`, import.meta.url), 'utf8'));
+const sample = (path: string): unknown =>
+  JSON.parse(readFileSync(new URL(`../../../events/${path}`, import.meta.url), 'utf8'));
 
 /** StartExecution with Step Functions' name uniqueness. */
 class FakeStarter implements WorkflowStarter {
   readonly started: Array<{ machine: MachineId; name: string; input: unknown }> = [];
   async start(machine: MachineId, name: string, input: unknown) {
     const executionArn = `arn:aws:states:us-east-1:123456789012:execution:${machine}:${name}`;
-    if (this.started.some((s) => s.machine === machine && s.name === name)) return { outcome: 'duplicate' as const, executionArn };
+    if (this.started.some((s) => s.machine === machine && s.name === name))
+      return { outcome: 'duplicate' as const, executionArn };
     this.started.push({ machine, name, input });
     return { outcome: 'started' as const, executionArn };
   }
@@ -22,7 +24,13 @@ class FakeStarter implements WorkflowStarter {
 const setup = () => {
   const fakes = createFakes();
   const starter = new FakeStarter();
-  const deps = { config: loadConfig({}), starter, events: fakes.events, ledger: fakes.ledger, now: () => FAKE_NOW };
+  const deps = {
+    config: loadConfig({}),
+    starter,
+    events: fakes.events,
+    ledger: fakes.ledger,
+    now: () => FAKE_NOW,
+  };
   return { ...fakes, starter, deps };
 };
 

@@ -4,12 +4,21 @@ import { handleExecutionStatusChange } from '../../../src/app/watch.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { createFakes, FAKE_NOW } from '../../support/fake-ports.ts';
 
-const onboarding = readFileSync(new URL('../../../events/samples/onboarding-premium.json', import.meta.url), 'utf8');
+const onboarding = readFileSync(
+  new URL('../../../events/samples/onboarding-premium.json', import.meta.url),
+  'utf8',
+);
 const { detail } = JSON.parse(onboarding) as { detail: { tenantId: string; tenantRegistrationId: string } };
 
 const setup = () => {
   const fakes = createFakes();
-  const deps = { config: loadConfig({}), tenants: fakes.tenants, ledger: fakes.ledger, events: fakes.events, now: () => FAKE_NOW };
+  const deps = {
+    config: loadConfig({}),
+    tenants: fakes.tenants,
+    ledger: fakes.ledger,
+    events: fakes.events,
+    now: () => FAKE_NOW,
+  };
   return { ...fakes, deps };
 };
 
@@ -34,7 +43,13 @@ describe('handleExecutionStatusChange', () => {
       lock: { execution: 'onboard-x-1', operation: 'onboard', since: '2025-01-01T00:00:00.000Z' },
       resources: { clusterName: 'tf-c' },
       history: [
-        { operation: 'onboard', execution: 'onboard-x-1', step: 'CreateCluster', outcome: 'succeeded', at: 'x' },
+        {
+          operation: 'onboard',
+          execution: 'onboard-x-1',
+          step: 'CreateCluster',
+          outcome: 'succeeded',
+          at: 'x',
+        },
       ],
     });
 
@@ -98,7 +113,10 @@ describe('handleExecutionStatusChange', () => {
 
     // Act
     const succeeded = await handleExecutionStatusChange(change('SUCCEEDED'), deps);
-    const anonymous = await handleExecutionStatusChange({ ...change('FAILED'), input: '{"detail":"x"}' }, deps);
+    const anonymous = await handleExecutionStatusChange(
+      { ...change('FAILED'), input: '{"detail":"x"}' },
+      deps,
+    );
     const unreadable = await handleExecutionStatusChange('not an event', deps);
 
     // Assess

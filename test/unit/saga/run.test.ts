@@ -27,7 +27,13 @@ const PREMIUM_UNDO: Record<string, string[]> = {
   ReserveTenant: ['NotifyFailure'],
   CreateCluster: ['DeleteCluster', 'MarkFailed', 'NotifyFailure'],
   RegisterTaskDefinition: ['DeregisterTaskDefinition', 'DeleteCluster', 'MarkFailed', 'NotifyFailure'],
-  CreateTargetGroup: ['DeleteTargetGroup', 'DeregisterTaskDefinition', 'DeleteCluster', 'MarkFailed', 'NotifyFailure'],
+  CreateTargetGroup: [
+    'DeleteTargetGroup',
+    'DeregisterTaskDefinition',
+    'DeleteCluster',
+    'MarkFailed',
+    'NotifyFailure',
+  ],
   CreateListenerRule: [
     'DeleteListenerRule',
     'DeleteTargetGroup',
