@@ -52,27 +52,54 @@ const close = (server: Server): Promise<void> =>
     server.close((error) => (error ? reject(error) : resolve()));
   });
 
-/** Creates the single-table design's table (`pk` + `sk`, on demand) unless it is there already. */
+const tableStatus = async (client: DynamoDBClient, tableName: string): Promise<string | undefined> => {
+  try {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return Table?.TableStatus ?? 'UNKNOWN';
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return undefined;
+    throw error;
+  }
+};
+
+/** How long a new table may take to turn ACTIVE (dynalite flips it a tick after CreateTable). */
+const TABLE_READY_TIMEOUT_MS = 5_000;
+
+/**
+ * Creates the single-table design's table (`pk` + `sk`, on demand) unless it is there already, and
+ * waits until it is ACTIVE: dynalite answers CreateTable while the table is still CREATING, and a
+ * write in between fails with ResourceNotFoundException.
+ */
 const ensureTable = async (clientConfig: DynamoDBClientConfig, tableName: string): Promise<void> => {
   const client = new DynamoDBClient(clientConfig);
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-  } catch (error) {
-    if (!(error instanceof ResourceNotFoundException)) throw error;
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+    if ((await tableStatus(client, tableName)) === undefined) {
+      await client.send(
+        new CreateTableCommand({
+          TableName: tableName,
+          AttributeDefinitions: [
+            { AttributeName: 'pk', AttributeType: 'S' },
+            { AttributeName: 'sk', AttributeType: 'S' },
+          ],
+          KeySchema: [
+            { AttributeName: 'pk', KeyType: 'HASH' },
+            { AttributeName: 'sk', KeyType: 'RANGE' },
+          ],
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      );
+    }
+    const deadline = Date.now() + TABLE_READY_TIMEOUT_MS;
+    for (;;) {
+      const status = await tableStatus(client, tableName);
+      if (status === 'ACTIVE') return;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `local DynamoDB table ${tableName} is ${status ?? 'missing'}, not ACTIVE: the state dir is damaged (tenantflow reset empties it)`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   } finally {
     client.destroy();
   }

@@ -19,6 +19,36 @@ const documentClient = (config: DynamoDBClientConfig) =>
 const tcpHandles = () => process.getActiveResourcesInfo().filter((r) => r.startsWith('TCP'));
 
 describe('startLocalDynamo', () => {
+  it('returns only once the table is ACTIVE: the first write right after start succeeds', async () => {
+    // Prepare
+    const statuses: Array<string | undefined> = [];
+    const writes: string[] = [];
+
+    // Act
+    for (let run = 0; run < 8; run += 1) {
+      // On disk, as the local runtime keeps it: LevelDB makes the CREATING window wider.
+      const dir = mkdtempSync(join(tmpdir(), 'tenantflow-dynamo-ready-'));
+      dirs.push(dir);
+      const local = await startLocalDynamo({ dir, tableName: TABLE });
+      const client = documentClient(local.clientConfig);
+      try {
+        const described = await client.send(new DescribeTableCommand({ TableName: TABLE }));
+        statuses.push(described.Table?.TableStatus);
+        await client.send(new PutCommand({ TableName: TABLE, Item: { pk: `run#${run}`, sk: 'x' } }));
+        writes.push('ok');
+      } catch (error) {
+        writes.push(error instanceof Error ? error.name : String(error));
+      } finally {
+        client.destroy();
+        await local.stop();
+      }
+    }
+
+    // Assess
+    expect(statuses).toEqual(Array(8).fill('ACTIVE'));
+    expect(writes).toEqual(Array(8).fill('ok'));
+  });
+
   it('serves the table (pk/sk, on demand) in memory through the real SDK', async () => {
     // Prepare
     const local = await startLocalDynamo({ tableName: TABLE });
