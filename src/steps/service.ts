@@ -21,9 +21,15 @@ export const createService: Step = async (state, deps, ctx) => {
   const existing = await deps.ecs.describeService(cluster, names.serviceName);
   if (existing?.status === 'DRAINING')
     throw new NotReadyError(`service ${names.serviceName} is still draining`);
+  const profile = tierProfile(deps.config, tier);
   let service = existing?.status === 'ACTIVE' ? existing : undefined;
+  if (service && service.desiredCount !== profile.desiredCount) {
+    // Reused from an earlier attempt that may have scaled it (a failed deactivate, say): the tenant
+    // is only healthy again at the tier's size.
+    await deps.ecs.setDesiredCount(cluster, service.name, profile.desiredCount);
+    service = { ...service, desiredCount: profile.desiredCount };
+  }
   if (!service) {
-    const profile = tierProfile(deps.config, tier);
     service = await deps.ecs.createService({
       cluster,
       name: names.serviceName,

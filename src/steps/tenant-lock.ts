@@ -1,4 +1,4 @@
-import { FatalError } from '../domain/errors.ts';
+import { ConflictError, FatalError } from '../domain/errors.ts';
 import type { Operation } from '../domain/request.ts';
 import type { SagaState } from '../domain/resources.ts';
 import type { TenantStatus } from '../domain/tenant-record.ts';
@@ -11,8 +11,9 @@ export const LOCK_RULES: Readonly<
 > = {
   onboard: { status: 'PROVISIONING', allowedFrom: ['absent', 'FAILED', 'DELETED'] },
   offboard: { status: 'DEPROVISIONING', allowedFrom: ['absent', 'ACTIVE', 'INACTIVE', 'FAILED', 'DELETED'] },
-  activate: { status: 'ACTIVATING', allowedFrom: ['ACTIVE', 'INACTIVE'] },
-  deactivate: { status: 'DEACTIVATING', allowedFrom: ['ACTIVE', 'INACTIVE'] },
+  // FAILED only after a failed activate/deactivate (checked in lockTenant), so that one can be retried.
+  activate: { status: 'ACTIVATING', allowedFrom: ['ACTIVE', 'INACTIVE', 'FAILED'] },
+  deactivate: { status: 'DEACTIVATING', allowedFrom: ['ACTIVE', 'INACTIVE', 'FAILED'] },
 } as const;
 
 const acquire = (state: SagaState, deps: StepDeps, ctx: StepContext, operation: Operation) => {
@@ -49,6 +50,17 @@ export const lockTenant: Step = async (state, deps, ctx) => {
   const { operation } = state.request;
   if (operation === 'onboard')
     throw new FatalError('LockTenant does not run for onboarding (ReserveTenant does)');
+  if (operation === 'activate' || operation === 'deactivate') {
+    // A tenant that FAILED to onboard or offboard has nothing to switch on or off: only a failed
+    // activate/deactivate may be retried from FAILED.
+    const current = await deps.tenants.get(state.request.tenantId);
+    const failedBy = current?.lastError?.operation;
+    if (current?.lifecycleStatus === 'FAILED' && failedBy !== 'activate' && failedBy !== 'deactivate') {
+      throw new ConflictError(
+        `tenant ${state.request.tenantId} is FAILED after ${failedBy ?? 'an unknown operation'}: onboard or offboard it first`,
+      );
+    }
+  }
   const record = await acquire(state, deps, ctx, operation);
   return { ...state, request: { ...state.request, tier: record.tier }, resources: { ...record.resources } };
 };

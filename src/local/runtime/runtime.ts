@@ -114,8 +114,12 @@ export const createLocalRuntime = async (options: LocalRuntimeOptions): Promise<
   });
   const injector = new FaultInjector(options.faults ?? []);
   const stopHook = sim.onCall((call) => injector.beforeCall(call.service));
-  const ports = stepDeps(config, localClients(sim, dynamo.clientConfig, injector, config.region));
-  const stepHandler = makeStepHandler(ports, obs('step'));
+  const clients = localClients(sim, dynamo.clientConfig, injector, config.region);
+  const ports = stepDeps(config, clients);
+  // The step Lambda's container. A crash kills it: the next invocation gets a fresh one, so nothing
+  // the dead one held in memory (a pending call, the cached stack outputs) survives, as in Lambda.
+  const newStepContainer = () => makeStepHandler(stepDeps(config, clients), obs('step'));
+  let stepHandler = newStepContainer();
   const watcher = makeWatcherHandler({ ...ports, now: () => new Date() }, obs('watcher'));
 
   const startedAt = new Map<string, number>();
@@ -140,6 +144,7 @@ export const createLocalRuntime = async (options: LocalRuntimeOptions): Promise<
       return next;
     } catch (error) {
       report(error);
+      if (error instanceof Error && error.name === 'Runtime.ExitError') stepHandler = newStepContainer();
       throw error;
     }
   };

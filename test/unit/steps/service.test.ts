@@ -91,6 +91,24 @@ describe('CreateService', () => {
     expect(second.resources).toEqual(first.resources);
   });
 
+  it('scales a reused service that an earlier deactivate left at zero back to the tier size', async () => {
+    // Prepare
+    const fakes = createFakes();
+    fakes.tenants.seed(lockedRecord());
+    const state = sagaState('advanced', 'onboard', { resources: RESOURCES });
+    const first = await createService(state, fakes.deps, context());
+    await fakes.ecs.setDesiredCount(FAKE_INFRA.clusterName, first.resources.serviceName ?? '', 0);
+    // Act
+    await createService(state, fakes.deps, context());
+    // Assess
+    expect(fakes.ecs.callsOf('createService')).toHaveLength(1);
+    expect(fakes.ecs.callsOf('setDesiredCount').at(-1)).toEqual([
+      FAKE_INFRA.clusterName,
+      first.resources.serviceName,
+      1,
+    ]);
+  });
+
   it('waits while a service of that name drains', async () => {
     // Prepare
     const fakes = createFakes();

@@ -86,19 +86,48 @@ describe('LockTenant', () => {
   it.each([
     ['activate', 'ACTIVATING'],
     ['deactivate', 'DEACTIVATING'],
-  ] as const)('locks for %s with status %s from ACTIVE or INACTIVE', async (operation, status) => {
+  ] as const)(
+    'locks for %s with status %s from ACTIVE, INACTIVE or a failed (de)activation',
+    async (operation, status) => {
+      // Prepare
+      const fakes = createFakes();
+      fakes.tenants.seed({ tenantId: 'acme', lifecycleStatus: 'INACTIVE' });
+      // Act
+      await lockTenant(sagaState('advanced', operation), fakes.deps, context('activation'));
+      // Assess
+      expect(fakes.tenants.callsOf('acquire')[0]?.[0]).toMatchObject({
+        operation,
+        status,
+        allowedFrom: ['ACTIVE', 'INACTIVE', 'FAILED'],
+      });
+      expect(fakes.tenants.records.get('acme')?.lifecycleStatus).toBe(status);
+    },
+  );
+
+  it.each([
+    ['activate', 'deactivate', 'ACTIVATING'],
+    ['deactivate', 'activate', 'DEACTIVATING'],
+  ] as const)('retries %s on a tenant whose %s FAILED', async (operation, failedBy, status) => {
     // Prepare
     const fakes = createFakes();
-    fakes.tenants.seed({ tenantId: 'acme', lifecycleStatus: 'INACTIVE' });
+    const lastError = { operation: failedBy, step: 'ScaleService', reason: 'x', at: 'y' };
+    fakes.tenants.seed({ tenantId: 'acme', lifecycleStatus: 'FAILED', lastError });
     // Act
     await lockTenant(sagaState('advanced', operation), fakes.deps, context('activation'));
     // Assess
-    expect(fakes.tenants.callsOf('acquire')[0]?.[0]).toMatchObject({
-      operation,
-      status,
-      allowedFrom: ['ACTIVE', 'INACTIVE'],
-    });
     expect(fakes.tenants.records.get('acme')?.lifecycleStatus).toBe(status);
+  });
+
+  it('refuses to activate a tenant that FAILED to onboard: there is nothing to switch on', async () => {
+    // Prepare
+    const fakes = createFakes();
+    const lastError = { operation: 'onboard' as const, step: 'CreateService', reason: 'x', at: 'y' };
+    fakes.tenants.seed({ tenantId: 'acme', tier: 'basic', lifecycleStatus: 'FAILED', lastError });
+    // Act
+    const run = lockTenant(sagaState('basic', 'activate'), fakes.deps, context('activation'));
+    // Assess
+    await expect(run).rejects.toThrow(/FAILED after onboard/);
+    expect(fakes.tenants.callsOf('acquire')).toEqual([]);
   });
 
   it('refuses to activate a tenant that does not exist', async () => {
