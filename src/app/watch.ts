@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { buildStatusEvent, parseLifecycleInput } from '../../events/index.ts';
 import type { TenantFlowConfig } from '../config.ts';
-import { OPERATIONS } from '../domain/request.ts';
+import { OPERATIONS, type Operation } from '../domain/request.ts';
+import type { TenantRecord } from '../domain/tenant-record.ts';
 import type { EventPublisher, OutboundEvent, StatusLedger, TenantMap } from '../ports/index.ts';
+import type { StepName } from '../saga-contract.ts';
+import { tenantConfigOf } from '../steps/index.ts';
 
 /** The `detail` of a Step Functions "Execution Status Change" event, as far as the watcher reads it. */
 export const executionStatusChangeSchema = z.object({
@@ -47,10 +50,40 @@ const parseInput = (input: string | null | undefined): unknown => {
   }
 };
 
+/** The step that ends each operation's work, releasing the tenant with its new status. */
+const FINAL_WORK_STEP: Record<Operation, StepName> = {
+  onboard: 'ActivateTenant',
+  offboard: 'RemoveTenant',
+  activate: 'SetActivation',
+  deactivate: 'SetActivation',
+};
+
+/** True when `execution` finished its work (released the tenant after its last step). */
+const operationFinished = (record: TenantRecord, execution: string, operation: Operation): boolean =>
+  record.lock?.execution !== execution &&
+  record.history.some(
+    (entry) =>
+      entry.execution === execution &&
+      entry.step === FINAL_WORK_STEP[operation] &&
+      entry.outcome === 'succeeded',
+  );
+
+/** Publishes under the ledger's claim; a failed send gives the claim back so a retry may send. */
+const publishOnce = async (deps: WatchDeps, execution: string, event: OutboundEvent, at: string) => {
+  try {
+    await deps.events.publish(event);
+  } catch (cause) {
+    await deps.ledger.abandon(execution);
+    throw cause;
+  }
+  await deps.ledger.markSent(execution, at);
+};
+
 /**
  * Reports an execution that died (failed, timed out or was aborted) before its saga could send its
  * terminal status event: marks the tenant FAILED (releasing the dead execution's lock) and sends
- * the failure event. The status ledger makes this a no-op when the saga already reported.
+ * the failure event, or, when the tenant map shows the work finished and only the report died, the
+ * success event. The status ledger makes this a no-op when the saga already reported.
  */
 export const handleExecutionStatusChange = async (detail: unknown, deps: WatchDeps): Promise<WatchResult> => {
   const parsed = executionStatusChangeSchema.safeParse(detail);
@@ -72,13 +105,40 @@ export const handleExecutionStatusChange = async (detail: unknown, deps: WatchDe
     return { outcome: 'ignored', reason: 'the execution input names no tenant registration to report to' };
   }
 
-  const statusDetailType = deps.config.contract.outbound[operation].failure;
+  const record = await deps.tenants.get(tenantId);
+  const finished = record !== undefined && operationFinished(record, change.name, operation);
+  const outcome = finished ? 'success' : 'failure';
+  const statusDetailType = deps.config.contract.outbound[operation][outcome];
   const at = deps.now().toISOString();
   if ((await deps.ledger.claim(change.name, statusDetailType, at)) === 'sent') {
     return { outcome: 'already-notified', execution: change.name };
   }
 
-  const record = await deps.tenants.get(tenantId);
+  if (finished) {
+    // The work is done and recorded; only the saga's own report died (NotifySuccess failing past its
+    // retries). The control plane hears what the tenant map says, not that the execution failed.
+    const statusEvent = buildStatusEvent({
+      contract: deps.config.contract,
+      operation,
+      outcome: 'success',
+      tenantRegistrationId: registrationId,
+      ...(operation === 'onboard' && record.routing
+        ? {
+            tenantData: {
+              tenantConfig: tenantConfigOf(
+                record.tier,
+                record.routing,
+                record.resources.listenerRulePriority,
+                deps.config,
+              ),
+            },
+          }
+        : {}),
+    });
+    await publishOnce(deps, change.name, statusEvent, at);
+    return { outcome: 'notified', execution: change.name, tenantId, statusEvent, releasedLock: false };
+  }
+
   const lastStep = record?.history.filter((entry) => entry.execution === change.name).at(-1)?.step;
   const why = [change.error, change.cause].filter(Boolean).join(': ') || 'no error reported';
   const reason = `execution ${change.status.toLowerCase()} (${why})${lastStep ? `; last completed step ${lastStep}` : ''}`;
@@ -108,12 +168,6 @@ export const handleExecutionStatusChange = async (detail: unknown, deps: WatchDe
     tenantRegistrationId: registrationId,
     failure: { step, reason },
   });
-  try {
-    await deps.events.publish(statusEvent);
-  } catch (cause) {
-    await deps.ledger.abandon(change.name);
-    throw cause;
-  }
-  await deps.ledger.markSent(change.name, at);
+  await publishOnce(deps, change.name, statusEvent, at);
   return { outcome: 'notified', execution: change.name, tenantId, statusEvent, releasedLock };
 };

@@ -22,6 +22,7 @@ import type { Step, StepDeps } from './types.ts';
 import { validateRequest } from './validate.ts';
 
 export type { UnvalidatedState } from './notify.ts';
+export { tenantConfigOf } from './tenant-config.ts';
 export type { Step, StepContext, StepDeps } from './types.ts';
 export { ACCEPTED_OPERATIONS } from './validate.ts';
 

@@ -49,23 +49,20 @@ export interface TenantConfig {
   targetGroupArn?: string;
 }
 
-/** Builds the tenant's `tenantConfig` from its routing and the listener rule priority, if it has one. */
-export const tenantConfig = (
-  request: TenantRequest,
-  resources: TenantResources,
-  infra: SharedInfrastructure,
+/** The `tenantConfig` of a tenant whose routing is known (as the tenant map records it). */
+export const tenantConfigOf = (
+  tier: string,
+  routing: TenantRouting,
+  listenerRulePriority: number | undefined,
   config: TenantFlowConfig,
 ): string => {
-  const routing = tenantRouting(request, resources, infra, config);
   const value: TenantConfig = {
-    tier: request.tier,
+    tier,
     routing: {
       mode: routing.mode,
       headerName: config.tenantHeaderName,
       headerValue: routing.tenantHeader,
-      ...(resources.listenerRulePriority === undefined
-        ? {}
-        : { listenerRulePriority: resources.listenerRulePriority }),
+      ...(listenerRulePriority === undefined ? {} : { listenerRulePriority }),
     },
     cluster: routing.clusterName,
     service: routing.serviceName,
@@ -74,3 +71,17 @@ export const tenantConfig = (
   };
   return JSON.stringify(value);
 };
+
+/** Builds the tenant's `tenantConfig` from its routing and the listener rule priority, if it has one. */
+export const tenantConfig = (
+  request: TenantRequest,
+  resources: TenantResources,
+  infra: SharedInfrastructure,
+  config: TenantFlowConfig,
+): string =>
+  tenantConfigOf(
+    request.tier,
+    tenantRouting(request, resources, infra, config),
+    resources.listenerRulePriority,
+    config,
+  );

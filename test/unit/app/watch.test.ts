@@ -75,6 +75,61 @@ describe('handleExecutionStatusChange', () => {
     expect(record?.lastError?.reason).toContain('execution timed_out');
   });
 
+  it('reports success when the work finished and only NotifySuccess died: the map, not the execution, is the truth', async () => {
+    // Prepare
+    const { deps, tenants, events } = setup();
+    const routing = {
+      mode: 'silo' as const,
+      clusterName: 'tf-c',
+      serviceName: 'tf-s',
+      targetGroupArn: 'arn:tg',
+      tenantHeader: detail.tenantId,
+    };
+    tenants.seed({
+      tenantId: detail.tenantId,
+      tier: 'premium',
+      lifecycleStatus: 'ACTIVE',
+      routing,
+      resources: { clusterName: 'tf-c', listenerRulePriority: 7 },
+      history: [
+        {
+          operation: 'onboard',
+          execution: 'onboard-x-1',
+          step: 'ActivateTenant',
+          outcome: 'succeeded',
+          at: 'x',
+        },
+      ],
+    });
+
+    // Act
+    const result = await handleExecutionStatusChange(change('FAILED'), deps);
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'notified', releasedLock: false });
+    expect(events.published).toHaveLength(1);
+    expect(events.published[0]?.detailType).toBe('sbt_aws_provisionSuccess');
+    const tenantConfig = JSON.parse(
+      String(
+        (events.published[0]?.detail as { jobOutput: { tenantData: { tenantConfig: string } } }).jobOutput
+          .tenantData.tenantConfig,
+      ),
+    );
+    expect(tenantConfig).toEqual({
+      tier: 'premium',
+      routing: {
+        mode: 'silo',
+        headerName: 'x-tenant-id',
+        headerValue: detail.tenantId,
+        listenerRulePriority: 7,
+      },
+      cluster: 'tf-c',
+      service: 'tf-s',
+      targetGroupArn: 'arn:tg',
+    });
+    expect(tenants.records.get(detail.tenantId)?.lifecycleStatus).toBe('ACTIVE');
+  });
+
   it('sends nothing when the saga already reported (the ledger says sent)', async () => {
     // Prepare
     const { deps, ledger, events } = setup();
