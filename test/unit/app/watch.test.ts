@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { handleExecutionStatusChange } from '../../../src/app/watch.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { createFakes, FAKE_NOW } from '../../support/fake-ports.ts';
@@ -109,12 +110,10 @@ describe('handleExecutionStatusChange', () => {
     expect(result).toMatchObject({ outcome: 'notified', releasedLock: false });
     expect(events.published).toHaveLength(1);
     expect(events.published[0]?.detailType).toBe('sbt_aws_provisionSuccess');
-    const tenantConfig = JSON.parse(
-      String(
-        (events.published[0]?.detail as { jobOutput: { tenantData: { tenantConfig: string } } }).jobOutput
-          .tenantData.tenantConfig,
-      ),
-    );
+    const sent = z
+      .object({ jobOutput: z.object({ tenantData: z.object({ tenantConfig: z.string() }) }) })
+      .parse(events.published[0]?.detail);
+    const tenantConfig = JSON.parse(sent.jobOutput.tenantData.tenantConfig);
     expect(tenantConfig).toEqual({
       tier: 'premium',
       routing: {
