@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { buildStatusEvent, parseLifecycleInput } from '../../events/index.ts';
 import type { TenantFlowConfig } from '../config.ts';
+import { RetryableError } from '../domain/errors.ts';
 import { OPERATIONS, type Operation } from '../domain/request.ts';
 import type { TenantRecord } from '../domain/tenant-record.ts';
 import type { EventPublisher, OutboundEvent, StatusLedger, TenantMap } from '../ports/index.ts';
@@ -68,12 +69,15 @@ const operationFinished = (record: TenantRecord, execution: string, operation: O
       entry.outcome === 'succeeded',
   );
 
+/** The watcher's identity in the status ledger. */
+const WATCHER_OWNER = 'watcher';
+
 /** Publishes under the ledger's claim; a failed send gives the claim back so a retry may send. */
 const publishOnce = async (deps: WatchDeps, execution: string, event: OutboundEvent, at: string) => {
   try {
     await deps.events.publish(event);
   } catch (cause) {
-    await deps.ledger.abandon(execution);
+    await deps.ledger.abandon(execution, WATCHER_OWNER);
     throw cause;
   }
   await deps.ledger.markSent(execution, at);
@@ -110,8 +114,12 @@ export const handleExecutionStatusChange = async (detail: unknown, deps: WatchDe
   const outcome = finished ? 'success' : 'failure';
   const statusDetailType = deps.config.contract.outbound[operation][outcome];
   const at = deps.now().toISOString();
-  if ((await deps.ledger.claim(change.name, statusDetailType, at)) === 'sent') {
-    return { outcome: 'already-notified', execution: change.name };
+  const claim = await deps.ledger.claim(change.name, statusDetailType, at, WATCHER_OWNER);
+  if (claim === 'sent') return { outcome: 'already-notified', execution: change.name };
+  if (claim === 'busy') {
+    // The saga's notify step holds a live claim (it may still be sending): fail, so the event is
+    // delivered to the watcher again once that claim is settled or has expired.
+    throw new RetryableError(`the status event of ${change.name} is being sent by the saga`);
   }
 
   if (finished) {

@@ -72,13 +72,16 @@ export interface PriorityRegistry {
 }
 
 /**
- * Exactly-once bookkeeping of terminal status events, keyed by execution: the saga's notify step
- * and the execution watcher both go through it, so the control plane hears back once.
+ * Exactly-once bookkeeping of terminal status events, keyed by execution (or by rejected event): the
+ * saga's notify steps, the execution watcher and the ingress all go through it, so the control plane
+ * hears back once. A claim belongs to an `owner` and is leased: while a live claim is held by another
+ * owner the answer is `'busy'` (try again later); an expired one may be taken over (its sender died).
+ * The same owner always gets its own claim back, so a sequential retry of a crashed sender can send.
  */
 export interface StatusLedger {
-  /** `'claimed'` when this caller may send; `'sent'` when it already went out. */
-  claim(execution: string, detailType: string, at: string): Promise<'claimed' | 'sent'>;
-  markSent(execution: string, at: string): Promise<void>;
-  /** Gives a claim back after a failed send, so a retry may send. */
-  abandon(execution: string): Promise<void>;
+  /** `'claimed'`: this owner may send now; `'sent'`: it already went out; `'busy'`: another owner is sending. */
+  claim(key: string, detailType: string, at: string, owner: string): Promise<'claimed' | 'sent' | 'busy'>;
+  markSent(key: string, at: string): Promise<void>;
+  /** Gives this owner's claim back after a failed send, so a retry may send. */
+  abandon(key: string, owner: string): Promise<void>;
 }

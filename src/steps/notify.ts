@@ -1,4 +1,5 @@
 import { buildStatusEvent, parseLifecycleInput } from '../../events/index.ts';
+import { RetryableError } from '../domain/errors.ts';
 import type { Operation } from '../domain/request.ts';
 import type { SagaFailure } from '../domain/resources.ts';
 import type { OutboundEvent } from '../ports/event-publisher.ts';
@@ -8,17 +9,31 @@ import type { Step, StepContext, StepDeps } from './types.ts';
 import { ACCEPTED_OPERATIONS } from './validate.ts';
 
 /**
- * Sends `event` at most once per execution: the ledger says whether it already went out (a retried
- * step, or the watcher got there first). A failed send gives the claim back so a retry may send.
+ * The ledger owner of the saga's own sends. An execution's steps run one at a time, so a retried
+ * notify step may always take over the claim of its crashed predecessor.
+ */
+const SAGA_OWNER = 'saga';
+
+/**
+ * Sends `event` once per execution: the ledger says whether it already went out (a retried step, or
+ * the watcher got there first). A failed send gives the claim back so a retry may send; a claim the
+ * watcher holds right now makes the step retry later.
  */
 export const sendOnce = async (deps: StepDeps, ctx: StepContext, event: OutboundEvent): Promise<void> => {
-  const claim = await deps.ledger.claim(ctx.execution, event.detailType, deps.now().toISOString());
+  const claim = await deps.ledger.claim(
+    ctx.execution,
+    event.detailType,
+    deps.now().toISOString(),
+    SAGA_OWNER,
+  );
   if (claim === 'sent') return;
+  if (claim === 'busy')
+    throw new RetryableError(`the status event of ${ctx.execution} is being sent by another sender`);
   try {
     await deps.events.publish(event);
   } catch (error) {
     // The publish error is what the engine must see; a failed give-back only delays the retry's claim.
-    await deps.ledger.abandon(ctx.execution).catch(() => undefined);
+    await deps.ledger.abandon(ctx.execution, SAGA_OWNER).catch(() => undefined);
     throw error;
   }
   await deps.ledger.markSent(ctx.execution, deps.now().toISOString());

@@ -398,24 +398,27 @@ export class FakePriorityRegistry extends Recorder<keyof PriorityRegistry> imple
   }
 }
 
-/** Status ledger: one entry per execution, `claimed` until marked `sent`. */
+/** Status ledger: one entry per key, `claimed` by an owner until marked `sent` (no lease expiry here). */
 export class FakeStatusLedger extends Recorder<keyof StatusLedger> implements StatusLedger {
-  readonly entries = new Map<string, { detailType: string; state: 'claimed' | 'sent' }>();
+  readonly entries = new Map<string, { detailType: string; state: 'claimed' | 'sent'; owner: string }>();
 
-  async claim(execution: string, detailType: string, at: string) {
-    await this.enter('claim', execution, detailType, at);
-    if (this.entries.get(execution)?.state === 'sent') return 'sent' as const;
-    this.entries.set(execution, { detailType, state: 'claimed' });
+  async claim(key: string, detailType: string, at: string, owner: string) {
+    await this.enter('claim', key, detailType, at, owner);
+    const entry = this.entries.get(key);
+    if (entry?.state === 'sent') return 'sent' as const;
+    if (entry && entry.owner !== owner) return 'busy' as const;
+    this.entries.set(key, { detailType, state: 'claimed', owner });
     return 'claimed' as const;
   }
-  async markSent(execution: string, at: string) {
-    await this.enter('markSent', execution, at);
-    const entry = this.entries.get(execution);
+  async markSent(key: string, at: string) {
+    await this.enter('markSent', key, at);
+    const entry = this.entries.get(key);
     if (entry) entry.state = 'sent';
   }
-  async abandon(execution: string) {
-    await this.enter('abandon', execution);
-    this.entries.delete(execution);
+  async abandon(key: string, owner: string) {
+    await this.enter('abandon', key, owner);
+    const entry = this.entries.get(key);
+    if (entry?.state === 'claimed' && entry.owner === owner) this.entries.delete(key);
   }
 }
 

@@ -8,7 +8,13 @@ import { translateAwsError } from './errors.ts';
 import { parseResult } from './parse.ts';
 
 /** Options of {@link DynamoStatusLedger}. */
-export type DynamoStatusLedgerOptions = DynamoAdapterOptions;
+export type DynamoStatusLedgerOptions = DynamoAdapterOptions & {
+  /**
+   * How long a claim keeps other owners out (default 90 s: longer than the step Lambda's timeout,
+   * so only a sender that died loses its claim).
+   */
+  leaseSeconds?: number;
+};
 
 const entrySchema = z.object({ state: z.enum(['CLAIMED', 'SENT']) });
 
@@ -18,34 +24,56 @@ const ledgerKey = (execution: string) => ({ pk: `STATUS#${execution}`, sk: 'EVEN
 export class DynamoStatusLedger implements StatusLedger {
   readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
+  readonly #leaseMs: number;
 
   constructor(options: DynamoStatusLedgerOptions) {
     this.#client = documentClient('DynamoStatusLedger', options);
     this.#tableName = options.tableName;
+    this.#leaseMs = (options.leaseSeconds ?? 90) * 1000;
   }
 
-  async claim(execution: string, detailType: string, at: string): Promise<'claimed' | 'sent'> {
-    const context = `DynamoDB claim status event of ${execution}`;
+  async claim(
+    key: string,
+    detailType: string,
+    at: string,
+    owner: string,
+  ): Promise<'claimed' | 'sent' | 'busy'> {
+    const context = `DynamoDB claim status event of ${key}`;
+    const now = Date.parse(at);
     try {
       await this.#client.send(
         new PutCommand({
           TableName: this.#tableName,
-          Item: { ...ledgerKey(execution), detailType, state: 'CLAIMED', at },
-          ConditionExpression: 'attribute_not_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': 'pk' },
+          Item: {
+            ...ledgerKey(key),
+            detailType,
+            state: 'CLAIMED',
+            owner,
+            at,
+            leaseUntil: now + this.#leaseMs,
+          },
+          // New, or a claim (never a sent event) that is ours or whose sender died.
+          ConditionExpression:
+            'attribute_not_exists(#pk) OR (#state = :claimed AND (#owner = :owner OR #leaseUntil < :now))',
+          ExpressionAttributeNames: {
+            '#pk': 'pk',
+            '#state': 'state',
+            '#owner': 'owner',
+            '#leaseUntil': 'leaseUntil',
+          },
+          ExpressionAttributeValues: { ':claimed': 'CLAIMED', ':owner': owner, ':now': now },
         }),
       );
       return 'claimed';
     } catch (error) {
       if (!isConditionFailed(error)) throw translateAwsError(error, context);
     }
-    const existing = await this.#read(execution, context);
+    const existing = await this.#read(key, context);
     if (existing === undefined) {
       // Abandoned between our write and our read: the caller's retry will claim it afresh.
       throw new RetryableError(`${context}: the claim was given back concurrently; try again`);
     }
-    // A CLAIMED entry is a sender that crashed before sending: the retry must be able to send.
-    return existing.state === 'SENT' ? 'sent' : 'claimed';
+    return existing.state === 'SENT' ? 'sent' : 'busy';
   }
 
   async markSent(execution: string, at: string): Promise<void> {
@@ -64,16 +92,16 @@ export class DynamoStatusLedger implements StatusLedger {
     }
   }
 
-  async abandon(execution: string): Promise<void> {
+  async abandon(execution: string, owner: string): Promise<void> {
     try {
       await this.#client.send(
         new DeleteCommand({
           TableName: this.#tableName,
           Key: ledgerKey(execution),
-          // Never forget an event that did go out: only a claim may be given back.
-          ConditionExpression: '#state = :claimed',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':claimed': 'CLAIMED' },
+          // Never forget an event that did go out, nor another owner's claim.
+          ConditionExpression: '#state = :claimed AND #owner = :owner',
+          ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner' },
+          ExpressionAttributeValues: { ':claimed': 'CLAIMED', ':owner': owner },
         }),
       );
     } catch (error) {

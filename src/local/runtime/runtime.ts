@@ -27,6 +27,21 @@ import { ExecutionRegistry } from './registry.ts';
 import { type ReplayResult, replayResult, statusEventFor } from './replay-result.ts';
 import { LocalStarter } from './starter.ts';
 
+/**
+ * EventBridge invokes its Lambda targets asynchronously: an invocation that fails is tried twice
+ * more, later (minutes apart in AWS, milliseconds here). The last failure is the caller's.
+ */
+const asyncInvoke = async <T>(invoke: () => Promise<T>, retries = 2, delayMs = 25): Promise<T> => {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await invoke();
+    } catch (error) {
+      if (attempt >= retries) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delayMs * (attempt + 1)));
+    }
+  }
+};
+
 /** The file that marks a directory as a tenantflow state directory (`reset` refuses any other). */
 export const STATE_MARKER = '.tenantflow-state';
 
@@ -160,7 +175,7 @@ export const createLocalRuntime = async (options: LocalRuntimeOptions): Promise<
     registry: new ExecutionRegistry(join(options.stateDir, 'executions.json')),
     onStart: (name) => startedAt.set(name, Date.now()),
     onDead: async (event) => {
-      await watcher(event, lambdaContext('watcher'));
+      await asyncInvoke(() => watcher(event, lambdaContext('watcher')));
     },
   });
   const ingress = makeIngressHandler({ ...ports, starter, now: () => new Date() }, obs('ingress'));
@@ -171,7 +186,7 @@ export const createLocalRuntime = async (options: LocalRuntimeOptions): Promise<
       const results: ReplayResult[] = [];
       for (const raw of events) {
         const before = sim.publishedEvents().length;
-        const ingest = await ingress(raw, lambdaContext('ingress'));
+        const ingest = await asyncInvoke(() => ingress(raw, lambdaContext('ingress')));
         const end = ingest.outcome === 'started' ? await starter.completion(ingest.execution) : undefined;
         const statusEvent = statusEventFor(sim.publishedEvents().slice(before), ingest.tenantRegistrationId);
         results.push(replayResult({ raw, config, ingest, end, statusEvent }));

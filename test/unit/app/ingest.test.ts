@@ -100,6 +100,26 @@ describe('ingestEvent', () => {
     });
   });
 
+  it('answers a malformed event delivered concurrently once: the other delivery is told to come back', async () => {
+    // Prepare
+    const { deps, events } = setup();
+    const event = sample('samples/edge/malformed-unknown-tier.json');
+
+    // Act
+    const concurrent = await Promise.allSettled([
+      ingestEvent(event, deps),
+      ingestEvent(structuredClone(event), deps),
+    ]);
+    const redelivered = await ingestEvent(structuredClone(event), deps);
+
+    // Assess
+    expect(concurrent.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const refused = concurrent.find((r) => r.status === 'rejected');
+    expect(refused?.status === 'rejected' && refused.reason).toMatchObject({ name: 'RetryableError' });
+    expect(redelivered.outcome).toBe('rejected');
+    expect(events.published).toHaveLength(1);
+  });
+
   it('rejects an event without a tenant id and, knowing no registration id, sends nothing', async () => {
     // Prepare
     const { deps, events } = setup();

@@ -132,7 +132,7 @@ describe('handleExecutionStatusChange', () => {
   it('sends nothing when the saga already reported (the ledger says sent)', async () => {
     // Prepare
     const { deps, ledger, events } = setup();
-    await ledger.claim('onboard-x-1', 'sbt_aws_provisionFailure', 'x');
+    await ledger.claim('onboard-x-1', 'sbt_aws_provisionFailure', 'x', 'saga');
     await ledger.markSent('onboard-x-1', 'x');
 
     // Act

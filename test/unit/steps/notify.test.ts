@@ -53,6 +53,7 @@ describe('NotifySuccess', () => {
     expect(fakes.ledger.entries.get(EXECUTION)).toEqual({
       detailType: 'sbt_aws_provisionSuccess',
       state: 'sent',
+      owner: 'saga',
     });
   });
 
@@ -91,6 +92,17 @@ describe('NotifySuccess', () => {
     expect(next.statusEvent?.detailType).toBe('sbt_aws_deprovisionSuccess');
   });
 
+  it('retries later, sending nothing, while the watcher holds a live claim', async () => {
+    // Prepare
+    const fakes = createFakes();
+    await fakes.ledger.claim(EXECUTION, 'sbt_aws_provisionSuccess', 'x', 'watcher');
+    // Act
+    const run = notifySuccess(sagaState('advanced', 'onboard', { resources: SILO }), fakes.deps, context());
+    // Assess
+    await expect(run).rejects.toMatchObject({ name: 'RetryableError' });
+    expect(fakes.events.published).toEqual([]);
+  });
+
   it('gives the claim back when the publish fails, so the retry sends', async () => {
     // Prepare
     const fakes = createFakes();
@@ -100,7 +112,7 @@ describe('NotifySuccess', () => {
     const first = notifySuccess(state, fakes.deps, context('activation'));
     // Assess
     await expect(first).rejects.toBeInstanceOf(RetryableError);
-    expect(fakes.ledger.callsOf('abandon')).toEqual([[EXECUTION]]);
+    expect(fakes.ledger.callsOf('abandon')).toEqual([[EXECUTION, 'saga']]);
     expect(fakes.events.published).toEqual([]);
     await notifySuccess(state, fakes.deps, context('activation'));
     expect(fakes.events.published).toHaveLength(1);

@@ -197,20 +197,42 @@ describe('DynamoPriorityRegistry on dynalite', () => {
 });
 
 describe('DynamoStatusLedger on dynalite', () => {
-  it('claims, marks sent and never forgets a sent event', async () => {
+  const at = (second: number) => new Date(Date.UTC(2025, 0, 1, 0, 0, second)).toISOString();
+
+  it('claims, lets the same owner take its claim back after a crash, and never forgets a sent event', async () => {
     // Prepare
-    const ledger = new DynamoStatusLedger({ client, tableName });
+    const ledger = new DynamoStatusLedger({ client, tableName, leaseSeconds: 30 });
 
     // Act
-    const first = await ledger.claim('exec-1', 'sbt_aws_provisionSuccess', 'T1');
-    const afterCrash = await ledger.claim('exec-1', 'sbt_aws_provisionSuccess', 'T2');
-    await ledger.abandon('exec-1');
-    const afterAbandon = await ledger.claim('exec-1', 'sbt_aws_provisionSuccess', 'T3');
-    await ledger.markSent('exec-1', 'T4');
-    await ledger.abandon('exec-1');
-    const afterSent = await ledger.claim('exec-1', 'sbt_aws_provisionSuccess', 'T5');
+    const first = await ledger.claim('exec-1', 'sbt_aws_provisionSuccess', at(1), 'saga');
+    const afterCrash = await ledger.claim('exec-1', 'sbt_aws_provisionSuccess', at(2), 'saga');
+    await ledger.abandon('exec-1', 'saga');
+    const afterAbandon = await ledger.claim('exec-1', 'sbt_aws_provisionSuccess', at(3), 'saga');
+    await ledger.markSent('exec-1', at(4));
+    await ledger.abandon('exec-1', 'saga');
+    const afterSent = await ledger.claim('exec-1', 'sbt_aws_provisionSuccess', at(5), 'watcher');
 
     // Assess
     expect([first, afterCrash, afterAbandon, afterSent]).toEqual(['claimed', 'claimed', 'claimed', 'sent']);
+  });
+
+  it('keeps other owners out while the lease runs, and lets them take over a dead claim', async () => {
+    // Prepare
+    const ledger = new DynamoStatusLedger({ client, tableName, leaseSeconds: 30 });
+    await ledger.claim('exec-2', 'sbt_aws_provisionFailure', at(0), 'delivery-a');
+
+    // Act
+    const concurrent = await Promise.all([
+      ledger.claim('exec-2', 'sbt_aws_provisionFailure', at(1), 'delivery-b'),
+      ledger.claim('exec-2', 'sbt_aws_provisionFailure', at(1), 'delivery-c'),
+    ]);
+    await ledger.abandon('exec-2', 'delivery-b');
+    const stillHeld = await ledger.claim('exec-2', 'sbt_aws_provisionFailure', at(29), 'delivery-b');
+    const takenOver = await ledger.claim('exec-2', 'sbt_aws_provisionFailure', at(31), 'delivery-b');
+
+    // Assess
+    expect(concurrent).toEqual(['busy', 'busy']);
+    expect(stillHeld).toBe('busy');
+    expect(takenOver).toBe('claimed');
   });
 });

@@ -16,7 +16,9 @@ import { DynamoStatusLedger } from '../../../../src/adapters/aws/dynamo-status-l
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const tableName = 'tenantflow-tenants';
-const ledger = new DynamoStatusLedger({ clientConfig: {}, tableName });
+const ledger = new DynamoStatusLedger({ clientConfig: {}, tableName, leaseSeconds: 60 });
+const T1 = '2025-01-01T00:00:00.000Z';
+const T1_MS = Date.parse(T1);
 const key = { pk: 'STATUS#exec-1', sk: 'EVENT' };
 const conditionFailed = () => new ConditionalCheckFailedException({ message: 'failed', $metadata: {} });
 
@@ -30,22 +32,36 @@ describe('DynamoStatusLedger.claim', () => {
     dynamo.on(PutCommand).resolves({});
 
     // Act
-    const outcome = await ledger.claim('exec-1', 'sbt_aws_provisionSuccess', 'T1');
+    const outcome = await ledger.claim('exec-1', 'sbt_aws_provisionSuccess', T1, 'saga');
 
     // Assess
     expect(dynamo).toHaveReceivedCommandExactlyOnceWith(PutCommand, {
       TableName: tableName,
-      Item: { ...key, detailType: 'sbt_aws_provisionSuccess', state: 'CLAIMED', at: 'T1' },
-      ConditionExpression: 'attribute_not_exists(#pk)',
-      ExpressionAttributeNames: { '#pk': 'pk' },
+      Item: {
+        ...key,
+        detailType: 'sbt_aws_provisionSuccess',
+        state: 'CLAIMED',
+        owner: 'saga',
+        at: T1,
+        leaseUntil: T1_MS + 60_000,
+      },
+      ConditionExpression:
+        'attribute_not_exists(#pk) OR (#state = :claimed AND (#owner = :owner OR #leaseUntil < :now))',
+      ExpressionAttributeNames: {
+        '#pk': 'pk',
+        '#state': 'state',
+        '#owner': 'owner',
+        '#leaseUntil': 'leaseUntil',
+      },
+      ExpressionAttributeValues: { ':claimed': 'CLAIMED', ':owner': 'saga', ':now': T1_MS },
     });
     expect(outcome).toBe('claimed');
   });
 
   it.each([
     ['SENT', 'sent'],
-    ['CLAIMED', 'claimed'],
-  ])('answers from an existing %s entry', async (state, expected) => {
+    ['CLAIMED', 'busy'],
+  ])('answers from an existing %s entry the condition kept it from taking', async (state, expected) => {
     // Prepare
     dynamo
       .on(PutCommand)
@@ -54,7 +70,7 @@ describe('DynamoStatusLedger.claim', () => {
       .resolves({ Item: { ...key, detailType: 'x', state, at: 'T0' } });
 
     // Act
-    const outcome = await ledger.claim('exec-1', 'sbt_aws_provisionSuccess', 'T1');
+    const outcome = await ledger.claim('exec-1', 'sbt_aws_provisionSuccess', T1, 'saga');
 
     // Assess
     expect(dynamo).toHaveReceivedCommandWith(GetCommand, {
@@ -70,7 +86,7 @@ describe('DynamoStatusLedger.claim', () => {
     dynamo.on(PutCommand).rejects(conditionFailed()).on(GetCommand).resolves({});
 
     // Act
-    const result = ledger.claim('exec-1', 'sbt_aws_provisionSuccess', 'T1');
+    const result = ledger.claim('exec-1', 'sbt_aws_provisionSuccess', T1, 'saga');
 
     // Assess
     await expect(result).rejects.toMatchObject({ name: 'RetryableError' });
@@ -83,7 +99,7 @@ describe('DynamoStatusLedger.claim', () => {
       .rejects(new ProvisionedThroughputExceededException({ message: 'x', $metadata: {} }));
 
     // Act
-    const result = ledger.claim('exec-1', 'sbt_aws_provisionSuccess', 'T1');
+    const result = ledger.claim('exec-1', 'sbt_aws_provisionSuccess', T1, 'saga');
 
     // Assess
     await expect(result).rejects.toMatchObject({ name: 'ThrottledError' });
@@ -113,24 +129,24 @@ describe('DynamoStatusLedger.markSent and abandon', () => {
     dynamo.on(DeleteCommand).resolves({});
 
     // Act
-    await ledger.abandon('exec-1');
+    await ledger.abandon('exec-1', 'saga');
 
     // Assess
     expect(dynamo).toHaveReceivedCommandExactlyOnceWith(DeleteCommand, {
       TableName: tableName,
       Key: key,
-      ConditionExpression: '#state = :claimed',
-      ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: { ':claimed': 'CLAIMED' },
+      ConditionExpression: '#state = :claimed AND #owner = :owner',
+      ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner' },
+      ExpressionAttributeValues: { ':claimed': 'CLAIMED', ':owner': 'saga' },
     });
   });
 
-  it('keeps an entry already sent', async () => {
+  it("keeps an entry already sent, or another owner's claim", async () => {
     // Prepare
     dynamo.on(DeleteCommand).rejects(conditionFailed());
 
     // Act
-    const result = ledger.abandon('exec-1');
+    const result = ledger.abandon('exec-1', 'saga');
 
     // Assess
     await expect(result).resolves.toBeUndefined();
