@@ -72,10 +72,9 @@ export const replayResult = (input: {
     return { ...base, outcome: 'rejected', execution: null, error: ingest.error.message };
   }
   if (ingest.outcome === 'duplicate') return { ...base, outcome: 'duplicate', execution: ingest.execution };
-  const succeeded =
-    input.end?.status === 'SUCCEEDED' &&
-    statusEvent !== null &&
-    isSuccess(input.config, statusEvent['detail-type']);
+  // What the control plane heard decides: when only the saga's own report died, the watcher sends
+  // the success the tenant map supports, and the request did succeed.
+  const succeeded = statusEvent !== null && isSuccess(input.config, statusEvent['detail-type']);
   if (succeeded) return { ...base, outcome: 'succeeded', execution: ingest.execution };
   const reason = failureSchema.safeParse(statusEvent?.detail);
   const error = reason.success

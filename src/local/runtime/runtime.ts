@@ -71,6 +71,8 @@ export interface LocalRuntime {
   inventory(): InventoryItem[];
   /** The simulator's own one-line description (it says it is a simulation). */
   describe(): string;
+  /** Every event put on the (simulated) EventBridge: the status events the control plane received. */
+  publishedEvents(): ReturnType<SimulatedCloud['publishedEvents']>;
   /** The AWS calls the simulated services received, in order. */
   calls(): ReturnType<SimulatedCloud['calls']>;
   close(): Promise<void>;
@@ -199,6 +201,7 @@ export const createLocalRuntime = async (options: LocalRuntimeOptions): Promise<
     inventory: () => sim.inventory(),
     describe: () => sim.describe(),
     calls: () => sim.calls(),
+    publishedEvents: () => sim.publishedEvents(),
     async close() {
       await starter.drain();
       stopHook();

@@ -1,0 +1,231 @@
+/**
+ * The fault matrix: every step of every saga × transient and throttle (once, and past the Retry
+ * budget), fatal, and crash, on the committed ASL over the simulated cloud and dynalite.
+ *
+ * Documented outcomes:
+ * - within the budget, and after a crash, the operation succeeds with exactly the resources of a
+ *   clean run (a retried step converges: no second revision, target group, rule, service, cluster);
+ * - past the budget, as for fatal: one failure status event, and
+ *   - onboarding: nothing of the tenant left; the map says FAILED with the step (no record at all
+ *     when the failure came before the tenant was reserved);
+ *   - offboarding, activate, deactivate failing before the lock: the record is untouched;
+ *   - after the lock: FAILED with the step, every resource left named by the record, and the
+ *     control plane's retry (offboarding again; onboarding again after a failed activation) works;
+ * - in every case the tenant map never contradicts the status event sent.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import type { Operation } from '../../src/domain/request.ts';
+import type { TenantStatus } from '../../src/domain/tenant-record.ts';
+import type { Tier } from '../../src/domain/tier.ts';
+import type { ReplayResult } from '../../src/local/index.ts';
+import type { StepName } from '../../src/saga-contract.ts';
+import { count } from '../support/reliability/counters.ts';
+import type { InvariantReport } from '../support/reliability/invariants.ts';
+import { FAULT_PLANS, faultSpec, SAGA_CASES, type SagaCase } from '../support/reliability/matrix.ts';
+import {
+  lifecycleEvent,
+  newTenant,
+  openFrom,
+  openWorld,
+  type Snapshot,
+  snapshotOf,
+  type TestTenant,
+  type World,
+} from '../support/reliability/world.ts';
+
+const contract = loadConfig({}).contract;
+
+const TIER_RESOURCES: Record<Tier, string[]> = {
+  basic: [],
+  advanced: ['listener-rule', 'service', 'target-group', 'task-definition'],
+  premium: ['cluster', 'listener-rule', 'service', 'target-group', 'task-definition'],
+};
+const DONE: Record<Operation, TenantStatus> = {
+  onboard: 'ACTIVE',
+  offboard: 'DELETED',
+  activate: 'ACTIVE',
+  deactivate: 'INACTIVE',
+};
+const BEFORE: Record<Operation, TenantStatus | undefined> = {
+  onboard: undefined,
+  offboard: 'ACTIVE',
+  activate: 'INACTIVE',
+  deactivate: 'ACTIVE',
+};
+/** Steps that run before the saga holds the tenant's lock: a failure there leaves the map alone. */
+const BEFORE_LOCK: readonly StepName[] = ['ValidateRequest', 'ReserveTenant', 'LockTenant'];
+const INJECTED_NAMES = ['Runtime.ExitError', 'RetryableError', 'ThrottledError', 'FatalError'];
+const SCENARIO_LIMIT_MS = 10_000;
+
+/** Rejects when `work` has not settled in `ms` (a hung step would otherwise hold the suite for minutes). */
+const within = <T>(work: Promise<T>, ms: number, what: string): Promise<T> =>
+  Promise.race([
+    work,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`${what}: no end after ${ms} ms (hung)`)), ms).unref(),
+    ),
+  ]);
+
+const typesOf = (world: World, tenantId: string): string[] =>
+  world.runtime
+    .inventory()
+    .filter((item) => item.tenantId === tenantId)
+    .map((item) => item.type)
+    .sort();
+
+/** A world whose tenant is ready for `c` (ACTIVE; INACTIVE before an activate), closed and kept. */
+const prepare = async (c: SagaCase): Promise<{ snapshot: Snapshot; tenant: TestTenant }> => {
+  const tenant = newTenant(c.tier);
+  const world = await openWorld();
+  const setup = [
+    lifecycleEvent('onboard', tenant),
+    ...(c.operation === 'activate' ? [lifecycleEvent('deactivate', tenant)] : []),
+  ];
+  const results = await world.send(setup);
+  if (results.some((r) => r.outcome !== 'succeeded'))
+    throw new Error(`setup of ${c.label} failed: ${JSON.stringify(results)}`);
+  return { snapshot: await snapshotOf(world, world.requests), tenant };
+};
+
+/** What a scenario left behind, read once the operation ended. */
+interface Observed {
+  world: World;
+  tenant: TestTenant;
+  label: string;
+  outcome: string | undefined;
+  error: string | undefined;
+  sent: string | undefined;
+  status: TenantStatus | undefined;
+  lastError: { operation: string; step: string } | undefined;
+  left: string[];
+  unnamed: string[];
+}
+
+const observe = async (
+  world: World,
+  tenant: TestTenant,
+  label: string,
+  result: ReplayResult | undefined,
+): Promise<Observed> => {
+  const record = await world.runtime.tenant(tenant.tenantId);
+  const named = new Set(Object.values(record?.resources ?? {}));
+  const mine = world.runtime.inventory().filter((item) => item.tenantId === tenant.tenantId);
+  return {
+    world,
+    tenant,
+    label,
+    outcome: result?.outcome,
+    error: result?.error,
+    sent: result?.statusEvent?.['detail-type'],
+    status: record?.lifecycleStatus,
+    lastError: record?.lastError
+      ? { operation: record.lastError.operation, step: record.lastError.step }
+      : undefined,
+    left: typesOf(world, tenant.tenantId),
+    unnamed: mine.filter((item) => !named.has(item.arn)).map((item) => `${item.type} ${item.id}`),
+  };
+};
+
+const assessSuccess = (c: SagaCase, seen: Observed): void => {
+  expect({ outcome: seen.outcome, error: seen.error, sent: seen.sent }).toEqual({
+    outcome: 'succeeded',
+    error: undefined,
+    sent: contract.outbound[c.operation].success,
+  });
+  expect(seen.status).toBe(DONE[c.operation]);
+  expect(seen.left).toEqual(c.operation === 'offboard' ? [] : TIER_RESOURCES[c.tier]);
+};
+
+const assessFailure = async (c: SagaCase, step: StepName, seen: Observed): Promise<void> => {
+  expect({ outcome: seen.outcome, sent: seen.sent }).toEqual({
+    outcome: 'failed',
+    sent: contract.outbound[c.operation].failure,
+  });
+  // The control plane was told "failed": the map must not say the operation went through.
+  expect(seen.status).not.toBe(DONE[c.operation]);
+  if (c.operation === 'onboard') {
+    expect(seen.left).toEqual([]);
+    if (BEFORE_LOCK.includes(step)) expect(seen.status).toBeUndefined();
+    else
+      expect({ status: seen.status, lastError: seen.lastError }).toEqual({
+        status: 'FAILED',
+        lastError: { operation: 'onboard', step },
+      });
+    return;
+  }
+  if (BEFORE_LOCK.includes(step)) {
+    expect(seen.status).toBe(BEFORE[c.operation]);
+    return;
+  }
+  expect({ status: seen.status, lastError: seen.lastError }).toEqual({
+    status: 'FAILED',
+    lastError: { operation: c.operation, step },
+  });
+  expect(seen.unnamed).toEqual([]);
+  // The control plane's retry: offboarding again, or onboarding again after a failed (de)activation.
+  const retry = c.operation === 'offboard' ? 'offboard' : 'onboard';
+  const [again] = await within(
+    seen.world.send([lifecycleEvent(retry, seen.tenant, randomUUID())]),
+    SCENARIO_LIMIT_MS,
+    `${seen.label}, retry`,
+  );
+  expect({ outcome: again?.outcome, error: again?.error }).toEqual({
+    outcome: 'succeeded',
+    error: undefined,
+  });
+};
+
+export const describeFaultMatrix = (): void => {
+  describe.each(SAGA_CASES)('fault matrix: $label', (c) => {
+    let base: { snapshot: Snapshot; tenant: TestTenant } | undefined;
+    beforeAll(async () => {
+      base = c.needsTenant ? await prepare(c) : undefined;
+    });
+    afterAll(() => {
+      base = undefined;
+    });
+    for (const step of c.steps) {
+      it.each(FAULT_PLANS)(`${step}: $label`, async (plan) => {
+        // Prepare
+        if (c.needsTenant && !base) throw new Error(`no prepared tenant for ${c.label}`);
+        count('scenarios');
+        const world = base
+          ? await openFrom(base.snapshot, [faultSpec(step, plan)])
+          : await openWorld([faultSpec(step, plan)]);
+        const tenant = base?.tenant ?? newTenant(c.tier);
+        const label = `${c.label} ${step} ${plan.label}`;
+        let report: (InvariantReport & { fresh: unknown[] }) | undefined;
+        try {
+          // Act
+          const [result] = await within(
+            world.send([lifecycleEvent(c.operation, tenant, randomUUID())]),
+            SCENARIO_LIMIT_MS,
+            label,
+          );
+          count(
+            'faults',
+            world.progress.filter(
+              (p) => p.step === step && p.error !== undefined && INJECTED_NAMES.includes(p.error),
+            ).length,
+          );
+          const seen = await observe(world, tenant, label, result);
+
+          // Assess
+          try {
+            // A NotifySuccess that fails for good leaves the work done: the execution fails, and the
+            // watcher reports the success the tenant map records (one event, a success).
+            if (plan.succeeds || step === 'NotifySuccess') assessSuccess(c, seen);
+            else await assessFailure(c, step, seen);
+          } finally {
+            report = await world.check();
+          }
+          expect(report.fresh).toEqual([]);
+        } finally {
+          await within(world.close(), 2_000, `${label}, close`).catch(() => {});
+        }
+      });
+    }
+  });
+};

@@ -1,0 +1,101 @@
+/** The invariant checker itself must see what it is meant to see, or every scenario's "0" means nothing. */
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import type { TenantRecord } from '../../src/domain/tenant-record.ts';
+import { checkInvariants } from '../support/reliability/invariants.ts';
+
+const contract = loadConfig({}).contract;
+const at = '2025-01-01T00:00:00.000Z';
+const record = (tenantId: string, patch: Partial<TenantRecord>): TenantRecord => ({
+  tenantId,
+  tenantRegistrationId: `reg-${tenantId}`,
+  tenantName: tenantId,
+  tier: 'advanced',
+  lifecycleStatus: 'ACTIVE',
+  active: true,
+  resources: {},
+  history: [],
+  version: 1,
+  createdAt: at,
+  updatedAt: at,
+  ...patch,
+});
+
+export const describeInvariantChecker = (): void => {
+  describe('invariant checker', () => {
+    it('counts orphans, missing resources, shared priorities, held locks and missing/extra status events', () => {
+      // Prepare
+      const inventory = [
+        { type: 'target-group', id: 'tf-a', arn: 'arn:tg/a', tenantId: 'a' },
+        { type: 'target-group', id: 'tf-b', arn: 'arn:tg/b', tenantId: 'b' },
+        { type: 'task-definition', id: 'tf-a:2', arn: 'arn:td/a:2', tenantId: 'a' },
+        { type: 'listener-rule', id: 'priority 7', arn: 'arn:rule/1' },
+        { type: 'listener-rule', id: 'priority 7', arn: 'arn:rule/2' },
+        { type: 'cluster', id: 'tf-ghost', arn: 'arn:cluster/ghost', tenantId: 'ghost' },
+      ];
+      const records = [
+        record('a', {
+          resources: { targetGroupArn: 'arn:tg/a', serviceArn: 'arn:svc/a', listenerRulePriority: 7 },
+        }),
+        record('b', {
+          lifecycleStatus: 'FAILED',
+          active: false,
+          resources: { targetGroupArn: 'arn:tg/b', listenerRulePriority: 7 },
+        }),
+        record('c', {
+          lifecycleStatus: 'PROVISIONING',
+          lock: { execution: 'x', operation: 'onboard', since: at },
+        }),
+      ];
+      const events = [
+        { detailType: 'sbt_aws_provisionSuccess', detail: { tenantRegistrationId: 'reg-a' } },
+        { detailType: 'sbt_aws_provisionFailure', detail: { tenantRegistrationId: 'reg-b' } },
+        { detailType: 'sbt_aws_provisionFailure', detail: { tenantRegistrationId: 'reg-b' } },
+      ];
+      const requests = [
+        { eventId: 'e1', operation: 'onboard' as const, tenantRegistrationId: 'reg-a', answerable: true },
+        { eventId: 'e1', operation: 'onboard' as const, tenantRegistrationId: 'reg-a', answerable: true },
+        { eventId: 'e2', operation: 'onboard' as const, tenantRegistrationId: 'reg-b', answerable: true },
+        { eventId: 'e3', operation: 'offboard' as const, tenantRegistrationId: 'reg-a', answerable: true },
+        { eventId: 'e4', answerable: false },
+      ];
+
+      // Act
+      const report = checkInvariants({ contract, inventory, records, events, requests });
+
+      // Assess
+      expect(report).toMatchObject({
+        orphans: 3,
+        missingResources: 1,
+        missingEvents: 1,
+        extraEvents: 1,
+        sharedPriorities: 2,
+        heldLocks: 1,
+      });
+      expect(report.findings.filter((f) => f.kind === 'orphan').map((f) => f.detail)).toEqual([
+        'target-group tf-b (tenant b): tenant is FAILED',
+        "task-definition tf-a:2 (tenant a): not named by the tenant's record",
+        'cluster tf-ghost (tenant ghost): no tenant record',
+      ]);
+    });
+
+    it('reports nothing for a consistent world', () => {
+      // Prepare
+      const inventory = [{ type: 'service', id: 'tf-shared/tf-a', arn: 'arn:svc/a', tenantId: 'a' }];
+      const records = [
+        record('a', { resources: { serviceArn: 'arn:svc/a' } }),
+        record('d', { lifecycleStatus: 'DELETED', active: false }),
+      ];
+      const events = [{ detailType: 'sbt_aws_provisionSuccess', detail: { tenantRegistrationId: 'reg-a' } }];
+      const requests = [
+        { eventId: 'e1', operation: 'onboard' as const, tenantRegistrationId: 'reg-a', answerable: true },
+      ];
+
+      // Act
+      const report = checkInvariants({ contract, inventory, records, events, requests });
+
+      // Assess
+      expect(report.findings).toEqual([]);
+    });
+  });
+};

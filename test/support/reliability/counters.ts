@@ -1,0 +1,41 @@
+/**
+ * Counters of the reliability suite, summed over every scenario and printed once at the end of the
+ * run. They live in memory: the whole suite runs in one test file (see test/reliability/), so one
+ * module instance sees every scenario and the summary reports what really ran.
+ */
+export interface ReliabilityCounters {
+  scenarios: number;
+  faults: number;
+  badInputs: number;
+  duplicates: number;
+  orphans: number;
+  missingEvents: number;
+  extraEvents: number;
+  missingResources: number;
+}
+
+const counters: ReliabilityCounters = {
+  scenarios: 0,
+  faults: 0,
+  badInputs: 0,
+  duplicates: 0,
+  orphans: 0,
+  missingEvents: 0,
+  extraEvents: 0,
+  missingResources: 0,
+};
+
+/** Adds `by` (default 1) to one counter. */
+export const count = (key: keyof ReliabilityCounters, by = 1): void => {
+  counters[key] += by;
+};
+
+/** A copy of the counters as they stand. */
+export const snapshot = (): ReliabilityCounters => ({ ...counters });
+
+/** The one summary line the issue asks for, from the live counters. */
+export const summaryLine = (c: ReliabilityCounters = snapshot()): string =>
+  `reliability: ${c.scenarios} scenarios, ${c.faults} faults injected, ${c.badInputs} bad inputs, ` +
+  `${c.duplicates} duplicate deliveries, ${c.orphans} orphaned resources, ` +
+  `${c.missingEvents + c.extraEvents} missing/extra status events` +
+  (c.missingResources > 0 ? `, ${c.missingResources} missing resources` : '');

@@ -1,0 +1,186 @@
+/**
+ * The invariants of ../shared/design.md, checked after every reliability scenario from what an
+ * observer can see: the cloud's inventory, the tenant map, the status events the control plane
+ * received, and the lifecycle requests that were sent.
+ */
+import type { ContractConfig } from '../../../src/config.ts';
+import { OPERATIONS, type Operation } from '../../../src/domain/request.ts';
+import type { TenantResources } from '../../../src/domain/resources.ts';
+import type { TenantRecord, TenantStatus } from '../../../src/domain/tenant-record.ts';
+
+/** One resource of the (simulated) cloud, as its inventory lists it. */
+export interface InventoryEntry {
+  type: string;
+  id: string;
+  arn: string;
+  tenantId?: string;
+  tier?: string;
+}
+
+/** A status event as the bus received it. */
+export interface SeenStatusEvent {
+  detailType: string;
+  detail: unknown;
+}
+
+/** A lifecycle request that was delivered (once or more: redeliveries share the `eventId`). */
+export interface SentRequest {
+  eventId: string;
+  operation?: Operation;
+  tenantRegistrationId?: string;
+  /** False when the request identified no registration to answer (no status event is possible). */
+  answerable: boolean;
+}
+
+export interface Finding {
+  kind: 'orphan' | 'missing-resource' | 'missing-event' | 'extra-event' | 'shared-priority' | 'held-lock';
+  detail: string;
+}
+
+export interface InvariantReport {
+  orphans: number;
+  missingResources: number;
+  missingEvents: number;
+  extraEvents: number;
+  sharedPriorities: number;
+  heldLocks: number;
+  findings: Finding[];
+}
+
+/** Statuses whose record may own resources once no operation runs. */
+const OWNING: readonly TenantStatus[] = ['ACTIVE', 'INACTIVE'];
+/** Statuses of a tenant some operation is working on (its resources are in flux). */
+const IN_FLIGHT: readonly TenantStatus[] = ['PROVISIONING', 'ACTIVATING', 'DEACTIVATING', 'DEPROVISIONING'];
+
+/** Every ARN a record names (the identities the inventory lists). */
+const namedArns = (resources: TenantResources): string[] =>
+  [
+    resources.clusterArn,
+    resources.taskDefinitionArn,
+    resources.targetGroupArn,
+    resources.listenerRuleArn,
+    resources.serviceArn,
+  ].filter((value): value is string => typeof value === 'string' && value.length > 0);
+
+const operationOf = (contract: ContractConfig, detailType: string): Operation | undefined =>
+  OPERATIONS.find(
+    (op) => contract.outbound[op].success === detailType || contract.outbound[op].failure === detailType,
+  );
+
+const registrationOf = (detail: unknown): string | undefined => {
+  if (typeof detail !== 'object' || detail === null || !('tenantRegistrationId' in detail)) return undefined;
+  return typeof detail.tenantRegistrationId === 'string' ? detail.tenantRegistrationId : undefined;
+};
+
+const resourceFindings = (
+  inventory: readonly InventoryEntry[],
+  records: readonly TenantRecord[],
+): Finding[] => {
+  const findings: Finding[] = [];
+  const byTenant = new Map(records.map((record) => [record.tenantId, record]));
+  const live = new Set(inventory.map((item) => item.arn));
+  for (const item of inventory.filter((entry) => entry.tenantId !== undefined)) {
+    const record = byTenant.get(item.tenantId ?? '');
+    const where = `${item.type} ${item.id} (tenant ${item.tenantId})`;
+    if (!record) findings.push({ kind: 'orphan', detail: `${where}: no tenant record` });
+    else if (IN_FLIGHT.includes(record.lifecycleStatus) && record.lock) continue;
+    else if (!OWNING.includes(record.lifecycleStatus))
+      findings.push({ kind: 'orphan', detail: `${where}: tenant is ${record.lifecycleStatus}` });
+    else if (!namedArns(record.resources).includes(item.arn))
+      findings.push({ kind: 'orphan', detail: `${where}: not named by the tenant's record` });
+  }
+  for (const record of records.filter((r) => OWNING.includes(r.lifecycleStatus))) {
+    for (const arn of namedArns(record.resources).filter((a) => !live.has(a))) {
+      findings.push({
+        kind: 'missing-resource',
+        detail: `${record.tenantId} (${record.lifecycleStatus}) names ${arn}, which does not exist`,
+      });
+    }
+  }
+  const priorities = new Map<number, string[]>();
+  for (const record of records) {
+    const priority = record.resources.listenerRulePriority;
+    if (priority !== undefined)
+      priorities.set(priority, [...(priorities.get(priority) ?? []), record.tenantId]);
+  }
+  for (const [priority, tenants] of priorities) {
+    if (tenants.length > 1)
+      findings.push({
+        kind: 'shared-priority',
+        detail: `priority ${priority} recorded by ${tenants.join(', ')}`,
+      });
+  }
+  const rulePriorities = inventory.filter((i) => i.type === 'listener-rule').map((i) => i.id);
+  const dupes = rulePriorities.filter((id, index) => rulePriorities.indexOf(id) !== index);
+  for (const id of new Set(dupes))
+    findings.push({ kind: 'shared-priority', detail: `two listener rules at ${id}` });
+  for (const record of records.filter((r) => r.lock)) {
+    findings.push({
+      kind: 'held-lock',
+      detail: `${record.tenantId} still locked by ${record.lock?.execution} (${record.lifecycleStatus})`,
+    });
+  }
+  return findings;
+};
+
+const eventFindings = (
+  contract: ContractConfig,
+  events: readonly SeenStatusEvent[],
+  requests: readonly SentRequest[],
+): Finding[] => {
+  const expected = new Map<string, number>();
+  const distinct = new Map<string, SentRequest>();
+  for (const request of requests) distinct.set(request.eventId, request);
+  for (const request of distinct.values()) {
+    if (!request.answerable || !request.operation || !request.tenantRegistrationId) continue;
+    const key = `${request.operation}/${request.tenantRegistrationId}`;
+    expected.set(key, (expected.get(key) ?? 0) + 1);
+  }
+  const actual = new Map<string, number>();
+  for (const event of events) {
+    const key = `${operationOf(contract, event.detailType) ?? `?${event.detailType}`}/${registrationOf(event.detail) ?? '?'}`;
+    actual.set(key, (actual.get(key) ?? 0) + 1);
+  }
+  const findings: Finding[] = [];
+  for (const key of new Set([...expected.keys(), ...actual.keys()])) {
+    const want = expected.get(key) ?? 0;
+    const got = actual.get(key) ?? 0;
+    for (let i = got; i < want; i += 1)
+      findings.push({ kind: 'missing-event', detail: `${key}: ${got} of ${want} status events` });
+    for (let i = want; i < got; i += 1)
+      findings.push({ kind: 'extra-event', detail: `${key}: ${got} status events, ${want} expected` });
+  }
+  return findings;
+};
+
+/**
+ * Checks the reliability invariants once no operation runs:
+ * - every tenant-tagged resource belongs to a tenant whose record is ACTIVE or INACTIVE and names it
+ *   (or to a tenant an operation is still working on); anything else is an orphan;
+ * - every resource an ACTIVE or INACTIVE record names exists;
+ * - no two tenants on one listener-rule priority; no lock left held;
+ * - every answerable lifecycle request (counted once per event id) got exactly one terminal status
+ *   event, matched by operation and registration id.
+ */
+export const checkInvariants = (input: {
+  contract: ContractConfig;
+  inventory: readonly InventoryEntry[];
+  records: readonly TenantRecord[];
+  events: readonly SeenStatusEvent[];
+  requests: readonly SentRequest[];
+}): InvariantReport => {
+  const findings = [
+    ...resourceFindings(input.inventory, input.records),
+    ...eventFindings(input.contract, input.events, input.requests),
+  ];
+  const countOf = (kind: Finding['kind']) => findings.filter((f) => f.kind === kind).length;
+  return {
+    orphans: countOf('orphan'),
+    missingResources: countOf('missing-resource'),
+    missingEvents: countOf('missing-event'),
+    extraEvents: countOf('extra-event'),
+    sharedPriorities: countOf('shared-priority'),
+    heldLocks: countOf('held-lock'),
+    findings,
+  };
+};

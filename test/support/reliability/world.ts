@@ -1,0 +1,222 @@
+/**
+ * A world for one reliability scenario: a local runtime (committed ASL on the local interpreter,
+ * dynalite, the simulated cloud) over a temp state dir, the requests sent to it, and the invariant
+ * check that closes every scenario (its counts go into the suite's counters).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { parseLifecycleInput } from '../../../events/index.ts';
+import { loadConfig } from '../../../src/config.ts';
+import { OPERATIONS, type Operation } from '../../../src/domain/request.ts';
+import type { Tier } from '../../../src/domain/tier.ts';
+import {
+  createLocalRuntime,
+  type FaultSpec,
+  type LocalRuntime,
+  type ProgressEvent,
+  type ReplayResult,
+} from '../../../src/local/index.ts';
+import { count } from './counters.ts';
+import {
+  checkInvariants,
+  type Finding,
+  type InvariantReport,
+  type SeenStatusEvent,
+  type SentRequest,
+} from './invariants.ts';
+
+const contract = loadConfig({}).contract;
+
+const DETAIL_TYPE: Record<Operation, string> = {
+  onboard: contract.inbound.onboard[0] ?? 'sbt_aws_onboardingRequest',
+  offboard: contract.inbound.offboard[0] ?? 'sbt_aws_offboardingRequest',
+  activate: contract.inbound.activate[0] ?? 'sbt_aws_activateRequest',
+  deactivate: contract.inbound.deactivate[0] ?? 'sbt_aws_deactivateRequest',
+};
+
+/** A tenant of a scenario: fresh ids every time, so scenarios sharing a world never collide. */
+export interface TestTenant {
+  tenantId: string;
+  tenantRegistrationId: string;
+  tier: Tier;
+}
+
+export const newTenant = (tier: Tier, tenantId: string = randomUUID()): TestTenant => ({
+  tenantId,
+  tenantRegistrationId: randomUUID(),
+  tier,
+});
+
+/** An SBT lifecycle event for `tenant`, as EventBridge delivers it (a fresh event id unless given). */
+export const lifecycleEvent = (
+  operation: Operation,
+  tenant: TestTenant,
+  eventId: string = randomUUID(),
+): Record<string, unknown> => ({
+  version: '0',
+  id: eventId,
+  'detail-type': DETAIL_TYPE[operation],
+  source: contract.controlPlaneSources[0],
+  account: '000000000000',
+  time: '2025-01-01T00:00:00Z',
+  region: 'us-east-1',
+  resources: [],
+  detail: {
+    registrationStatus: 'In progress',
+    tenantName: `tenant ${tenant.tenantId.slice(0, 8)}`,
+    email: 'ops@example.com',
+    tier: tenant.tier,
+    prices: [],
+    tenantRegistrationId: tenant.tenantRegistrationId,
+    tenantId: tenant.tenantId,
+    ...(operation === 'offboard' ? { sbtaws_active: true } : {}),
+  },
+});
+
+const sentRequest = (raw: unknown): SentRequest => {
+  const parsed = parseLifecycleInput(raw, { contract, defaultTier: 'basic', accepts: OPERATIONS });
+  const id = z.object({ id: z.string().min(1) }).safeParse(raw);
+  const eventId = id.success
+    ? id.data.id
+    : createHash('sha256')
+        .update(JSON.stringify(raw) ?? '')
+        .digest('hex');
+  if (parsed.ok) {
+    const { operation, tenantRegistrationId } = parsed.request;
+    return { eventId, operation, tenantRegistrationId, answerable: true };
+  }
+  const { operation, tenantRegistrationId } = parsed;
+  return {
+    eventId,
+    ...(operation ? { operation } : {}),
+    ...(tenantRegistrationId ? { tenantRegistrationId } : {}),
+    answerable: operation !== undefined && tenantRegistrationId !== undefined,
+  };
+};
+
+export interface World {
+  readonly runtime: LocalRuntime;
+  readonly stateDir: string;
+  /** Every step run in this runtime, as it ended. */
+  readonly progress: readonly ProgressEvent[];
+  /** Every request delivered so far (redeliveries included). */
+  readonly requests: readonly SentRequest[];
+  /** Delivers events one after the other (each waits for the saga it starts). */
+  send(events: readonly unknown[]): Promise<ReplayResult[]>;
+  /** Counts events as sent that reached tenantflow some other way (e.g. an execution started by hand). */
+  noteSent(events: readonly unknown[]): void;
+  /** Delivers events all at once. */
+  sendConcurrently(events: readonly unknown[]): Promise<ReplayResult[]>;
+  /** Every status event the simulated EventBridge received in this state dir. */
+  published(): SeenStatusEvent[];
+  /**
+   * Checks the invariants over everything sent so far. `fresh` holds the findings no earlier check
+   * of this world reported (what the last scenario broke); only those go into the suite's counters.
+   */
+  check(): Promise<InvariantReport & { fresh: Finding[] }>;
+  /** Closes the runtime; `reopen` starts another over the same state (e.g. with faults). */
+  close(): Promise<void>;
+  reopen(faults?: FaultSpec[]): Promise<World>;
+}
+
+const open = async (
+  stateDir: string,
+  faults: FaultSpec[],
+  requests: SentRequest[],
+  reported = new Set<string>(),
+): Promise<World> => {
+  const progress: ProgressEvent[] = [];
+  const runtime = await createLocalRuntime({
+    stateDir,
+    engine: 'asl',
+    fast: true,
+    faults,
+    onProgress: (event) => progress.push(event),
+  });
+  const published = (): SeenStatusEvent[] =>
+    runtime.publishedEvents().map(({ detailType, detail }) => ({ detailType, detail }));
+  const world: World = {
+    runtime,
+    stateDir,
+    requests,
+    progress,
+    async send(events) {
+      requests.push(...events.map(sentRequest));
+      return runtime.replay(events);
+    },
+    noteSent(events) {
+      requests.push(...events.map(sentRequest));
+    },
+    async sendConcurrently(events) {
+      requests.push(...events.map(sentRequest));
+      const results = await Promise.all(events.map((event) => runtime.replay([event])));
+      return results.flat();
+    },
+    published,
+    async check() {
+      const report = checkInvariants({
+        contract,
+        inventory: runtime.inventory(),
+        records: await runtime.tenants(),
+        events: published(),
+        requests,
+      });
+      const fresh = report.findings.filter((finding) => !reported.has(`${finding.kind} ${finding.detail}`));
+      for (const finding of fresh) reported.add(`${finding.kind} ${finding.detail}`);
+      const freshOf = (kind: Finding['kind']) => fresh.filter((finding) => finding.kind === kind).length;
+      count('orphans', freshOf('orphan'));
+      count('missingEvents', freshOf('missing-event'));
+      count('extraEvents', freshOf('extra-event'));
+      count('missingResources', freshOf('missing-resource'));
+      return { ...report, fresh };
+    },
+    close: () => runtime.close(),
+    async reopen(nextFaults = []) {
+      await runtime.close();
+      return open(stateDir, nextFaults, requests, reported);
+    },
+  };
+  return world;
+};
+
+const createdDirs: string[] = [];
+
+const freshDir = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'tenantflow-reliability-'));
+  createdDirs.push(dir);
+  return dir;
+};
+
+/** Removes every state dir the worlds of this run created: the suite leaves nothing behind. */
+export const removeWorldDirs = (): void => {
+  for (const dir of createdDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+};
+
+/** A world on a fresh temp state dir; `faults` apply to every step run in it. */
+export const openWorld = async (faults: FaultSpec[] = []): Promise<World> => open(freshDir(), faults, []);
+
+/** A world on an existing state dir (e.g. one a closed world left), with nothing sent yet. */
+export const openExisting = async (stateDir: string, faults: FaultSpec[] = []): Promise<World> =>
+  open(stateDir, faults, []);
+
+/** A closed world's state and the requests that made it, to start many scenarios from. */
+export interface Snapshot {
+  stateDir: string;
+  requests: readonly SentRequest[];
+}
+
+/** Closes `world` and keeps its state as a starting point. */
+export const snapshotOf = async (world: World, requests: readonly SentRequest[]): Promise<Snapshot> => {
+  await world.close();
+  return { stateDir: world.stateDir, requests };
+};
+
+/** A world on a copy of `snapshot` (its requests count as already sent), with `faults`. */
+export const openFrom = async (snapshot: Snapshot, faults: FaultSpec[] = []): Promise<World> => {
+  const stateDir = freshDir();
+  cpSync(snapshot.stateDir, stateDir, { recursive: true });
+  return open(stateDir, faults, [...snapshot.requests]);
+};
