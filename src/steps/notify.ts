@@ -1,7 +1,7 @@
 import { buildStatusEvent, parseLifecycleInput } from '../../events/index.ts';
 import { RetryableError } from '../domain/errors.ts';
 import type { Operation } from '../domain/request.ts';
-import type { SagaFailure } from '../domain/resources.ts';
+import type { SagaFailure, TenantResources } from '../domain/resources.ts';
 import type { OutboundEvent } from '../ports/event-publisher.ts';
 import { failedStep, failureCause } from './reasons.ts';
 import { tenantConfig } from './tenant-config.ts';
@@ -39,18 +39,41 @@ export const sendOnce = async (deps: StepDeps, ctx: StepContext, event: Outbound
   await deps.ledger.markSent(ctx.execution, deps.now().toISOString());
 };
 
+/**
+ * What a failed operation left behind, for the control plane's record ("" when nothing): the ARNs
+ * (or names) still in the saga state after the compensations ran.
+ */
+export const remainingResources = (resources: TenantResources): string =>
+  [
+    resources.serviceArn ?? resources.serviceName,
+    resources.listenerRuleArn,
+    resources.targetGroupArn ?? resources.targetGroupName,
+    resources.taskDefinitionArn ?? resources.taskDefinitionFamily,
+    resources.clusterArn ?? resources.clusterName,
+  ]
+    .filter((value): value is string => Boolean(value))
+    .join(', ');
+
 const failureEvent = (
   deps: StepDeps,
-  input: { operation: Operation; tenantRegistrationId: string; failure: SagaFailure | undefined },
-): OutboundEvent =>
-  buildStatusEvent({
+  input: {
+    operation: Operation;
+    tenantRegistrationId: string;
+    failure: SagaFailure | undefined;
+    resources?: TenantResources;
+  },
+): OutboundEvent => {
+  const remaining = input.resources ? remainingResources(input.resources) : '';
+  return buildStatusEvent({
     contract: deps.config.contract,
     operation: input.operation,
     outcome: 'failure',
     tenantRegistrationId: input.tenantRegistrationId,
+    ...(remaining ? { registrationData: { remainingResources: remaining } } : {}),
     // The event renders `<step>: <cause>`, so the cause goes without the step.
     failure: { step: failedStep(input.failure), reason: failureCause(input.failure) },
   });
+};
 
 /** NotifySuccess: the success event; an onboarding's carries the tenant's `tenantConfig`. */
 export const notifySuccess: Step = async (state, deps, ctx) => {
@@ -70,12 +93,13 @@ export const notifySuccess: Step = async (state, deps, ctx) => {
   return { ...state, statusEvent: event };
 };
 
-/** NotifyFailure: the failure event, naming the failed step and its cause. */
+/** NotifyFailure: the failure event, naming the failed step, its cause and what is left. */
 export const notifyFailure: Step = async (state, deps, ctx) => {
   const event = failureEvent(deps, {
     operation: state.request.operation,
     tenantRegistrationId: state.request.tenantRegistrationId,
     failure: state.failure,
+    resources: state.resources,
   });
   await sendOnce(deps, ctx, event);
   return { ...state, statusEvent: event };

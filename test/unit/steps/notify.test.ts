@@ -121,6 +121,26 @@ describe('NotifySuccess', () => {
 });
 
 describe('NotifyFailure', () => {
+  it('lists what a failed offboarding left behind', async () => {
+    // Prepare
+    const fakes = createFakes();
+    const resources = { targetGroupArn: 'arn:tg', taskDefinitionArn: 'arn:td:3' };
+    const failure = { ...FAILURE, step: 'DeleteTargetGroup' };
+    // Act
+    await notifyFailure(sagaState('advanced', 'offboard', { failure, resources }), fakes.deps, context());
+    // Assess
+    expect(fakes.events.published[0]?.detailType).toBe('sbt_aws_deprovisionFailure');
+    expect(fakes.events.published[0]?.detail).toMatchObject({
+      jobOutput: {
+        tenantRegistrationData: {
+          registrationStatus: 'failed',
+          failedStep: 'DeleteTargetGroup',
+          remainingResources: 'arn:tg, arn:td:3',
+        },
+      },
+    });
+  });
+
   it('sends the failure with the step and the cause', async () => {
     // Prepare
     const fakes = createFakes();
