@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    setupFiles: ['test/support/setup.ts'],
     environment: 'node',
     restoreMocks: true,
     // Tests run on Node 20; the deployed functions on nodejs22.x. Keep the SDK's notice out of the output.

@@ -1,8 +1,7 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalRuntime, type LocalRuntime, type ReplayResult } from '../../src/local/runtime/index.ts';
+import { tempDir } from '../support/temp-dirs.ts';
 
 const sample = (path: string): unknown[] => {
   const parsed: unknown = JSON.parse(
@@ -40,7 +39,7 @@ describe('the embedded default, every sample event through the ASL engine', () =
 
   beforeAll(async () => {
     runtime = await createLocalRuntime({
-      stateDir: mkdtempSync(join(tmpdir(), 'tf-embedded-')),
+      stateDir: tempDir('tf-embedded-'),
       engine: 'asl',
       fast: true,
     });

@@ -1,8 +1,7 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createLocalRuntime } from '../../src/local/runtime/index.ts';
+import { tempDir } from '../support/temp-dirs.ts';
 
 const sample = (path: string): unknown[] => {
   const parsed: unknown = JSON.parse(
@@ -28,7 +27,7 @@ const withoutIds = (value: unknown): unknown =>
 
 const run = async (engine: 'asl' | 'xstate') => {
   const runtime = await createLocalRuntime({
-    stateDir: mkdtempSync(join(tmpdir(), `tf-${engine}-`)),
+    stateDir: tempDir(`tf-${engine}-`),
     engine,
     fast: true,
   });

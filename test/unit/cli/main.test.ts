@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.ts';
+import { tempDir } from '../../support/temp-dirs.ts';
 
 const capture = () => {
   const out: string[] = [];
@@ -27,7 +27,7 @@ describe('main', () => {
 
   it('exits 2 for an unreadable event file', async () => {
     // Prepare
-    const dir = mkdtempSync(join(tmpdir(), 'tf-cli-'));
+    const dir = tempDir('tf-cli-');
     writeFileSync(join(dir, 'bad.json'), '{ nope');
     const { io, err } = capture();
 
@@ -55,7 +55,7 @@ describe('main', () => {
 
   it('writes the diagram where --out says', async () => {
     // Prepare
-    const dir = mkdtempSync(join(tmpdir(), 'tf-cli-'));
+    const dir = tempDir('tf-cli-');
     const out = join(dir, 'nested', 'sagas.svg');
     const { io } = capture();
 
@@ -69,9 +69,9 @@ describe('main', () => {
 
   it('reset refuses a directory that is not a state dir and empties one that is', async () => {
     // Prepare
-    const foreign = mkdtempSync(join(tmpdir(), 'tf-cli-'));
+    const foreign = tempDir('tf-cli-');
     writeFileSync(join(foreign, 'thesis.tex'), 'precious');
-    const state = mkdtempSync(join(tmpdir(), 'tf-cli-'));
+    const state = tempDir('tf-cli-');
     writeFileSync(join(state, '.tenantflow-state'), '');
     mkdirSync(join(state, 'dynamo'));
     const { io } = capture();

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -10,6 +9,7 @@ import {
   replaceStepResource,
   STEP_FUNCTION_ARN_PLACEHOLDER,
 } from '../../../../infra/deploy/asl.ts';
+import { tempDir } from '../../../support/temp-dirs.ts';
 
 const stepArn = { 'Fn::GetAtt': ['StepLambdaFunction', 'Arn'] };
 
@@ -121,7 +121,7 @@ describe('parseDefinition', () => {
 describe('loadDefinition', () => {
   it('reads <dir>/<id>.asl.json', () => {
     // Prepare
-    const dir = mkdtempSync(join(tmpdir(), 'tf-asl-'));
+    const dir = tempDir('tf-asl-');
     writeFileSync(join(dir, 'onboarding.asl.json'), JSON.stringify(definition()));
 
     // Act
@@ -134,7 +134,7 @@ describe('loadDefinition', () => {
 
   it('says how to generate a missing file', () => {
     // Prepare
-    const dir = mkdtempSync(join(tmpdir(), 'tf-asl-'));
+    const dir = tempDir('tf-asl-');
 
     // Act
     const load = () => loadDefinition(dir, 'offboarding', stepArn);
