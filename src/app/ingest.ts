@@ -1,11 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { buildStatusEvent, executionName, parseLifecycleInput } from '../../events/index.ts';
 import type { TenantFlowConfig } from '../config.ts';
-import { RetryableError } from '../domain/errors.ts';
 import type { Operation } from '../domain/request.ts';
 import { OPERATIONS } from '../domain/request.ts';
 import type { EventPublisher, OutboundEvent, StatusLedger, WorkflowStarter } from '../ports/index.ts';
 import type { MachineId } from '../saga-contract.ts';
+import { sendOnce } from '../steps/send-once.ts';
 import { MACHINE_FOR } from './machine-for.ts';
 
 /** What became of one inbound event. */
@@ -86,24 +86,8 @@ export const ingestEvent = async (raw: unknown, deps: IngestDeps): Promise<Inges
     tenantRegistrationId,
     failure: { step: 'ValidateRequest', reason: error.message },
   });
-  const key = rejectionKey(raw);
-  // Each delivery is its own sender: a concurrent duplicate must not send the same answer again.
-  const owner = randomUUID();
-  const at = deps.now().toISOString();
-  const claim = await deps.ledger.claim(key, statusEvent.detailType, at, owner);
-  if (claim === 'busy') {
-    // Another delivery of this event is answering it now. Failing makes EventBridge deliver again
-    // later, when the answer has gone out (or its sender died and the claim can be taken over).
-    throw new RetryableError(`the rejection of ${key} is being sent by a concurrent delivery`);
-  }
-  if (claim === 'claimed') {
-    try {
-      await deps.events.publish(statusEvent);
-    } catch (cause) {
-      await deps.ledger.abandon(key, owner);
-      throw cause;
-    }
-    await deps.ledger.markSent(key, at);
-  }
+  // Each delivery is its own sender: a concurrent duplicate is told to come back (a RetryableError,
+  // so EventBridge delivers again later) instead of sending the same answer a second time.
+  await sendOnce(deps, rejectionKey(raw), randomUUID(), statusEvent);
   return { ...rejected, statusEvent };
 };

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { buildStatusEvent, parseLifecycleInput } from '../../events/index.ts';
 import type { TenantFlowConfig } from '../config.ts';
-import { RetryableError } from '../domain/errors.ts';
 import { OPERATIONS, type Operation } from '../domain/request.ts';
 import type { TenantRecord } from '../domain/tenant-record.ts';
 import type { EventPublisher, OutboundEvent, StatusLedger, TenantMap } from '../ports/index.ts';
 import type { StepName } from '../saga-contract.ts';
 import { tenantConfigOf } from '../steps/index.ts';
+import { claimStatusEvent, publishClaimed } from '../steps/send-once.ts';
 
 /** The `detail` of a Step Functions "Execution Status Change" event, as far as the watcher reads it. */
 export const executionStatusChangeSchema = z.object({
@@ -72,17 +72,6 @@ const operationFinished = (record: TenantRecord, execution: string, operation: O
 /** The watcher's identity in the status ledger. */
 const WATCHER_OWNER = 'watcher';
 
-/** Publishes under the ledger's claim; a failed send gives the claim back so a retry may send. */
-const publishOnce = async (deps: WatchDeps, execution: string, event: OutboundEvent, at: string) => {
-  try {
-    await deps.events.publish(event);
-  } catch (cause) {
-    await deps.ledger.abandon(execution, WATCHER_OWNER);
-    throw cause;
-  }
-  await deps.ledger.markSent(execution, at);
-};
-
 /**
  * Reports an execution that died (failed, timed out or was aborted) before its saga could send its
  * terminal status event: marks the tenant FAILED (releasing the dead execution's lock) and sends
@@ -114,12 +103,10 @@ export const handleExecutionStatusChange = async (detail: unknown, deps: WatchDe
   const outcome = finished ? 'success' : 'failure';
   const statusDetailType = deps.config.contract.outbound[operation][outcome];
   const at = deps.now().toISOString();
-  const claim = await deps.ledger.claim(change.name, statusDetailType, at, WATCHER_OWNER);
-  if (claim === 'sent') return { outcome: 'already-notified', execution: change.name };
-  if (claim === 'busy') {
-    // The saga's notify step holds a live claim (it may still be sending): fail, so the event is
-    // delivered to the watcher again once that claim is settled or has expired.
-    throw new RetryableError(`the status event of ${change.name} is being sent by the saga`);
+  // A live claim of the saga's notify step (it may still be sending) is a RetryableError: the event
+  // is delivered to the watcher again once that claim is settled or has expired.
+  if ((await claimStatusEvent(deps, change.name, WATCHER_OWNER, statusDetailType)) === 'sent') {
+    return { outcome: 'already-notified', execution: change.name };
   }
 
   if (finished) {
@@ -143,7 +130,7 @@ export const handleExecutionStatusChange = async (detail: unknown, deps: WatchDe
           }
         : {}),
     });
-    await publishOnce(deps, change.name, statusEvent, at);
+    await publishClaimed(deps, change.name, WATCHER_OWNER, statusEvent);
     return { outcome: 'notified', execution: change.name, tenantId, statusEvent, releasedLock: false };
   }
 
@@ -176,6 +163,6 @@ export const handleExecutionStatusChange = async (detail: unknown, deps: WatchDe
     tenantRegistrationId: registrationId,
     failure: { step, reason },
   });
-  await publishOnce(deps, change.name, statusEvent, at);
+  await publishClaimed(deps, change.name, WATCHER_OWNER, statusEvent);
   return { outcome: 'notified', execution: change.name, tenantId, statusEvent, releasedLock };
 };

@@ -1,43 +1,19 @@
 import { buildStatusEvent, parseLifecycleInput } from '../../events/index.ts';
-import { RetryableError } from '../domain/errors.ts';
 import type { Operation } from '../domain/request.ts';
 import type { SagaFailure, TenantResources } from '../domain/resources.ts';
 import type { OutboundEvent } from '../ports/event-publisher.ts';
 import { failedStep, failureCause } from './reasons.ts';
+import { sendOnce } from './send-once.ts';
 import { tenantConfig } from './tenant-config.ts';
 import type { Step, StepContext, StepDeps } from './types.ts';
 import { ACCEPTED_OPERATIONS } from './validate.ts';
 
 /**
  * The ledger owner of the saga's own sends. An execution's steps run one at a time, so a retried
- * notify step may always take over the claim of its crashed predecessor.
+ * notify step may always take over the claim of its crashed predecessor; a claim the watcher holds
+ * right now makes the step retry later.
  */
 const SAGA_OWNER = 'saga';
-
-/**
- * Sends `event` once per execution: the ledger says whether it already went out (a retried step, or
- * the watcher got there first). A failed send gives the claim back so a retry may send; a claim the
- * watcher holds right now makes the step retry later.
- */
-export const sendOnce = async (deps: StepDeps, ctx: StepContext, event: OutboundEvent): Promise<void> => {
-  const claim = await deps.ledger.claim(
-    ctx.execution,
-    event.detailType,
-    deps.now().toISOString(),
-    SAGA_OWNER,
-  );
-  if (claim === 'sent') return;
-  if (claim === 'busy')
-    throw new RetryableError(`the status event of ${ctx.execution} is being sent by another sender`);
-  try {
-    await deps.events.publish(event);
-  } catch (error) {
-    // The publish error is what the engine must see; a failed give-back only delays the retry's claim.
-    await deps.ledger.abandon(ctx.execution, SAGA_OWNER).catch(() => undefined);
-    throw error;
-  }
-  await deps.ledger.markSent(ctx.execution, deps.now().toISOString());
-};
 
 /**
  * What a failed operation left behind, for the control plane's record ("" when nothing): the ARNs
@@ -89,7 +65,7 @@ export const notifySuccess: Step = async (state, deps, ctx) => {
     tenantRegistrationId: request.tenantRegistrationId,
     ...(tenantData ? { tenantData } : {}),
   });
-  await sendOnce(deps, ctx, event);
+  await sendOnce(deps, ctx.execution, SAGA_OWNER, event);
   return { ...state, statusEvent: event };
 };
 
@@ -101,7 +77,7 @@ export const notifyFailure: Step = async (state, deps, ctx) => {
     failure: state.failure,
     resources: state.resources,
   });
-  await sendOnce(deps, ctx, event);
+  await sendOnce(deps, ctx.execution, SAGA_OWNER, event);
   return { ...state, statusEvent: event };
 };
 
@@ -132,6 +108,6 @@ export const notifyUnvalidatedFailure = async (
   const operation = found.operation ?? (accepts.length === 1 ? accepts[0] : undefined);
   if (found.tenantRegistrationId === undefined || operation === undefined) return state;
   const event = failureEvent(deps, { operation, tenantRegistrationId: found.tenantRegistrationId, failure });
-  await sendOnce(deps, ctx, event);
+  await sendOnce(deps, ctx.execution, SAGA_OWNER, event);
   return { ...state, statusEvent: event };
 };
