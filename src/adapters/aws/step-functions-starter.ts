@@ -1,11 +1,12 @@
 import {
   ExecutionAlreadyExists,
+  ExecutionLimitExceeded,
   SFNClient,
   type SFNClientConfig,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
-import { FatalError } from '../../domain/errors.ts';
+import { FatalError, RetryableError } from '../../domain/errors.ts';
 import type { WorkflowStarter } from '../../ports/workflow.ts';
 import type { MachineId } from '../../saga-contract.ts';
 import { type ClientOptions, resolveClient } from './client-options.ts';
@@ -57,6 +58,10 @@ export class StepFunctionsStarter implements WorkflowStarter {
       // Same name, same machine: the event was delivered again and its execution already exists.
       if (error instanceof ExecutionAlreadyExists) {
         return { outcome: 'duplicate', executionArn: executionArnOf(stateMachineArn, name) };
+      }
+      // Too many open executions is a moment's state, not a verdict on the event: deliver it again later.
+      if (error instanceof ExecutionLimitExceeded) {
+        throw new RetryableError(`${context}: ${error.message}`, { cause: error });
       }
       throw translateAwsError(error, context);
     }

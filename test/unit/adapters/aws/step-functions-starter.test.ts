@@ -1,6 +1,7 @@
 import {
   ExecutionAlreadyExists,
   ExecutionLimitExceeded,
+  InvalidExecutionInput,
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
@@ -70,9 +71,23 @@ describe('StepFunctionsStarter', () => {
     });
   });
 
-  it('maps other failures', async () => {
+  it('asks for a later delivery when too many executions are open', async () => {
     // Prepare
     sfn.on(StartExecutionCommand).rejects(new ExecutionLimitExceeded({ message: 'too many', $metadata: {} }));
+
+    // Act
+    const result = starter.start('activation', 'activate-acme-e3', {});
+
+    // Assess
+    await expect(result).rejects.toMatchObject({
+      name: 'RetryableError',
+      message: expect.stringContaining('Step Functions StartExecution activation activate-acme-e3'),
+    });
+  });
+
+  it('maps other failures', async () => {
+    // Prepare
+    sfn.on(StartExecutionCommand).rejects(new InvalidExecutionInput({ message: 'bad input', $metadata: {} }));
 
     // Act
     const result = starter.start('activation', 'activate-acme-e3', {});
