@@ -50,7 +50,7 @@ const configuration: Configuration = {
       detailTypePrefix: 'sbt_aws_',
       resourcePrefix: 'tf',
       tableDeletionProtection: false,
-      // The default tenant image (stock nginx) answers `/` but not config.ts's default `/health`.
+      // The default tenant image (stock nginx) answers on `/`; set this to your image's health path.
       healthCheckPath: '/',
     },
     prod: { tableDeletionProtection: true },
