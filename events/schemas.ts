@@ -14,11 +14,6 @@ export const SALVAGE_MAX = 256;
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** A JSON object (not an array, not null, not a scalar). */
-export const jsonObjectSchema = z.custom<Record<string, unknown>>(isPlainObject, {
-  error: 'must be a JSON object',
-});
-
 /** A safe identifier (see {@link SAFE_ID_PATTERN}). */
 export const safeIdSchema = z
   .string({

@@ -7,6 +7,12 @@
 export const MACHINE_IDS = ['onboarding', 'offboarding', 'activation'] as const;
 export type MachineId = (typeof MACHINE_IDS)[number];
 
+/**
+ * Execution statuses that end a run without the saga reporting: the watcher's rule matches these and
+ * the watcher reports them.
+ */
+export const DEAD_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'] as const;
+
 /** Forward and compensation steps, each run by the step dispatcher. */
 export const STEP_NAMES = [
   // every machine starts here: raw SBT event, plain tenant request or saga state → SagaState

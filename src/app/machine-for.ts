@@ -8,10 +8,3 @@ export const MACHINE_FOR: Record<Operation, MachineId> = {
   activate: 'activation',
   deactivate: 'activation',
 };
-
-/** The operations each state machine accepts (its ValidateRequest step rejects the others). */
-export const OPERATIONS_OF: Record<MachineId, readonly Operation[]> = {
-  onboarding: ['onboard'],
-  offboarding: ['offboard'],
-  activation: ['activate', 'deactivate'],
-};

@@ -4,7 +4,7 @@ import type { TenantFlowConfig } from '../config.ts';
 import { OPERATIONS, type Operation } from '../domain/request.ts';
 import type { TenantRecord } from '../domain/tenant-record.ts';
 import type { EventPublisher, OutboundEvent, StatusLedger, TenantMap } from '../ports/index.ts';
-import type { StepName } from '../saga-contract.ts';
+import { DEAD_STATUSES, type StepName } from '../saga-contract.ts';
 import { tenantConfigOf } from '../steps/index.ts';
 import { claimStatusEvent, publishClaimed } from '../steps/send-once.ts';
 
@@ -19,9 +19,6 @@ export const executionStatusChangeSchema = z.object({
   cause: z.string().nullish(),
 });
 export type ExecutionStatusChange = z.infer<typeof executionStatusChangeSchema>;
-
-/** Statuses of an execution that ended without its saga reporting back. */
-export const DEAD_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'] as const;
 
 export type WatchResult =
   | { outcome: 'ignored'; reason: string }

@@ -70,10 +70,6 @@ export class QuotaExceededError extends FatalError {
   override readonly name = 'QuotaExceededError' as const;
 }
 
-/** True when `error` is one of ours and may be retried. */
-export const isRetryable = (error: unknown): boolean =>
-  error instanceof TenantFlowError ? error.retryable : false;
-
 /** A short, human-readable description of any thrown value, for logs and status events. */
 export const describeError = (error: unknown): string => {
   if (error instanceof Error) return `${error.name}: ${error.message}`;

@@ -4,10 +4,7 @@ import {
   stateMachineArnEnvironment,
 } from '../../infra/deploy/functions.ts';
 import { LOGICAL_IDS } from '../../infra/deploy/names.ts';
-import { MACHINE_IDS } from '../saga-contract.ts';
-
-/** Execution ends the state machines cannot report themselves. */
-export const WATCHED_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'] as const;
+import { DEAD_STATUSES, MACHINE_IDS } from '../saga-contract.ts';
 
 /**
  * The watcher: Step Functions status changes of our three machines on the default bus, so a request
@@ -26,7 +23,7 @@ export const watcher: FunctionConfig = {
           source: ['aws.states'],
           'detail-type': ['Step Functions Execution Status Change'],
           detail: {
-            status: [...WATCHED_STATUSES],
+            status: [...DEAD_STATUSES],
             stateMachineArn: MACHINE_IDS.map((id) => ({ Ref: LOGICAL_IDS.stateMachines[id] })),
           },
         },
