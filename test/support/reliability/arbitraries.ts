@@ -95,6 +95,12 @@ const tierLike = (): fc.Arbitrary<unknown> =>
     { arbitrary: anyValue(), weight: 1 },
   );
 
+/** Extra keys with hostile names and values, as SBT or a console user might add. */
+const extraKeys = (): fc.Arbitrary<Record<string, unknown>> =>
+  fc.dictionary(fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom(...INJECTIONS)), anyValue(), {
+    maxKeys: 4,
+  });
+
 /** An SBT-shaped detail: the known fields (each maybe absent or wrong) plus arbitrary extra keys. */
 export const detail = (): fc.Arbitrary<Record<string, unknown>> =>
   fc
@@ -103,9 +109,7 @@ export const detail = (): fc.Arbitrary<Record<string, unknown>> =>
         { tenantId: idLike(), tenantRegistrationId: idLike(), tenantName: anyValue(), tier: tierLike() },
         { requiredKeys: [] },
       ),
-      fc.dictionary(fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom(...INJECTIONS)), anyValue(), {
-        maxKeys: 4,
-      }),
+      extraKeys(),
     )
     .map(([known, extra]) => ({ ...extra, ...known }));
 
@@ -143,9 +147,47 @@ export const envelope = (): fc.Arbitrary<Record<string, unknown>> =>
     )
     .map(([fields, extra]) => ({ ...extra, ...fields }));
 
+/**
+ * A detail that should be accepted: both ids safe, a tier in any accepted spelling or absent, a
+ * hostile tenant name and hostile extra keys. Without this share, the all-optional arbitraries above
+ * accept only about 4% of what they generate, too few to exercise the accepted path.
+ */
+export const wellFormedDetail = (): fc.Arbitrary<Record<string, unknown>> =>
+  fc
+    .tuple(
+      fc.record(
+        {
+          tenantId: safeId(),
+          tenantRegistrationId: safeId(),
+          tenantName: nastyString(),
+          tier: fc.constantFrom('basic', 'advanced', 'premium', 'ADVANCED', ' Premium ', 'Basic'),
+        },
+        { requiredKeys: ['tenantId', 'tenantRegistrationId'] },
+      ),
+      extraKeys(),
+    )
+    .map(([known, extra]) => ({ ...extra, ...known }));
+
+/** An EventBridge event every field of which is usable, carrying a well-formed detail. */
+export const wellFormedEnvelope = (): fc.Arbitrary<Record<string, unknown>> =>
+  fc.record({
+    version: fc.constant('0'),
+    id: fc.uuid(),
+    source: fc.constantFrom('sbt.control.plane', 'controlPlaneEventSource'),
+    'detail-type': fc.constantFrom(...INBOUND_DETAIL_TYPES),
+    detail: wellFormedDetail(),
+  });
+
 /** Whatever might reach the ingress or a state machine's input. */
 export const lifecycleInput = (): fc.Arbitrary<unknown> =>
   fc.oneof(
+    { arbitrary: wellFormedEnvelope(), weight: 3 },
+    {
+      arbitrary: fc
+        .tuple(wellFormedDetail(), fc.constantFrom(...OPERATIONS))
+        .map(([fields, operation]) => ({ ...fields, operation })),
+      weight: 1,
+    },
     { arbitrary: envelope(), weight: 6 },
     {
       arbitrary: fc
