@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { ValidationError } from '../src/domain/errors.ts';
 import { isTier, TIERS, type Tier } from '../src/domain/tier.ts';
-import { isPlainObject, safeIdSchema, TENANT_NAME_MAX } from './schemas.ts';
+import { ATTRIBUTES_MAX_BYTES, isPlainObject, safeIdSchema, TENANT_NAME_MAX } from './schemas.ts';
 
 /** The tenant fields of a request, read from an event's `detail` or a plain request. */
 export interface DetailFields {
@@ -46,6 +46,27 @@ const readTenantName = (value: unknown, field: string, tenantId: string): string
   return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
 };
 
+const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
+
+/** A rejection when the extra fields are too big to carry through the saga; it names the biggest. */
+const attributesTooBig = (
+  attributes: Record<string, unknown>,
+  prefix: string,
+): ValidationError | undefined => {
+  const bytes = jsonBytes(attributes);
+  if (bytes <= ATTRIBUTES_MAX_BYTES) return undefined;
+  let biggest = '';
+  let most = -1;
+  for (const [key, value] of Object.entries(attributes)) {
+    const size = jsonBytes(value);
+    if (size > most) [biggest, most] = [key, size];
+  }
+  return new ValidationError(
+    prefix,
+    `extra fields take ${bytes} bytes as JSON, over the ${ATTRIBUTES_MAX_BYTES} carried through the saga; the biggest is ${quote(biggest)}`,
+  );
+};
+
 /**
  * Validates and normalises the tenant fields of `detail`; every other key (but those in `omit`)
  * is kept in `attributes`. Field names in errors are `<prefix>.<key>`, or `prefix` itself when
@@ -69,5 +90,7 @@ export const readDetail = (
   if (tenantName instanceof ValidationError) return { ok: false, error: tenantName };
   const skip = new Set<string>([...KNOWN_KEYS, ...omit]);
   const attributes = Object.fromEntries(Object.entries(detail).filter(([key]) => !skip.has(key)));
+  const tooBig = attributesTooBig(attributes, prefix);
+  if (tooBig) return { ok: false, error: tooBig };
   return { ok: true, fields: { tenantId, tenantRegistrationId, tenantName, tier, attributes } };
 };

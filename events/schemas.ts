@@ -8,6 +8,13 @@ export { SAFE_ID_PATTERN };
 /** Display names are free text; only their length is bounded. */
 export const TENANT_NAME_MAX = 256;
 
+/**
+ * Extra detail fields ride along in the saga state through every Step Functions state, and a state
+ * may pass at most 256 KiB (a payload over that fails the execution with States.DataLimitExceeded,
+ * which no Catch can take). Capping them keeps the rest of that budget for the saga itself.
+ */
+export const ATTRIBUTES_MAX_BYTES = 32 * 1024;
+
 /** Salvaged values go into a failure event only, so a looser bound than `SAFE_ID_PATTERN` is enough. */
 export const SALVAGE_MAX = 256;
 

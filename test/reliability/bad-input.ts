@@ -101,8 +101,8 @@ export const describeBadInput = (): void => {
       );
 
       // Assess
-      // Both paths exercised. Over 300 seeds this arbitrary gave 472 ± 18 acceptances in 1500 runs
-      // (min 426), so these floors sit more than 9 standard deviations below the mean.
+      // Both paths exercised. Over 300 seeds this arbitrary gave 454 ± 18 acceptances in 1500 runs
+      // (min 405), so these floors sit more than 8 standard deviations below their means.
       expect(seen.accepted).toBeGreaterThan(300);
       expect(seen.rejected).toBeGreaterThan(800);
     });
@@ -163,8 +163,8 @@ export const describeBadInput = (): void => {
       );
 
       // Assess
-      // Every path exercised. Over 300 seeds, 600 runs gave 189 ± 11 starts, 92 ± 9 answered
-      // rejections and 320 ± 12 silent ones (minima 160, 69, 280): each floor sits at least 6.5
+      // Every path exercised. Over 300 seeds, 600 runs gave 182 ± 11 starts, 99 ± 9 answered
+      // rejections and 320 ± 12 silent ones (minima 154, 75, 280): each floor sits at least 7
       // standard deviations below its mean.
       expect(seen.started).toBeGreaterThan(100);
       expect(seen.rejectedWithEvent).toBeGreaterThan(30);

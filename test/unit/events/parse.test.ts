@@ -28,6 +28,46 @@ describe('parseLifecycleInput: EventBridge events', () => {
     });
   });
 
+  it('refuses extra fields too big to carry through the saga, naming detail, the size and the biggest field', () => {
+    // Prepare: 32 KiB of extra fields, as JSON, is the most a saga state carries.
+    const extra = (notes: number) => ({ notes: 'x'.repeat(notes), email: 'ops@acme.example' });
+    const overhead = JSON.stringify(extra(0)).length;
+    const atLimit = event(detail(extra(32 * 1024 - overhead)));
+    const overLimit = event(detail(extra(32 * 1024 - overhead + 1)));
+
+    // Act
+    const accepted = parseLifecycleInput(atLimit, options());
+    const refused = parseLifecycleInput(overLimit, options());
+
+    // Assess
+    expect(accepted.ok && JSON.stringify(accepted.request.attributes).length).toBe(32 * 1024);
+    expect(refused).toMatchObject({
+      ok: false,
+      operation: 'onboard',
+      tenantId: TENANT,
+      tenantRegistrationId: REGISTRATION,
+      error: {
+        field: 'detail',
+        message:
+          'detail: extra fields take 32769 bytes as JSON, over the 32768 carried through the saga; the biggest is "notes"',
+      },
+    });
+    expect(refused.ok || refused.error).toBeInstanceOf(ValidationError);
+  });
+
+  it('counts the extra fields in UTF-8 bytes, not characters', () => {
+    // Prepare: 11,000 three-byte characters are 33,000 bytes but only 11,000 characters.
+    const raw = event(detail({ motto: '租'.repeat(11_000) }));
+
+    // Act
+    const result = parseLifecycleInput(raw, options());
+
+    // Assess
+    expect(result.ok ? 'accepted' : result.error.message).toMatch(
+      /^detail: extra fields take 33012 bytes as JSON/,
+    );
+  });
+
   it.each([
     ['sbt_aws_offboardingRequest', 'sbt.control.plane', 'offboard'],
     ['offboardingRequest', 'controlPlaneEventSource', 'offboard'],
