@@ -6,9 +6,8 @@ import type { HistoryEntry, TenantRecord } from '../../domain/tenant-record.ts';
 import type { AcquireRequest, ReleaseRequest, TenantMap } from '../../ports/tenant-map.ts';
 import { type DynamoAdapterOptions, documentClient, isConditionFailed } from './dynamo-client.ts';
 import { TENANT_PK_PREFIX, tenantKey, toTenantRecord } from './dynamo-tenant-record.ts';
-import { acquireUpdate, releaseUpdate } from './dynamo-tenant-updates.ts';
+import { acquireUpdate, recordResourcesUpdate, releaseUpdate } from './dynamo-tenant-updates.ts';
 import { translateAwsError } from './errors.ts';
-import { withoutUndefined } from './parse.ts';
 
 /** Options of {@link DynamoTenantMap}; `now` stamps writes whose request carries no time. */
 export type DynamoTenantMapOptions = DynamoAdapterOptions & { now?: () => Date };
@@ -92,26 +91,7 @@ export class DynamoTenantMap implements TenantMap {
         new UpdateCommand({
           TableName: this.#tableName,
           Key: tenantKey(tenantId),
-          ConditionExpression: '#lock.#execution = :execution',
-          UpdateExpression:
-            'SET #resources = :resources, #history = list_append(if_not_exists(#history, :empty), :history), ' +
-            '#version = #version + :one, #updatedAt = :at',
-          ExpressionAttributeNames: {
-            '#lock': 'lock',
-            '#execution': 'execution',
-            '#resources': 'resources',
-            '#history': 'history',
-            '#version': 'version',
-            '#updatedAt': 'updatedAt',
-          },
-          ExpressionAttributeValues: {
-            ':execution': execution,
-            ':resources': withoutUndefined(resources),
-            ':history': withoutUndefined(history),
-            ':empty': [],
-            ':one': 1,
-            ':at': this.#now().toISOString(),
-          },
+          ...recordResourcesUpdate({ execution, resources, history, at: this.#now().toISOString() }),
         }),
       );
     } catch (error) {

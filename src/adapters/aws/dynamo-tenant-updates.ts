@@ -1,3 +1,5 @@
+import type { TenantResources } from '../../domain/resources.ts';
+import type { HistoryEntry } from '../../domain/tenant-record.ts';
 import type { AcquireRequest, ReleaseRequest } from '../../ports/tenant-map.ts';
 import { withoutUndefined } from './parse.ts';
 
@@ -75,6 +77,32 @@ export const acquireUpdate = (request: AcquireRequest): UpdateParts => {
       ':emptyList': [],
       ':emptyMap': {},
       ':inactive': false,
+    },
+  };
+};
+
+/** The conditional write that records a step's resources and history: only the lock holder may make it. */
+export const recordResourcesUpdate = (request: {
+  execution: string;
+  resources: TenantResources;
+  history: HistoryEntry[];
+  at: string;
+}): UpdateParts => {
+  const ConditionExpression = '#lock.#execution = :execution';
+  const UpdateExpression =
+    'SET #resources = :resources, #history = list_append(if_not_exists(#history, :empty), :history), ' +
+    '#version = #version + :one, #updatedAt = :at';
+  return {
+    ConditionExpression,
+    UpdateExpression,
+    ExpressionAttributeNames: namesUsedIn(ConditionExpression, UpdateExpression),
+    ExpressionAttributeValues: {
+      ':execution': request.execution,
+      ':resources': withoutUndefined(request.resources),
+      ':history': withoutUndefined(request.history),
+      ':empty': [],
+      ':one': 1,
+      ':at': request.at,
     },
   };
 };
