@@ -1,12 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import type { AWS } from 'osls/types/index.js';
 import { loadDefinition } from './infra/deploy/asl.ts';
-import { FUNCTION_NAMES, LOGICAL_IDS, NAME_PREFIX, PARAM, stateMachineName } from './infra/deploy/names.ts';
+import { FUNCTIONS } from './infra/deploy/functions.ts';
+import { LOGICAL_IDS, NAME_PREFIX, PARAM, stateMachineName } from './infra/deploy/names.ts';
 import { extraOutputs, extraResources, LOG_RETENTION_DAYS } from './infra/deploy/resources.ts';
-import { ingress } from './src/handlers/ingress.config.ts';
-import { step } from './src/handlers/step.config.ts';
-import { watcher } from './src/handlers/watcher.config.ts';
-import { MACHINE_IDS, type MachineId } from './src/saga-contract.ts';
+import { MACHINE_IDS, type MachineId } from './src/domain/saga.ts';
 
 /**
  * The deployable (osls 4 + serverless-step-functions). Functions are bundled beforehand by
@@ -17,7 +15,7 @@ import { MACHINE_IDS, type MachineId } from './src/saga-contract.ts';
 const stateMachinesDir = fileURLToPath(new URL('./state-machines/', import.meta.url));
 const stepFunctionArn = { 'Fn::GetAtt': [LOGICAL_IDS.stepFunction, 'Arn'] };
 
-/** Standard, not Express: a saga runs up to an hour and needs exactly-once state transitions. */
+/** Standard, not Express: a saga runs up to 90 minutes and needs exactly-once state transitions. */
 const stateMachine = (id: MachineId) => ({
   id: LOGICAL_IDS.stateMachines[id],
   name: stateMachineName(id),
@@ -43,7 +41,8 @@ const configuration: Configuration = {
   params: {
     default: {
       sharedStackName: 'tenantflow-shared',
-      sbtEventBus: 'default',
+      // No sbtEventBus default: SBT always creates its own bus, and the default bus would hear nothing.
+      // Deploy with --param="sbtEventBus=<SBT's bus name>" (the control plane's eventBridgeArn output).
       controlPlaneSource: 'sbt.control.plane',
       controlPlaneSourceAlias: 'controlPlaneEventSource',
       applicationPlaneSource: 'sbt.application.plane',
@@ -52,6 +51,8 @@ const configuration: Configuration = {
       tableDeletionProtection: false,
       // The default tenant image (stock nginx) answers on `/`; set this to your image's health path.
       healthCheckPath: '/',
+      // Empty: the catalogue bundled from infra/tier-catalogue.json. A whole catalogue as JSON replaces it.
+      tierCatalogue: '',
     },
     prod: { tableDeletionProtection: true },
   },
@@ -77,6 +78,7 @@ const configuration: Configuration = {
       DETAIL_TYPE_PREFIX: PARAM.detailTypePrefix,
       RESOURCE_PREFIX: PARAM.resourcePrefix,
       HEALTH_CHECK_PATH: PARAM.healthCheckPath,
+      TIER_CATALOGUE: PARAM.tierCatalogue,
       POWERTOOLS_SERVICE_NAME: 'tenantflow',
       POWERTOOLS_METRICS_NAMESPACE: 'tenantflow',
       POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -84,7 +86,7 @@ const configuration: Configuration = {
   },
   // Each function ships its own bundle and nothing else (see each config's `package.patterns`).
   package: { individually: true, excludeDevDependencies: false, patterns: ['!**'] },
-  functions: { ingress, step, watcher },
+  functions: FUNCTIONS,
   stepFunctions: {
     // asl-validator checks each definition at package time, before anything reaches AWS.
     validate: true,
@@ -96,10 +98,5 @@ const configuration: Configuration = {
     Outputs: extraOutputs(),
   },
 };
-
-// The function keys must match the bundles scripts/package.mjs builds.
-for (const name of FUNCTION_NAMES) {
-  if (!configuration.functions?.[name]) throw new Error(`serverless.ts: function ${name} is not configured`);
-}
 
 export default configuration;

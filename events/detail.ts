@@ -1,20 +1,32 @@
 import type { z } from 'zod';
+import { type Catalogue, resolveTier, tierNames } from '../src/domain/catalogue.ts';
 import { ValidationError } from '../src/domain/errors.ts';
-import { isTier, TIERS, type Tier } from '../src/domain/tier.ts';
+import type { Operation } from '../src/domain/operations.ts';
 import { ATTRIBUTES_MAX_BYTES, isPlainObject, safeIdSchema, TENANT_NAME_MAX } from './schemas.ts';
 
 /** The tenant fields of a request, read from an event's `detail` or a plain request. */
 export interface DetailFields {
   tenantId: string;
-  tenantRegistrationId: string;
+  tenantRegistrationId?: string;
   tenantName: string;
-  tier: Tier;
+  tier?: string;
   attributes: Record<string, unknown>;
 }
 
 export type DetailResult = { ok: true; fields: DetailFields } | { ok: false; error: ValidationError };
 
+/** How a detail is read. */
+export interface DetailRules {
+  operation: Operation;
+  catalogue: Catalogue;
+  /** False: a detail without `tenantRegistrationId` is fine (the request then answers nobody). */
+  registrationRequired: boolean;
+}
+
 const KNOWN_KEYS = ['tenantId', 'tenantRegistrationId', 'tenantName', 'tier'] as const;
+
+/** A tier named by a request that does not onboard is only compared with the record: kept short. */
+const TIER_ECHO_MAX = 64;
 
 /** Input echoed in a message is cut short: it is untrusted and may be huge. */
 const quote = (value: string): string => JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
@@ -26,14 +38,30 @@ const readId = (detail: Record<string, unknown>, key: string, prefix: string): s
   return parsed.success ? parsed.data : new ValidationError(`${prefix}.${key}`, firstMessage(parsed.error));
 };
 
-const readTier = (value: unknown, field: string, defaultTier: Tier): Tier | ValidationError => {
-  if (value === undefined || value === null) return defaultTier;
+const isBlank = (value: unknown): boolean =>
+  value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+
+/**
+ * Onboarding: the catalogue tier the detail names (the default when it names none). Any other
+ * operation: the tier as named, never a reason to refuse (the record's tier is the one that counts).
+ */
+const readTier = (
+  value: unknown,
+  field: string,
+  rules: DetailRules,
+): string | undefined | ValidationError => {
+  const { catalogue } = rules;
+  if (rules.operation !== 'onboard') {
+    if (typeof value !== 'string' || value.trim() === '') return undefined;
+    return resolveTier(catalogue, value) ?? value.trim().slice(0, TIER_ECHO_MAX);
+  }
+  if (isBlank(value)) return catalogue.defaultTier;
   if (typeof value !== 'string')
-    return new ValidationError(field, `must be a string, one of ${TIERS.join(', ')}`);
-  const tier = value.trim().toLowerCase();
-  if (tier === '') return defaultTier;
-  if (isTier(tier)) return tier;
-  return new ValidationError(field, `unknown tier ${quote(value)}; allowed tiers: ${TIERS.join(', ')}`);
+    return new ValidationError(field, `must be a string, one of ${tierNames(catalogue)}`);
+  return (
+    resolveTier(catalogue, value) ??
+    new ValidationError(field, `unknown tier ${quote(value)}; allowed tiers: ${tierNames(catalogue)}`)
+  );
 };
 
 const readTenantName = (value: unknown, field: string, tenantId: string): string | ValidationError => {
@@ -75,16 +103,20 @@ const attributesTooBig = (
 export const readDetail = (
   detail: unknown,
   prefix: string,
-  defaultTier: Tier,
+  rules: DetailRules,
   omit: readonly string[] = [],
 ): DetailResult => {
   if (!isPlainObject(detail))
     return { ok: false, error: new ValidationError(prefix, 'must be a JSON object') };
   const tenantId = readId(detail, 'tenantId', prefix);
   if (tenantId instanceof ValidationError) return { ok: false, error: tenantId };
-  const tenantRegistrationId = readId(detail, 'tenantRegistrationId', prefix);
-  if (tenantRegistrationId instanceof ValidationError) return { ok: false, error: tenantRegistrationId };
-  const tier = readTier(detail.tier, `${prefix}.tier`, defaultTier);
+  let tenantRegistrationId: string | undefined;
+  if (rules.registrationRequired || !isBlank(detail.tenantRegistrationId)) {
+    const read = readId(detail, 'tenantRegistrationId', prefix);
+    if (read instanceof ValidationError) return { ok: false, error: read };
+    tenantRegistrationId = read;
+  }
+  const tier = readTier(detail.tier, `${prefix}.tier`, rules);
   if (tier instanceof ValidationError) return { ok: false, error: tier };
   const tenantName = readTenantName(detail.tenantName, `${prefix}.tenantName`, tenantId);
   if (tenantName instanceof ValidationError) return { ok: false, error: tenantName };
@@ -92,5 +124,14 @@ export const readDetail = (
   const attributes = Object.fromEntries(Object.entries(detail).filter(([key]) => !skip.has(key)));
   const tooBig = attributesTooBig(attributes, prefix);
   if (tooBig) return { ok: false, error: tooBig };
-  return { ok: true, fields: { tenantId, tenantRegistrationId, tenantName, tier, attributes } };
+  return {
+    ok: true,
+    fields: {
+      tenantId,
+      ...(tenantRegistrationId === undefined ? {} : { tenantRegistrationId }),
+      tenantName,
+      ...(tier === undefined ? {} : { tier }),
+      attributes,
+    },
+  };
 };

@@ -1,7 +1,8 @@
-import type { ContractConfig } from '../src/config.ts';
+import { type Catalogue, resolveTier, tierNames } from '../src/domain/catalogue.ts';
 import { ValidationError } from '../src/domain/errors.ts';
-import { OPERATIONS, type Operation, type TenantRequest } from '../src/domain/request.ts';
-import type { Tier } from '../src/domain/tier.ts';
+import { OPERATION_TABLE, OPERATIONS, type Operation } from '../src/domain/operations.ts';
+import type { TenantRequest } from '../src/domain/request.ts';
+import { type ContractConfig, operationRequestedBy } from './contract.ts';
 import { readDetail } from './detail.ts';
 import {
   envelopeSchema,
@@ -27,7 +28,7 @@ export type ParseResult =
 /** What a state machine accepts and how it fills gaps. */
 export interface ParseOptions {
   contract: ContractConfig;
-  defaultTier: Tier;
+  catalogue: Catalogue;
   /** Operations this state machine carries out (e.g. activation takes activate and deactivate). */
   accepts: readonly Operation[];
 }
@@ -54,11 +55,9 @@ const acceptedList = (accepts: readonly Operation[]): string =>
   accepts.length ? accepts.join(', ') : 'nothing';
 
 const parseEnvelope = (raw: Record<string, unknown>, options: ParseOptions): ParseResult => {
-  const { contract, accepts, defaultTier } = options;
+  const { contract, accepts, catalogue } = options;
   const detailType = typeof raw['detail-type'] === 'string' ? raw['detail-type'] : undefined;
-  const named = OPERATIONS.find(
-    (op) => detailType !== undefined && contract.inbound[op].includes(detailType),
-  );
+  const named = detailType === undefined ? undefined : operationRequestedBy(contract, detailType);
   const envelope = envelopeSchema.safeParse(raw);
   if (!envelope.success) {
     const issue = envelope.error.issues[0];
@@ -83,7 +82,9 @@ const parseEnvelope = (raw: Record<string, unknown>, options: ParseOptions): Par
     const message = `is a ${named} request; this workflow accepts ${acceptedList(accepts)}`;
     return reject(new ValidationError('detail-type', message), named, detail);
   }
-  const read = readDetail(detail, 'detail', defaultTier);
+  // An event comes from the control plane: SBT's own requests name their registration.
+  const registrationRequired = OPERATION_TABLE[named].registrationRequired;
+  const read = readDetail(detail, 'detail', { operation: named, catalogue, registrationRequired });
   if (!read.ok) return reject(read.error, named, detail);
   return { ok: true, request: { operation: named, ...read.fields, eventId: id } };
 };
@@ -116,7 +117,9 @@ const parsePlain = (raw: Record<string, unknown>, options: ParseOptions): ParseR
     const known = operationSchema.safeParse(raw.operation);
     return reject(operation, known.success ? known.data : undefined, raw);
   }
-  const read = readDetail(raw, 'detail', options.defaultTier, ['operation']);
+  // Started by hand: without a registration the request runs and answers nobody.
+  const rules = { operation, catalogue: options.catalogue, registrationRequired: false };
+  const read = readDetail(raw, 'detail', rules, ['operation']);
   if (!read.ok) return reject(read.error, operation, raw);
   return { ok: true, request: { operation, ...read.fields } };
 };
@@ -136,8 +139,24 @@ const parseSaved = (raw: Record<string, unknown>, options: ParseOptions): ParseR
     const message = `${parsed.data.operation} is not accepted; this workflow accepts ${acceptedList(options.accepts)}`;
     return reject(new ValidationError('request.operation', message), operation, saved);
   }
-  const { eventId, ...rest } = parsed.data;
-  return { ok: true, request: { ...rest, ...(eventId ? { eventId } : {}) } };
+  const { eventId, tenantRegistrationId, tier, ...rest } = parsed.data;
+  let resolved = tier;
+  if (rest.operation === 'onboard') {
+    resolved = resolveTier(options.catalogue, tier ?? options.catalogue.defaultTier);
+    if (resolved === undefined) {
+      const message = `unknown tier ${quote(tier ?? '')}; allowed tiers: ${tierNames(options.catalogue)}`;
+      return reject(new ValidationError('request.tier', message), operation, saved);
+    }
+  }
+  return {
+    ok: true,
+    request: {
+      ...rest,
+      ...(tenantRegistrationId ? { tenantRegistrationId } : {}),
+      ...(resolved ? { tier: resolved } : {}),
+      ...(eventId ? { eventId } : {}),
+    },
+  };
 };
 
 /**

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { OPERATIONS } from '../src/domain/request.ts';
+import { OPERATIONS } from '../src/domain/operations.ts';
 import { SAFE_ID_PATTERN } from '../src/domain/schemas.ts';
-import { TIERS } from '../src/domain/tier.ts';
 
 export { SAFE_ID_PATTERN };
 
@@ -48,9 +47,9 @@ export const operationSchema = z.enum(OPERATIONS, {
 export const savedRequestSchema = z.object({
   operation: operationSchema,
   tenantId: safeIdSchema,
-  tenantRegistrationId: safeIdSchema,
+  tenantRegistrationId: safeIdSchema.optional(),
   tenantName: z.string().min(1).max(TENANT_NAME_MAX),
-  tier: z.enum(TIERS, { error: `must be one of ${TIERS.join(', ')}` }),
+  tier: z.string().min(1).max(64).optional(),
   eventId: z.string().min(1).optional(),
   attributes: z.record(z.string(), z.unknown()),
 });

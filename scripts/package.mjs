@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Offline packaging: esbuild bundles for the three functions, then `osls package` (no AWS account
 // needed), then a one-line summary of the CloudFormation template.
-//   node scripts/package.mjs [--no-bundle] [--stage dev] [--package .serverless] [other osls options…]
+//   node scripts/package.mjs --param="sbtEventBus=<bus>" [--no-bundle] [--stage dev] [--package .serverless] [other osls options…]
 // --no-bundle reuses the bundles already in .esbuild/ (e.g. a second stage from the same code).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -87,8 +87,24 @@ const summarize = (templatePath) => {
   console.log(`tenantflow: ${parts.join(', ')}`);
 };
 
+/** `--param="key=value"` or `--param key=value` (osls accepts both) for `key`, if given. */
+const param = (args, key) => {
+  for (let i = 0; i < args.length; i++) {
+    const value =
+      args[i] === '--param' ? args[i + 1] : args[i].startsWith('--param=') ? args[i].slice(8) : undefined;
+    if (value?.startsWith(`${key}=`)) return value.slice(key.length + 1);
+  }
+  return undefined;
+};
+
 const main = async () => {
   const args = process.argv.slice(2).filter((arg) => arg !== '--no-bundle');
+  // SBT always creates its own event bus: a deployment that guessed `default` would hear nothing.
+  if (!param(args, 'sbtEventBus')) {
+    throw new StepFailed(
+      'the SBT event bus is required: --param="sbtEventBus=<name of the bus SBT created>" (the control plane\'s eventBridgeArn output)',
+    );
+  }
   const outDir = resolve(root, option(args, 'package', '.serverless'));
   if (process.argv.includes('--no-bundle')) {
     const missing = FUNCTIONS.filter((name) => !existsSync(join(root, '.esbuild', name, `${name}.mjs`)));

@@ -1,37 +1,21 @@
 import { z } from 'zod';
-import { TIERS, type Tier } from './domain/tier.ts';
-import type { CapacityProviderItem } from './ports/container-platform.ts';
-
-/** Per-tier sizing and placement of a tenant's service. */
-export interface TierProfile {
-  cpu: string;
-  memory: string;
-  desiredCount: number;
-  capacityProviderStrategy: CapacityProviderItem[];
-}
-
-/** Names of the SBT contract: every one configurable (pre-0.9 installations used other names). */
-export interface ContractConfig {
-  /** Sources accepted on inbound events (first is canonical). */
-  controlPlaneSources: string[];
-  applicationPlaneSource: string;
-  /** Inbound detail-types accepted per operation (canonical first, aliases after). */
-  inbound: Record<'onboard' | 'offboard' | 'activate' | 'deactivate', string[]>;
-  /** Outbound detail-types per operation and outcome. */
-  outbound: Record<'onboard' | 'offboard' | 'activate' | 'deactivate', { success: string; failure: string }>;
-}
+import { type ContractConfig, contractConfig } from '../events/contract.ts';
+import defaultCatalogue from '../infra/tier-catalogue.json' with { type: 'json' };
+import { type Catalogue, parseCatalogue, resolveTier } from './domain/catalogue.ts';
+import { ValidationError } from './domain/errors.ts';
 
 /** Everything tenantflow reads from its environment, validated once. */
 export interface TenantFlowConfig {
   region: string;
   tableName: string;
   sharedStackName: string;
+  /** The bus SBT's control plane listens on (SBT creates its own: there is no sensible default). */
   eventBusName: string;
   resourcePrefix: string;
   tenantHeaderName: string;
-  defaultTier: Tier;
+  /** The tiers and their placements; `defaultTier` is the tier of an onboarding that names none. */
+  catalogue: Catalogue;
   health: { maxAttempts: number; pollSeconds: number; path: string };
-  tiers: Record<Exclude<Tier, 'basic'>, TierProfile>;
   contract: ContractConfig;
 }
 
@@ -50,13 +34,19 @@ const envSchema = z.object({
   AWS_REGION: z.string().min(1).default('us-east-1'),
   TENANT_TABLE: z.string().min(3).default('tenantflow-tenants'),
   SHARED_STACK_NAME: z.string().min(1).default('tenantflow-shared'),
-  SBT_EVENT_BUS: z.string().min(1).default('default'),
+  SBT_EVENT_BUS: z
+    .string({ error: "is required: the name or ARN of SBT's event bus (SBT always creates its own)" })
+    .trim()
+    .min(1, { error: "is required: the name or ARN of SBT's event bus (SBT always creates its own)" }),
   RESOURCE_PREFIX: z
     .string()
     .regex(/^[a-z][a-z0-9]{0,5}$/, 'lower-case letters and digits, at most 6')
     .default('tf'),
   TENANT_HEADER: z.string().min(1).default('x-tenant-id'),
-  DEFAULT_TIER: z.enum(TIERS).default('basic'),
+  /** Overrides the catalogue's own default tier. */
+  DEFAULT_TIER: z.string().optional(),
+  /** A whole tier catalogue as JSON, replacing infra/tier-catalogue.json. */
+  TIER_CATALOGUE: z.string().optional(),
   HEALTH_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(500).default(40),
   HEALTH_POLL_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
   // The default tenant image (stock nginx) answers on / only.
@@ -66,20 +56,36 @@ const envSchema = z.object({
   DETAIL_TYPE_PREFIX: z.string().default('sbt_aws_'),
 });
 
-const strategy = (spotWeight: number): CapacityProviderItem[] => [
-  { capacityProvider: 'FARGATE', base: 1, weight: 1 },
-  { capacityProvider: 'FARGATE_SPOT', base: 0, weight: spotWeight },
-];
+const readCatalogue = (env: { TIER_CATALOGUE?: string | undefined; DEFAULT_TIER?: string | undefined }) => {
+  let raw: unknown = defaultCatalogue;
+  let source = 'infra/tier-catalogue.json';
+  if (env.TIER_CATALOGUE !== undefined && env.TIER_CATALOGUE.trim() !== '') {
+    source = 'TIER_CATALOGUE';
+    try {
+      raw = JSON.parse(env.TIER_CATALOGUE);
+    } catch (cause) {
+      throw new ValidationError('TIER_CATALOGUE', 'is not JSON', { cause });
+    }
+  }
+  const catalogue = parseCatalogue(raw, source);
+  if (env.DEFAULT_TIER === undefined || env.DEFAULT_TIER.trim() === '') return catalogue;
+  const tier = resolveTier(catalogue, env.DEFAULT_TIER);
+  if (tier === undefined) {
+    throw new ValidationError(
+      'DEFAULT_TIER',
+      `${env.DEFAULT_TIER} is not a tier of the catalogue (${source})`,
+    );
+  }
+  return { ...catalogue, defaultTier: tier };
+};
 
 /**
- * Reads the configuration from `env`. Throws a `ZodError` naming the variable when one is invalid.
- * Pure: the caller passes `process.env` (or a test's own object).
+ * Reads the configuration from `env`. Throws naming the variable (a `ZodError`) or the catalogue
+ * field (a `ValidationError`) when one is invalid. Pure: the caller passes `process.env` (or a test's
+ * own object).
  */
 export const loadConfig = (env: Record<string, string | undefined>): TenantFlowConfig => {
   const e = envSchema.parse(env);
-  const p = e.DETAIL_TYPE_PREFIX;
-  const inbound = (name: string): string[] => [...new Set([`${p}${name}`, `sbt_aws_${name}`, name])];
-  const outbound = (name: string) => ({ success: `${p}${name}Success`, failure: `${p}${name}Failure` });
   return {
     region: e.AWS_REGION,
     tableName: e.TENANT_TABLE,
@@ -87,31 +93,16 @@ export const loadConfig = (env: Record<string, string | undefined>): TenantFlowC
     eventBusName: e.SBT_EVENT_BUS,
     resourcePrefix: e.RESOURCE_PREFIX,
     tenantHeaderName: e.TENANT_HEADER,
-    defaultTier: e.DEFAULT_TIER,
+    catalogue: readCatalogue(e),
     health: {
       maxAttempts: e.HEALTH_MAX_ATTEMPTS,
       pollSeconds: e.HEALTH_POLL_SECONDS,
       path: e.HEALTH_CHECK_PATH,
     },
-    tiers: {
-      advanced: { cpu: '256', memory: '512', desiredCount: 1, capacityProviderStrategy: strategy(1) },
-      premium: { cpu: '512', memory: '1024', desiredCount: 2, capacityProviderStrategy: strategy(0) },
-    },
-    contract: {
+    contract: contractConfig({
       controlPlaneSources: e.CONTROL_PLANE_SOURCES,
       applicationPlaneSource: e.APPLICATION_PLANE_SOURCE,
-      inbound: {
-        onboard: inbound('onboardingRequest'),
-        offboard: inbound('offboardingRequest'),
-        activate: inbound('activateRequest'),
-        deactivate: inbound('deactivateRequest'),
-      },
-      outbound: {
-        onboard: outbound('provision'),
-        offboard: outbound('deprovision'),
-        activate: outbound('activate'),
-        deactivate: outbound('deactivate'),
-      },
-    },
+      detailTypePrefix: e.DETAIL_TYPE_PREFIX,
+    }),
   };
 };

@@ -1,9 +1,10 @@
-import { compensate, final, forward } from './builders.ts';
+import { choice, compensate, final, forward, pause } from './builders.ts';
 import { initialContext, sagaSetup } from './setup.ts';
 
 /**
- * Activation and deactivation (the request says which): lock the tenant, scale its service, record
- * the new state, notify. A failure after the lock marks the tenant failed and notifies.
+ * Activation and deactivation (the request says which): lock the tenant (waiting while another
+ * execution holds it), scale its own service if it has one, record the new state, notify. A failure
+ * after the lock marks the tenant failed and notifies.
  */
 export const activationMachine = sagaSetup.createMachine({
   id: 'activation',
@@ -11,7 +12,9 @@ export const activationMachine = sagaSetup.createMachine({
   initial: 'ValidateRequest',
   states: {
     ValidateRequest: forward('ValidateRequest', 'LockTenant', 'NotifyFailure'),
-    LockTenant: forward('LockTenant', 'ScaleService', 'NotifyFailure'),
+    LockTenant: forward('LockTenant', 'HoldsLock', 'NotifyFailure'),
+    HoldsLock: choice([['holdsLock', 'ScaleService']], 'WaitForLock'),
+    WaitForLock: pause('lockPoll', 'LockTenant'),
     ScaleService: forward('ScaleService', 'SetActivation', 'MarkFailed'),
     SetActivation: forward('SetActivation', 'NotifySuccess', 'MarkFailed'),
     NotifySuccess: forward('NotifySuccess', 'Succeeded', 'Failed'),

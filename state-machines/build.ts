@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { MACHINE_IDS, type MachineId } from '../src/saga-contract.ts';
+import { MACHINE_IDS, type MachineId } from '../src/domain/saga.ts';
 import { compileMachine, renderAsl } from './compile.ts';
 import { MACHINES } from './index.ts';
 

@@ -1,4 +1,4 @@
-import type { StepName, StepPayload } from '../src/saga-contract.ts';
+import type { StepName, StepPayload } from '../src/domain/saga.ts';
 import type { DelayName, GuardName } from './guards.ts';
 import type { SagaContext } from './setup.ts';
 

@@ -1,4 +1,4 @@
-import type { CaughtError } from '../src/domain/resources.ts';
+import type { CaughtError } from '../src/domain/saga-state.ts';
 
 /**
  * What Step Functions records for an error a Lambda function threw: `Error` is the error's `name`

@@ -1,5 +1,11 @@
 import type { AnyStateMachine, AnyStateNode, AnyTransitionDefinition } from 'xstate';
-import { isStepName, MACHINE_IDS, type MachineId } from '../src/saga-contract.ts';
+import {
+  isMachineId,
+  isStepName,
+  MACHINE_IDS,
+  MACHINE_TIMEOUT_SECONDS,
+  type MachineId,
+} from '../src/domain/saga.ts';
 import type { AslChoiceRule, AslDefinition, AslState, AslTaskState } from './asl.ts';
 import { DELAY_SECONDS, GUARD_CONDITIONS, isDelayName, isGuardName, toChoiceRule } from './guards.ts';
 import { RETRY_POLICY } from './retry.ts';
@@ -8,20 +14,13 @@ import { FINAL_STATES } from './setup.ts';
 /** The Task `Resource` in generated definitions; `serverless.ts` swaps in the step function's ARN. */
 export const STEP_FUNCTION_ARN_PLACEHOLDER = 'arn:aws:lambda:us-east-1:000000000000:function:tenantflow-step';
 
-/** Execution timeout per machine: onboarding includes the wait for a healthy target. */
-export const MACHINE_TIMEOUT_SECONDS: Record<MachineId, number> = {
-  onboarding: 3600,
-  offboarding: 1800,
-  activation: 1800,
-};
+export { MACHINE_TIMEOUT_SECONDS };
 
 /** Per-invocation bound of a step (its Lambda's own timeout must stay below it). */
 export const TASK_TIMEOUT_SECONDS = 120;
 
 /** Error name of the Fail state every saga ends in when it did not succeed. */
 export const SAGA_FAILED_ERROR = 'TenantLifecycleFailed';
-
-const isMachineId = (value: string): value is MachineId => (MACHINE_IDS as readonly string[]).includes(value);
 
 class UnsupportedConstruct extends Error {
   constructor(state: string, what: string) {

@@ -1,3 +1,5 @@
+import { DELAY_SECONDS } from '../src/domain/saga.ts';
+
 /**
  * The saga's decisions, declared once as data: the xstate guards evaluate these conditions and the
  * ASL compiler turns the same entries into Choice rules, so both engines branch on identical tests.
@@ -10,21 +12,23 @@ export interface Condition {
   equals: string | boolean;
 }
 
-/** Every guard a model may name. */
+/**
+ * Every guard a model may name. They test what the placement can do, never a tier's name: a new
+ * tier is a catalogue row, not a change here.
+ */
 export const GUARD_CONDITIONS = {
-  isPremium: { path: ['request', 'tier'], equals: 'premium' },
-  isAdvanced: { path: ['request', 'tier'], equals: 'advanced' },
-  isBasic: { path: ['request', 'tier'], equals: 'basic' },
+  /** The tenant runs its own service (silo service or silo cluster). */
+  ownsService: { path: ['placement', 'service'], equals: 'own' },
+  /** The tenant runs in a cluster of its own. */
+  hasDedicatedCluster: { path: ['placement', 'cluster'], equals: 'dedicated' },
   isHealthy: { path: ['health', 'healthy'], equals: true },
+  /** LockTenant got the tenant (otherwise another execution still holds it). */
+  holdsLock: { path: ['lockWait', 'held'], equals: true },
 } as const satisfies Record<string, Condition>;
 
 export type GuardName = keyof typeof GUARD_CONDITIONS;
 
-/** Every delay a model may name, in seconds (the ASL Wait `Seconds`). */
-export const DELAY_SECONDS = {
-  /** Pause between two readiness checks of a new service. */
-  healthPoll: 15,
-} as const;
+export { DELAY_SECONDS };
 
 export type DelayName = keyof typeof DELAY_SECONDS;
 

@@ -1,5 +1,5 @@
 /** The saga models (pure xstate machines), their vocabulary and the ASL compiler. */
-import type { MachineId } from '../src/saga-contract.ts';
+import type { MachineId } from '../src/domain/saga.ts';
 import { activationMachine } from './activation.ts';
 import { offboardingMachine } from './offboarding.ts';
 import { onboardingMachine } from './onboarding.ts';

@@ -1,10 +1,12 @@
-import { choice, compensate, final, forward } from './builders.ts';
+import { choice, compensate, final, forward, pause } from './builders.ts';
 import { initialContext, sagaSetup } from './setup.ts';
 
 /**
- * Offboarding: lock the tenant, delete its resources in reverse order of creation, remove it from
- * the tenant map, notify. Deletions treat "not found" as done, so a basic tenant passes through
- * them untouched. Any failure after the lock marks the tenant failed and notifies.
+ * Offboarding: lock the tenant (waiting while an onboarding still holds it), delete what the record
+ * names in reverse order of creation, leave a DELETED tombstone, notify. Each deletion takes what the
+ * record names and the placement's deterministic names, leaves alone anything not tagged as the
+ * tenant's, and has nothing to do for a pooled tenant. Any failure after the lock marks the tenant
+ * failed and notifies.
  */
 export const offboardingMachine = sagaSetup.createMachine({
   id: 'offboarding',
@@ -12,12 +14,13 @@ export const offboardingMachine = sagaSetup.createMachine({
   initial: 'ValidateRequest',
   states: {
     ValidateRequest: forward('ValidateRequest', 'LockTenant', 'NotifyFailure'),
-    LockTenant: forward('LockTenant', 'DeleteService', 'NotifyFailure'),
+    LockTenant: forward('LockTenant', 'HoldsLock', 'NotifyFailure'),
+    HoldsLock: choice([['holdsLock', 'DeleteService']], 'WaitForLock'),
+    WaitForLock: pause('lockPoll', 'LockTenant'),
     DeleteService: forward('DeleteService', 'DeleteListenerRule', 'MarkFailed'),
     DeleteListenerRule: forward('DeleteListenerRule', 'DeleteTargetGroup', 'MarkFailed'),
     DeleteTargetGroup: forward('DeleteTargetGroup', 'DeregisterTaskDefinition', 'MarkFailed'),
-    DeregisterTaskDefinition: forward('DeregisterTaskDefinition', 'HasCluster', 'MarkFailed'),
-    HasCluster: choice([['isPremium', 'DeleteCluster']], 'RemoveTenant'),
+    DeregisterTaskDefinition: forward('DeregisterTaskDefinition', 'DeleteCluster', 'MarkFailed'),
     DeleteCluster: forward('DeleteCluster', 'RemoveTenant', 'MarkFailed'),
     RemoveTenant: forward('RemoveTenant', 'NotifySuccess', 'MarkFailed'),
     NotifySuccess: forward('NotifySuccess', 'Succeeded', 'Failed'),

@@ -2,14 +2,15 @@ import { choice, compensate, final, forward, pause } from './builders.ts';
 import { initialContext, sagaSetup } from './setup.ts';
 
 /**
- * Onboarding: reserve the tenant, create its tier's resources, wait until the target group reports a
- * healthy target, activate, notify. A failure undoes the completed steps in reverse order, marks the
- * tenant failed and notifies; a failure before the tenant is reserved only notifies.
+ * Onboarding: reserve the tenant (recording its placement), remove what a failed earlier placement
+ * left, create the placement's resources, wait until the target group reports a healthy target,
+ * activate, notify. A failure undoes the completed steps in reverse order, marks the tenant failed
+ * and notifies; a failure before the tenant is reserved only notifies.
  *
  * A failed forward step starts with its OWN compensation: the step may have created its resource and
  * died before recording it (a crash, a failed checkpoint, a priority claimed but no rule made).
- * Compensations find resources by their deterministic names and treat "not found" as done, so
- * undoing something that never came to be costs one lookup.
+ * Compensations find resources by their deterministic names and tags and treat "not found" as done,
+ * and one with nothing of its placement to remove returns at once, so every failure takes one chain.
  */
 export const onboardingMachine = sagaSetup.createMachine({
   id: 'onboarding',
@@ -17,11 +18,12 @@ export const onboardingMachine = sagaSetup.createMachine({
   initial: 'ValidateRequest',
   states: {
     ValidateRequest: forward('ValidateRequest', 'ReserveTenant', 'NotifyFailure'),
-    ReserveTenant: forward('ReserveTenant', 'ChooseTier', 'NotifyFailure'),
-    ChooseTier: choice(
+    ReserveTenant: forward('ReserveTenant', 'RemoveLeftovers', 'NotifyFailure'),
+    RemoveLeftovers: forward('RemoveLeftovers', 'Place', 'MarkFailed'),
+    Place: choice(
       [
-        ['isPremium', 'CreateCluster'],
-        ['isAdvanced', 'RegisterTaskDefinition'],
+        ['hasDedicatedCluster', 'CreateCluster'],
+        ['ownsService', 'RegisterTaskDefinition'],
       ],
       'ActivateTenant',
     ),
@@ -38,15 +40,13 @@ export const onboardingMachine = sagaSetup.createMachine({
     WaitForHealthy: forward('WaitForHealthy', 'IsHealthy', 'DeleteService'),
     IsHealthy: choice([['isHealthy', 'ActivateTenant']], 'WaitBeforeHealthCheck'),
     WaitBeforeHealthCheck: pause('healthPoll', 'WaitForHealthy'),
-    ActivateTenant: forward('ActivateTenant', 'NotifySuccess', 'HasService'),
+    ActivateTenant: forward('ActivateTenant', 'NotifySuccess', 'DeleteService'),
     NotifySuccess: forward('NotifySuccess', 'Succeeded', 'Failed'),
     // Compensations, in reverse order of creation.
-    HasService: choice([['isBasic', 'MarkFailed']], 'DeleteService'),
     DeleteService: compensate('DeleteService', 'DeleteListenerRule'),
     DeleteListenerRule: compensate('DeleteListenerRule', 'DeleteTargetGroup'),
     DeleteTargetGroup: compensate('DeleteTargetGroup', 'DeregisterTaskDefinition'),
-    DeregisterTaskDefinition: compensate('DeregisterTaskDefinition', 'HasCluster'),
-    HasCluster: choice([['isPremium', 'DeleteCluster']], 'MarkFailed'),
+    DeregisterTaskDefinition: compensate('DeregisterTaskDefinition', 'DeleteCluster'),
     DeleteCluster: compensate('DeleteCluster', 'MarkFailed'),
     MarkFailed: compensate('MarkFailed', 'NotifyFailure'),
     NotifyFailure: compensate('NotifyFailure', 'Failed'),

@@ -36,8 +36,19 @@ export const RETRY_POLICY: readonly Retrier[] = [
     BackoffRate: 2,
   },
   {
-    // Our transient errors, classified at the adapters.
-    ErrorEquals: RETRYABLE_ERROR_NAMES,
+    // A resource mid-transition (a service draining its targets, a cluster still holding one): AWS
+    // takes the target group's deregistration delay (300 s by default) to get there, so this waits
+    // up to about ten minutes, in steps of at most 30 s.
+    ErrorEquals: ['NotReadyError'],
+    IntervalSeconds: 5,
+    MaxAttempts: 22,
+    BackoffRate: 1.5,
+    MaxDelaySeconds: 30,
+    JitterStrategy: 'FULL',
+  },
+  {
+    // Our other transient errors, classified at the adapters.
+    ErrorEquals: RETRYABLE_ERROR_NAMES.filter((name) => name !== 'NotReadyError'),
     IntervalSeconds: 2,
     MaxAttempts: 5,
     BackoffRate: 2,

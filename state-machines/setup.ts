@@ -1,8 +1,8 @@
 import { assign, fromPromise, setup } from 'xstate';
-import type { CaughtError } from '../src/domain/resources.ts';
-import type { MachineId, StepName, StepPayload } from '../src/saga-contract.ts';
+import { type MachineId, type StepName, type StepPayload, stepRecord } from '../src/domain/saga.ts';
+import type { CaughtError } from '../src/domain/saga-state.ts';
 import { toCaughtError } from './caught-error.ts';
-import { conditionHolds, DELAY_SECONDS, GUARD_CONDITIONS } from './guards.ts';
+import { type Condition, conditionHolds, DELAY_SECONDS, GUARD_CONDITIONS } from './guards.ts';
 
 /** What a saga actor is started with. */
 export interface SagaInput {
@@ -30,30 +30,7 @@ const isRecord = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 const asDocument = (state: unknown): Json => (isRecord(state) ? state : {});
 
-/** Builds one value per step name; the explicit list lets the type checker prove it is complete. */
-export const stepRecord = <T>(make: (step: StepName) => T): Record<StepName, T> => ({
-  ValidateRequest: make('ValidateRequest'),
-  ReserveTenant: make('ReserveTenant'),
-  CreateCluster: make('CreateCluster'),
-  RegisterTaskDefinition: make('RegisterTaskDefinition'),
-  CreateTargetGroup: make('CreateTargetGroup'),
-  CreateListenerRule: make('CreateListenerRule'),
-  CreateService: make('CreateService'),
-  WaitForHealthy: make('WaitForHealthy'),
-  ActivateTenant: make('ActivateTenant'),
-  DeleteService: make('DeleteService'),
-  DeleteListenerRule: make('DeleteListenerRule'),
-  DeleteTargetGroup: make('DeleteTargetGroup'),
-  DeregisterTaskDefinition: make('DeregisterTaskDefinition'),
-  DeleteCluster: make('DeleteCluster'),
-  MarkFailed: make('MarkFailed'),
-  LockTenant: make('LockTenant'),
-  RemoveTenant: make('RemoveTenant'),
-  ScaleService: make('ScaleService'),
-  SetActivation: make('SetActivation'),
-  NotifySuccess: make('NotifySuccess'),
-  NotifyFailure: make('NotifyFailure'),
-});
+export { stepRecord };
 
 /** A placeholder step actor: the engine supplies real ones with `.provide()`. */
 const notProvided = (step: StepName) =>
@@ -61,19 +38,30 @@ const notProvided = (step: StepName) =>
     throw new Error(`step actor ${step} not provided`);
   });
 
+/** One xstate guard per condition of the table, evaluating it on the saga state. */
+const guardsOf = <K extends string>(conditions: Record<K, Condition>) => {
+  const guards: Partial<Record<K, (args: { context: SagaContext }) => boolean>> = {};
+  for (const name of Object.keys(conditions) as K[]) {
+    guards[name] = ({ context }) => conditionHolds(conditions[name], context.state);
+  }
+  return guards as Record<K, (args: { context: SagaContext }) => boolean>;
+};
+
+/** One xstate delay (milliseconds) per named wait (seconds). */
+const delaysOf = <K extends string>(seconds: Record<K, number>): Record<K, number> => {
+  const delays: Partial<Record<K, number>> = {};
+  for (const name of Object.keys(seconds) as K[]) delays[name] = seconds[name] * 1000;
+  return delays as Record<K, number>;
+};
+
 const errorOf = (event: { [key: string]: unknown }): CaughtError => toCaughtError(event.error);
 
-/** The shared vocabulary of the three sagas: step actors, guards, delays and the state-recording actions. */
+/** The shared vocabulary of the sagas: step actors, guards, delays and the state-recording actions. */
 export const sagaSetup = setup({
   types: {} as { context: SagaContext; input: SagaInput },
   actors: stepRecord(notProvided),
-  guards: {
-    isPremium: ({ context }) => conditionHolds(GUARD_CONDITIONS.isPremium, context.state),
-    isAdvanced: ({ context }) => conditionHolds(GUARD_CONDITIONS.isAdvanced, context.state),
-    isBasic: ({ context }) => conditionHolds(GUARD_CONDITIONS.isBasic, context.state),
-    isHealthy: ({ context }) => conditionHolds(GUARD_CONDITIONS.isHealthy, context.state),
-  },
-  delays: { healthPoll: DELAY_SECONDS.healthPoll * 1000 },
+  guards: guardsOf(GUARD_CONDITIONS),
+  delays: delaysOf(DELAY_SECONDS),
   actions: {
     // ASL `ResultPath: "$"`: the step's output replaces the whole document.
     saveState: assign({ state: ({ context, event }) => ('output' in event ? event.output : context.state) }),

@@ -1,6 +1,7 @@
 import type { AWS } from 'osls/types/index.js';
-import { MACHINE_IDS } from '../../src/saga-contract.ts';
-import { type FunctionName, LOGICAL_IDS, STATE_MACHINE_ARN_ENV } from './names.ts';
+import { OPERATION_TABLE, OPERATIONS } from '../../src/domain/operations.ts';
+import { DEAD_STATUSES, MACHINE_IDS, stateMachineArnVariable } from '../../src/domain/saga.ts';
+import { type FunctionName, LOGICAL_IDS, PARAM } from './names.ts';
 
 /** One entry of serverless.ts `functions`. */
 export type FunctionConfig = NonNullable<AWS['functions']>[string];
@@ -18,8 +19,82 @@ export const bundledFunction = (name: FunctionName, role: string) => ({
   package: { patterns: [`${bundleDir(name)}/**`] },
 });
 
-/** The three state machine ARNs as environment variables (the handlers read them by these names). */
+/** The state machine ARNs as environment variables (the handlers read them by these names). */
 export const stateMachineArnEnvironment = (): Record<string, { Ref: string }> =>
   Object.fromEntries(
-    MACHINE_IDS.map((id) => [STATE_MACHINE_ARN_ENV[id], { Ref: LOGICAL_IDS.stateMachines[id] }]),
+    MACHINE_IDS.map((id) => [stateMachineArnVariable(id), { Ref: LOGICAL_IDS.stateMachines[id] }]),
   );
+
+/**
+ * osls reads the bus's name from an ARN and, unlike for a plain name, does not create the bus:
+ * SBT's control plane owns it. Only the part after `event-bus/` reaches the template.
+ */
+const sbtBus = `arn:aws:events:\${aws:region}:000000000000:event-bus/${PARAM.eventBus}`;
+
+/**
+ * The ingress: SBT lifecycle requests from the SBT bus, canonical detail-types (with the configured
+ * prefix) and their pre-0.9 unprefixed aliases, from either configured control-plane source.
+ */
+export const ingress: FunctionConfig = {
+  ...bundledFunction('ingress', LOGICAL_IDS.roles.ingress),
+  description: 'SBT lifecycle request → state machine execution',
+  memorySize: 256,
+  timeout: 30,
+  environment: stateMachineArnEnvironment(),
+  events: [
+    {
+      eventBridge: {
+        eventBus: sbtBus,
+        pattern: {
+          source: [PARAM.controlPlaneSource, PARAM.controlPlaneSourceAlias],
+          'detail-type': OPERATIONS.flatMap((operation) => {
+            const name = OPERATION_TABLE[operation].request;
+            return [`${PARAM.detailTypePrefix}${name}`, name];
+          }),
+        },
+        retryPolicy: { maximumEventAge: 3600, maximumRetryAttempts: 10 },
+      },
+    },
+  ],
+};
+
+/**
+ * The step dispatcher every Task of the state machines invokes. 60 s covers the slowest single
+ * AWS call chain of a step; waiting for health is a Wait/Choice loop in the ASL, not time in here.
+ */
+export const step: FunctionConfig = {
+  ...bundledFunction('step', LOGICAL_IDS.roles.step),
+  description: 'Runs one saga step (ECS, ELBv2, tenant map) for Step Functions',
+  memorySize: 512,
+  timeout: 60,
+};
+
+/**
+ * The watcher: Step Functions status changes of our machines on the default bus, so a request
+ * whose execution died still ends in a failure event to the control plane.
+ */
+export const watcher: FunctionConfig = {
+  ...bundledFunction('watcher', LOGICAL_IDS.roles.watcher),
+  description: 'Failure event for executions that failed, timed out or were aborted',
+  memorySize: 256,
+  timeout: 30,
+  environment: stateMachineArnEnvironment(),
+  events: [
+    {
+      eventBridge: {
+        pattern: {
+          source: ['aws.states'],
+          'detail-type': ['Step Functions Execution Status Change'],
+          detail: {
+            status: [...DEAD_STATUSES],
+            stateMachineArn: MACHINE_IDS.map((id) => ({ Ref: LOGICAL_IDS.stateMachines[id] })),
+          },
+        },
+        retryPolicy: { maximumEventAge: 86400, maximumRetryAttempts: 185 },
+      },
+    },
+  ],
+};
+
+/** Every function of the deployable, by name. */
+export const FUNCTIONS: Record<FunctionName, FunctionConfig> = { ingress, step, watcher };

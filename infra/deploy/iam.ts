@@ -1,5 +1,5 @@
 import { TAG_KEYS } from '../../src/domain/naming.ts';
-import { MACHINE_IDS } from '../../src/saga-contract.ts';
+import { MACHINE_IDS } from '../../src/domain/saga.ts';
 import type { Json } from './asl.ts';
 import {
   type FunctionName,
@@ -79,11 +79,12 @@ export const stepStatements = (): Statement[] => [
       arn('ecs', `task-definition/${prefix}-*:*`),
     ],
   ),
-  // Task definitions: AWS supports no resource scoping for these four.
+  // Task definitions: AWS supports no resource scoping for these five.
   allow(
     [
       'ecs:RegisterTaskDefinition',
       'ecs:DeregisterTaskDefinition',
+      'ecs:DeleteTaskDefinitions',
       'ecs:ListTaskDefinitions',
       'ecs:DescribeTaskDefinition',
     ],

@@ -1,4 +1,4 @@
-import type { MachineId } from '../../src/saga-contract.ts';
+import type { MachineId } from '../../src/domain/saga.ts';
 
 /**
  * Names shared by serverless.ts and the function configs. Strings holding `${…}` are osls variables
@@ -36,6 +36,7 @@ export const PARAM = {
   resourcePrefix: oslsVariable('param:resourcePrefix'),
   tableDeletionProtection: oslsVariable('param:tableDeletionProtection'),
   healthCheckPath: oslsVariable('param:healthCheckPath'),
+  tierCatalogue: oslsVariable('param:tierCatalogue'),
 } as const;
 
 /** Every physical name starts with this: `tenantflow-<stage>`. */
@@ -46,21 +47,6 @@ export const functionName = (name: FunctionName): string => `${NAME_PREFIX}-${na
 
 /** The physical name of a state machine; fixed so IAM and rules can name it without a dependency. */
 export const stateMachineName = (id: MachineId): string => `${NAME_PREFIX}-${id}`;
-
-/** The environment variable that carries a state machine's ARN to the handlers. */
-export const STATE_MACHINE_ARN_ENV = {
-  onboarding: 'ONBOARDING_STATE_MACHINE_ARN',
-  offboarding: 'OFFBOARDING_STATE_MACHINE_ARN',
-  activation: 'ACTIVATION_STATE_MACHINE_ARN',
-} as const satisfies Record<MachineId, string>;
-
-/** The inbound SBT request names, without prefix (pre-0.9 installations send them like this). */
-export const INBOUND_REQUEST_NAMES = [
-  'onboardingRequest',
-  'offboardingRequest',
-  'activateRequest',
-  'deactivateRequest',
-] as const;
 
 /** The name of an export of the shared infrastructure stack (see infra/shared.yaml). */
 export const sharedExport = (output: string): { 'Fn::ImportValue': string } => ({

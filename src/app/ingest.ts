@@ -1,12 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { buildStatusEvent, executionName, parseLifecycleInput } from '../../events/index.ts';
+import {
+  buildStatusEvent,
+  executionName,
+  type OutboundEvent,
+  parseLifecycleInput,
+} from '../../events/index.ts';
 import type { TenantFlowConfig } from '../config.ts';
-import type { Operation } from '../domain/request.ts';
-import { OPERATIONS } from '../domain/request.ts';
-import type { EventPublisher, OutboundEvent, StatusLedger, WorkflowStarter } from '../ports/index.ts';
-import type { MachineId } from '../saga-contract.ts';
-import { sendOnce } from '../steps/send-once.ts';
-import { MACHINE_FOR } from './machine-for.ts';
+import { OPERATION_TABLE, OPERATIONS, type Operation } from '../domain/operations.ts';
+import type { MachineId } from '../domain/saga.ts';
+import type { EventPublisher, StatusLedger, WorkflowStarter } from '../ports/index.ts';
+import { sendOnce } from './send-once.ts';
 
 /** What became of one inbound event. */
 export type IngestResult =
@@ -17,7 +20,7 @@ export type IngestResult =
       execution: string;
       executionArn: string;
       tenantId: string;
-      tenantRegistrationId: string;
+      tenantRegistrationId?: string;
     }
   | {
       outcome: 'rejected';
@@ -45,29 +48,39 @@ const rejectionKey = (raw: unknown): string =>
 
 /**
  * Validates an inbound SBT event (or a plain request) and starts the saga that carries it out.
- * A redelivered event maps to the same execution name, so it starts nothing new. An unusable event
- * is answered at once with a failure status event where a registration id is known (once, however
- * often it is redelivered). Never throws for bad input; AWS faults propagate (the caller retries).
+ * A redelivered event maps to the same execution name, so it starts nothing new, and is reported as a
+ * duplicate whether Step Functions refuses the name (the execution ended) or answers with the running
+ * one. An unusable event is answered at once with a failure status event where a registration id is
+ * known (once, however often it is redelivered). Never throws for bad input; AWS faults propagate
+ * (the caller retries).
  */
 export const ingestEvent = async (raw: unknown, deps: IngestDeps): Promise<IngestResult> => {
   const parsed = parseLifecycleInput(raw, {
     contract: deps.config.contract,
-    defaultTier: deps.config.defaultTier,
+    catalogue: deps.config.catalogue,
     accepts: OPERATIONS,
   });
   if (parsed.ok) {
     const { request } = parsed;
-    const machine = MACHINE_FOR[request.operation];
+    const machine = OPERATION_TABLE[request.operation].machine;
     const execution = executionName(request, JSON.stringify(raw));
     const started = await deps.starter.start(machine, execution, raw);
+    // StartExecution answers a redelivery like the first start while the execution runs: the ledger
+    // remembers which delivery came first (recorded after the start, so a crash in between only
+    // means the redelivery reports the start instead).
+    const outcome =
+      started.outcome === 'started' &&
+      (await deps.ledger.recordStart(execution, deps.now().toISOString())) === 'first'
+        ? 'started'
+        : 'duplicate';
     return {
-      outcome: started.outcome,
+      outcome,
       operation: request.operation,
       machine,
       execution,
       executionArn: started.executionArn,
       tenantId: request.tenantId,
-      tenantRegistrationId: request.tenantRegistrationId,
+      ...(request.tenantRegistrationId ? { tenantRegistrationId: request.tenantRegistrationId } : {}),
     };
   }
   const { error, operation, tenantId, tenantRegistrationId } = parsed;

@@ -1,3 +1,4 @@
+import { RESOURCE_KINDS } from '../domain/resources.ts';
 import type { TenantRecord } from '../domain/tenant-record.ts';
 import type { InventoryItem, ReplayResult } from '../local/runtime/index.ts';
 
@@ -40,10 +41,18 @@ export const resultText = (result: ReplayResult): string[] => {
 export const tenantText = (record: TenantRecord, withHistory: boolean): string[] => {
   const lock = record.lock ? `, locked by ${record.lock.execution} (${record.lock.operation})` : '';
   const lines = [
-    `${record.tenantId}  ${record.tier}  ${record.lifecycleStatus}${record.active ? ' active' : ''}${lock}`,
-    `  name ${record.tenantName}, registration ${record.tenantRegistrationId}, updated ${record.updatedAt}`,
+    `${record.tenantId}  ${record.placement?.tier ?? '(no tier)'}  ${record.lifecycleStatus}${record.active ? ' active' : ''}${lock}`,
+    `  name ${record.tenantName}, registration ${record.tenantRegistrationId ?? '(none)'}, updated ${record.updatedAt}`,
   ];
-  const resources = Object.entries(record.resources).map(([key, value]) => `${key}=${value}`);
+  if (record.placement) {
+    const p = record.placement;
+    const size = p.service === 'own' ? `, ${p.cpu} cpu / ${p.memory} MiB × ${p.desiredCount}` : '';
+    lines.push(`  placement ${p.cluster} cluster, ${p.service} service${size}`);
+  }
+  const resources = RESOURCE_KINDS.flatMap((kind) => {
+    const resource = record.resources[kind];
+    return resource ? [`${kind}=${resource.arn}`] : [];
+  });
   if (resources.length > 0) lines.push(`  resources ${resources.join(', ')}`);
   if (record.routing) {
     lines.push(

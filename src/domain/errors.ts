@@ -12,6 +12,9 @@ export const FATAL_ERROR_NAMES = [
   'FatalError',
   'ValidationError',
   'ConflictError',
+  'TenantLockedError',
+  'RegistrationBusyError',
+  'OwnershipError',
   'QuotaExceededError',
 ] as const;
 
@@ -21,9 +24,6 @@ export type FatalErrorName = (typeof FATAL_ERROR_NAMES)[number];
 /** Base of every error tenantflow raises on purpose. */
 export abstract class TenantFlowError extends Error {
   abstract readonly retryable: boolean;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }
 
 /** A transient fault (network, 5xx, a resource briefly in the wrong state): try again. */
@@ -34,12 +34,12 @@ export class RetryableError extends TenantFlowError {
 
 /** AWS refused the call for rate (ECS `ThrottlingException`, ELBv2 `Throttling`, …). */
 export class ThrottledError extends RetryableError {
-  override readonly name = 'ThrottledError' as const;
+  override readonly name: RetryableErrorName = 'ThrottledError';
 }
 
 /** The resource exists but is not yet where the step needs it (draining, still deleting, …). */
 export class NotReadyError extends RetryableError {
-  override readonly name = 'NotReadyError' as const;
+  override readonly name: RetryableErrorName = 'NotReadyError';
 }
 
 /** A failure that retrying will not mend. */
@@ -50,7 +50,7 @@ export class FatalError extends TenantFlowError {
 
 /** Input that cannot be used; `field` names the offending field (a dotted path). */
 export class ValidationError extends FatalError {
-  override readonly name = 'ValidationError' as const;
+  override readonly name: FatalErrorName = 'ValidationError';
   constructor(
     readonly field: string,
     message: string,
@@ -60,14 +60,41 @@ export class ValidationError extends FatalError {
   }
 }
 
-/** Another lifecycle operation holds the tenant, or the tenant is not in a state that allows this one. */
+/** The tenant is not in a state that allows this operation. */
 export class ConflictError extends FatalError {
-  override readonly name = 'ConflictError' as const;
+  override readonly name: FatalErrorName = 'ConflictError';
+}
+
+/** Another execution holds the tenant's lock (see `holder`); the caller may wait for it. */
+export class TenantLockedError extends ConflictError {
+  override readonly name: FatalErrorName = 'TenantLockedError';
+  constructor(
+    message: string,
+    readonly holder: { execution: string; operation: string; since: string },
+    /** The registration the record belongs to, when it has one. */
+    readonly registrationId: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * The request's registration is already answered for, by another execution working on it now or by
+ * the one that already provisioned it: refusing must not tell the control plane the registration failed.
+ */
+export class RegistrationBusyError extends ConflictError {
+  override readonly name: FatalErrorName = 'RegistrationBusyError';
+}
+
+/** A resource of the tenant's name exists but its tags say it is not this tenant's: never adopted. */
+export class OwnershipError extends FatalError {
+  override readonly name: FatalErrorName = 'OwnershipError';
 }
 
 /** An AWS quota would be exceeded (target groups or rules per ALB, clusters per account, …). */
 export class QuotaExceededError extends FatalError {
-  override readonly name = 'QuotaExceededError' as const;
+  override readonly name: FatalErrorName = 'QuotaExceededError';
 }
 
 /** A short, human-readable description of any thrown value, for logs and status events. */

@@ -1,9 +1,13 @@
 /** The domain: types, names and rules, free of I/O. */
+export * from './catalogue.ts';
 export * from './errors.ts';
 export * from './naming.ts';
-export type * from './request.ts';
-export { OPERATIONS } from './request.ts';
-export type * from './resources.ts';
+export * from './operations.ts';
+export * from './reasons.ts';
+export * from './request.ts';
+export * from './resources.ts';
+export * from './saga.ts';
+export type * from './saga-state.ts';
 export * from './schemas.ts';
+export * from './tenant-config.ts';
 export * from './tenant-record.ts';
-export * from './tier.ts';

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { Tier } from './tier.ts';
 
 /** Deterministic names of a tenant's AWS resources. */
 export interface ResourceNames {
@@ -18,44 +17,74 @@ export const TAG_KEYS = {
   managedBy: 'tenantflow:managed-by',
 } as const;
 
+/** The value of the managed-by tag on everything tenantflow creates. */
+export const MANAGED_BY = 'tenantflow';
+
 export interface Tag {
   key: string;
   value: string;
 }
 
-const shortHash = (value: string, length: number): string =>
-  createHash('sha256').update(value).digest('hex').slice(0, length);
+/** Hex digits of the tenant digest in every name: 16 = 64 bits, so no search finds two ids sharing one. */
+export const NAME_DIGEST_HEX = 16;
+
+/** The digest of the whole tenant id that every resource name carries. */
+export const tenantDigest = (tenantId: string): string =>
+  createHash('sha256').update(tenantId).digest('hex').slice(0, NAME_DIGEST_HEX);
 
 /**
  * Names every resource of a tenant. `tenantId` must already be a safe identifier (see the event
- * contract's normalisation); the names are valid for ECS (≤ 255, letters, digits, `-`, `_`) and
- * ELBv2 whatever it holds, and two tenant ids never share a target group name (hash suffix).
+ * contract's normalisation). Every name ends in a 64-bit digest of the whole id, so two tenants never
+ * share a name whatever their ids share; ECS names also keep the whole id, target group names
+ * (32 characters at most) as much of it as fits.
  */
 export const resourceNames = (tenantId: string, prefix = 'tf'): ResourceNames => {
+  const digest = tenantDigest(tenantId);
   const ecsSafe = tenantId.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 200);
+  const tgPrefix = prefix.replace(/[^A-Za-z0-9-]/g, '').replace(/^-+/, '') || 'tf';
+  const room = 32 - tgPrefix.length - digest.length - 2;
   const slug = tenantId
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
-    .slice(0, 32 - prefix.length - 10)
+    .slice(0, Math.max(room, 0))
     .replace(/-+$/g, '');
-  const tgPrefix = prefix.replace(/[^A-Za-z0-9-]/g, '').replace(/^-+/, '') || 'tf';
-  const targetGroupName = [tgPrefix, slug, shortHash(tenantId, 8)].filter(Boolean).join('-').slice(0, 32);
+  const ecsName = `${prefix}-${ecsSafe}-${digest}`;
   return {
-    clusterName: `${prefix}-${ecsSafe}`,
-    serviceName: `${prefix}-${ecsSafe}`,
-    taskDefinitionFamily: `${prefix}-${ecsSafe}`,
+    clusterName: ecsName,
+    serviceName: ecsName,
+    taskDefinitionFamily: ecsName,
     containerName: 'app',
-    targetGroupName,
+    targetGroupName: [tgPrefix, slug, digest].filter(Boolean).join('-'),
   };
 };
 
 /** The tags every resource of the tenant carries. */
-export const tenantTags = (tenantId: string, tier: Tier): Tag[] => [
+export const tenantTags = (tenantId: string, tier: string): Tag[] => [
   { key: TAG_KEYS.tenantId, value: tenantId },
   { key: TAG_KEYS.tier, value: tier },
-  { key: TAG_KEYS.managedBy, value: 'tenantflow' },
+  { key: TAG_KEYS.managedBy, value: MANAGED_BY },
 ];
 
+const tagValue = (tags: readonly Tag[], key: string): string | undefined =>
+  tags.find((tag) => tag.key === key)?.value;
+
+/**
+ * Whose a resource is, by its tags: `ours` when tenantflow made it for `tenantId`, `foreign` when
+ * anything else made it or it is another tenant's. Only `ours` may be adopted or deleted.
+ */
+export const ownership = (tags: readonly Tag[], tenantId: string): 'ours' | 'foreign' =>
+  tagValue(tags, TAG_KEYS.managedBy) === MANAGED_BY && tagValue(tags, TAG_KEYS.tenantId) === tenantId
+    ? 'ours'
+    : 'foreign';
+
+/** Who a foreign resource belongs to, for a refusal's reason. */
+export const ownerOf = (tags: readonly Tag[]): string => {
+  const tenant = tagValue(tags, TAG_KEYS.tenantId);
+  if (tenant !== undefined && tagValue(tags, TAG_KEYS.managedBy) === MANAGED_BY) return `tenant ${tenant}`;
+  return 'something other than tenantflow (no tenantflow tags)';
+};
+
 /** A stable hash of any JSON-serialisable value: detects whether an existing resource matches a spec. */
-export const specHash = (value: unknown): string => shortHash(JSON.stringify(value), 16);
+export const specHash = (value: unknown): string =>
+  createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);

@@ -1,8 +1,4 @@
-import type { Tier } from './tier.ts';
-
-/** The lifecycle operations tenantflow carries out. */
-export const OPERATIONS = ['onboard', 'offboard', 'activate', 'deactivate'] as const;
-export type Operation = (typeof OPERATIONS)[number];
+import { OPERATION_TABLE, type Operation } from './operations.ts';
 
 /**
  * A validated, normalised lifecycle request: what every saga starts from, whichever way it was
@@ -12,13 +8,37 @@ export interface TenantRequest {
   operation: Operation;
   /** Safe identifier (letters, digits, `-`, `_`; at most 64 characters). */
   tenantId: string;
-  /** Safe identifier (letters, digits, `-`, `_`; at most 64 characters). */
-  tenantRegistrationId: string;
+  /**
+   * The SBT registration to answer. Absent for a request started by hand without one (no status
+   * event is sent then), and for an activation change that named the tenant alone until the record
+   * supplies it.
+   */
+  tenantRegistrationId?: string;
   /** Display name, free text: never used in a resource name. */
   tenantName: string;
-  tier: Tier;
+  /**
+   * The tier the request names. Onboarding: the catalogue tier it resolved to (the configured default
+   * when the event names none). Other operations: what the event said, only to log that the record's
+   * tier wins when the two differ.
+   */
+  tier?: string;
   /** EventBridge event id when the request came from an event; absent when started by hand. */
   eventId?: string;
   /** Every other field of the inbound detail, kept as sent. */
   attributes: Record<string, unknown>;
 }
+
+/**
+ * The SBT registration a request is answered to: the one it names; for an activation change that
+ * came as an event naming the tenant alone (as a billing system sends it), the one the tenant was
+ * onboarded from. A request started by hand without one is answered to nobody.
+ */
+export const registrationToAnswer = (
+  request: Pick<TenantRequest, 'tenantRegistrationId' | 'eventId' | 'operation'>,
+  recorded: string | undefined,
+): string | undefined => {
+  if (request.tenantRegistrationId !== undefined) return request.tenantRegistrationId;
+  const fromRecord =
+    request.eventId !== undefined && !OPERATION_TABLE[request.operation].registrationRequired;
+  return fromRecord ? recorded : undefined;
+};

@@ -1,19 +1,9 @@
-import type { Operation } from './request.ts';
+import type { Placement } from './catalogue.ts';
+import type { Operation } from './operations.ts';
 import type { TenantResources } from './resources.ts';
-import type { Tier } from './tier.ts';
+import type { TenantStatus } from './tenant-status.ts';
 
-/** Where a tenant stands. `DELETED` is the tombstone left by offboarding. */
-export const TENANT_STATUSES = [
-  'PROVISIONING',
-  'ACTIVE',
-  'INACTIVE',
-  'ACTIVATING',
-  'DEACTIVATING',
-  'DEPROVISIONING',
-  'FAILED',
-  'DELETED',
-] as const;
-export type TenantStatus = (typeof TENANT_STATUSES)[number];
+export { TENANT_STATUSES, type TenantStatus } from './tenant-status.ts';
 
 /** One line of a tenant's lifecycle history (a step finished, or an operation ended). */
 export interface HistoryEntry {
@@ -35,7 +25,7 @@ export interface TenantLock {
 
 /** How a request reaches the tenant: written as the tenant map's routing entry. */
 export interface TenantRouting {
-  /** `pooled` for basic (shared service), `silo` for advanced and premium. */
+  /** `pooled` (the shared service), `silo` (the tenant's own service). */
   mode: 'pooled' | 'silo';
   clusterName: string;
   serviceName: string;
@@ -44,12 +34,17 @@ export interface TenantRouting {
   tenantHeader: string;
 }
 
-/** The tenant map item: the record of which resources belong to which tenant. */
+/** The tenant map item: the record of which resources belong to the tenant and where it is placed. */
 export interface TenantRecord {
   tenantId: string;
-  tenantRegistrationId: string;
+  /** The SBT registration the tenant was onboarded from (absent when onboarded by hand without one). */
+  tenantRegistrationId?: string;
   tenantName: string;
-  tier: Tier;
+  /**
+   * Where the tenant is placed, resolved from the tier catalogue by onboarding and only ever changed
+   * by onboarding. Absent only for a record no onboarding ever made (an offboarding of an unknown id).
+   */
+  placement?: Placement;
   lifecycleStatus: TenantStatus;
   /** Serving traffic (false after deactivate). */
   active: boolean;

@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Log } from '../ports/log.ts';
 
 /** The Powertools trio one function uses. */
 export interface Observability {
@@ -14,4 +15,10 @@ export const observability = (functionName: string): Observability => ({
   logger: new Logger({ serviceName: 'tenantflow', persistentKeys: { function: functionName } }),
   metrics: new Metrics({ namespace: 'tenantflow', serviceName: 'tenantflow' }),
   tracer: new Tracer({ serviceName: 'tenantflow' }),
+});
+
+/** The steps' {@link Log} on Powertools' logger (one structured line per call). */
+export const logOf = (logger: Logger): Log => ({
+  info: (message, fields) => (fields ? logger.info(message, fields) : logger.info(message)),
+  warn: (message, fields) => (fields ? logger.warn(message, fields) : logger.warn(message)),
 });

@@ -16,7 +16,8 @@ import {
   StepFunctionsStarter,
 } from '../adapters/aws/index.ts';
 import type { TenantFlowConfig } from '../config.ts';
-import type { MachineId } from '../saga-contract.ts';
+import { MACHINE_IDS, type MachineId, stateMachineArnVariable } from '../domain/saga.ts';
+import { type Log, SILENT_LOG } from '../ports/log.ts';
 import type { StepDeps } from '../steps/index.ts';
 
 /** The SDK clients one process uses: built once, shared by every adapter. */
@@ -45,7 +46,7 @@ export const awsClients = (region: string): AwsClients => ({
 export const stepDeps = (
   config: TenantFlowConfig,
   clients: AwsClients,
-  now: () => Date = () => new Date(),
+  options: { now?: () => Date; log?: Log } = {},
 ): StepDeps => ({
   config,
   ecs: new EcsContainerPlatform({ client: clients.ecs }),
@@ -58,21 +59,20 @@ export const stepDeps = (
     client: clients.cloudformation,
     stackName: config.sharedStackName,
   }),
-  now,
+  log: options.log ?? SILENT_LOG,
+  now: options.now ?? (() => new Date()),
 });
 
 /** The state machine ARNs, from the environment serverless.ts sets. */
 export const stateMachineArns = (env: Record<string, string | undefined>): Record<MachineId, string> => {
-  const read = (name: string): string => {
+  const arns: Partial<Record<MachineId, string>> = {};
+  for (const machine of MACHINE_IDS) {
+    const name = stateMachineArnVariable(machine);
     const value = env[name];
     if (!value) throw new Error(`environment variable ${name} is not set`);
-    return value;
-  };
-  return {
-    onboarding: read('ONBOARDING_STATE_MACHINE_ARN'),
-    offboarding: read('OFFBOARDING_STATE_MACHINE_ARN'),
-    activation: read('ACTIVATION_STATE_MACHINE_ARN'),
-  };
+    arns[machine] = value;
+  }
+  return arns as Record<MachineId, string>;
 };
 
 /** The workflow starter over the given client. */

@@ -1,6 +1,9 @@
+import type { CapacityProviderItem } from '../domain/catalogue.ts';
 import type { Tag } from '../domain/naming.ts';
 
-/** A dedicated (premium) cluster: FARGATE and FARGATE_SPOT providers, Container Insights on. */
+export type { CapacityProviderItem } from '../domain/catalogue.ts';
+
+/** A dedicated cluster: FARGATE and FARGATE_SPOT providers, Container Insights on. */
 export interface ClusterSpec {
   name: string;
   capacityProviders: readonly string[];
@@ -11,9 +14,10 @@ export interface ClusterSpec {
 export interface ClusterInfo {
   arn: string;
   name: string;
-  /** ECS cluster status: ACTIVE, PROVISIONING, DEPROVISIONING, FAILED, INACTIVE. */
+  /** ECS cluster status: ACTIVE, PROVISIONING, DEPROVISIONING, FAILED (INACTIVE ones are not found). */
   status: string;
   activeServicesCount: number;
+  tags: Tag[];
 }
 
 /** A tenant's task definition: awsvpc, Fargate, one container with the tenant id in its environment. */
@@ -35,13 +39,9 @@ export interface TaskDefinitionInfo {
   arn: string;
   family: string;
   revision: number;
+  /** ACTIVE, INACTIVE or DELETE_IN_PROGRESS. */
+  status: string;
   tags: Tag[];
-}
-
-export interface CapacityProviderItem {
-  capacityProvider: string;
-  base: number;
-  weight: number;
 }
 
 /** A tenant's ECS service wired to its target group. */
@@ -64,13 +64,16 @@ export interface ServiceSpec {
 export interface ServiceInfo {
   arn: string;
   name: string;
-  /** ACTIVE, DRAINING or INACTIVE. */
+  /** ACTIVE or DRAINING (INACTIVE ones are not found). */
   status: string;
   desiredCount: number;
   runningCount: number;
+  /** The task definition revision the service runs. */
+  taskDefinition: string;
   /** The primary deployment's rollout state: IN_PROGRESS, COMPLETED or FAILED. */
   rolloutState?: string;
   rolloutStateReason?: string;
+  tags: Tag[];
 }
 
 /** ECS, as the sagas need it. `undefined` / `'absent'` mean "not found": never an error. */
@@ -82,13 +85,22 @@ export interface ContainerPlatform {
   /** The newest ACTIVE revision of the family, with its tags. */
   latestTaskDefinition(family: string): Promise<TaskDefinitionInfo | undefined>;
   registerTaskDefinition(spec: TaskDefinitionSpec): Promise<TaskDefinitionInfo>;
-  /** ARNs of every ACTIVE revision of the family. */
-  listTaskDefinitions(family: string): Promise<string[]>;
+  /** ARNs of the family's revisions in `status` (exact family, not a prefix). */
+  listTaskDefinitions(family: string, status: 'ACTIVE' | 'INACTIVE'): Promise<string[]>;
+  /** One revision with its tags; `undefined` when it does not exist (any more). */
+  describeTaskDefinition(arn: string): Promise<TaskDefinitionInfo | undefined>;
   deregisterTaskDefinition(arn: string): Promise<'deregistered' | 'absent'>;
+  /** Submits INACTIVE revisions for deletion (ECS removes them once nothing runs them). */
+  deleteTaskDefinitions(arns: readonly string[]): Promise<void>;
 
   describeService(cluster: string, name: string): Promise<ServiceInfo | undefined>;
   createService(spec: ServiceSpec): Promise<ServiceInfo>;
-  setDesiredCount(cluster: string, name: string, desiredCount: number): Promise<'updated' | 'absent'>;
+  /** Changes the desired count and/or the revision; `'absent'` when the service is not ACTIVE. */
+  updateService(
+    cluster: string,
+    name: string,
+    change: { desiredCount?: number; taskDefinitionArn?: string },
+  ): Promise<'updated' | 'absent'>;
   /** Deletes with `force` (scales to zero first). */
   deleteService(cluster: string, name: string): Promise<'deleted' | 'absent'>;
 }

@@ -1,9 +1,6 @@
-/** An event for the control plane, before it is put on the bus. */
-export interface OutboundEvent {
-  source: string;
-  detailType: string;
-  detail: Record<string, unknown>;
-}
+import type { OutboundEvent } from '../../events/contract.ts';
+
+export type { OutboundEvent } from '../../events/contract.ts';
 
 /** EventBridge, as tenantflow needs it. Throws `RetryableError` when the entry was not accepted. */
 export interface EventPublisher {

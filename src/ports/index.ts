@@ -2,6 +2,7 @@
 export type * from './container-platform.ts';
 export type * from './event-publisher.ts';
 export type * from './load-balancer.ts';
+export { type Log, SILENT_LOG } from './log.ts';
 export type * from './shared-infrastructure.ts';
 export type * from './tenant-map.ts';
 export type * from './workflow.ts';

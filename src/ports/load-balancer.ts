@@ -12,6 +12,7 @@ export interface TargetGroupInfo {
   arn: string;
   name: string;
   loadBalancerArns: string[];
+  tags: Tag[];
 }
 
 export interface TargetHealthSummary {
@@ -42,10 +43,14 @@ export interface ListenerRuleInfo {
 
 /** ELBv2, as the sagas need it. `undefined` / `'absent'` mean "not found": never an error. */
 export interface LoadBalancer {
+  /** The target group of that name, with its tags. */
   findTargetGroup(name: string): Promise<TargetGroupInfo | undefined>;
   createTargetGroup(spec: TargetGroupSpec): Promise<TargetGroupInfo>;
-  /** `NotReadyError` while a rule still forwards to it (ResourceInUse). */
-  deleteTargetGroup(arn: string): Promise<'deleted' | 'absent'>;
+  /**
+   * Deletes the group; one that does not exist is no error (AWS answers both alike). `NotReadyError`
+   * while a listener or rule still forwards to it (ResourceInUse).
+   */
+  deleteTargetGroup(arn: string): Promise<void>;
   targetHealth(targetGroupArn: string): Promise<TargetHealthSummary>;
 
   listListenerRules(listenerArn: string): Promise<ListenerRuleInfo[]>;
@@ -55,4 +60,7 @@ export interface LoadBalancer {
    */
   createListenerRule(spec: ListenerRuleSpec): Promise<ListenerRuleInfo | 'priority-in-use'>;
   deleteListenerRule(arn: string): Promise<'deleted' | 'absent'>;
+
+  /** Tags of target groups and rules by ARN; an ARN that does not exist is left out. */
+  tagsOf(arns: readonly string[]): Promise<Map<string, Tag[]>>;
 }

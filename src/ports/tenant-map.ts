@@ -1,14 +1,11 @@
-import type { Operation } from '../domain/request.ts';
+import type { Placement } from '../domain/catalogue.ts';
+import type { Operation } from '../domain/operations.ts';
 import type { TenantResources } from '../domain/resources.ts';
 import type { HistoryEntry, TenantRecord, TenantRouting, TenantStatus } from '../domain/tenant-record.ts';
-import type { Tier } from '../domain/tier.ts';
 
 /** What a saga asks for when it takes the tenant's lock. */
 export interface AcquireRequest {
   tenantId: string;
-  tenantRegistrationId: string;
-  tenantName: string;
-  tier: Tier;
   operation: Operation;
   execution: string;
   /** Status written while the lock is held (PROVISIONING, DEPROVISIONING, …). */
@@ -16,6 +13,14 @@ export interface AcquireRequest {
   /** Statuses (of an existing record) from which this operation may start; `'absent'` = no record yet. */
   allowedFrom: ReadonlyArray<TenantStatus | 'absent'>;
   at: string;
+  /**
+   * Onboarding writes the name and registration onto the record; any other operation leaves the
+   * record's as they are, writing these only onto a record it creates (an unknown tenant).
+   */
+  tenantName: string;
+  tenantRegistrationId?: string;
+  /** Onboarding only (required there): the placement it provisions, written onto the record. */
+  placement?: Placement;
 }
 
 /** The end of an operation: the lock is released in the same conditional write. */
@@ -32,9 +37,10 @@ export interface ReleaseRequest {
 }
 
 /**
- * The tenant map (DynamoDB): conditional writes only. `acquire` raises `ConflictError` when
- * another execution holds the lock or the status does not allow the operation; taking a lock the
- * same execution already holds succeeds (a retried step).
+ * The tenant map (DynamoDB): conditional writes only. `acquire` raises `TenantLockedError` when
+ * another execution holds the lock and `ConflictError` when the status does not allow the operation,
+ * or (onboarding) when another tenant's id differs from this one only in case; taking a lock the same
+ * execution already holds succeeds (a retried step).
  */
 export interface TenantMap {
   get(tenantId: string): Promise<TenantRecord | undefined>;
@@ -81,7 +87,13 @@ export interface PriorityRegistry {
 export interface StatusLedger {
   /** `'claimed'`: this owner may send now; `'sent'`: it already went out; `'busy'`: another owner is sending. */
   claim(key: string, detailType: string, at: string, owner: string): Promise<'claimed' | 'sent' | 'busy'>;
-  markSent(key: string, at: string): Promise<void>;
+  /** Marks the event of `key` settled: sent, or (`note`) deliberately not sent for that reason. */
+  markSent(key: string, at: string, note?: string): Promise<void>;
   /** Gives this owner's claim back after a failed send, so a retry may send. */
   abandon(key: string, owner: string): Promise<void>;
+  /**
+   * Records that execution `name` was started by a delivery: `'first'` for the first delivery to
+   * record it, `'again'` for a redelivery (StartExecution answers both the same while it runs).
+   */
+  recordStart(name: string, at: string): Promise<'first' | 'again'>;
 }

@@ -1,10 +1,12 @@
-import type { MachineId } from '../saga-contract.ts';
+import type { MachineId } from '../domain/saga.ts';
 
 /** Step Functions, as the ingress handler needs it. */
 export interface WorkflowStarter {
   /**
-   * Starts `machine` under the execution `name`. `'duplicate'` when an execution of that name
-   * already exists (ExecutionAlreadyExists): a redelivered event starts nothing new.
+   * Starts `machine` under the execution `name`. As StartExecution does, starting a name that is
+   * still running with the same input answers `'started'` with the same ARN; a name that already
+   * exists otherwise (ExecutionAlreadyExists) is `'duplicate'`. Telling a redelivery from a first
+   * start is the ingress's job (see `StatusLedger.recordStart`).
    */
   start(
     machine: MachineId,

@@ -1,9 +1,9 @@
 import { ConflictError } from '../domain/errors.ts';
-import type { Operation } from '../domain/request.ts';
-import type { SagaState } from '../domain/resources.ts';
+import type { Operation } from '../domain/operations.ts';
+import type { StepName } from '../domain/saga.ts';
+import type { SagaState } from '../domain/saga-state.ts';
 import type { HistoryEntry, TenantRecord } from '../domain/tenant-record.ts';
 import type { ReleaseRequest } from '../ports/tenant-map.ts';
-import type { StepName } from '../saga-contract.ts';
 import type { StepContext, StepDeps } from './types.ts';
 
 /** One history line for `step`, timed from `startedAt` to `at`. */
@@ -36,6 +36,7 @@ export const checkpoint = async (
   state: SagaState,
   step: StepName,
   startedAt: Date,
+  reason?: string,
 ): Promise<void> => {
   const compensating = state.failure !== undefined;
   const entry = historyEntry({
@@ -45,6 +46,7 @@ export const checkpoint = async (
     outcome: compensating ? 'compensated' : 'succeeded',
     startedAt,
     at: deps.now(),
+    ...(reason === undefined ? {} : { reason }),
   });
   try {
     await deps.tenants.recordResources(state.request.tenantId, ctx.execution, state.resources, [entry]);

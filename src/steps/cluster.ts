@@ -1,20 +1,26 @@
+import { hasDedicatedCluster } from '../domain/catalogue.ts';
 import { NotReadyError } from '../domain/errors.ts';
-import { tenantTags } from '../domain/naming.ts';
-import type { SagaState } from '../domain/resources.ts';
-import { tierOwnsCluster } from '../domain/tier.ts';
+import { ownership, tenantTags } from '../domain/naming.ts';
+import { withoutResource } from '../domain/resources.ts';
+import type { SagaState } from '../domain/saga-state.ts';
 import { checkpoint } from './checkpoint.ts';
-import { distinct, namesFor, withoutResources } from './placement.ts';
+import { distinct, ensureOurs, namesFor, notOurs, placementIn } from './placement.ts';
 import type { Step } from './types.ts';
 
 /** Capacity providers of a dedicated cluster: on-demand base, Spot for the rest (per the tier's strategy). */
 export const DEDICATED_CLUSTER_PROVIDERS = ['FARGATE', 'FARGATE_SPOT'] as const;
 
-/** CreateCluster (premium): the tenant's own cluster, reused when it already exists and is ACTIVE. */
+/**
+ * CreateCluster (a dedicated-cluster placement): the tenant's own cluster, adopted when it already
+ * exists, is ACTIVE and is tagged as this tenant's.
+ */
 export const createCluster: Step = async (state, deps, ctx) => {
   const startedAt = deps.now();
-  const { tenantId, tier } = state.request;
+  const { tenantId } = state.request;
+  const placement = placementIn(state);
   const { clusterName } = namesFor(deps.config, tenantId);
   const existing = await deps.ecs.describeCluster(clusterName);
+  if (existing) ensureOurs(existing.tags, tenantId, `ECS cluster ${clusterName}`);
   // A cluster being torn down cannot be reused yet, and creating one of the same name would fail.
   if (existing?.status === 'DEPROVISIONING')
     throw new NotReadyError(`cluster ${clusterName} is still being deleted`);
@@ -25,33 +31,41 @@ export const createCluster: Step = async (state, deps, ctx) => {
           name: clusterName,
           capacityProviders: DEDICATED_CLUSTER_PROVIDERS,
           containerInsights: true,
-          tags: tenantTags(tenantId, tier),
+          tags: tenantTags(tenantId, placement.tier),
         });
   const next: SagaState = {
     ...state,
-    resources: { ...state.resources, clusterName: cluster.name, clusterArn: cluster.arn },
+    resources: { ...state.resources, cluster: { name: cluster.name, arn: cluster.arn } },
   };
   await checkpoint(deps, ctx, next, 'CreateCluster', startedAt);
   return next;
 };
 
-/** DeleteCluster: premium only; a cluster already gone is done, one still draining raises NotReadyError. */
+/**
+ * DeleteCluster: the cluster the record names, and the tenant's own by name when the placement has
+ * one; never the shared cluster, never one not tagged as this tenant's. Gone is done; one still
+ * holding draining services raises NotReadyError.
+ */
 export const deleteCluster: Step = async (state, deps, ctx) => {
-  if (!tierOwnsCluster(state.request.tier)) return state;
+  const { tenantId } = state.request;
+  const candidates = distinct([
+    state.resources.cluster?.name,
+    hasDedicatedCluster(state.placement) ? namesFor(deps.config, tenantId).clusterName : undefined,
+  ]);
+  if (candidates.length === 0) return state;
   const startedAt = deps.now();
   const infra = await deps.infra.get();
-  const names = distinct([
-    state.resources.clusterName,
-    namesFor(deps.config, state.request.tenantId).clusterName,
-  ]);
-  // Never the shared cluster, whatever the saga state says.
-  for (const name of names.filter((candidate) => candidate !== infra.clusterName)) {
+  const skipped: string[] = [];
+  for (const name of candidates.filter((candidate) => candidate !== infra.clusterName)) {
+    const cluster = await deps.ecs.describeCluster(name);
+    if (!cluster) continue;
+    if (ownership(cluster.tags, tenantId) !== 'ours') {
+      skipped.push(name);
+      continue;
+    }
     await deps.ecs.deleteCluster(name);
   }
-  const next: SagaState = {
-    ...state,
-    resources: withoutResources(state.resources, ['clusterName', 'clusterArn']),
-  };
-  await checkpoint(deps, ctx, next, 'DeleteCluster', startedAt);
+  const next: SagaState = { ...state, resources: withoutResource(state.resources, 'cluster') };
+  await checkpoint(deps, ctx, next, 'DeleteCluster', startedAt, notOurs(skipped, 'ECS cluster'));
   return next;
 };

@@ -1,8 +1,8 @@
 import { FatalError } from '../domain/errors.ts';
-import type { SagaState } from '../domain/resources.ts';
+import type { SagaState } from '../domain/saga-state.ts';
 import { checkpoint } from './checkpoint.ts';
 import { assessHealth } from './health-check.ts';
-import { namesFor, serviceCluster } from './placement.ts';
+import { required } from './placement.ts';
 import type { Step } from './types.ts';
 
 /**
@@ -12,22 +12,17 @@ import type { Step } from './types.ts';
 export const waitForHealthy: Step = async (state, deps, ctx) => {
   const startedAt = deps.now();
   const attempts = (state.health?.attempts ?? 0) + 1;
-  const { tenantId, tier } = state.request;
-  const infra = await deps.infra.get();
-  const names = namesFor(deps.config, tenantId);
-  const serviceName = state.resources.serviceName ?? names.serviceName;
-  const service = await deps.ecs.describeService(serviceCluster(tier, names, infra), serviceName);
-  const targetGroupArn = state.resources.targetGroupArn;
+  const { cluster, name } = required(state.resources.service, 'resources.service');
+  const service = await deps.ecs.describeService(cluster, name);
+  const targetGroupArn = state.resources.targetGroup?.arn;
   const targets = service && targetGroupArn ? await deps.elb.targetHealth(targetGroupArn) : undefined;
   const seen = assessHealth(service, targets);
   if (seen.rolloutFailure !== undefined) {
-    throw new FatalError(
-      `deployment of ${serviceName} rolled back by the circuit breaker: ${seen.rolloutFailure}`,
-    );
+    throw new FatalError(`deployment of ${name} rolled back by the circuit breaker: ${seen.rolloutFailure}`);
   }
   const { maxAttempts } = deps.config.health;
   if (!seen.healthy && attempts >= maxAttempts) {
-    throw new FatalError(`${serviceName} not healthy after ${attempts} checks; last seen: ${seen.detail}`);
+    throw new FatalError(`${name} not healthy after ${attempts} checks; last seen: ${seen.detail}`);
   }
   const next: SagaState = { ...state, health: { attempts, healthy: seen.healthy, detail: seen.detail } };
   // Only the end of the wait goes into the history: one line per poll would swamp it.

@@ -1,15 +1,10 @@
 /** The saga steps: one function per Step Functions Task, run by the step dispatcher and the xstate engine. */
 import { FatalError } from '../domain/errors.ts';
-import type { SagaState } from '../domain/resources.ts';
-import {
-  isStepName,
-  MACHINE_IDS,
-  type MachineId,
-  type StepName,
-  type StepPayload,
-} from '../saga-contract.ts';
+import { isMachineId, isStepName, type StepName, type StepPayload } from '../domain/saga.ts';
+import type { SagaState } from '../domain/saga-state.ts';
 import { createCluster, deleteCluster } from './cluster.ts';
 import { waitForHealthy } from './health.ts';
+import { removeLeftovers } from './leftovers.ts';
 import { createListenerRule, deleteListenerRule } from './listener-rule.ts';
 import { notifyFailure, notifySuccess, notifyUnvalidatedFailure, type UnvalidatedState } from './notify.ts';
 import { createService, deleteService, scaleService } from './service.ts';
@@ -22,14 +17,16 @@ import type { Step, StepDeps } from './types.ts';
 import { validateRequest } from './validate.ts';
 
 export type { UnvalidatedState } from './notify.ts';
-export { tenantConfigOf } from './tenant-config.ts';
 export type { Step, StepContext, StepDeps } from './types.ts';
-export { ACCEPTED_OPERATIONS } from './validate.ts';
 
-/** Every step by name. `ValidateRequest` is handed the raw execution input instead of a saga state. */
+/**
+ * Every step's function, by the names of the saga vocabulary (`STEP_NAMES`). `ValidateRequest` is
+ * handed the raw execution input instead of a saga state.
+ */
 export const STEPS: Readonly<Record<StepName, Step>> = {
   ValidateRequest: validateRequest,
   ReserveTenant: reserveTenant,
+  RemoveLeftovers: removeLeftovers,
   CreateCluster: createCluster,
   RegisterTaskDefinition: registerTaskDefinition,
   CreateTargetGroup: createTargetGroup,
@@ -50,8 +47,6 @@ export const STEPS: Readonly<Record<StepName, Step>> = {
   NotifySuccess: notifySuccess,
   NotifyFailure: notifyFailure,
 };
-
-const isMachineId = (value: string): value is MachineId => (MACHINE_IDS as readonly string[]).includes(value);
 
 /**
  * Runs `payload.step` on `payload.state`. Errors propagate as raised (the adapters already turned

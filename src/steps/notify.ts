@@ -1,12 +1,12 @@
-import { buildStatusEvent, parseLifecycleInput } from '../../events/index.ts';
-import type { Operation } from '../domain/request.ts';
-import type { SagaFailure, TenantResources } from '../domain/resources.ts';
-import type { OutboundEvent } from '../ports/event-publisher.ts';
-import { failedStep, failureCause } from './reasons.ts';
-import { sendOnce } from './send-once.ts';
-import { tenantConfig } from './tenant-config.ts';
+import { buildStatusEvent, type OutboundEvent, parseLifecycleInput } from '../../events/index.ts';
+import { sendOnce, settleUnsent } from '../app/send-once.ts';
+import type { Operation } from '../domain/operations.ts';
+import { failedStep, failureCause } from '../domain/reasons.ts';
+import { resourceArns, type TenantResources } from '../domain/resources.ts';
+import { operationsOf } from '../domain/saga.ts';
+import type { SagaFailure, SagaState } from '../domain/saga-state.ts';
+import { tenantConfigOf, tenantRouting } from '../domain/tenant-config.ts';
 import type { Step, StepContext, StepDeps } from './types.ts';
-import { ACCEPTED_OPERATIONS } from './validate.ts';
 
 /**
  * The ledger owner of the saga's own sends. An execution's steps run one at a time, so a retried
@@ -16,19 +16,10 @@ import { ACCEPTED_OPERATIONS } from './validate.ts';
 const SAGA_OWNER = 'saga';
 
 /**
- * What a failed operation left behind, for the control plane's record ("" when nothing): the ARNs
- * (or names) still in the saga state after the compensations ran.
+ * What a failed operation left behind, for the control plane's record ("" when nothing): the ARN of
+ * each resource still in the saga state after the compensations ran, in removal order.
  */
-export const remainingResources = (resources: TenantResources): string =>
-  [
-    resources.serviceArn ?? resources.serviceName,
-    resources.listenerRuleArn,
-    resources.targetGroupArn ?? resources.targetGroupName,
-    resources.taskDefinitionArn ?? resources.taskDefinitionFamily,
-    resources.clusterArn ?? resources.clusterName,
-  ]
-    .filter((value): value is string => Boolean(value))
-    .join(', ');
+export const remainingResources = (resources: TenantResources): string => resourceArns(resources).join(', ');
 
 const failureEvent = (
   deps: StepDeps,
@@ -51,31 +42,71 @@ const failureEvent = (
   });
 };
 
+/** A request started by hand without a registration answers nobody: SBT would fail the PATCH and retry it a day. */
+const noRegistration = (state: SagaState, deps: StepDeps, ctx: StepContext, outcome: string): SagaState => {
+  deps.log.info('the request names no registration: no status event is sent', {
+    execution: ctx.execution,
+    tenantId: state.request.tenantId,
+    outcome,
+  });
+  return state;
+};
+
 /** NotifySuccess: the success event; an onboarding's carries the tenant's `tenantConfig`. */
 export const notifySuccess: Step = async (state, deps, ctx) => {
-  const { request } = state;
-  const tenantData =
-    request.operation === 'onboard'
-      ? { tenantConfig: tenantConfig(request, state.resources, await deps.infra.get(), deps.config) }
-      : undefined;
+  const { request, placement } = state;
+  const registration = request.tenantRegistrationId;
+  if (registration === undefined) return noRegistration(state, deps, ctx, 'success');
+  let tenantData: Record<string, string> | undefined;
+  if (request.operation === 'onboard' && placement) {
+    const routing = tenantRouting(request.tenantId, placement, state.resources, await deps.infra.get());
+    if (routing) {
+      tenantData = {
+        tenantConfig: tenantConfigOf(placement.tier, routing, state.resources, deps.config.tenantHeaderName),
+      };
+    }
+  }
   const event = buildStatusEvent({
     contract: deps.config.contract,
     operation: request.operation,
     outcome: 'success',
-    tenantRegistrationId: request.tenantRegistrationId,
+    tenantRegistrationId: registration,
     ...(tenantData ? { tenantData } : {}),
   });
   await sendOnce(deps, ctx.execution, SAGA_OWNER, event);
   return { ...state, statusEvent: event };
 };
 
-/** NotifyFailure: the failure event, naming the failed step, its cause and what is left. */
+/**
+ * NotifyFailure: the failure event, naming the failed step, its cause and what is left. A request
+ * refused because its registration is answered for elsewhere (`RegistrationBusyError`) sends nothing:
+ * the execution that works on that registration reports it, and a `failed` now would be wrong.
+ */
 export const notifyFailure: Step = async (state, deps, ctx) => {
+  const registration = state.request.tenantRegistrationId;
+  if (registration === undefined) return noRegistration(state, deps, ctx, 'failure');
+  const { operation } = state.request;
+  if (state.failure?.error.Error === 'RegistrationBusyError') {
+    const why = failureCause(state.failure);
+    deps.log.info('no status event: the registration is answered for by another execution', {
+      execution: ctx.execution,
+      registration,
+      why,
+    });
+    await settleUnsent(
+      deps,
+      ctx.execution,
+      SAGA_OWNER,
+      deps.config.contract.outbound[operation].failure,
+      why,
+    );
+    return state;
+  }
   const event = failureEvent(deps, {
-    operation: state.request.operation,
-    tenantRegistrationId: state.request.tenantRegistrationId,
+    operation,
+    tenantRegistrationId: registration,
     failure: state.failure,
-    resources: state.resources,
+    resources: { ...state.leftovers?.resources, ...state.resources },
   });
   await sendOnce(deps, ctx.execution, SAGA_OWNER, event);
   return { ...state, statusEvent: event };
@@ -98,10 +129,10 @@ export const notifyUnvalidatedFailure = async (
   ctx: StepContext,
 ): Promise<UnvalidatedState> => {
   const { failure, compensationErrors: _errors, statusEvent: _sent, ...input } = state;
-  const accepts = ACCEPTED_OPERATIONS[ctx.machine];
+  const accepts = operationsOf(ctx.machine);
   const parsed = parseLifecycleInput(input, {
     contract: deps.config.contract,
-    defaultTier: deps.config.defaultTier,
+    catalogue: deps.config.catalogue,
     accepts,
   });
   const found = parsed.ok ? parsed.request : parsed;

@@ -1,32 +1,39 @@
-import type { TenantFlowConfig, TierProfile } from '../config.ts';
-import { FatalError } from '../domain/errors.ts';
-import { type ResourceNames, resourceNames } from '../domain/naming.ts';
-import type { TenantResources } from '../domain/resources.ts';
-import { type Tier, tierOwnsCluster } from '../domain/tier.ts';
+import type { TenantFlowConfig } from '../config.ts';
+import {
+  hasDedicatedCluster,
+  type OwnServicePlacement,
+  ownsService,
+  type Placement,
+} from '../domain/catalogue.ts';
+import { FatalError, OwnershipError } from '../domain/errors.ts';
+import { ownerOf, ownership, type ResourceNames, resourceNames, type Tag } from '../domain/naming.ts';
+import type { SagaState } from '../domain/saga-state.ts';
 import type { SharedInfrastructure } from '../ports/shared-infrastructure.ts';
 
 /** The tenant's deterministic resource names under the configured prefix. */
 export const namesFor = (config: TenantFlowConfig, tenantId: string): ResourceNames =>
   resourceNames(tenantId, config.resourcePrefix);
 
-/** Sizing of a tier that owns a service; basic tenants share the pooled service and have none. */
-export const tierProfile = (config: TenantFlowConfig, tier: Tier): TierProfile => {
-  if (tier === 'basic') throw new FatalError('tier basic has no service of its own');
-  return config.tiers[tier];
+/** The cluster a tenant's own service runs in: its dedicated cluster or the shared one. */
+export const serviceCluster = (
+  placement: Placement,
+  names: ResourceNames,
+  infra: Pick<SharedInfrastructure, 'clusterName'>,
+): string => (hasDedicatedCluster(placement) ? names.clusterName : infra.clusterName);
+
+/** The placement of the saga: every step past ValidateRequest/LockTenant has one. */
+export const placementIn = (state: SagaState): Placement => {
+  if (!state.placement) throw new FatalError('state.placement is missing from the saga state');
+  return state.placement;
 };
 
-/** The cluster a tenant's own service runs in: its dedicated cluster (premium) or the shared one. */
-export const serviceCluster = (tier: Tier, names: ResourceNames, infra: SharedInfrastructure): string =>
-  tierOwnsCluster(tier) ? names.clusterName : infra.clusterName;
-
-/** A copy of `resources` without `keys`: what a compensation leaves once it removed them. */
-export const withoutResources = (
-  resources: TenantResources,
-  keys: ReadonlyArray<keyof TenantResources>,
-): TenantResources => {
-  const next = { ...resources };
-  for (const key of keys) delete next[key];
-  return next;
+/** The placement of a step that only makes sense for a tenant with its own service. */
+export const ownServicePlacement = (state: SagaState, step: string): OwnServicePlacement => {
+  const placement = placementIn(state);
+  if (!ownsService(placement)) {
+    throw new FatalError(`${step}: tier ${placement.tier} has no service of its own (pooled placement)`);
+  }
+  return placement;
 };
 
 /** The distinct, defined values, first occurrence first. */
@@ -39,3 +46,18 @@ export const required = <T>(value: T | undefined, what: string): T => {
   if (value === undefined) throw new FatalError(`${what} is missing from the saga state`);
   return value;
 };
+
+/**
+ * Refuses to adopt a resource of the tenant's name that its tags do not give to the tenant: another
+ * tenant's (or something tenantflow did not make) is never taken over.
+ */
+export const ensureOurs = (tags: readonly Tag[], tenantId: string, what: string): void => {
+  if (ownership(tags, tenantId) === 'ours') return;
+  throw new OwnershipError(
+    `${what} already exists and belongs to ${ownerOf(tags)}, not to tenant ${tenantId}: it is left untouched`,
+  );
+};
+
+/** The history note of a deletion that left resources alone because they are not the tenant's. */
+export const notOurs = (skipped: readonly string[], kind: string): string | undefined =>
+  skipped.length === 0 ? undefined : `left alone, not tagged as this tenant's: ${kind} ${skipped.join(', ')}`;

@@ -1,92 +1,124 @@
 import { createHash } from 'node:crypto';
+import { ownsService } from '../domain/catalogue.ts';
 import { FatalError, NotReadyError } from '../domain/errors.ts';
-import { tenantTags } from '../domain/naming.ts';
-import type { SagaState } from '../domain/resources.ts';
-import { tierOwnsService } from '../domain/tier.ts';
+import { ownership, tenantTags } from '../domain/naming.ts';
+import { withoutResource } from '../domain/resources.ts';
+import type { SagaState } from '../domain/saga-state.ts';
 import { checkpoint } from './checkpoint.ts';
-import { distinct, namesFor, required, serviceCluster, tierProfile, withoutResources } from './placement.ts';
+import { ensureOurs, namesFor, notOurs, ownServicePlacement, required, serviceCluster } from './placement.ts';
 import type { Step } from './types.ts';
 
 /** ECS client tokens are at most 36 characters: a hash of the execution and the service, same on every retry. */
 export const serviceClientToken = (execution: string, serviceName: string): string =>
   createHash('sha256').update(`${execution}\n${serviceName}`).digest('hex').slice(0, 32);
 
-/** CreateService: reuses an ACTIVE service of the tenant's name, waits out a DRAINING one, else creates it. */
+/**
+ * CreateService: creates the tenant's service; one of its name already ACTIVE and tagged as the
+ * tenant's (an earlier attempt made it) is adopted and brought to the placement's size and the
+ * recorded revision; a DRAINING one is waited out; anyone else's fails the step.
+ */
 export const createService: Step = async (state, deps, ctx) => {
   const startedAt = deps.now();
-  const { tenantId, tier } = state.request;
+  const { tenantId } = state.request;
+  const placement = ownServicePlacement(state, 'CreateService');
   const infra = await deps.infra.get();
   const names = namesFor(deps.config, tenantId);
-  const cluster = serviceCluster(tier, names, infra);
+  const cluster = serviceCluster(placement, names, infra);
+  const taskDefinitionArn = required(state.resources.taskDefinition?.arn, 'resources.taskDefinition');
   const existing = await deps.ecs.describeService(cluster, names.serviceName);
+  if (existing) ensureOurs(existing.tags, tenantId, `ECS service ${cluster}/${names.serviceName}`);
   if (existing?.status === 'DRAINING')
     throw new NotReadyError(`service ${names.serviceName} is still draining`);
-  const profile = tierProfile(deps.config, tier);
   let service = existing?.status === 'ACTIVE' ? existing : undefined;
-  if (service && service.desiredCount !== profile.desiredCount) {
-    // Reused from an earlier attempt that may have scaled it (a failed deactivate, say): the tenant
-    // is only healthy again at the tier's size.
-    await deps.ecs.setDesiredCount(cluster, service.name, profile.desiredCount);
-    service = { ...service, desiredCount: profile.desiredCount };
+  if (
+    service &&
+    (service.desiredCount !== placement.desiredCount || service.taskDefinition !== taskDefinitionArn)
+  ) {
+    // Reused from an earlier attempt that may have scaled it (a failed deactivate, say) or run another
+    // revision: the tenant is only healthy again at the placement's size and on this revision.
+    await deps.ecs.updateService(cluster, service.name, {
+      desiredCount: placement.desiredCount,
+      taskDefinitionArn,
+    });
+    service = { ...service, desiredCount: placement.desiredCount, taskDefinition: taskDefinitionArn };
   }
   if (!service) {
     service = await deps.ecs.createService({
       cluster,
       name: names.serviceName,
-      taskDefinitionArn: required(state.resources.taskDefinitionArn, 'resources.taskDefinitionArn'),
-      desiredCount: profile.desiredCount,
+      taskDefinitionArn,
+      desiredCount: placement.desiredCount,
       subnets: infra.privateSubnetIds,
       securityGroups: [infra.serviceSecurityGroupId],
-      targetGroupArn: required(state.resources.targetGroupArn, 'resources.targetGroupArn'),
+      targetGroupArn: required(state.resources.targetGroup?.arn, 'resources.targetGroup'),
       containerName: names.containerName,
       containerPort: infra.containerPort,
-      capacityProviderStrategy: profile.capacityProviderStrategy,
-      tags: tenantTags(tenantId, tier),
+      capacityProviderStrategy: placement.capacityProviderStrategy,
+      tags: tenantTags(tenantId, placement.tier),
       clientToken: serviceClientToken(ctx.execution, names.serviceName),
     });
   }
   const next: SagaState = {
     ...state,
-    resources: { ...state.resources, serviceName: service.name, serviceArn: service.arn },
+    resources: { ...state.resources, service: { cluster, name: service.name, arn: service.arn } },
   };
   await checkpoint(deps, ctx, next, 'CreateService', startedAt);
   return next;
 };
 
-/** DeleteService: scales to zero, then deletes (force); a service already gone is done. */
+/**
+ * DeleteService: the recorded service and the tenant's by name when the placement has one, each only
+ * when tagged as the tenant's (never the pooled service); deleted with `force` (scaled to zero). A
+ * service already gone or draining is done.
+ */
 export const deleteService: Step = async (state, deps, ctx) => {
-  const startedAt = deps.now();
-  const infra = await deps.infra.get();
-  const names = namesFor(deps.config, state.request.tenantId);
-  const cluster = serviceCluster(state.request.tier, names, infra);
-  // Never the pooled service, whatever the saga state says.
-  const services = distinct([state.resources.serviceName, names.serviceName]).filter(
-    (name) => !(cluster === infra.clusterName && name === infra.pooledServiceName),
-  );
-  for (const name of services) {
-    if ((await deps.ecs.setDesiredCount(cluster, name, 0)) === 'absent') continue;
-    await deps.ecs.deleteService(cluster, name);
-  }
-  const next: SagaState = {
-    ...state,
-    resources: withoutResources(state.resources, ['serviceName', 'serviceArn']),
-  };
-  await checkpoint(deps, ctx, next, 'DeleteService', startedAt);
-  return next;
-};
-
-/** ScaleService: the tenant's own service to its tier's size (activate) or to zero (deactivate); basic shares the pool. */
-export const scaleService: Step = async (state, deps, ctx) => {
-  const { tenantId, tier, operation } = state.request;
-  if (!tierOwnsService(tier)) return state;
+  const { tenantId } = state.request;
+  const recorded = state.resources.service;
+  const own = ownsService(state.placement);
+  if (!recorded && !own) return state;
   const startedAt = deps.now();
   const infra = await deps.infra.get();
   const names = namesFor(deps.config, tenantId);
-  const cluster = serviceCluster(tier, names, infra);
-  const serviceName = state.resources.serviceName ?? names.serviceName;
-  const desired = operation === 'activate' ? tierProfile(deps.config, tier).desiredCount : 0;
-  if ((await deps.ecs.setDesiredCount(cluster, serviceName, desired)) === 'absent') {
-    throw new FatalError(`service ${serviceName} in cluster ${cluster} no longer exists`);
+  const candidates = new Map<string, { cluster: string; name: string }>();
+  if (recorded) candidates.set(`${recorded.cluster}/${recorded.name}`, recorded);
+  if (state.placement && own) {
+    const cluster = serviceCluster(state.placement, names, infra);
+    candidates.set(`${cluster}/${names.serviceName}`, { cluster, name: names.serviceName });
+  }
+  const skipped: string[] = [];
+  for (const [key, { cluster, name }] of candidates) {
+    if (cluster === infra.clusterName && name === infra.pooledServiceName) continue;
+    const service = await deps.ecs.describeService(cluster, name);
+    if (service?.status !== 'ACTIVE') continue;
+    if (ownership(service.tags, tenantId) !== 'ours') {
+      skipped.push(key);
+      continue;
+    }
+    await deps.ecs.deleteService(cluster, name);
+  }
+  const next: SagaState = { ...state, resources: withoutResource(state.resources, 'service') };
+  await checkpoint(deps, ctx, next, 'DeleteService', startedAt, notOurs(skipped, 'ECS service'));
+  return next;
+};
+
+/**
+ * ScaleService: the tenant's own service to its placement's size (activate) or to zero (deactivate).
+ * A pooled tenant shares the pooled service: there is nothing to scale, only the record changes.
+ */
+export const scaleService: Step = async (state, deps, ctx) => {
+  const { tenantId, operation } = state.request;
+  const { placement } = state;
+  if (!ownsService(placement)) return state;
+  const startedAt = deps.now();
+  const infra = await deps.infra.get();
+  const names = namesFor(deps.config, tenantId);
+  const { cluster, name } = state.resources.service ?? {
+    cluster: serviceCluster(placement, names, infra),
+    name: names.serviceName,
+  };
+  const desiredCount = operation === 'activate' ? placement.desiredCount : 0;
+  if ((await deps.ecs.updateService(cluster, name, { desiredCount })) === 'absent') {
+    throw new FatalError(`service ${name} in cluster ${cluster} no longer exists`);
   }
   await checkpoint(deps, ctx, state, 'ScaleService', startedAt);
   return state;

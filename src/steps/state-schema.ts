@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { OPERATIONS } from '../domain/request.ts';
-import { SAFE_ID_PATTERN, tenantResourcesSchema } from '../domain/schemas.ts';
-import { TIERS } from '../domain/tier.ts';
+import { placementSchema } from '../domain/catalogue.ts';
+import { OPERATIONS } from '../domain/operations.ts';
+import { tenantResourcesSchema } from '../domain/resources.ts';
+import { SAFE_ID_PATTERN } from '../domain/schemas.ts';
 
 /** Same rule as the event contract: ids reach resource names, so nothing else gets through. */
 const safeId = z.string().regex(SAFE_ID_PATTERN, 'must be a safe identifier');
@@ -9,14 +10,12 @@ const safeId = z.string().regex(SAFE_ID_PATTERN, 'must be a safe identifier');
 const requestSchema = z.object({
   operation: z.enum(OPERATIONS),
   tenantId: safeId,
-  tenantRegistrationId: safeId,
+  tenantRegistrationId: safeId.optional(),
   tenantName: z.string(),
-  tier: z.enum(TIERS),
+  tier: z.string().optional(),
   eventId: z.string().optional(),
   attributes: z.record(z.string(), z.unknown()),
 });
-
-const resourcesSchema = tenantResourcesSchema;
 
 /** Step Functions' `{Error, Cause}`; `Cause` can be missing (timeouts), so it defaults to empty. */
 const caughtSchema = z.object({ Error: z.string().default('Unknown'), Cause: z.string().default('') });
@@ -33,7 +32,12 @@ const statusEventSchema = z.object({
 export const sagaStateSchema = z.looseObject({
   request: requestSchema,
   execution: z.string(),
-  resources: resourcesSchema,
+  placement: placementSchema.optional(),
+  resources: tenantResourcesSchema,
+  leftovers: z.object({ placement: placementSchema.optional(), resources: tenantResourcesSchema }).optional(),
+  lockWait: z
+    .object({ held: z.boolean(), attempts: z.number().int().min(0), holder: z.string().optional() })
+    .optional(),
   health: z
     .object({ attempts: z.number().int().min(0), healthy: z.boolean(), detail: z.string() })
     .optional(),

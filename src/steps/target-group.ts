@@ -1,48 +1,70 @@
-import { tenantTags } from '../domain/naming.ts';
-import type { SagaState } from '../domain/resources.ts';
+import { ownsService } from '../domain/catalogue.ts';
+import { ownership, tenantTags } from '../domain/naming.ts';
+import { withoutResource } from '../domain/resources.ts';
+import type { SagaState } from '../domain/saga-state.ts';
 import { checkpoint } from './checkpoint.ts';
-import { distinct, namesFor, withoutResources } from './placement.ts';
+import { distinct, ensureOurs, namesFor, notOurs, ownServicePlacement } from './placement.ts';
 import type { Step } from './types.ts';
 
-/** CreateTargetGroup: found by its deterministic name, created only when absent. */
+/**
+ * CreateTargetGroup: found by its deterministic name and adopted when tagged as the tenant's (an
+ * earlier attempt made it), created when absent; one of that name belonging to anyone else fails
+ * the step, and the compensation leaves it alone.
+ */
 export const createTargetGroup: Step = async (state, deps, ctx) => {
   const startedAt = deps.now();
-  const { tenantId, tier } = state.request;
+  const { tenantId } = state.request;
+  const placement = ownServicePlacement(state, 'CreateTargetGroup');
   const { targetGroupName } = namesFor(deps.config, tenantId);
   const infra = await deps.infra.get();
+  const found = await deps.elb.findTargetGroup(targetGroupName);
   const group =
-    (await deps.elb.findTargetGroup(targetGroupName)) ??
+    found ??
     (await deps.elb.createTargetGroup({
       name: targetGroupName,
       vpcId: infra.vpcId,
       port: infra.containerPort,
-      healthCheckPath: deps.config.health.path,
-      tags: tenantTags(tenantId, tier),
+      healthCheckPath: placement.healthCheckPath,
+      tags: tenantTags(tenantId, placement.tier),
     }));
+  ensureOurs(group.tags, tenantId, `target group ${group.name} (${group.arn})`);
   const next: SagaState = {
     ...state,
-    resources: { ...state.resources, targetGroupName: group.name, targetGroupArn: group.arn },
+    resources: { ...state.resources, targetGroup: { name: group.name, arn: group.arn } },
   };
   await checkpoint(deps, ctx, next, 'CreateTargetGroup', startedAt);
   return next;
 };
 
 /**
- * DeleteTargetGroup: by the recorded ARN and by the deterministic name; a group already gone is done.
- * NotReadyError (a rule still forwards to it) propagates so the engine retries.
+ * DeleteTargetGroup: the recorded group and the tenant's by name, each only when tagged as the
+ * tenant's (never the pooled group); gone is done. NotReadyError (a rule still forwards to it)
+ * propagates so the engine retries.
  */
 export const deleteTargetGroup: Step = async (state, deps, ctx) => {
+  const { tenantId } = state.request;
+  const byName = ownsService(state.placement)
+    ? await deps.elb.findTargetGroup(namesFor(deps.config, tenantId).targetGroupName)
+    : undefined;
+  const arns = distinct([state.resources.targetGroup?.arn, byName?.arn]);
+  if (arns.length === 0) return state;
   const startedAt = deps.now();
   const infra = await deps.infra.get();
-  const found = await deps.elb.findTargetGroup(namesFor(deps.config, state.request.tenantId).targetGroupName);
-  const arns = distinct([state.resources.targetGroupArn, found?.arn]).filter(
-    (arn) => arn !== infra.pooledTargetGroupArn,
-  );
-  for (const arn of arns) await deps.elb.deleteTargetGroup(arn);
-  const next: SagaState = {
-    ...state,
-    resources: withoutResources(state.resources, ['targetGroupName', 'targetGroupArn']),
-  };
-  await checkpoint(deps, ctx, next, 'DeleteTargetGroup', startedAt);
+  // The group found by name came with its tags; only a recorded one of another ARN needs a look.
+  const tags = new Map(byName ? [[byName.arn, byName.tags]] : []);
+  const unknown = arns.filter((arn) => !tags.has(arn));
+  if (unknown.length > 0) for (const [arn, found] of await deps.elb.tagsOf(unknown)) tags.set(arn, found);
+  const skipped: string[] = [];
+  for (const arn of arns.filter((candidate) => candidate !== infra.pooledTargetGroupArn)) {
+    const found = tags.get(arn);
+    if (!found) continue;
+    if (ownership(found, tenantId) !== 'ours') {
+      skipped.push(arn);
+      continue;
+    }
+    await deps.elb.deleteTargetGroup(arn);
+  }
+  const next: SagaState = { ...state, resources: withoutResource(state.resources, 'targetGroup') };
+  await checkpoint(deps, ctx, next, 'DeleteTargetGroup', startedAt, notOurs(skipped, 'target group'));
   return next;
 };

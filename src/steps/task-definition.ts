@@ -1,82 +1,121 @@
 import type { TenantFlowConfig } from '../config.ts';
-import { specHash, tenantTags } from '../domain/naming.ts';
-import type { TenantRequest } from '../domain/request.ts';
-import type { SagaState } from '../domain/resources.ts';
+import { type OwnServicePlacement, ownsService } from '../domain/catalogue.ts';
+import { ownership, specHash, tenantTags } from '../domain/naming.ts';
+import { withoutResource } from '../domain/resources.ts';
+import type { SagaState } from '../domain/saga-state.ts';
 import type { TaskDefinitionSpec } from '../ports/container-platform.ts';
 import type { SharedInfrastructure } from '../ports/shared-infrastructure.ts';
 import { checkpoint } from './checkpoint.ts';
-import { distinct, namesFor, tierProfile, withoutResources } from './placement.ts';
-import type { Step } from './types.ts';
+import { distinct, ensureOurs, namesFor, notOurs, ownServicePlacement } from './placement.ts';
+import type { Step, StepDeps } from './types.ts';
 
 /** Tag carrying the hash of the spec a revision was registered from: equal hash, same definition. */
 export const SPEC_HASH_TAG = 'tenantflow:spec-hash';
 
 /** The tenant's task definition, tagged with the hash of everything but its tags. Pure. */
 export const taskDefinitionSpec = (
-  request: TenantRequest,
+  tenantId: string,
+  placement: OwnServicePlacement,
   config: TenantFlowConfig,
   infra: SharedInfrastructure,
 ): TaskDefinitionSpec => {
-  const names = namesFor(config, request.tenantId);
-  const profile = tierProfile(config, request.tier);
+  const names = namesFor(config, tenantId);
   const spec: Omit<TaskDefinitionSpec, 'tags'> = {
     family: names.taskDefinitionFamily,
-    cpu: profile.cpu,
-    memory: profile.memory,
+    cpu: placement.cpu,
+    memory: placement.memory,
     containerName: names.containerName,
     image: infra.tenantImage,
     containerPort: infra.containerPort,
-    environment: { TENANT_ID: request.tenantId, TENANT_TIER: request.tier },
+    environment: { TENANT_ID: tenantId, TENANT_TIER: placement.tier },
     executionRoleArn: infra.executionRoleArn,
     taskRoleArn: infra.taskRoleArn,
     log: {
       driver: 'awslogs',
       group: infra.logGroupName,
       region: config.region,
-      streamPrefix: request.tenantId,
+      streamPrefix: tenantId,
     },
   };
   return {
     ...spec,
-    tags: [...tenantTags(request.tenantId, request.tier), { key: SPEC_HASH_TAG, value: specHash(spec) }],
+    tags: [...tenantTags(tenantId, placement.tier), { key: SPEC_HASH_TAG, value: specHash(spec) }],
   };
 };
 
-/** RegisterTaskDefinition: a new revision only when the newest one was registered from another spec. */
+/**
+ * RegisterTaskDefinition: a new revision only when the newest one was registered from another spec.
+ * A family of the tenant's name that is not tagged as the tenant's is never used.
+ */
 export const registerTaskDefinition: Step = async (state, deps, ctx) => {
   const startedAt = deps.now();
-  const spec = taskDefinitionSpec(state.request, deps.config, await deps.infra.get());
+  const { tenantId } = state.request;
+  const placement = ownServicePlacement(state, 'RegisterTaskDefinition');
+  const spec = taskDefinitionSpec(tenantId, placement, deps.config, await deps.infra.get());
   const wanted = spec.tags.find((tag) => tag.key === SPEC_HASH_TAG)?.value;
   const latest = await deps.ecs.latestTaskDefinition(spec.family);
+  if (latest) ensureOurs(latest.tags, tenantId, `ECS task definition ${latest.arn}`);
   const matches = latest?.tags.some((tag) => tag.key === SPEC_HASH_TAG && tag.value === wanted) ?? false;
   const definition = latest && matches ? latest : await deps.ecs.registerTaskDefinition(spec);
   const next: SagaState = {
     ...state,
-    resources: {
-      ...state.resources,
-      taskDefinitionFamily: definition.family,
-      taskDefinitionArn: definition.arn,
-    },
+    resources: { ...state.resources, taskDefinition: { family: definition.family, arn: definition.arn } },
   };
   await checkpoint(deps, ctx, next, 'RegisterTaskDefinition', startedAt);
   return next;
 };
 
-/** DeregisterTaskDefinition: every ACTIVE revision of the tenant's family; none left is done. */
-export const deregisterTaskDefinition: Step = async (state, deps, ctx) => {
-  const startedAt = deps.now();
-  const families = distinct([
-    state.resources.taskDefinitionFamily,
-    namesFor(deps.config, state.request.tenantId).taskDefinitionFamily,
-  ]);
-  for (const family of families) {
-    for (const arn of await deps.ecs.listTaskDefinitions(family))
-      await deps.ecs.deregisterTaskDefinition(arn);
+/** The revisions of `family` in `status` that are the tenant's, and those that are not (`known` are ours). */
+const revisionsOf = async (
+  deps: StepDeps,
+  family: string,
+  status: 'ACTIVE' | 'INACTIVE',
+  tenantId: string,
+  known: readonly string[] = [],
+) => {
+  const ours: string[] = [];
+  const foreign: string[] = [];
+  for (const arn of await deps.ecs.listTaskDefinitions(family, status)) {
+    if (known.includes(arn)) {
+      ours.push(arn);
+      continue;
+    }
+    const revision = await deps.ecs.describeTaskDefinition(arn);
+    if (!revision) continue;
+    (ownership(revision.tags, tenantId) === 'ours' ? ours : foreign).push(arn);
   }
-  const next: SagaState = {
-    ...state,
-    resources: withoutResources(state.resources, ['taskDefinitionFamily', 'taskDefinitionArn']),
-  };
-  await checkpoint(deps, ctx, next, 'DeregisterTaskDefinition', startedAt);
+  return { ours, foreign };
+};
+
+/**
+ * DeregisterTaskDefinition: every revision of the tenant's family (the recorded one, and the tenant's
+ * by name when the placement has one) is deregistered and then deleted, so nothing stays behind in
+ * the account as INACTIVE revisions do. Revisions not tagged as this tenant's are left alone.
+ */
+export const deregisterTaskDefinition: Step = async (state, deps, ctx) => {
+  const { tenantId } = state.request;
+  const families = distinct([
+    state.resources.taskDefinition?.family,
+    ownsService(state.placement) ? namesFor(deps.config, tenantId).taskDefinitionFamily : undefined,
+  ]);
+  if (families.length === 0) return state;
+  const startedAt = deps.now();
+  const skipped: string[] = [];
+  for (const family of families) {
+    const active = await revisionsOf(deps, family, 'ACTIVE', tenantId);
+    for (const arn of active.ours) await deps.ecs.deregisterTaskDefinition(arn);
+    const inactive = await revisionsOf(deps, family, 'INACTIVE', tenantId, active.ours);
+    if (inactive.ours.length > 0) await deps.ecs.deleteTaskDefinitions(inactive.ours);
+    skipped.push(...active.foreign, ...inactive.foreign);
+  }
+  const next: SagaState = { ...state, resources: withoutResource(state.resources, 'taskDefinition') };
+  await checkpoint(
+    deps,
+    ctx,
+    next,
+    'DeregisterTaskDefinition',
+    startedAt,
+    notOurs(skipped, 'task definition'),
+  );
   return next;
 };

@@ -1,9 +1,11 @@
-import type { SagaState } from '../domain/resources.ts';
+import { FatalError } from '../domain/errors.ts';
+import { failedStep, failureReason } from '../domain/reasons.ts';
+import type { StepName } from '../domain/saga.ts';
+import type { SagaState } from '../domain/saga-state.ts';
+import { tenantRouting } from '../domain/tenant-config.ts';
 import type { ReleaseRequest } from '../ports/tenant-map.ts';
-import type { StepName } from '../saga-contract.ts';
 import { historyEntry, releaseOnce } from './checkpoint.ts';
-import { failedStep, failureReason } from './reasons.ts';
-import { tenantRouting } from './tenant-config.ts';
+import { placementIn } from './placement.ts';
 import type { Step, StepContext, StepDeps } from './types.ts';
 
 const releaseRequest = (
@@ -38,7 +40,9 @@ const releaseRequest = (
 /** ActivateTenant: the onboarding's end; ACTIVE with its resources and routing, the lock released. */
 export const activateTenant: Step = async (state, deps, ctx) => {
   const startedAt = deps.now();
-  const routing = tenantRouting(state.request, state.resources, await deps.infra.get(), deps.config);
+  const placement = placementIn(state);
+  const routing = tenantRouting(state.request.tenantId, placement, state.resources, await deps.infra.get());
+  if (!routing) throw new FatalError('ActivateTenant: the tenant has no service or target group recorded');
   const request = releaseRequest(
     state,
     deps,
@@ -83,7 +87,8 @@ export const setActivation: Step = async (state, deps, ctx) => {
 };
 
 /**
- * MarkFailed: FAILED, with what is left in the saga state's resources and the reason. Goes through
+ * MarkFailed: FAILED, with what is left in the saga state's resources (and any leftovers of an
+ * earlier placement not yet removed) and the reason. Goes through
  * `releaseDead`, which changes nothing when this execution does not hold the lock (it never got it,
  * or a watcher already released it), so it never fails for a lock it does not hold.
  */
@@ -101,7 +106,12 @@ export const markFailed: Step = async (state, deps, ctx) => {
     deps,
     ctx,
     'MarkFailed',
-    { status: 'FAILED', active: false, resources: state.resources, lastError },
+    {
+      status: 'FAILED',
+      active: false,
+      resources: { ...state.leftovers?.resources, ...state.resources },
+      lastError,
+    },
     startedAt,
   );
   await deps.tenants.releaseDead(request);

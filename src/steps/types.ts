@@ -1,13 +1,14 @@
 import type { TenantFlowConfig } from '../config.ts';
-import type { SagaState } from '../domain/resources.ts';
+import type { MachineId } from '../domain/saga.ts';
+import type { SagaState } from '../domain/saga-state.ts';
 import type { ContainerPlatform } from '../ports/container-platform.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { LoadBalancer } from '../ports/load-balancer.ts';
+import type { Log } from '../ports/log.ts';
 import type { SharedInfrastructureLookup } from '../ports/shared-infrastructure.ts';
 import type { PriorityRegistry, StatusLedger, TenantMap } from '../ports/tenant-map.ts';
-import type { MachineId } from '../saga-contract.ts';
 
-/** Everything a step may touch: the configuration, the ports and a clock. */
+/** Everything a step may touch: the configuration, the ports, a clock and a log. */
 export interface StepDeps {
   config: TenantFlowConfig;
   ecs: ContainerPlatform;
@@ -17,6 +18,7 @@ export interface StepDeps {
   ledger: StatusLedger;
   events: EventPublisher;
   infra: SharedInfrastructureLookup;
+  log: Log;
   now: () => Date;
 }
 

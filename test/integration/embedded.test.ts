@@ -137,13 +137,13 @@ describe('the embedded default, every sample event through the ASL engine', () =
     expect(byId.get(TENANTS.basic)).toMatchObject({
       lifecycleStatus: 'ACTIVE',
       active: true,
-      tier: 'basic',
+      placement: { tier: 'basic', cluster: 'shared', service: 'pooled' },
       routing: { mode: 'pooled' },
     });
     expect(byId.get(TENANTS.premium)).toMatchObject({
       lifecycleStatus: 'ACTIVE',
       active: true,
-      tier: 'premium',
+      placement: { tier: 'premium', cluster: 'dedicated', service: 'own' },
       routing: { mode: 'silo' },
     });
     expect(byId.get(TENANTS.advanced)).toMatchObject({

@@ -8,15 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { parseLifecycleInput } from '../../events/index.ts';
 import { SAFE_ID_PATTERN } from '../../events/schemas.ts';
 import { ingestEvent } from '../../src/app/ingest.ts';
-import { MACHINE_FOR } from '../../src/app/machine-for.ts';
-import { loadConfig } from '../../src/config.ts';
 import { ValidationError } from '../../src/domain/errors.ts';
 import { tenantTags } from '../../src/domain/naming.ts';
-import { OPERATIONS } from '../../src/domain/request.ts';
-import { TIERS } from '../../src/domain/tier.ts';
+import { OPERATION_TABLE, OPERATIONS, type Operation } from '../../src/domain/operations.ts';
+import type { MachineId } from '../../src/domain/saga.ts';
 import type { WorkflowStarter } from '../../src/ports/workflow.ts';
-import type { MachineId } from '../../src/saga-contract.ts';
-import { FakeEventPublisher, FakeStatusLedger } from '../support/fake-ports.ts';
+import { FakeEventPublisher, FakeStatusLedger, testConfig } from '../support/fake-ports.ts';
 import { lifecycleInput, safeId } from '../support/reliability/arbitraries.ts';
 import { isExecutionName, tagProblems, tenantNameProblems } from '../support/reliability/aws-names.ts';
 import { count } from '../support/reliability/counters.ts';
@@ -41,34 +38,45 @@ const inventoryNameProblem = (item: { type: string; id: string }): string | unde
   return ok ? undefined : `${item.type} ${JSON.stringify(item.id)}`;
 };
 
-const config = loadConfig({});
-const parseOptions = { contract: config.contract, defaultTier: config.defaultTier, accepts: OPERATIONS };
+const config = testConfig();
+const parseOptions = { contract: config.contract, catalogue: config.catalogue, accepts: OPERATIONS };
+const CATALOGUE_TIERS = Object.keys(config.catalogue.tiers);
 
-/** Step Functions' name uniqueness, in memory. */
+/** StartExecution as Step Functions answers: a running name started again with the same input is the same execution. */
 class FakeStarter implements WorkflowStarter {
   readonly starts: Array<{ machine: MachineId; name: string; input: unknown }> = [];
-  readonly #names = new Set<string>();
+  readonly #inputs = new Map<string, string>();
   async start(machine: MachineId, name: string, input: unknown) {
     this.starts.push({ machine, name, input });
     const key = `${machine}/${name}`;
-    const outcome = this.#names.has(key) ? ('duplicate' as const) : ('started' as const);
-    this.#names.add(key);
+    const known = this.#inputs.get(key);
+    const outcome =
+      known === undefined || known === JSON.stringify(input) ? ('started' as const) : ('duplicate' as const);
+    this.#inputs.set(key, known ?? JSON.stringify(input));
     return { outcome, executionArn: `arn:aws:states:us-east-1:123456789012:execution:${machine}:${name}` };
   }
 }
 
-/** Everything an accepted request's ids must satisfy before they may name a resource. */
-const acceptedProblems = (tenantId: string, tenantRegistrationId: string, tier: string): string[] => [
+/**
+ * Everything an accepted request's ids must satisfy before they may name a resource. An onboarding's
+ * tier must be a catalogue tier (it becomes a tag); any other request's tier is only compared.
+ */
+const acceptedProblems = (
+  operation: Operation,
+  tenantId: string,
+  tenantRegistrationId: string | undefined,
+  tier: string | undefined,
+): string[] => [
   ...(SAFE_ID_PATTERN.test(tenantId) ? [] : [`tenantId ${JSON.stringify(tenantId)}`]),
-  ...(SAFE_ID_PATTERN.test(tenantRegistrationId)
+  ...(tenantRegistrationId === undefined || SAFE_ID_PATTERN.test(tenantRegistrationId)
     ? []
     : [`tenantRegistrationId ${JSON.stringify(tenantRegistrationId)}`]),
   ...tenantNameProblems(tenantId, config.resourcePrefix),
-  ...((TIERS as readonly string[]).includes(tier)
-    ? tagProblems(
-        tenantTags(tenantId, tier === 'basic' ? 'basic' : tier === 'premium' ? 'premium' : 'advanced'),
-      )
-    : [`tier ${tier}`]),
+  ...(operation !== 'onboard'
+    ? []
+    : tier !== undefined && CATALOGUE_TIERS.includes(tier)
+      ? tagProblems(tenantTags(tenantId, tier))
+      : [`tier ${tier}`]),
 ];
 
 export const describeBadInput = (): void => {
@@ -86,8 +94,8 @@ export const describeBadInput = (): void => {
           // Assess
           if (result.ok) {
             seen.accepted += 1;
-            const { tenantId, tenantRegistrationId, tier } = result.request;
-            expect(acceptedProblems(tenantId, tenantRegistrationId, tier)).toEqual([]);
+            const { operation, tenantId, tenantRegistrationId, tier } = result.request;
+            expect(acceptedProblems(operation, tenantId, tenantRegistrationId, tier)).toEqual([]);
             expect(OPERATIONS).toContain(result.request.operation);
           } else {
             seen.rejected += 1;
@@ -150,14 +158,16 @@ export const describeBadInput = (): void => {
           expect(first.outcome).toBe('started');
           expect(again.outcome).toBe('duplicate');
           expect(starter.starts.map((s) => [s.machine, s.name])).toEqual([
-            [MACHINE_FOR[first.operation], first.execution],
-            [MACHINE_FOR[first.operation], first.execution],
+            [OPERATION_TABLE[first.operation].machine, first.execution],
+            [OPERATION_TABLE[first.operation].machine, first.execution],
           ]);
           expect(isExecutionName(first.execution)).toBe(true);
           expect(events.published).toEqual([]);
           const parsed = parseLifecycleInput(raw, parseOptions);
           const tier = parsed.ok ? parsed.request.tier : 'none';
-          expect(acceptedProblems(first.tenantId, first.tenantRegistrationId, tier)).toEqual([]);
+          expect(acceptedProblems(first.operation, first.tenantId, first.tenantRegistrationId, tier)).toEqual(
+            [],
+          );
         }),
         { numRuns: 600 },
       );
@@ -213,9 +223,7 @@ export const describeBadInput = (): void => {
         ).toEqual([...valid.map((id) => `${id}: succeeded`), ...invalid.map((id) => `${id}: rejected`)]);
         expect(inventory.map(inventoryNameProblem).filter(Boolean)).toEqual([]);
         expect(new Set(inventory.map((item) => item.tenantId))).toEqual(new Set(valid));
-        expect(inventory.filter((item) => !(TIERS as readonly string[]).includes(item.tier ?? ''))).toEqual(
-          [],
-        );
+        expect(inventory.filter((item) => !CATALOGUE_TIERS.includes(item.tier ?? ''))).toEqual([]);
         expect(report.fresh).toEqual([]);
       } finally {
         await world.close();

@@ -7,13 +7,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
-import type { Operation } from '../../src/domain/request.ts';
+import type { Operation } from '../../src/domain/operations.ts';
+import { resourceArns } from '../../src/domain/resources.ts';
+import { testConfig } from '../support/fake-ports.ts';
 import { count } from '../support/reliability/counters.ts';
 import { type DeathStatus, dieAfter } from '../support/reliability/dead-run.ts';
 import { lifecycleEvent, newTenant, openExisting, openWorld } from '../support/reliability/world.ts';
 
-const contract = loadConfig({}).contract;
+const contract = testConfig().contract;
 
 const CASES: ReadonlyArray<{ status: DeathStatus; retry: Operation }> = [
   { status: 'TIMED_OUT', retry: 'onboard' },
@@ -48,7 +49,7 @@ export const describeDeadExecutions = (): void => {
         try {
           world.noteSent([event]);
           const record = await world.runtime.tenant(tenant.tenantId);
-          const named = new Set(Object.values(record?.resources ?? {}));
+          const named = new Set(resourceArns(record?.resources ?? {}));
           const left = world.runtime.inventory().filter((item) => item.tenantId === tenant.tenantId);
           const sent = world
             .published()

@@ -13,12 +13,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
-import type { Tier } from '../../src/domain/tier.ts';
+import { testConfig } from '../support/fake-ports.ts';
 import { count } from '../support/reliability/counters.ts';
-import { lifecycleEvent, newTenant, openWorld, type World } from '../support/reliability/world.ts';
+import {
+  lifecycleEvent,
+  newTenant,
+  openWorld,
+  type ReferenceTier,
+  type World,
+} from '../support/reliability/world.ts';
 
-const contract = loadConfig({}).contract;
+const contract = testConfig().contract;
 const SILO_RESOURCES = ['listener-rule', 'service', 'target-group', 'task-definition'];
 
 const typesOf = (world: World, tenantId: string): string[] =>
@@ -132,7 +137,7 @@ export const describeDuplicatesAndRaces = (): void => {
       expect(report.fresh).toEqual([]);
     });
 
-    it('offboarding that arrives while the onboarding runs fails on the lock; its retry afterwards removes the tenant', async () => {
+    it('offboarding that arrives while the onboarding runs waits for the lock, then removes the tenant', async () => {
       // Prepare
       count('scenarios');
       const tenant = newTenant('advanced');
@@ -149,46 +154,69 @@ export const describeDuplicatesAndRaces = (): void => {
       );
       const [offboarded] = await world.send([lifecycleEvent('offboard', tenant)]);
       const [onboarded] = await onboarding;
-      const whileRunning = typesOf(world, tenant.tenantId);
-      const [retried] = await world.send([lifecycleEvent('offboard', tenant)]);
 
       const report = await world.check();
 
-      // Assess
+      // Assess: the control plane hears created, then deleted; never a failure in between.
       expect(onboarded?.outcome).toBe('succeeded');
-      expect(offboarded?.outcome).toBe('failed');
-      expect(offboarded?.error).toContain('LockTenant');
-      expect(whileRunning).toEqual(SILO_RESOURCES);
-      expect(retried?.outcome).toBe('succeeded');
-      expect(typesOf(world, tenant.tenantId)).toEqual([]);
-      expect(statusEventsFor(world, tenant.tenantRegistrationId).sort()).toEqual(
-        [
-          contract.outbound.onboard.success,
-          contract.outbound.offboard.failure,
-          contract.outbound.offboard.success,
-        ].sort(),
+      expect(offboarded?.outcome).toBe('succeeded');
+      const waited = world.progress.filter(
+        (p) => p.step === 'LockTenant' && p.execution === offboarded?.execution,
       );
+      expect(waited.length).toBeGreaterThan(1);
+      expect(typesOf(world, tenant.tenantId)).toEqual([]);
+      expect((await world.runtime.tenant(tenant.tenantId))?.lifecycleStatus).toBe('DELETED');
+      expect(statusEventsFor(world, tenant.tenantRegistrationId)).toEqual([
+        contract.outbound.onboard.success,
+        contract.outbound.offboard.success,
+      ]);
       expect(report.fresh).toEqual([]);
     });
 
-    it('onboarding a tenant that is already ACTIVE is refused and leaves it untouched', async () => {
+    it('onboarding an ACTIVE tenant again from its own registration is refused without marking that registration failed', async () => {
       // Prepare
       count('scenarios');
       const tenant = newTenant('advanced');
       await world.send([lifecycleEvent('onboard', tenant)]);
       const before = await world.runtime.tenant(tenant.tenantId);
 
-      // Act
+      // Act: SBT (or a person) sends the onboarding of the same registration again, as a new event.
       const [again] = await world.send([lifecycleEvent('onboard', tenant)]);
 
       const report = await world.check();
 
       // Assess
       const after = await world.runtime.tenant(tenant.tenantId);
-      expect(again?.outcome).toBe('failed');
-      expect(again?.error).toContain('ReserveTenant');
+      expect(again?.outcome).toBe('deferred');
+      expect(again?.error).toContain('already onboarded');
+      expect(statusEventsFor(world, tenant.tenantRegistrationId)).toEqual([
+        contract.outbound.onboard.success,
+      ]);
       expect(after?.lifecycleStatus).toBe('ACTIVE');
       expect(after?.resources).toEqual(before?.resources);
+      expect(typesOf(world, tenant.tenantId)).toEqual(SILO_RESOURCES);
+      expect(report.fresh).toEqual([]);
+    });
+
+    it('onboarding an ACTIVE tenant from another registration is refused with that registration told why', async () => {
+      // Prepare
+      count('scenarios');
+      const tenant = newTenant('advanced');
+      await world.send([lifecycleEvent('onboard', tenant)]);
+      const other = { ...tenant, tenantRegistrationId: randomUUID() };
+
+      // Act
+      const [again] = await world.send([lifecycleEvent('onboard', other)]);
+
+      const report = await world.check();
+
+      // Assess
+      expect(again?.outcome).toBe('failed');
+      expect(again?.error).toContain('ReserveTenant');
+      expect(statusEventsFor(world, other.tenantRegistrationId)).toEqual([contract.outbound.onboard.failure]);
+      expect((await world.runtime.tenant(tenant.tenantId))?.tenantRegistrationId).toBe(
+        tenant.tenantRegistrationId,
+      );
       expect(typesOf(world, tenant.tenantId)).toEqual(SILO_RESOURCES);
       expect(report.fresh).toEqual([]);
     });
@@ -196,7 +224,7 @@ export const describeDuplicatesAndRaces = (): void => {
     it('many onboardings at once all succeed, never two tenants on one listener-rule priority', async () => {
       // Prepare
       count('scenarios');
-      const tiers: Tier[] = ['advanced', 'premium'];
+      const tiers: ReferenceTier[] = ['advanced', 'premium'];
       const tenants = Array.from({ length: 12 }, (_, i) => newTenant(tiers[i % 2] ?? 'advanced'));
 
       // Act
@@ -209,7 +237,7 @@ export const describeDuplicatesAndRaces = (): void => {
       const records = await world.runtime.tenants();
       const priorities = records
         .filter((r) => tenants.some((t) => t.tenantId === r.tenantId))
-        .map((r) => r.resources.listenerRulePriority);
+        .map((r) => r.resources.listenerRule?.priority);
       expect(new Set(priorities).size).toBe(tenants.length);
       expect(report.fresh).toEqual([]);
     });

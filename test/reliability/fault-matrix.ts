@@ -15,12 +15,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
-import type { Operation } from '../../src/domain/request.ts';
+import type { Operation } from '../../src/domain/operations.ts';
+import { resourceArns } from '../../src/domain/resources.ts';
+import type { StepName } from '../../src/domain/saga.ts';
 import type { TenantStatus } from '../../src/domain/tenant-record.ts';
-import type { Tier } from '../../src/domain/tier.ts';
 import type { ReplayResult } from '../../src/local/index.ts';
-import type { StepName } from '../../src/saga-contract.ts';
+import { testConfig } from '../support/fake-ports.ts';
 import { count } from '../support/reliability/counters.ts';
 import type { InvariantReport } from '../support/reliability/invariants.ts';
 import { FAULT_PLANS, faultSpec, SAGA_CASES, type SagaCase } from '../support/reliability/matrix.ts';
@@ -29,15 +29,16 @@ import {
   newTenant,
   openFrom,
   openWorld,
+  type ReferenceTier,
   type Snapshot,
   snapshotOf,
   type TestTenant,
   type World,
 } from '../support/reliability/world.ts';
 
-const contract = loadConfig({}).contract;
+const contract = testConfig().contract;
 
-const TIER_RESOURCES: Record<Tier, string[]> = {
+const TIER_RESOURCES: Record<ReferenceTier, string[]> = {
   basic: [],
   advanced: ['listener-rule', 'service', 'target-group', 'task-definition'],
   premium: ['cluster', 'listener-rule', 'service', 'target-group', 'task-definition'],
@@ -110,7 +111,7 @@ const observe = async (
   result: ReplayResult | undefined,
 ): Promise<Observed> => {
   const record = await world.runtime.tenant(tenant.tenantId);
-  const named = new Set(Object.values(record?.resources ?? {}));
+  const named = new Set(resourceArns(record?.resources ?? {}));
   const mine = world.runtime.inventory().filter((item) => item.tenantId === tenant.tenantId);
   return {
     world,

@@ -1,16 +1,16 @@
 /** The invariant checker itself must see what it is meant to see, or every scenario's "0" means nothing. */
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
 import type { TenantRecord } from '../../src/domain/tenant-record.ts';
+import { testConfig } from '../support/fake-ports.ts';
 import { checkInvariants } from '../support/reliability/invariants.ts';
 
-const contract = loadConfig({}).contract;
+const contract = testConfig().contract;
 const at = '2025-01-01T00:00:00.000Z';
 const record = (tenantId: string, patch: Partial<TenantRecord>): TenantRecord => ({
   tenantId,
   tenantRegistrationId: `reg-${tenantId}`,
   tenantName: tenantId,
-  tier: 'advanced',
+  placement: { tier: 'basic', cluster: 'shared', service: 'pooled' },
   lifecycleStatus: 'ACTIVE',
   active: true,
   resources: {},
@@ -35,12 +35,19 @@ export const describeInvariantChecker = (): void => {
       ];
       const records = [
         record('a', {
-          resources: { targetGroupArn: 'arn:tg/a', serviceArn: 'arn:svc/a', listenerRulePriority: 7 },
+          resources: {
+            targetGroup: { name: 'tf-a', arn: 'arn:tg/a' },
+            service: { cluster: 'c', name: 'tf-a', arn: 'arn:svc/a' },
+            listenerRule: { listenerArn: 'l', arn: 'arn:rule/1', priority: 7 },
+          },
         }),
         record('b', {
           lifecycleStatus: 'FAILED',
           active: false,
-          resources: { targetGroupArn: 'arn:tg/b', listenerRulePriority: 7 },
+          resources: {
+            targetGroup: { name: 'tf-b', arn: 'arn:tg/b' },
+            listenerRule: { listenerArn: 'l', arn: 'arn:rule/2', priority: 7 },
+          },
         }),
         record('c', {
           lifecycleStatus: 'PROVISIONING',
@@ -83,7 +90,7 @@ export const describeInvariantChecker = (): void => {
       // Prepare
       const inventory = [{ type: 'service', id: 'tf-shared/tf-a', arn: 'arn:svc/a', tenantId: 'a' }];
       const records = [
-        record('a', { resources: { serviceArn: 'arn:svc/a' } }),
+        record('a', { resources: { service: { cluster: 'c', name: 'tf-a', arn: 'arn:svc/a' } } }),
         record('d', { lifecycleStatus: 'DELETED', active: false }),
       ];
       const events = [{ detailType: 'sbt_aws_provisionSuccess', detail: { tenantRegistrationId: 'reg-a' } }];

@@ -1,10 +1,12 @@
 /**
- * In-memory fakes of the ports, faithful to the contracts in src/ports (not-found is a result,
- * conditional writes raise ConflictError, a priority is claimed atomically) and small. Each fake
- * records its calls and can be told to fail the next call of a method.
+ * In-memory fakes of the ports, held to the same contract specs as the adapters
+ * (test/unit/ports/*.contract.test.ts): not-found is a result, conditional writes raise ConflictError,
+ * a priority is claimed atomically, tags decide ownership. Each fake records its calls and can be told
+ * to fail the next call of a method.
  */
 import { loadConfig, type TenantFlowConfig } from '../../src/config.ts';
-import { ConflictError, FatalError, NotReadyError } from '../../src/domain/errors.ts';
+import { ConflictError, FatalError, NotReadyError, TenantLockedError } from '../../src/domain/errors.ts';
+import type { Tag } from '../../src/domain/naming.ts';
 import type { TenantRecord } from '../../src/domain/tenant-record.ts';
 import type {
   ClusterInfo,
@@ -24,6 +26,7 @@ import type {
   TargetGroupSpec,
   TargetHealthSummary,
 } from '../../src/ports/load-balancer.ts';
+import type { Log } from '../../src/ports/log.ts';
 import type {
   SharedInfrastructure,
   SharedInfrastructureLookup,
@@ -68,30 +71,34 @@ class Recorder<M extends string> {
 }
 
 const ACCOUNT = 'arn:aws:ecs:us-east-1:123456789012';
+const copyTags = (tags: readonly Tag[]): Tag[] => tags.map((tag) => ({ ...tag }));
+
+type FakeService = ServiceInfo & { cluster: string; spec?: ServiceSpec };
 
 /** ECS: clusters, task definition revisions and services, with ECS's status lifecycle reduced to what steps read. */
 export class FakeContainerPlatform extends Recorder<keyof ContainerPlatform> implements ContainerPlatform {
   readonly clusters = new Map<string, ClusterInfo>();
-  readonly taskDefinitions: Array<TaskDefinitionInfo & { active: boolean; spec: TaskDefinitionSpec }> = [];
-  readonly services = new Map<string, ServiceInfo & { cluster: string; spec?: ServiceSpec }>();
+  readonly taskDefinitions: Array<TaskDefinitionInfo & { spec: TaskDefinitionSpec }> = [];
+  readonly services = new Map<string, FakeService>();
 
   async describeCluster(name: string) {
     await this.enter('describeCluster', name);
     const found = this.clusters.get(name);
-    return found ? { ...found } : undefined;
+    return found && found.status !== 'INACTIVE' ? { ...found, tags: copyTags(found.tags) } : undefined;
   }
   async createCluster(spec: ClusterSpec) {
     await this.enter('createCluster', spec);
     const existing = this.clusters.get(spec.name);
-    if (existing?.status === 'ACTIVE') return { ...existing };
+    if (existing?.status === 'ACTIVE') return { ...existing, tags: copyTags(existing.tags) };
     const cluster = {
       arn: `${ACCOUNT}:cluster/${spec.name}`,
       name: spec.name,
       status: 'ACTIVE',
       activeServicesCount: 0,
+      tags: copyTags(spec.tags),
     };
     this.clusters.set(spec.name, cluster);
-    return { ...cluster };
+    return { ...cluster, tags: copyTags(cluster.tags) };
   }
   async deleteCluster(name: string) {
     await this.enter('deleteCluster', name);
@@ -103,39 +110,61 @@ export class FakeContainerPlatform extends Recorder<keyof ContainerPlatform> imp
     return 'deleted' as const;
   }
 
+  private revision(td: TaskDefinitionInfo): TaskDefinitionInfo {
+    return {
+      arn: td.arn,
+      family: td.family,
+      revision: td.revision,
+      status: td.status,
+      tags: copyTags(td.tags),
+    };
+  }
   async latestTaskDefinition(family: string) {
     await this.enter('latestTaskDefinition', family);
-    const active = this.taskDefinitions.filter((td) => td.family === family && td.active);
+    const active = this.taskDefinitions.filter((td) => td.family === family && td.status === 'ACTIVE');
     const latest = active.sort((a, b) => b.revision - a.revision)[0];
-    return latest
-      ? { arn: latest.arn, family, revision: latest.revision, tags: [...latest.tags] }
-      : undefined;
+    return latest ? this.revision(latest) : undefined;
   }
   async registerTaskDefinition(spec: TaskDefinitionSpec) {
     await this.enter('registerTaskDefinition', spec);
     const revision = this.taskDefinitions.filter((td) => td.family === spec.family).length + 1;
     const arn = `${ACCOUNT}:task-definition/${spec.family}:${revision}`;
-    this.taskDefinitions.push({ arn, family: spec.family, revision, tags: spec.tags, active: true, spec });
-    return { arn, family: spec.family, revision, tags: [...spec.tags] };
+    const td = { arn, family: spec.family, revision, status: 'ACTIVE', tags: copyTags(spec.tags), spec };
+    this.taskDefinitions.push(td);
+    return this.revision(td);
   }
-  async listTaskDefinitions(family: string) {
-    await this.enter('listTaskDefinitions', family);
-    return this.taskDefinitions.filter((td) => td.family === family && td.active).map((td) => td.arn);
+  async listTaskDefinitions(family: string, status: 'ACTIVE' | 'INACTIVE') {
+    await this.enter('listTaskDefinitions', family, status);
+    return this.taskDefinitions
+      .filter((td) => td.family === family && td.status === status)
+      .map((td) => td.arn);
+  }
+  async describeTaskDefinition(arn: string) {
+    await this.enter('describeTaskDefinition', arn);
+    const found = this.taskDefinitions.find((td) => td.arn === arn);
+    return found ? this.revision(found) : undefined;
   }
   async deregisterTaskDefinition(arn: string) {
     await this.enter('deregisterTaskDefinition', arn);
-    const found = this.taskDefinitions.find((td) => td.arn === arn && td.active);
+    const found = this.taskDefinitions.find((td) => td.arn === arn && td.status === 'ACTIVE');
     if (!found) return 'absent' as const;
-    found.active = false;
+    found.status = 'INACTIVE';
     return 'deregistered' as const;
+  }
+  async deleteTaskDefinitions(arns: readonly string[]) {
+    await this.enter('deleteTaskDefinitions', [...arns]);
+    for (const arn of arns) {
+      const found = this.taskDefinitions.find((td) => td.arn === arn);
+      if (found?.status === 'ACTIVE')
+        throw new FatalError(`task definition ${arn} is ACTIVE: deregister it first`);
+      if (found) found.status = 'DELETE_IN_PROGRESS';
+    }
   }
 
   async describeService(cluster: string, name: string) {
     await this.enter('describeService', cluster, name);
     const found = this.services.get(`${cluster}/${name}`);
-    if (!found) return undefined;
-    const { cluster: _cluster, spec: _spec, ...info } = found;
-    return info;
+    return found && found.status !== 'INACTIVE' ? this.info(found) : undefined;
   }
   async createService(spec: ServiceSpec) {
     await this.enter('createService', spec);
@@ -147,31 +176,39 @@ export class FakeContainerPlatform extends Recorder<keyof ContainerPlatform> imp
         throw new FatalError('Creation of service was not idempotent');
       return this.info(existing);
     }
-    const service = {
+    const service: FakeService = {
       arn: `${ACCOUNT}:service/${spec.cluster}/${spec.name}`,
       name: spec.name,
       status: 'ACTIVE',
       desiredCount: spec.desiredCount,
       runningCount: 0,
+      taskDefinition: spec.taskDefinitionArn,
       rolloutState: 'IN_PROGRESS',
+      tags: copyTags(spec.tags),
       cluster: spec.cluster,
       spec,
     };
     this.services.set(key, service);
     return this.info(service);
   }
-  async setDesiredCount(cluster: string, name: string, desiredCount: number) {
-    await this.enter('setDesiredCount', cluster, name, desiredCount);
+  async updateService(
+    cluster: string,
+    name: string,
+    change: { desiredCount?: number; taskDefinitionArn?: string },
+  ) {
+    await this.enter('updateService', cluster, name, change);
     const found = this.services.get(`${cluster}/${name}`);
     if (found?.status !== 'ACTIVE') return 'absent' as const;
-    found.desiredCount = desiredCount;
+    if (change.desiredCount !== undefined) found.desiredCount = change.desiredCount;
+    if (change.taskDefinitionArn !== undefined) found.taskDefinition = change.taskDefinitionArn;
     return 'updated' as const;
   }
   async deleteService(cluster: string, name: string) {
     await this.enter('deleteService', cluster, name);
     const found = this.services.get(`${cluster}/${name}`);
-    if (!found || found.status === 'INACTIVE') return 'absent' as const;
+    if (found?.status !== 'ACTIVE') return 'absent' as const;
     found.status = 'INACTIVE';
+    found.desiredCount = 0;
     return 'deleted' as const;
   }
 
@@ -182,43 +219,54 @@ export class FakeContainerPlatform extends Recorder<keyof ContainerPlatform> imp
     Object.assign(found, { runningCount: found.desiredCount, rolloutState: 'COMPLETED' });
   }
 
-  private info(service: ServiceInfo): ServiceInfo {
-    const { arn, name, status, desiredCount, runningCount, rolloutState, rolloutStateReason } = service;
-    return { arn, name, status, desiredCount, runningCount, rolloutState, rolloutStateReason };
+  private info(service: FakeService): ServiceInfo {
+    const { cluster: _cluster, spec: _spec, tags, ...info } = service;
+    return { ...info, tags: copyTags(tags) };
   }
 }
 
-/** ELBv2: target groups, one listener's rules (with its default rule), and target health. */
+/** ELBv2: target groups, one listener's rules (with its default rule), tags, and target health. */
 export class FakeLoadBalancer extends Recorder<keyof LoadBalancer> implements LoadBalancer {
   readonly targetGroups = new Map<string, TargetGroupInfo & { spec: TargetGroupSpec }>();
-  readonly rules: Array<ListenerRuleInfo & { listenerArn: string }> = [];
+  readonly rules: Array<ListenerRuleInfo & { listenerArn: string; tags: Tag[] }> = [];
   readonly health = new Map<string, TargetHealthSummary>();
   private sequence = 0;
 
+  private group(found: TargetGroupInfo): TargetGroupInfo {
+    return {
+      arn: found.arn,
+      name: found.name,
+      loadBalancerArns: [...found.loadBalancerArns],
+      tags: copyTags(found.tags),
+    };
+  }
   async findTargetGroup(name: string) {
     await this.enter('findTargetGroup', name);
     const found = this.targetGroups.get(name);
-    return found
-      ? { arn: found.arn, name: found.name, loadBalancerArns: [...found.loadBalancerArns] }
-      : undefined;
+    return found ? this.group(found) : undefined;
   }
   async createTargetGroup(spec: TargetGroupSpec) {
     await this.enter('createTargetGroup', spec);
     this.sequence += 1;
     const arn = `arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/${spec.name}/${this.sequence}`;
-    const group = this.targetGroups.get(spec.name) ?? { arn, name: spec.name, loadBalancerArns: [], spec };
+    const group = this.targetGroups.get(spec.name) ?? {
+      arn,
+      name: spec.name,
+      loadBalancerArns: [],
+      tags: copyTags(spec.tags),
+      spec,
+    };
     this.targetGroups.set(spec.name, group);
-    return { arn: group.arn, name: group.name, loadBalancerArns: [] };
+    return this.group(group);
   }
   async deleteTargetGroup(arn: string) {
     await this.enter('deleteTargetGroup', arn);
     const found = [...this.targetGroups.values()].find((group) => group.arn === arn);
-    if (!found) return 'absent' as const;
+    if (!found) return;
     if (this.rules.some((rule) => rule.targetGroupArns.includes(arn))) {
       throw new NotReadyError(`target group ${found.name} is in use by a listener rule`);
     }
     this.targetGroups.delete(found.name);
-    return 'deleted' as const;
   }
   async targetHealth(targetGroupArn: string) {
     await this.enter('targetHealth', targetGroupArn);
@@ -227,14 +275,22 @@ export class FakeLoadBalancer extends Recorder<keyof LoadBalancer> implements Lo
 
   async listListenerRules(listenerArn: string) {
     await this.enter('listListenerRules', listenerArn);
-    const own = this.rules.filter((rule) => rule.listenerArn === listenerArn);
+    const own = this.rules
+      .filter((rule) => rule.listenerArn === listenerArn)
+      .sort((a, b) => (a.priority ?? 0) - (b.priority ?? 0));
     const defaultRule = {
-      arn: `${listenerArn}/default`,
+      arn: `${listenerArn.replace(':listener/', ':listener-rule/')}/default`,
       priority: undefined,
       headerValue: undefined,
       targetGroupArns: [],
     };
-    return [...own.map(({ listenerArn: _listener, ...rule }) => ({ ...rule })), defaultRule];
+    return [
+      ...own.map(({ listenerArn: _listener, tags: _tags, ...rule }) => ({
+        ...rule,
+        targetGroupArns: [...rule.targetGroupArns],
+      })),
+      defaultRule,
+    ];
   }
   async createListenerRule(spec: ListenerRuleSpec) {
     await this.enter('createListenerRule', spec);
@@ -249,8 +305,8 @@ export class FakeLoadBalancer extends Recorder<keyof LoadBalancer> implements Lo
       headerValue: spec.headerValue,
       targetGroupArns: [spec.targetGroupArn],
     };
-    this.rules.push({ ...rule, listenerArn: spec.listenerArn });
-    return rule;
+    this.rules.push({ ...rule, listenerArn: spec.listenerArn, tags: copyTags(spec.tags) });
+    return { ...rule, targetGroupArns: [...rule.targetGroupArns] };
   }
   async deleteListenerRule(arn: string) {
     await this.enter('deleteListenerRule', arn);
@@ -259,11 +315,26 @@ export class FakeLoadBalancer extends Recorder<keyof LoadBalancer> implements Lo
     this.rules.splice(index, 1);
     return 'deleted' as const;
   }
+  async tagsOf(arns: readonly string[]) {
+    await this.enter('tagsOf', [...arns]);
+    const found = new Map<string, Tag[]>();
+    for (const arn of arns) {
+      const tagged =
+        [...this.targetGroups.values()].find((group) => group.arn === arn) ??
+        this.rules.find((rule) => rule.arn === arn);
+      if (tagged) found.set(arn, copyTags(tagged.tags));
+    }
+    return found;
+  }
 }
 
-/** The tenant map with its conditional writes: the lock, allowed statuses, release by the holder only. */
+/**
+ * The tenant map with its conditional writes: the lock, allowed statuses, release by the holder only,
+ * onboarding alone writing the placement, and one owner per id compared case-insensitively.
+ */
 export class FakeTenantMap extends Recorder<keyof TenantMap> implements TenantMap {
   readonly records = new Map<string, TenantRecord>();
+  readonly identities = new Map<string, string>();
 
   /** Test helper: puts a record in place as it would be after earlier operations. */
   seed(record: Partial<TenantRecord> & Pick<TenantRecord, 'tenantId'>): void {
@@ -271,7 +342,6 @@ export class FakeTenantMap extends Recorder<keyof TenantMap> implements TenantMa
     this.records.set(record.tenantId, {
       tenantRegistrationId: `reg-${record.tenantId}`,
       tenantName: record.tenantId,
-      tier: 'advanced',
       lifecycleStatus: 'ACTIVE',
       active: true,
       resources: {},
@@ -281,44 +351,63 @@ export class FakeTenantMap extends Recorder<keyof TenantMap> implements TenantMa
       updatedAt: at,
       ...record,
     });
+    this.identities.set(record.tenantId.toLowerCase(), record.tenantId);
   }
 
   async get(tenantId: string) {
     await this.enter('get', tenantId);
-    return this.records.get(tenantId);
+    return this.copy(this.records.get(tenantId));
   }
   async list() {
     await this.enter('list');
-    return [...this.records.values()];
+    return [...this.records.values()].map((record) => structuredClone(record));
   }
   async acquire(request: AcquireRequest) {
     await this.enter('acquire', request);
+    const onboarding = request.operation === 'onboard';
+    if (onboarding) this.claimIdentity(request.tenantId);
     const existing = this.records.get(request.tenantId);
-    if (existing?.lock?.execution === request.execution) return existing;
-    if (existing?.lock)
-      throw new ConflictError(`tenant ${request.tenantId} is locked by ${existing.lock.execution}`);
-    if (!request.allowedFrom.includes(existing?.lifecycleStatus ?? 'absent')) {
-      throw new ConflictError(`tenant ${request.tenantId} is ${existing?.lifecycleStatus ?? 'absent'}`);
+    const mine = existing?.lock?.execution === request.execution;
+    if (existing?.lock && !mine) {
+      const { lock } = existing;
+      throw new TenantLockedError(
+        `cannot ${request.operation} tenant ${request.tenantId}: locked by execution ${lock.execution} for operation ${lock.operation} since ${lock.since}`,
+        lock,
+        existing.tenantRegistrationId,
+      );
+    }
+    if (!mine && !request.allowedFrom.includes(existing?.lifecycleStatus ?? 'absent')) {
+      throw new ConflictError(
+        existing
+          ? `cannot ${request.operation} tenant ${request.tenantId}: status ${existing.lifecycleStatus} does not allow ${request.operation}`
+          : `cannot ${request.operation} tenant ${request.tenantId}: tenant not found`,
+      );
     }
     const record: TenantRecord = {
       resources: {},
       history: [],
       active: false,
       createdAt: request.at,
+      tenantName: request.tenantName,
+      ...(request.tenantRegistrationId === undefined
+        ? {}
+        : { tenantRegistrationId: request.tenantRegistrationId }),
       ...existing,
       tenantId: request.tenantId,
-      tenantRegistrationId: request.tenantRegistrationId,
-      tenantName: request.tenantName,
-      tier: existing?.tier ?? request.tier,
       lifecycleStatus: request.status,
       lock: { execution: request.execution, operation: request.operation, since: request.at },
       version: (existing?.version ?? 0) + 1,
       updatedAt: request.at,
     };
-    // Onboarding writes the tier it provisions; other operations keep the recorded one.
-    if (request.operation === 'onboard') record.tier = request.tier;
+    // Onboarding writes what it provisions; other operations keep the record's own.
+    if (onboarding) {
+      record.tenantName = request.tenantName;
+      if (request.tenantRegistrationId === undefined) delete record.tenantRegistrationId;
+      else record.tenantRegistrationId = request.tenantRegistrationId;
+      if (request.placement) record.placement = structuredClone(request.placement);
+    }
     this.records.set(request.tenantId, record);
-    return record;
+    return structuredClone(record);
   }
   async recordResources(
     tenantId: string,
@@ -330,13 +419,18 @@ export class FakeTenantMap extends Recorder<keyof TenantMap> implements TenantMa
     const record = this.held(tenantId, execution);
     this.records.set(tenantId, {
       ...record,
-      resources,
-      history: [...record.history, ...history],
+      resources: structuredClone(resources),
+      history: [...record.history, ...structuredClone(history)],
       version: record.version + 1,
     });
   }
   async release(request: ReleaseRequest) {
     await this.enter('release', request);
+    const record = this.records.get(request.tenantId);
+    if (record && !record.lock && record.lifecycleStatus === request.status) {
+      // A retried release step: the first attempt already wrote this very outcome.
+      if (record.history.at(-1)?.execution === request.execution) return structuredClone(record);
+    }
     return this.write(this.held(request.tenantId, request.execution), request);
   }
   async releaseDead(request: ReleaseRequest) {
@@ -346,10 +440,27 @@ export class FakeTenantMap extends Recorder<keyof TenantMap> implements TenantMa
     return this.write(record, request);
   }
 
+  private copy(record: TenantRecord | undefined): TenantRecord | undefined {
+    return record ? structuredClone(record) : undefined;
+  }
+  private claimIdentity(tenantId: string): void {
+    const key = tenantId.toLowerCase();
+    const owner = this.identities.get(key);
+    if (owner !== undefined && owner !== tenantId) {
+      const holder = this.records.get(owner);
+      if (holder && holder.lifecycleStatus !== 'DELETED') {
+        throw new ConflictError(
+          `tenant id ${tenantId} differs only in case from tenant ${owner} (${holder.lifecycleStatus}): the load balancer matches tenant headers case-insensitively, so both cannot be tenants`,
+        );
+      }
+    }
+    this.identities.set(key, tenantId);
+  }
   private held(tenantId: string, execution: string): TenantRecord {
     const record = this.records.get(tenantId);
-    if (!record || record.lock?.execution !== execution)
-      throw new ConflictError(`${execution} does not hold ${tenantId}`);
+    if (!record) throw new ConflictError(`tenant ${tenantId} has no record`);
+    if (record.lock?.execution !== execution)
+      throw new ConflictError(`execution ${execution} does not hold the lock of tenant ${tenantId}`);
     return record;
   }
   private write(record: TenantRecord, request: ReleaseRequest): TenantRecord {
@@ -358,17 +469,17 @@ export class FakeTenantMap extends Recorder<keyof TenantMap> implements TenantMa
       ...rest,
       lifecycleStatus: request.status,
       active: request.active,
-      resources: request.resources,
-      history: [...record.history, ...request.history],
+      resources: structuredClone(request.resources),
+      history: [...record.history, ...structuredClone(request.history)],
       version: record.version + 1,
       updatedAt: request.at,
     };
     const nextRouting = request.routing === undefined ? routing : (request.routing ?? undefined);
     const nextError = request.lastError === undefined ? lastError : (request.lastError ?? undefined);
-    if (nextRouting) next.routing = nextRouting;
-    if (nextError) next.lastError = nextError;
+    if (nextRouting) next.routing = structuredClone(nextRouting);
+    if (nextError) next.lastError = structuredClone(nextError);
     this.records.set(record.tenantId, next);
-    return next;
+    return structuredClone(next);
   }
 }
 
@@ -383,7 +494,9 @@ export class FakePriorityRegistry extends Recorder<keyof PriorityRegistry> imple
   }
   async list(listenerArn: string): Promise<PriorityClaim[]> {
     await this.enter('list', listenerArn);
-    return [...this.listener(listenerArn)].map(([priority, tenantId]) => ({ priority, tenantId }));
+    return [...this.listener(listenerArn)]
+      .sort(([a], [b]) => a - b)
+      .map(([priority, tenantId]) => ({ priority, tenantId }));
   }
   async claim(listenerArn: string, priority: number, tenantId: string) {
     await this.enter('claim', listenerArn, priority, tenantId);
@@ -400,7 +513,11 @@ export class FakePriorityRegistry extends Recorder<keyof PriorityRegistry> imple
 
 /** Status ledger: one entry per key, `claimed` by an owner until marked `sent` (no lease expiry here). */
 export class FakeStatusLedger extends Recorder<keyof StatusLedger> implements StatusLedger {
-  readonly entries = new Map<string, { detailType: string; state: 'claimed' | 'sent'; owner: string }>();
+  readonly entries = new Map<
+    string,
+    { detailType: string; state: 'claimed' | 'sent'; owner: string; note?: string }
+  >();
+  readonly starts = new Set<string>();
 
   async claim(key: string, detailType: string, at: string, owner: string) {
     await this.enter('claim', key, detailType, at, owner);
@@ -410,15 +527,24 @@ export class FakeStatusLedger extends Recorder<keyof StatusLedger> implements St
     this.entries.set(key, { detailType, state: 'claimed', owner });
     return 'claimed' as const;
   }
-  async markSent(key: string, at: string) {
-    await this.enter('markSent', key, at);
+  async markSent(key: string, at: string, note?: string) {
+    await this.enter('markSent', key, at, note);
     const entry = this.entries.get(key);
-    if (entry) entry.state = 'sent';
+    if (entry) {
+      entry.state = 'sent';
+      if (note !== undefined) entry.note = note;
+    }
   }
   async abandon(key: string, owner: string) {
     await this.enter('abandon', key, owner);
     const entry = this.entries.get(key);
     if (entry?.state === 'claimed' && entry.owner === owner) this.entries.delete(key);
+  }
+  async recordStart(name: string, at: string) {
+    await this.enter('recordStart', name, at);
+    if (this.starts.has(name)) return 'again' as const;
+    this.starts.add(name);
+    return 'first' as const;
   }
 }
 
@@ -427,7 +553,18 @@ export class FakeEventPublisher extends Recorder<keyof EventPublisher> implement
   readonly published: OutboundEvent[] = [];
   async publish(event: OutboundEvent) {
     await this.enter('publish', event);
-    this.published.push(event);
+    this.published.push(structuredClone(event));
+  }
+}
+
+/** A log that keeps what it was told, for assertions. */
+export class FakeLog implements Log {
+  readonly lines: Array<{ level: 'info' | 'warn'; message: string; fields?: Record<string, unknown> }> = [];
+  info(message: string, fields?: Record<string, unknown>) {
+    this.lines.push({ level: 'info', message, ...(fields ? { fields } : {}) });
+  }
+  warn(message: string, fields?: Record<string, unknown>) {
+    this.lines.push({ level: 'warn', message, ...(fields ? { fields } : {}) });
   }
 }
 
@@ -451,6 +588,10 @@ export const FAKE_INFRA: SharedInfrastructure = {
 /** Fixed test time. */
 export const FAKE_NOW = new Date('2025-01-01T00:00:00.000Z');
 
+/** The configuration tests run with (the bus is required: SBT always has its own). */
+export const testConfig = (env: Record<string, string | undefined> = {}): TenantFlowConfig =>
+  loadConfig({ SBT_EVENT_BUS: 'sbt-bus', ...env });
+
 /** Every fake, and the StepDeps wired from them. */
 export const createFakes = (options: { config?: TenantFlowConfig; now?: () => Date } = {}) => {
   const fakes = {
@@ -460,10 +601,11 @@ export const createFakes = (options: { config?: TenantFlowConfig; now?: () => Da
     priorities: new FakePriorityRegistry(),
     ledger: new FakeStatusLedger(),
     events: new FakeEventPublisher(),
+    log: new FakeLog(),
   };
   const infra: SharedInfrastructureLookup = { get: async () => ({ ...FAKE_INFRA }) };
   const deps: StepDeps = {
-    config: options.config ?? loadConfig({}),
+    config: options.config ?? testConfig(),
     ...fakes,
     infra,
     now: options.now ?? (() => new Date(FAKE_NOW)),

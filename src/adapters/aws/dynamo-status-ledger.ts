@@ -76,15 +76,23 @@ export class DynamoStatusLedger implements StatusLedger {
     return existing.state === 'SENT' ? 'sent' : 'busy';
   }
 
-  async markSent(execution: string, at: string): Promise<void> {
+  async markSent(execution: string, at: string, note?: string): Promise<void> {
     try {
       await this.#client.send(
         new UpdateCommand({
           TableName: this.#tableName,
           Key: ledgerKey(execution),
-          UpdateExpression: 'SET #state = :sent, #sentAt = :at',
-          ExpressionAttributeNames: { '#state': 'state', '#sentAt': 'sentAt' },
-          ExpressionAttributeValues: { ':sent': 'SENT', ':at': at },
+          UpdateExpression: `SET #state = :sent, #sentAt = :at${note === undefined ? '' : ', #note = :note'}`,
+          ExpressionAttributeNames: {
+            '#state': 'state',
+            '#sentAt': 'sentAt',
+            ...(note === undefined ? {} : { '#note': 'note' }),
+          },
+          ExpressionAttributeValues: {
+            ':sent': 'SENT',
+            ':at': at,
+            ...(note === undefined ? {} : { ':note': note }),
+          },
         }),
       );
     } catch (error) {
@@ -107,6 +115,23 @@ export class DynamoStatusLedger implements StatusLedger {
     } catch (error) {
       if (isConditionFailed(error)) return;
       throw translateAwsError(error, `DynamoDB abandon status event of ${execution}`);
+    }
+  }
+
+  async recordStart(name: string, at: string): Promise<'first' | 'again'> {
+    try {
+      await this.#client.send(
+        new PutCommand({
+          TableName: this.#tableName,
+          Item: { pk: `START#${name}`, sk: 'EXECUTION', at },
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': 'pk' },
+        }),
+      );
+      return 'first';
+    } catch (error) {
+      if (isConditionFailed(error)) return 'again';
+      throw translateAwsError(error, `DynamoDB record the start of ${name}`);
     }
   }
 

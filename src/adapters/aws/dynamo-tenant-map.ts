@@ -1,13 +1,17 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, RetryableError } from '../../domain/errors.ts';
+import { GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { ConflictError, RetryableError, TenantLockedError } from '../../domain/errors.ts';
 import type { TenantResources } from '../../domain/resources.ts';
 import type { HistoryEntry, TenantRecord } from '../../domain/tenant-record.ts';
 import type { AcquireRequest, ReleaseRequest, TenantMap } from '../../ports/tenant-map.ts';
 import { type DynamoAdapterOptions, documentClient, isConditionFailed } from './dynamo-client.ts';
-import { TENANT_PK_PREFIX, tenantKey, toTenantRecord } from './dynamo-tenant-record.ts';
+import { identityKey, TENANT_PK_PREFIX, tenantKey, toTenantRecord } from './dynamo-tenant-record.ts';
 import { acquireUpdate, recordResourcesUpdate, releaseUpdate } from './dynamo-tenant-updates.ts';
 import { translateAwsError } from './errors.ts';
+import { parseResult } from './parse.ts';
+
+const identitySchema = z.object({ tenantId: z.string().min(1) });
 
 /** Options of {@link DynamoTenantMap}; `now` stamps writes whose request carries no time. */
 export type DynamoTenantMapOptions = DynamoAdapterOptions & { now?: () => Date };
@@ -62,6 +66,7 @@ export class DynamoTenantMap implements TenantMap {
 
   async acquire(request: AcquireRequest): Promise<TenantRecord> {
     const context = `DynamoDB acquire tenant ${request.tenantId} for ${request.operation}`;
+    if (request.operation === 'onboard') await this.#claimIdentity(request.tenantId);
     try {
       const out = await this.#client.send(
         new UpdateCommand({
@@ -77,6 +82,58 @@ export class DynamoTenantMap implements TenantMap {
       const current = await this.get(request.tenantId);
       throw acquireConflict(request, current, error);
     }
+  }
+
+  /**
+   * Makes `tenantId` the owner of its id case-insensitively. Another tenant owning it refuses the
+   * onboarding, unless that tenant is gone (no record, or offboarded): then the claim is taken over.
+   */
+  async #claimIdentity(tenantId: string): Promise<void> {
+    const context = `DynamoDB claim the id of tenant ${tenantId}`;
+    const claim = async (previousOwner?: string): Promise<boolean> => {
+      try {
+        await this.#client.send(
+          new PutCommand({
+            TableName: this.#tableName,
+            Item: { ...identityKey(tenantId), tenantId },
+            ConditionExpression:
+              previousOwner === undefined
+                ? 'attribute_not_exists(#pk) OR #tenantId = :tenantId'
+                : '#tenantId = :previous',
+            ExpressionAttributeNames:
+              previousOwner === undefined
+                ? { '#pk': 'pk', '#tenantId': 'tenantId' }
+                : { '#tenantId': 'tenantId' },
+            ExpressionAttributeValues:
+              previousOwner === undefined ? { ':tenantId': tenantId } : { ':previous': previousOwner },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailed(error)) return false;
+        throw translateAwsError(error, context);
+      }
+    };
+    if (await claim()) return;
+    let owner: string;
+    try {
+      const out = await this.#client.send(
+        new GetCommand({ TableName: this.#tableName, Key: identityKey(tenantId), ConsistentRead: true }),
+      );
+      if (out.Item === undefined)
+        throw new RetryableError(`${context}: the claim changed meanwhile; try again`);
+      owner = parseResult(identitySchema, out.Item, context).tenantId;
+    } catch (error) {
+      throw translateAwsError(error, context);
+    }
+    const holder = await this.get(owner);
+    if (holder !== undefined && holder.lifecycleStatus !== 'DELETED') {
+      throw new ConflictError(
+        `tenant id ${tenantId} differs only in case from tenant ${owner} (${holder.lifecycleStatus}): ` +
+          'the load balancer matches tenant headers case-insensitively, so both cannot be tenants',
+      );
+    }
+    if (!(await claim(owner))) throw new RetryableError(`${context}: the claim changed meanwhile; try again`);
   }
 
   async recordResources(
@@ -157,11 +214,13 @@ const acquireConflict = (request: AcquireRequest, current: TenantRecord | undefi
     if (request.allowedFrom.includes('absent')) {
       return new RetryableError(`${prefix}: the record changed during the write; try again`, { cause });
     }
-    return new ConflictError(`${prefix}: the tenant has no record (allowed from: ${allowed})`, { cause });
+    return new ConflictError(`${prefix}: tenant not found (no record; allowed from: ${allowed})`, { cause });
   }
   if (current.lock && current.lock.execution !== request.execution) {
-    return new ConflictError(
+    return new TenantLockedError(
       `${prefix}: locked by execution ${current.lock.execution} for operation ${current.lock.operation} since ${current.lock.since}`,
+      current.lock,
+      current.tenantRegistrationId,
       { cause },
     );
   }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { OPERATIONS } from '../../domain/request.ts';
-import { tenantResourcesSchema } from '../../domain/schemas.ts';
+import { placementSchema } from '../../domain/catalogue.ts';
+import { OPERATIONS } from '../../domain/operations.ts';
+import { tenantResourcesSchema } from '../../domain/resources.ts';
 import { TENANT_STATUSES, type TenantRecord } from '../../domain/tenant-record.ts';
-import { TIERS } from '../../domain/tier.ts';
 import { parseResult } from './parse.ts';
 
 /** Key of a tenant's item in the single table. */
@@ -11,7 +11,12 @@ export const tenantKey = (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 
 /** Partition key prefix shared by every tenant item (the table also holds priorities and the ledger). */
 export const TENANT_PK_PREFIX = 'TENANT#';
 
-const resourcesSchema = tenantResourcesSchema;
+/**
+ * Key of the item that says which tenant owns an id case-insensitively: ALB header conditions match
+ * case-insensitively, so `acme` and `ACME` must never both be tenants.
+ */
+export const identityKey = (tenantId: string) =>
+  ({ pk: `IDKEY#${tenantId.toLowerCase()}`, sk: 'OWNER' }) as const;
 
 const historyEntrySchema = z.object({
   operation: z.enum(OPERATIONS),
@@ -26,13 +31,13 @@ const historyEntrySchema = z.object({
 /** A tenant map item as read back from DynamoDB (the keys `pk`/`sk` are dropped). */
 export const tenantRecordSchema = z.object({
   tenantId: z.string().min(1),
-  tenantRegistrationId: z.string(),
+  tenantRegistrationId: z.string().optional(),
   tenantName: z.string(),
-  tier: z.enum(TIERS),
+  placement: placementSchema.optional(),
   lifecycleStatus: z.enum(TENANT_STATUSES),
   active: z.boolean(),
   lock: z.object({ execution: z.string(), operation: z.enum(OPERATIONS), since: z.string() }).optional(),
-  resources: resourcesSchema,
+  resources: tenantResourcesSchema,
   routing: z
     .object({
       mode: z.enum(['pooled', 'silo']),

@@ -29,6 +29,7 @@ const NAMES = {
   '#active': 'active',
   '#routing': 'routing',
   '#lastError': 'lastError',
+  '#placement': 'placement',
 } as const;
 
 /** Only the aliases an expression uses: DynamoDB rejects unused ones. */
@@ -40,6 +41,8 @@ const namesUsedIn = (...expressions: string[]): Record<string, string> => {
 /**
  * The conditional write that takes the tenant's lock: it succeeds when the item is absent and that
  * is allowed, when no lock is held and the status is allowed, or when this execution holds it already.
+ * Onboarding writes its placement, name and registration; any other operation writes those only onto
+ * an item it creates, so nothing an event says can change what the record says the tenant is.
  */
 export const acquireUpdate = (request: AcquireRequest): UpdateParts => {
   const statuses = request.allowedFrom.filter((status) => status !== 'absent');
@@ -51,33 +54,55 @@ export const acquireUpdate = (request: AcquireRequest): UpdateParts => {
       : []),
     '#lock.#execution = :execution',
   ];
+  const onboarding = request.operation === 'onboard';
+  const set = [
+    '#lock = :lock',
+    '#status = :status',
+    '#tenantId = :tenantId',
+    '#version = if_not_exists(#version, :zero) + :one',
+    '#updatedAt = :at',
+    '#createdAt = if_not_exists(#createdAt, :at)',
+    '#history = if_not_exists(#history, :emptyList)',
+    '#resources = if_not_exists(#resources, :emptyMap)',
+    '#active = if_not_exists(#active, :inactive)',
+    onboarding ? '#tenantName = :tenantName' : '#tenantName = if_not_exists(#tenantName, :tenantName)',
+  ];
+  const remove: string[] = [];
+  const values: Record<string, unknown> = {
+    ...statusValues,
+    ':execution': request.execution,
+    ':lock': { execution: request.execution, operation: request.operation, since: request.at },
+    ':status': request.status,
+    ':tenantId': request.tenantId,
+    ':tenantName': request.tenantName,
+    ':zero': 0,
+    ':one': 1,
+    ':at': request.at,
+    ':emptyList': [],
+    ':emptyMap': {},
+    ':inactive': false,
+  };
+  if (request.tenantRegistrationId !== undefined) {
+    set.push(
+      onboarding
+        ? '#registrationId = :registrationId'
+        : '#registrationId = if_not_exists(#registrationId, :registrationId)',
+    );
+    values[':registrationId'] = request.tenantRegistrationId;
+  } else if (onboarding) {
+    remove.push('#registrationId');
+  }
+  if (onboarding && request.placement !== undefined) {
+    set.push('#placement = :placement');
+    values[':placement'] = withoutUndefined(request.placement);
+  }
   const ConditionExpression = conditions.join(' OR ');
-  const UpdateExpression = [
-    'SET #lock = :lock, #status = :status, #tenantId = :tenantId, #registrationId = :registrationId',
-    '#tenantName = :tenantName, #tier = :tier, #version = if_not_exists(#version, :zero) + :one',
-    '#updatedAt = :at, #createdAt = if_not_exists(#createdAt, :at), #history = if_not_exists(#history, :emptyList)',
-    '#resources = if_not_exists(#resources, :emptyMap), #active = if_not_exists(#active, :inactive)',
-  ].join(', ');
+  const UpdateExpression = `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`;
   return {
     ConditionExpression,
     UpdateExpression,
     ExpressionAttributeNames: namesUsedIn(ConditionExpression, UpdateExpression),
-    ExpressionAttributeValues: {
-      ...statusValues,
-      ':execution': request.execution,
-      ':lock': { execution: request.execution, operation: request.operation, since: request.at },
-      ':status': request.status,
-      ':tenantId': request.tenantId,
-      ':registrationId': request.tenantRegistrationId,
-      ':tenantName': request.tenantName,
-      ':tier': request.tier,
-      ':zero': 0,
-      ':one': 1,
-      ':at': request.at,
-      ':emptyList': [],
-      ':emptyMap': {},
-      ':inactive': false,
-    },
+    ExpressionAttributeValues: values,
   };
 };
 

@@ -5,6 +5,7 @@ import {
   CreateServiceCommand,
   DeleteClusterCommand,
   DeleteServiceCommand,
+  DeleteTaskDefinitionsCommand,
   DeregisterTaskDefinitionCommand,
   DescribeClustersCommand,
   DescribeServicesCommand,
@@ -17,6 +18,7 @@ import {
   ServiceNotFoundException,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
+import { FatalError } from '../../domain/errors.ts';
 import type {
   ClusterInfo,
   ClusterSpec,
@@ -56,7 +58,9 @@ export class EcsContainerPlatform implements ContainerPlatform {
   async describeCluster(name: string): Promise<ClusterInfo | undefined> {
     const context = `ECS DescribeClusters ${name}`;
     try {
-      const out = await this.#client.send(new DescribeClustersCommand({ clusters: [name] }));
+      const out = await this.#client.send(
+        new DescribeClustersCommand({ clusters: [name], include: ['TAGS'] }),
+      );
       const cluster = out.clusters?.[0];
       if (reportsMissing(out.failures) || cluster === undefined) return undefined;
       const info = toClusterInfo(cluster, context);
@@ -102,8 +106,8 @@ export class EcsContainerPlatform implements ContainerPlatform {
       const out = await this.#client.send(
         new DescribeTaskDefinitionCommand({ taskDefinition: family, include: ['TAGS'] }),
       );
-      const { status, ...info } = toTaskDefinitionInfo(out.taskDefinition, out.tags, context);
-      return status === 'INACTIVE' ? undefined : info;
+      const info = toTaskDefinitionInfo(out.taskDefinition, out.tags, context);
+      return info.status === 'ACTIVE' ? info : undefined;
     } catch (error) {
       // ECS answers "Unable to describe task definition" with a ClientException for an unknown family.
       if (error instanceof ClientException) return undefined;
@@ -143,24 +147,19 @@ export class EcsContainerPlatform implements ContainerPlatform {
           tags: spec.tags.map(({ key, value }) => ({ key, value })),
         }),
       );
-      const { status: _status, ...info } = toTaskDefinitionInfo(
-        out.taskDefinition,
-        out.tags ?? spec.tags,
-        context,
-      );
-      return info;
+      return toTaskDefinitionInfo(out.taskDefinition, out.tags ?? spec.tags, context);
     } catch (error) {
       throw translateAwsError(error, context);
     }
   }
 
-  async listTaskDefinitions(family: string): Promise<string[]> {
+  async listTaskDefinitions(family: string, status: 'ACTIVE' | 'INACTIVE'): Promise<string[]> {
     const arns: string[] = [];
     let nextToken: string | undefined;
     try {
       do {
         const out = await this.#client.send(
-          new ListTaskDefinitionsCommand({ familyPrefix: family, status: 'ACTIVE', nextToken }),
+          new ListTaskDefinitionsCommand({ familyPrefix: family, status, nextToken }),
         );
         // familyPrefix also matches longer families (`tf-acme` matches `tf-acme-2`): keep exact ones.
         arns.push(...(out.taskDefinitionArns ?? []).filter((arn) => familyOfArn(arn) === family));
@@ -170,6 +169,42 @@ export class EcsContainerPlatform implements ContainerPlatform {
       throw translateAwsError(error, `ECS ListTaskDefinitions ${family}`);
     }
     return arns;
+  }
+
+  async describeTaskDefinition(arn: string): Promise<TaskDefinitionInfo | undefined> {
+    const context = `ECS DescribeTaskDefinition ${arn}`;
+    try {
+      const out = await this.#client.send(
+        new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] }),
+      );
+      return toTaskDefinitionInfo(out.taskDefinition, out.tags, context);
+    } catch (error) {
+      if (error instanceof ClientException) return undefined;
+      throw translateAwsError(error, context);
+    }
+  }
+
+  async deleteTaskDefinitions(arns: readonly string[]): Promise<void> {
+    // ECS takes at most 10 revisions per call.
+    for (let start = 0; start < arns.length; start += 10) {
+      const batch = arns.slice(start, start + 10);
+      const context = `ECS DeleteTaskDefinitions ${batch.join(', ')}`;
+      try {
+        const out = await this.#client.send(
+          new DeleteTaskDefinitionsCommand({ taskDefinitions: [...batch] }),
+        );
+        // A revision already deleted (or being deleted) is done; any other refusal is not.
+        const refused = (out.failures ?? []).filter(
+          (failure) => !/not found|DELETE_IN_PROGRESS|does not exist/i.test(failure.reason ?? ''),
+        );
+        if (refused.length > 0) {
+          const why = refused.map((failure) => `${failure.arn}: ${failure.reason}`).join('; ');
+          throw new FatalError(`${context} refused: ${why}`);
+        }
+      } catch (error) {
+        throw translateAwsError(error, context);
+      }
+    }
   }
 
   async deregisterTaskDefinition(arn: string): Promise<'deregistered' | 'absent'> {
@@ -186,7 +221,9 @@ export class EcsContainerPlatform implements ContainerPlatform {
   async describeService(cluster: string, name: string): Promise<ServiceInfo | undefined> {
     const context = `ECS DescribeServices ${cluster}/${name}`;
     try {
-      const out = await this.#client.send(new DescribeServicesCommand({ cluster, services: [name] }));
+      const out = await this.#client.send(
+        new DescribeServicesCommand({ cluster, services: [name], include: ['TAGS'] }),
+      );
       const service = out.services?.[0];
       if (reportsMissing(out.failures) || service === undefined) return undefined;
       const info = toServiceInfo(service, context);
@@ -239,9 +276,20 @@ export class EcsContainerPlatform implements ContainerPlatform {
     }
   }
 
-  async setDesiredCount(cluster: string, name: string, desiredCount: number): Promise<'updated' | 'absent'> {
+  async updateService(
+    cluster: string,
+    name: string,
+    change: { desiredCount?: number; taskDefinitionArn?: string },
+  ): Promise<'updated' | 'absent'> {
     try {
-      await this.#client.send(new UpdateServiceCommand({ cluster, service: name, desiredCount }));
+      await this.#client.send(
+        new UpdateServiceCommand({
+          cluster,
+          service: name,
+          ...(change.desiredCount === undefined ? {} : { desiredCount: change.desiredCount }),
+          ...(change.taskDefinitionArn === undefined ? {} : { taskDefinition: change.taskDefinitionArn }),
+        }),
+      );
       return 'updated';
     } catch (error) {
       if (isServiceGone(error)) return 'absent';

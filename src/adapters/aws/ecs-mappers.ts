@@ -14,9 +14,10 @@ const clusterSchema = z.object({
   clusterName: z.string().min(1),
   status: z.string().min(1),
   activeServicesCount: z.number().int().default(0),
+  tags: tagsSchema,
 });
 
-/** Parses an ECS `Cluster`; a missing ARN or name is a `FatalError`. */
+/** Parses an ECS `Cluster` (with its tags when asked for); a missing ARN or name is a `FatalError`. */
 export const toClusterInfo = (cluster: unknown, context: string): ClusterInfo => {
   const parsed = parseResult(clusterSchema, cluster, context);
   return {
@@ -24,6 +25,7 @@ export const toClusterInfo = (cluster: unknown, context: string): ClusterInfo =>
     name: parsed.clusterName,
     status: parsed.status,
     activeServicesCount: parsed.activeServicesCount,
+    tags: parsed.tags,
   };
 };
 
@@ -39,13 +41,13 @@ export const toTaskDefinitionInfo = (
   taskDefinition: unknown,
   tags: unknown,
   context: string,
-): TaskDefinitionInfo & { status: string | undefined } => {
+): TaskDefinitionInfo => {
   const parsed = parseResult(taskDefinitionSchema, taskDefinition, context);
   return {
     arn: parsed.taskDefinitionArn,
     family: parsed.family,
     revision: parsed.revision,
-    status: parsed.status,
+    status: parsed.status ?? 'ACTIVE',
     tags: parseResult(tagsSchema, tags, context),
   };
 };
@@ -56,6 +58,8 @@ const serviceSchema = z.object({
   status: z.string().min(1),
   desiredCount: z.number().int().default(0),
   runningCount: z.number().int().default(0),
+  taskDefinition: z.string().default(''),
+  tags: tagsSchema,
   deployments: z
     .array(
       z.object({
@@ -77,8 +81,10 @@ export const toServiceInfo = (service: unknown, context: string): ServiceInfo =>
     status: parsed.status,
     desiredCount: parsed.desiredCount,
     runningCount: parsed.runningCount,
-    rolloutState: primary?.rolloutState,
-    rolloutStateReason: primary?.rolloutStateReason,
+    taskDefinition: parsed.taskDefinition,
+    ...(primary?.rolloutState === undefined ? {} : { rolloutState: primary.rolloutState }),
+    ...(primary?.rolloutStateReason === undefined ? {} : { rolloutStateReason: primary.rolloutStateReason }),
+    tags: parsed.tags,
   };
 };
 

@@ -4,6 +4,7 @@ import {
   DeleteRuleCommand,
   DeleteTargetGroupCommand,
   DescribeRulesCommand,
+  DescribeTagsCommand,
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
   DuplicateTargetGroupNameException,
@@ -14,6 +15,7 @@ import {
   TargetGroupNotFoundException,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { NotReadyError } from '../../domain/errors.ts';
+import type { Tag } from '../../domain/naming.ts';
 import type {
   ListenerRuleInfo,
   ListenerRuleSpec,
@@ -23,7 +25,7 @@ import type {
   TargetHealthSummary,
 } from '../../ports/load-balancer.ts';
 import { type ClientOptions, resolveClient } from './client-options.ts';
-import { toListenerRuleInfo, toTargetGroupInfo } from './elb-mappers.ts';
+import { isNotFound, toListenerRuleInfo, toTagDescriptions, toTargetGroupInfo } from './elb-mappers.ts';
 import { translateAwsError } from './errors.ts';
 
 /** Options of {@link ElbLoadBalancer}: an `ElasticLoadBalancingV2Client` or its configuration. */
@@ -49,11 +51,35 @@ export class ElbLoadBalancer implements LoadBalancer {
     try {
       const out = await this.#client.send(new DescribeTargetGroupsCommand({ Names: [name] }));
       const group = out.TargetGroups?.[0];
-      return group === undefined ? undefined : toTargetGroupInfo(group, context);
+      if (group === undefined) return undefined;
+      const info = toTargetGroupInfo(group, [], context);
+      // DescribeTargetGroups carries no tags: whose the group is takes a second call.
+      const tags = (await this.tagsOf([info.arn])).get(info.arn);
+      return tags === undefined ? undefined : { ...info, tags };
     } catch (error) {
       if (error instanceof TargetGroupNotFoundException) return undefined;
       throw translateAwsError(error, context);
     }
+  }
+
+  async tagsOf(arns: readonly string[]): Promise<Map<string, Tag[]>> {
+    const found = new Map<string, Tag[]>();
+    // DescribeTags takes at most 20 ARNs, and fails whole when one of them does not exist: ask one
+    // batch at a time and, when a batch names something gone, each of its ARNs on its own.
+    const ask = async (batch: readonly string[]): Promise<void> => {
+      const context = `ELBv2 DescribeTags ${batch.join(', ')}`;
+      try {
+        const out = await this.#client.send(new DescribeTagsCommand({ ResourceArns: [...batch] }));
+        for (const description of toTagDescriptions(out.TagDescriptions, context)) {
+          found.set(description.arn, description.tags);
+        }
+      } catch (error) {
+        if (!isNotFound(error)) throw translateAwsError(error, context);
+        if (batch.length > 1) for (const arn of batch) await ask([arn]);
+      }
+    };
+    for (let start = 0; start < arns.length; start += 20) await ask(arns.slice(start, start + 20));
+    return found;
   }
 
   async createTargetGroup(spec: TargetGroupSpec): Promise<TargetGroupInfo> {
@@ -72,7 +98,7 @@ export class ElbLoadBalancer implements LoadBalancer {
           Tags: spec.tags.map(({ key, value }) => ({ Key: key, Value: value })),
         }),
       );
-      return toTargetGroupInfo(out.TargetGroups?.[0], context);
+      return toTargetGroupInfo(out.TargetGroups?.[0], spec.tags, context);
     } catch (error) {
       if (!(error instanceof DuplicateTargetGroupNameException)) throw translateAwsError(error, context);
       // The name is deterministic per tenant: a group of that name is this tenant's, from an earlier try.
@@ -87,12 +113,11 @@ export class ElbLoadBalancer implements LoadBalancer {
     }
   }
 
-  async deleteTargetGroup(arn: string): Promise<'deleted' | 'absent'> {
+  async deleteTargetGroup(arn: string): Promise<void> {
     try {
       await this.#client.send(new DeleteTargetGroupCommand({ TargetGroupArn: arn }));
-      return 'deleted';
     } catch (error) {
-      if (error instanceof TargetGroupNotFoundException) return 'absent';
+      if (error instanceof TargetGroupNotFoundException) return;
       throw translateAwsError(error, `ELBv2 DeleteTargetGroup ${arn}`);
     }
   }

@@ -1,4 +1,11 @@
+import {
+  ListenerNotFoundException,
+  LoadBalancerNotFoundException,
+  RuleNotFoundException,
+  TargetGroupNotFoundException,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { z } from 'zod';
+import type { Tag } from '../../domain/naming.ts';
 import type { ListenerRuleInfo, TargetGroupInfo } from '../../ports/load-balancer.ts';
 import { parseResult } from './parse.ts';
 
@@ -8,15 +15,39 @@ const targetGroupSchema = z.object({
   LoadBalancerArns: z.array(z.string()).default([]),
 });
 
-/** Parses an ELBv2 `TargetGroup`; a missing ARN is a `FatalError`. */
-export const toTargetGroupInfo = (targetGroup: unknown, context: string): TargetGroupInfo => {
+/** Parses an ELBv2 `TargetGroup` (its tags come from DescribeTags); a missing ARN is a `FatalError`. */
+export const toTargetGroupInfo = (targetGroup: unknown, tags: Tag[], context: string): TargetGroupInfo => {
   const parsed = parseResult(targetGroupSchema, targetGroup, context);
   return {
     arn: parsed.TargetGroupArn,
     name: parsed.TargetGroupName,
     loadBalancerArns: parsed.LoadBalancerArns,
+    tags,
   };
 };
+
+const tagDescriptionsSchema = z
+  .array(
+    z.object({
+      ResourceArn: z.string().min(1),
+      Tags: z.array(z.object({ Key: z.string(), Value: z.string().default('') })).default([]),
+    }),
+  )
+  .default([]);
+
+/** Parses DescribeTags' `TagDescriptions` into our tags by ARN. */
+export const toTagDescriptions = (descriptions: unknown, context: string): { arn: string; tags: Tag[] }[] =>
+  parseResult(tagDescriptionsSchema, descriptions, context).map((description) => ({
+    arn: description.ResourceArn,
+    tags: description.Tags.map((tag) => ({ key: tag.Key, value: tag.Value })),
+  }));
+
+/** True for ELBv2's "no such resource" answers (DescribeTags names the kind that is missing). */
+export const isNotFound = (error: unknown): boolean =>
+  error instanceof TargetGroupNotFoundException ||
+  error instanceof RuleNotFoundException ||
+  error instanceof ListenerNotFoundException ||
+  error instanceof LoadBalancerNotFoundException;
 
 const ruleSchema = z.object({
   RuleArn: z.string().min(1),

@@ -7,8 +7,8 @@ import {
 } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import { FatalError, RetryableError } from '../../domain/errors.ts';
+import type { MachineId } from '../../domain/saga.ts';
 import type { WorkflowStarter } from '../../ports/workflow.ts';
-import type { MachineId } from '../../saga-contract.ts';
 import { type ClientOptions, resolveClient } from './client-options.ts';
 import { translateAwsError } from './errors.ts';
 import { parseResult } from './parse.ts';

@@ -1,5 +1,5 @@
 import { MACHINES } from '../../../state-machines/index.ts';
-import { MACHINE_IDS } from '../../saga-contract.ts';
+import { MACHINE_IDS } from '../../domain/saga.ts';
 import { layoutMachine } from './layout.ts';
 import { renderSvg } from './svg.ts';
 

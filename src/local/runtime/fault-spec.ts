@@ -1,4 +1,4 @@
-import { isStepName, STEP_NAMES, type StepName } from '../../saga-contract.ts';
+import { isStepName, STEP_NAMES, type StepName } from '../../domain/saga.ts';
 
 /** What an injected fault does to the step it hits. */
 export const FAULT_KINDS = ['transient', 'throttle', 'fatal', 'crash'] as const;

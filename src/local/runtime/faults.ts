@@ -1,10 +1,11 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { CloudFormationServiceException } from '@aws-sdk/client-cloudformation';
 import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { ECSServiceException } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2ServiceException } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { EventBridgeServiceException } from '@aws-sdk/client-eventbridge';
 import { FatalError, RetryableError, ThrottledError } from '../../domain/errors.ts';
-import type { StepName } from '../../saga-contract.ts';
+import type { StepName } from '../../domain/saga.ts';
 import type { FaultKind, FaultSpec } from './fault-spec.ts';
 
 /** The AWS services a local run talks to. */
@@ -62,11 +63,12 @@ interface ActiveStep {
 /**
  * Runs steps under a fault plan. `beforeCall` is called before each AWS call (the simulator's hook,
  * the DynamoDB client's middleware) and `afterCall` after it returned; a step runs through `runStep`.
- * Only calls made while a step runs are touched; steps run one at a time in a local runtime.
+ * Only calls a step makes are touched: the running step travels with its own async context, so the
+ * ingress, the watcher or another execution's step calling AWS meanwhile never draws its fault.
  */
 export class FaultInjector {
   readonly #left: FaultSpec[];
-  #active: ActiveStep | undefined;
+  readonly #step = new AsyncLocalStorage<ActiveStep>();
 
   constructor(specs: readonly FaultSpec[] = []) {
     this.#left = specs.map((spec) => ({ ...spec }));
@@ -79,7 +81,7 @@ export class FaultInjector {
 
   /** Throws the armed fault on the step's first AWS call (not for crash: that call goes through). */
   beforeCall(service: LocalService): void {
-    const active = this.#active;
+    const active = this.#step.getStore();
     if (!active) return;
     active.calls += 1;
     if (!active.fault || active.fired || active.calls > 1 || active.fault.kind === 'crash') return;
@@ -89,7 +91,7 @@ export class FaultInjector {
 
   /** True when the handler must die now: a crash was armed and the step's first call just completed. */
   afterCall(): boolean {
-    const active = this.#active;
+    const active = this.#step.getStore();
     if (!active?.fault || active.fired || active.fault.kind !== 'crash' || active.calls < 1) return false;
     this.#fire(active);
     active.crash();
@@ -106,17 +108,12 @@ export class FaultInjector {
     // A crash abandons the step where it stands: its promise is left pending, as a dead process would.
     crashed.catch(() => {});
     const active: ActiveStep = { step, fault, calls: 0, fired: false, crash };
-    this.#active = active;
-    try {
-      const result = await Promise.race([body(), crashed]);
-      if (fault && !active.fired) {
-        this.#fire(active);
-        throw fault.kind === 'crash' ? crashError(step) : stepFault(fault.kind, step);
-      }
-      return result;
-    } finally {
-      if (this.#active === active) this.#active = undefined;
+    const result = await Promise.race([this.#step.run(active, body), crashed]);
+    if (fault && !active.fired) {
+      this.#fire(active);
+      throw fault.kind === 'crash' ? crashError(step) : stepFault(fault.kind, step);
     }
+    return result;
   }
 
   #fire(active: ActiveStep): void {

@@ -1,5 +1,5 @@
 /** The embedded default: tenantflow's handlers and adapters running over a simulated AWS. */
-export type { ExecutionEnd, SagaEngine } from './engines.ts';
+export type { ExecutionEnd, SagaEngine } from '../engines/index.ts';
 export { FAULT_KINDS, type FaultKind, type FaultSpec, parseFaultSpec } from './fault-spec.ts';
 export { crashError, FaultInjector, type LocalService, sdkFault } from './faults.ts';
 export { type ProgressEvent, progressEvent } from './progress.ts';

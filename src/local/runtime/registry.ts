@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import type { MachineId } from '../../saga-contract.ts';
+import type { MachineId } from '../../domain/saga.ts';
 
 /** How a local execution stands (the Step Functions execution statuses a local run can reach). */
 export const LOCAL_EXECUTION_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'] as const;
@@ -12,6 +12,8 @@ const entrySchema = z.object({
   name: z.string(),
   status: z.enum(LOCAL_EXECUTION_STATUSES),
   startedAt: z.string(),
+  /** Hash of the execution input: StartExecution of a running name with the same input is idempotent. */
+  inputHash: z.string().optional(),
   stoppedAt: z.string().optional(),
   error: z.string().optional(),
 });
@@ -37,10 +39,10 @@ export class ExecutionRegistry {
   }
 
   /** Claims `name` for `machine`; false when an execution of that name already exists (running or ended). */
-  claim(machine: MachineId, name: string, at: string): boolean {
+  claim(machine: MachineId, name: string, at: string, inputHash: string): boolean {
     const key = `${machine}/${name}`;
     if (this.#entries.has(key)) return false;
-    this.#entries.set(key, { machine, name, status: 'RUNNING', startedAt: at });
+    this.#entries.set(key, { machine, name, status: 'RUNNING', startedAt: at, inputHash });
     this.#save();
     return true;
   }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { IngestResult } from '../../app/ingest.ts';
 import type { TenantFlowConfig } from '../../config.ts';
-import type { ExecutionEnd } from './engines.ts';
+import { describeCaught } from '../../domain/reasons.ts';
+import type { ExecutionEnd } from '../engines/index.ts';
 
 /** The status event that went back to the control plane for a request, as EventBridge received it. */
 export interface ReplayStatusEvent {
@@ -16,7 +17,11 @@ export interface ReplayResult {
   detailType: string | null;
   tenantId: string | null;
   tenantRegistrationId: string | null;
-  outcome: 'succeeded' | 'failed' | 'rejected' | 'duplicate';
+  /**
+   * `deferred`: refused without a status event because the request's registration is answered for
+   * by another execution (one working on it, or the one that already onboarded it).
+   */
+  outcome: 'succeeded' | 'failed' | 'rejected' | 'duplicate' | 'deferred';
   execution: string | null;
   statusEvent: ReplayStatusEvent | null;
   error?: string;
@@ -33,6 +38,9 @@ const envelopeSchema = z.object({ id: z.string().optional(), 'detail-type': z.st
 const registrationSchema = z.object({ tenantRegistrationId: z.string() });
 const failureSchema = z.object({
   jobOutput: z.object({ tenantRegistrationData: z.object({ failureReason: z.string() }) }),
+});
+const endStateSchema = z.object({
+  failure: z.object({ step: z.string(), error: z.object({ Error: z.string(), Cause: z.string() }) }),
 });
 
 /** The status event among those published while the request ran: the one for its registration. */
@@ -73,9 +81,23 @@ export const replayResult = (input: {
   }
   if (ingest.outcome === 'duplicate') return { ...base, outcome: 'duplicate', execution: ingest.execution };
   // What the control plane heard decides: when only the saga's own report died, the watcher sends
-  // the success the tenant map supports, and the request did succeed.
-  const succeeded = statusEvent !== null && isSuccess(input.config, statusEvent['detail-type']);
+  // the success the tenant map supports, and the request did succeed. A request that answers nobody
+  // (started without a registration) succeeded when its execution did.
+  const succeeded =
+    statusEvent !== null
+      ? isSuccess(input.config, statusEvent['detail-type'])
+      : input.end?.status === 'SUCCEEDED';
   if (succeeded) return { ...base, outcome: 'succeeded', execution: ingest.execution };
+  const ended = endStateSchema.safeParse(input.end?.output);
+  if (statusEvent === null && ended.success && ended.data.failure.error.Error === 'RegistrationBusyError') {
+    const why = describeCaught(ended.data.failure.error);
+    return {
+      ...base,
+      outcome: 'deferred',
+      execution: ingest.execution,
+      error: `${ended.data.failure.step}: ${why}`,
+    };
+  }
   const reason = failureSchema.safeParse(statusEvent?.detail);
   const error = reason.success
     ? reason.data.jobOutput.tenantRegistrationData.failureReason

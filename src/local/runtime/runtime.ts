@@ -6,6 +6,7 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { loadConfig, type TenantFlowConfig } from '../../config.ts';
+import { STEP_NAMES } from '../../domain/saga.ts';
 import type { TenantRecord } from '../../domain/tenant-record.ts';
 import {
   makeIngressHandler,
@@ -15,11 +16,10 @@ import {
   observability,
   stepDeps,
 } from '../../handlers/index.ts';
-import { STEP_NAMES } from '../../saga-contract.ts';
 import { startLocalDynamo } from '../dynamo.ts';
+import { aslEngine, type EngineTimings, xstateEngine } from '../engines/index.ts';
 import { SimulatedCloud } from '../sim/index.ts';
 import { localClients } from './clients.ts';
-import { aslEngine, type EngineTimings, xstateEngine } from './engines.ts';
 import type { FaultSpec } from './fault-spec.ts';
 import { FaultInjector } from './faults.ts';
 import { type ProgressEvent, progressEvent } from './progress.ts';
@@ -41,6 +41,9 @@ const asyncInvoke = async <T>(invoke: () => Promise<T>, retries = 2, delayMs = 2
     }
   }
 };
+
+/** The simulated bus the status events go to (SBT's, in a deployment). */
+export const LOCAL_SBT_BUS = 'sbt-control-plane';
 
 /** The file that marks a directory as a tenantflow state directory (`reset` refuses any other). */
 export const STATE_MARKER = '.tenantflow-state';
@@ -115,7 +118,7 @@ export const createLocalRuntime = async (options: LocalRuntimeOptions): Promise<
     join(options.stateDir, STATE_MARKER),
     'tenantflow local state (simulated AWS); `tenantflow reset` empties it\n',
   );
-  const config = loadConfig({ HEALTH_POLL_SECONDS: '1' });
+  const config = loadConfig({ HEALTH_POLL_SECONDS: '1', SBT_EVENT_BUS: LOCAL_SBT_BUS });
   const fast = options.fast ?? false;
   const sim = new SimulatedCloud({
     stateFile: join(options.stateDir, 'cloud.json'),

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import type { MachineId } from '../../domain/saga.ts';
 import type { WorkflowStarter } from '../../ports/workflow.ts';
-import type { MachineId } from '../../saga-contract.ts';
-import type { ExecutionEnd, SagaEngine } from './engines.ts';
+import type { ExecutionEnd, SagaEngine } from '../engines/index.ts';
 import type { ExecutionRegistry } from './registry.ts';
 
 /** The account id of everything local (the simulator's default). */
@@ -48,11 +48,17 @@ export const stateMachineArn = (region: string, machine: MachineId): string =>
 export const executionArnOf = (region: string, machine: MachineId, name: string): string =>
   `arn:aws:states:${region}:${LOCAL_ACCOUNT}:execution:tenantflow-${machine}:${name}`;
 
+const inputHash = (input: unknown): string =>
+  createHash('sha256')
+    .update(JSON.stringify(input) ?? '')
+    .digest('hex');
+
 /**
- * Step Functions for a local run: `start` claims the execution name (a second start of a name is a
- * duplicate, concurrent ones too) and runs the saga on the engine in the background, as
- * StartExecution does; `completion` waits for its end. An execution that fails, times out or is
- * aborted is handed to `onDead`, as the EventBridge rule hands it to the watcher in AWS.
+ * Step Functions for a local run: `start` claims the execution name and runs the saga on the engine
+ * in the background, as StartExecution does, with its answers: the same name and input while that
+ * execution runs is the same execution (`started`, same ARN); the name taken otherwise is
+ * ExecutionAlreadyExists (`duplicate`). `completion` waits for its end. An execution that fails,
+ * times out or is aborted is handed to `onDead`, as the EventBridge rule hands it to the watcher in AWS.
  */
 export class LocalStarter implements WorkflowStarter {
   readonly #running = new Map<string, Promise<ExecutionEnd>>();
@@ -70,8 +76,11 @@ export class LocalStarter implements WorkflowStarter {
   async start(machine: MachineId, name: string, input: unknown) {
     const executionArn = executionArnOf(this.deps.region, machine, name);
     const startedAt = Date.now();
-    if (!this.deps.registry.claim(machine, name, new Date(startedAt).toISOString())) {
-      return { outcome: 'duplicate' as const, executionArn };
+    const hash = inputHash(input);
+    if (!this.deps.registry.claim(machine, name, new Date(startedAt).toISOString(), hash)) {
+      const existing = this.deps.registry.get(machine, name);
+      const same = existing?.status === 'RUNNING' && existing.inputHash === hash;
+      return { outcome: same ? ('started' as const) : ('duplicate' as const), executionArn };
     }
     this.deps.onStart(name);
     const run = this.#run(machine, name, executionArn, startedAt, input);

@@ -150,6 +150,12 @@ export class SimulatedCloud {
     this.save();
   }
 
+  /** The outputs of a stack the simulator holds (empty when there is none of that name). */
+  stackOutputs(stackName: string): { key: string; value: string }[] {
+    const stack = this.state.stacks.find((s) => s.name === stackName);
+    return stack ? stack.outputs.map((output) => ({ ...output })) : [];
+  }
+
   inventory(): InventoryItem[] {
     return inventory(this.context(this.clock()));
   }

@@ -88,11 +88,8 @@ const createInput = z.object({
 });
 
 /** Creates (or finds) an ECS cluster; `shared` marks the seeded infrastructure. */
-export const putCluster = (
-  ctx: SimContext,
-  input: z.infer<typeof createInput>,
-  shared = false,
-): ClusterRecord => {
+export const putCluster = (ctx: SimContext, raw: unknown, shared = false): ClusterRecord => {
+  const input = parseEcs(createInput, raw);
   const name = input.clusterName ?? 'default';
   if (!NAME.test(name)) {
     throw invalidParameter('Cluster name must be up to 255 letters, numbers, hyphens and underscores.');
@@ -116,7 +113,7 @@ export const putCluster = (
 };
 
 export const createCluster = (ctx: SimContext, input: unknown): Out<CreateClusterCommandOutput> => ({
-  cluster: clusterView(ctx, putCluster(ctx, parseEcs(createInput, input)), true),
+  cluster: clusterView(ctx, putCluster(ctx, input), true),
 });
 
 const describeInput = z.object({

@@ -105,7 +105,8 @@ const checkWiring = (ctx: SimContext, input: CreateInput, td: TaskDefinitionReco
 };
 
 /** Creates a service (or returns the one the same client token created); `shared` marks seeded ones. */
-export const putService = (ctx: SimContext, input: CreateInput, shared = false): ServiceRecord => {
+export const putService = (ctx: SimContext, raw: unknown, shared = false): ServiceRecord => {
+  const input = parseEcs(createInput, raw);
   const cluster = requireCluster(ctx, input.cluster);
   if (!NAME.test(input.serviceName)) {
     throw invalidParameter('Service name must be up to 255 letters, numbers, hyphens and underscores.');
@@ -156,7 +157,7 @@ export const putService = (ctx: SimContext, input: CreateInput, shared = false):
 };
 
 export const createService = (ctx: SimContext, input: unknown): Out<CreateServiceCommandOutput> => ({
-  service: serviceView(ctx, putService(ctx, parseEcs(createInput, input)), true),
+  service: serviceView(ctx, putService(ctx, input), true),
 });
 
 const describeInput = z.object({
@@ -185,6 +186,7 @@ const updateInput = z.object({
   cluster: z.string().optional(),
   service: z.string(),
   desiredCount: z.number().int().min(0).optional(),
+  taskDefinition: z.string().optional(),
 });
 
 export const updateService = (ctx: SimContext, input: unknown): Out<UpdateServiceCommandOutput> => {
@@ -193,6 +195,17 @@ export const updateService = (ctx: SimContext, input: unknown): Out<UpdateServic
   if (!record) throw notFound();
   if (serviceStatus(record, ctx.now) !== 'ACTIVE') {
     throw new ServiceNotActiveException({ message: 'Service was not ACTIVE.', $metadata: errorMetadata() });
+  }
+  if (parsed.taskDefinition !== undefined) {
+    const td = findTaskDefinition(ctx, parsed.taskDefinition);
+    if (!td) throw invalidParameter('TaskDefinition not found.');
+    if (td.status !== 'ACTIVE') throw invalidParameter('TaskDefinition is inactive.');
+    if (td.arn !== record.taskDefinition) {
+      // A new deployment: it completes once its tasks run (the old ones serve until then).
+      record.taskDefinition = td.arn;
+      record.deploymentId = `ecs-svc/${String(Number.parseInt(nextHex(ctx, 12), 16)).padStart(19, '0')}`;
+      record.rolloutCompletesAt = ctx.now + ctx.timing.serviceStartMs;
+    }
   }
   if (parsed.desiredCount !== undefined) {
     record.desiredCount = parsed.desiredCount;

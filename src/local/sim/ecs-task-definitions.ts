@@ -1,6 +1,7 @@
 import {
   ClientException,
   Compatibility,
+  type DeleteTaskDefinitionsCommandOutput,
   type DeregisterTaskDefinitionCommandOutput,
   type DescribeTaskDefinitionCommandOutput,
   type ListTaskDefinitionsCommandOutput,
@@ -72,11 +73,8 @@ const registerInput = z.object({
 });
 
 /** Registers the next revision of a family; `shared` marks the seeded infrastructure. */
-export const putTaskDefinition = (
-  ctx: SimContext,
-  input: z.infer<typeof registerInput>,
-  shared = false,
-): TaskDefinitionRecord => {
+export const putTaskDefinition = (ctx: SimContext, raw: unknown, shared = false): TaskDefinitionRecord => {
+  const input = parseEcs(registerInput, raw);
   if (!FAMILY.test(input.family)) {
     throw clientError('Family contains invalid characters or is longer than 255 characters.');
   }
@@ -109,7 +107,7 @@ export const registerTaskDefinition = (
   ctx: SimContext,
   input: unknown,
 ): Out<RegisterTaskDefinitionCommandOutput> => {
-  const record = putTaskDefinition(ctx, parseEcs(registerInput, input));
+  const record = putTaskDefinition(ctx, input);
   return { taskDefinition: taskDefinitionView(record), tags: record.tags.map((t) => ({ ...t })) };
 };
 
@@ -176,4 +174,41 @@ export const deregisterTaskDefinition = (
   record.status = 'INACTIVE';
   record.deregisteredAt = ctx.now;
   return { taskDefinition: taskDefinitionView(record) };
+};
+
+const deleteInput = z.object({ taskDefinitions: z.array(z.string()).min(1).max(10) });
+
+/**
+ * Submits INACTIVE revisions for deletion: each turns DELETE_IN_PROGRESS and is no longer listed;
+ * anything else is a failure entry (ECS answers per revision, not with an error).
+ */
+export const deleteTaskDefinitions = (
+  ctx: SimContext,
+  input: unknown,
+): Out<DeleteTaskDefinitionsCommandOutput> => {
+  const refs = parseEcs(deleteInput, input).taskDefinitions;
+  const deleted: TaskDefinition[] = [];
+  const failures: { arn: string; reason: string; detail: string }[] = [];
+  for (const ref of refs) {
+    const record = nameFromArn(ref, 'task-definition').includes(':')
+      ? findTaskDefinition(ctx, ref)
+      : undefined;
+    if (!record) {
+      failures.push({
+        arn: ref,
+        reason: 'TASK_DEFINITION_NOT_FOUND',
+        detail: 'The task definition was not found.',
+      });
+    } else if (record.status === 'ACTIVE') {
+      failures.push({
+        arn: record.arn,
+        reason: 'TASK_DEFINITION_ACTIVE',
+        detail: 'The task definition must be INACTIVE (deregistered) before it can be deleted.',
+      });
+    } else {
+      record.status = 'DELETE_IN_PROGRESS';
+      deleted.push(taskDefinitionView(record));
+    }
+  }
+  return { taskDefinitions: deleted, failures };
 };

@@ -92,7 +92,8 @@ const createInput = z.object({
 });
 
 /** Adds a rule to a listener, within AWS's priority range and per-ALB quotas. */
-export const putRule = (ctx: SimContext, input: z.infer<typeof createInput>, shared = false): RuleRecord => {
+export const putRule = (ctx: SimContext, raw: unknown, shared = false): RuleRecord => {
+  const input = parseElb(createInput, raw);
   const listener = requireListener(ctx, input.ListenerArn);
   if (!Number.isInteger(input.Priority) || input.Priority < 1 || input.Priority > 50_000) {
     throw validationError(`Priority '${input.Priority}' must be between 1 and 50000`);
@@ -138,7 +139,7 @@ export const putRule = (ctx: SimContext, input: z.infer<typeof createInput>, sha
 };
 
 export const createRule = (ctx: SimContext, input: unknown): Out<CreateRuleCommandOutput> => ({
-  Rules: [ruleView(putRule(ctx, parseElb(createInput, input)))],
+  Rules: [ruleView(putRule(ctx, input))],
 });
 
 const deleteInput = z.object({ RuleArn: z.string() });

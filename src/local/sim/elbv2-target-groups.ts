@@ -22,7 +22,7 @@ import {
   validationError,
 } from './elbv2-common.ts';
 import type { Out } from './output.ts';
-import { isLive, serviceStatus } from './service-runtime.ts';
+import { serviceStatus } from './service-runtime.ts';
 import type { TargetGroupRecord } from './state.ts';
 
 const NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/;
@@ -84,11 +84,8 @@ const settingsOf = (tg: Omit<TargetGroupRecord, 'arn' | 'tags' | 'createdAt' | '
   ]);
 
 /** Creates (or finds the identical) target group; `shared` marks the seeded infrastructure. */
-export const putTargetGroup = (
-  ctx: SimContext,
-  input: z.infer<typeof createInput>,
-  shared = false,
-): TargetGroupRecord => {
+export const putTargetGroup = (ctx: SimContext, raw: unknown, shared = false): TargetGroupRecord => {
+  const input = parseElb(createInput, raw);
   if (!NAME.test(input.Name)) {
     throw validationError(
       `Target group name '${input.Name}' can have a maximum of 32 characters, must contain only alphanumeric characters or hyphens, and must not begin or end with a hyphen`,
@@ -129,7 +126,7 @@ export const putTargetGroup = (
 };
 
 export const createTargetGroup = (ctx: SimContext, input: unknown): Out<CreateTargetGroupCommandOutput> => ({
-  TargetGroups: [targetGroupView(ctx, putTargetGroup(ctx, parseElb(createInput, input)))],
+  TargetGroups: [targetGroupView(ctx, putTargetGroup(ctx, input))],
 });
 
 const describeInput = z.object({
@@ -162,7 +159,10 @@ export const describeTargetGroups = (
 
 const deleteInput = z.object({ TargetGroupArn: z.string() });
 
-/** Deleting a target group that does not exist succeeds, as on AWS. */
+/**
+ * Deleting a target group that does not exist succeeds, as on AWS. One a listener or a rule forwards
+ * to is refused (ResourceInUse); one an ECS service still names is not (AWS allows it).
+ */
 export const deleteTargetGroup = (ctx: SimContext, input: unknown): Out<DeleteTargetGroupCommandOutput> => {
   const { TargetGroupArn } = parseElb(deleteInput, input);
   const inRule = ctx.state.rules.some((r) =>
@@ -171,10 +171,7 @@ export const deleteTargetGroup = (ctx: SimContext, input: unknown): Out<DeleteTa
   const inListener = ctx.state.listeners.some((l) =>
     l.defaultActions.some((a) => forwardedTargetGroups(a).includes(TargetGroupArn)),
   );
-  const inService = ctx.state.services.some(
-    (s) => isLive(s, ctx.now) && s.loadBalancers.some((lb) => lb.targetGroupArn === TargetGroupArn),
-  );
-  if (inRule || inListener || inService) {
+  if (inRule || inListener) {
     throw new ResourceInUseException({
       message: `Target group '${TargetGroupArn}' is currently in use by a listener or a rule`,
       $metadata: errorMetadata(),

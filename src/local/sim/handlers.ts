@@ -2,11 +2,13 @@ import { describeStacks } from './cloudformation.ts';
 import { createCluster, deleteCluster, describeClusters } from './ecs-clusters.ts';
 import { createService, deleteService, describeServices, updateService } from './ecs-services.ts';
 import {
+  deleteTaskDefinitions,
   deregisterTaskDefinition,
   describeTaskDefinition,
   listTaskDefinitions,
   registerTaskDefinition,
 } from './ecs-task-definitions.ts';
+import { describeListeners } from './elbv2-listeners.ts';
 import { createRule, deleteRule, describeRules } from './elbv2-rules.ts';
 import { describeTags } from './elbv2-tags.ts';
 import {
@@ -29,6 +31,7 @@ export const HANDLERS: Record<SimService, ReadonlyMap<string, SimHandler>> = {
     ['DescribeTaskDefinition', describeTaskDefinition],
     ['ListTaskDefinitions', listTaskDefinitions],
     ['DeregisterTaskDefinition', deregisterTaskDefinition],
+    ['DeleteTaskDefinitions', deleteTaskDefinitions],
     ['CreateService', createService],
     ['DescribeServices', describeServices],
     ['UpdateService', updateService],
@@ -40,6 +43,7 @@ export const HANDLERS: Record<SimService, ReadonlyMap<string, SimHandler>> = {
     ['DeleteTargetGroup', deleteTargetGroup],
     ['DescribeTargetHealth', describeTargetHealth],
     ['DescribeRules', describeRules],
+    ['DescribeListeners', describeListeners],
     ['CreateRule', createRule],
     ['DeleteRule', deleteRule],
     ['DescribeTags', describeTags],

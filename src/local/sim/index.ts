@@ -3,5 +3,5 @@
 export type { PublishedEvent, SimCall, SimCallRecord, SimOptions, SimulatableClient } from './cloud.ts';
 export { SimulatedCloud } from './cloud.ts';
 export type { InventoryItem } from './inventory.ts';
-export { SHARED_NAMES } from './seed.ts';
+
 export type { SimService } from './throttle.ts';

@@ -23,8 +23,9 @@ const owner = (tags: SimTag[], shared: boolean): Pick<InventoryItem, 'tenantId' 
 };
 
 /**
- * Everything that still exists: INACTIVE clusters, services and task definitions are left out
- * (AWS keeps showing them for a while, but they hold nothing and cost nothing).
+ * Everything that still exists: INACTIVE clusters and services are left out (AWS keeps showing them
+ * for a while, but they hold nothing), and task definitions submitted for deletion. INACTIVE
+ * (deregistered) task definition revisions stay listed: ECS keeps them in the account until deleted.
  */
 export const inventory = (ctx: SimContext): InventoryItem[] => {
   const s = ctx.state;
@@ -114,7 +115,7 @@ export const inventory = (ctx: SimContext): InventoryItem[] => {
       status,
     });
   }
-  for (const td of s.taskDefinitions.filter((t) => t.status === 'ACTIVE')) {
+  for (const td of s.taskDefinitions.filter((t) => t.status !== 'DELETE_IN_PROGRESS')) {
     items.push({
       service: 'ecs',
       type: 'task-definition',

@@ -1,191 +1,183 @@
 import { arn, nextHex, nextUuid, type SimContext } from './context.ts';
 import { putCluster } from './ecs-clusters.ts';
-import { findService, putService } from './ecs-services.ts';
-import { findTaskDefinition, putTaskDefinition } from './ecs-task-definitions.ts';
+import { putService } from './ecs-services.ts';
+import { putTaskDefinition } from './ecs-task-definitions.ts';
 import { putRule } from './elbv2-rules.ts';
 import { putTargetGroup } from './elbv2-target-groups.ts';
-import { isLive } from './service-runtime.ts';
+import { type StackEvaluator, sharedStack } from './shared-stack.ts';
 import type { ListenerRecord, LoadBalancerRecord } from './state.ts';
 
-/** Names of the shared resources, as infra/shared.yaml creates them. */
-export const SHARED_NAMES = {
-  cluster: 'tenantflow-shared',
-  loadBalancer: 'tenantflow-alb',
-  pooled: 'tenantflow-pooled',
-  image: 'public.ecr.aws/nginx/nginx:stable',
-  containerPort: 80,
-  logGroup: '/tenantflow/tenants',
-  pooledRulePriority: 50_000,
-} as const;
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const network = (ctx: SimContext) => {
+/** CloudFormation's property names are PascalCase where ECS's API is camelCase: the same words. */
+const camel = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(camel);
+  if (!isRecord(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [
+      /^[A-Z]/.test(key) ? `${key[0]?.toLowerCase()}${key.slice(1)}` : key,
+      camel(item),
+    ]),
+  );
+};
+
+/** Numbers CloudFormation takes as strings or numbers (a `!Ref` to a Number parameter is a string). */
+const numbers = (value: unknown, keys: ReadonlySet<string>): unknown => {
+  if (Array.isArray(value)) return value.map((item) => numbers(item, keys));
+  if (!isRecord(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [
+      key,
+      keys.has(key) && typeof item === 'string' && item !== '' && !Number.isNaN(Number(item))
+        ? Number(item)
+        : numbers(item, keys),
+    ]),
+  );
+};
+
+const NUMERIC = new Set([
+  'containerPort',
+  'ContainerPort',
+  'hostPort',
+  'Port',
+  'Priority',
+  'desiredCount',
+  'base',
+  'weight',
+  'healthCheckGracePeriodSeconds',
+  'minimumHealthyPercent',
+  'maximumPercent',
+]);
+
+/** A name as CloudFormation makes one for a resource that names none: `<stack>-<logical id>-<random>`. */
+const generatedName = (ctx: SimContext, stackName: string, logicalId: string, max: number): string => {
+  const suffix = nextHex(ctx, 12).toUpperCase();
+  const room = max - suffix.length - 2;
+  const stack = stackName.slice(0, Math.ceil(room / 2));
+  return `${stack}-${logicalId.slice(0, room - stack.length)}-${suffix}`;
+};
+
+const network = (ctx: SimContext, stack: StackEvaluator) => {
   ctx.state.network ??= {
     vpcId: `vpc-${nextHex(ctx, 17)}`,
     subnetIds: [`subnet-${nextHex(ctx, 17)}`, `subnet-${nextHex(ctx, 17)}`],
     securityGroupId: `sg-${nextHex(ctx, 17)}`,
   };
-  return ctx.state.network;
+  const net = ctx.state.network;
+  stack.record('Vpc', { ref: net.vpcId });
+  stack.record('PrivateSubnet1', { ref: net.subnetIds[0] ?? '' });
+  stack.record('PrivateSubnet2', { ref: net.subnetIds[1] ?? '' });
+  stack.record('PublicSubnet1', { ref: `subnet-${nextHex(ctx, 17)}` });
+  stack.record('PublicSubnet2', { ref: `subnet-${nextHex(ctx, 17)}` });
+  stack.record('ServiceSecurityGroup', {
+    ref: net.securityGroupId,
+    attributes: { GroupId: net.securityGroupId },
+  });
+  const albGroup = `sg-${nextHex(ctx, 17)}`;
+  stack.record('AlbSecurityGroup', { ref: albGroup, attributes: { GroupId: albGroup } });
+  return net;
 };
 
-const loadBalancer = (
-  ctx: SimContext,
-  vpcId: string,
-): { lb: LoadBalancerRecord; listener: ListenerRecord } => {
-  let lb = ctx.state.loadBalancers.find((l) => l.name === SHARED_NAMES.loadBalancer);
-  if (!lb) {
-    const id = nextHex(ctx);
-    lb = {
-      arn: arn(ctx, 'elasticloadbalancing', `loadbalancer/app/${SHARED_NAMES.loadBalancer}/${id}`),
-      name: SHARED_NAMES.loadBalancer,
-      dnsName: `${SHARED_NAMES.loadBalancer}-${id.slice(0, 10)}.${ctx.region}.elb.amazonaws.com`,
-      vpcId,
-      tags: [],
-      shared: true,
-    };
-    ctx.state.loadBalancers.push(lb);
-  }
-  const lbArn = lb.arn;
-  let listener = ctx.state.listeners.find((l) => l.loadBalancerArn === lbArn && l.port === 80);
-  if (!listener) {
-    const listenerArn = `${lbArn.replace(':loadbalancer/', ':listener/')}/${nextHex(ctx)}`;
-    listener = {
-      arn: listenerArn,
-      loadBalancerArn: lbArn,
-      port: 80,
-      protocol: 'HTTP',
-      defaultActions: [
-        {
-          Type: 'fixed-response',
-          FixedResponseConfig: {
-            StatusCode: '404',
-            ContentType: 'text/plain',
-            MessageBody: 'unknown tenant',
-          },
-        },
-      ],
-      defaultRuleArn: `${listenerArn.replace(':listener/', ':listener-rule/')}/${nextHex(ctx)}`,
-    };
-    ctx.state.listeners.push(listener);
-  }
-  return { lb, listener };
+const loadBalancer = (ctx: SimContext, stack: StackEvaluator, stackName: string, vpcId: string) => {
+  const name = generatedName(ctx, stackName, 'LoadBalancer', 32);
+  const id = nextHex(ctx);
+  const lb: LoadBalancerRecord = {
+    arn: arn(ctx, 'elasticloadbalancing', `loadbalancer/app/${name}/${id}`),
+    name,
+    dnsName: `${name}-${id.slice(0, 10)}.${ctx.region}.elb.amazonaws.com`,
+    vpcId,
+    tags: [],
+    shared: true,
+  };
+  ctx.state.loadBalancers.push(lb);
+  stack.record('LoadBalancer', { ref: lb.arn, attributes: { DNSName: lb.dnsName } });
+  const props = stack.properties('Listener');
+  const listenerArn = `${lb.arn.replace(':loadbalancer/', ':listener/')}/${nextHex(ctx)}`;
+  const listener: ListenerRecord = {
+    arn: listenerArn,
+    loadBalancerArn: lb.arn,
+    port: Number(props.Port),
+    protocol: props.Protocol === 'HTTPS' ? 'HTTPS' : 'HTTP',
+    defaultActions: (Array.isArray(props.DefaultActions) ? props.DefaultActions : []).map((action) => {
+      const a = isRecord(action) ? action : {};
+      const fixed = isRecord(a.FixedResponseConfig) ? a.FixedResponseConfig : undefined;
+      return {
+        Type: a.Type === 'forward' ? 'forward' : 'fixed-response',
+        ...(typeof a.TargetGroupArn === 'string' ? { TargetGroupArn: a.TargetGroupArn } : {}),
+        ...(fixed
+          ? {
+              FixedResponseConfig: {
+                StatusCode: String(fixed.StatusCode),
+                ...(typeof fixed.ContentType === 'string' ? { ContentType: fixed.ContentType } : {}),
+                ...(typeof fixed.MessageBody === 'string' ? { MessageBody: fixed.MessageBody } : {}),
+              },
+            }
+          : {}),
+      } as const;
+    }),
+    defaultRuleArn: `${listenerArn.replace(':listener/', ':listener-rule/')}/${nextHex(ctx)}`,
+  };
+  ctx.state.listeners.push(listener);
+  stack.record('Listener', { ref: listener.arn });
 };
 
-/** Creates what infra/ would, once per stack name: the resources tenants are provisioned into. */
+/**
+ * Creates what infra/shared.yaml would, once per stack name, with the template's own names and
+ * settings: the network, the load balancer and its listener, the shared cluster, the pooled service
+ * with its task definition, target group and listener rule, and the stack with its outputs.
+ */
 export const seedSharedInfrastructure = (ctx: SimContext, stackName: string): void => {
   if (ctx.state.stacks.some((s) => s.name === stackName)) return;
-  const net = network(ctx);
-  const { lb, listener } = loadBalancer(ctx, net.vpcId);
+  const stack = sharedStack(stackName, ctx.region, ctx.accountId);
+  const net = network(ctx, stack);
+  loadBalancer(ctx, stack, stackName, net.vpcId);
+
+  const clusterProps = stack.properties('Cluster');
   const cluster = putCluster(
     ctx,
     {
-      clusterName: SHARED_NAMES.cluster,
-      capacityProviders: ['FARGATE', 'FARGATE_SPOT'],
-      defaultCapacityProviderStrategy: [{ capacityProvider: 'FARGATE', base: 1, weight: 1 }],
-      settings: [{ name: 'containerInsights', value: 'enabled' }],
+      clusterName: String(clusterProps.ClusterName),
+      capacityProviders: (Array.isArray(clusterProps.CapacityProviders)
+        ? clusterProps.CapacityProviders
+        : []
+      ).map(String),
+      defaultCapacityProviderStrategy: numbers(camel(clusterProps.DefaultCapacityProviderStrategy), NUMERIC),
+      settings: camel(clusterProps.ClusterSettings),
     },
     true,
   );
-  const executionRoleArn = `arn:aws:iam::${ctx.accountId}:role/tenantflow-task-execution`;
-  const taskRoleArn = `arn:aws:iam::${ctx.accountId}:role/tenantflow-task`;
-  const td =
-    findTaskDefinition(ctx, SHARED_NAMES.pooled) ??
-    putTaskDefinition(
-      ctx,
-      {
-        family: SHARED_NAMES.pooled,
-        cpu: '256',
-        memory: '512',
-        networkMode: 'awsvpc',
-        requiresCompatibilities: ['FARGATE'],
-        executionRoleArn,
-        taskRoleArn,
-        containerDefinitions: [
-          {
-            name: 'app',
-            image: SHARED_NAMES.image,
-            essential: true,
-            portMappings: [{ containerPort: SHARED_NAMES.containerPort, protocol: 'tcp' }],
-          },
-        ],
-      },
-      true,
-    );
+  stack.record('Cluster', { ref: cluster.name, attributes: { Arn: cluster.arn } });
+  stack.record('LogGroup', { ref: String(stack.properties('LogGroup').LogGroupName) });
+  for (const role of ['TaskExecutionRole', 'TaskRole']) {
+    const roleArn = `arn:aws:iam::${ctx.accountId}:role/${generatedName(ctx, stackName, role, 64)}`;
+    stack.record(role, { ref: roleArn.split('/').at(-1) ?? role, attributes: { Arn: roleArn } });
+  }
+
+  const td = putTaskDefinition(ctx, numbers(camel(stack.properties('PooledTaskDefinition')), NUMERIC), true);
+  stack.record('PooledTaskDefinition', { ref: td.arn });
+
+  const tgProps = stack.properties('PooledTargetGroup');
   const tg = putTargetGroup(
     ctx,
-    {
-      Name: SHARED_NAMES.pooled,
-      Protocol: 'HTTP',
-      Port: SHARED_NAMES.containerPort,
-      VpcId: net.vpcId,
-      TargetType: 'ip',
-      HealthCheckPath: '/',
-      Matcher: { HttpCode: '200-399' },
-    },
+    numbers({ ...tgProps, Name: generatedName(ctx, stackName, 'PooledTargetGroup', 32) }, NUMERIC),
     true,
   );
-  if (
-    !ctx.state.rules.some(
-      (r) => r.listenerArn === listener.arn && r.priority === SHARED_NAMES.pooledRulePriority,
-    )
-  ) {
-    putRule(
-      ctx,
-      {
-        ListenerArn: listener.arn,
-        Priority: SHARED_NAMES.pooledRulePriority,
-        Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/*'] } }],
-        Actions: [{ Type: 'forward', TargetGroupArn: tg.arn }],
-      },
-      true,
-    );
-  }
-  const existing = findService(ctx, cluster, SHARED_NAMES.pooled);
-  if (!existing || !isLive(existing, ctx.now)) {
-    const service = putService(
-      ctx,
-      {
-        cluster: cluster.name,
-        serviceName: SHARED_NAMES.pooled,
-        taskDefinition: td.arn,
-        desiredCount: 2,
-        capacityProviderStrategy: [{ capacityProvider: 'FARGATE', base: 1, weight: 1 }],
-        loadBalancers: [
-          { targetGroupArn: tg.arn, containerName: 'app', containerPort: SHARED_NAMES.containerPort },
-        ],
-        networkConfiguration: {
-          awsvpcConfiguration: {
-            subnets: net.subnetIds,
-            securityGroups: [net.securityGroupId],
-            assignPublicIp: 'DISABLED',
-          },
-        },
-      },
-      true,
-    );
-    // The pooled service was deployed with the stack: it is already running and healthy.
-    const settledAt = ctx.now - ctx.timing.healthyAfterMs;
-    for (const task of service.tasks) task.runningAt = settledAt;
-    service.rolloutCompletesAt = settledAt;
-  }
-  const outputs: Record<string, string> = {
-    VpcId: net.vpcId,
-    PrivateSubnetIds: net.subnetIds.join(','),
-    ServiceSecurityGroupId: net.securityGroupId,
-    LoadBalancerArn: lb.arn,
-    ListenerArn: listener.arn,
-    ClusterName: cluster.name,
-    PooledServiceName: SHARED_NAMES.pooled,
-    PooledTargetGroupArn: tg.arn,
-    TaskExecutionRoleArn: executionRoleArn,
-    TaskRoleArn: taskRoleArn,
-    LogGroupName: SHARED_NAMES.logGroup,
-    TenantImage: SHARED_NAMES.image,
-    ContainerPort: String(SHARED_NAMES.containerPort),
-  };
+  stack.record('PooledTargetGroup', { ref: tg.arn });
+  putRule(ctx, numbers(stack.properties('PooledListenerRule'), NUMERIC), true);
+
+  const serviceProps = numbers(camel(stack.properties('PooledService')), NUMERIC);
+  const service = putService(ctx, serviceProps, true);
+  // The pooled service was deployed with the stack: it is already running and healthy.
+  const settledAt = ctx.now - ctx.timing.healthyAfterMs;
+  for (const task of service.tasks) task.runningAt = settledAt;
+  service.rolloutCompletesAt = settledAt;
+  stack.record('PooledService', { ref: service.arn, attributes: { Name: service.name } });
+
   ctx.state.stacks.push({
     id: arn(ctx, 'cloudformation', `stack/${stackName}/${nextUuid(ctx)}`),
     name: stackName,
     createdAt: ctx.now,
-    outputs: Object.entries(outputs).map(([key, value]) => ({ key, value })),
+    outputs: Object.entries(stack.outputs()).map(([key, value]) => ({ key, value })),
   });
 };

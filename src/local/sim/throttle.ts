@@ -32,7 +32,11 @@ export const bucketsFor = (service: SimService, command: string): BucketSpec[] =
     if (command === 'CreateCluster' || command === 'DeleteCluster') {
       return [{ key: 'ecs:cluster', burst: 20, perSecond: 1 }];
     }
-    if (command === 'RegisterTaskDefinition' || command === 'DeregisterTaskDefinition') {
+    if (
+      command === 'RegisterTaskDefinition' ||
+      command === 'DeregisterTaskDefinition' ||
+      command === 'DeleteTaskDefinitions'
+    ) {
       return [{ key: 'ecs:task-definition', burst: 20, perSecond: 1 }];
     }
     if (command === 'CreateService' || command === 'DeleteService' || command === 'UpdateService') {

@@ -5,10 +5,10 @@
  * prove nothing about the accepted path).
  */
 import fc from 'fast-check';
-import { loadConfig } from '../../../src/config.ts';
-import { OPERATIONS } from '../../../src/domain/request.ts';
+import { OPERATIONS } from '../../../src/domain/operations.ts';
+import { testConfig } from '../fake-ports.ts';
 
-const contract = loadConfig({}).contract;
+const contract = testConfig().contract;
 
 /** Every inbound detail-type the default contract accepts, canonical and legacy. */
 export const INBOUND_DETAIL_TYPES: readonly string[] = OPERATIONS.flatMap((op) => contract.inbound[op]);

@@ -7,15 +7,15 @@
  */
 import { join } from 'node:path';
 import { handleExecutionStatusChange, type WatchResult } from '../../../src/app/watch.ts';
-import { loadConfig } from '../../../src/config.ts';
+import type { MachineId, StepName } from '../../../src/domain/saga.ts';
 import { stepDeps } from '../../../src/handlers/index.ts';
 import { startLocalDynamo } from '../../../src/local/dynamo.ts';
 import { localClients } from '../../../src/local/runtime/clients.ts';
 import { FaultInjector } from '../../../src/local/runtime/faults.ts';
 import { executionArnOf, executionStatusChange } from '../../../src/local/runtime/starter.ts';
 import { SimulatedCloud } from '../../../src/local/sim/index.ts';
-import type { MachineId, StepName } from '../../../src/saga-contract.ts';
 import { dispatchStep } from '../../../src/steps/index.ts';
+import { testConfig } from '../fake-ports.ts';
 
 /** How the execution ended without its saga reporting back. */
 export type DeathStatus = 'TIMED_OUT' | 'ABORTED';
@@ -33,7 +33,7 @@ export const dieAfter = async (input: {
   status: DeathStatus;
   deliveries: number;
 }): Promise<WatchResult[]> => {
-  const config = loadConfig({ HEALTH_POLL_SECONDS: '1' });
+  const config = testConfig({ HEALTH_POLL_SECONDS: '1' });
   const sim = new SimulatedCloud({
     stateFile: join(input.stateDir, 'cloud.json'),
     serviceStartMs: 0,

@@ -3,9 +3,9 @@
  * observer can see: the cloud's inventory, the tenant map, the status events the control plane
  * received, and the lifecycle requests that were sent.
  */
-import type { ContractConfig } from '../../../src/config.ts';
-import { OPERATIONS, type Operation } from '../../../src/domain/request.ts';
-import type { TenantResources } from '../../../src/domain/resources.ts';
+import type { ContractConfig } from '../../../events/contract.ts';
+import { OPERATIONS, type Operation } from '../../../src/domain/operations.ts';
+import { resourceArns, type TenantResources } from '../../../src/domain/resources.ts';
 import type { TenantRecord, TenantStatus } from '../../../src/domain/tenant-record.ts';
 
 /** One resource of the (simulated) cloud, as its inventory lists it. */
@@ -53,14 +53,7 @@ const OWNING: readonly TenantStatus[] = ['ACTIVE', 'INACTIVE'];
 const IN_FLIGHT: readonly TenantStatus[] = ['PROVISIONING', 'ACTIVATING', 'DEACTIVATING', 'DEPROVISIONING'];
 
 /** Every ARN a record names (the identities the inventory lists). */
-const namedArns = (resources: TenantResources): string[] =>
-  [
-    resources.clusterArn,
-    resources.taskDefinitionArn,
-    resources.targetGroupArn,
-    resources.listenerRuleArn,
-    resources.serviceArn,
-  ].filter((value): value is string => typeof value === 'string' && value.length > 0);
+const namedArns = (resources: TenantResources): string[] => resourceArns(resources);
 
 const operationOf = (contract: ContractConfig, detailType: string): Operation | undefined =>
   OPERATIONS.find(
@@ -99,7 +92,7 @@ const resourceFindings = (
   }
   const priorities = new Map<number, string[]>();
   for (const record of records) {
-    const priority = record.resources.listenerRulePriority;
+    const priority = record.resources.listenerRule?.priority;
     if (priority !== undefined)
       priorities.set(priority, [...(priorities.get(priority) ?? []), record.tenantId]);
   }

@@ -3,17 +3,17 @@
  * each. A step name here is what the fault injector matches (a Task of the committed ASL).
  */
 
-import type { Operation } from '../../../src/domain/request.ts';
-import type { Tier } from '../../../src/domain/tier.ts';
+import type { Operation } from '../../../src/domain/operations.ts';
+import type { StepName } from '../../../src/domain/saga.ts';
 import type { FaultKind, FaultSpec } from '../../../src/local/index.ts';
-import type { StepName } from '../../../src/saga-contract.ts';
 import { RETRY_POLICY, retrierFor } from '../../../state-machines/retry.ts';
+import type { ReferenceTier } from './world.ts';
 
 /** One row of the matrix: a lifecycle operation on a tenant of a tier, and the steps it runs. */
 export interface SagaCase {
   label: string;
   operation: Operation;
-  tier: Tier;
+  tier: ReferenceTier;
   /** The tenant must exist (ACTIVE) before the operation: every saga but onboarding. */
   needsTenant: boolean;
   steps: readonly StepName[];
@@ -35,21 +35,21 @@ export const SAGA_CASES: readonly SagaCase[] = [
     operation: 'onboard',
     tier: 'basic',
     needsTenant: false,
-    steps: ['ValidateRequest', 'ReserveTenant', 'ActivateTenant', 'NotifySuccess'],
+    steps: ['ValidateRequest', 'ReserveTenant', 'RemoveLeftovers', 'ActivateTenant', 'NotifySuccess'],
   },
   {
     label: 'onboarding advanced',
     operation: 'onboard',
     tier: 'advanced',
     needsTenant: false,
-    steps: ['ValidateRequest', 'ReserveTenant', ...SILO, ...ONBOARD_TAIL],
+    steps: ['ValidateRequest', 'ReserveTenant', 'RemoveLeftovers', ...SILO, ...ONBOARD_TAIL],
   },
   {
     label: 'onboarding premium',
     operation: 'onboard',
     tier: 'premium',
     needsTenant: false,
-    steps: ['ValidateRequest', 'ReserveTenant', 'CreateCluster', ...SILO, ...ONBOARD_TAIL],
+    steps: ['ValidateRequest', 'ReserveTenant', 'RemoveLeftovers', 'CreateCluster', ...SILO, ...ONBOARD_TAIL],
   },
   {
     label: 'offboarding premium',

@@ -1,22 +1,27 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ingestEvent } from '../../../src/app/ingest.ts';
-import { loadConfig } from '../../../src/config.ts';
+import type { MachineId } from '../../../src/domain/saga.ts';
 import type { WorkflowStarter } from '../../../src/ports/workflow.ts';
-import type { MachineId } from '../../../src/saga-contract.ts';
-import { createFakes, FAKE_NOW } from '../../support/fake-ports.ts';
+import { createFakes, FAKE_NOW, testConfig } from '../../support/fake-ports.ts';
 
 const sample = (path: string): unknown =>
   JSON.parse(readFileSync(new URL(`../../../events/${path}`, import.meta.url), 'utf8'));
 
-/** StartExecution with Step Functions' name uniqueness. */
+/**
+ * StartExecution as Step Functions answers it: the same name and input while that execution runs is
+ * the same execution (success, same ARN); the name taken otherwise is ExecutionAlreadyExists.
+ */
 class FakeStarter implements WorkflowStarter {
-  readonly started: Array<{ machine: MachineId; name: string; input: unknown }> = [];
+  readonly started: Array<{ machine: MachineId; name: string; input: unknown; running: boolean }> = [];
   async start(machine: MachineId, name: string, input: unknown) {
     const executionArn = `arn:aws:states:us-east-1:123456789012:execution:${machine}:${name}`;
-    if (this.started.some((s) => s.machine === machine && s.name === name))
-      return { outcome: 'duplicate' as const, executionArn };
-    this.started.push({ machine, name, input });
+    const existing = this.started.find((s) => s.machine === machine && s.name === name);
+    if (existing) {
+      const same = existing.running && JSON.stringify(existing.input) === JSON.stringify(input);
+      return { outcome: same ? ('started' as const) : ('duplicate' as const), executionArn };
+    }
+    this.started.push({ machine, name, input, running: true });
     return { outcome: 'started' as const, executionArn };
   }
 }
@@ -25,7 +30,7 @@ const setup = () => {
   const fakes = createFakes();
   const starter = new FakeStarter();
   const deps = {
-    config: loadConfig({}),
+    config: testConfig(),
     starter,
     events: fakes.events,
     ledger: fakes.ledger,
@@ -73,10 +78,43 @@ describe('ingestEvent', () => {
     const first = await ingestEvent(event, deps);
     const second = await ingestEvent(structuredClone(event), deps);
 
-    // Assess
+    // Assess: StartExecution answered the redelivery like the first start (the execution still runs).
     expect(first.outcome).toBe('started');
     expect(second.outcome).toBe('duplicate');
+    expect(second).toMatchObject({ execution: first.outcome === 'started' ? first.execution : '' });
     expect(starter.started).toHaveLength(1);
+  });
+
+  it('reports a redelivery after its execution ended as a duplicate too (ExecutionAlreadyExists)', async () => {
+    // Prepare
+    const { deps, starter } = setup();
+    const event = sample('samples/onboarding-basic.json');
+    await ingestEvent(event, deps);
+    for (const started of starter.started) started.running = false;
+
+    // Act
+    const again = await ingestEvent(structuredClone(event), deps);
+
+    // Assess
+    expect(again.outcome).toBe('duplicate');
+  });
+
+  it('starts an activation change that names the tenant alone, under the tenant id', async () => {
+    // Prepare
+    const { deps, starter } = setup();
+    const event = {
+      id: 'evt-billing-1',
+      source: 'sbt.control.plane',
+      'detail-type': 'sbt_aws_deactivateRequest',
+      detail: { tenantId: 'acme' },
+    };
+
+    // Act
+    const result = await ingestEvent(event, deps);
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'started', machine: 'activation', tenantId: 'acme' });
+    expect(starter.started[0]?.name).toMatch(/^deactivate-acme-[0-9a-f]{8}$/);
   });
 
   it('rejects an unknown tier naming the field and answers with one failure event, however often redelivered', async () => {

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { handleExecutionStatusChange } from '../../../src/app/watch.ts';
-import { loadConfig } from '../../../src/config.ts';
-import { createFakes, FAKE_NOW } from '../../support/fake-ports.ts';
+import { placementOf } from '../../../src/domain/catalogue.ts';
+import { createFakes, FAKE_NOW, testConfig } from '../../support/fake-ports.ts';
 
 const onboarding = readFileSync(
   new URL('../../../events/samples/onboarding-premium.json', import.meta.url),
@@ -14,7 +14,7 @@ const { detail } = JSON.parse(onboarding) as { detail: { tenantId: string; tenan
 const setup = () => {
   const fakes = createFakes();
   const deps = {
-    config: loadConfig({}),
+    config: testConfig(),
     tenants: fakes.tenants,
     ledger: fakes.ledger,
     events: fakes.events,
@@ -39,10 +39,10 @@ describe('handleExecutionStatusChange', () => {
     const { deps, tenants, events } = setup();
     tenants.seed({
       tenantId: detail.tenantId,
-      tier: 'premium',
+      placement: placementOf(testConfig().catalogue, 'premium', '/'),
       lifecycleStatus: 'PROVISIONING',
       lock: { execution: 'onboard-x-1', operation: 'onboard', since: '2025-01-01T00:00:00.000Z' },
-      resources: { clusterName: 'tf-c' },
+      resources: { cluster: { name: 'tf-c', arn: 'arn:c' } },
       history: [
         {
           operation: 'onboard',
@@ -72,7 +72,7 @@ describe('handleExecutionStatusChange', () => {
     const record = tenants.records.get(detail.tenantId);
     expect(record?.lifecycleStatus).toBe('FAILED');
     expect(record?.lock).toBeUndefined();
-    expect(record?.resources).toEqual({ clusterName: 'tf-c' });
+    expect(record?.resources).toEqual({ cluster: { name: 'tf-c', arn: 'arn:c' } });
     expect(record?.lastError?.reason).toContain('execution timed_out');
   });
 
@@ -88,10 +88,13 @@ describe('handleExecutionStatusChange', () => {
     };
     tenants.seed({
       tenantId: detail.tenantId,
-      tier: 'premium',
+      placement: placementOf(testConfig().catalogue, 'premium', '/'),
       lifecycleStatus: 'ACTIVE',
       routing,
-      resources: { clusterName: 'tf-c', listenerRulePriority: 7 },
+      resources: {
+        cluster: { name: 'tf-c', arn: 'arn:c' },
+        listenerRule: { listenerArn: 'arn:l', arn: 'arn:r', priority: 7 },
+      },
       history: [
         {
           operation: 'onboard',
@@ -141,6 +144,52 @@ describe('handleExecutionStatusChange', () => {
     // Assess
     expect(result.outcome).toBe('already-notified');
     expect(events.published).toEqual([]);
+  });
+
+  it('frees the lock of an execution whose failure was reported but whose MarkFailed failed', async () => {
+    // Prepare
+    const { deps, ledger, tenants, events } = setup();
+    tenants.seed({
+      tenantId: detail.tenantId,
+      lifecycleStatus: 'PROVISIONING',
+      lock: { execution: 'onboard-x-1', operation: 'onboard', since: 'x' },
+    });
+    await ledger.claim('onboard-x-1', 'sbt_aws_provisionFailure', 'x', 'saga');
+    await ledger.markSent('onboard-x-1', 'x');
+
+    // Act
+    const result = await handleExecutionStatusChange(change('FAILED'), deps);
+
+    // Assess
+    expect(result).toEqual({ outcome: 'already-notified', execution: 'onboard-x-1', releasedLock: true });
+    expect(tenants.records.get(detail.tenantId)).toMatchObject({ lifecycleStatus: 'FAILED' });
+    expect(tenants.records.get(detail.tenantId)?.lock).toBeUndefined();
+    expect(events.published).toEqual([]);
+  });
+
+  it('answers an activation change that named the tenant alone to the registration on the record', async () => {
+    // Prepare
+    const { deps, tenants, events } = setup();
+    tenants.seed({ tenantId: 'acme', tenantRegistrationId: 'reg-on-record', lifecycleStatus: 'ACTIVE' });
+    const input = JSON.stringify({
+      id: 'evt-7',
+      source: 'sbt.control.plane',
+      'detail-type': 'sbt_aws_deactivateRequest',
+      detail: { tenantId: 'acme' },
+    });
+
+    // Act
+    const result = await handleExecutionStatusChange(
+      { ...change('TIMED_OUT', 'deactivate-acme-1'), input },
+      deps,
+    );
+
+    // Assess
+    expect(result.outcome).toBe('notified');
+    expect(events.published[0]).toMatchObject({
+      detailType: 'sbt_aws_deactivateFailure',
+      detail: { tenantRegistrationId: 'reg-on-record' },
+    });
   });
 
   it('leaves a record alone whose lock another execution holds', async () => {

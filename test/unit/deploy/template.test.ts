@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { STEP_FUNCTION_ARN_PLACEHOLDER } from '../../../infra/deploy/asl.ts';
-import { isStepName, MACHINE_IDS, type StepName } from '../../../src/saga-contract.ts';
+import { isStepName, MACHINE_IDS, type StepName } from '../../../src/domain/saga.ts';
 
 /**
  * Packages the real deployable (esbuild bundles + `osls package`, offline) into a temporary
@@ -45,8 +45,8 @@ let template: Template;
 let customBus: Template;
 
 beforeAll(async () => {
-  template = await packageStage('test', []);
-  // Same bundles, another installation: a named SBT bus.
+  template = await packageStage('test', ['--param=sbtEventBus=sbt-control-plane']);
+  // Same bundles, another installation: another SBT bus.
   customBus = await packageStage('sbt', ['--no-bundle', '--param=sbtEventBus=sbt-bus']);
 }, 120_000);
 
@@ -187,8 +187,8 @@ describe('packaged template: rules', () => {
     // Act
     const pattern = rule.EventPattern;
 
-    // Assess
-    expect(rule.EventBusName).toBeUndefined();
+    // Assess: on SBT's bus, never the default one (which hears nothing from SBT).
+    expect(rule.EventBusName).toBe('sbt-control-plane');
     expect(pattern).toEqual({
       source: ['sbt.control.plane', 'controlPlaneEventSource'],
       'detail-type': [
@@ -226,7 +226,7 @@ describe('packaged template: rules', () => {
     // Act
     const pattern = rule.EventPattern;
 
-    // Assess
+    // Assess: Step Functions reports on the default bus.
     expect(rule.EventBusName).toBeUndefined();
     expect(pattern).toEqual({
       source: ['aws.states'],
@@ -286,12 +286,14 @@ describe('packaged template: table, functions, IAM, outputs', () => {
         Variables: expect.objectContaining({
           TENANT_TABLE: { Ref: 'TenantTable' },
           SHARED_STACK_NAME: 'tenantflow-shared',
-          SBT_EVENT_BUS: 'default',
+          SBT_EVENT_BUS: 'sbt-control-plane',
           CONTROL_PLANE_SOURCES: 'sbt.control.plane,controlPlaneEventSource',
           APPLICATION_PLANE_SOURCE: 'sbt.application.plane',
           DETAIL_TYPE_PREFIX: 'sbt_aws_',
           RESOURCE_PREFIX: 'tf',
           HEALTH_CHECK_PATH: '/',
+          // Empty: the catalogue bundled from infra/tier-catalogue.json.
+          TIER_CATALOGUE: '',
           POWERTOOLS_SERVICE_NAME: 'tenantflow',
         }),
       },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseLifecycleInput } from '../../../events/index.ts';
 import { ValidationError } from '../../../src/domain/errors.ts';
+import { testConfig } from '../../support/fake-ports.ts';
 import { detail, event, options, rejectedField, TENANT } from './fixtures.ts';
 
 describe('parseLifecycleInput: detail rules', () => {
@@ -55,8 +56,62 @@ describe('parseLifecycleInput: detail rules', () => {
     // Assess
     expect(result.ok ? undefined : result.error).toBeInstanceOf(ValidationError);
     expect(result.ok ? '' : result.error.message).toBe(
-      'detail.tier: unknown tier "gold"; allowed tiers: basic, advanced, premium',
+      'detail.tier: unknown tier "gold"; allowed tiers: basic (free, starter), advanced (standard), premium (platinum, enterprise)',
     );
+  });
+
+  it.each([
+    ['standard', 'advanced'],
+    ['Platinum', 'premium'],
+    [' FREE ', 'basic'],
+    ['BASIC', 'basic'],
+  ])('resolves the tier alias %j to the catalogue tier %s', (tier, expected) => {
+    const result = parseLifecycleInput(event(detail({ tier })), options());
+    expect(result.ok && result.request.tier).toBe(expected);
+  });
+
+  it('never refuses a request that does not onboard over its tier: the record decides', () => {
+    // Prepare
+    const offboarding = event(detail({ tier: 'gold' }), { 'detail-type': 'sbt_aws_offboardingRequest' });
+    const none = event(detail({ tier: undefined }), { 'detail-type': 'sbt_aws_offboardingRequest' });
+
+    // Act
+    const named = parseLifecycleInput(offboarding, options(['offboard']));
+    const unnamed = parseLifecycleInput(none, options(['offboard']));
+
+    // Assess
+    expect(named.ok && named.request.tier).toBe('gold');
+    expect(unnamed.ok && unnamed.request.tier).toBeUndefined();
+  });
+
+  it('takes an activation change that names the tenant alone, and no other event without a registration', () => {
+    // Prepare
+    const alone = { tenantId: TENANT };
+
+    // Act
+    const activate = parseLifecycleInput(
+      event(alone, { 'detail-type': 'sbt_aws_activateRequest' }),
+      options(['activate']),
+    );
+    const offboard = parseLifecycleInput(
+      event(alone, { 'detail-type': 'sbt_aws_offboardingRequest' }),
+      options(['offboard']),
+    );
+
+    // Assess
+    expect(activate.ok && activate.request).toMatchObject({ operation: 'activate', tenantId: TENANT });
+    expect(activate.ok && activate.request.tenantRegistrationId).toBeUndefined();
+    expect(rejectedField(offboard)).toBe('detail.tenantRegistrationId');
+  });
+
+  it('runs a request typed by hand without a registration (it will answer nobody)', () => {
+    const result = parseLifecycleInput({ tenantId: TENANT, tier: 'premium' }, options());
+    expect(result.ok && result.request).toMatchObject({
+      operation: 'onboard',
+      tenantId: TENANT,
+      tier: 'premium',
+    });
+    expect(result.ok && result.request.tenantRegistrationId).toBeUndefined();
   });
 
   it.each([
@@ -77,12 +132,15 @@ describe('parseLifecycleInput: detail rules', () => {
     expect(result.ok && result.request.tier).toBe(expected);
   });
 
-  it('falls back to the configured default tier', () => {
+  it("falls back to the catalogue's default tier", () => {
     // Prepare
     const raw = event(detail({ tier: undefined }));
 
     // Act
-    const result = parseLifecycleInput(raw, { ...options(), defaultTier: 'premium' });
+    const result = parseLifecycleInput(raw, {
+      ...options(),
+      catalogue: testConfig({ DEFAULT_TIER: 'premium' }).catalogue,
+    });
 
     // Assess
     expect(result.ok && result.request.tier).toBe('premium');

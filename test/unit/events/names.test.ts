@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { executionName } from '../../../events/index.ts';
-import { OPERATIONS } from '../../../src/domain/request.ts';
+import { OPERATIONS } from '../../../src/domain/operations.ts';
 
 const REGISTRATION = '053a1cca-d046-41bd-a643-bb3f6cad69c0';
 const sha8 = (value: string): string => createHash('sha256').update(value).digest('hex').slice(0, 8);
@@ -11,7 +11,7 @@ describe('executionName', () => {
   it('is <operation>-<registration>-<sha256 of the event id, 8 hex>', () => {
     // Act
     const name = executionName(
-      { operation: 'onboard', tenantRegistrationId: REGISTRATION, eventId: 'evt-1' },
+      { operation: 'onboard', tenantId: 'acme', tenantRegistrationId: REGISTRATION, eventId: 'evt-1' },
       'seed',
     );
 
@@ -22,7 +22,10 @@ describe('executionName', () => {
   it('hashes the fallback seed when the request has no event id', () => {
     // Act
     const names = [undefined, ''].map((eventId) =>
-      executionName({ operation: 'activate', tenantRegistrationId: REGISTRATION, eventId }, 'console-42'),
+      executionName(
+        { operation: 'activate', tenantId: 'acme', tenantRegistrationId: REGISTRATION, eventId },
+        'console-42',
+      ),
     );
 
     // Assess
@@ -32,9 +35,17 @@ describe('executionName', () => {
     ]);
   });
 
+  it('names the tenant when the request names no registration (an activation change by tenant id alone)', () => {
+    // Act
+    const name = executionName({ operation: 'deactivate', tenantId: 'acme', eventId: 'evt-2' }, 'seed');
+
+    // Assess
+    expect(name).toBe(`deactivate-acme-${sha8('evt-2')}`);
+  });
+
   it('gives a redelivered event the same name and a new event a new one', () => {
     // Prepare
-    const request = { operation: 'offboard' as const, tenantRegistrationId: REGISTRATION };
+    const request = { operation: 'offboard' as const, tenantId: 'acme', tenantRegistrationId: REGISTRATION };
 
     // Act
     const first = executionName({ ...request, eventId: 'a' }, 'x');
@@ -49,7 +60,7 @@ describe('executionName', () => {
   it('cuts a 64-character registration id so the name is exactly 80 characters', () => {
     // Act
     const name = executionName(
-      { operation: 'deactivate', tenantRegistrationId: 'r'.repeat(64), eventId: 'e' },
+      { operation: 'deactivate', tenantId: 'acme', tenantRegistrationId: 'r'.repeat(64), eventId: 'e' },
       's',
     );
 
@@ -62,7 +73,8 @@ describe('executionName', () => {
     // Prepare
     const inputs = fc.record({
       operation: fc.constantFrom(...OPERATIONS),
-      tenantRegistrationId: fc.string({ maxLength: 300 }),
+      tenantId: fc.string({ minLength: 1, maxLength: 300 }),
+      tenantRegistrationId: fc.option(fc.string({ maxLength: 300 }), { nil: undefined }),
       eventId: fc.option(fc.string(), { nil: undefined }),
       seed: fc.string(),
     });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { buildStatusEvent } from '../../../events/index.ts';
-import { loadConfig } from '../../../src/config.ts';
+import { buildStatusEvent, contractConfig, SBT_NAMES } from '../../../events/index.ts';
+import { FatalError } from '../../../src/domain/errors.ts';
 
-const contract = loadConfig({}).contract;
+const contract = contractConfig();
 const REGISTRATION = '053a1cca-d046-41bd-a643-bb3f6cad69c0';
 
 describe('buildStatusEvent: success', () => {
@@ -58,30 +58,61 @@ describe('buildStatusEvent: success', () => {
     });
   });
 
-  it('leaves out caller keys that are DynamoDB reserved words, in any case', () => {
-    // Act
+  it.each([
+    ['status', 'a reserved word'],
+    ['Name', 'a reserved word in any case'],
+  ])('refuses a tenantData key SBT writes bare: %j (%s)', (key) => {
+    const build = () =>
+      buildStatusEvent({
+        contract,
+        operation: 'onboard',
+        outcome: 'success',
+        tenantRegistrationId: REGISTRATION,
+        tenantData: { [key]: 'x' },
+      });
+    expect(build).toThrow(FatalError);
+    expect(build).toThrow(`tenantData.${key}: a DynamoDB reserved word`);
+  });
+
+  it('takes reserved words in tenantRegistrationData, which SBT writes through placeholders', () => {
     const event = buildStatusEvent({
       contract,
       operation: 'onboard',
       outcome: 'success',
       tenantRegistrationId: REGISTRATION,
-      tenantData: { status: 'x', Name: 'y', tenantConfig: '{}' },
       registrationData: { comment: 'z', clusterArn: 'arn' },
     });
-
-    // Assess
     expect(event.detail.jobOutput).toStrictEqual({
-      tenantData: { tenantConfig: '{}' },
-      tenantRegistrationData: { registrationStatus: 'created', clusterArn: 'arn' },
+      tenantData: {},
+      tenantRegistrationData: { registrationStatus: 'created', comment: 'z', clusterArn: 'arn' },
     });
+  });
+
+  it.each([
+    ['tenantData', { 'tenant-config': '{}' }],
+    ['tenantData', { '1st': 'x' }],
+    ['tenantRegistrationData', { 'failure.reason': 'x' }],
+    ['tenantRegistrationData', { '': 'x' }],
+  ])('refuses a %s key outside ^[A-Za-z][A-Za-z0-9_]*$, naming it', (field, data) => {
+    const build = () =>
+      buildStatusEvent({
+        contract,
+        operation: 'onboard',
+        outcome: 'success',
+        tenantRegistrationId: REGISTRATION,
+        ...(field === 'tenantData' ? { tenantData: data } : { registrationData: data }),
+      });
+    expect(build).toThrow(FatalError);
+    expect(build).toThrow(`${field}.${Object.keys(data)[0]}: status event keys must match`);
   });
 
   it('uses the configured source and the legacy detail-types when configured', () => {
     // Prepare
-    const legacy = loadConfig({
-      APPLICATION_PLANE_SOURCE: 'applicationPlaneEventSource',
-      DETAIL_TYPE_PREFIX: '',
-    }).contract;
+    const legacy = contractConfig({
+      ...SBT_NAMES,
+      applicationPlaneSource: 'applicationPlaneEventSource',
+      detailTypePrefix: '',
+    });
 
     // Act
     const event = buildStatusEvent({

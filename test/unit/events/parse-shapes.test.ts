@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { parseLifecycleInput } from '../../../events/index.ts';
-import { loadConfig } from '../../../src/config.ts';
-import type { Operation, TenantRequest } from '../../../src/domain/request.ts';
+import type { Operation } from '../../../src/domain/operations.ts';
+import type { TenantRequest } from '../../../src/domain/request.ts';
+import { testConfig } from '../../support/fake-ports.ts';
 
-const contract = loadConfig({}).contract;
+const { contract, catalogue } = testConfig();
 const TENANT = '9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d';
 const REGISTRATION = '3c4d5e6f-7a8b-4c9d-8e0f-a1b2c3d4e5f6';
 
-const options = (accepts: readonly Operation[]) => ({ contract, defaultTier: 'basic' as const, accepts });
+const options = (accepts: readonly Operation[]) => ({ contract, catalogue, accepts });
 
 const rejectedField = (result: ReturnType<typeof parseLifecycleInput>): string =>
   result.ok ? 'accepted' : result.error.field;
@@ -150,7 +151,7 @@ describe('parseLifecycleInput: saved saga states (restarted executions)', () => 
 
   it.each([
     ['an unsafe tenant id', { tenantId: 'a b' }, 'request.tenantId'],
-    ['a tier that is not normalised', { tier: 'Advanced' }, 'request.tier'],
+    ['a tier that is not a string', { tier: 42 }, 'request.tier'],
     ['a missing attributes record', { attributes: undefined }, 'request.attributes'],
     ['an unknown operation', { operation: 'wipe' }, 'request.operation'],
     ['an operation this workflow does not take', { operation: 'onboard' }, 'request.operation'],
@@ -164,6 +165,23 @@ describe('parseLifecycleInput: saved saga states (restarted executions)', () => 
     // Assess
     expect(rejectedField(result)).toBe(field);
     expect(result).toMatchObject({ tenantRegistrationId: REGISTRATION });
+  });
+
+  it("resolves a restarted onboarding's tier through the catalogue, refusing one it does not know", () => {
+    // Prepare
+    const onboarding = (tier: string) => ({
+      request: { ...saved, operation: 'onboard', tier },
+      execution: 'e',
+      resources: {},
+    });
+
+    // Act
+    const alias = parseLifecycleInput(onboarding('Standard'), options(['onboard']));
+    const unknown = parseLifecycleInput(onboarding('gold'), options(['onboard']));
+
+    // Assess
+    expect(alias.ok && alias.request.tier).toBe('advanced');
+    expect(rejectedField(unknown)).toBe('request.tier');
   });
 
   it('rejects a request that is not an object on `request`', () => {

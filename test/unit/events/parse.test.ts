@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseLifecycleInput } from '../../../events/index.ts';
-import { loadConfig } from '../../../src/config.ts';
+import { contractConfig, parseLifecycleInput, SBT_NAMES } from '../../../events/index.ts';
 import { ValidationError } from '../../../src/domain/errors.ts';
 import { detail, EVENT_ID, event, options, REGISTRATION, rejectedField, TENANT } from './fixtures.ts';
 
@@ -87,7 +86,7 @@ describe('parseLifecycleInput: EventBridge events', () => {
 
   it('honours a configured detail-type prefix and still accepts the canonical and bare names', () => {
     // Prepare
-    const custom = loadConfig({ DETAIL_TYPE_PREFIX: 'acme_' }).contract;
+    const custom = contractConfig({ ...SBT_NAMES, detailTypePrefix: 'acme_' });
     const names = ['acme_onboardingRequest', 'sbt_aws_onboardingRequest', 'onboardingRequest'];
 
     // Act

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { executionName, parseLifecycleInput } from '../../../events/index.ts';
-import { loadConfig } from '../../../src/config.ts';
-import { OPERATIONS } from '../../../src/domain/request.ts';
+import { OPERATIONS } from '../../../src/domain/operations.ts';
+import { testConfig } from '../../support/fake-ports.ts';
 
-const contract = loadConfig({}).contract;
-const options = { contract, defaultTier: 'basic' as const, accepts: OPERATIONS };
+const { contract, catalogue } = testConfig();
+const options = { contract, catalogue, accepts: OPERATIONS };
 
 const load = (path: string): unknown =>
   JSON.parse(readFileSync(new URL(`../../../events/${path}`, import.meta.url), 'utf8'));

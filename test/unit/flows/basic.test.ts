@@ -1,4 +1,3 @@
-import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { historyOf, successEvent } from './support/expectations.ts';
@@ -34,7 +33,13 @@ describe('basic tier lifecycle over the production adapters', () => {
 
     // Assess
     expect(result.status).toBe('succeeded');
-    expect(result.steps).toEqual(['ValidateRequest', 'ReserveTenant', 'ActivateTenant', 'NotifySuccess']);
+    expect(result.steps).toEqual([
+      'ValidateRequest',
+      'ReserveTenant',
+      'RemoveLeftovers',
+      'ActivateTenant',
+      'NotifySuccess',
+    ]);
     expect(trace(flow.world)).toEqual(['CFN.DescribeStacks', 'EVB.PutEvents']);
     expect(mocks.ecs).not.toHaveReceivedAnyCommand();
     expect(mocks.elb).not.toHaveReceivedAnyCommand();
@@ -52,7 +57,7 @@ describe('basic tier lifecycle over the production adapters', () => {
       tenantId,
       tenantRegistrationId,
       tenantName: 'bluebird-bakery',
-      tier: 'basic',
+      placement: { tier: 'basic', cluster: 'shared', service: 'pooled' },
       lifecycleStatus: 'ACTIVE',
       active: true,
       resources: {},
@@ -72,7 +77,7 @@ describe('basic tier lifecycle over the production adapters', () => {
     expect(flow.published()).toEqual([successEvent(sample, 'provision', { tenantConfig })]);
   });
 
-  it('offboards to a DELETED tombstone; the deletions find nothing of the tenant and change nothing', async () => {
+  it('offboards to a DELETED tombstone without a single ECS or ELB call: a pooled tenant owns nothing there', async () => {
     // Prepare
     await flow.run('onboarding', sample, 'onb-basic-1');
     flow.world.log.length = 0;
@@ -83,35 +88,18 @@ describe('basic tier lifecycle over the production adapters', () => {
 
     // Assess
     expect(result.status).toBe('succeeded');
-    expect(trace(flow.world)).toEqual([
-      'CFN.DescribeStacks',
-      'ECS.UpdateService ! ServiceNotFoundException',
-      'ELB.DescribeRules',
-      'ELB.DescribeTargetGroups ! TargetGroupNotFoundException',
-      'ECS.ListTaskDefinitions',
-      'EVB.PutEvents',
-    ]);
-    // The one mutation attempted (answered not found) names the tenant's own service name, never the pooled one.
-    expect(mocks.ecs).toHaveReceivedCommandExactlyOnceWith(UpdateServiceCommand, {
-      cluster: SHARED_CLUSTER,
-      service: `tf-${tenantId}`,
-      desiredCount: 0,
-    });
+    expect(trace(flow.world)).toEqual(['EVB.PutEvents']);
+    expect(mocks.ecs).not.toHaveReceivedAnyCommand();
+    expect(mocks.elb).not.toHaveReceivedAnyCommand();
     expect(effects(flow.world, 'created')).toEqual([]);
     expect(effects(flow.world, 'deleted')).toEqual([]);
     const item = await flow.item(tenantId);
-    expect(item).toMatchObject({ lifecycleStatus: 'DELETED', active: false, resources: {}, version: 8 });
+    expect(item).toMatchObject({ lifecycleStatus: 'DELETED', active: false, resources: {}, version: 4 });
     expect(item).not.toHaveProperty('routing');
     expect(item).not.toHaveProperty('lock');
     expect(item?.history).toEqual([
       ...historyOf('onboard', 'onb-basic-1', ['ActivateTenant']),
-      ...historyOf('offboard', 'off-basic-1', [
-        'DeleteService',
-        'DeleteListenerRule',
-        'DeleteTargetGroup',
-        'DeregisterTaskDefinition',
-        'RemoveTenant',
-      ]),
+      ...historyOf('offboard', 'off-basic-1', ['RemoveTenant']),
     ]);
     expect(flow.published()).toEqual([successEvent(sample, 'deprovision', {})]);
   });

@@ -6,6 +6,7 @@ import {
 import { CreateRuleCommand, CreateTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { resourceNames } from '../../../src/domain/naming.ts';
 import { ecsTags, elbTags, historyOf, successEvent } from './support/expectations.ts';
 import {
   EXECUTION_ROLE_ARN,
@@ -40,18 +41,19 @@ const TIERS = [
     cpu: '256',
     memory: '512',
     desiredCount: 1,
-    spotWeight: 1,
+    strategy: [
+      { capacityProvider: 'FARGATE', base: 1, weight: 1 },
+      { capacityProvider: 'FARGATE_SPOT', base: 0, weight: 1 },
+    ],
     ownCluster: false,
-    tgName: 'tf-d3994890-cc0c-4702-8-f6913ebd',
   },
   {
     tier: 'premium',
     cpu: '512',
     memory: '1024',
     desiredCount: 2,
-    spotWeight: 0,
+    strategy: [{ capacityProvider: 'FARGATE', base: 1, weight: 1 }],
     ownCluster: true,
-    tgName: 'tf-7a67bccf-9011-4194-b-d3330cd9',
   },
 ] as const;
 
@@ -86,7 +88,9 @@ const FORWARD_STEPS = [
 describe.each(TIERS)('$tier tier lifecycle over the production adapters', (profile) => {
   const sample = onboardingSample(profile.tier);
   const { tenantId } = sample.detail;
-  const name = `tf-${tenantId}`;
+  const names = resourceNames(tenantId, 'tf');
+  const name = names.serviceName;
+  const tgName = names.targetGroupName;
   const cluster = profile.ownCluster ? name : SHARED_CLUSTER;
 
   it('onboards: the exact AWS calls, the ACTIVE map item and provisionSuccess', async () => {
@@ -147,7 +151,7 @@ describe.each(TIERS)('$tier tier lifecycle over the production adapters', (profi
       ],
     });
     expect(mocks.elb).toHaveReceivedCommandExactlyOnceWith(CreateTargetGroupCommand, {
-      Name: profile.tgName,
+      Name: tgName,
       Protocol: 'HTTP',
       Port: 8080,
       VpcId: VPC_ID,
@@ -157,7 +161,7 @@ describe.each(TIERS)('$tier tier lifecycle over the production adapters', (profi
       Matcher: { HttpCode: '200-399' },
       Tags: elbTags(tenantId, profile.tier),
     });
-    const [group] = flow.world.targetGroups.filter((candidate) => candidate.name === profile.tgName);
+    const [group] = flow.world.targetGroups.filter((candidate) => candidate.name === tgName);
     const [rule] = flow.world.rules.filter((candidate) => candidate.headerValues.includes(tenantId));
     expect(mocks.elb.commandCalls(CreateRuleCommand)[0]?.args[0].input).toEqual({
       ListenerArn: LISTENER_ARN,
@@ -174,10 +178,8 @@ describe.each(TIERS)('$tier tier lifecycle over the production adapters', (profi
       serviceName: name,
       taskDefinition: `arn:aws:ecs:us-east-1:111122223333:task-definition/${name}:1`,
       desiredCount: profile.desiredCount,
-      capacityProviderStrategy: [
-        { capacityProvider: 'FARGATE', base: 1, weight: 1 },
-        { capacityProvider: 'FARGATE_SPOT', base: 0, weight: profile.spotWeight },
-      ],
+      // The placement's strategy, from the tier catalogue.
+      capacityProviderStrategy: profile.strategy,
       networkConfiguration: {
         awsvpcConfiguration: {
           subnets: SUBNETS,
@@ -199,19 +201,28 @@ describe.each(TIERS)('$tier tier lifecycle over the production adapters', (profi
     });
     const resources = {
       ...(profile.ownCluster
-        ? { clusterName: name, clusterArn: `arn:aws:ecs:us-east-1:111122223333:cluster/${name}` }
+        ? { cluster: { name, arn: `arn:aws:ecs:us-east-1:111122223333:cluster/${name}` } }
         : {}),
-      taskDefinitionFamily: name,
-      taskDefinitionArn: `arn:aws:ecs:us-east-1:111122223333:task-definition/${name}:1`,
-      targetGroupName: profile.tgName,
-      targetGroupArn: group?.arn,
-      listenerRuleArn: rule?.arn,
-      listenerRulePriority: 2,
-      serviceName: name,
-      serviceArn: `arn:aws:ecs:us-east-1:111122223333:service/${cluster}/${name}`,
+      taskDefinition: { family: name, arn: `arn:aws:ecs:us-east-1:111122223333:task-definition/${name}:1` },
+      targetGroup: { name: tgName, arn: group?.arn },
+      listenerRule: { listenerArn: LISTENER_ARN, arn: rule?.arn, priority: 2 },
+      service: { cluster, name, arn: `arn:aws:ecs:us-east-1:111122223333:service/${cluster}/${name}` },
     };
     const item = await flow.item(tenantId);
-    expect(item).toMatchObject({ lifecycleStatus: 'ACTIVE', active: true, tier: profile.tier, resources });
+    expect(item).toMatchObject({
+      lifecycleStatus: 'ACTIVE',
+      active: true,
+      placement: {
+        tier: profile.tier,
+        cluster: profile.ownCluster ? 'dedicated' : 'shared',
+        service: 'own',
+        cpu: profile.cpu,
+        memory: profile.memory,
+        desiredCount: profile.desiredCount,
+        healthCheckPath: '/health',
+      },
+      resources,
+    });
     expect(item?.resources).toEqual(resources);
     expect(item?.routing).toEqual({
       mode: 'silo',
@@ -246,21 +257,30 @@ describe.each(TIERS)('$tier tier lifecycle over the production adapters', (profi
 
     // Assess
     expect(result.status).toBe('succeeded');
+    // Every deletion first looks at whose the resource is: only one tagged as the tenant's goes.
     expect(trace(flow.world)).toEqual([
       'CFN.DescribeStacks',
-      'ECS.UpdateService',
+      'ECS.DescribeServices',
       'ECS.DeleteService',
       'ELB.DescribeRules',
+      'ELB.DescribeTags',
       'ELB.DeleteRule',
       'ELB.DescribeTargetGroups',
+      'ELB.DescribeTags',
       'ELB.DeleteTargetGroup',
       'ECS.ListTaskDefinitions',
+      'ECS.DescribeTaskDefinition',
       'ECS.DeregisterTaskDefinition',
-      ...(profile.ownCluster ? ['ECS.DeleteCluster'] : []),
+      'ECS.ListTaskDefinitions',
+      'ECS.DeleteTaskDefinitions',
+      ...(profile.ownCluster ? ['ECS.DescribeClusters', 'ECS.DeleteCluster'] : []),
       'EVB.PutEvents',
     ]);
-    expect(flow.world.log[1]?.input).toEqual({ cluster, service: name, desiredCount: 0 });
+    expect(flow.world.log[1]?.input).toEqual({ cluster, services: [name], include: ['TAGS'] });
     expect(flow.world.log[2]?.input).toEqual({ cluster, service: name, force: true });
+    expect(flow.world.log[13]?.input).toEqual({
+      taskDefinitions: [`arn:aws:ecs:us-east-1:111122223333:task-definition/${name}:1`],
+    });
     expect(effects(flow.world, 'deleted')).toEqual([...created].reverse());
     expect(leftovers(flow.world)).toEqual([]);
     const item = await flow.item(tenantId);

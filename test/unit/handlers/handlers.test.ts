@@ -4,13 +4,12 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
-import { loadConfig } from '../../../src/config.ts';
+import type { MachineId } from '../../../src/domain/saga.ts';
 import { makeIngressHandler } from '../../../src/handlers/make-ingress.ts';
 import { makeStepHandler } from '../../../src/handlers/make-step.ts';
 import { makeWatcherHandler } from '../../../src/handlers/make-watcher.ts';
 import type { Observability } from '../../../src/handlers/observability.ts';
-import type { MachineId } from '../../../src/saga-contract.ts';
-import { createFakes, FAKE_NOW } from '../../support/fake-ports.ts';
+import { createFakes, FAKE_NOW, testConfig } from '../../support/fake-ports.ts';
 
 const sample = (path: string): unknown =>
   JSON.parse(readFileSync(new URL(`../../../events/${path}`, import.meta.url), 'utf8'));
@@ -35,6 +34,12 @@ const quiet = (): Observability & { added: string[]; keys: Array<Record<string, 
   const logger = new Logger({ serviceName: 'tenantflow', logLevel: 'SILENT' });
   const metrics = new Metrics({ namespace: 'tenantflow', serviceName: 'tenantflow', logger });
   vi.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => metrics);
+  // A single metric publishes at once: keep those off the test's stdout too.
+  vi.spyOn(metrics, 'singleMetric').mockImplementation(() => {
+    const single = new Metrics({ namespace: 'tenantflow', serviceName: 'tenantflow', logger });
+    vi.spyOn(single, 'publishStoredMetrics').mockImplementation(() => single);
+    return single;
+  });
   const added: string[] = [];
   vi.spyOn(metrics, 'addMetric').mockImplementation((name) => {
     added.push(name);
@@ -84,10 +89,11 @@ describe('the step handler', () => {
         tenantId: 'acme',
         tenantRegistrationId: 'reg-1',
         tenantName: 'acme',
-        tier: 'advanced',
+        tier: 'basic',
         attributes: {},
       },
       execution: 'onboard-x-1',
+      placement: { tier: 'basic', cluster: 'shared', service: 'pooled' },
       resources: {},
     };
 
@@ -98,7 +104,7 @@ describe('the step handler', () => {
     );
 
     // Assess
-    await expect(run).rejects.toMatchObject({ name: 'ConflictError' });
+    await expect(run).rejects.toMatchObject({ name: 'TenantLockedError' });
   });
 
   it('rejects a payload naming no known step, naming the field', async () => {
@@ -156,7 +162,7 @@ describe('the ingress handler', () => {
       },
     };
     const handler = makeIngressHandler(
-      { config: loadConfig({}), starter, events: fakes.events, ledger: fakes.ledger, now: () => FAKE_NOW },
+      { config: testConfig(), starter, events: fakes.events, ledger: fakes.ledger, now: () => FAKE_NOW },
       obs,
     );
     const event = sample('samples/onboarding-advanced.json');
@@ -178,7 +184,7 @@ describe('the watcher handler', () => {
     const obs = quiet();
     const handler = makeWatcherHandler(
       {
-        config: loadConfig({}),
+        config: testConfig(),
         tenants: fakes.tenants,
         ledger: fakes.ledger,
         events: fakes.events,

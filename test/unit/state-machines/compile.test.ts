@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import validator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
 import { setup } from 'xstate';
-import { MACHINE_IDS } from '../../../src/saga-contract.ts';
+import { MACHINE_IDS } from '../../../src/domain/saga.ts';
 import { aslPath } from '../../../state-machines/build.ts';
 import { compileMachine, renderAsl, STEP_FUNCTION_ARN_PLACEHOLDER } from '../../../state-machines/compile.ts';
 import { MACHINES, RETRY_POLICY } from '../../../state-machines/index.ts';
@@ -78,7 +78,15 @@ describe('compileMachine', () => {
           BackoffRate: 2,
         },
         {
-          ErrorEquals: ['RetryableError', 'ThrottledError', 'NotReadyError'],
+          ErrorEquals: ['NotReadyError'],
+          IntervalSeconds: 5,
+          MaxAttempts: 22,
+          BackoffRate: 1.5,
+          MaxDelaySeconds: 30,
+          JitterStrategy: 'FULL',
+        },
+        {
+          ErrorEquals: ['RetryableError', 'ThrottledError'],
           IntervalSeconds: 2,
           MaxAttempts: 5,
           BackoffRate: 2,
@@ -108,7 +116,7 @@ describe('compileMachine', () => {
       .flatMap((s) => (s.Type === 'Task' ? [s] : []));
 
     // Assess
-    expect(tasks.length).toBe(17 + 11 + 7);
+    expect(tasks.length).toBe(18 + 11 + 7);
     for (const task of tasks) expect(task.Retry).toEqual(RETRY_POLICY);
   });
 
@@ -159,17 +167,23 @@ describe('compileMachine', () => {
     const offboarding = compiled('offboarding');
 
     // Act
-    const { ChooseTier, IsHealthy, WaitBeforeHealthCheck, Succeeded, Failed } = onboarding.States;
+    const { Place, IsHealthy, WaitBeforeHealthCheck, Succeeded, Failed } = onboarding.States;
 
-    // Assess
-    expect(ChooseTier).toEqual({
+    // Assess: the branches test what the placement can do, never a tier's name.
+    expect(Place).toEqual({
       Type: 'Choice',
       Choices: [
-        { Variable: '$.request.tier', StringEquals: 'premium', Next: 'CreateCluster' },
-        { Variable: '$.request.tier', StringEquals: 'advanced', Next: 'RegisterTaskDefinition' },
+        { Variable: '$.placement.cluster', StringEquals: 'dedicated', Next: 'CreateCluster' },
+        { Variable: '$.placement.service', StringEquals: 'own', Next: 'RegisterTaskDefinition' },
       ],
       Default: 'ActivateTenant',
     });
+    expect(offboarding.States.HoldsLock).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.lockWait.held', BooleanEquals: true, Next: 'DeleteService' }],
+      Default: 'WaitForLock',
+    });
+    expect(offboarding.States.WaitForLock).toEqual({ Type: 'Wait', Seconds: 15, Next: 'LockTenant' });
     expect(IsHealthy).toEqual({
       Type: 'Choice',
       Choices: [{ Variable: '$.health.healthy', BooleanEquals: true, Next: 'ActivateTenant' }],
@@ -179,7 +193,8 @@ describe('compileMachine', () => {
     expect(Succeeded).toEqual({ Type: 'Succeed' });
     expect(Failed).toMatchObject({ Type: 'Fail', Error: 'TenantLifecycleFailed' });
     expect(offboarding.States.Failed).toMatchObject({ Cause: expect.stringContaining('offboarding') });
-    expect(offboarding.TimeoutSeconds).toBe(1800);
+    // Time to wait out an onboarding (3600 s), then to offboard.
+    expect(offboarding.TimeoutSeconds).toBe(5400);
   });
 });
 

@@ -7,8 +7,14 @@ import { fatal } from './support/model-paths.ts';
 const input = { execution: 'exec-1', input: { raw: 'event' } };
 const done = (step: string, output: unknown) => ({ type: `xstate.done.actor.${step}`, output });
 const failed = (step: string) => ({ type: `xstate.error.actor.${step}`, error: fatal(step) });
-const saga = (tier: string, extra: Record<string, unknown> = {}) => ({
+const PLACEMENT = {
+  basic: { tier: 'basic', cluster: 'shared', service: 'pooled' },
+  advanced: { tier: 'advanced', cluster: 'shared', service: 'own' },
+  premium: { tier: 'premium', cluster: 'dedicated', service: 'own' },
+} as const;
+const saga = (tier: keyof typeof PLACEMENT, extra: Record<string, unknown> = {}) => ({
   request: { tier },
+  placement: PLACEMENT[tier],
   resources: {},
   ...extra,
 });
@@ -30,21 +36,44 @@ describe('onboarding model (pure transitions)', () => {
     ['premium', 'CreateCluster'],
     ['advanced', 'RegisterTaskDefinition'],
     ['basic', 'ActivateTenant'],
-  ])('after ReserveTenant, a %s tenant goes to %s with the step output as its state', (tier, next) => {
-    // Prepare
-    const [start] = initialTransition(onboardingMachine, input);
-    const [validated] = transition(onboardingMachine, start, done('ValidateRequest', saga(tier)));
+  ] as const)(
+    'after RemoveLeftovers, a %s placement goes to %s with the step output as its state',
+    (tier, next) => {
+      // Prepare
+      const [start] = initialTransition(onboardingMachine, input);
+      const [validated] = transition(onboardingMachine, start, done('ValidateRequest', saga(tier)));
+      const [reserved] = transition(onboardingMachine, validated, done('ReserveTenant', saga(tier)));
+
+      // Act
+      const [placed] = transition(
+        onboardingMachine,
+        reserved,
+        done('RemoveLeftovers', saga(tier, { reserved: true })),
+      );
+
+      // Assess
+      expect([reserved.value, placed.value]).toEqual(['RemoveLeftovers', next]);
+      expect(placed.context.state).toEqual(saga(tier, { reserved: true }));
+    },
+  );
+
+  it('decides by what the placement can do, not by the name of its tier', () => {
+    // Prepare: a catalogue tier of any name with its own cluster.
+    const gold = {
+      request: { tier: 'gold' },
+      placement: { tier: 'gold', cluster: 'dedicated', service: 'own' },
+      resources: {},
+    };
+    const snapshot = onboardingMachine.resolveState({
+      value: 'RemoveLeftovers',
+      context: { machine: 'onboarding', execution: 'e', state: gold },
+    });
 
     // Act
-    const [reserved] = transition(
-      onboardingMachine,
-      validated,
-      done('ReserveTenant', saga(tier, { reserved: true })),
-    );
+    const [next] = transition(onboardingMachine, snapshot, done('RemoveLeftovers', gold));
 
     // Assess
-    expect(reserved.value).toBe(next);
-    expect(reserved.context.state).toEqual(saga(tier, { reserved: true }));
+    expect(next.value).toBe('CreateCluster');
   });
 
   it('records the failed step and its error, then notifies without marking when ValidateRequest fails', () => {
@@ -67,7 +96,8 @@ describe('onboarding model (pure transitions)', () => {
     const [start] = initialTransition(onboardingMachine, input);
     const [validated] = transition(onboardingMachine, start, done('ValidateRequest', saga('advanced')));
     const [reserved] = transition(onboardingMachine, validated, done('ReserveTenant', saga('advanced')));
-    let snapshot = reserved;
+    const [cleaned] = transition(onboardingMachine, reserved, done('RemoveLeftovers', saga('advanced')));
+    let snapshot = cleaned;
     for (const step of [
       'RegisterTaskDefinition',
       'CreateTargetGroup',
@@ -121,7 +151,7 @@ describe('onboarding model (pure transitions)', () => {
     });
   });
 
-  it('undoes only the tenant record of a basic tenant whose activation fails', () => {
+  it('undoes a failed activation through the compensation chain (whose steps have nothing to do for a pool)', () => {
     // Prepare
     const snapshot = onboardingMachine.resolveState({
       value: 'ActivateTenant',
@@ -132,33 +162,48 @@ describe('onboarding model (pure transitions)', () => {
     const [next] = transition(onboardingMachine, snapshot, failed('ActivateTenant'));
 
     // Assess
+    expect(next.value).toBe('DeleteService');
+  });
+
+  it('marks the tenant failed when the leftovers of an earlier placement cannot be removed', () => {
+    const snapshot = onboardingMachine.resolveState({
+      value: 'RemoveLeftovers',
+      context: { machine: 'onboarding', execution: 'e', state: saga('advanced') },
+    });
+    const [next] = transition(onboardingMachine, snapshot, failed('RemoveLeftovers'));
     expect(next.value).toBe('MarkFailed');
   });
 });
 
 describe('offboarding and activation models (pure transitions)', () => {
-  it('offboarding deletes the cluster of a premium tenant only', () => {
+  it('offboarding waits while another execution holds the tenant, and deletes once it has it', () => {
     // Prepare
-    const at = (tier: string) =>
-      offboardingMachine.resolveState({
-        value: 'DeregisterTaskDefinition',
-        context: { machine: 'offboarding', execution: 'e', state: saga(tier) },
-      });
+    const at = offboardingMachine.resolveState({
+      value: 'LockTenant',
+      context: { machine: 'offboarding', execution: 'e', state: saga('premium') },
+    });
 
     // Act
-    const [premium] = transition(
+    const [waiting] = transition(
       offboardingMachine,
-      at('premium'),
-      done('DeregisterTaskDefinition', saga('premium')),
+      at,
+      done('LockTenant', saga('premium', { lockWait: { held: false, attempts: 1 } })),
     );
-    const [advanced] = transition(
+    const [again] = transition(offboardingMachine, waiting, {
+      type: 'xstate.after.lockPoll.offboarding.WaitForLock',
+    });
+    const [locked] = transition(
       offboardingMachine,
-      at('advanced'),
-      done('DeregisterTaskDefinition', saga('advanced')),
+      again,
+      done('LockTenant', saga('premium', { lockWait: { held: true, attempts: 2 } })),
     );
 
     // Assess
-    expect([premium.value, advanced.value]).toEqual(['DeleteCluster', 'RemoveTenant']);
+    expect([waiting.value, again.value, locked.value]).toEqual([
+      'WaitForLock',
+      'LockTenant',
+      'DeleteService',
+    ]);
   });
 
   it('a failure after the lock marks the tenant failed; a failed lock only notifies', () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MACHINE_IDS } from '../../../src/saga-contract.ts';
+import { MACHINE_IDS } from '../../../src/domain/saga.ts';
 import { aslDefinitionSchema } from '../../../state-machines/asl.ts';
 import { aslPath } from '../../../state-machines/build.ts';
 import { walkAsl } from './support/asl-walk.ts';
@@ -39,6 +39,7 @@ describe('every path of each model, held against the committed ASL', () => {
     const premiumHappy = [
       'ValidateRequest',
       'ReserveTenant',
+      'RemoveLeftovers',
       'CreateCluster',
       'RegisterTaskDefinition',
       'CreateTargetGroup',
@@ -50,7 +51,7 @@ describe('every path of each model, held against the committed ASL', () => {
       'NotifySuccess',
     ];
     const premiumUndo = [
-      ...premiumHappy.slice(0, 7),
+      ...premiumHappy.slice(0, 8),
       'DeleteService',
       'DeleteListenerRule',
       'DeleteTargetGroup',
@@ -71,12 +72,36 @@ describe('every path of each model, held against the committed ASL', () => {
         'Succeeded',
       ),
     ).toBe(true);
-    expect(has(['ValidateRequest', 'ReserveTenant', 'ActivateTenant', 'NotifySuccess'], 'Succeeded')).toBe(
-      true,
-    );
+    const pooled = ['ValidateRequest', 'ReserveTenant', 'RemoveLeftovers', 'ActivateTenant'];
+    expect(has([...pooled, 'NotifySuccess'], 'Succeeded')).toBe(true);
     expect(has(premiumUndo, 'Failed')).toBe(true);
+    const undoChain = [
+      'DeleteService',
+      'DeleteListenerRule',
+      'DeleteTargetGroup',
+      'DeregisterTaskDefinition',
+      'DeleteCluster',
+    ];
+    expect(has([...pooled, ...undoChain, 'MarkFailed', 'NotifyFailure'], 'Failed')).toBe(true);
     expect(
-      has(['ValidateRequest', 'ReserveTenant', 'ActivateTenant', 'MarkFailed', 'NotifyFailure'], 'Failed'),
+      has(['ValidateRequest', 'ReserveTenant', 'RemoveLeftovers', 'MarkFailed', 'NotifyFailure'], 'Failed'),
     ).toBe(true);
+  });
+
+  it('offboarding: the paths include waiting once for the lock, then deleting in reverse order', () => {
+    const runs = modelPaths('offboarding').map((path) => `${path.steps.join(' > ')} => ${path.final}`);
+    const waited = [
+      'ValidateRequest',
+      'LockTenant',
+      'LockTenant',
+      'DeleteService',
+      'DeleteListenerRule',
+      'DeleteTargetGroup',
+      'DeregisterTaskDefinition',
+      'DeleteCluster',
+      'RemoveTenant',
+      'NotifySuccess',
+    ];
+    expect(runs).toContain(`${waited.join(' > ')} => Succeeded`);
   });
 });

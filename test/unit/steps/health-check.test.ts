@@ -8,6 +8,8 @@ const service = {
   desiredCount: 2,
   runningCount: 2,
   rolloutState: 'COMPLETED',
+  taskDefinition: 'arn:td:1',
+  tags: [],
 };
 
 describe('assessHealth', () => {

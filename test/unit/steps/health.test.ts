@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../src/config.ts';
 import { FatalError } from '../../../src/domain/errors.ts';
 import { waitForHealthy } from '../../../src/steps/health.ts';
 import { createService } from '../../../src/steps/service.ts';
-import { createFakes } from '../../support/fake-ports.ts';
-import { context, lockedRecord, sagaState } from './fixtures.ts';
+import { createFakes, testConfig } from '../../support/fake-ports.ts';
+import { context, lockedRecord, NAMES, SHARED_CLUSTER, sagaState } from './fixtures.ts';
 
 const setup = async (env: Record<string, string> = {}) => {
-  const fakes = createFakes({ config: loadConfig(env) });
+  const fakes = createFakes({ config: testConfig(env) });
   fakes.tenants.seed(lockedRecord());
-  const resources = { taskDefinitionArn: 'arn:td:1', targetGroupArn: 'arn:tg' };
+  const resources = {
+    taskDefinition: { family: NAMES.taskDefinitionFamily, arn: 'arn:td:1' },
+    targetGroup: { name: NAMES.targetGroupName, arn: 'arn:tg' },
+  };
   const state = await createService(sagaState('advanced', 'onboard', { resources }), fakes.deps, context());
   return { fakes, state };
 };
@@ -32,7 +34,7 @@ describe('WaitForHealthy', () => {
   it('is healthy once tasks run and a target is healthy, and checkpoints', async () => {
     // Prepare
     const { fakes, state } = await setup();
-    fakes.ecs.settle('tf-shared', 'tf-acme');
+    fakes.ecs.settle(SHARED_CLUSTER, NAMES.serviceName);
     fakes.elb.health.set('arn:tg', { healthy: 1, total: 1, states: ['healthy'] });
     const polled = { ...state, health: { attempts: 3, healthy: false, detail: 'x' } };
     // Act
@@ -56,7 +58,7 @@ describe('WaitForHealthy', () => {
     // Assess
     await expect(run).rejects.toThrow(
       new FatalError(
-        'tf-acme not healthy after 3 checks; last seen: service ACTIVE, running 0/1, rollout IN_PROGRESS, targets 0/0 healthy',
+        `${NAMES.serviceName} not healthy after 3 checks; last seen: service ACTIVE, running 0/1, rollout IN_PROGRESS, targets 0/0 healthy`,
       ),
     );
   });
@@ -64,7 +66,7 @@ describe('WaitForHealthy', () => {
   it('stops at once when the circuit breaker rolled the deployment back', async () => {
     // Prepare
     const { fakes, state } = await setup();
-    Object.assign(fakes.ecs.services.get('tf-shared/tf-acme') ?? {}, {
+    Object.assign(fakes.ecs.services.get(`${SHARED_CLUSTER}/${NAMES.serviceName}`) ?? {}, {
       rolloutState: 'FAILED',
       rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.',
     });
@@ -73,7 +75,7 @@ describe('WaitForHealthy', () => {
     // Assess
     await expect(run).rejects.toThrow(
       new FatalError(
-        'deployment of tf-acme rolled back by the circuit breaker: ECS deployment circuit breaker: tasks failed to start.',
+        `deployment of ${NAMES.serviceName} rolled back by the circuit breaker: ECS deployment circuit breaker: tasks failed to start.`,
       ),
     );
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FatalError } from '../../../src/domain/errors.ts';
-import { STEP_NAMES, type StepPayload } from '../../../src/saga-contract.ts';
+import { STEP_NAMES, type StepPayload } from '../../../src/domain/saga.ts';
 import { dispatchStep, STEPS } from '../../../src/steps/index.ts';
 import { createFakes } from '../../support/fake-ports.ts';
 import { EXECUTION, sagaState } from './fixtures.ts';

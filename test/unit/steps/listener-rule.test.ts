@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { RetryableError } from '../../../src/domain/errors.ts';
-import type { SagaState } from '../../../src/domain/resources.ts';
+import { OwnershipError, RetryableError } from '../../../src/domain/errors.ts';
+import type { SagaState } from '../../../src/domain/saga-state.ts';
 import { createListenerRule, deleteListenerRule } from '../../../src/steps/listener-rule.ts';
 import { MAX_PRIORITY_ATTEMPTS } from '../../../src/steps/priority.ts';
 import { createFakes, FAKE_INFRA } from '../../support/fake-ports.ts';
-import { context, lockedRecord, request } from './fixtures.ts';
+import { context, lockedRecord, placement, request, tagsOf } from './fixtures.ts';
 
 const LISTENER = FAKE_INFRA.listenerArn;
 const TG = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/tf-acme/1';
@@ -12,7 +12,8 @@ const TG = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/tf-a
 const stateFor = (tenantId: string, execution = `exec-${tenantId}`): SagaState => ({
   request: request({ tenantId, tenantRegistrationId: `reg-${tenantId}` }),
   execution,
-  resources: { targetGroupArn: `${TG}-${tenantId}` },
+  placement: placement('advanced'),
+  resources: { targetGroup: { name: `tg-${tenantId}`, arn: `${TG}-${tenantId}` } },
 });
 
 const setup = (...tenantIds: string[]) => {
@@ -22,12 +23,13 @@ const setup = (...tenantIds: string[]) => {
   return fakes;
 };
 
-const existingRule = (priority: number, headerValue: string) => ({
+const existingRule = (priority: number, headerValue: string, owner = headerValue) => ({
   arn: `arn:rule/${headerValue}`,
   priority,
   headerValue,
   targetGroupArns: [`${TG}-${headerValue}`],
   listenerArn: LISTENER,
+  tags: tagsOf('advanced', owner),
 });
 
 describe('CreateListenerRule', () => {
@@ -49,18 +51,13 @@ describe('CreateListenerRule', () => {
           headerName: 'x-tenant-id',
           headerValue: 'acme',
           targetGroupArn: `${TG}-acme`,
-          tags: [
-            { key: 'tenantflow:tenant-id', value: 'acme' },
-            { key: 'tenantflow:tier', value: 'advanced' },
-            { key: 'tenantflow:managed-by', value: 'tenantflow' },
-          ],
+          tags: tagsOf('advanced'),
         },
       ],
     ]);
     expect(next.resources).toEqual({
-      targetGroupArn: `${TG}-acme`,
-      listenerRuleArn: fakes.elb.rules[0]?.arn,
-      listenerRulePriority: 1,
+      targetGroup: { name: 'tg-acme', arn: `${TG}-acme` },
+      listenerRule: { listenerArn: LISTENER, arn: fakes.elb.rules[0]?.arn, priority: 1 },
     });
     expect(fakes.priorities.claims.get(LISTENER)).toEqual(new Map([[1, 'acme']]));
   });
@@ -79,7 +76,7 @@ describe('CreateListenerRule', () => {
     // Act
     const next = await createListenerRule(stateFor('acme'), fakes.deps, context('onboarding', 'exec-acme'));
     // Assess
-    expect(next.resources.listenerRulePriority).toBe(4);
+    expect(next.resources.listenerRule?.priority).toBe(4);
   });
 
   it("reuses the tenant's own earlier claim", async () => {
@@ -89,7 +86,7 @@ describe('CreateListenerRule', () => {
     // Act
     const next = await createListenerRule(stateFor('acme'), fakes.deps, context('onboarding', 'exec-acme'));
     // Assess
-    expect(next.resources.listenerRulePriority).toBe(7);
+    expect(next.resources.listenerRule?.priority).toBe(7);
   });
 
   it('picks again when another tenant wins the claim', async () => {
@@ -111,7 +108,7 @@ describe('CreateListenerRule', () => {
       [LISTENER, 1, 'acme'],
       [LISTENER, 2, 'acme'],
     ]);
-    expect(next.resources.listenerRulePriority).toBe(2);
+    expect(next.resources.listenerRule?.priority).toBe(2);
   });
 
   it('gives a priority back and picks again when ELB says it is in use', async () => {
@@ -127,7 +124,7 @@ describe('CreateListenerRule', () => {
     const next = await createListenerRule(stateFor('acme'), fakes.deps, context('onboarding', 'exec-acme'));
     // Assess
     expect(fakes.priorities.callsOf('release')).toEqual([[LISTENER, 1, 'acme']]);
-    expect(next.resources.listenerRulePriority).toBe(2);
+    expect(next.resources.listenerRule?.priority).toBe(2);
     expect(fakes.priorities.claims.get(LISTENER)).toEqual(new Map([[2, 'acme']]));
   });
 
@@ -152,8 +149,28 @@ describe('CreateListenerRule', () => {
     const next = await createListenerRule(stateFor('acme'), fakes.deps, context('onboarding', 'exec-acme'));
     // Assess
     expect(fakes.elb.callsOf('createListenerRule')).toEqual([]);
-    expect(next.resources).toMatchObject({ listenerRuleArn: 'arn:rule/acme', listenerRulePriority: 12 });
+    expect(next.resources.listenerRule).toEqual({
+      listenerArn: LISTENER,
+      arn: 'arn:rule/acme',
+      priority: 12,
+    });
     expect(fakes.priorities.claims.get(LISTENER)).toEqual(new Map([[12, 'acme']]));
+  });
+
+  it("adopts no rule matching the header case-insensitively that is not the tenant's: the ALB would route it", async () => {
+    // Prepare
+    const fakes = setup('acme');
+    fakes.elb.rules.push(existingRule(12, 'ACME', 'ACME'));
+
+    // Act
+    const run = createListenerRule(stateFor('acme'), fakes.deps, context('onboarding', 'exec-acme'));
+
+    // Assess
+    await expect(run).rejects.toBeInstanceOf(OwnershipError);
+    await expect(run).rejects.toThrow(
+      'listener rule arn:rule/ACME (priority 12) already exists and belongs to tenant ACME',
+    );
+    expect(fakes.elb.callsOf('createListenerRule')).toEqual([]);
   });
 
   it('creates no second rule on a second run', async () => {
@@ -178,7 +195,7 @@ describe('CreateListenerRule', () => {
       tenants.map((id) => createListenerRule(stateFor(id), fakes.deps, context('onboarding', `exec-${id}`))),
     );
     // Assess
-    const priorities = results.map((state) => state.resources.listenerRulePriority);
+    const priorities = results.map((state) => state.resources.listenerRule?.priority);
     expect([...priorities].sort((a = 0, b = 0) => a - b)).toEqual([1, 3, 4, 5, 6, 7]);
     expect(fakes.elb.rules.map((rule) => rule.priority).sort((a = 0, b = 0) => a - b)).toEqual([
       1, 3, 4, 5, 6, 7,
@@ -199,10 +216,10 @@ describe('DeleteListenerRule', () => {
     // Act
     const next = await deleteListenerRule(created, fakes.deps, ctx);
     // Assess
-    expect(fakes.elb.callsOf('deleteListenerRule')).toEqual([[created.resources.listenerRuleArn]]);
+    expect(fakes.elb.callsOf('deleteListenerRule')).toEqual([[created.resources.listenerRule?.arn]]);
     expect(fakes.elb.rules).toEqual([]);
     expect(fakes.priorities.claims.get(LISTENER)).toEqual(new Map([[41, 'globex']]));
-    expect(next.resources).toEqual({ targetGroupArn: `${TG}-acme` });
+    expect(next.resources).toEqual({ targetGroup: { name: 'tg-acme', arn: `${TG}-acme` } });
   });
 
   it("finds the tenant's rule by its header when the state lost the ARN", async () => {
@@ -221,12 +238,25 @@ describe('DeleteListenerRule', () => {
     const fakes = setup('acme');
     const state = {
       ...stateFor('acme'),
-      resources: { listenerRuleArn: 'arn:rule/gone', listenerRulePriority: 3 },
+      resources: { listenerRule: { listenerArn: LISTENER, arn: 'arn:rule/gone', priority: 3 } },
     };
     // Act
     const next = await deleteListenerRule(state, fakes.deps, context('onboarding', 'exec-acme'));
     // Assess
-    expect(fakes.elb.callsOf('deleteListenerRule')).toEqual([['arn:rule/gone']]);
+    expect(fakes.elb.callsOf('deleteListenerRule')).toEqual([]);
     expect(next.resources).toEqual({});
+  });
+
+  it("leaves alone a rule matching the tenant's header that is not tagged as the tenant's", async () => {
+    // Prepare
+    const fakes = setup('acme');
+    fakes.elb.rules.push(existingRule(5, 'ACME', 'ACME'));
+
+    // Act
+    await deleteListenerRule(stateFor('acme'), fakes.deps, context('onboarding', 'exec-acme'));
+
+    // Assess
+    expect(fakes.elb.callsOf('deleteListenerRule')).toEqual([]);
+    expect(fakes.elb.rules.map((rule) => rule.headerValue)).toEqual(['ACME']);
   });
 });

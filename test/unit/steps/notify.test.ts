@@ -2,13 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { RetryableError } from '../../../src/domain/errors.ts';
 import { notifyFailure, notifySuccess, notifyUnvalidatedFailure } from '../../../src/steps/notify.ts';
 import { createFakes, FAKE_INFRA } from '../../support/fake-ports.ts';
-import { context, EXECUTION, sagaState } from './fixtures.ts';
+import { context, EXECUTION, NAMES, request, SHARED_CLUSTER, sagaState } from './fixtures.ts';
 
 const SILO = {
-  serviceName: 'tf-acme',
-  targetGroupArn: 'arn:tg',
-  listenerRuleArn: 'arn:rule',
-  listenerRulePriority: 4,
+  service: { cluster: SHARED_CLUSTER, name: NAMES.serviceName, arn: 'arn:service' },
+  targetGroup: { name: NAMES.targetGroupName, arn: 'arn:tg' },
+  listenerRule: { listenerArn: FAKE_INFRA.listenerArn, arn: 'arn:rule', priority: 4 },
 };
 const FAILURE = {
   step: 'CreateService',
@@ -32,8 +31,8 @@ describe('NotifySuccess', () => {
     const tenantConfig = {
       tier: 'advanced',
       routing: { mode: 'silo', headerName: 'x-tenant-id', headerValue: 'acme', listenerRulePriority: 4 },
-      cluster: 'tf-shared',
-      service: 'tf-acme',
+      cluster: SHARED_CLUSTER,
+      service: NAMES.serviceName,
       targetGroupArn: 'arn:tg',
     };
     const expected = {
@@ -124,7 +123,10 @@ describe('NotifyFailure', () => {
   it('lists what a failed offboarding left behind', async () => {
     // Prepare
     const fakes = createFakes();
-    const resources = { targetGroupArn: 'arn:tg', taskDefinitionArn: 'arn:td:3' };
+    const resources = {
+      targetGroup: { name: NAMES.targetGroupName, arn: 'arn:tg' },
+      taskDefinition: { family: NAMES.taskDefinitionFamily, arn: 'arn:td:3' },
+    };
     const failure = { ...FAILURE, step: 'DeleteTargetGroup' };
     // Act
     await notifyFailure(sagaState('advanced', 'offboard', { failure, resources }), fakes.deps, context());
@@ -206,6 +208,62 @@ describe('NotifyFailure', () => {
     ]);
     expect(next).toEqual({ ...raw, statusEvent: fakes.events.published[0] });
   });
+
+  it('sends nothing, and settles the execution, when the registration is answered for by another execution', async () => {
+    // Prepare
+    const fakes = createFakes();
+    const failure = {
+      step: 'ReserveTenant',
+      error: {
+        Error: 'RegistrationBusyError',
+        Cause: JSON.stringify({
+          errorType: 'RegistrationBusyError',
+          errorMessage: 'registration reg-acme is being worked on by execution first',
+        }),
+      },
+    };
+
+    // Act
+    const next = await notifyFailure(sagaState('advanced', 'onboard', { failure }), fakes.deps, context());
+
+    // Assess
+    expect(fakes.events.calls).toEqual([]);
+    expect(next.statusEvent).toBeUndefined();
+    expect(fakes.ledger.entries.get(EXECUTION)).toMatchObject({
+      state: 'sent',
+      note: 'RegistrationBusyError: registration reg-acme is being worked on by execution first',
+    });
+    expect(await fakes.ledger.claim(EXECUTION, 'x', 'now', 'watcher')).toBe('sent');
+  });
+
+  it.each([
+    ['NotifySuccess', notifySuccess],
+    ['NotifyFailure', notifyFailure],
+  ])(
+    '%s sends nothing for a request started by hand without a registration, and says so',
+    async (_name, step) => {
+      // Prepare
+      const fakes = createFakes();
+      const state = sagaState('advanced', 'onboard', {
+        request: request({ tenantRegistrationId: undefined }),
+        failure: FAILURE,
+      });
+
+      // Act
+      const next = await step(state, fakes.deps, context());
+
+      // Assess
+      expect(next).toBe(state);
+      expect(fakes.events.calls).toEqual([]);
+      expect(fakes.ledger.calls).toEqual([]);
+      expect(fakes.log.lines).toEqual([
+        expect.objectContaining({
+          level: 'info',
+          message: 'the request names no registration: no status event is sent',
+        }),
+      ]);
+    },
+  );
 
   it('sends nothing when the input names no registration', async () => {
     // Prepare

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { MachineId, StepName } from '../../../src/saga-contract.ts';
+import type { MachineId, StepName } from '../../../src/domain/saga.ts';
 import { dispatchStep } from '../../../src/steps/index.ts';
 import { createFakes } from '../../support/fake-ports.ts';
+import { NAMES } from './fixtures.ts';
 
 type Fakes = ReturnType<typeof createFakes>;
 
 const ONBOARD_PREMIUM: StepName[] = [
   'ReserveTenant',
+  'RemoveLeftovers',
   'CreateCluster',
   'RegisterTaskDefinition',
   'CreateTargetGroup',
@@ -45,7 +47,8 @@ const run = async (
       state = await dispatchStep({ step, machine, execution, state }, fakes.deps);
     // The cloud settles while the saga waits.
     if (step === 'CreateService') {
-      fakes.ecs.settle('tf-acme', 'tf-acme');
+      const service = [...fakes.ecs.services.values()].find((s) => s.status === 'ACTIVE');
+      if (service) fakes.ecs.settle(service.cluster, service.name);
       for (const group of fakes.elb.targetGroups.values())
         fakes.elb.health.set(group.arn, { healthy: 1, total: 1, states: ['healthy'] });
     }
@@ -56,7 +59,7 @@ const run = async (
 const liveResources = (fakes: Fakes) => ({
   clusters: [...fakes.ecs.clusters.values()].filter((c) => c.status === 'ACTIVE').length,
   services: [...fakes.ecs.services.values()].filter((s) => s.status === 'ACTIVE').length,
-  taskDefinitions: fakes.ecs.taskDefinitions.filter((td) => td.active).length,
+  taskDefinitions: fakes.ecs.taskDefinitions.filter((td) => td.status !== 'DELETE_IN_PROGRESS').length,
   targetGroups: fakes.elb.targetGroups.size,
   rules: fakes.elb.rules.length,
   claims: [...fakes.priorities.claims.values()].reduce((sum, claims) => sum + claims.size, 0),
@@ -106,7 +109,7 @@ describe('a premium tenant through the steps', () => {
   it('undoes a failed onboarding, marks it FAILED, and can onboard again', async () => {
     // Prepare
     const fakes = createFakes();
-    const forward = ONBOARD_PREMIUM.slice(0, 5);
+    const forward = ONBOARD_PREMIUM.slice(0, 6);
     const partial = await run(fakes, 'onboarding', 'on-1', INPUT, forward);
     const failure = { step: 'CreateService', error: { Error: 'FatalError', Cause: 'no capacity' } };
     if (typeof partial !== 'object' || partial === null) throw new Error('no saga state');
@@ -140,5 +143,54 @@ describe('a premium tenant through the steps', () => {
       'sbt_aws_provisionFailure',
       'sbt_aws_provisionSuccess',
     ]);
+  });
+});
+
+describe('a failed premium tenant retried as advanced', () => {
+  it('removes what the premium placement left before it onboards as advanced, then offboards to nothing', async () => {
+    // Prepare: onboarding reached CreateService, then its compensations all failed.
+    const fakes = createFakes();
+    const partial = await run(fakes, 'onboarding', 'on-1', INPUT, ONBOARD_PREMIUM.slice(0, 7));
+    const failure = { step: 'WaitForHealthy', error: { Error: 'FatalError', Cause: 'never healthy' } };
+    if (typeof partial !== 'object' || partial === null) throw new Error('no saga state');
+    await dispatchStep(
+      { step: 'MarkFailed', machine: 'onboarding', execution: 'on-1', state: { ...partial, failure } },
+      fakes.deps,
+    );
+    const failed = fakes.tenants.records.get('acme');
+
+    // Act
+    await run(fakes, 'onboarding', 'on-2', { ...INPUT, tier: 'advanced' }, [
+      'ReserveTenant',
+      'RemoveLeftovers',
+      'RegisterTaskDefinition',
+      'CreateTargetGroup',
+      'CreateListenerRule',
+      'CreateService',
+      'WaitForHealthy',
+      'ActivateTenant',
+      'NotifySuccess',
+    ]);
+    const active = fakes.tenants.records.get('acme');
+    await run(fakes, 'offboarding', 'off-1', { ...INPUT, tier: 'premium' }, OFFBOARD);
+
+    // Assess
+    expect(failed).toMatchObject({ lifecycleStatus: 'FAILED', placement: { tier: 'premium' } });
+    expect(failed?.resources.cluster?.name).toBe(NAMES.clusterName);
+    expect(fakes.ecs.callsOf('deleteCluster')).toContainEqual([NAMES.clusterName]);
+    expect(active).toMatchObject({
+      lifecycleStatus: 'ACTIVE',
+      placement: { tier: 'advanced', cluster: 'shared' },
+    });
+    expect(active?.resources.cluster).toBeUndefined();
+    expect(active?.resources.service?.cluster).toBe('tf-shared');
+    expect(liveResources(fakes)).toEqual({
+      clusters: 0,
+      services: 0,
+      taskDefinitions: 0,
+      targetGroups: 0,
+      rules: 0,
+      claims: 0,
+    });
   });
 });

@@ -7,14 +7,12 @@ import {
   setActivation,
 } from '../../../src/steps/tenant-release.ts';
 import { createFakes, FAKE_INFRA } from '../../support/fake-ports.ts';
-import { context, EXECUTION, lockedRecord, sagaState } from './fixtures.ts';
+import { AT, context, EXECUTION, lockedRecord, NAMES, sagaState } from './fixtures.ts';
 
-const AT = '2025-01-01T00:00:00.000Z';
 const SILO = {
-  serviceName: 'tf-acme',
-  targetGroupArn: 'arn:tg',
-  listenerRuleArn: 'arn:rule',
-  listenerRulePriority: 4,
+  service: { cluster: NAMES.clusterName, name: NAMES.serviceName, arn: 'arn:service' },
+  targetGroup: { name: NAMES.targetGroupName, arn: 'arn:tg' },
+  listenerRule: { listenerArn: FAKE_INFRA.listenerArn, arn: 'arn:rule', priority: 4 },
 };
 
 describe('ActivateTenant', () => {
@@ -71,8 +69,8 @@ describe('ActivateTenant', () => {
       resources: SILO,
       routing: {
         mode: 'silo',
-        clusterName: 'tf-acme',
-        serviceName: 'tf-acme',
+        clusterName: NAMES.clusterName,
+        serviceName: NAMES.serviceName,
         targetGroupArn: 'arn:tg',
         tenantHeader: 'acme',
       },
@@ -114,7 +112,7 @@ describe('MarkFailed', () => {
     // Prepare
     const fakes = createFakes();
     fakes.tenants.seed(lockedRecord());
-    const state = sagaState('advanced', 'onboard', { failure, resources: { targetGroupArn: 'arn:tg' } });
+    const state = sagaState('advanced', 'onboard', { failure, resources: { targetGroup: SILO.targetGroup } });
     // Act
     await markFailed(state, fakes.deps, context());
     // Assess
@@ -123,7 +121,7 @@ describe('MarkFailed', () => {
       execution: EXECUTION,
       status: 'FAILED',
       active: false,
-      resources: { targetGroupArn: 'arn:tg' },
+      resources: { targetGroup: SILO.targetGroup },
       lastError: {
         operation: 'onboard',
         step: 'CreateService',
@@ -144,6 +142,26 @@ describe('MarkFailed', () => {
       at: AT,
     });
     expect(fakes.tenants.records.get('acme')).toMatchObject({ lifecycleStatus: 'FAILED', active: false });
+  });
+  it('keeps on the record what an earlier placement left that RemoveLeftovers did not get to', async () => {
+    // Prepare
+    const fakes = createFakes();
+    fakes.tenants.seed(lockedRecord());
+    const cluster = { name: NAMES.clusterName, arn: 'arn:cluster' };
+    const state = sagaState('advanced', 'onboard', {
+      failure: { ...failure, step: 'RemoveLeftovers' },
+      resources: {},
+      leftovers: { resources: { cluster } },
+    });
+
+    // Act
+    await markFailed(state, fakes.deps, context());
+
+    // Assess
+    expect(fakes.tenants.records.get('acme')).toMatchObject({
+      lifecycleStatus: 'FAILED',
+      resources: { cluster },
+    });
   });
 
   it('changes nothing and does not throw for a lock it does not hold', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../src/domain/errors.ts';
 import { validateRequest } from '../../../src/steps/validate.ts';
 import { createFakes } from '../../support/fake-ports.ts';
-import { context } from './fixtures.ts';
+import { context, placement } from './fixtures.ts';
 
 const event = (detailType: string, detail: Record<string, unknown>) => ({
   version: '0',
@@ -44,9 +44,21 @@ describe('ValidateRequest', () => {
         eventId: 'evt-1',
       }),
       execution: 'x-1',
+      placement: placement('premium'),
       resources: {},
     });
     expect(fakes.tenants.calls).toEqual([]);
+  });
+
+  it('resolves an alias to its catalogue tier and that tier to its placement, once', async () => {
+    const fakes = createFakes();
+    const state = await validateRequest(
+      event('sbt_aws_onboardingRequest', { ...DETAIL, tier: 'Standard' }),
+      fakes.deps,
+      context('onboarding', 'x-3'),
+    );
+    expect(state.request.tier).toBe('advanced');
+    expect(state.placement).toEqual(placement('advanced'));
   });
 
   it('accepts activate and deactivate on the activation machine', async () => {
@@ -57,7 +69,9 @@ describe('ValidateRequest', () => {
     const state = await validateRequest(input, fakes.deps, context('activation', 'x-2'));
     // Assess
     expect(state.request.operation).toBe('deactivate');
-    expect(state.request.tier).toBe('basic');
+    // The record decides the tier and placement of everything but an onboarding.
+    expect(state.request.tier).toBeUndefined();
+    expect(state.placement).toBeUndefined();
   });
 
   it('rejects an operation the machine does not carry out', async () => {

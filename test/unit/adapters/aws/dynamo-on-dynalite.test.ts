@@ -64,7 +64,7 @@ const onboard: AcquireRequest = {
   tenantId: 'acme',
   tenantRegistrationId: 'reg-1',
   tenantName: 'Acme',
-  tier: 'advanced',
+  placement: { tier: 'basic', cluster: 'shared', service: 'pooled' },
   operation: 'onboard',
   execution: 'exec-1',
   status: 'PROVISIONING',
@@ -77,7 +77,7 @@ const finish: ReleaseRequest = {
   execution: 'exec-1',
   status: 'ACTIVE',
   active: true,
-  resources: { serviceName: 'tf-acme' },
+  resources: { service: { cluster: 'tf', name: 'tf-acme', arn: 'arn:service' } },
   routing: {
     mode: 'silo',
     clusterName: 'tf',
@@ -105,7 +105,7 @@ describe('DynamoTenantMap on dynalite', () => {
     const first = await tenants.acquire(onboard);
     const retried = await tenants.acquire(onboard);
     const rival = await failureOf(tenants.acquire({ ...onboard, execution: 'exec-2' }));
-    await tenants.recordResources('acme', 'exec-1', { clusterName: 'tf' }, [
+    await tenants.recordResources('acme', 'exec-1', { cluster: { name: 'tf', arn: 'arn:cluster' } }, [
       { operation: 'onboard', execution: 'exec-1', step: 'CreateCluster', outcome: 'succeeded', at: 'T1' },
     ]);
     const foreignRecord = await failureOf(tenants.recordResources('acme', 'exec-2', {}, []));
@@ -133,7 +133,7 @@ describe('DynamoTenantMap on dynalite', () => {
     expect(first.lock).toEqual({ execution: 'exec-1', operation: 'onboard', since: onboard.at });
     expect(retried.version).toBe(2);
     expect(rival).toMatchObject({
-      name: 'ConflictError',
+      name: 'TenantLockedError',
       message: expect.stringContaining('locked by execution exec-1 for operation onboard'),
     });
     expect(foreignRecord).toMatchObject({ name: 'ConflictError' });
@@ -152,7 +152,8 @@ describe('DynamoTenantMap on dynalite', () => {
       message: expect.stringContaining('status ACTIVE does not allow onboard'),
     });
     expect(offboard).toMatchObject({ lifecycleStatus: 'DEPROVISIONING', createdAt: onboard.at, version: 5 });
-    expect(offboard.resources).toEqual({ serviceName: 'tf-acme' });
+    expect(offboard.resources).toEqual({ service: { cluster: 'tf', name: 'tf-acme', arn: 'arn:service' } });
+    expect(offboard.placement).toEqual(onboard.placement);
     expect(all).toEqual([offboard]);
   });
 

@@ -2,11 +2,18 @@ import {
   ConditionalCheckFailedException,
   ProvisionedThroughputExceededException,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DynamoTenantMap } from '../../../../src/adapters/aws/dynamo-tenant-map.ts';
+import type { Placement } from '../../../../src/domain/catalogue.ts';
 import type { TenantRecord } from '../../../../src/domain/tenant-record.ts';
 import type { AcquireRequest, ReleaseRequest } from '../../../../src/ports/tenant-map.ts';
 
@@ -21,11 +28,22 @@ const key = { pk: 'TENANT#acme', sk: 'RECORD' };
 const conditionFailed = () =>
   new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 
+const PLACEMENT: Placement = {
+  tier: 'advanced',
+  cluster: 'shared',
+  service: 'own',
+  cpu: '256',
+  memory: '512',
+  desiredCount: 1,
+  capacityProviderStrategy: [{ capacityProvider: 'FARGATE', base: 1, weight: 1 }],
+  healthCheckPath: '/',
+};
+
 const record = (overrides: Partial<TenantRecord> = {}): TenantRecord => ({
   tenantId: 'acme',
   tenantRegistrationId: 'reg-1',
   tenantName: 'Acme',
-  tier: 'advanced',
+  placement: PLACEMENT,
   lifecycleStatus: 'PROVISIONING',
   active: false,
   lock: { execution: 'exec-1', operation: 'onboard', since: '2025-01-01T00:00:00.000Z' },
@@ -41,7 +59,7 @@ const acquireRequest: AcquireRequest = {
   tenantId: 'acme',
   tenantRegistrationId: 'reg-1',
   tenantName: 'Acme',
-  tier: 'advanced',
+  placement: PLACEMENT,
   operation: 'onboard',
   execution: 'exec-1',
   status: 'PROVISIONING',
@@ -83,7 +101,9 @@ describe('DynamoTenantMap reads', () => {
 
   it('fails fatally on an item that is not a tenant record', async () => {
     // Prepare
-    dynamo.on(GetCommand).resolves({ Item: { ...key, ...record(), tier: 'platinum' } });
+    dynamo
+      .on(GetCommand)
+      .resolves({ Item: { ...key, ...record(), placement: { tier: 'gold', service: 'own' } } });
 
     // Act
     const result = tenants.get('acme');
@@ -91,7 +111,7 @@ describe('DynamoTenantMap reads', () => {
     // Assess
     await expect(result).rejects.toMatchObject({
       name: 'FatalError',
-      message: expect.stringContaining('tier'),
+      message: expect.stringContaining('placement'),
     });
   });
 
@@ -134,25 +154,36 @@ describe('DynamoTenantMap reads', () => {
 });
 
 describe('DynamoTenantMap.acquire', () => {
-  it('takes the lock in one conditional write and returns the record written', async () => {
+  it('onboarding claims the id case-insensitively, then takes the lock writing its placement, name and registration', async () => {
     // Prepare
-    dynamo.on(UpdateCommand).resolves({ Attributes: { ...key, ...record() } });
+    dynamo
+      .on(PutCommand)
+      .resolves({})
+      .on(UpdateCommand)
+      .resolves({ Attributes: { ...key, ...record() } });
 
     // Act
-    const taken = await tenants.acquire(acquireRequest);
+    const taken = await tenants.acquire({ ...acquireRequest, tenantId: 'Acme' });
 
     // Assess
+    expect(dynamo).toHaveReceivedCommandExactlyOnceWith(PutCommand, {
+      TableName: tableName,
+      Item: { pk: 'IDKEY#acme', sk: 'OWNER', tenantId: 'Acme' },
+      ConditionExpression: 'attribute_not_exists(#pk) OR #tenantId = :tenantId',
+      ExpressionAttributeNames: { '#pk': 'pk', '#tenantId': 'tenantId' },
+      ExpressionAttributeValues: { ':tenantId': 'Acme' },
+    });
     expect(dynamo).toHaveReceivedCommandTimes(UpdateCommand, 1);
     expect(dynamo.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
       TableName: tableName,
-      Key: key,
+      Key: { pk: 'TENANT#Acme', sk: 'RECORD' },
       ConditionExpression:
         'attribute_not_exists(#pk) OR (attribute_not_exists(#lock) AND #status IN (:from0, :from1)) OR #lock.#execution = :execution',
       UpdateExpression:
-        'SET #lock = :lock, #status = :status, #tenantId = :tenantId, #registrationId = :registrationId, ' +
-        '#tenantName = :tenantName, #tier = :tier, #version = if_not_exists(#version, :zero) + :one, ' +
+        'SET #lock = :lock, #status = :status, #tenantId = :tenantId, #version = if_not_exists(#version, :zero) + :one, ' +
         '#updatedAt = :at, #createdAt = if_not_exists(#createdAt, :at), #history = if_not_exists(#history, :emptyList), ' +
-        '#resources = if_not_exists(#resources, :emptyMap), #active = if_not_exists(#active, :inactive)',
+        '#resources = if_not_exists(#resources, :emptyMap), #active = if_not_exists(#active, :inactive), ' +
+        '#tenantName = :tenantName, #registrationId = :registrationId, #placement = :placement',
       ExpressionAttributeNames: {
         '#pk': 'pk',
         '#lock': 'lock',
@@ -161,7 +192,7 @@ describe('DynamoTenantMap.acquire', () => {
         '#tenantId': 'tenantId',
         '#registrationId': 'tenantRegistrationId',
         '#tenantName': 'tenantName',
-        '#tier': 'tier',
+        '#placement': 'placement',
         '#version': 'version',
         '#createdAt': 'createdAt',
         '#updatedAt': 'updatedAt',
@@ -175,10 +206,10 @@ describe('DynamoTenantMap.acquire', () => {
         ':execution': 'exec-1',
         ':lock': { execution: 'exec-1', operation: 'onboard', since: '2025-01-01T00:00:00.000Z' },
         ':status': 'PROVISIONING',
-        ':tenantId': 'acme',
+        ':tenantId': 'Acme',
         ':registrationId': 'reg-1',
         ':tenantName': 'Acme',
-        ':tier': 'advanced',
+        ':placement': PLACEMENT,
         ':zero': 0,
         ':one': 1,
         ':at': '2025-01-01T00:00:00.000Z',
@@ -189,6 +220,88 @@ describe('DynamoTenantMap.acquire', () => {
       ReturnValues: 'ALL_NEW',
     });
     expect(taken).toEqual(record());
+  });
+
+  it('any other operation writes name and registration only onto a record it creates, and no placement', async () => {
+    // Prepare
+    dynamo
+      .on(UpdateCommand)
+      .resolves({ Attributes: { ...key, ...record({ lifecycleStatus: 'DEPROVISIONING' }) } });
+
+    // Act
+    await tenants.acquire({
+      ...acquireRequest,
+      operation: 'offboard',
+      status: 'DEPROVISIONING',
+      allowedFrom: ['absent', 'ACTIVE'],
+    });
+
+    // Assess
+    expect(dynamo).toHaveReceivedCommandTimes(PutCommand, 0);
+    const input = dynamo.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(input?.UpdateExpression).toContain('#tenantName = if_not_exists(#tenantName, :tenantName)');
+    expect(input?.UpdateExpression).toContain(
+      '#registrationId = if_not_exists(#registrationId, :registrationId)',
+    );
+    expect(input?.UpdateExpression).not.toContain('#placement');
+    expect(input?.ExpressionAttributeValues).not.toHaveProperty(':placement');
+  });
+
+  it("refuses an onboarding whose id differs only in case from a live tenant's, writing no record", async () => {
+    // Prepare
+    dynamo
+      .on(PutCommand)
+      .rejects(conditionFailed())
+      .on(GetCommand, { Key: { pk: 'IDKEY#acme', sk: 'OWNER' } })
+      .resolves({ Item: { pk: 'IDKEY#acme', sk: 'OWNER', tenantId: 'ACME' } })
+      .on(GetCommand, { Key: { pk: 'TENANT#ACME', sk: 'RECORD' } })
+      .resolves({
+        Item: {
+          pk: 'TENANT#ACME',
+          sk: 'RECORD',
+          ...record({ tenantId: 'ACME', lock: undefined, lifecycleStatus: 'ACTIVE' }),
+        },
+      });
+
+    // Act
+    const result = tenants.acquire(acquireRequest);
+
+    // Assess
+    await expect(result).rejects.toMatchObject({
+      name: 'ConflictError',
+      message: expect.stringContaining('tenant id acme differs only in case from tenant ACME (ACTIVE)'),
+    });
+    expect(dynamo).toHaveReceivedCommandTimes(UpdateCommand, 0);
+  });
+
+  it('takes over the id from a tenant that is gone', async () => {
+    // Prepare
+    dynamo
+      .on(PutCommand)
+      .rejectsOnce(conditionFailed())
+      .resolves({})
+      .on(GetCommand, { Key: { pk: 'IDKEY#acme', sk: 'OWNER' } })
+      .resolves({ Item: { pk: 'IDKEY#acme', sk: 'OWNER', tenantId: 'ACME' } })
+      .on(GetCommand, { Key: { pk: 'TENANT#ACME', sk: 'RECORD' } })
+      .resolves({
+        Item: {
+          pk: 'TENANT#ACME',
+          sk: 'RECORD',
+          ...record({ tenantId: 'ACME', lock: undefined, lifecycleStatus: 'DELETED' }),
+        },
+      })
+      .on(UpdateCommand)
+      .resolves({ Attributes: { ...key, ...record() } });
+
+    // Act
+    await tenants.acquire(acquireRequest);
+
+    // Assess
+    expect(dynamo).toHaveReceivedNthCommandWith(PutCommand, 2, {
+      ConditionExpression: '#tenantId = :previous',
+      ExpressionAttributeValues: { ':previous': 'ACME' },
+    });
+    expect(dynamo).toHaveReceivedCommandTimes(UpdateCommand, 1);
   });
 
   it('requires an existing record when absent is not allowed', async () => {
@@ -212,9 +325,11 @@ describe('DynamoTenantMap.acquire', () => {
     });
   });
 
-  it('explains a lock held by another execution', async () => {
+  it('explains a lock held by another execution, naming the holder and its registration', async () => {
     // Prepare
     dynamo
+      .on(PutCommand)
+      .resolves({})
       .on(UpdateCommand)
       .rejects(conditionFailed())
       .on(GetCommand)
@@ -227,14 +342,18 @@ describe('DynamoTenantMap.acquire', () => {
 
     // Assess
     await expect(result).rejects.toMatchObject({
-      name: 'ConflictError',
+      name: 'TenantLockedError',
       message: 'cannot onboard tenant acme: locked by execution exec-0 for operation offboard since T0',
+      holder: { execution: 'exec-0', operation: 'offboard', since: 'T0' },
+      registrationId: 'reg-1',
     });
   });
 
   it('explains a status that does not allow the operation', async () => {
     // Prepare
     dynamo
+      .on(PutCommand)
+      .resolves({})
       .on(UpdateCommand)
       .rejects(conditionFailed())
       .on(GetCommand)
@@ -261,13 +380,15 @@ describe('DynamoTenantMap.acquire', () => {
     // Assess
     await expect(result).rejects.toMatchObject({
       name: 'ConflictError',
-      message: 'cannot offboard tenant acme: the tenant has no record (allowed from: ACTIVE)',
+      message: 'cannot offboard tenant acme: tenant not found (no record; allowed from: ACTIVE)',
     });
   });
 
   it('asks for a retry when the record changed between the write and the read', async () => {
     // Prepare
     dynamo
+      .on(PutCommand)
+      .resolves({})
       .on(UpdateCommand)
       .rejects(conditionFailed())
       .on(GetCommand)
@@ -286,7 +407,7 @@ const releaseRequest: ReleaseRequest = {
   execution: 'exec-1',
   status: 'ACTIVE',
   active: true,
-  resources: { serviceName: 'tf-acme', clusterArn: undefined },
+  resources: { service: { cluster: 'tf-shared', name: 'tf-acme', arn: 'arn:service' }, cluster: undefined },
   routing: null,
   lastError: { operation: 'onboard', step: 'CreateService', reason: 'boom', at: 'T1' },
   history: [
@@ -298,7 +419,7 @@ const released = record({
   lock: undefined,
   lifecycleStatus: 'ACTIVE',
   active: true,
-  resources: { serviceName: 'tf-acme' },
+  resources: { service: { cluster: 'tf-shared', name: 'tf-acme', arn: 'arn:service' } },
   history: releaseRequest.history,
   version: 2,
 });
@@ -318,7 +439,12 @@ describe('DynamoTenantMap.recordResources', () => {
     ];
 
     // Act
-    await tenants.recordResources('acme', 'exec-1', { clusterName: 'tf-acme' }, history);
+    await tenants.recordResources(
+      'acme',
+      'exec-1',
+      { cluster: { name: 'tf-acme', arn: 'arn:cluster' } },
+      history,
+    );
 
     // Assess
     expect(dynamo.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
@@ -338,7 +464,7 @@ describe('DynamoTenantMap.recordResources', () => {
       },
       ExpressionAttributeValues: {
         ':execution': 'exec-1',
-        ':resources': { clusterName: 'tf-acme' },
+        ':resources': { cluster: { name: 'tf-acme', arn: 'arn:cluster' } },
         ':history': history,
         ':empty': [],
         ':one': 1,
@@ -403,7 +529,7 @@ describe('DynamoTenantMap.release', () => {
         ':execution': 'exec-1',
         ':status': 'ACTIVE',
         ':active': true,
-        ':resources': { serviceName: 'tf-acme' },
+        ':resources': { service: { cluster: 'tf-shared', name: 'tf-acme', arn: 'arn:service' } },
         ':history': releaseRequest.history,
         ':emptyList': [],
         ':zero': 0,

@@ -7,6 +7,7 @@ import {
   CreateServiceCommand,
   DeleteClusterCommand,
   DeleteServiceCommand,
+  DeleteTaskDefinitionsCommand,
   DeregisterTaskDefinitionCommand,
   DescribeClustersCommand,
   DescribeServicesCommand,
@@ -71,16 +72,25 @@ describe('EcsContainerPlatform clusters', () => {
   it('describes an active cluster', async () => {
     // Prepare
     ecs.on(DescribeClustersCommand).resolves({
-      clusters: [{ clusterArn, clusterName: 'tf-acme', status: 'ACTIVE', activeServicesCount: 2 }],
+      clusters: [{ clusterArn, clusterName: 'tf-acme', status: 'ACTIVE', activeServicesCount: 2, tags }],
       failures: [],
     });
 
     // Act
     const info = await platform.describeCluster('tf-acme');
 
-    // Assess
-    expect(ecs).toHaveReceivedCommandWith(DescribeClustersCommand, { clusters: ['tf-acme'] });
-    expect(info).toEqual({ arn: clusterArn, name: 'tf-acme', status: 'ACTIVE', activeServicesCount: 2 });
+    // Assess: the tags come along, so a step can tell whose the cluster is.
+    expect(ecs).toHaveReceivedCommandWith(DescribeClustersCommand, {
+      clusters: ['tf-acme'],
+      include: ['TAGS'],
+    });
+    expect(info).toEqual({
+      arn: clusterArn,
+      name: 'tf-acme',
+      status: 'ACTIVE',
+      activeServicesCount: 2,
+      tags,
+    });
   });
 
   it('reports a MISSING cluster as undefined', async () => {
@@ -154,6 +164,7 @@ describe('EcsContainerPlatform clusters', () => {
       name: 'tf-acme',
       status: 'PROVISIONING',
       activeServicesCount: 0,
+      tags: [],
     });
   });
 
@@ -270,7 +281,13 @@ describe('EcsContainerPlatform task definitions', () => {
       taskDefinition: 'tf-acme',
       include: ['TAGS'],
     });
-    expect(info).toEqual({ arn: tdArn('tf-acme', 3), family: 'tf-acme', revision: 3, tags });
+    expect(info).toEqual({
+      arn: tdArn('tf-acme', 3),
+      family: 'tf-acme',
+      revision: 3,
+      status: 'ACTIVE',
+      tags,
+    });
   });
 
   it('reports an unknown family as undefined', async () => {
@@ -351,7 +368,13 @@ describe('EcsContainerPlatform task definitions', () => {
       ],
       tags,
     });
-    expect(info).toEqual({ arn: tdArn('tf-acme', 1), family: 'tf-acme', revision: 1, tags });
+    expect(info).toEqual({
+      arn: tdArn('tf-acme', 1),
+      family: 'tf-acme',
+      revision: 1,
+      status: 'ACTIVE',
+      tags,
+    });
   });
 
   it('fails fatally when a registered task definition comes back without an ARN', async () => {
@@ -368,7 +391,7 @@ describe('EcsContainerPlatform task definitions', () => {
     });
   });
 
-  it('lists the ACTIVE revisions of exactly one family over every page', async () => {
+  it('lists the revisions of exactly one family in one status over every page', async () => {
     // Prepare
     ecs
       .on(ListTaskDefinitionsCommand, { familyPrefix: 'tf-acme', status: 'ACTIVE', nextToken: undefined })
@@ -377,7 +400,7 @@ describe('EcsContainerPlatform task definitions', () => {
       .resolves({ taskDefinitionArns: [tdArn('tf-acme', 2), tdArn('tf-acmeco', 7)] });
 
     // Act
-    const arns = await platform.listTaskDefinitions('tf-acme');
+    const arns = await platform.listTaskDefinitions('tf-acme', 'ACTIVE');
 
     // Assess
     expect(ecs).toHaveReceivedCommandTimes(ListTaskDefinitionsCommand, 2);
@@ -401,6 +424,65 @@ describe('EcsContainerPlatform task definitions', () => {
       taskDefinition: tdArn('tf-acme', 1),
     });
     expect(outcome).toBe('deregistered');
+  });
+
+  it('describes one revision with its tags and status, and knows none that is gone', async () => {
+    // Prepare
+    ecs
+      .on(DescribeTaskDefinitionCommand, { taskDefinition: tdArn('tf-acme', 1) })
+      .resolves({
+        taskDefinition: {
+          taskDefinitionArn: tdArn('tf-acme', 1),
+          family: 'tf-acme',
+          revision: 1,
+          status: 'INACTIVE',
+        },
+        tags,
+      })
+      .on(DescribeTaskDefinitionCommand, { taskDefinition: tdArn('tf-acme', 9) })
+      .rejects(new ClientException({ message: 'Unable to describe task definition.', ...meta }));
+
+    // Act
+    const inactive = await platform.describeTaskDefinition(tdArn('tf-acme', 1));
+    const gone = await platform.describeTaskDefinition(tdArn('tf-acme', 9));
+
+    // Assess
+    expect(ecs).toHaveReceivedCommandWith(DescribeTaskDefinitionCommand, {
+      taskDefinition: tdArn('tf-acme', 1),
+      include: ['TAGS'],
+    });
+    expect(inactive).toEqual({
+      arn: tdArn('tf-acme', 1),
+      family: 'tf-acme',
+      revision: 1,
+      status: 'INACTIVE',
+      tags,
+    });
+    expect(gone).toBeUndefined();
+  });
+
+  it('deletes revisions ten per call, and refuses what ECS refused', async () => {
+    // Prepare
+    const arns = Array.from({ length: 12 }, (_, index) => tdArn('tf-acme', index + 1));
+    ecs
+      .on(DeleteTaskDefinitionsCommand)
+      .resolvesOnce({ failures: [] })
+      .resolvesOnce({ failures: [{ arn: arns[11], reason: 'TASK_DEFINITION_ACTIVE' }] });
+
+    // Act
+    const result = platform.deleteTaskDefinitions(arns);
+
+    // Assess
+    await expect(result).rejects.toMatchObject({
+      name: 'FatalError',
+      message: expect.stringContaining('TASK_DEFINITION_ACTIVE'),
+    });
+    expect(ecs).toHaveReceivedNthCommandWith(DeleteTaskDefinitionsCommand, 1, {
+      taskDefinitions: arns.slice(0, 10),
+    });
+    expect(ecs).toHaveReceivedNthCommandWith(DeleteTaskDefinitionsCommand, 2, {
+      taskDefinitions: arns.slice(10),
+    });
   });
 
   it('treats an unknown or inactive revision as already deregistered', async () => {
@@ -441,6 +523,8 @@ const ecsService = {
   status: 'ACTIVE',
   desiredCount: 1,
   runningCount: 0,
+  taskDefinition: tdArn('tf-acme', 1),
+  tags,
   deployments: [
     { status: 'ACTIVE', rolloutState: 'COMPLETED' as const },
     {
@@ -463,6 +547,7 @@ describe('EcsContainerPlatform services', () => {
     expect(ecs).toHaveReceivedCommandWith(DescribeServicesCommand, {
       cluster: 'tf-shared',
       services: ['tf-acme'],
+      include: ['TAGS'],
     });
     expect(info).toEqual({
       arn: serviceArn,
@@ -470,8 +555,10 @@ describe('EcsContainerPlatform services', () => {
       status: 'ACTIVE',
       desiredCount: 1,
       runningCount: 0,
+      taskDefinition: tdArn('tf-acme', 1),
       rolloutState: 'IN_PROGRESS',
       rolloutStateReason: 'ECS deployment in progress.',
+      tags,
     });
   });
 
@@ -575,20 +662,30 @@ describe('EcsContainerPlatform services', () => {
     await expect(result).rejects.toMatchObject({ name: 'NotReadyError' });
   });
 
-  it('sets the desired count', async () => {
+  it('changes the desired count, the revision, or both', async () => {
     // Prepare
     ecs.on(UpdateServiceCommand).resolves({ service: ecsService });
 
     // Act
-    const outcome = await platform.setDesiredCount('tf-shared', 'tf-acme', 0);
+    const count = await platform.updateService('tf-shared', 'tf-acme', { desiredCount: 0 });
+    await platform.updateService('tf-shared', 'tf-acme', {
+      desiredCount: 2,
+      taskDefinitionArn: tdArn('tf-acme', 2),
+    });
 
     // Assess
-    expect(ecs).toHaveReceivedCommandExactlyOnceWith(UpdateServiceCommand, {
+    expect(ecs).toHaveReceivedNthCommandWith(UpdateServiceCommand, 1, {
       cluster: 'tf-shared',
       service: 'tf-acme',
       desiredCount: 0,
     });
-    expect(outcome).toBe('updated');
+    expect(ecs.commandCalls(UpdateServiceCommand)[1]?.args[0].input).toEqual({
+      cluster: 'tf-shared',
+      service: 'tf-acme',
+      desiredCount: 2,
+      taskDefinition: tdArn('tf-acme', 2),
+    });
+    expect(count).toBe('updated');
   });
 
   it.each([
@@ -600,7 +697,7 @@ describe('EcsContainerPlatform services', () => {
     ecs.on(UpdateServiceCommand).rejects(error);
 
     // Act
-    const outcome = await platform.setDesiredCount('tf-shared', 'tf-acme', 1);
+    const outcome = await platform.updateService('tf-shared', 'tf-acme', { desiredCount: 1 });
 
     // Assess
     expect(outcome).toBe('absent');

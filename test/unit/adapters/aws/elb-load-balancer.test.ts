@@ -4,6 +4,7 @@ import {
   DeleteRuleCommand,
   DeleteTargetGroupCommand,
   DescribeRulesCommand,
+  DescribeTagsCommand,
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
   DuplicateTargetGroupNameException,
@@ -46,9 +47,15 @@ const targetGroupSpec: TargetGroupSpec = {
 };
 
 describe('ElbLoadBalancer target groups', () => {
-  it('finds a target group by name', async () => {
+  it('finds a target group by name, with its tags (a second call: DescribeTargetGroups has none)', async () => {
     // Prepare
-    elb.on(DescribeTargetGroupsCommand).resolves({ TargetGroups: [awsGroup] });
+    elb
+      .on(DescribeTargetGroupsCommand)
+      .resolves({ TargetGroups: [awsGroup] })
+      .on(DescribeTagsCommand)
+      .resolves({
+        TagDescriptions: [{ ResourceArn: tgArn, Tags: [{ Key: 'tenantflow:tenant-id', Value: 'acme' }] }],
+      });
 
     // Act
     const info = await balancer.findTargetGroup('tf-acme-1a2b3c4d');
@@ -57,7 +64,34 @@ describe('ElbLoadBalancer target groups', () => {
     expect(elb).toHaveReceivedCommandExactlyOnceWith(DescribeTargetGroupsCommand, {
       Names: ['tf-acme-1a2b3c4d'],
     });
-    expect(info).toEqual({ arn: tgArn, name: 'tf-acme-1a2b3c4d', loadBalancerArns: [albArn] });
+    expect(elb).toHaveReceivedCommandExactlyOnceWith(DescribeTagsCommand, { ResourceArns: [tgArn] });
+    expect(info).toEqual({ arn: tgArn, name: 'tf-acme-1a2b3c4d', loadBalancerArns: [albArn], tags });
+  });
+
+  it('reads tags twenty ARNs a call, asking one by one when a batch names something gone', async () => {
+    // Prepare
+    const arns = Array.from({ length: 21 }, (_, index) => `${tgArn}${index}`);
+    const gone = arns[3] ?? '';
+    // ELBv2 fails a whole DescribeTags call when one of its ARNs does not exist.
+    elb.on(DescribeTagsCommand).callsFake((input: { ResourceArns: string[] }) => {
+      if (input.ResourceArns.includes(gone))
+        throw new TargetGroupNotFoundException({ message: 'gone', ...meta });
+      return {
+        TagDescriptions: input.ResourceArns.map((arn) => ({
+          ResourceArn: arn,
+          Tags: [{ Key: 'k', Value: arn.slice(-2) }],
+        })),
+      };
+    });
+
+    // Act
+    const found = await balancer.tagsOf(arns);
+
+    // Assess
+    expect(elb).toHaveReceivedCommandTimes(DescribeTagsCommand, 1 + 20 + 1);
+    expect(found.size).toBe(20);
+    expect(found.has(arns[3] ?? '')).toBe(false);
+    expect(found.get(arns[20] ?? '')).toEqual([{ key: 'k', value: '20' }]);
   });
 
   it('reports an unknown target group as undefined', async () => {
@@ -91,23 +125,32 @@ describe('ElbLoadBalancer target groups', () => {
       Matcher: { HttpCode: '200-399' },
       Tags: [{ Key: 'tenantflow:tenant-id', Value: 'acme' }],
     });
-    expect(info).toEqual({ arn: tgArn, name: 'tf-acme-1a2b3c4d', loadBalancerArns: [] });
+    expect(info).toEqual({ arn: tgArn, name: 'tf-acme-1a2b3c4d', loadBalancerArns: [], tags });
   });
 
-  it('returns the existing group when the name is already taken', async () => {
+  it('returns the existing group, with its own tags, when the name is already taken', async () => {
     // Prepare
     elb
       .on(CreateTargetGroupCommand)
       .rejects(new DuplicateTargetGroupNameException({ message: 'duplicate', ...meta }))
       .on(DescribeTargetGroupsCommand)
-      .resolves({ TargetGroups: [awsGroup] });
+      .resolves({ TargetGroups: [awsGroup] })
+      .on(DescribeTagsCommand)
+      .resolves({
+        TagDescriptions: [{ ResourceArn: tgArn, Tags: [{ Key: 'tenantflow:tenant-id', Value: 'globex' }] }],
+      });
 
     // Act
     const info = await balancer.createTargetGroup(targetGroupSpec);
 
     // Assess
     expect(elb).toHaveReceivedCommandWith(DescribeTargetGroupsCommand, { Names: ['tf-acme-1a2b3c4d'] });
-    expect(info).toEqual({ arn: tgArn, name: 'tf-acme-1a2b3c4d', loadBalancerArns: [albArn] });
+    expect(info).toEqual({
+      arn: tgArn,
+      name: 'tf-acme-1a2b3c4d',
+      loadBalancerArns: [albArn],
+      tags: [{ key: 'tenantflow:tenant-id', value: 'globex' }],
+    });
   });
 
   it('is not ready when the taken name is not visible yet', async () => {
@@ -162,11 +205,10 @@ describe('ElbLoadBalancer target groups', () => {
     elb.on(DeleteTargetGroupCommand).resolves({});
 
     // Act
-    const outcome = await balancer.deleteTargetGroup(tgArn);
+    await balancer.deleteTargetGroup(tgArn);
 
     // Assess
     expect(elb).toHaveReceivedCommandExactlyOnceWith(DeleteTargetGroupCommand, { TargetGroupArn: tgArn });
-    expect(outcome).toBe('deleted');
   });
 
   it('treats a missing target group as deleted', async () => {
@@ -174,10 +216,10 @@ describe('ElbLoadBalancer target groups', () => {
     elb.on(DeleteTargetGroupCommand).rejects(new TargetGroupNotFoundException({ message: 'x', ...meta }));
 
     // Act
-    const outcome = await balancer.deleteTargetGroup(tgArn);
+    const outcome = balancer.deleteTargetGroup(tgArn);
 
     // Assess
-    expect(outcome).toBe('absent');
+    await expect(outcome).resolves.toBeUndefined();
   });
 
   it('is not ready to delete a target group a rule still uses', async () => {

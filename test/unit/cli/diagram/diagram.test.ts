@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { layoutMachine, sagaDiagram } from '../../../../src/cli/diagram/index.ts';
-import { MACHINE_IDS } from '../../../../src/saga-contract.ts';
+import { MACHINE_IDS } from '../../../../src/domain/saga.ts';
 import { MACHINES } from '../../../../state-machines/index.ts';
 
 describe('saga diagram', () => {

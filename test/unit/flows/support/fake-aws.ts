@@ -63,16 +63,25 @@ const seed = (world: World): void => {
     arn: `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/${SHARED_CLUSTER}`,
     name: SHARED_CLUSTER,
     status: 'ACTIVE',
+    tags: [],
   });
   world.services.push({
     arn: `arn:aws:ecs:${REGION}:${ACCOUNT}:service/${SHARED_CLUSTER}/${POOLED_SERVICE}`,
     name: POOLED_SERVICE,
     cluster: SHARED_CLUSTER,
     desiredCount: 2,
+    taskDefinition: `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/tf-pool:1`,
     targetGroupArns: [POOLED_TARGET_GROUP_ARN],
+    tags: [],
     describes: 2,
   });
-  world.targetGroups.push({ arn: POOLED_TARGET_GROUP_ARN, name: 'tf-pool', port: 8080, vpcId: VPC_ID });
+  world.targetGroups.push({
+    arn: POOLED_TARGET_GROUP_ARN,
+    name: 'tf-pool',
+    port: 8080,
+    vpcId: VPC_ID,
+    tags: [],
+  });
   world.rules.push(
     {
       arn: `${LISTENER_ARN.replace(':listener/', ':listener-rule/')}/0000000000000000`,
@@ -80,6 +89,7 @@ const seed = (world: World): void => {
       headerValues: [],
       targetGroupArn: POOLED_TARGET_GROUP_ARN,
       isDefault: true,
+      tags: [],
     },
     {
       arn: EARLIER_RULE_ARN,
@@ -87,6 +97,7 @@ const seed = (world: World): void => {
       headerValues: ['earlier-tenant'],
       targetGroupArn: POOLED_TARGET_GROUP_ARN,
       isDefault: false,
+      tags: [],
     },
   );
 };
@@ -139,10 +150,12 @@ export const trace = (world: World): string[] =>
 export const effects = (world: World, kind: 'created' | 'deleted'): string[] =>
   world.log.flatMap((record) => (record.effect?.kind === kind ? [record.effect.resource] : []));
 
-/** What exists beyond the seeded shared infrastructure (ACTIVE task definitions included). */
+/** What exists beyond the seeded shared infrastructure (ACTIVE and INACTIVE task definitions included). */
 export const leftovers = (world: World): string[] => [
   ...[...world.clusters.keys()].filter((name) => name !== SHARED_CLUSTER).map((name) => `cluster ${name}`),
-  ...world.taskDefinitions.filter((td) => td.status === 'ACTIVE').map((td) => `task-definition ${td.arn}`),
+  ...world.taskDefinitions
+    .filter((td) => td.status !== 'DELETE_IN_PROGRESS')
+    .map((td) => `task-definition ${td.arn}`),
   ...world.services.filter((s) => s.name !== POOLED_SERVICE).map((s) => `service ${s.cluster}/${s.name}`),
   ...world.targetGroups.filter((g) => g.arn !== POOLED_TARGET_GROUP_ARN).map((g) => `target-group ${g.arn}`),
   ...world.rules.filter((r) => !r.isDefault && r.arn !== EARLIER_RULE_ARN).map((r) => `rule ${r.arn}`),

@@ -15,6 +15,9 @@ import {
   DeleteServiceCommand,
   type DeleteServiceCommandInput,
   type DeleteServiceCommandOutput,
+  DeleteTaskDefinitionsCommand,
+  type DeleteTaskDefinitionsCommandInput,
+  type DeleteTaskDefinitionsCommandOutput,
   DeregisterTaskDefinitionCommand,
   type DeregisterTaskDefinitionCommandInput,
   type DeregisterTaskDefinitionCommandOutput,
@@ -57,7 +60,7 @@ import {
 
 const arn = (resource: string) => `arn:aws:ecs:${REGION}:${ACCOUNT}:${resource}`;
 
-const clusterOf = (cluster: ClusterState, services: number): Cluster => ({
+const clusterOf = (cluster: ClusterState, services: number, withTags = false): Cluster => ({
   clusterArn: cluster.arn,
   clusterName: cluster.name,
   status: cluster.status,
@@ -65,6 +68,7 @@ const clusterOf = (cluster: ClusterState, services: number): Cluster => ({
   registeredContainerInstancesCount: 0,
   runningTasksCount: 0,
   pendingTasksCount: 0,
+  ...(withTags ? { tags: cluster.tags } : {}),
 });
 
 const taskDefinitionOf = (definition: TaskDefinitionState): TaskDefinition => ({
@@ -76,13 +80,15 @@ const taskDefinitionOf = (definition: TaskDefinitionState): TaskDefinition => ({
   requiresCompatibilities: ['FARGATE'],
 });
 
-const serviceOf = (service: ServiceState, status: 'ACTIVE' | 'DRAINING'): Service => {
+const serviceOf = (service: ServiceState, status: 'ACTIVE' | 'DRAINING', withTags = false): Service => {
   const steady = isSteady(service);
   return {
     serviceArn: service.arn,
     serviceName: service.name,
     clusterArn: arn(`cluster/${service.cluster}`),
     status,
+    taskDefinition: service.taskDefinition,
+    ...(withTags ? { tags: service.tags } : {}),
     desiredCount: service.desiredCount,
     runningCount: steady ? service.desiredCount : 0,
     pendingCount: steady ? 0 : service.desiredCount,
@@ -113,14 +119,14 @@ const findService = (world: World, cluster: string | undefined, name: string | u
 /** Installs a stateful ECS on the mocked client: clusters, task definitions and services in `world`. */
 export const fakeEcs = (mock: AwsClientStub<ECSClient>, world: World): void => {
   mock.on(DescribeClustersCommand).callsFake((input: DescribeClustersCommandInput) =>
-    answer(world, 'ECS.DescribeClusters', input, ({ clusters = [] }) => {
+    answer(world, 'ECS.DescribeClusters', input, ({ clusters = [], include = [] }) => {
       const found = clusters.flatMap((name) => {
         const cluster = world.clusters.get(name);
         return cluster ? [cluster] : [];
       });
       const output: DescribeClustersCommandOutput = {
         ...ok(world),
-        clusters: found.map((cluster) => clusterOf(cluster, 0)),
+        clusters: found.map((cluster) => clusterOf(cluster, 0, include.includes('TAGS'))),
         failures: clusters
           .filter((name) => !world.clusters.has(name))
           .map((name) => ({ arn: arn(`cluster/${name}`), reason: 'MISSING' })),
@@ -134,6 +140,7 @@ export const fakeEcs = (mock: AwsClientStub<ECSClient>, world: World): void => {
         arn: arn(`cluster/${clusterName}`),
         name: clusterName,
         status: 'ACTIVE',
+        tags: (input.tags ?? []).map(({ key = '', value = '' }) => ({ key, value })),
       };
       world.clusters.set(clusterName, cluster);
       const output: CreateClusterCommandOutput = {
@@ -167,8 +174,13 @@ export const fakeEcs = (mock: AwsClientStub<ECSClient>, world: World): void => {
     }),
   );
   mock.on(DescribeTaskDefinitionCommand).callsFake((input: DescribeTaskDefinitionCommandInput) =>
-    answer(world, 'ECS.DescribeTaskDefinition', input, ({ taskDefinition: family }) => {
-      const latest = world.taskDefinitions.filter((definition) => definition.family === family).at(-1);
+    answer(world, 'ECS.DescribeTaskDefinition', input, ({ taskDefinition: ref = '' }) => {
+      // A family names its newest ACTIVE revision; an ARN names one revision, whatever its status.
+      const latest = ref.startsWith('arn:')
+        ? world.taskDefinitions.find((definition) => definition.arn === ref)
+        : world.taskDefinitions
+            .filter((definition) => definition.family === ref && definition.status === 'ACTIVE')
+            .at(-1);
       if (!latest) {
         throw new ClientException({ message: 'Unable to describe task definition.', ...failed(400) });
       }
@@ -228,8 +240,24 @@ export const fakeEcs = (mock: AwsClientStub<ECSClient>, world: World): void => {
       return { output, effect: { kind: 'deleted', resource: `task-definition ${definition.arn}` } };
     }),
   );
+  mock.on(DeleteTaskDefinitionsCommand).callsFake((input: DeleteTaskDefinitionsCommandInput) =>
+    answer(world, 'ECS.DeleteTaskDefinitions', input, ({ taskDefinitions = [] }) => {
+      const deleted = world.taskDefinitions.filter(
+        (definition) => taskDefinitions.includes(definition.arn) && definition.status === 'INACTIVE',
+      );
+      for (const definition of deleted) definition.status = 'DELETE_IN_PROGRESS';
+      const output: DeleteTaskDefinitionsCommandOutput = {
+        ...ok(world),
+        taskDefinitions: deleted.map(taskDefinitionOf),
+        failures: taskDefinitions
+          .filter((ref) => !deleted.some((definition) => definition.arn === ref))
+          .map((ref) => ({ arn: ref, reason: 'TASK_DEFINITION_ACTIVE' })),
+      };
+      return { output };
+    }),
+  );
   mock.on(DescribeServicesCommand).callsFake((input: DescribeServicesCommandInput) =>
-    answer(world, 'ECS.DescribeServices', input, ({ cluster, services = [] }) => {
+    answer(world, 'ECS.DescribeServices', input, ({ cluster, services = [], include = [] }) => {
       clusterOrThrow(world, cluster);
       const found = services.flatMap((name) => {
         const service = findService(world, cluster, name);
@@ -238,7 +266,7 @@ export const fakeEcs = (mock: AwsClientStub<ECSClient>, world: World): void => {
       for (const service of found) service.describes += 1;
       const output: DescribeServicesCommandOutput = {
         ...ok(world),
-        services: found.map((service) => serviceOf(service, 'ACTIVE')),
+        services: found.map((service) => serviceOf(service, 'ACTIVE', include.includes('TAGS'))),
         failures: services
           .filter((name) => !findService(world, cluster, name))
           .map((name) => ({ arn: arn(`service/${cluster}/${name}`), reason: 'MISSING' })),
@@ -254,9 +282,11 @@ export const fakeEcs = (mock: AwsClientStub<ECSClient>, world: World): void => {
         name: serviceName,
         cluster: home.name,
         desiredCount,
+        taskDefinition: input.taskDefinition ?? '',
         targetGroupArns: (input.loadBalancers ?? []).flatMap((lb) =>
           lb.targetGroupArn ? [lb.targetGroupArn] : [],
         ),
+        tags: (input.tags ?? []).map(({ key = '', value = '' }) => ({ key, value })),
         describes: 0,
       };
       world.services.push(service);
@@ -265,11 +295,12 @@ export const fakeEcs = (mock: AwsClientStub<ECSClient>, world: World): void => {
     }),
   );
   mock.on(UpdateServiceCommand).callsFake((input: UpdateServiceCommandInput) =>
-    answer(world, 'ECS.UpdateService', input, ({ cluster, service: name, desiredCount }) => {
+    answer(world, 'ECS.UpdateService', input, ({ cluster, service: name, desiredCount, taskDefinition }) => {
       clusterOrThrow(world, cluster);
       const service = findService(world, cluster, name);
       if (!service) throw new ServiceNotFoundException({ message: 'Service not found.', ...failed(400) });
       if (desiredCount !== undefined) service.desiredCount = desiredCount;
+      if (taskDefinition !== undefined) service.taskDefinition = taskDefinition;
       const output: UpdateServiceCommandOutput = { ...ok(world), service: serviceOf(service, 'ACTIVE') };
       return { output };
     }),

@@ -14,6 +14,9 @@ import {
   DescribeRulesCommand,
   type DescribeRulesCommandInput,
   type DescribeRulesCommandOutput,
+  DescribeTagsCommand,
+  type DescribeTagsCommandInput,
+  type DescribeTagsCommandOutput,
   DescribeTargetGroupsCommand,
   type DescribeTargetGroupsCommandInput,
   type DescribeTargetGroupsCommandOutput,
@@ -110,6 +113,7 @@ export const fakeElb = (mock: AwsClientStub<ElasticLoadBalancingV2Client>, world
         name: Name,
         port: Port,
         vpcId: VpcId,
+        tags: (input.Tags ?? []).map(({ Key = '', Value = '' }) => ({ key: Key, value: Value })),
       };
       world.targetGroups.push(group);
       const output: CreateTargetGroupCommandOutput = { ...ok(world), TargetGroups: [targetGroupOf(group)] };
@@ -150,6 +154,7 @@ export const fakeElb = (mock: AwsClientStub<ElasticLoadBalancingV2Client>, world
         headerValues: Conditions.flatMap((condition) => condition.HttpHeaderConfig?.Values ?? []),
         targetGroupArn: groupOrThrow(world, Actions[0]?.TargetGroupArn).arn,
         isDefault: false,
+        tags: (input.Tags ?? []).map(({ Key = '', Value = '' }) => ({ key: Key, value: Value })),
       };
       world.rules.push(rule);
       const output: CreateRuleCommandOutput = { ...ok(world), Rules: [ruleOf(rule)] };
@@ -163,6 +168,23 @@ export const fakeElb = (mock: AwsClientStub<ElasticLoadBalancingV2Client>, world
       world.rules = world.rules.filter((candidate) => candidate !== rule);
       const output: DeleteRuleCommandOutput = { ...ok(world) };
       return { output, effect: { kind: 'deleted', resource: `rule ${rule.arn}` } };
+    }),
+  );
+  mock.on(DescribeTagsCommand).callsFake((input: DescribeTagsCommandInput) =>
+    answer(world, 'ELB.DescribeTags', input, ({ ResourceArns = [] }) => {
+      const tagged = [...world.targetGroups, ...world.rules];
+      const descriptions = ResourceArns.map((resource) => {
+        const found = tagged.find((candidate) => candidate.arn === resource);
+        if (!found) {
+          throw new TargetGroupNotFoundException({ message: `'${resource}' not found`, ...failed(400) });
+        }
+        return {
+          ResourceArn: resource,
+          Tags: found.tags.map(({ key, value }) => ({ Key: key, Value: value })),
+        };
+      });
+      const output: DescribeTagsCommandOutput = { ...ok(world), TagDescriptions: descriptions };
+      return { output };
     }),
   );
   mock.on(DescribeTargetHealthCommand).callsFake((input: DescribeTargetHealthCommandInput) =>

@@ -8,10 +8,10 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { loadConfig } from '../../../../src/config.ts';
+import type { MachineId } from '../../../../src/domain/saga.ts';
 import { type AwsClients, stepDeps } from '../../../../src/handlers/wiring.ts';
 import { type LocalDynamo, startLocalDynamo } from '../../../../src/local/dynamo.ts';
-import { runSaga, type SagaRunResult } from '../../../../src/saga/run.ts';
-import type { MachineId } from '../../../../src/saga-contract.ts';
+import { runSaga, type SagaRunResult } from '../../../../src/local/engines/xstate.ts';
 import { dispatchStep } from '../../../../src/steps/index.ts';
 import { freshCloud, mocks, SHARED_STACK } from './fake-aws.ts';
 import { REGION, type World } from './world.ts';
@@ -100,11 +100,11 @@ export const startFlow = async (): Promise<Flow> => {
     document,
     run: (machine, input, execution) => {
       // A fresh wiring per run, as a new Lambda container would build it (so each run looks the stack up).
-      const deps = stepDeps(config, clients, () => new Date(NOW));
+      const deps = stepDeps(config, clients, { now: () => new Date(NOW) });
       return runSaga(machine, input, {
         dispatch: (payload) => dispatchStep(payload, deps),
         execution,
-        healthPollMs: 1,
+        waitMs: 1,
         retryDelayMs: 0,
       });
     },

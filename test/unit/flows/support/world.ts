@@ -17,18 +17,22 @@ export interface CallRecord {
   effect?: Effect;
 }
 
+/** Tags as ECS writes them (`key`/`value`). */
+export type Tags = { key: string; value: string }[];
+
 export interface ClusterState {
   arn: string;
   name: string;
   status: 'ACTIVE';
+  tags: Tags;
 }
 
 export interface TaskDefinitionState {
   arn: string;
   family: string;
   revision: number;
-  status: 'ACTIVE' | 'INACTIVE';
-  tags: { key: string; value: string }[];
+  status: 'ACTIVE' | 'INACTIVE' | 'DELETE_IN_PROGRESS';
+  tags: Tags;
 }
 
 export interface ServiceState {
@@ -36,7 +40,9 @@ export interface ServiceState {
   name: string;
   cluster: string;
   desiredCount: number;
+  taskDefinition: string;
   targetGroupArns: string[];
+  tags: Tags;
   /** Number of DescribeServices answers since creation: the first shows the rollout in progress. */
   describes: number;
 }
@@ -46,6 +52,7 @@ export interface TargetGroupState {
   name: string;
   port: number;
   vpcId: string;
+  tags: Tags;
 }
 
 export interface RuleState {
@@ -54,6 +61,7 @@ export interface RuleState {
   headerValues: string[];
   targetGroupArn: string;
   isDefault: boolean;
+  tags: Tags;
 }
 
 /** The mocked account. */

@@ -25,6 +25,7 @@ const roles = { step: stepStatements(), ingress: ingressStatements(), watcher: w
 const UNSCOPABLE = new Set([
   'ecs:RegisterTaskDefinition',
   'ecs:DeregisterTaskDefinition',
+  'ecs:DeleteTaskDefinitions',
   'ecs:ListTaskDefinitions',
   'ecs:DescribeTaskDefinition',
   'elasticloadbalancing:DescribeTargetGroups',

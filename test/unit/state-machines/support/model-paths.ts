@@ -1,6 +1,6 @@
 import { getSimplePaths } from 'xstate/graph';
-import type { CaughtError } from '../../../../src/domain/resources.ts';
-import type { MachineId } from '../../../../src/saga-contract.ts';
+import type { MachineId } from '../../../../src/domain/saga.ts';
+import type { CaughtError } from '../../../../src/domain/saga-state.ts';
 import { toCaughtError } from '../../../../state-machines/caught-error.ts';
 import { MACHINES } from '../../../../state-machines/index.ts';
 
@@ -18,7 +18,12 @@ export interface ModelPath {
 }
 
 export const INPUT = { detail: { tenantId: 't-1' } };
-export const TIERS = ['basic', 'advanced', 'premium'] as const;
+/** One placement of each shape the guards tell apart: pooled, own service, own cluster. */
+export const PLACEMENTS = [
+  { tier: 'basic', cluster: 'shared', service: 'pooled' },
+  { tier: 'advanced', cluster: 'shared', service: 'own' },
+  { tier: 'premium', cluster: 'dedicated', service: 'own' },
+] as const;
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -32,16 +37,29 @@ export const fatal = (step: string): Error => {
 /** Each step leaves a trace in the document, so a lost or misplaced output shows up in the final state. */
 const outputsOf = (step: string, state: unknown): unknown[] => {
   if (step === 'ValidateRequest')
-    return TIERS.map((tier) => ({ request: { tier }, resources: {}, trail: [] }));
+    return PLACEMENTS.map((placement) => ({
+      request: { tier: placement.tier },
+      placement,
+      resources: {},
+      trail: [],
+    }));
   const document = isRecord(state) ? state : {};
   const trail = Array.isArray(document.trail) ? document.trail : [];
   const next = { ...document, trail: [...trail, step] };
-  if (step !== 'WaitForHealthy') return [next];
-  const attempts =
-    isRecord(document.health) && typeof document.health.attempts === 'number' ? document.health.attempts : 0;
-  // One unhealthy poll at most: enough to take the wait loop once, and it keeps the graph finite.
+  // The two loops (health polls, waits for another execution's lock) are taken once at most: enough
+  // to walk each wait, and it keeps the graph finite.
+  const loop = step === 'WaitForHealthy' ? 'health' : step === 'LockTenant' ? 'lockWait' : undefined;
+  if (!loop) return [next];
+  const previous = document[loop];
+  const attempts = isRecord(previous) && typeof previous.attempts === 'number' ? previous.attempts : 0;
   const verdicts = attempts === 0 ? [true, false] : [true];
-  return verdicts.map((healthy) => ({ ...next, health: { attempts: attempts + 1, healthy, detail: '' } }));
+  return verdicts.map((yes) => ({
+    ...next,
+    [loop]:
+      loop === 'health'
+        ? { attempts: attempts + 1, healthy: yes, detail: '' }
+        : { held: yes, attempts: attempts + 1 },
+  }));
 };
 
 /**

@@ -1,10 +1,9 @@
 import { createActor, fromPromise } from 'xstate';
-import { toCaughtError } from '../../state-machines/caught-error.ts';
-import { DELAY_SECONDS } from '../../state-machines/guards.ts';
-import { MACHINES } from '../../state-machines/index.ts';
-import { FINAL_STATES, stepRecord } from '../../state-machines/setup.ts';
-import type { CaughtError } from '../domain/resources.ts';
-import type { MachineId, StepPayload } from '../saga-contract.ts';
+import { toCaughtError } from '../../../state-machines/caught-error.ts';
+import { MACHINES } from '../../../state-machines/index.ts';
+import { FINAL_STATES } from '../../../state-machines/setup.ts';
+import { DELAY_SECONDS, type MachineId, type StepPayload, stepRecord } from '../../domain/saga.ts';
+import type { CaughtError } from '../../domain/saga-state.ts';
 import { withRetry } from './retry.ts';
 
 /** Progress of one step, as it starts and as it ends (after its retries). */
@@ -21,8 +20,8 @@ export interface SagaRunOptions {
   execution: string;
   /** Called as each step starts and ends (for progress lines). */
   onStep?: (event: StepEvent) => void;
-  /** Milliseconds for the health poll delay (default 15000; local runs pass a few ms). */
-  healthPollMs?: number;
+  /** Milliseconds of every Wait (default: the model's seconds; local runs pass a few ms). */
+  waitMs?: number;
   /**
    * Retry policy mirroring the ASL's (same error names, same max attempts); this many milliseconds
    * stand for one second of the ASL's delays (default 1000).
@@ -65,7 +64,10 @@ export const runSaga = (
   };
   const logic = MACHINES[machine].provide({
     actors: stepRecord(() => fromPromise<unknown, StepPayload>(({ input: payload }) => runStep(payload))),
-    delays: { healthPoll: options.healthPollMs ?? DELAY_SECONDS.healthPoll * 1000 },
+    delays: {
+      healthPoll: options.waitMs ?? DELAY_SECONDS.healthPoll * 1000,
+      lockPoll: options.waitMs ?? DELAY_SECONDS.lockPoll * 1000,
+    },
   });
   const actor = createActor(logic, { input: { execution: options.execution, input } });
   return new Promise<SagaRunResult>((resolve, reject) => {

@@ -4,7 +4,7 @@ import {
   failureCause,
   failureReason,
   MAX_REASON_LENGTH,
-} from '../../../src/steps/reasons.ts';
+} from '../../../src/domain/reasons.ts';
 
 describe('failure reasons', () => {
   it("reads Lambda's JSON cause: <step>: <errorType>: <message>", () => {

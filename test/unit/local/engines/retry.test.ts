@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FatalError, ThrottledError } from '../../../src/domain/errors.ts';
-import { errorName, withRetry } from '../../../src/saga/retry.ts';
+import { FatalError, ThrottledError } from '../../../../src/domain/errors.ts';
+import { errorName, withRetry } from '../../../../src/local/engines/retry.ts';
 
 afterEach(() => {
   vi.useRealTimers();

@@ -1,18 +1,27 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { FatalError, NotReadyError, ThrottledError } from '../../../src/domain/errors.ts';
-import { lambdaStyleError, runAslLocally } from '../../../src/saga/local-sfn.ts';
-import { runSaga } from '../../../src/saga/run.ts';
-import { MACHINE_IDS } from '../../../src/saga-contract.ts';
-import { aslDefinitionSchema } from '../../../state-machines/asl.ts';
-import { aslPath } from '../../../state-machines/build.ts';
+import { FatalError, RetryableError, ThrottledError } from '../../../../src/domain/errors.ts';
+import { MACHINE_IDS, type MachineId, type StepPayload } from '../../../../src/domain/saga.ts';
+import { committedDefinition, lambdaStyleError, runAsl } from '../../../../src/local/engines/asl.ts';
+import { runSaga } from '../../../../src/local/engines/xstate.ts';
 import { calledSteps, fakeDispatch, type Script } from './support/fake-dispatch.ts';
 
-const committed = (machine: (typeof MACHINE_IDS)[number]) =>
-  aslDefinitionSchema.parse(JSON.parse(readFileSync(aslPath(machine), 'utf8')));
+/** The committed ASL run locally, its end told the way the xstate engine tells it. */
+const runAslLocally = async (
+  machine: MachineId,
+  input: unknown,
+  options: {
+    execution: string;
+    waitMs: number;
+    retryMs: number;
+    dispatch: (payload: StepPayload) => Promise<unknown>;
+  },
+) => {
+  const end = await runAsl(committedDefinition(machine), input, options);
+  return { status: end.status === 'SUCCEEDED' ? 'succeeded' : 'failed', state: end.output, steps: end.steps };
+};
 const input = { detail: { tenantId: 't-1' } };
 const local = { execution: 'exec-1', waitMs: 1, retryMs: 0 };
-const inProcess = { execution: 'exec-1', healthPollMs: 1, retryDelayMs: 0 };
+const inProcess = { execution: 'exec-1', waitMs: 1, retryDelayMs: 0 };
 
 describe('the committed ASL on aws-local-stepfunctions', () => {
   it.each(MACHINE_IDS)('%s runs to Succeed and matches the xstate engine', async (machine) => {
@@ -20,7 +29,7 @@ describe('the committed ASL on aws-local-stepfunctions', () => {
     const script: Script = { tier: 'premium', unhealthyPolls: 1 };
 
     // Act
-    const onAsl = await runAslLocally(committed(machine), input, {
+    const onAsl = await runAslLocally(machine, input, {
       ...local,
       dispatch: fakeDispatch(script),
     });
@@ -36,7 +45,7 @@ describe('the committed ASL on aws-local-stepfunctions', () => {
     const dispatch = fakeDispatch({ tier: 'basic' });
 
     // Act
-    await runAslLocally(committed('activation'), input, { ...local, dispatch });
+    await runAslLocally('activation', input, { ...local, dispatch });
 
     // Assess
     expect(dispatch.mock.calls[0]?.[0]).toEqual({
@@ -62,7 +71,7 @@ describe('the committed ASL on aws-local-stepfunctions', () => {
     const dispatch = fakeDispatch(script);
 
     // Act
-    const result = await runAslLocally(committed('onboarding'), input, { ...local, dispatch });
+    const result = await runAslLocally('onboarding', input, { ...local, dispatch });
 
     // Assess
     expect(result.status).toBe('succeeded');
@@ -75,12 +84,12 @@ describe('the committed ASL on aws-local-stepfunctions', () => {
       tier: 'premium',
       failAt: 'WaitForHealthy',
       times: 6,
-      error: () => new NotReadyError('draining'),
+      error: () => new RetryableError('flaky'),
     };
     const dispatch = fakeDispatch(script);
 
     // Act
-    const onAsl = await runAslLocally(committed('onboarding'), input, { ...local, dispatch });
+    const onAsl = await runAslLocally('onboarding', input, { ...local, dispatch });
     const onXstate = await runSaga('onboarding', input, { ...inProcess, dispatch: fakeDispatch(script) });
 
     // Assess
@@ -89,8 +98,8 @@ describe('the committed ASL on aws-local-stepfunctions', () => {
       failure: {
         step: 'WaitForHealthy',
         error: {
-          Error: 'NotReadyError',
-          Cause: JSON.stringify({ errorType: 'NotReadyError', errorMessage: 'draining' }),
+          Error: 'RetryableError',
+          Cause: JSON.stringify({ errorType: 'RetryableError', errorMessage: 'flaky' }),
         },
       },
     });
@@ -112,7 +121,7 @@ describe('the committed ASL on aws-local-stepfunctions', () => {
     };
 
     // Act
-    const onAsl = await runAslLocally(committed('onboarding'), input, { ...local, dispatch: dispatchFor() });
+    const onAsl = await runAslLocally('onboarding', input, { ...local, dispatch: dispatchFor() });
     const onXstate = await runSaga('onboarding', input, { ...inProcess, dispatch: dispatchFor() });
 
     // Assess

@@ -1,4 +1,4 @@
-import { RETRY_POLICY, retrierFor } from '../../state-machines/retry.ts';
+import { RETRY_POLICY, retrierFor } from '../../../state-machines/retry.ts';
 
 /** The ASL error name of a thrown value (Lambda's `errorType`). */
 export const errorName = (error: unknown): string => (error instanceof Error ? error.name : 'Error');

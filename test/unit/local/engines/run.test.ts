@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { RetryableError, ThrottledError } from '../../../src/domain/errors.ts';
-import { runSaga, type StepEvent } from '../../../src/saga/run.ts';
+import { RetryableError, ThrottledError } from '../../../../src/domain/errors.ts';
+import { runSaga, type StepEvent } from '../../../../src/local/engines/xstate.ts';
 import { calledSteps, fakeDispatch } from './support/fake-dispatch.ts';
 
-const fast = { execution: 'exec-1', healthPollMs: 1, retryDelayMs: 0 };
+const fast = { execution: 'exec-1', waitMs: 1, retryDelayMs: 0 };
 const input = { detail: { tenantId: 't-1' } };
 
 const PREMIUM = [
   'ValidateRequest',
   'ReserveTenant',
+  'RemoveLeftovers',
   'CreateCluster',
   'RegisterTaskDefinition',
   'CreateTargetGroup',
@@ -25,6 +26,7 @@ const PREMIUM = [
 const PREMIUM_UNDO: Record<string, string[]> = {
   ValidateRequest: ['NotifyFailure'],
   ReserveTenant: ['NotifyFailure'],
+  RemoveLeftovers: ['MarkFailed', 'NotifyFailure'],
   CreateCluster: ['DeleteCluster', 'MarkFailed', 'NotifyFailure'],
   RegisterTaskDefinition: ['DeregisterTaskDefinition', 'DeleteCluster', 'MarkFailed', 'NotifyFailure'],
   CreateTargetGroup: [
@@ -76,7 +78,7 @@ describe('runSaga: onboarding', () => {
   it.each([
     ['premium', PREMIUM],
     ['advanced', PREMIUM.filter((step) => step !== 'CreateCluster')],
-    ['basic', ['ValidateRequest', 'ReserveTenant', 'ActivateTenant', 'NotifySuccess']],
+    ['basic', ['ValidateRequest', 'ReserveTenant', 'RemoveLeftovers', 'ActivateTenant', 'NotifySuccess']],
   ] as const)('a %s tenant succeeds through its tier steps', async (tier, expected) => {
     // Prepare
     const dispatch = fakeDispatch({ tier });
@@ -115,7 +117,7 @@ describe('runSaga: onboarding', () => {
     },
   );
 
-  it('a basic tenant whose activation fails is marked failed, with nothing to delete', async () => {
+  it('a basic tenant whose activation fails goes through the same undo chain, then is marked failed', async () => {
     // Prepare
     const dispatch = fakeDispatch({ tier: 'basic', failAt: 'ActivateTenant' });
 
@@ -126,9 +128,9 @@ describe('runSaga: onboarding', () => {
     expect(result.steps).toEqual([
       'ValidateRequest',
       'ReserveTenant',
+      'RemoveLeftovers',
       'ActivateTenant',
-      'MarkFailed',
-      'NotifyFailure',
+      ...(PREMIUM_UNDO.ActivateTenant ?? []),
     ]);
   });
 
@@ -143,10 +145,11 @@ describe('runSaga: onboarding', () => {
     const result = await runSaga('onboarding', input, { ...fast, dispatch: both });
 
     // Assess
-    expect(result.steps.slice(-5)).toEqual([
+    expect(result.steps.slice(-6)).toEqual([
       'DeleteListenerRule',
       'DeleteTargetGroup',
       'DeregisterTaskDefinition',
+      'DeleteCluster',
       'MarkFailed',
       'NotifyFailure',
     ]);
@@ -247,6 +250,19 @@ describe('runSaga: offboarding and activation', () => {
       'DeleteCluster',
       'RemoveTenant',
       'NotifySuccess',
+    ]);
+  });
+
+  it('waits while another execution holds the tenant, then offboards', async () => {
+    const dispatch = fakeDispatch({ tier: 'advanced', lockedLooks: 2 });
+    const result = await runSaga('offboarding', input, { ...fast, dispatch });
+    expect(result.status).toBe('succeeded');
+    expect(result.steps.slice(0, 5)).toEqual([
+      'ValidateRequest',
+      'LockTenant',
+      'LockTenant',
+      'LockTenant',
+      'DeleteService',
     ]);
   });
 

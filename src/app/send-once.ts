@@ -43,6 +43,22 @@ export const publishClaimed = async (
   await deps.ledger.markSent(key, deps.now().toISOString());
 };
 
+/**
+ * Settles `key` without sending: the request is answered by another execution (see
+ * `RegistrationBusyError`), so whoever comes later (a retry, the watcher) finds it settled.
+ */
+export const settleUnsent = async (
+  deps: SendOnceDeps,
+  key: string,
+  owner: string,
+  detailType: string,
+  why: string,
+): Promise<'settled' | 'already-sent'> => {
+  if ((await claimStatusEvent(deps, key, owner, detailType)) === 'sent') return 'already-sent';
+  await deps.ledger.markSent(key, deps.now().toISOString(), why);
+  return 'settled';
+};
+
 /** Sends `event` at most once for `key` (see {@link claimStatusEvent} and {@link publishClaimed}). */
 export const sendOnce = async (
   deps: SendOnceDeps,

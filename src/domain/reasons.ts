@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CaughtError, SagaFailure } from '../domain/resources.ts';
+import type { CaughtError, SagaFailure } from './saga-state.ts';
 
 /** Longest reason kept: it travels in a status event and a DynamoDB item. */
 export const MAX_REASON_LENGTH = 1000;

@@ -1,6 +1,6 @@
 import { vi } from 'vitest';
-import { FatalError } from '../../../../src/domain/errors.ts';
-import type { StepPayload } from '../../../../src/saga-contract.ts';
+import { FatalError } from '../../../../../src/domain/errors.ts';
+import type { StepPayload } from '../../../../../src/domain/saga.ts';
 
 export interface Script {
   tier: 'basic' | 'advanced' | 'premium';
@@ -10,7 +10,16 @@ export interface Script {
   error?: () => Error;
   /** How many health polls report unhealthy before one reports healthy. */
   unhealthyPolls?: number;
+  /** How many looks at the tenant find it held by another execution before LockTenant gets it. */
+  lockedLooks?: number;
 }
+
+/** The placement shape of each reference tier: what the guards decide on. */
+export const PLACEMENTS = {
+  basic: { tier: 'basic', cluster: 'shared', service: 'pooled' },
+  advanced: { tier: 'advanced', cluster: 'shared', service: 'own' },
+  premium: { tier: 'premium', cluster: 'dedicated', service: 'own' },
+} as const;
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -19,6 +28,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 export const fakeDispatch = (script: Script) => {
   let failures = 0;
   let polls = 0;
+  let looks = 0;
   return vi.fn(async (payload: StepPayload): Promise<unknown> => {
     if (payload.step === script.failAt && failures < (script.times ?? Number.POSITIVE_INFINITY)) {
       failures += 1;
@@ -28,6 +38,7 @@ export const fakeDispatch = (script: Script) => {
       return {
         request: { tier: script.tier, tenantId: 't-1' },
         execution: payload.execution,
+        placement: PLACEMENTS[script.tier],
         resources: {},
         trail: [],
       };
@@ -35,6 +46,10 @@ export const fakeDispatch = (script: Script) => {
     const state = isRecord(payload.state) ? payload.state : {};
     const trail = Array.isArray(state.trail) ? state.trail : [];
     const next = { ...state, trail: [...trail, payload.step] };
+    if (payload.step === 'LockTenant') {
+      looks += 1;
+      return { ...next, lockWait: { held: looks > (script.lockedLooks ?? 0), attempts: looks } };
+    }
     if (payload.step !== 'WaitForHealthy') return next;
     polls += 1;
     return {

@@ -1,0 +1,224 @@
+/**
+ * The tier catalogue: each tier a SaaS provider sells, with its aliases, resolved into a *placement*
+ * (where and how the tenant runs). Onboarding resolves the placement once and the record keeps it;
+ * every later operation reads it from the record. Guards and steps test a placement's capabilities
+ * (owns a service, has a dedicated cluster), never a tier's name, so a new tier is a catalogue row.
+ * Pure: parsing and resolving only; `src/config.ts` reads the file and the environment.
+ */
+import { z } from 'zod';
+import { ValidationError } from './errors.ts';
+
+/** One item of an ECS capacity-provider strategy. */
+export interface CapacityProviderItem {
+  capacityProvider: string;
+  base: number;
+  weight: number;
+}
+
+const capacityItemSchema = z.strictObject({
+  capacityProvider: z.enum(['FARGATE', 'FARGATE_SPOT']),
+  base: z.number().int().min(0).max(100_000).default(0),
+  weight: z.number().int().min(0).max(1000).default(0),
+});
+
+/** Fargate's task sizes: memory (MiB) allowed for each cpu (units), from the ECS developer guide. */
+const FARGATE_MEMORY: Readonly<Record<string, { from: number; to: number; step: number }>> = {
+  '256': { from: 512, to: 2048, step: 512 },
+  '512': { from: 1024, to: 4096, step: 1024 },
+  '1024': { from: 2048, to: 8192, step: 1024 },
+  '2048': { from: 4096, to: 16384, step: 1024 },
+  '4096': { from: 8192, to: 30720, step: 1024 },
+  '8192': { from: 16384, to: 61440, step: 4096 },
+  '16384': { from: 32768, to: 122880, step: 8192 },
+};
+
+/** True when Fargate runs a task of `cpu` units with `memory` MiB. */
+export const isFargateSize = (cpu: string, memory: string): boolean => {
+  const range = FARGATE_MEMORY[cpu];
+  const mib = Number(memory);
+  if (!range || !Number.isInteger(mib)) return false;
+  // 256 cpu takes 512, 1024 and 2048 only.
+  if (cpu === '256') return [512, 1024, 2048].includes(mib);
+  return mib >= range.from && mib <= range.to && (mib - range.from) % range.step === 0;
+};
+
+/** A tenant sharing the pooled service of the shared cluster: nothing of its own but its record. */
+const pooledPlacement = z.strictObject({
+  tier: z.string().min(1),
+  cluster: z.literal('shared'),
+  service: z.literal('pooled'),
+});
+
+/** A tenant with its own service, in the shared cluster or in a cluster of its own. */
+const ownPlacement = z.strictObject({
+  tier: z.string().min(1),
+  cluster: z.enum(['shared', 'dedicated']),
+  service: z.literal('own'),
+  cpu: z.string(),
+  memory: z.string(),
+  desiredCount: z.number().int().min(1).max(100),
+  capacityProviderStrategy: z.array(capacityItemSchema).min(1).max(6),
+  healthCheckPath: z.string().startsWith('/').max(1024),
+});
+
+/** Where and how a tenant runs, as the record stores it. */
+export const placementSchema = z.discriminatedUnion('service', [pooledPlacement, ownPlacement]);
+export type Placement = z.infer<typeof placementSchema>;
+export type OwnServicePlacement = z.infer<typeof ownPlacement>;
+
+/** The tenant owns an ECS service (and with it a task definition, a target group and a listener rule). */
+export const ownsService = (placement: Placement | undefined): placement is OwnServicePlacement =>
+  placement?.service === 'own';
+
+/** The tenant owns an ECS cluster. */
+export const hasDedicatedCluster = (placement: Placement | undefined): boolean =>
+  placement?.cluster === 'dedicated';
+
+const TIER_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
+
+const rowCommon = {
+  description: z.string().max(500).optional(),
+  /** Other names the tier goes by (compared case-insensitively, e.g. `standard` for advanced). */
+  aliases: z.array(z.string().trim().min(1).max(64)).default([]),
+};
+
+const catalogueRowSchema = z.discriminatedUnion('service', [
+  z.strictObject({
+    ...rowCommon,
+    cluster: z.literal('shared').default('shared'),
+    service: z.literal('pooled'),
+  }),
+  z
+    .strictObject({
+      ...rowCommon,
+      cluster: z.enum(['shared', 'dedicated']),
+      service: z.literal('own'),
+      cpu: z.string(),
+      memory: z.string(),
+      desiredCount: z.number().int().min(1).max(100),
+      capacityProviderStrategy: z.array(capacityItemSchema).min(1).max(6),
+      /** The target group's health check path; the configured default when absent. */
+      healthCheckPath: z.string().startsWith('/').max(1024).optional(),
+    })
+    .superRefine((row, ctx) => {
+      if (!isFargateSize(row.cpu, row.memory)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['memory'],
+          message: `${row.memory} MiB is not a Fargate size for cpu ${row.cpu} (see the ECS task size table)`,
+        });
+      }
+      if (row.capacityProviderStrategy.filter((item) => item.base > 0).length > 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['capacityProviderStrategy'],
+          message: 'only one capacity provider may have a base',
+        });
+      }
+      if (!row.capacityProviderStrategy.some((item) => item.weight > 0)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['capacityProviderStrategy'],
+          message: 'at least one capacity provider needs a weight',
+        });
+      }
+    }),
+]);
+
+const catalogueSchema = z
+  .strictObject({
+    $comment: z.string().optional(),
+    /** The tier of an onboarding that names none. */
+    defaultTier: z.string(),
+    tiers: z.record(
+      z.string().regex(TIER_NAME, 'tier names are 1-32 of a-z, 0-9, "-", "_"'),
+      catalogueRowSchema,
+    ),
+  })
+  .superRefine((catalogue, ctx) => {
+    if (Object.keys(catalogue.tiers).length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['tiers'], message: 'the catalogue needs at least one tier' });
+    }
+    if (!Object.hasOwn(catalogue.tiers, catalogue.defaultTier)) {
+      ctx.addIssue({ code: 'custom', path: ['defaultTier'], message: `no tier ${catalogue.defaultTier}` });
+    }
+    const owners = new Map<string, string>();
+    for (const name of Object.keys(catalogue.tiers)) owners.set(name, name);
+    for (const [name, row] of Object.entries(catalogue.tiers)) {
+      for (const [index, alias] of row.aliases.entries()) {
+        const key = alias.toLowerCase();
+        const owner = owners.get(key);
+        if (owner !== undefined && owner !== name) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['tiers', name, 'aliases', index],
+            message: `"${alias}" already names tier ${owner}`,
+          });
+        }
+        owners.set(key, name);
+      }
+    }
+  });
+
+/** A validated catalogue. */
+export type Catalogue = z.infer<typeof catalogueSchema>;
+
+/**
+ * Validates a catalogue (the parsed JSON of a file or of the `TIER_CATALOGUE` variable). Throws a
+ * `ValidationError` whose field is the path of the first problem, e.g. `tiers.gold.memory`.
+ */
+export const parseCatalogue = (raw: unknown, source: string): Catalogue => {
+  const parsed = catalogueSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = issue?.path.map(String).join('.') || 'catalogue';
+  throw new ValidationError(field, `${issue?.message ?? 'is invalid'} (tier catalogue from ${source})`);
+};
+
+/** The tier `name` names, by name or alias, case-insensitively and ignoring surrounding spaces. */
+export const resolveTier = (catalogue: Catalogue, name: string): string | undefined => {
+  const wanted = name.trim().toLowerCase();
+  if (wanted === '') return undefined;
+  for (const [tier, row] of Object.entries(catalogue.tiers)) {
+    if (tier === wanted || row.aliases.some((alias) => alias.toLowerCase() === wanted)) return tier;
+  }
+  return undefined;
+};
+
+/** Every name an onboarding may use, for error messages: `basic, advanced (standard), …`. */
+export const tierNames = (catalogue: Catalogue): string =>
+  Object.entries(catalogue.tiers)
+    .map(([tier, row]) => (row.aliases.length ? `${tier} (${row.aliases.join(', ')})` : tier))
+    .join(', ');
+
+/** The placement of catalogue tier `tier` (a name `resolveTier` returned). */
+export const placementOf = (
+  catalogue: Catalogue,
+  tier: string,
+  defaultHealthCheckPath: string,
+): Placement => {
+  const row = catalogue.tiers[tier];
+  if (!row) throw new ValidationError('tier', `no tier ${tier} in the catalogue`);
+  if (row.service === 'pooled') return { tier, cluster: 'shared', service: 'pooled' };
+  return {
+    tier,
+    cluster: row.cluster,
+    service: 'own',
+    cpu: row.cpu,
+    memory: row.memory,
+    desiredCount: row.desiredCount,
+    capacityProviderStrategy: row.capacityProviderStrategy.map((item) => ({ ...item })),
+    healthCheckPath: row.healthCheckPath ?? defaultHealthCheckPath,
+  };
+};
+
+/**
+ * True when two placements put the tenant into the same resources: same tier, same kind of cluster
+ * and service. Sizes may differ (a catalogue edit): the create steps bring adopted resources to size.
+ */
+export const sameResources = (a: Placement | undefined, b: Placement | undefined): boolean =>
+  a !== undefined &&
+  b !== undefined &&
+  a.tier === b.tier &&
+  a.cluster === b.cluster &&
+  a.service === b.service;

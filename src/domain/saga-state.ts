@@ -1,0 +1,53 @@
+import type { OutboundEvent } from '../../events/contract.ts';
+import type { Placement } from './catalogue.ts';
+import type { TenantRequest } from './request.ts';
+import type { TenantResources } from './resources.ts';
+
+/** `{Error, Cause}` as Step Functions hands a caught error to the next state. */
+export interface CaughtError {
+  Error: string;
+  Cause: string;
+}
+
+/** Why a saga failed: the step that failed and what it raised. */
+export interface SagaFailure {
+  step: string;
+  error: CaughtError;
+}
+
+/** Progress of the bounded readiness wait. */
+export interface HealthProgress {
+  attempts: number;
+  healthy: boolean;
+  detail: string;
+}
+
+/** Progress of the bounded wait for another execution's lock (LockTenant). */
+export interface LockWait {
+  held: boolean;
+  attempts: number;
+  /** The execution holding the tenant while we wait. */
+  holder?: string;
+}
+
+/**
+ * The JSON document passed from step to step, in the xstate engine and in Step Functions alike
+ * (each Task returns the whole next state: `ResultPath: "$"`). Only plain JSON lives here.
+ */
+export interface SagaState {
+  request: TenantRequest;
+  /** Execution name (Step Functions) or run id (xstate); the dedupe key of the status event. */
+  execution: string;
+  /** Where the tenant runs: resolved by ValidateRequest for onboarding, read from the record otherwise. */
+  placement?: Placement;
+  resources: TenantResources;
+  /** What a failed earlier placement left on the record, removed before re-onboarding elsewhere. */
+  leftovers?: { placement?: Placement; resources: TenantResources };
+  lockWait?: LockWait;
+  health?: HealthProgress;
+  failure?: SagaFailure;
+  /** Compensations that failed, by step name: the resources they name are left behind. */
+  compensationErrors?: Record<string, CaughtError>;
+  /** The outbound status event once sent (or found already sent). */
+  statusEvent?: OutboundEvent;
+}

@@ -1,0 +1,107 @@
+/**
+ * The saga vocabulary shared by the xstate models, the ASL compiler, the step dispatcher and the CLI:
+ * state machine ids and step names. A step's name is its xstate state, its actor and its ASL Task.
+ */
+import { OPERATION_TABLE, OPERATIONS, type Operation } from './operations.ts';
+
+/** One state machine per kind of lifecycle request (derived from the operations table). */
+export type MachineId = (typeof OPERATION_TABLE)[Operation]['machine'];
+
+export const MACHINE_IDS: readonly MachineId[] = [
+  ...new Set(Object.values(OPERATION_TABLE).map((row) => row.machine)),
+];
+
+export const isMachineId = (value: unknown): value is MachineId =>
+  typeof value === 'string' && (MACHINE_IDS as readonly string[]).includes(value);
+
+/** The operations a state machine carries out (derived from the operations table). */
+export const operationsOf = (machine: MachineId): Operation[] =>
+  OPERATIONS.filter((operation) => OPERATION_TABLE[operation].machine === machine);
+
+/**
+ * Execution statuses that end a run without the saga reporting: the watcher's rule matches these and
+ * the watcher reports them.
+ */
+export const DEAD_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'] as const;
+
+/**
+ * Every step, once. The step dispatcher binds each to its function, the xstate setup declares each
+ * as an actor, and the models name them; the list is what the ASL vocabulary is checked against.
+ */
+export const STEP_NAMES = [
+  // every machine starts here: raw SBT event, plain tenant request or saga state → SagaState
+  'ValidateRequest',
+  // onboarding, forward
+  'ReserveTenant',
+  'RemoveLeftovers',
+  'CreateCluster',
+  'RegisterTaskDefinition',
+  'CreateTargetGroup',
+  'CreateListenerRule',
+  'CreateService',
+  'WaitForHealthy',
+  'ActivateTenant',
+  // compensations (also the offboarding steps)
+  'DeleteService',
+  'DeleteListenerRule',
+  'DeleteTargetGroup',
+  'DeregisterTaskDefinition',
+  'DeleteCluster',
+  'MarkFailed',
+  // offboarding / activation
+  'LockTenant',
+  'RemoveTenant',
+  'ScaleService',
+  'SetActivation',
+  // terminal notifications
+  'NotifySuccess',
+  'NotifyFailure',
+] as const;
+export type StepName = (typeof STEP_NAMES)[number];
+
+export const isStepName = (value: unknown): value is StepName =>
+  typeof value === 'string' && (STEP_NAMES as readonly string[]).includes(value);
+
+/** Builds one value per step name. */
+export const stepRecord = <T>(make: (step: StepName) => T): Record<StepName, T> => {
+  const record: Partial<Record<StepName, T>> = {};
+  for (const step of STEP_NAMES) record[step] = make(step);
+  return record as Record<StepName, T>;
+};
+
+/**
+ * What a Task hands the step dispatcher (the ASL's `Parameters`; the xstate actors build the same).
+ * `state` is the saga state, except for `ValidateRequest`, which receives the raw execution input.
+ */
+export interface StepPayload {
+  step: StepName;
+  machine: MachineId;
+  execution: string;
+  state: unknown;
+}
+
+/**
+ * Execution timeout per machine. Onboarding includes the wait for a healthy target; the others may
+ * first wait for an onboarding to let go of the tenant (see `LOCK_WAIT_MAX_CHECKS`), then do their own.
+ */
+export const MACHINE_TIMEOUT_SECONDS: Readonly<Record<MachineId, number>> = {
+  onboarding: 3600,
+  offboarding: 5400,
+  activation: 5400,
+};
+
+/** The saga's waits, in seconds (the ASL Wait `Seconds`; local runs shorten them). */
+export const DELAY_SECONDS = {
+  /** Between two readiness checks of a new service. */
+  healthPoll: 15,
+  /** Between two tries at a tenant another execution holds. */
+  lockPoll: 15,
+} as const;
+
+/** How often LockTenant looks before giving up: long enough to outlast any onboarding's time bound. */
+export const LOCK_WAIT_MAX_CHECKS =
+  Math.ceil(MACHINE_TIMEOUT_SECONDS.onboarding / DELAY_SECONDS.lockPoll) + 1;
+
+/** The environment variable that carries a state machine's ARN to the handlers. */
+export const stateMachineArnVariable = (machine: MachineId): string =>
+  `${machine.toUpperCase()}_STATE_MACHINE_ARN`;

@@ -1,0 +1,79 @@
+import { ownsService, type Placement } from './catalogue.ts';
+import type { TenantResources } from './resources.ts';
+import type { TenantRouting } from './tenant-record.ts';
+
+/** What routing needs of the shared infrastructure. */
+export interface PooledTarget {
+  clusterName: string;
+  pooledServiceName: string;
+  pooledTargetGroupArn: string;
+}
+
+/**
+ * How requests reach the tenant: a pooled placement shares the pooled service, the others own a
+ * service (in the shared cluster, or their own). The tenant header selects the tenant either way.
+ * `undefined` when an own-service placement has no service or target group recorded yet.
+ */
+export const tenantRouting = (
+  tenantId: string,
+  placement: Placement,
+  resources: TenantResources,
+  shared: PooledTarget,
+): TenantRouting | undefined => {
+  if (!ownsService(placement)) {
+    return {
+      mode: 'pooled',
+      clusterName: shared.clusterName,
+      serviceName: shared.pooledServiceName,
+      targetGroupArn: shared.pooledTargetGroupArn,
+      tenantHeader: tenantId,
+    };
+  }
+  const { service, targetGroup } = resources;
+  if (!service || !targetGroup) return undefined;
+  return {
+    mode: 'silo',
+    clusterName: service.cluster,
+    serviceName: service.name,
+    targetGroupArn: targetGroup.arn,
+    tenantHeader: tenantId,
+  };
+};
+
+/** The `tenantConfig` written back to SBT's tenant record (a JSON string, as SBT stores strings). */
+export interface TenantConfig {
+  tier: string;
+  routing: {
+    mode: TenantRouting['mode'];
+    headerName: string;
+    headerValue: string;
+    listenerRulePriority?: number;
+  };
+  cluster: string;
+  service: string;
+  targetGroupArn?: string;
+}
+
+/** The `tenantConfig` of a tenant whose routing is known (as the tenant map records it). */
+export const tenantConfigOf = (
+  tier: string,
+  routing: TenantRouting,
+  resources: TenantResources,
+  headerName: string,
+): string => {
+  const priority = resources.listenerRule?.priority;
+  const value: TenantConfig = {
+    tier,
+    routing: {
+      mode: routing.mode,
+      headerName,
+      headerValue: routing.tenantHeader,
+      ...(priority === undefined ? {} : { listenerRulePriority: priority }),
+    },
+    cluster: routing.clusterName,
+    service: routing.serviceName,
+    // A shared stack without a pooled target group reports an empty output: leave the key out then.
+    ...(routing.targetGroupArn === '' ? {} : { targetGroupArn: routing.targetGroupArn }),
+  };
+  return JSON.stringify(value);
+};

@@ -1,0 +1,159 @@
+import './polyfills.ts';
+import { readFileSync } from 'node:fs';
+import {
+  ExecutionAbortedError,
+  ExecutionError,
+  ExecutionTimeoutError,
+  type RunOptions,
+  StateMachine,
+  type StateMachineDefinition,
+} from 'aws-local-stepfunctions';
+import { z } from 'zod';
+import { toCaughtError } from '../../../state-machines/caught-error.ts';
+import { MACHINE_IDS, type MachineId, STEP_NAMES, type StepPayload } from '../../domain/saga.ts';
+
+/** How an execution ended, as the Step Functions execution status reports it. */
+export interface ExecutionEnd {
+  status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+  /** The output of a run that succeeded; for one that reached its Fail state, the saga state it failed with. */
+  output?: unknown;
+  error?: string;
+  cause?: string;
+}
+
+/** Options of a local Step Functions run. */
+export interface AslRunOptions {
+  /** Runs one Task (the step Lambda, or a fake). */
+  dispatch: (payload: StepPayload) => Promise<unknown>;
+  /** `$$.Execution.Name`. */
+  execution: string;
+  /** `$$.Execution.Id` (default: an ARN made from the name). */
+  executionArn?: string;
+  /** Milliseconds each Wait state pauses (default: the definition's seconds). */
+  waitMs?: number;
+  /** Milliseconds before each retry (default: the definition's backoff, with its jitter, in real seconds). */
+  retryMs?: number;
+}
+
+/** The end of a local run and the Task states it entered, in order. */
+export type AslRun = ExecutionEnd & { steps: string[] };
+
+const jsonSchema = z.json();
+const payloadSchema = z.object({
+  step: z.enum(STEP_NAMES),
+  machine: z.enum(MACHINE_IDS),
+  execution: z.string(),
+  state: z.unknown(),
+});
+const statesSchema = z.object({
+  States: z.record(z.string(), z.object({ Type: z.string() }).loose()),
+});
+
+const definitions = new Map<MachineId, StateMachineDefinition>();
+
+/** The committed `state-machines/<machine>.asl.json` (read once per process). */
+export const committedDefinition = (machine: MachineId): StateMachineDefinition => {
+  const cached = definitions.get(machine);
+  if (cached) return cached;
+  const url = new URL(`../../../state-machines/${machine}.asl.json`, import.meta.url);
+  const definition: StateMachineDefinition = JSON.parse(readFileSync(url, 'utf8'));
+  definitions.set(machine, definition);
+  return definition;
+};
+
+/**
+ * The error as Step Functions sees it when a Lambda function throws: its `name` is the `Error`
+ * that Retry/Catch match, and its message is the runtime's JSON report, so a Catch records the same
+ * `{Error, Cause}` as on AWS (the interpreter uses the message as `Cause`).
+ */
+export const lambdaStyleError = (error: unknown): Error => {
+  const caught = toCaughtError(error);
+  const wrapped = new Error(caught.Cause, { cause: error });
+  wrapped.name = caught.Error;
+  return wrapped;
+};
+
+const named = (reason: unknown) =>
+  reason instanceof ExecutionError && reason.cause instanceof Error ? reason.cause : reason;
+
+/**
+ * Runs a Step Functions definition (the committed ASL) on aws-local-stepfunctions with every Task
+ * bound to `dispatch`, as Step Functions would, without an AWS account. Never rejects: how the
+ * execution ended is the result, with the saga state it ended in.
+ */
+export const runAsl = async (
+  definition: StateMachineDefinition,
+  input: unknown,
+  options: AslRunOptions,
+): Promise<AslRun> => {
+  const states = Object.entries(statesSchema.parse(definition).States);
+  const overrides: NonNullable<RunOptions['overrides']> = {
+    taskResourceLocalHandlers: {},
+    waitTimeOverrides: {},
+    retryIntervalOverrides: {},
+  };
+  for (const [name, state] of states) {
+    if (state.Type === 'Task') {
+      overrides.taskResourceLocalHandlers = {
+        ...overrides.taskResourceLocalHandlers,
+        [name]: async (payload) => {
+          try {
+            // A JSON round trip, as a Lambda invocation's payload makes one (drops `undefined`, copies).
+            return jsonSchema.parse(
+              JSON.parse(JSON.stringify((await options.dispatch(payloadSchema.parse(payload))) ?? null)),
+            );
+          } catch (error) {
+            throw lambdaStyleError(error);
+          }
+        },
+      };
+      if (options.retryMs !== undefined)
+        overrides.retryIntervalOverrides = { ...overrides.retryIntervalOverrides, [name]: options.retryMs };
+    }
+    if (state.Type === 'Wait' && options.waitMs !== undefined)
+      overrides.waitTimeOverrides = { ...overrides.waitTimeOverrides, [name]: options.waitMs };
+  }
+  const executionArn =
+    options.executionArn ?? `arn:aws:states:us-east-1:000000000000:execution:tenantflow:${options.execution}`;
+  const machine = new StateMachine(definition, { validationOptions: { checkArn: false } });
+  const execution = machine.run(jsonSchema.parse(JSON.parse(JSON.stringify(input ?? null))), {
+    overrides,
+    context: {
+      Execution: {
+        Id: executionArn,
+        Name: options.execution,
+        RoleArn: 'arn:aws:iam::000000000000:role/tenantflow-local',
+      },
+      StateMachine: {
+        Id: executionArn.replace(':execution:', ':stateMachine:').replace(/:[^:]+$/, ''),
+        Name: executionArn.split(':').at(-2) ?? 'tenantflow',
+      },
+    },
+  });
+  // Settle the result at once so a failed execution is never an unhandled rejection meanwhile.
+  const outcome = execution.result.then(
+    (output) => ({ ok: true as const, output }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+  const steps: string[] = [];
+  let failedWith: unknown;
+  for await (const event of execution.eventLogs) {
+    if (event.type !== 'StateEntered') continue;
+    if (event.state.type === 'Task') steps.push(event.state.name);
+    // A Fail state has no output: its input is the saga state the execution ended with.
+    if (event.state.type === 'Fail') failedWith = event.state.input;
+  }
+  const settled = await outcome;
+  if (settled.ok) return { status: 'SUCCEEDED', output: settled.output, steps };
+  const { error } = settled;
+  if (error instanceof ExecutionTimeoutError) return { status: 'TIMED_OUT', error: 'States.Timeout', steps };
+  if (error instanceof ExecutionAbortedError) return { status: 'ABORTED', steps };
+  const reason = named(error);
+  return {
+    status: 'FAILED',
+    ...(failedWith === undefined ? {} : { output: failedWith }),
+    error: reason instanceof Error ? reason.name : 'Error',
+    cause: reason instanceof Error ? reason.message : String(reason),
+    steps,
+  };
+};

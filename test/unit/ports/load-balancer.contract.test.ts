@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { NotReadyError } from '../../../src/domain/errors.ts';
+import type { Tag } from '../../../src/domain/naming.ts';
+import { loadBalancers } from './implementations.ts';
+
+const TAGS: Tag[] = [
+  { key: 'tenantflow:tenant-id', value: 'acme' },
+  { key: 'tenantflow:managed-by', value: 'tenantflow' },
+];
+
+describe.each(loadBalancers)('LoadBalancer contract: $name', ({ make }) => {
+  it('creates a target group, finds it by name with its tags; creating it again is the same group', async () => {
+    // Prepare
+    const { elb, vpcId } = await make();
+    const spec = { name: 'tf-acme-1234', vpcId, port: 80, healthCheckPath: '/', tags: TAGS };
+
+    // Act
+    const before = await elb.findTargetGroup('tf-acme-1234');
+    const created = await elb.createTargetGroup(spec);
+    const again = await elb.createTargetGroup(spec);
+    const found = await elb.findTargetGroup('tf-acme-1234');
+
+    // Assess
+    expect(before).toBeUndefined();
+    expect(created).toMatchObject({ name: 'tf-acme-1234', tags: TAGS });
+    expect(again.arn).toBe(created.arn);
+    expect(found).toMatchObject({ arn: created.arn, name: 'tf-acme-1234', tags: TAGS });
+  });
+
+  it('creates rules at free priorities only, lists them by priority with the default rule last', async () => {
+    // Prepare
+    const { elb, vpcId, listenerArn } = await make();
+    const group = await elb.createTargetGroup({
+      name: 'tf-acme-1234',
+      vpcId,
+      port: 80,
+      healthCheckPath: '/',
+      tags: TAGS,
+    });
+    const rule = (priority: number, headerValue: string) => ({
+      listenerArn,
+      priority,
+      headerName: 'x-tenant-id',
+      headerValue,
+      targetGroupArn: group.arn,
+      tags: TAGS,
+    });
+
+    // Act
+    const second = await elb.createListenerRule(rule(20, 'acme'));
+    const first = await elb.createListenerRule(rule(10, 'globex'));
+    const taken = await elb.createListenerRule(rule(20, 'initech'));
+    const rules = await elb.listListenerRules(listenerArn);
+
+    // Assess
+    expect(second).toMatchObject({ priority: 20, headerValue: 'acme', targetGroupArns: [group.arn] });
+    expect(taken).toBe('priority-in-use');
+    const ours = rules.filter((r) => r.headerValue !== undefined);
+    expect(ours.map((r) => [r.priority, r.headerValue])).toEqual([
+      [10, 'globex'],
+      [20, 'acme'],
+    ]);
+    expect(rules.at(-1)?.priority).toBeUndefined();
+    expect(first).not.toBe('priority-in-use');
+  });
+
+  it('tells tags by ARN, leaving out what does not exist', async () => {
+    const { elb, vpcId, listenerArn } = await make();
+    const group = await elb.createTargetGroup({
+      name: 'tf-acme-1234',
+      vpcId,
+      port: 80,
+      healthCheckPath: '/',
+      tags: TAGS,
+    });
+    const created = await elb.createListenerRule({
+      listenerArn,
+      priority: 30,
+      headerName: 'x-tenant-id',
+      headerValue: 'acme',
+      targetGroupArn: group.arn,
+      tags: TAGS,
+    });
+    if (created === 'priority-in-use') throw new Error('priority 30 was free');
+    const gone = group.arn.replace(/\/[^/]+$/, '/0000000000000000');
+    const tags = await elb.tagsOf([group.arn, created.arn, gone]);
+    expect(tags.get(group.arn)).toEqual(TAGS);
+    expect(tags.get(created.arn)).toEqual(TAGS);
+    expect(tags.has(gone)).toBe(false);
+  });
+
+  it('keeps a target group while a rule forwards to it; deleting either twice is no error', async () => {
+    // Prepare
+    const { elb, vpcId, listenerArn } = await make();
+    const group = await elb.createTargetGroup({
+      name: 'tf-acme-1234',
+      vpcId,
+      port: 80,
+      healthCheckPath: '/',
+      tags: TAGS,
+    });
+    const created = await elb.createListenerRule({
+      listenerArn,
+      priority: 40,
+      headerName: 'x-tenant-id',
+      headerValue: 'acme',
+      targetGroupArn: group.arn,
+      tags: TAGS,
+    });
+    if (created === 'priority-in-use') throw new Error('priority 40 was free');
+
+    // Act
+    const inUse = await elb.deleteTargetGroup(group.arn).catch((error: unknown) => error);
+    const ruleDeleted = await elb.deleteListenerRule(created.arn);
+    const ruleAgain = await elb.deleteListenerRule(created.arn);
+    await elb.deleteTargetGroup(group.arn);
+    await elb.deleteTargetGroup(group.arn);
+
+    // Assess
+    expect(inUse).toBeInstanceOf(NotReadyError);
+    expect([ruleDeleted, ruleAgain]).toEqual(['deleted', 'absent']);
+    expect(await elb.findTargetGroup('tf-acme-1234')).toBeUndefined();
+  });
+
+  it('reports no targets for a group nothing runs behind', async () => {
+    const { elb, vpcId } = await make();
+    const group = await elb.createTargetGroup({
+      name: 'tf-empty-1234',
+      vpcId,
+      port: 80,
+      healthCheckPath: '/',
+      tags: TAGS,
+    });
+    expect(await elb.targetHealth(group.arn)).toEqual({ healthy: 0, total: 0, states: [] });
+  });
+});
