@@ -55,12 +55,14 @@ const run = async (throttle: boolean) => {
   const events = onboardingEvents(tenants);
   const started = performance.now();
   const outcomes: string[] = [];
+  const failures: string[] = [];
   let next = 0;
   const worker = async () => {
     while (next < events.length) {
       const event = events[next++];
       const [result] = await runtime.replay([event]);
       outcomes.push(result?.outcome ?? 'missing');
+      if (result?.outcome !== 'succeeded') failures.push(`${result?.outcome ?? 'missing'}: ${result?.error ?? ''}`);
       if (outcomes.length % 10 === 0) process.stderr.write(`  … ${outcomes.length}/${tenants} done\n`);
     }
   };
@@ -70,7 +72,7 @@ const run = async (throttle: boolean) => {
   await runtime.close();
   rmSync(stateDir, { recursive: true, force: true });
   const succeeded = outcomes.filter((o) => o === 'succeeded').length;
-  return { seconds, succeeded, retries, calls };
+  return { seconds, succeeded, retries, calls, failures };
 };
 
 const lowerBound = (count: number): number => {
@@ -83,7 +85,8 @@ const line = (label: string, r: Awaited<ReturnType<typeof run>>) =>
   console.log(
     `${label.padEnd(22)} ${String(r.succeeded).padStart(4)}/${tenants} succeeded  ${r.seconds.toFixed(2).padStart(7)} s  ` +
       `${(r.succeeded / r.seconds).toFixed(2).padStart(7)} tenants/s  ${(r.calls / tenants).toFixed(1)} AWS calls/tenant  ` +
-      `${r.retries} retried step attempts`,
+      `${r.retries} retried step attempts` +
+      r.failures.map((failure) => `\n  not succeeded: ${failure}`).join(''),
   );
 
 console.log(

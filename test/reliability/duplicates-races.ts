@@ -3,11 +3,12 @@
  * after each. Documented outcomes of the conflicts:
  * - a redelivered event (same id), one after another or at once: one execution, one set of
  *   resources, one status event; the extra deliveries come back `duplicate`;
- * - offboarding while the same tenant's onboarding runs: the offboarding fails at LockTenant
- *   (ConflictError: the onboarding holds the lock) with one failure event; the onboarding ends
- *   ACTIVE; the control plane's retry of the offboarding afterwards removes everything;
- * - onboarding a tenant that is ACTIVE: refused at ReserveTenant with one failure event, the
- *   tenant and its resources untouched;
+ * - offboarding while the same tenant's onboarding runs: the offboarding waits at LockTenant until
+ *   the onboarding releases the lock, then removes everything; the control plane hears created,
+ *   then deleted, never a failure;
+ * - onboarding an ACTIVE tenant again from its own registration: deferred (no status event: that
+ *   registration was already answered), the tenant untouched; from another registration: refused at
+ *   ReserveTenant with one failure event to that registration, the tenant and its resources untouched;
  * - onboarding again after a FAILED attempt: succeeds;
  * - many onboardings at once: all succeed, each on its own listener-rule priority.
  */

@@ -10,10 +10,12 @@ import { describeDeadExecutions } from './dead-executions.ts';
 import { describeDuplicatesAndRaces } from './duplicates-races.ts';
 import { describeFaultMatrix } from './fault-matrix.ts';
 import { describeInvariantChecker } from './invariant-checker.ts';
+import { describeRecordAndPlacement } from './record-placement.ts';
 
 describeInvariantChecker();
 describeBadInput();
 describeDuplicatesAndRaces();
+describeRecordAndPlacement();
 describeDeadExecutions();
 describeFaultMatrix();
 

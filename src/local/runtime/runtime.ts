@@ -5,7 +5,9 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
+import type { IngestResult } from '../../app/ingest.ts';
 import { loadConfig, type TenantFlowConfig } from '../../config.ts';
+import { registrationToAnswer } from '../../domain/request.ts';
 import { STEP_NAMES } from '../../domain/saga.ts';
 import type { TenantRecord } from '../../domain/tenant-record.ts';
 import {
@@ -183,6 +185,17 @@ export const createLocalRuntime = async (options: LocalRuntimeOptions): Promise<
       await asyncInvoke(() => watcher(event, lambdaContext('watcher')));
     },
   });
+  /** The registration a request was answered to: an activation event naming the tenant alone gets the recorded one. */
+  const answeredTo = async (raw: unknown, ingest: IngestResult): Promise<string | undefined> => {
+    if (ingest.tenantRegistrationId !== undefined || ingest.outcome === 'rejected')
+      return ingest.tenantRegistrationId;
+    const envelope = z.object({ id: z.string(), 'detail-type': z.string() }).safeParse(raw);
+    const record = await ports.tenants.get(ingest.tenantId);
+    return registrationToAnswer(
+      { operation: ingest.operation, ...(envelope.success ? { eventId: envelope.data.id } : {}) },
+      record?.tenantRegistrationId,
+    );
+  };
   const ingress = makeIngressHandler({ ...ports, starter, now: () => new Date() }, obs('ingress'));
 
   return {
@@ -193,8 +206,12 @@ export const createLocalRuntime = async (options: LocalRuntimeOptions): Promise<
         const before = sim.publishedEvents().length;
         const ingest = await asyncInvoke(() => ingress(raw, lambdaContext('ingress')));
         const end = ingest.outcome === 'started' ? await starter.completion(ingest.execution) : undefined;
-        const statusEvent = statusEventFor(sim.publishedEvents().slice(before), ingest.tenantRegistrationId);
-        results.push(replayResult({ raw, config, ingest, end, statusEvent }));
+        const answered = { ...ingest, tenantRegistrationId: await answeredTo(raw, ingest) };
+        const statusEvent = statusEventFor(
+          sim.publishedEvents().slice(before),
+          answered.tenantRegistrationId,
+        );
+        results.push(replayResult({ raw, config, ingest: answered, end, statusEvent }));
       }
       sim.save();
       return results;

@@ -12,6 +12,8 @@ export interface ReliabilityCounters {
   missingEvents: number;
   extraEvents: number;
   missingResources: number;
+  heldLocks: number;
+  placementChanges: number;
 }
 
 const counters: ReliabilityCounters = {
@@ -23,6 +25,8 @@ const counters: ReliabilityCounters = {
   missingEvents: 0,
   extraEvents: 0,
   missingResources: 0,
+  heldLocks: 0,
+  placementChanges: 0,
 };
 
 /** Adds `by` (default 1) to one counter. */
@@ -37,5 +41,6 @@ export const snapshot = (): ReliabilityCounters => ({ ...counters });
 export const summaryLine = (c: ReliabilityCounters = snapshot()): string =>
   `reliability: ${c.scenarios} scenarios, ${c.faults} faults injected, ${c.badInputs} bad inputs, ` +
   `${c.duplicates} duplicate deliveries, ${c.orphans} orphaned resources, ` +
-  `${c.missingEvents + c.extraEvents} missing/extra status events` +
+  `${c.missingEvents + c.extraEvents} missing/extra status events, ${c.heldLocks} locks left held, ` +
+  `${c.placementChanges} placement changes outside onboarding` +
   (c.missingResources > 0 ? `, ${c.missingResources} missing resources` : '');

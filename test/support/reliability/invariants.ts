@@ -27,13 +27,22 @@ export interface SeenStatusEvent {
 export interface SentRequest {
   eventId: string;
   operation?: Operation;
+  tenantId?: string;
   tenantRegistrationId?: string;
   /** False when the request identified no registration to answer (no status event is possible). */
   answerable: boolean;
 }
 
 export interface Finding {
-  kind: 'orphan' | 'missing-resource' | 'missing-event' | 'extra-event' | 'shared-priority' | 'held-lock';
+  kind:
+    | 'orphan'
+    | 'missing-resource'
+    | 'missing-event'
+    | 'extra-event'
+    | 'shared-priority'
+    | 'held-lock'
+    /** Seen by the world as requests are delivered: a tenant's placement changed outside onboarding. */
+    | 'placement-changed';
   detail: string;
 }
 

@@ -87,8 +87,14 @@ const sentRequest = (raw: unknown): SentRequest => {
         .update(JSON.stringify(raw) ?? '')
         .digest('hex');
   if (parsed.ok) {
-    const { operation, tenantRegistrationId } = parsed.request;
-    return { eventId, operation, tenantRegistrationId, answerable: true };
+    const { operation, tenantId, tenantRegistrationId } = parsed.request;
+    return {
+      eventId,
+      operation,
+      tenantId,
+      ...(tenantRegistrationId ? { tenantRegistrationId } : {}),
+      answerable: true,
+    };
   }
   const { operation, tenantRegistrationId } = parsed;
   return {
@@ -133,14 +139,21 @@ export interface World {
   check(): Promise<InvariantReport & { fresh: Finding[] }>;
   /** Closes the runtime; `reopen` starts another over the same state (e.g. with faults). */
   close(): Promise<void>;
-  reopen(faults?: FaultSpec[]): Promise<World>;
+  /** `meanwhile` runs while no runtime is open (to change the state dir as something else would). */
+  reopen(faults?: FaultSpec[], meanwhile?: (stateDir: string) => Promise<void>): Promise<World>;
 }
+
+/** Whether `raw` came as an EventBridge event (rather than a plain request started by hand). */
+const isEvent = (raw: unknown): boolean => typeof raw === 'object' && raw !== null && 'detail-type' in raw;
+
+const ANSWERED_FROM_RECORD: readonly Operation[] = ['activate', 'deactivate'];
 
 const open = async (
   stateDir: string,
   faults: FaultSpec[],
   requests: SentRequest[],
   reported = new Set<string>(),
+  seen: Finding[] = [],
 ): Promise<World> => {
   const progress: ProgressEvent[] = [];
   const runtime = await createLocalRuntime({
@@ -150,6 +163,49 @@ const open = async (
     faults,
     onProgress: (event) => progress.push(event),
   });
+  const placementOf = async (tenantId: string): Promise<string | undefined> => {
+    const record = await runtime.tenant(tenantId);
+    return record ? JSON.stringify(record.placement) : undefined;
+  };
+  /**
+   * What the checker expects of a request before it is delivered: an activation change that came as
+   * an event naming the tenant alone is answered to the registration the tenant was onboarded from
+   * (../shared/sbt-contract.md: billing systems send `tenantId` only).
+   */
+  const expectAnswer = async (raw: unknown, sent: SentRequest): Promise<void> => {
+    if (sent.tenantRegistrationId !== undefined || sent.tenantId === undefined || !isEvent(raw)) return;
+    if (!sent.operation || !ANSWERED_FROM_RECORD.includes(sent.operation)) return;
+    const recorded = (await runtime.tenant(sent.tenantId))?.tenantRegistrationId;
+    if (recorded !== undefined) sent.tenantRegistrationId = recorded;
+  };
+  /** Tenants whose placement no request of `batch` may change (none of them onboards the tenant). */
+  const watched = (batch: readonly SentRequest[]): string[] => {
+    const onboarded = new Set(batch.filter((r) => r.operation === 'onboard').map((r) => r.tenantId));
+    const ids = batch.filter((r) => r.operation && r.operation !== 'onboard').map((r) => r.tenantId);
+    return [...new Set(ids)].filter((id): id is string => id !== undefined && !onboarded.has(id));
+  };
+  /** Delivers `batch` (one by one or at once), noting any placement a non-onboarding changed. */
+  const deliver = async (
+    events: readonly unknown[],
+    run: (events: readonly unknown[]) => Promise<ReplayResult[]>,
+  ): Promise<ReplayResult[]> => {
+    const sent = events.map(sentRequest);
+    for (const [index, request] of sent.entries()) await expectAnswer(events[index], request);
+    requests.push(...sent);
+    const tenants = watched(sent);
+    const before = await Promise.all(tenants.map(placementOf));
+    const results = deferring(sent, await run(events));
+    const after = await Promise.all(tenants.map(placementOf));
+    tenants.forEach((tenantId, index) => {
+      const was = before[index];
+      if (was !== undefined && after[index] !== was)
+        seen.push({
+          kind: 'placement-changed',
+          detail: `${tenantId}: ${was} became ${after[index]} without an onboarding`,
+        });
+    });
+    return results;
+  };
   const published = (): SeenStatusEvent[] =>
     runtime.publishedEvents().map(({ detailType, detail }) => ({ detailType, detail }));
   const world: World = {
@@ -158,28 +214,25 @@ const open = async (
     requests,
     progress,
     async send(events) {
-      const sent = events.map(sentRequest);
-      requests.push(...sent);
-      return deferring(sent, await runtime.replay(events));
+      const results: ReplayResult[] = [];
+      for (const event of events) results.push(...(await deliver([event], (one) => runtime.replay(one))));
+      return results;
     },
     noteSent(events) {
       requests.push(...events.map(sentRequest));
     },
-    async sendConcurrently(events) {
-      const sent = events.map(sentRequest);
-      requests.push(...sent);
-      const results = await Promise.all(events.map((event) => runtime.replay([event])));
-      return deferring(sent, results.flat());
-    },
+    sendConcurrently: (events) =>
+      deliver(events, async (all) => (await Promise.all(all.map((event) => runtime.replay([event])))).flat()),
     published,
     async check() {
-      const report = checkInvariants({
+      const checked = checkInvariants({
         contract,
         inventory: runtime.inventory(),
         records: await runtime.tenants(),
         events: published(),
         requests,
       });
+      const report = { ...checked, findings: [...checked.findings, ...seen] };
       const fresh = report.findings.filter((finding) => !reported.has(`${finding.kind} ${finding.detail}`));
       for (const finding of fresh) reported.add(`${finding.kind} ${finding.detail}`);
       const freshOf = (kind: Finding['kind']) => fresh.filter((finding) => finding.kind === kind).length;
@@ -187,12 +240,15 @@ const open = async (
       count('missingEvents', freshOf('missing-event'));
       count('extraEvents', freshOf('extra-event'));
       count('missingResources', freshOf('missing-resource'));
+      count('heldLocks', freshOf('held-lock'));
+      count('placementChanges', freshOf('placement-changed'));
       return { ...report, fresh };
     },
     close: () => runtime.close(),
-    async reopen(nextFaults = []) {
+    async reopen(nextFaults = [], meanwhile) {
       await runtime.close();
-      return open(stateDir, nextFaults, requests, reported);
+      await meanwhile?.(stateDir);
+      return open(stateDir, nextFaults, requests, reported, seen);
     },
   };
   return world;

@@ -22,13 +22,15 @@ describe('sample events', () => {
     ['samples/activate-advanced.json', 'activate', 'advanced'],
     ['samples/deactivate-advanced.json', 'deactivate', 'advanced'],
     ['samples/edge/legacy-onboarding.json', 'onboard', 'advanced'],
+    ['samples/edge/onboarding-alias-platinum.json', 'onboard', 'premium'],
+    ['samples/edge/deactivate-tenant-id-only.json', 'deactivate', undefined],
     ['console/onboard-basic.json', 'onboard', 'basic'],
     ['console/onboard-advanced.json', 'onboard', 'advanced'],
     ['console/onboard-premium.json', 'onboard', 'premium'],
     ['console/offboard.json', 'offboard', 'advanced'],
     ['console/activate.json', 'activate', 'advanced'],
     ['console/deactivate.json', 'deactivate', 'advanced'],
-  ])('%s parses to %s, tier %s', (path, operation, tier) => {
+  ] as const)('%s parses to %s, tier %s', (path, operation, tier) => {
     // Prepare
     const raw = load(path);
 
