@@ -62,7 +62,8 @@ const run = async (throttle: boolean) => {
       const event = events[next++];
       const [result] = await runtime.replay([event]);
       outcomes.push(result?.outcome ?? 'missing');
-      if (result?.outcome !== 'succeeded') failures.push(`${result?.outcome ?? 'missing'}: ${result?.error ?? ''}`);
+      if (result?.outcome !== 'succeeded')
+        failures.push(`${result?.outcome ?? 'missing'}: ${result?.error ?? ''}`);
       if (outcomes.length % 10 === 0) process.stderr.write(`  … ${outcomes.length}/${tenants} done\n`);
     }
   };

@@ -11,6 +11,6 @@ export {
   SBT_NAMES,
   statusEventKind,
 } from './contract.ts';
-export { executionName } from './names.ts';
+export { cleanupExecutionName, executionName } from './names.ts';
 export { buildStatusEvent } from './outbound.ts';
 export { type ParseOptions, type ParseResult, parseLifecycleInput } from './parse.ts';

@@ -28,3 +28,11 @@ export const executionName = (
     .slice(0, Math.max(room, 0));
   return [operation, registration, suffix].filter(Boolean).join('-');
 };
+
+/**
+ * The execution name of the watcher's cleanup after execution `of` died: `cleanup-<hash16 of of>-<attempt>`.
+ * The same dead execution always gets the same name for the same attempt, so a redelivered status
+ * change starts nothing new.
+ */
+export const cleanupExecutionName = (cleanup: { of: string; attempt: number }): string =>
+  `cleanup-${createHash('sha256').update(cleanup.of).digest('hex').slice(0, 16)}-${cleanup.attempt}`;

@@ -5,6 +5,7 @@ import type { TenantRequest } from '../src/domain/request.ts';
 import { type ContractConfig, operationRequestedBy } from './contract.ts';
 import { readDetail } from './detail.ts';
 import {
+  cleanupSchema,
   envelopeSchema,
   isPlainObject,
   looksLikeEnvelope,
@@ -119,9 +120,19 @@ const parsePlain = (raw: Record<string, unknown>, options: ParseOptions): ParseR
   }
   // Started by hand: without a registration the request runs and answers nobody.
   const rules = { operation, catalogue: options.catalogue, registrationRequired: false };
-  const read = readDetail(raw, 'detail', rules, ['operation']);
+  const read = readDetail(raw, 'detail', rules, ['operation', 'cleanup']);
   if (!read.ok) return reject(read.error, operation, raw);
-  return { ok: true, request: { operation, ...read.fields } };
+  if (raw.cleanup === undefined) return { ok: true, request: { operation, ...read.fields } };
+  // The watcher's cleanup after a dead execution (or an operator's, by hand): offboarding only.
+  const cleanup = cleanupSchema.safeParse(raw.cleanup);
+  if (!cleanup.success) {
+    const issue = cleanup.error.issues[0];
+    const field = ['detail', 'cleanup', ...(issue?.path.map(String) ?? [])].join('.');
+    return reject(new ValidationError(field, issue?.message ?? 'is invalid'), operation, raw);
+  }
+  if (operation !== 'offboard')
+    return reject(new ValidationError('detail.cleanup', 'only an offboarding cleans up'), operation, raw);
+  return { ok: true, request: { operation, ...read.fields, cleanup: cleanup.data } };
 };
 
 const parseSaved = (raw: Record<string, unknown>, options: ParseOptions): ParseResult => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OPERATIONS } from '../src/domain/operations.ts';
+import { CLEANUP_ATTEMPTS } from '../src/domain/request.ts';
 import { SAFE_ID_PATTERN } from '../src/domain/schemas.ts';
 
 export { SAFE_ID_PATTERN };
@@ -44,6 +45,18 @@ export const operationSchema = z.enum(OPERATIONS, {
 });
 
 /** The `request` of a saga state as it was saved: already normalised, so checked strictly. */
+/** Step Functions execution names: 1-80 of letters, digits, `-` and `_`. */
+export const executionNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,80}$/, { error: 'must be an execution name: 1-80 letters, digits, "-" or "_"' });
+
+/** A cleanup's marks (see TenantRequest.cleanup). */
+export const cleanupSchema = z.strictObject({
+  of: executionNameSchema,
+  attempt: z.number().int().min(1).max(CLEANUP_ATTEMPTS),
+  version: z.number().int().min(0),
+});
+
 export const savedRequestSchema = z.object({
   operation: operationSchema,
   tenantId: safeIdSchema,
@@ -51,6 +64,7 @@ export const savedRequestSchema = z.object({
   tenantName: z.string().min(1).max(TENANT_NAME_MAX),
   tier: z.string().min(1).max(64).optional(),
   eventId: z.string().min(1).optional(),
+  cleanup: cleanupSchema.optional(),
   attributes: z.record(z.string(), z.unknown()),
 });
 

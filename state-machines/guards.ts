@@ -5,12 +5,14 @@ import { DELAY_SECONDS } from '../src/domain/saga.ts';
  * ASL compiler turns the same entries into Choice rules, so both engines branch on identical tests.
  */
 
-/** An equality test on one field of the saga state (a JSON document). */
-export interface Condition {
-  /** Field names from the document root, e.g. `['request', 'tier']`. */
-  path: readonly string[];
-  equals: string | boolean;
-}
+/** A test on one field of the saga state (a JSON document): its value, or that it is there at all. */
+export type Condition =
+  | {
+      /** Field names from the document root, e.g. `['request', 'tier']`. */
+      path: readonly string[];
+      equals: string | boolean;
+    }
+  | { path: readonly string[]; present: true };
 
 /**
  * Every guard a model may name. They test what the placement can do, never a tier's name: a new
@@ -24,6 +26,8 @@ export const GUARD_CONDITIONS = {
   isHealthy: { path: ['health', 'healthy'], equals: true },
   /** LockTenant got the tenant (otherwise another execution still holds it). */
   holdsLock: { path: ['lockWait', 'held'], equals: true },
+  /** The offboarding cleans up after an execution that died (it first waits out that one's steps). */
+  isCleanup: { path: ['request', 'cleanup'], present: true },
 } as const satisfies Record<string, Condition>;
 
 export type GuardName = keyof typeof GUARD_CONDITIONS;
@@ -50,13 +54,16 @@ export const valueAt = (document: unknown, path: readonly string[]): unknown => 
 
 /** True when `condition` holds on the saga state `document`. */
 export const conditionHolds = (condition: Condition, document: unknown): boolean =>
-  valueAt(document, condition.path) === condition.equals;
+  'present' in condition
+    ? valueAt(document, condition.path) !== undefined
+    : valueAt(document, condition.path) === condition.equals;
 
 /** The condition as an ASL Choice rule (without `Next`). */
 export const toChoiceRule = (
   condition: Condition,
-): { Variable: string; StringEquals?: string; BooleanEquals?: boolean } => {
+): { Variable: string; StringEquals?: string; BooleanEquals?: boolean; IsPresent?: boolean } => {
   const Variable = `$.${condition.path.join('.')}`;
+  if ('present' in condition) return { Variable, IsPresent: true };
   return typeof condition.equals === 'string'
     ? { Variable, StringEquals: condition.equals }
     : { Variable, BooleanEquals: condition.equals };

@@ -7,13 +7,19 @@ import { initialContext, sagaSetup } from './setup.ts';
  * record names and the placement's deterministic names, leaves alone anything not tagged as the
  * tenant's, and has nothing to do for a pooled tenant. Any failure after the lock marks the tenant
  * failed and notifies.
+ *
+ * A cleanup (the watcher's, after an execution died; `request.cleanup`) first waits until that
+ * execution's last step invocation has surely ended, then runs the same deletions and leaves the
+ * tenant FAILED with nothing left; it answers nobody.
  */
 export const offboardingMachine = sagaSetup.createMachine({
   id: 'offboarding',
   context: initialContext('offboarding'),
   initial: 'ValidateRequest',
   states: {
-    ValidateRequest: forward('ValidateRequest', 'LockTenant', 'NotifyFailure'),
+    ValidateRequest: forward('ValidateRequest', 'IsCleanup', 'NotifyFailure'),
+    IsCleanup: choice([['isCleanup', 'WaitOutDeadSteps']], 'LockTenant'),
+    WaitOutDeadSteps: pause('deadStepGrace', 'LockTenant'),
     LockTenant: forward('LockTenant', 'HoldsLock', 'NotifyFailure'),
     HoldsLock: choice([['holdsLock', 'DeleteService']], 'WaitForLock'),
     WaitForLock: pause('lockPoll', 'LockTenant'),

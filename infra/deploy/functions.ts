@@ -1,6 +1,11 @@
 import type { AWS } from 'osls/types/index.js';
 import { OPERATION_TABLE, OPERATIONS } from '../../src/domain/operations.ts';
-import { DEAD_STATUSES, MACHINE_IDS, stateMachineArnVariable } from '../../src/domain/saga.ts';
+import {
+  DEAD_STATUSES,
+  MACHINE_IDS,
+  STEP_TIMEOUT_SECONDS,
+  stateMachineArnVariable,
+} from '../../src/domain/saga.ts';
 import { type FunctionName, LOGICAL_IDS, PARAM } from './names.ts';
 
 /** One entry of serverless.ts `functions`. */
@@ -66,7 +71,7 @@ export const step: FunctionConfig = {
   ...bundledFunction('step', LOGICAL_IDS.roles.step),
   description: 'Runs one saga step (ECS, ELBv2, tenant map) for Step Functions',
   memorySize: 512,
-  timeout: 60,
+  timeout: STEP_TIMEOUT_SECONDS,
 };
 
 /**

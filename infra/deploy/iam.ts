@@ -1,4 +1,5 @@
 import { TAG_KEYS } from '../../src/domain/naming.ts';
+import { OPERATION_TABLE } from '../../src/domain/operations.ts';
 import { MACHINE_IDS } from '../../src/domain/saga.ts';
 import type { Json } from './asl.ts';
 import {
@@ -134,11 +135,15 @@ export const ingressStatements = (): Statement[] => [
   tableAccess(['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']),
 ];
 
-/** The watcher: turns executions that died (failed, timed out, aborted) into failure events. */
+/**
+ * The watcher: turns executions that died (failed, timed out, aborted) into failure events, and
+ * starts the cleanup offboarding of what a dead onboarding or offboarding left behind.
+ */
 export const watcherStatements = (): Statement[] => [
   ...observability('watcher'),
   tableAccess(['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']),
   putStatusEvents,
+  allow(['states:StartExecution'], [{ Ref: LOGICAL_IDS.stateMachines[OPERATION_TABLE.offboard.machine] }]),
   allow(
     ['states:DescribeExecution'],
     MACHINE_IDS.map((id) => arn('states', `execution:${stateMachineName(id)}:*`)),

@@ -1,12 +1,23 @@
 import { z } from 'zod';
-import { buildStatusEvent, type OutboundEvent, parseLifecycleInput } from '../../events/index.ts';
+import {
+  buildStatusEvent,
+  cleanupExecutionName,
+  type OutboundEvent,
+  parseLifecycleInput,
+} from '../../events/index.ts';
 import type { TenantFlowConfig } from '../config.ts';
 import { OPERATION_TABLE, OPERATIONS, type Operation } from '../domain/operations.ts';
-import { registrationToAnswer } from '../domain/request.ts';
+import {
+  CLEANUP_ATTEMPTS,
+  type Cleanup,
+  registrationToAnswer,
+  type TenantRequest,
+} from '../domain/request.ts';
+import { hasNoResources } from '../domain/resources.ts';
 import { DEAD_STATUSES } from '../domain/saga.ts';
 import { tenantConfigOf } from '../domain/tenant-config.ts';
 import type { TenantRecord } from '../domain/tenant-record.ts';
-import type { EventPublisher, StatusLedger, TenantMap } from '../ports/index.ts';
+import type { EventPublisher, StatusLedger, TenantMap, WorkflowStarter } from '../ports/index.ts';
 import { claimStatusEvent, publishClaimed } from './send-once.ts';
 
 /** The `detail` of a Step Functions "Execution Status Change" event, as far as the watcher reads it. */
@@ -23,13 +34,18 @@ export type ExecutionStatusChange = z.infer<typeof executionStatusChangeSchema>;
 
 export type WatchResult =
   | { outcome: 'ignored'; reason: string }
-  | { outcome: 'already-notified'; execution: string; releasedLock: boolean }
   | {
-      outcome: 'notified';
+      /**
+       * `notified`: this delivery sent the terminal status event; `already-notified`: the saga (or an
+       * earlier delivery) had; `unanswerable`: the request names no registration to answer.
+       */
+      outcome: 'notified' | 'already-notified' | 'unanswerable';
       execution: string;
       tenantId: string;
-      statusEvent: OutboundEvent;
+      statusEvent?: OutboundEvent;
       releasedLock: boolean;
+      /** The cleanup execution started to remove what the dead one left, if one was needed. */
+      cleanup?: string;
     };
 
 export interface WatchDeps {
@@ -37,6 +53,8 @@ export interface WatchDeps {
   tenants: TenantMap;
   ledger: StatusLedger;
   events: EventPublisher;
+  /** Starts the cleanup offboarding after an execution that died midway. */
+  starter: WorkflowStarter;
   now: () => Date;
 }
 
@@ -89,11 +107,55 @@ const successEvent = (
   });
 };
 
+/** The watcher's own entry in a tenant's history: it released a lock the dead execution held. */
+const WATCHER_STEP = 'ExecutionWatcher';
+
 /**
- * Reports an execution that died (failed, timed out or was aborted) before its saga could send its
- * terminal status event: marks the tenant FAILED (releasing the dead execution's lock) and sends
- * the failure event, or, when the tenant map shows the work finished and only the report died, the
- * success event. The status ledger makes this a no-op when the saga already reported.
+ * The cleanup a dead execution needs, if any: one that took the tenant (it is the last to have
+ * touched the record, now FAILED and unlocked) and either left resources on the record or died
+ * before its own compensation ran (the watcher released its lock: something may exist that no
+ * record names yet). A cleanup that itself died is tried again, up to `CLEANUP_ATTEMPTS`; one that
+ * FAILED is left to the operator (`tenantflow retry`), or the same fault would loop.
+ */
+const cleanupNeeded = (
+  request: TenantRequest,
+  status: string,
+  execution: string,
+  record: TenantRecord | undefined,
+): Cleanup | undefined => {
+  if (!OPERATION_TABLE[request.operation].cleanUpAfterDeath) return undefined;
+  const previous = request.cleanup;
+  if (previous && (status === 'FAILED' || previous.attempt >= CLEANUP_ATTEMPTS)) return undefined;
+  if (!record || record.lock || record.lifecycleStatus !== 'FAILED') return undefined;
+  const last = record.history.at(-1);
+  if (last?.execution !== execution) return undefined;
+  if (hasNoResources(record.resources) && last.step !== WATCHER_STEP) return undefined;
+  return { of: previous?.of ?? execution, attempt: (previous?.attempt ?? 0) + 1, version: record.version };
+};
+
+/** Starts the cleanup offboarding (idempotent: same dead execution and attempt, same name and input). */
+const startCleanup = async (deps: WatchDeps, record: TenantRecord, cleanup: Cleanup): Promise<string> => {
+  const name = cleanupExecutionName(cleanup);
+  const input = {
+    operation: 'offboard',
+    tenantId: record.tenantId,
+    tenantName: record.tenantName,
+    cleanup,
+  };
+  await deps.starter.start(OPERATION_TABLE.offboard.machine, name, input);
+  return name;
+};
+
+/**
+ * The one recovery path for an execution that died (failed, timed out, aborted; locally also one
+ * whose process was killed) before its saga could finish:
+ * 1. the lock goes first: a tenant is never left locked by the dead (FAILED, with what it names);
+ * 2. the one terminal status event, unless the saga already sent it: the failure, or, when the
+ *    tenant map shows the work finished and only the report died, the success;
+ * 3. a cleanup execution when the dead onboarding or offboarding left something behind, so the
+ *    tenant ends FAILED with nothing left (see `cleanupNeeded`).
+ * The status ledger, the conditional release and the cleanup's deterministic name make every step
+ * a no-op on a redelivery.
  */
 export const handleExecutionStatusChange = async (detail: unknown, deps: WatchDeps): Promise<WatchResult> => {
   const parsed = executionStatusChangeSchema.safeParse(detail);
@@ -120,12 +182,13 @@ export const handleExecutionStatusChange = async (detail: unknown, deps: WatchDe
   const finished = record !== undefined && operationFinished(record, change.name, operation);
   const at = deps.now().toISOString();
 
-  // The lock goes first, whatever happens to the report: a tenant never stays locked by the dead.
+  // 1. The lock, whatever happens to the report.
   const lastStep = record?.history.filter((entry) => entry.execution === change.name).at(-1)?.step;
   const why = [change.error, change.cause].filter(Boolean).join(': ') || 'no error reported';
   const reason = `execution ${change.status.toLowerCase()} (${why})${lastStep ? `; last completed step ${lastStep}` : ''}`;
   const step = lastStep ?? 'Execution';
   let releasedLock = false;
+  let current = record;
   if (!finished && record?.lock?.execution === change.name) {
     const written = await deps.tenants.releaseDead({
       tenantId,
@@ -133,41 +196,58 @@ export const handleExecutionStatusChange = async (detail: unknown, deps: WatchDe
       status: 'FAILED',
       active: false,
       resources: record.resources,
-      lastError: { operation, step, reason, at },
-      history: [
-        { operation, execution: change.name, step: 'ExecutionWatcher', outcome: 'failed', at, reason },
-      ],
+      // A dead cleanup keeps the failure it was cleaning up after as the tenant's last error.
+      ...(request.ok && request.request.cleanup ? {} : { lastError: { operation, step, reason, at } }),
+      history: [{ operation, execution: change.name, step: WATCHER_STEP, outcome: 'failed', at, reason }],
       at,
     });
     releasedLock = written !== undefined;
-  }
-  if (!registrationId) {
-    return { outcome: 'ignored', reason: 'the request names no registration to report to' };
+    if (written) current = written;
   }
 
+  // 2. The one terminal status event.
   const outcome = finished ? 'success' : 'failure';
-  // A live claim of the saga's notify step (it may still be sending) is a RetryableError: the event
-  // is delivered to the watcher again once that claim is settled or has expired.
-  const claimed = await claimStatusEvent(
-    deps,
-    change.name,
-    WATCHER_OWNER,
-    deps.config.contract.outbound[operation][outcome],
-  );
-  if (claimed === 'sent') return { outcome: 'already-notified', execution: change.name, releasedLock };
+  let report: { outcome: 'notified' | 'already-notified' | 'unanswerable'; statusEvent?: OutboundEvent };
+  if (!registrationId) {
+    report = { outcome: 'unanswerable' };
+  } else {
+    // A live claim of the saga's notify step (it may still be sending) is a RetryableError: the event
+    // is delivered to the watcher again once that claim is settled or has expired.
+    const claimed = await claimStatusEvent(
+      deps,
+      change.name,
+      WATCHER_OWNER,
+      deps.config.contract.outbound[operation][outcome],
+    );
+    if (claimed === 'sent') {
+      report = { outcome: 'already-notified' };
+    } else {
+      // Finished: the work is done and recorded; only the saga's own report died (NotifySuccess
+      // failing past its retries). The control plane hears what the tenant map says.
+      const statusEvent =
+        finished && record
+          ? successEvent(deps.config, operation, registrationId, record)
+          : buildStatusEvent({
+              contract: deps.config.contract,
+              operation,
+              outcome: 'failure',
+              tenantRegistrationId: registrationId,
+              failure: { step, reason },
+            });
+      await publishClaimed(deps, change.name, WATCHER_OWNER, statusEvent);
+      report = { outcome: 'notified', statusEvent };
+    }
+  }
 
-  // Finished: the work is done and recorded; only the saga's own report died (NotifySuccess failing
-  // past its retries). The control plane hears what the tenant map says, not that the execution failed.
-  const statusEvent =
-    finished && record
-      ? successEvent(deps.config, operation, registrationId, record)
-      : buildStatusEvent({
-          contract: deps.config.contract,
-          operation,
-          outcome: 'failure',
-          tenantRegistrationId: registrationId,
-          failure: { step, reason },
-        });
-  await publishClaimed(deps, change.name, WATCHER_OWNER, statusEvent);
-  return { outcome: 'notified', execution: change.name, tenantId, statusEvent, releasedLock };
+  // 3. What the dead execution left behind.
+  const cleanup =
+    request.ok && !finished ? cleanupNeeded(request.request, change.status, change.name, current) : undefined;
+  const started = cleanup && current ? await startCleanup(deps, current, cleanup) : undefined;
+  return {
+    ...report,
+    execution: change.name,
+    tenantId,
+    releasedLock,
+    ...(started ? { cleanup: started } : {}),
+  };
 };

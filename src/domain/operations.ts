@@ -26,6 +26,8 @@ export const OPERATION_TABLE = {
     /** Events from SBT name the registration: one is required to start. */
     registrationRequired: true,
     finalStep: 'ActivateTenant',
+    /** When an execution dies midway, the watcher removes what it had made (a cleanup offboarding). */
+    cleanUpAfterDeath: true,
   },
   offboard: {
     machine: 'offboarding',
@@ -35,6 +37,7 @@ export const OPERATION_TABLE = {
     succeeded: 'deleted',
     registrationRequired: true,
     finalStep: 'RemoveTenant',
+    cleanUpAfterDeath: true,
   },
   activate: {
     machine: 'activation',
@@ -46,6 +49,8 @@ export const OPERATION_TABLE = {
     // A billing system sends `{ tenantId }` alone: the registration comes from the record.
     registrationRequired: false,
     finalStep: 'SetActivation',
+    // The tenant's resources are its own: a dead activation change leaves them, FAILED, for a retry.
+    cleanUpAfterDeath: false,
   },
   deactivate: {
     machine: 'activation',
@@ -55,6 +60,7 @@ export const OPERATION_TABLE = {
     succeeded: 'deactivated',
     registrationRequired: false,
     finalStep: 'SetActivation',
+    cleanUpAfterDeath: false,
   },
 } as const satisfies Record<
   string,
@@ -66,6 +72,7 @@ export const OPERATION_TABLE = {
     succeeded: string;
     registrationRequired: boolean;
     finalStep: string;
+    cleanUpAfterDeath: boolean;
   }
 >;
 

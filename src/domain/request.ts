@@ -24,9 +24,27 @@ export interface TenantRequest {
   tier?: string;
   /** EventBridge event id when the request came from an event; absent when started by hand. */
   eventId?: string;
+  /**
+   * Set on an offboarding that cleans up after an execution that died (see src/app/watch.ts): it
+   * removes what the tenant's record names and leaves the tenant FAILED, answering nobody.
+   */
+  cleanup?: Cleanup;
   /** Every other field of the inbound detail, kept as sent. */
   attributes: Record<string, unknown>;
 }
+
+/**
+ * Which dead execution a cleanup follows, which try at it this is (1 first), and the version of the
+ * tenant's record it was planned on: it acts only if nobody has touched the tenant since.
+ */
+export interface Cleanup {
+  of: string;
+  attempt: number;
+  version: number;
+}
+
+/** Tries at a cleanup whose own execution was interrupted (timed out, aborted) before giving up. */
+export const CLEANUP_ATTEMPTS = 3;
 
 /**
  * The SBT registration a request is answered to: the one it names; for an activation change that

@@ -90,12 +90,20 @@ export const MACHINE_TIMEOUT_SECONDS: Readonly<Record<MachineId, number>> = {
   activation: 5400,
 };
 
+/**
+ * The step Lambda's timeout: no invocation of a step outlives it, so once it has passed after an
+ * execution died, nothing of that execution can still be changing the tenant's resources.
+ */
+export const STEP_TIMEOUT_SECONDS = 60;
+
 /** The saga's waits, in seconds (the ASL Wait `Seconds`; local runs shorten them). */
 export const DELAY_SECONDS = {
   /** Between two readiness checks of a new service. */
   healthPoll: 15,
   /** Between two tries at a tenant another execution holds. */
   lockPoll: 15,
+  /** Before a cleanup touches a dead execution's tenant: that execution's last step has surely ended. */
+  deadStepGrace: STEP_TIMEOUT_SECONDS + 30,
 } as const;
 
 /** How often LockTenant looks before giving up: long enough to outlast any onboarding's time bound. */

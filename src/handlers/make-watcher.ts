@@ -36,5 +36,13 @@ export const makeWatcherHandler = (deps: WatchDeps, { logger, metrics, tracer }:
       } else {
         logger.info(`watcher: ${result.outcome}`, { ...result });
       }
+      if (result.outcome !== 'ignored' && result.cleanup) {
+        metrics.addMetric('DeadExecutionCleanupStarted', MetricUnit.Count, 1);
+        logger.warn('cleanup started after a dead execution', {
+          execution: result.execution,
+          tenantId: result.tenantId,
+          cleanup: result.cleanup,
+        });
+      }
       return result;
     });

@@ -2,12 +2,20 @@
 import { loadConfig } from '../config.ts';
 import { makeWatcherHandler } from './make-watcher.ts';
 import { observability } from './observability.ts';
-import { awsClients, stepDeps } from './wiring.ts';
+import { awsClients, stateMachineArns, stepDeps, workflowStarter } from './wiring.ts';
 
 const config = loadConfig(process.env);
-const ports = stepDeps(config, awsClients(config.region));
+const clients = awsClients(config.region);
+const ports = stepDeps(config, clients);
 
 export const handler = makeWatcherHandler(
-  { config, tenants: ports.tenants, ledger: ports.ledger, events: ports.events, now: () => new Date() },
+  {
+    config,
+    tenants: ports.tenants,
+    ledger: ports.ledger,
+    events: ports.events,
+    starter: workflowStarter(clients, stateMachineArns(process.env)),
+    now: () => new Date(),
+  },
   observability('watcher'),
 );

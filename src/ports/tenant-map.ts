@@ -21,6 +21,11 @@ export interface AcquireRequest {
   tenantRegistrationId?: string;
   /** Onboarding only (required there): the placement it provisions, written onto the record. */
   placement?: Placement;
+  /**
+   * Take the tenant only while its record is at this version (nothing changed since it was read):
+   * a cleanup must never act on a tenant someone has worked on since. `ConflictError` otherwise.
+   */
+  expectedVersion?: number;
 }
 
 /** The end of an operation: the lock is released in the same conditional write. */

@@ -1,21 +1,10 @@
 import { z } from 'zod';
+import { savedRequestSchema } from '../../events/schemas.ts';
 import { placementSchema } from '../domain/catalogue.ts';
-import { OPERATIONS } from '../domain/operations.ts';
 import { tenantResourcesSchema } from '../domain/resources.ts';
-import { SAFE_ID_PATTERN } from '../domain/schemas.ts';
 
-/** Same rule as the event contract: ids reach resource names, so nothing else gets through. */
-const safeId = z.string().regex(SAFE_ID_PATTERN, 'must be a safe identifier');
-
-const requestSchema = z.object({
-  operation: z.enum(OPERATIONS),
-  tenantId: safeId,
-  tenantRegistrationId: safeId.optional(),
-  tenantName: z.string(),
-  tier: z.string().optional(),
-  eventId: z.string().optional(),
-  attributes: z.record(z.string(), z.unknown()),
-});
+/** The request as the contract validated it (the same schema a restarted execution is re-read with). */
+const requestSchema = savedRequestSchema;
 
 /** Step Functions' `{Error, Cause}`; `Cause` can be missing (timeouts), so it defaults to empty. */
 const caughtSchema = z.object({ Error: z.string().default('Unknown'), Cause: z.string().default('') });

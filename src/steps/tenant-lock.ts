@@ -11,7 +11,7 @@ import { placementIn } from './placement.ts';
 import type { Step, StepContext, StepDeps } from './types.ts';
 
 const acquire = (state: SagaState, deps: StepDeps, ctx: StepContext) => {
-  const { tenantId, tenantRegistrationId, tenantName, operation } = state.request;
+  const { tenantId, tenantRegistrationId, tenantName, operation, cleanup } = state.request;
   const rule = OPERATION_TABLE[operation].lock;
   const request: AcquireRequest = {
     tenantId,
@@ -21,7 +21,9 @@ const acquire = (state: SagaState, deps: StepDeps, ctx: StepContext) => {
     operation,
     execution: ctx.execution,
     status: rule.status,
-    allowedFrom: rule.allowedFrom,
+    // A cleanup takes only the FAILED tenant it was planned on, unchanged since.
+    allowedFrom: cleanup ? ['FAILED'] : rule.allowedFrom,
+    ...(cleanup ? { expectedVersion: cleanup.version } : {}),
     at: deps.now().toISOString(),
   };
   return deps.tenants.acquire(request);
@@ -114,6 +116,9 @@ export const lockTenant: Step = async (state, deps, ctx) => {
     record = await acquire(state, deps, ctx);
   } catch (error) {
     if (!(error instanceof TenantLockedError) || error.holder.execution === ctx.execution) throw error;
+    if (state.request.cleanup) {
+      throw new ConflictError(`${error.message}: the tenant moved on; nothing to clean up`, { cause: error });
+    }
     if (attempts >= LOCK_WAIT_MAX_CHECKS) {
       throw new ConflictError(`${error.message}; still held after ${attempts} checks`, { cause: error });
     }

@@ -55,17 +55,26 @@ export const activateTenant: Step = async (state, deps, ctx) => {
   return state;
 };
 
-/** RemoveTenant: the offboarding's end; a DELETED tombstone that keeps the history. */
+/**
+ * RemoveTenant: the offboarding's end; a DELETED tombstone that keeps the history. A cleanup leaves
+ * the tenant FAILED instead, with nothing left and the failure that caused it still on the record.
+ */
 export const removeTenant: Step = async (state, deps, ctx) => {
   const startedAt = deps.now();
+  const { cleanup } = state.request;
   const request = releaseRequest(
     state,
     deps,
     ctx,
     'RemoveTenant',
-    { status: 'DELETED', active: false, resources: {}, routing: null, lastError: null },
+    cleanup
+      ? { status: 'FAILED', active: false, resources: {}, routing: null }
+      : { status: 'DELETED', active: false, resources: {}, routing: null, lastError: null },
     startedAt,
   );
+  if (cleanup) {
+    for (const entry of request.history) entry.reason = `cleaned up after execution ${cleanup.of}`;
+  }
   await releaseOnce(deps, request, 'RemoveTenant');
   return { ...state, resources: {} };
 };
@@ -110,7 +119,8 @@ export const markFailed: Step = async (state, deps, ctx) => {
       status: 'FAILED',
       active: false,
       resources: { ...state.leftovers?.resources, ...state.resources },
-      lastError,
+      // A failed cleanup keeps the failure it was cleaning up after as the tenant's last error.
+      ...(state.request.cleanup ? {} : { lastError }),
     },
     startedAt,
   );

@@ -11,9 +11,12 @@ import { ingestEvent } from '../../src/app/ingest.ts';
 import { ValidationError } from '../../src/domain/errors.ts';
 import { tenantTags } from '../../src/domain/naming.ts';
 import { OPERATION_TABLE, OPERATIONS, type Operation } from '../../src/domain/operations.ts';
-import type { MachineId } from '../../src/domain/saga.ts';
-import type { WorkflowStarter } from '../../src/ports/workflow.ts';
-import { FakeEventPublisher, FakeStatusLedger, testConfig } from '../support/fake-ports.ts';
+import {
+  FakeEventPublisher,
+  FakeStatusLedger,
+  FakeWorkflowStarter,
+  testConfig,
+} from '../support/fake-ports.ts';
 import { lifecycleInput, safeId } from '../support/reliability/arbitraries.ts';
 import { isExecutionName, tagProblems, tenantNameProblems } from '../support/reliability/aws-names.ts';
 import { count } from '../support/reliability/counters.ts';
@@ -41,21 +44,6 @@ const inventoryNameProblem = (item: { type: string; id: string }): string | unde
 const config = testConfig();
 const parseOptions = { contract: config.contract, catalogue: config.catalogue, accepts: OPERATIONS };
 const CATALOGUE_TIERS = Object.keys(config.catalogue.tiers);
-
-/** StartExecution as Step Functions answers: a running name started again with the same input is the same execution. */
-class FakeStarter implements WorkflowStarter {
-  readonly starts: Array<{ machine: MachineId; name: string; input: unknown }> = [];
-  readonly #inputs = new Map<string, string>();
-  async start(machine: MachineId, name: string, input: unknown) {
-    this.starts.push({ machine, name, input });
-    const key = `${machine}/${name}`;
-    const known = this.#inputs.get(key);
-    const outcome =
-      known === undefined || known === JSON.stringify(input) ? ('started' as const) : ('duplicate' as const);
-    this.#inputs.set(key, known ?? JSON.stringify(input));
-    return { outcome, executionArn: `arn:aws:states:us-east-1:123456789012:execution:${machine}:${name}` };
-  }
-}
 
 /**
  * Everything an accepted request's ids must satisfy before they may name a resource. An onboarding's
@@ -124,7 +112,7 @@ export const describeBadInput = (): void => {
         fc.asyncProperty(lifecycleInput(), async (raw) => {
           count('badInputs');
           count('duplicates');
-          const starter = new FakeStarter();
+          const starter = new FakeWorkflowStarter();
           const events = new FakeEventPublisher();
           const deps = {
             config,
@@ -139,7 +127,7 @@ export const describeBadInput = (): void => {
           // Assess
           if (first.outcome === 'rejected') {
             expect(again).toEqual(first);
-            expect(starter.starts).toEqual([]);
+            expect(starter.callsOf('start')).toEqual([]);
             expect(first.error.field.length).toBeGreaterThan(0);
             const answerable = first.operation !== undefined && first.tenantRegistrationId !== undefined;
             expect(first.statusEvent !== undefined).toBe(answerable);
@@ -157,7 +145,7 @@ export const describeBadInput = (): void => {
           seen.started += 1;
           expect(first.outcome).toBe('started');
           expect(again.outcome).toBe('duplicate');
-          expect(starter.starts.map((s) => [s.machine, s.name])).toEqual([
+          expect(starter.callsOf('start').map(([machine, name]) => [machine, name])).toEqual([
             [OPERATION_TABLE[first.operation].machine, first.execution],
             [OPERATION_TABLE[first.operation].machine, first.execution],
           ]);

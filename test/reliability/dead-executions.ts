@@ -1,30 +1,29 @@
 /**
- * Dead executions: an execution that times out or is aborted mid-saga never runs its NotifyFailure;
- * the watcher must still send one failure status event (once, however often the status change is
- * delivered) and leave the tenant map consistent: FAILED, unlocked, naming every resource the dead
- * execution left, so the control plane's retry (onboarding again, or offboarding) can finish or
- * clean up. The watcher itself does not compensate.
+ * Dead executions: an execution that times out, or whose process dies, mid-saga never runs its
+ * compensation or its NotifyFailure. The next runtime on the state directory hands it to the watcher,
+ * which must send one failure status event (once, however often the status change is delivered),
+ * free the tenant, and start a cleanup that leaves it FAILED with nothing left, the failure still on
+ * the record; the control plane's retry (onboarding again, or offboarding) then works.
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Operation } from '../../src/domain/operations.ts';
-import { resourceArns } from '../../src/domain/resources.ts';
 import { testConfig } from '../support/fake-ports.ts';
 import { count } from '../support/reliability/counters.ts';
-import { type DeathStatus, dieAfter } from '../support/reliability/dead-run.ts';
+import { type DeathStatus, dieAfter, redeliver } from '../support/reliability/dead-run.ts';
 import { lifecycleEvent, newTenant, openExisting, openWorld } from '../support/reliability/world.ts';
 
 const contract = testConfig().contract;
 
 const CASES: ReadonlyArray<{ status: DeathStatus; retry: Operation }> = [
   { status: 'TIMED_OUT', retry: 'onboard' },
-  { status: 'ABORTED', retry: 'offboard' },
+  { status: 'KILLED', retry: 'offboard' },
 ];
 
 export const describeDeadExecutions = (): void => {
   describe('dead executions', () => {
     it.each(CASES)(
-      'an onboarding $status after CreateTargetGroup: one failure event, FAILED, then the $retry retry cleans up',
+      'an onboarding $status after CreateTargetGroup: one failure event, cleaned up, FAILED, then the $retry retry works',
       async ({ status, retry }) => {
         // Prepare
         count('scenarios');
@@ -34,22 +33,23 @@ export const describeDeadExecutions = (): void => {
         const fresh = await openWorld();
         await fresh.close();
         const execution = `onboard-${tenant.tenantRegistrationId}-dead`;
-
-        // Act
-        const watched = await dieAfter({
+        await dieAfter({
           stateDir: fresh.stateDir,
           machine: 'onboarding',
           execution,
           event,
           steps: ['ValidateRequest', 'ReserveTenant', 'RegisterTaskDefinition', 'CreateTargetGroup'],
           status,
-          deliveries: 2,
         });
-        const world = await openExisting(fresh.stateDir);
+
+        // Act: the next runtime recovers it; a later one gets the status change again.
+        let world = await openExisting(fresh.stateDir);
+        world.noteSent([event]);
+        const first = world.runtime.recovered;
+        world = await world.reopen([], async (stateDir) => redeliver(stateDir, execution, event));
         try {
-          world.noteSent([event]);
+          const second = world.runtime.recovered;
           const record = await world.runtime.tenant(tenant.tenantId);
-          const named = new Set(resourceArns(record?.resources ?? {}));
           const left = world.runtime.inventory().filter((item) => item.tenantId === tenant.tenantId);
           const sent = world
             .published()
@@ -58,20 +58,38 @@ export const describeDeadExecutions = (): void => {
           const report = await world.check();
 
           // Assess
-          expect(watched.map((w) => w.outcome)).toEqual(['notified', 'already-notified']);
+          expect(first).toEqual([
+            expect.objectContaining({
+              name: execution,
+              found: status === 'KILLED' ? 'RUNNING' : 'TIMED_OUT',
+              watch: expect.objectContaining({ outcome: 'notified', releasedLock: true }),
+            }),
+          ]);
+          expect(first[0]?.watch).toHaveProperty('cleanup');
+          expect(second).toEqual([
+            expect.objectContaining({
+              name: execution,
+              watch: expect.objectContaining({ outcome: 'already-notified' }),
+            }),
+          ]);
+          expect(second[0]?.watch).not.toHaveProperty('cleanup');
           expect(sent.map((e) => e.detailType)).toEqual([contract.outbound.onboard.failure]);
-          expect(JSON.stringify(sent[0]?.detail)).toContain(`execution ${status.toLowerCase()}`);
+          const why = status === 'KILLED' ? 'execution aborted' : 'execution timed_out';
+          expect(JSON.stringify(sent[0]?.detail)).toContain(why);
           expect({
             status: record?.lifecycleStatus,
             lock: record?.lock,
             step: record?.lastError?.step,
+            resources: record?.resources,
+            last: record?.history.at(-1)?.step,
           }).toEqual({
             status: 'FAILED',
             lock: undefined,
             step: 'CreateTargetGroup',
+            resources: {},
+            last: 'RemoveTenant',
           });
-          expect(left.map((item) => item.type).sort()).toEqual(['target-group', 'task-definition']);
-          expect(left.filter((item) => !named.has(item.arn))).toEqual([]);
+          expect(left).toEqual([]);
           expect(again?.outcome).toBe('succeeded');
           expect(report.fresh).toEqual([]);
         } finally {

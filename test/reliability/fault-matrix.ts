@@ -9,21 +9,33 @@
  *   - onboarding: nothing of the tenant left; the map says FAILED with the step (no record at all
  *     when the failure came before the tenant was reserved);
  *   - offboarding, activate, deactivate failing before the lock: the record is untouched;
- *   - after the lock: FAILED with the step, every resource left named by the record, and the
- *     control plane's retry (offboarding again; onboarding again after a failed activation) works;
+ *   - after the lock: FAILED with the step; an offboarding's leftovers removed by the watcher's
+ *     cleanup, an activation change's resources all still named; the control plane's retry
+ *     (offboarding again; onboarding again after a failed activation) works;
+ * - the failure path's own steps (compensations, MarkFailed, NotifyFailure), each under every fault
+ *   plan after a forward step failed for good: still one failure event, FAILED, never locked, and
+ *   nothing left of an onboarding or offboarding once the cleanup ran;
  * - in every case the tenant map never contradicts the status event sent.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Operation } from '../../src/domain/operations.ts';
+import { OPERATION_TABLE, type Operation } from '../../src/domain/operations.ts';
 import { resourceArns } from '../../src/domain/resources.ts';
-import type { StepName } from '../../src/domain/saga.ts';
+import { MACHINE_IDS, type StepName } from '../../src/domain/saga.ts';
 import type { TenantStatus } from '../../src/domain/tenant-record.ts';
-import type { ReplayResult } from '../../src/local/index.ts';
+import type { FaultSpec, ReplayResult } from '../../src/local/index.ts';
 import { testConfig } from '../support/fake-ports.ts';
 import { count } from '../support/reliability/counters.ts';
 import type { InvariantReport } from '../support/reliability/invariants.ts';
-import { FAULT_PLANS, faultSpec, SAGA_CASES, type SagaCase } from '../support/reliability/matrix.ts';
+import {
+  COMPENSATION_CASES,
+  type CompensationCase,
+  FAULT_PLANS,
+  faultSpec,
+  SAGA_CASES,
+  type SagaCase,
+  taskStates,
+} from '../support/reliability/matrix.ts';
 import {
   lifecycleEvent,
   newTenant,
@@ -164,6 +176,8 @@ const assessFailure = async (c: SagaCase, step: StepName, seen: Observed): Promi
     status: 'FAILED',
     lastError: { operation: c.operation, step },
   });
+  // A failed offboarding is cleaned up after by the watcher; an activation change keeps its resources.
+  if (OPERATION_TABLE[c.operation].cleanUpAfterDeath) expect(seen.left).toEqual([]);
   expect(seen.unnamed).toEqual([]);
   // The control plane's retry: offboarding again, or onboarding again after a failed (de)activation.
   const retry = c.operation === 'offboard' ? 'offboard' : 'onboard';
@@ -178,7 +192,110 @@ const assessFailure = async (c: SagaCase, step: StepName, seen: Observed): Promi
   });
 };
 
+/**
+ * After a forward step failed for good and a fault hit a step of the failure path: one failure
+ * event, the tenant FAILED with the trigger's failure, never locked, and (onboarding, offboarding)
+ * nothing left once the watcher's cleanup ran; an activation change keeps the tenant's resources,
+ * all named, for the control plane's retry.
+ */
+const assessCompensated = async (c: CompensationCase, step: StepName, seen: Observed): Promise<void> => {
+  expect({ outcome: seen.outcome, sent: seen.sent }).toEqual({
+    outcome: 'failed',
+    sent: contract.outbound[c.operation].failure,
+  });
+  expect(seen.status).toBe('FAILED');
+  expect(seen.lastError?.operation).toBe(c.operation);
+  // A MarkFailed that fails leaves the record to the watcher, which names the last step it finds.
+  if (step !== 'MarkFailed') expect(seen.lastError?.step).toBe(c.trigger);
+  if (OPERATION_TABLE[c.operation].cleanUpAfterDeath) {
+    expect(seen.left).toEqual([]);
+    return;
+  }
+  expect(seen.left).toEqual(TIER_RESOURCES[c.tier]);
+  expect(seen.unnamed).toEqual([]);
+  const [again] = await within(
+    seen.world.send([lifecycleEvent('onboard', seen.tenant, randomUUID())]),
+    SCENARIO_LIMIT_MS,
+    `${seen.label}, retry`,
+  );
+  expect({ outcome: again?.outcome, error: again?.error }).toEqual({
+    outcome: 'succeeded',
+    error: undefined,
+  });
+};
+
+/** Every Task state of every machine is in the matrix: a forward step of a saga case, or a failure-path one. */
+const describeCoverage = (): void => {
+  it.each(MACHINE_IDS)('covers every Task state of the %s machine', (machine) => {
+    const covered = new Set(
+      [...SAGA_CASES, ...COMPENSATION_CASES]
+        .filter((c) => OPERATION_TABLE[c.operation].machine === machine)
+        .flatMap((c) => c.steps),
+    );
+    expect(taskStates(machine).filter((step) => !covered.has(step))).toEqual([]);
+  });
+};
+
+/** Runs one scenario of the matrix: `faults` on a fresh world (or a copy of the prepared one). */
+const runScenario = async (
+  c: SagaCase,
+  base: { snapshot: Snapshot; tenant: TestTenant } | undefined,
+  faults: FaultSpec[],
+  label: string,
+  assess: (seen: Observed) => Promise<void>,
+): Promise<void> => {
+  if (c.needsTenant && !base) throw new Error(`no prepared tenant for ${c.label}`);
+  count('scenarios');
+  const world = base ? await openFrom(base.snapshot, faults) : await openWorld(faults);
+  const tenant = base?.tenant ?? newTenant(c.tier);
+  let report: (InvariantReport & { fresh: unknown[] }) | undefined;
+  try {
+    const [result] = await within(
+      world.send([lifecycleEvent(c.operation, tenant, randomUUID())]),
+      SCENARIO_LIMIT_MS,
+      label,
+    );
+    count(
+      'faults',
+      world.progress.filter(
+        (p) =>
+          faults.some((fault) => fault.step === p.step) &&
+          p.error !== undefined &&
+          INJECTED_NAMES.includes(p.error),
+      ).length,
+    );
+    const seen = await observe(world, tenant, label, result);
+    try {
+      await assess(seen);
+    } finally {
+      report = await world.check();
+    }
+    expect(report.fresh).toEqual([]);
+  } finally {
+    await within(world.close(), 2_000, `${label}, close`).catch(() => {});
+  }
+};
+
 export const describeFaultMatrix = (): void => {
+  describe('fault matrix coverage', describeCoverage);
+  describe.each(COMPENSATION_CASES)('fault matrix: $label', (c) => {
+    let base: { snapshot: Snapshot; tenant: TestTenant } | undefined;
+    beforeAll(async () => {
+      base = c.needsTenant ? await prepare(c) : undefined;
+    });
+    afterAll(() => {
+      base = undefined;
+    });
+    for (const step of c.steps) {
+      it.each(FAULT_PLANS)(`${step}: $label`, async (plan) => {
+        const faults = [{ step: c.trigger, kind: 'fatal' as const, count: 1 }, faultSpec(step, plan)];
+        await runScenario(c, base, faults, `${c.label} ${step} ${plan.label}`, (seen) =>
+          assessCompensated(c, step, seen),
+        );
+      });
+    }
+  });
+
   describe.each(SAGA_CASES)('fault matrix: $label', (c) => {
     let base: { snapshot: Snapshot; tenant: TestTenant } | undefined;
     beforeAll(async () => {
@@ -189,43 +306,13 @@ export const describeFaultMatrix = (): void => {
     });
     for (const step of c.steps) {
       it.each(FAULT_PLANS)(`${step}: $label`, async (plan) => {
-        // Prepare
-        if (c.needsTenant && !base) throw new Error(`no prepared tenant for ${c.label}`);
-        count('scenarios');
-        const world = base
-          ? await openFrom(base.snapshot, [faultSpec(step, plan)])
-          : await openWorld([faultSpec(step, plan)]);
-        const tenant = base?.tenant ?? newTenant(c.tier);
-        const label = `${c.label} ${step} ${plan.label}`;
-        let report: (InvariantReport & { fresh: unknown[] }) | undefined;
-        try {
-          // Act
-          const [result] = await within(
-            world.send([lifecycleEvent(c.operation, tenant, randomUUID())]),
-            SCENARIO_LIMIT_MS,
-            label,
-          );
-          count(
-            'faults',
-            world.progress.filter(
-              (p) => p.step === step && p.error !== undefined && INJECTED_NAMES.includes(p.error),
-            ).length,
-          );
-          const seen = await observe(world, tenant, label, result);
-
-          // Assess
-          try {
-            // A NotifySuccess that fails for good leaves the work done: the execution fails, and the
-            // watcher reports the success the tenant map records (one event, a success).
-            if (plan.succeeds || step === 'NotifySuccess') assessSuccess(c, seen);
-            else await assessFailure(c, step, seen);
-          } finally {
-            report = await world.check();
-          }
-          expect(report.fresh).toEqual([]);
-        } finally {
-          await within(world.close(), 2_000, `${label}, close`).catch(() => {});
-        }
+        // A NotifySuccess that fails for good leaves the work done: the execution fails, and the
+        // watcher reports the success the tenant map records (one event, a success).
+        await runScenario(c, base, [faultSpec(step, plan)], `${c.label} ${step} ${plan.label}`, (seen) =>
+          plan.succeeds || step === 'NotifySuccess'
+            ? Promise.resolve(assessSuccess(c, seen))
+            : assessFailure(c, step, seen),
+        );
       });
     }
   });

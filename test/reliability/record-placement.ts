@@ -202,13 +202,13 @@ export const describeRecordAndPlacement = (): void => {
 
   describe('a failed placement left behind', () => {
     it('re-onboarding a failed premium tenant as advanced removes its cluster; offboarding then leaves nothing', async () => {
-      // Prepare: premium onboarding fails at CreateService and its DeleteCluster compensation fails
-      // too, so the FAILED record still names the dedicated cluster.
+      // Prepare: premium onboarding fails at CreateService, and its DeleteCluster compensation fails
+      // too, as does the watcher's cleanup after it, so the FAILED record still names the cluster.
       count('scenarios');
-      count('faults', 2);
+      count('faults', 3);
       const world = await openWorld([
         { step: 'CreateService', kind: 'fatal', count: 1 },
-        { step: 'DeleteCluster', kind: 'fatal', count: 1 },
+        { step: 'DeleteCluster', kind: 'fatal', count: 2 },
       ]);
       try {
         const premium = newTenant('premium');

@@ -7,6 +7,7 @@
 import { loadConfig, type TenantFlowConfig } from '../../src/config.ts';
 import { ConflictError, FatalError, NotReadyError, TenantLockedError } from '../../src/domain/errors.ts';
 import type { Tag } from '../../src/domain/naming.ts';
+import type { MachineId } from '../../src/domain/saga.ts';
 import type { TenantRecord } from '../../src/domain/tenant-record.ts';
 import type {
   ClusterInfo,
@@ -39,6 +40,7 @@ import type {
   StatusLedger,
   TenantMap,
 } from '../../src/ports/tenant-map.ts';
+import type { WorkflowStarter } from '../../src/ports/workflow.ts';
 import type { StepDeps } from '../../src/steps/index.ts';
 
 /** One recorded call. */
@@ -383,6 +385,16 @@ export class FakeTenantMap extends Recorder<keyof TenantMap> implements TenantMa
           : `cannot ${request.operation} tenant ${request.tenantId}: tenant not found`,
       );
     }
+    if (
+      !mine &&
+      existing &&
+      request.expectedVersion !== undefined &&
+      existing.version !== request.expectedVersion
+    ) {
+      throw new ConflictError(
+        `cannot ${request.operation} tenant ${request.tenantId}: the record is at version ${existing.version}, not ${request.expectedVersion}`,
+      );
+    }
     const record: TenantRecord = {
       resources: {},
       history: [],
@@ -557,6 +569,29 @@ export class FakeEventPublisher extends Recorder<keyof EventPublisher> implement
   }
 }
 
+/**
+ * StartExecution as Step Functions answers it: the same name and input while that execution runs is
+ * the same execution (success, same ARN); the name taken otherwise is ExecutionAlreadyExists.
+ * `finish` ends an execution (it stops counting as running).
+ */
+export class FakeWorkflowStarter extends Recorder<keyof WorkflowStarter> implements WorkflowStarter {
+  readonly started: Array<{ machine: MachineId; name: string; input: unknown; running: boolean }> = [];
+  async start(machine: MachineId, name: string, input: unknown) {
+    await this.enter('start', machine, name, input);
+    const executionArn = `arn:aws:states:us-east-1:123456789012:execution:tenantflow-${machine}:${name}`;
+    const existing = this.started.find((s) => s.machine === machine && s.name === name);
+    if (existing) {
+      const same = existing.running && JSON.stringify(existing.input) === JSON.stringify(input);
+      return { outcome: same ? ('started' as const) : ('duplicate' as const), executionArn };
+    }
+    this.started.push({ machine, name, input: structuredClone(input), running: true });
+    return { outcome: 'started' as const, executionArn };
+  }
+  finish(name: string): void {
+    for (const execution of this.started) if (execution.name === name) execution.running = false;
+  }
+}
+
 /** A log that keeps what it was told, for assertions. */
 export class FakeLog implements Log {
   readonly lines: Array<{ level: 'info' | 'warn'; message: string; fields?: Record<string, unknown> }> = [];
@@ -602,6 +637,7 @@ export const createFakes = (options: { config?: TenantFlowConfig; now?: () => Da
     ledger: new FakeStatusLedger(),
     events: new FakeEventPublisher(),
     log: new FakeLog(),
+    starter: new FakeWorkflowStarter(),
   };
   const infra: SharedInfrastructureLookup = { get: async () => ({ ...FAKE_INFRA }) };
   const deps: StepDeps = {

@@ -230,6 +230,12 @@ const acquireConflict = (request: AcquireRequest, current: TenantRecord | undefi
       { cause },
     );
   }
+  if (request.expectedVersion !== undefined && current.version !== request.expectedVersion) {
+    return new ConflictError(
+      `${prefix}: the record is at version ${current.version}, not ${request.expectedVersion}: someone worked on the tenant since`,
+      { cause },
+    );
+  }
   // The item now satisfies the condition: another writer released it between our write and our read.
   return new RetryableError(`${prefix}: the record changed during the write; try again`, { cause });
 };

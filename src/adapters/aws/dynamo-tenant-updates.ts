@@ -50,7 +50,11 @@ export const acquireUpdate = (request: AcquireRequest): UpdateParts => {
   const conditions = [
     ...(request.allowedFrom.includes('absent') ? ['attribute_not_exists(#pk)'] : []),
     ...(statuses.length > 0
-      ? [`(attribute_not_exists(#lock) AND #status IN (${Object.keys(statusValues).join(', ')}))`]
+      ? [
+          `(attribute_not_exists(#lock) AND #status IN (${Object.keys(statusValues).join(', ')})${
+            request.expectedVersion === undefined ? '' : ' AND #version = :expectedVersion'
+          })`,
+        ]
       : []),
     '#lock.#execution = :execution',
   ];
@@ -81,6 +85,7 @@ export const acquireUpdate = (request: AcquireRequest): UpdateParts => {
     ':emptyList': [],
     ':emptyMap': {},
     ':inactive': false,
+    ...(request.expectedVersion === undefined ? {} : { ':expectedVersion': request.expectedVersion }),
   };
   if (request.tenantRegistrationId !== undefined) {
     set.push(

@@ -33,6 +33,8 @@ export interface AslRunOptions {
   waitMs?: number;
   /** Milliseconds before each retry (default: the definition's backoff, with its jitter, in real seconds). */
   retryMs?: number;
+  /** Aborts the execution (StopExecution): it ends ABORTED; a step already running is not waited for. */
+  signal?: AbortSignal;
 }
 
 /** The end of a local run and the Task states it entered, in order. */
@@ -130,6 +132,8 @@ export const runAsl = async (
       },
     },
   });
+  if (options.signal?.aborted) execution.abort();
+  options.signal?.addEventListener('abort', () => execution.abort(), { once: true });
   // Settle the result at once so a failed execution is never an unhandled rejection meanwhile.
   const outcome = execution.result.then(
     (output) => ({ ok: true as const, output }),

@@ -20,6 +20,8 @@ export type SagaEngine = (
   execution: string,
   executionArn: string,
   input: unknown,
+  /** StopExecution: the run ends ABORTED. */
+  signal?: AbortSignal,
 ) => Promise<ExecutionEnd>;
 
 /** Timings of a local run: milliseconds instead of the ASL's seconds. */
@@ -37,11 +39,12 @@ const asJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value ?? n
 /** The `asl` engine: the committed `state-machines/<machine>.asl.json`, every Task bound to `dispatch`. */
 export const aslEngine =
   (dispatch: Dispatch, timings: EngineTimings): SagaEngine =>
-  async (machine, execution, executionArn, input) => {
+  async (machine, execution, executionArn, input, signal) => {
     const { steps: _steps, ...end } = await runAsl(committedDefinition(machine), input, {
       dispatch,
       execution,
       executionArn,
+      ...(signal ? { signal } : {}),
       waitMs: timings.waitMs,
       ...(timings.retryMs === null ? {} : { retryMs: timings.retryMs }),
     });
@@ -51,15 +54,17 @@ export const aslEngine =
 /** The `xstate` engine: the same models run in process by the saga runner, with the same retry policy. */
 export const xstateEngine =
   (dispatch: Dispatch, timings: EngineTimings): SagaEngine =>
-  async (machine, execution, _executionArn, input) => {
+  async (machine, execution, _executionArn, input, signal) => {
     try {
       const result = await runSaga(machine, asJson(input), {
         dispatch: async (payload) => asJson(await dispatch(payload)),
         execution,
+        ...(signal ? { signal } : {}),
         waitMs: timings.waitMs,
         retryDelayMs: timings.retryMs === null ? 1000 : Math.max(1, Math.round(timings.retryMs / 4)),
       });
       if (result.status === 'succeeded') return { status: 'SUCCEEDED', output: result.state };
+      if (result.status === 'aborted') return { status: 'ABORTED', output: result.state };
       return {
         status: 'FAILED',
         output: result.state,

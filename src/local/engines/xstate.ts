@@ -27,10 +27,12 @@ export interface SagaRunOptions {
    * stand for one second of the ASL's delays (default 1000).
    */
   retryDelayMs?: number;
+  /** Stops the run where it stands: it ends `aborted` (a step already running is not waited for). */
+  signal?: AbortSignal;
 }
 
 export interface SagaRunResult {
-  status: 'succeeded' | 'failed';
+  status: 'succeeded' | 'failed' | 'aborted';
   /** The saga state the run ended with (the ASL's `$`). */
   state: unknown;
   /** Steps in the order they ran, once per invocation (retries not repeated). */
@@ -64,13 +66,18 @@ export const runSaga = (
   };
   const logic = MACHINES[machine].provide({
     actors: stepRecord(() => fromPromise<unknown, StepPayload>(({ input: payload }) => runStep(payload))),
-    delays: {
-      healthPoll: options.waitMs ?? DELAY_SECONDS.healthPoll * 1000,
-      lockPoll: options.waitMs ?? DELAY_SECONDS.lockPoll * 1000,
-    },
+    delays: Object.fromEntries(
+      Object.entries(DELAY_SECONDS).map(([name, seconds]) => [name, options.waitMs ?? seconds * 1000]),
+    ),
   });
   const actor = createActor(logic, { input: { execution: options.execution, input } });
   return new Promise<SagaRunResult>((resolve, reject) => {
+    const abort = () => {
+      actor.stop();
+      resolve({ status: 'aborted', state: actor.getSnapshot().context.state, steps });
+    };
+    if (options.signal?.aborted) return abort();
+    options.signal?.addEventListener('abort', abort, { once: true });
     actor.subscribe({
       complete: () => {
         const snapshot = actor.getSnapshot();

@@ -33,7 +33,7 @@ const addFaults = <I extends object, O extends MetadataBearer>(
       if (before) injector.beforeCall(service);
       const output = await next(args);
       // A crash: the call took effect, then the process died; the caller never hears back.
-      if (injector.afterCall()) return new Promise<never>(() => {});
+      if (injector.afterCall()) return injector.hang();
       return output;
     },
     { step: 'initialize', priority: 'high', name: `tenantflowFaults-${service}` },

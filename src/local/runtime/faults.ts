@@ -69,6 +69,7 @@ interface ActiveStep {
 export class FaultInjector {
   readonly #left: FaultSpec[];
   readonly #step = new AsyncLocalStorage<ActiveStep>();
+  readonly #hung = new Set<(error: Error) => void>();
 
   constructor(specs: readonly FaultSpec[] = []) {
     this.#left = specs.map((spec) => ({ ...spec }));
@@ -96,6 +97,23 @@ export class FaultInjector {
     this.#fire(active);
     active.crash();
     return true;
+  }
+
+  /**
+   * Where a crashed handler's call stands: never answered while the run goes on, as in a dead
+   * process. `release` settles these once the run is over, so the dead handler's own timers (middy's
+   * Lambda-timeout timer, say) end with it instead of keeping this process alive.
+   */
+  hang(): Promise<never> {
+    return new Promise<never>((_, reject) => {
+      this.#hung.add(reject);
+    });
+  }
+
+  /** Ends every call `hang` left pending (the dead handlers unwind; nothing they do is observed). */
+  release(): void {
+    for (const reject of this.#hung) reject(new Error('the process that made this call died'));
+    this.#hung.clear();
   }
 
   /** Runs one step; the armed fault (if any) fires during it, or at its end when it made no AWS call. */

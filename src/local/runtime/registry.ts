@@ -1,53 +1,105 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import type { MachineId } from '../../domain/saga.ts';
+import { OPERATIONS } from '../../domain/operations.ts';
+import { MACHINE_IDS, type MachineId } from '../../domain/saga.ts';
 
 /** How a local execution stands (the Step Functions execution statuses a local run can reach). */
 export const LOCAL_EXECUTION_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'] as const;
 export type LocalExecutionStatus = (typeof LOCAL_EXECUTION_STATUSES)[number];
 
 const entrySchema = z.object({
-  machine: z.string(),
+  machine: z.enum(MACHINE_IDS),
   name: z.string(),
   status: z.enum(LOCAL_EXECUTION_STATUSES),
   startedAt: z.string(),
   /** Hash of the execution input: StartExecution of a running name with the same input is idempotent. */
   inputHash: z.string().optional(),
+  /** The execution input, kept until the execution is over and handled (a recovery may need it). */
+  input: z.unknown().optional(),
+  tenantId: z.string().optional(),
+  operation: z.enum(OPERATIONS).optional(),
+  /** The process that runs it (RUNNING only makes sense while that process lives). */
+  pid: z.number().int().optional(),
+  /** The last step that ended, and how. */
+  step: z.string().optional(),
+  stepOk: z.boolean().optional(),
   stoppedAt: z.string().optional(),
   error: z.string().optional(),
+  /**
+   * False from the moment an execution ends without succeeding until the watcher has handled it
+   * (reported it, released its tenant, started its cleanup): a process killed in between leaves it
+   * for the next one to finish.
+   */
+  watched: z.boolean().optional(),
 });
 export type ExecutionEntry = z.infer<typeof entrySchema>;
 
 const fileSchema = z.object({ executions: z.array(entrySchema) });
 
+/** What is known of an execution when it starts. */
+export interface ExecutionStart {
+  at: string;
+  inputHash: string;
+  input: unknown;
+  tenantId?: string;
+  operation?: ExecutionEntry['operation'];
+}
+
+/** Reads the registry file of a state directory without taking it over (for a read-only look). */
+export const readRegistry = (file: string): ExecutionEntry[] => {
+  if (!existsSync(file)) return [];
+  const parsed = fileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new Error(`${file}: not an execution registry`);
+  return parsed.data.executions;
+};
+
 /**
  * The executions started in a state directory, by machine and name: what makes a second start of
- * the same name a duplicate, as Step Functions does for 90 days. Persisted after every change.
+ * the same name a duplicate, as Step Functions does for 90 days, and what a later process needs to
+ * recover an execution whose process died. Starts and ends are written at once (atomically); step
+ * notes are batched, at most `NOTE_DELAY_MS` late.
  */
 export class ExecutionRegistry {
+  static readonly NOTE_DELAY_MS = 200;
   readonly #file: string;
   readonly #entries = new Map<string, ExecutionEntry>();
+  #pending: NodeJS.Timeout | undefined;
 
   constructor(file: string) {
     this.#file = file;
-    if (existsSync(file)) {
-      const parsed = fileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-      if (!parsed.success) throw new Error(`${file}: not an execution registry`);
-      for (const entry of parsed.data.executions) this.#entries.set(`${entry.machine}/${entry.name}`, entry);
-    }
+    for (const entry of readRegistry(file)) this.#entries.set(`${entry.machine}/${entry.name}`, entry);
   }
 
   /** Claims `name` for `machine`; false when an execution of that name already exists (running or ended). */
-  claim(machine: MachineId, name: string, at: string, inputHash: string): boolean {
+  claim(machine: MachineId, name: string, start: ExecutionStart): boolean {
     const key = `${machine}/${name}`;
     if (this.#entries.has(key)) return false;
-    this.#entries.set(key, { machine, name, status: 'RUNNING', startedAt: at, inputHash });
+    this.#entries.set(key, {
+      machine,
+      name,
+      status: 'RUNNING',
+      startedAt: start.at,
+      inputHash: start.inputHash,
+      input: start.input,
+      pid: process.pid,
+      ...(start.tenantId ? { tenantId: start.tenantId } : {}),
+      ...(start.operation ? { operation: start.operation } : {}),
+    });
     this.#save();
     return true;
   }
 
-  /** Records how an execution ended. */
+  /** Notes the last step of a running execution (for `tenantflow executions`). */
+  noteStep(machine: MachineId, name: string, step: string, ok: boolean): void {
+    const entry = this.#entries.get(`${machine}/${name}`);
+    if (entry?.status !== 'RUNNING') return;
+    entry.step = step;
+    entry.stepOk = ok;
+    this.#pending ??= setTimeout(() => this.flush(), ExecutionRegistry.NOTE_DELAY_MS).unref();
+  }
+
+  /** Records how an execution ended; one that did not succeed waits for the watcher (`watched`). */
   finish(
     machine: MachineId,
     name: string,
@@ -58,7 +110,24 @@ export class ExecutionRegistry {
     const key = `${machine}/${name}`;
     const entry = this.#entries.get(key);
     if (!entry) return;
-    this.#entries.set(key, { ...entry, status, stoppedAt: at, ...(error ? { error } : {}) });
+    // The input is kept only while a recovery may need it.
+    const { pid: _pid, input, ...rest } = entry;
+    this.#entries.set(key, {
+      ...rest,
+      status,
+      stoppedAt: at,
+      ...(error ? { error } : {}),
+      ...(status === 'SUCCEEDED' ? {} : { watched: false, input }),
+    });
+    this.#save();
+  }
+
+  /** The watcher has handled an execution that ended without succeeding. */
+  watched(machine: MachineId, name: string): void {
+    const entry = this.#entries.get(`${machine}/${name}`);
+    if (entry?.watched !== false) return;
+    entry.watched = true;
+    delete entry.input;
     this.#save();
   }
 
@@ -66,11 +135,25 @@ export class ExecutionRegistry {
     return this.#entries.get(`${machine}/${name}`);
   }
 
+  /** The execution of that name on any machine. */
+  find(name: string): ExecutionEntry | undefined {
+    return this.list().find((entry) => entry.name === name);
+  }
+
   list(): ExecutionEntry[] {
     return [...this.#entries.values()];
   }
 
+  /** Writes batched step notes now (and stops the batching timer). */
+  flush(): void {
+    if (this.#pending) clearTimeout(this.#pending);
+    this.#pending = undefined;
+    this.#save();
+  }
+
   #save(): void {
+    if (this.#pending) clearTimeout(this.#pending);
+    this.#pending = undefined;
     mkdirSync(dirname(this.#file), { recursive: true });
     const temp = `${this.#file}.${process.pid}.tmp`;
     writeFileSync(temp, `${JSON.stringify({ executions: this.list() }, null, 2)}\n`);

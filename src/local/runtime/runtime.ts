@@ -1,14 +1,17 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
+import { parseLifecycleInput } from '../../../events/index.ts';
 import type { IngestResult } from '../../app/ingest.ts';
+import type { WatchResult } from '../../app/watch.ts';
 import { loadConfig, type TenantFlowConfig } from '../../config.ts';
+import { OPERATIONS, type Operation } from '../../domain/operations.ts';
 import { registrationToAnswer } from '../../domain/request.ts';
-import { STEP_NAMES } from '../../domain/saga.ts';
+import { MACHINE_IDS, type MachineId, STEP_NAMES } from '../../domain/saga.ts';
 import type { TenantRecord } from '../../domain/tenant-record.ts';
 import {
   makeIngressHandler,
@@ -19,15 +22,16 @@ import {
   stepDeps,
 } from '../../handlers/index.ts';
 import { startLocalDynamo } from '../dynamo.ts';
-import { aslEngine, type EngineTimings, xstateEngine } from '../engines/index.ts';
+import { aslEngine, type EngineTimings, type ExecutionEnd, xstateEngine } from '../engines/index.ts';
 import { SimulatedCloud } from '../sim/index.ts';
 import { localClients } from './clients.ts';
 import type { FaultSpec } from './fault-spec.ts';
 import { FaultInjector } from './faults.ts';
 import { type ProgressEvent, progressEvent } from './progress.ts';
-import { ExecutionRegistry } from './registry.ts';
+import { type ExecutionEntry, ExecutionRegistry, type LocalExecutionStatus } from './registry.ts';
 import { type ReplayResult, replayResult, statusEventFor } from './replay-result.ts';
-import { LocalStarter } from './starter.ts';
+import { LOCAL_ACCOUNT, LocalStarter } from './starter.ts';
+import { ensureStateDir, lockStateDir, STATE_MARKER, type StateDirLock } from './state-dir.ts';
 
 /**
  * EventBridge invokes its Lambda targets asynchronously: an invocation that fails is tried twice
@@ -47,20 +51,45 @@ const asyncInvoke = async <T>(invoke: () => Promise<T>, retries = 2, delayMs = 2
 /** The simulated bus the status events go to (SBT's, in a deployment). */
 export const LOCAL_SBT_BUS = 'sbt-control-plane';
 
-/** The file that marks a directory as a tenantflow state directory (`reset` refuses any other). */
-export const STATE_MARKER = '.tenantflow-state';
+export { STATE_MARKER };
 
 export interface LocalRuntimeOptions {
   stateDir: string;
   engine: 'asl' | 'xstate';
+  /**
+   * `write` (default): a missing or empty directory becomes a state directory. `read`: the command
+   * only looks, so the directory must already be one (nothing is created anywhere else).
+   */
+  access?: 'write' | 'read';
   /** Enforce the AWS API rate limits in the simulated cloud. */
   throttle?: boolean;
   faults?: FaultSpec[];
   onProgress?: (line: ProgressEvent) => void;
+  /** Told of each execution a dead process had left, as the opening recovery handles it. */
+  onRecovered?: (recovered: RecoveredExecution) => void;
   /** No simulated delays at all (services ready and drained at once): deterministic runs for tests. */
   fast?: boolean;
   /** Let Powertools log, as in Lambda (off by default: local output is the progress lines). */
   verbose?: boolean;
+}
+
+/** An execution found interrupted when the state directory was opened, and what recovery did. */
+export interface RecoveredExecution {
+  name: string;
+  machine: MachineId;
+  tenantId?: string;
+  /** RUNNING: its process died while it ran; otherwise it had ended but was never handled. */
+  found: LocalExecutionStatus;
+  /** What the watcher did: the status event it sent, the lock it released, the cleanup it started. */
+  watch: WatchResult | undefined;
+}
+
+/** How a replay may be stopped between events (Ctrl-C). */
+export interface ReplayOptions {
+  /** Called as each event's result is known, in order. */
+  onResult?: (result: ReplayResult, index: number) => void;
+  /** Once aborted, no further event is started; the one running finishes. */
+  signal?: AbortSignal;
 }
 
 export type InventoryItem = ReturnType<SimulatedCloud['inventory']>[number];
@@ -68,10 +97,26 @@ export type InventoryItem = ReturnType<SimulatedCloud['inventory']>[number];
 /** tenantflow on one machine: the production handlers and adapters over a simulated AWS. */
 export interface LocalRuntime {
   readonly config: TenantFlowConfig;
-  /** Feeds each event to the ingress handler in turn and waits for the saga it starts. */
-  replay(events: readonly unknown[]): Promise<ReplayResult[]>;
+  /** What the opening recovery found and did (empty when the last process ended cleanly). */
+  readonly recovered: readonly RecoveredExecution[];
+  /** Feeds each event to the ingress handler in turn and waits for the saga it starts (and any cleanup). */
+  replay(events: readonly unknown[], options?: ReplayOptions): Promise<ReplayResult[]>;
   tenants(): Promise<TenantRecord[]>;
   tenant(id: string): Promise<TenantRecord | undefined>;
+  /** Every execution of this state directory, newest first. */
+  executions(): ExecutionEntry[];
+  /**
+   * StopExecution for a running execution, through the recovery path (the watcher reports it,
+   * releases the tenant and starts its cleanup); `undefined` when no execution of that name runs.
+   */
+  abort(name: string): Promise<ExecutionEnd | undefined>;
+  /** Aborts every running execution (Ctrl-C): each goes through the recovery path. */
+  abortAll(): Promise<void>;
+  /**
+   * Re-drives a FAILED tenant's last request as a new execution, as the control plane's retry
+   * would: a new event with the recorded registration, name and tier.
+   */
+  retry(tenantId: string): Promise<ReplayResult>;
   /** Every resource of the simulated cloud, with its tenant tag. */
   inventory(): InventoryItem[];
   /** The simulator's own one-line description (it says it is a simulation). */
@@ -83,7 +128,16 @@ export interface LocalRuntime {
   close(): Promise<void>;
 }
 
-const payloadSchema = z.object({ step: z.enum(STEP_NAMES), execution: z.string() });
+/** A tenant `retry` cannot re-drive, with the reason. */
+export class NothingToRetryError extends Error {
+  override readonly name = 'NothingToRetryError';
+}
+
+const payloadSchema = z.object({
+  step: z.enum(STEP_NAMES),
+  execution: z.string(),
+  machine: z.enum(MACHINE_IDS),
+});
 
 const lambdaContext = (functionName: string): Context => ({
   callbackWaitsForEmptyEventLoop: false,
@@ -111,15 +165,28 @@ const localObservability = (functionName: string, verbose: boolean): Observabili
   };
 };
 
-/** Starts a local runtime over `stateDir` (created if missing; successive runtimes see one cloud). */
+const byNewest = (a: ExecutionEntry, b: ExecutionEntry): number => b.startedAt.localeCompare(a.startedAt);
+
+/**
+ * Starts a local runtime over `stateDir` (successive runtimes see one cloud). It takes the state
+ * directory's lock first (`StateDirBusyError` while another live process holds it), then recovers
+ * whatever a process that died there left: executions it was running go through the watcher's
+ * recovery path as ABORTED, and ended ones it never handed to the watcher are handed now.
+ */
 export const createLocalRuntime = async (options: LocalRuntimeOptions): Promise<LocalRuntime> => {
+  ensureStateDir(options.stateDir, options.access === 'read' ? 'existing' : 'create');
+  const lock = lockStateDir(options.stateDir);
+  try {
+    return await open(options, lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+};
+
+const open = async (options: LocalRuntimeOptions, lock: StateDirLock): Promise<LocalRuntime> => {
   if (!options.verbose) process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   const obs = (name: string) => localObservability(name, options.verbose ?? false);
-  mkdirSync(options.stateDir, { recursive: true });
-  writeFileSync(
-    join(options.stateDir, STATE_MARKER),
-    'tenantflow local state (simulated AWS); `tenantflow reset` empties it\n',
-  );
   const config = loadConfig({ HEALTH_POLL_SECONDS: '1', SBT_EVENT_BUS: LOCAL_SBT_BUS });
   const fast = options.fast ?? false;
   const sim = new SimulatedCloud({
@@ -138,19 +205,22 @@ export const createLocalRuntime = async (options: LocalRuntimeOptions): Promise<
   const stopHook = sim.onCall((call) => injector.beforeCall(call.service));
   const clients = localClients(sim, dynamo.clientConfig, injector, config.region);
   const ports = stepDeps(config, clients);
+  const registry = new ExecutionRegistry(join(options.stateDir, 'executions.json'));
   // The step Lambda's container. A crash kills it: the next invocation gets a fresh one, so nothing
   // the dead one held in memory (a pending call, the cached stack outputs) survives, as in Lambda.
   const newStepContainer = () => makeStepHandler(stepDeps(config, clients), obs('step'));
   let stepHandler = newStepContainer();
-  const watcher = makeWatcherHandler({ ...ports, now: () => new Date() }, obs('watcher'));
 
+  // Steps running now, per execution: an aborted execution's watcher waits for them (see quiesce).
+  const inFlight = new Map<string, Set<Promise<unknown>>>();
   const startedAt = new Map<string, number>();
   const dispatch = async (payload: unknown): Promise<unknown> => {
     const parsed = payloadSchema.safeParse(payload);
     if (!parsed.success) return stepHandler(payload, lambdaContext('step'));
-    const { step, execution } = parsed.data;
+    const { step, execution, machine } = parsed.data;
     const stepStart = Date.now();
-    const report = (error?: unknown) =>
+    const report = (error?: unknown) => {
+      registry.noteStep(machine, execution, step, error === undefined);
       options.onProgress?.(
         progressEvent({
           execution,
@@ -160,14 +230,26 @@ export const createLocalRuntime = async (options: LocalRuntimeOptions): Promise<
           error,
         }),
       );
+    };
+    const running = injector.runStep(step, () => stepHandler(payload, lambdaContext('step')));
+    const steps = inFlight.get(execution) ?? new Set<Promise<unknown>>();
+    inFlight.set(execution, steps.add(running));
     try {
-      const next = await injector.runStep(step, () => stepHandler(payload, lambdaContext('step')));
+      const next = await running;
       report();
       return next;
     } catch (error) {
       report(error);
       if (error instanceof Error && error.name === 'Runtime.ExitError') stepHandler = newStepContainer();
       throw error;
+    } finally {
+      steps.delete(running);
+      if (steps.size === 0) inFlight.delete(execution);
+    }
+  };
+  const quiesce = async (execution: string): Promise<void> => {
+    for (let steps = inFlight.get(execution); steps && steps.size > 0; steps = inFlight.get(execution)) {
+      await Promise.allSettled([...steps]);
     }
   };
   // Under AWS's rate limits the Retry backoff is what lets throttled calls through: keep it real then.
@@ -176,15 +258,32 @@ export const createLocalRuntime = async (options: LocalRuntimeOptions): Promise<
     : fast
       ? { waitMs: 1, retryMs: 2 }
       : { waitMs: 25, retryMs: 20 };
+  const parseOptions = { contract: config.contract, catalogue: config.catalogue, accepts: OPERATIONS };
+  let watcher: ReturnType<typeof makeWatcherHandler> | undefined;
+  const watchResults = new Map<string, WatchResult>();
   const starter = new LocalStarter({
     region: config.region,
     engine: options.engine === 'asl' ? aslEngine(dispatch, timings) : xstateEngine(dispatch, timings),
-    registry: new ExecutionRegistry(join(options.stateDir, 'executions.json')),
+    registry,
+    describe: (input) => {
+      const parsed = parseLifecycleInput(input, parseOptions);
+      const operation = parsed.ok ? parsed.request.operation : parsed.operation;
+      const tenantId = parsed.ok ? parsed.request.tenantId : parsed.tenantId;
+      return { ...(operation ? { operation } : {}), ...(tenantId ? { tenantId } : {}) };
+    },
     onStart: (name) => startedAt.set(name, Date.now()),
+    quiesce,
     onDead: async (event) => {
-      await asyncInvoke(() => watcher(event, lambdaContext('watcher')));
+      const handle = watcher;
+      if (!handle) return;
+      const result = await asyncInvoke(() => handle(event, lambdaContext('watcher')));
+      const name = z.object({ detail: z.object({ name: z.string() }) }).safeParse(event);
+      if (name.success) watchResults.set(name.data.detail.name, result);
     },
   });
+  watcher = makeWatcherHandler({ ...ports, starter, now: () => new Date() }, obs('watcher'));
+  const ingress = makeIngressHandler({ ...ports, starter, now: () => new Date() }, obs('ingress'));
+
   /** The registration a request was answered to: an activation event naming the tenant alone gets the recorded one. */
   const answeredTo = async (raw: unknown, ingest: IngestResult): Promise<string | undefined> => {
     if (ingest.tenantRegistrationId !== undefined || ingest.outcome === 'rejected')
@@ -196,37 +295,133 @@ export const createLocalRuntime = async (options: LocalRuntimeOptions): Promise<
       record?.tenantRegistrationId,
     );
   };
-  const ingress = makeIngressHandler({ ...ports, starter, now: () => new Date() }, obs('ingress'));
 
+  const replayOne = async (raw: unknown): Promise<ReplayResult> => {
+    const before = sim.publishedEvents().length;
+    const ingest = await asyncInvoke(() => ingress(raw, lambdaContext('ingress')));
+    const end = ingest.outcome === 'started' ? await starter.completion(ingest.execution) : undefined;
+    // A cleanup the watcher started belongs to this request's story: it ends before the result.
+    await starter.drain();
+    const answered = { ...ingest, tenantRegistrationId: await answeredTo(raw, ingest) };
+    const statusEvent = statusEventFor(sim.publishedEvents().slice(before), answered.tenantRegistrationId);
+    return replayResult({ raw, config, ingest: answered, end, statusEvent });
+  };
+
+  // Recovery: this process holds the lock, so whatever the registry says runs is dead.
+  const recovered: RecoveredExecution[] = [];
+  for (const entry of registry.list().filter((e) => e.status === 'RUNNING' || e.watched === false)) {
+    const found = entry.status;
+    const end: ExecutionEnd =
+      found === 'RUNNING'
+        ? {
+            status: 'ABORTED',
+            error: 'ProcessDied',
+            cause: `the process running it (pid ${entry.pid ?? '?'}) died`,
+          }
+        : {
+            status: found === 'SUCCEEDED' ? 'FAILED' : found,
+            ...(entry.error ? { error: entry.error } : {}),
+          };
+    if (found === 'RUNNING')
+      registry.finish(entry.machine, entry.name, 'ABORTED', new Date().toISOString(), end.error);
+    await starter.reportDead({
+      machine: entry.machine,
+      name: entry.name,
+      startedAt: Date.parse(entry.startedAt),
+      end,
+      executionInput: entry.input,
+    });
+    await starter.drain();
+    const item: RecoveredExecution = {
+      name: entry.name,
+      machine: entry.machine,
+      ...(entry.tenantId ? { tenantId: entry.tenantId } : {}),
+      found,
+      watch: watchResults.get(entry.name),
+    };
+    recovered.push(item);
+    options.onRecovered?.(item);
+  }
+
+  const replay = async (events: readonly unknown[], replayOptions: ReplayOptions = {}) => {
+    const results: ReplayResult[] = [];
+    for (const [index, raw] of events.entries()) {
+      if (replayOptions.signal?.aborted) break;
+      const result = await replayOne(raw);
+      results.push(result);
+      replayOptions.onResult?.(result, index);
+    }
+    sim.save();
+    return results;
+  };
+
+  let closed = false;
   return {
     config,
-    async replay(events) {
-      const results: ReplayResult[] = [];
-      for (const raw of events) {
-        const before = sim.publishedEvents().length;
-        const ingest = await asyncInvoke(() => ingress(raw, lambdaContext('ingress')));
-        const end = ingest.outcome === 'started' ? await starter.completion(ingest.execution) : undefined;
-        const answered = { ...ingest, tenantRegistrationId: await answeredTo(raw, ingest) };
-        const statusEvent = statusEventFor(
-          sim.publishedEvents().slice(before),
-          answered.tenantRegistrationId,
-        );
-        results.push(replayResult({ raw, config, ingest: answered, end, statusEvent }));
-      }
-      sim.save();
-      return results;
-    },
+    recovered,
+    replay,
     tenants: () => ports.tenants.list(),
     tenant: (id) => ports.tenants.get(id),
+    executions: () => registry.list().sort(byNewest),
+    async abort(name) {
+      const end = await starter.abort(name);
+      if (end) await starter.drain();
+      return end;
+    },
+    async abortAll() {
+      await Promise.all(starter.runningNames().map((name) => starter.abort(name)));
+      await starter.drain();
+    },
+    async retry(tenantId) {
+      const record = await ports.tenants.get(tenantId);
+      if (!record) throw new NothingToRetryError(`no tenant ${tenantId} in the tenant map`);
+      if (record.lifecycleStatus !== 'FAILED' || !record.lastError) {
+        throw new NothingToRetryError(
+          `tenant ${tenantId} is ${record.lifecycleStatus}${record.lock ? `, locked by ${record.lock.execution}` : ''}: only a FAILED tenant is retried`,
+        );
+      }
+      const [result] = await replay([retryEvent(config, record, record.lastError.operation)]);
+      if (!result) throw new NothingToRetryError(`tenant ${tenantId}: the retry was not run`);
+      return result;
+    },
     inventory: () => sim.inventory(),
     describe: () => sim.describe(),
     calls: () => sim.calls(),
     publishedEvents: () => sim.publishedEvents(),
     async close() {
-      await starter.drain();
-      stopHook();
-      sim.save();
-      await dynamo.stop();
+      if (closed) return;
+      closed = true;
+      try {
+        await starter.drain();
+        injector.release();
+        stopHook();
+        registry.flush();
+        sim.save();
+        await dynamo.stop();
+      } finally {
+        lock.release();
+      }
     },
   };
 };
+
+/**
+ * The event the control plane's retry of a FAILED tenant's last request would be: a new event id,
+ * the request's SBT detail-type, and what the record says of the tenant.
+ */
+export const retryEvent = (config: TenantFlowConfig, record: TenantRecord, operation: Operation) => ({
+  version: '0',
+  id: randomUUID(),
+  'detail-type': config.contract.inbound[operation][0],
+  source: config.contract.controlPlaneSources[0],
+  account: LOCAL_ACCOUNT,
+  time: new Date().toISOString(),
+  region: config.region,
+  resources: [],
+  detail: {
+    tenantId: record.tenantId,
+    ...(record.tenantRegistrationId ? { tenantRegistrationId: record.tenantRegistrationId } : {}),
+    tenantName: record.tenantName,
+    ...(record.placement ? { tier: record.placement.tier } : {}),
+  },
+});

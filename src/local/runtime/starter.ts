@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { MachineId } from '../../domain/saga.ts';
 import type { WorkflowStarter } from '../../ports/workflow.ts';
 import type { ExecutionEnd, SagaEngine } from '../engines/index.ts';
-import type { ExecutionRegistry } from './registry.ts';
+import type { ExecutionRegistry, ExecutionStart } from './registry.ts';
 
 /** The account id of everything local (the simulator's default). */
 export const LOCAL_ACCOUNT = '000000000000';
@@ -53,22 +53,31 @@ const inputHash = (input: unknown): string =>
     .update(JSON.stringify(input) ?? '')
     .digest('hex');
 
+/** What the starter learns of an execution's input (for the registry). */
+export type DescribeInput = (input: unknown) => Pick<ExecutionStart, 'tenantId' | 'operation'>;
+
 /**
  * Step Functions for a local run: `start` claims the execution name and runs the saga on the engine
  * in the background, as StartExecution does, with its answers: the same name and input while that
  * execution runs is the same execution (`started`, same ARN); the name taken otherwise is
- * ExecutionAlreadyExists (`duplicate`). `completion` waits for its end. An execution that fails,
- * times out or is aborted is handed to `onDead`, as the EventBridge rule hands it to the watcher in AWS.
+ * ExecutionAlreadyExists (`duplicate`). `completion` waits for its end; `abort` is StopExecution.
+ * An execution that fails, times out or is aborted is handed to `onDead`, as the EventBridge rule
+ * hands it to the watcher in AWS, once its steps have settled (`quiesce`).
  */
 export class LocalStarter implements WorkflowStarter {
-  readonly #running = new Map<string, Promise<ExecutionEnd>>();
+  readonly #running = new Map<string, { end: Promise<ExecutionEnd>; controller: AbortController }>();
+  /** The end of every execution started here, running or not. */
+  readonly #ends = new Map<string, Promise<ExecutionEnd>>();
 
   constructor(
     private readonly deps: {
       region: string;
       engine: SagaEngine;
       registry: ExecutionRegistry;
+      describe: DescribeInput;
       onStart: (name: string) => void;
+      /** Resolves once no step of the execution is running any more. */
+      quiesce: (name: string) => Promise<void>;
       onDead: (statusChange: Record<string, unknown>) => Promise<void>;
     },
   ) {}
@@ -77,25 +86,73 @@ export class LocalStarter implements WorkflowStarter {
     const executionArn = executionArnOf(this.deps.region, machine, name);
     const startedAt = Date.now();
     const hash = inputHash(input);
-    if (!this.deps.registry.claim(machine, name, new Date(startedAt).toISOString(), hash)) {
+    const claimed = this.deps.registry.claim(machine, name, {
+      at: new Date(startedAt).toISOString(),
+      inputHash: hash,
+      input,
+      ...this.deps.describe(input),
+    });
+    if (!claimed) {
       const existing = this.deps.registry.get(machine, name);
       const same = existing?.status === 'RUNNING' && existing.inputHash === hash;
       return { outcome: same ? ('started' as const) : ('duplicate' as const), executionArn };
     }
     this.deps.onStart(name);
-    const run = this.#run(machine, name, executionArn, startedAt, input);
-    this.#running.set(name, run);
+    const controller = new AbortController();
+    const end = this.#run(machine, name, executionArn, startedAt, input, controller.signal);
+    this.#running.set(name, { end, controller });
+    this.#ends.set(name, end);
     return { outcome: 'started' as const, executionArn };
   }
 
   /** The end of an execution started here; undefined for a name this starter did not start. */
   completion(name: string): Promise<ExecutionEnd> | undefined {
-    return this.#running.get(name);
+    return this.#ends.get(name);
   }
 
-  /** Waits for every execution still running. */
+  /** Names of the executions this starter runs now. */
+  runningNames(): string[] {
+    return [...this.#running.keys()];
+  }
+
+  /** StopExecution: ends the execution ABORTED (its watcher then runs); undefined if not running here. */
+  async abort(name: string): Promise<ExecutionEnd | undefined> {
+    const run = this.#running.get(name);
+    if (!run) return undefined;
+    run.controller.abort();
+    return run.end;
+  }
+
+  /** Waits for every execution still running, including any started meanwhile (a cleanup). */
   async drain(): Promise<void> {
-    await Promise.allSettled(this.#running.values());
+    for (let pending = [...this.#running.values()]; pending.length > 0; ) {
+      await Promise.allSettled(pending.map((run) => run.end));
+      pending = [...this.#running.values()];
+    }
+  }
+
+  /**
+   * Hands an execution that ended without succeeding to the watcher, as EventBridge delivers
+   * "Execution Status Change" (also for one a dead process left RUNNING: see the runtime's recovery).
+   */
+  async reportDead(input: {
+    machine: MachineId;
+    name: string;
+    startedAt: number;
+    end: ExecutionEnd;
+    executionInput: unknown;
+  }): Promise<void> {
+    const event = executionStatusChange({
+      region: this.deps.region,
+      machine: input.machine,
+      name: input.name,
+      executionArn: executionArnOf(this.deps.region, input.machine, input.name),
+      startedAt: input.startedAt,
+      end: input.end,
+      executionInput: input.executionInput,
+    });
+    await this.deps.onDead(event);
+    this.deps.registry.watched(input.machine, input.name);
   }
 
   async #run(
@@ -104,21 +161,20 @@ export class LocalStarter implements WorkflowStarter {
     executionArn: string,
     startedAt: number,
     input: unknown,
+    signal: AbortSignal,
   ): Promise<ExecutionEnd> {
-    const end = await this.deps.engine(machine, name, executionArn, input);
-    this.deps.registry.finish(machine, name, end.status, new Date().toISOString(), end.error);
-    if (end.status !== 'SUCCEEDED') {
-      const event = executionStatusChange({
-        region: this.deps.region,
-        machine,
-        name,
-        executionArn,
-        startedAt,
-        end,
-        executionInput: input,
-      });
-      await this.deps.onDead(event).catch(() => {});
+    try {
+      const end = await this.deps.engine(machine, name, executionArn, input, signal);
+      this.deps.registry.finish(machine, name, end.status, new Date().toISOString(), end.error);
+      if (end.status !== 'SUCCEEDED') {
+        // As StopExecution does not wait for a running Lambda, a step may still be running: let it end
+        // before the watcher looks (the cleanup it may start would otherwise race it).
+        await this.deps.quiesce(name);
+        await this.reportDead({ machine, name, startedAt, end, executionInput: input }).catch(() => {});
+      }
+      return end;
+    } finally {
+      this.#running.delete(name);
     }
-    return end;
   }
 }

@@ -3,8 +3,9 @@
  * each. A step name here is what the fault injector matches (a Task of the committed ASL).
  */
 
-import type { Operation } from '../../../src/domain/operations.ts';
-import type { StepName } from '../../../src/domain/saga.ts';
+import { OPERATION_TABLE, type Operation } from '../../../src/domain/operations.ts';
+import { isStepName, type MachineId, type StepName } from '../../../src/domain/saga.ts';
+import { committedDefinition } from '../../../src/local/engines/index.ts';
 import type { FaultKind, FaultSpec } from '../../../src/local/index.ts';
 import { RETRY_POLICY, retrierFor } from '../../../state-machines/retry.ts';
 import type { ReferenceTier } from './world.ts';
@@ -81,6 +82,56 @@ export const SAGA_CASES: readonly SagaCase[] = [
     tier: 'advanced',
     needsTenant: true,
     steps: ACTIVATION,
+  },
+];
+
+/** The Task states of a machine's committed ASL, in definition order. */
+export const taskStates = (machine: MachineId): StepName[] =>
+  Object.entries(committedDefinition(machine).States)
+    .filter(([, state]) => state.Type === 'Task')
+    .map(([name]) => name)
+    .filter(isStepName);
+
+/**
+ * A saga whose forward step `trigger` fails for good, so its compensation chain runs: the faults
+ * of the matrix are tried on each Task state that only a failure reaches (`steps`).
+ */
+export interface CompensationCase extends SagaCase {
+  trigger: StepName;
+}
+
+/** The Task states no clean run of `machine` enters: compensations, MarkFailed, NotifyFailure. */
+const failurePathStates = (machine: MachineId): StepName[] => {
+  const forward = new Set(
+    SAGA_CASES.filter((c) => OPERATION_TABLE[c.operation].machine === machine).flatMap((c) => c.steps),
+  );
+  return taskStates(machine).filter((step) => !forward.has(step));
+};
+
+export const COMPENSATION_CASES: readonly CompensationCase[] = [
+  {
+    label: 'onboarding premium, failing at WaitForHealthy',
+    operation: 'onboard',
+    tier: 'premium',
+    needsTenant: false,
+    trigger: 'WaitForHealthy',
+    steps: failurePathStates('onboarding'),
+  },
+  {
+    label: 'offboarding premium, failing at DeleteService',
+    operation: 'offboard',
+    tier: 'premium',
+    needsTenant: true,
+    trigger: 'DeleteService',
+    steps: failurePathStates('offboarding'),
+  },
+  {
+    label: 'activate advanced, failing at ScaleService',
+    operation: 'activate',
+    tier: 'advanced',
+    needsTenant: true,
+    trigger: 'ScaleService',
+    steps: failurePathStates('activation'),
   },
 ];
 

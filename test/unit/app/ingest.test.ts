@@ -1,34 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ingestEvent } from '../../../src/app/ingest.ts';
-import type { MachineId } from '../../../src/domain/saga.ts';
-import type { WorkflowStarter } from '../../../src/ports/workflow.ts';
-import { createFakes, FAKE_NOW, testConfig } from '../../support/fake-ports.ts';
+import { createFakes, FAKE_NOW, FakeWorkflowStarter, testConfig } from '../../support/fake-ports.ts';
 
 const sample = (path: string): unknown =>
   JSON.parse(readFileSync(new URL(`../../../events/${path}`, import.meta.url), 'utf8'));
 
-/**
- * StartExecution as Step Functions answers it: the same name and input while that execution runs is
- * the same execution (success, same ARN); the name taken otherwise is ExecutionAlreadyExists.
- */
-class FakeStarter implements WorkflowStarter {
-  readonly started: Array<{ machine: MachineId; name: string; input: unknown; running: boolean }> = [];
-  async start(machine: MachineId, name: string, input: unknown) {
-    const executionArn = `arn:aws:states:us-east-1:123456789012:execution:${machine}:${name}`;
-    const existing = this.started.find((s) => s.machine === machine && s.name === name);
-    if (existing) {
-      const same = existing.running && JSON.stringify(existing.input) === JSON.stringify(input);
-      return { outcome: same ? ('started' as const) : ('duplicate' as const), executionArn };
-    }
-    this.started.push({ machine, name, input, running: true });
-    return { outcome: 'started' as const, executionArn };
-  }
-}
-
 const setup = () => {
   const fakes = createFakes();
-  const starter = new FakeStarter();
+  const starter = new FakeWorkflowStarter();
   const deps = {
     config: testConfig(),
     starter,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { cleanupExecutionName } from '../../../events/index.ts';
 import { handleExecutionStatusChange } from '../../../src/app/watch.ts';
 import { placementOf } from '../../../src/domain/catalogue.ts';
 import { createFakes, FAKE_NOW, testConfig } from '../../support/fake-ports.ts';
@@ -18,6 +19,7 @@ const setup = () => {
     tenants: fakes.tenants,
     ledger: fakes.ledger,
     events: fakes.events,
+    starter: fakes.starter,
     now: () => FAKE_NOW,
   };
   return { ...fakes, deps };
@@ -161,7 +163,13 @@ describe('handleExecutionStatusChange', () => {
     const result = await handleExecutionStatusChange(change('FAILED'), deps);
 
     // Assess
-    expect(result).toEqual({ outcome: 'already-notified', execution: 'onboard-x-1', releasedLock: true });
+    expect(result).toEqual({
+      outcome: 'already-notified',
+      execution: 'onboard-x-1',
+      tenantId: detail.tenantId,
+      releasedLock: true,
+      cleanup: cleanupExecutionName({ of: 'onboard-x-1', attempt: 1 }),
+    });
     expect(tenants.records.get(detail.tenantId)).toMatchObject({ lifecycleStatus: 'FAILED' });
     expect(tenants.records.get(detail.tenantId)?.lock).toBeUndefined();
     expect(events.published).toEqual([]);
@@ -227,5 +235,172 @@ describe('handleExecutionStatusChange', () => {
     expect(anonymous.outcome).toBe('ignored');
     expect(unreadable.outcome).toBe('ignored');
     expect(events.published).toEqual([]);
+  });
+
+  describe('the cleanup after a dead execution', () => {
+    const deadOnboarding = (tenants: ReturnType<typeof setup>['tenants'], lock = true) =>
+      tenants.seed({
+        tenantId: detail.tenantId,
+        tenantName: 'Globex',
+        placement: placementOf(testConfig().catalogue, 'premium', '/'),
+        lifecycleStatus: lock ? 'PROVISIONING' : 'FAILED',
+        ...(lock ? { lock: { execution: 'onboard-x-1', operation: 'onboard' as const, since: 'x' } } : {}),
+        resources: { cluster: { name: 'tf-c', arn: 'arn:c' } },
+        history: [
+          {
+            operation: 'onboard',
+            execution: 'onboard-x-1',
+            step: 'CreateCluster',
+            outcome: 'succeeded',
+            at: 'x',
+          },
+        ],
+      });
+
+    it('starts one cleanup offboarding of a dead onboarding, with the record version it was planned on', async () => {
+      // Prepare
+      const { deps, tenants, starter } = setup();
+      deadOnboarding(tenants);
+
+      // Act
+      const result = await handleExecutionStatusChange(change('ABORTED'), deps);
+      const again = await handleExecutionStatusChange(change('ABORTED'), deps);
+
+      // Assess
+      const record = tenants.records.get(detail.tenantId);
+      const name = cleanupExecutionName({ of: 'onboard-x-1', attempt: 1 });
+      expect(result).toMatchObject({ outcome: 'notified', releasedLock: true, cleanup: name });
+      expect(again).toMatchObject({ outcome: 'already-notified', releasedLock: false, cleanup: name });
+      expect(starter.callsOf('start')).toEqual([
+        [
+          'offboarding',
+          name,
+          {
+            operation: 'offboard',
+            tenantId: detail.tenantId,
+            tenantName: 'Globex',
+            cleanup: { of: 'onboard-x-1', attempt: 1, version: record?.version },
+          },
+        ],
+        ['offboarding', name, expect.anything()],
+      ]);
+      expect(starter.started).toHaveLength(1);
+    });
+
+    it('starts no cleanup when the saga compensated itself (FAILED, nothing left, MarkFailed its own)', async () => {
+      // Prepare
+      const { deps, tenants, starter } = setup();
+      tenants.seed({
+        tenantId: detail.tenantId,
+        lifecycleStatus: 'FAILED',
+        resources: {},
+        history: [
+          { operation: 'onboard', execution: 'onboard-x-1', step: 'MarkFailed', outcome: 'failed', at: 'x' },
+        ],
+      });
+
+      // Act
+      const result = await handleExecutionStatusChange(change('FAILED'), deps);
+
+      // Assess
+      expect(result).not.toHaveProperty('cleanup');
+      expect(starter.callsOf('start')).toEqual([]);
+    });
+
+    it('cleans up what a failed compensation left on the record', async () => {
+      // Prepare
+      const { deps, tenants, starter } = setup();
+      deadOnboarding(tenants, false);
+
+      // Act
+      const result = await handleExecutionStatusChange(change('FAILED'), deps);
+
+      // Assess
+      expect(result).toMatchObject({ releasedLock: false, cleanup: expect.stringMatching(/^cleanup-/) });
+      expect(starter.started).toHaveLength(1);
+    });
+
+    it('tries an interrupted cleanup again, up to its attempts, and leaves a FAILED one to the operator', async () => {
+      const cleanupChange = (attempt: number, status: string) => {
+        const name = cleanupExecutionName({ of: 'onboard-x-1', attempt });
+        return {
+          ...change(status, name),
+          input: JSON.stringify({
+            operation: 'offboard',
+            tenantId: detail.tenantId,
+            cleanup: { of: 'onboard-x-1', attempt, version: 3 },
+          }),
+        };
+      };
+      const run = async (attempt: number, status: string) => {
+        const { deps, tenants, starter } = setup();
+        const name = cleanupExecutionName({ of: 'onboard-x-1', attempt });
+        tenants.seed({
+          tenantId: detail.tenantId,
+          placement: placementOf(testConfig().catalogue, 'premium', '/'),
+          lifecycleStatus: 'DEPROVISIONING',
+          lock: { execution: name, operation: 'offboard', since: 'x' },
+          resources: { cluster: { name: 'tf-c', arn: 'arn:c' } },
+          lastError: { operation: 'onboard', step: 'CreateCluster', reason: 'the first failure', at: 'x' },
+          history: [
+            { operation: 'offboard', execution: name, step: 'DeleteService', outcome: 'succeeded', at: 'x' },
+          ],
+        });
+        const result = await handleExecutionStatusChange(cleanupChange(attempt, status), deps);
+        return {
+          result,
+          starts: starter.started.map((s) => s.name),
+          record: tenants.records.get(detail.tenantId),
+        };
+      };
+
+      // Act
+      const interrupted = await run(1, 'ABORTED');
+      const last = await run(3, 'TIMED_OUT');
+      const failed = await run(1, 'FAILED');
+
+      // Assess
+      expect(interrupted.result).toMatchObject({ outcome: 'unanswerable', releasedLock: true });
+      expect(interrupted.starts).toEqual([cleanupExecutionName({ of: 'onboard-x-1', attempt: 2 })]);
+      expect(interrupted.record?.lastError?.reason).toBe('the first failure');
+      expect(last.starts).toEqual([]);
+      expect(failed.starts).toEqual([]);
+      expect(failed.record).toMatchObject({
+        lifecycleStatus: 'FAILED',
+        resources: { cluster: { name: 'tf-c' } },
+      });
+    });
+
+    it('starts no cleanup after a dead activation change: the resources are the tenant’s own', async () => {
+      // Prepare
+      const { deps, tenants, starter } = setup();
+      tenants.seed({
+        tenantId: 'acme',
+        tenantRegistrationId: 'reg-acme',
+        lifecycleStatus: 'DEACTIVATING',
+        lock: { execution: 'deactivate-acme-1', operation: 'deactivate', since: 'x' },
+        resources: { cluster: { name: 'tf-c', arn: 'arn:c' } },
+      });
+      const input = JSON.stringify({
+        operation: 'deactivate',
+        tenantId: 'acme',
+        tenantRegistrationId: 'reg-acme',
+      });
+
+      // Act
+      const result = await handleExecutionStatusChange(
+        { ...change('ABORTED', 'deactivate-acme-1'), input },
+        deps,
+      );
+
+      // Assess
+      expect(result).toMatchObject({ outcome: 'notified', releasedLock: true });
+      expect(result).not.toHaveProperty('cleanup');
+      expect(starter.callsOf('start')).toEqual([]);
+      expect(tenants.records.get('acme')).toMatchObject({
+        lifecycleStatus: 'FAILED',
+        resources: { cluster: {} },
+      });
+    });
   });
 });

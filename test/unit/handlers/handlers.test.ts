@@ -188,6 +188,7 @@ describe('the watcher handler', () => {
         tenants: fakes.tenants,
         ledger: fakes.ledger,
         events: fakes.events,
+        starter: fakes.starter,
         now: () => FAKE_NOW,
       },
       obs,

@@ -128,6 +128,27 @@ describe.each(tenantMaps)('TenantMap contract: $name', ({ make }) => {
     expect(String(refused)).toMatch(/ACTIVE/);
   });
 
+  it('takes the tenant with an expected version only while the record is at that version', async () => {
+    // Prepare
+    const map = await make();
+    const id = uniqueId('versioned');
+    const record = await onboarded(map, id, PREMIUM);
+
+    // Act
+    const stale = await map
+      .acquire(acquireRequest(id, 'offboard', 'exec-stale', { expectedVersion: record.version - 1 }))
+      .catch((error: unknown) => error);
+    const current = await map.acquire(
+      acquireRequest(id, 'offboard', 'exec-current', { expectedVersion: record.version }),
+    );
+
+    // Assess
+    expect(stale).toBeInstanceOf(ConflictError);
+    expect(stale).not.toBeInstanceOf(TenantLockedError);
+    expect(String(stale)).toMatch(new RegExp(`version ${record.version}`));
+    expect(current).toMatchObject({ lock: { execution: 'exec-current' }, version: record.version + 1 });
+  });
+
   it('refuses an activation of a tenant it has no record of', async () => {
     const map = await make();
     const refused = await map

@@ -67,7 +67,11 @@ describe('dispatchStep', () => {
     // Act
     const run = dispatchStep(payload({ step: 'CreateTargetGroup', state }), fakes.deps);
     // Assess
-    await expect(run).rejects.toThrow(new FatalError('state.request.tenantId: must be a safe identifier'));
+    await expect(run).rejects.toThrow(
+      new FatalError(
+        'state.request.tenantId: must be 1-64 letters, digits, "-" or "_", starting with a letter or digit',
+      ),
+    );
     expect(fakes.elb.calls).toEqual([]);
   });
 
