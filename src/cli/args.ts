@@ -25,6 +25,9 @@ export type Command =
   | { name: 'status'; stateDir: string; tenantId: string; json: boolean }
   | { name: 'list'; stateDir: string; json: boolean }
   | { name: 'inventory'; stateDir: string; json: boolean }
+  | { name: 'executions'; stateDir: string; json: boolean; all: boolean }
+  | { name: 'abort'; stateDir: string; execution: string; json: boolean }
+  | { name: 'retry'; stateDir: string; tenantId: string; json: boolean }
   | { name: 'diagram'; stateDir: string; out: string }
   | { name: 'reset'; stateDir: string }
   | { name: 'demo'; stateDir: string; verbose: boolean }
@@ -89,6 +92,25 @@ const commandOf = (name: string, args: string[]): Command => {
       if (positionals.length > 0) throw new Error(`${name}: unexpected argument "${positionals[0]}"`);
       const options = { stateDir: values['state-dir'] ?? DEFAULT_STATE_DIR, json: values.json ?? false };
       return name === 'list' ? { name, ...options } : { name, ...options };
+    }
+    case 'executions': {
+      const { values, positionals } = parse(args, { ...stateDir, ...json, all: { type: 'boolean' } });
+      if (positionals.length > 0) throw new Error(`executions: unexpected argument "${positionals[0]}"`);
+      return {
+        name,
+        stateDir: values['state-dir'] ?? DEFAULT_STATE_DIR,
+        json: values.json ?? false,
+        all: values.all ?? false,
+      };
+    }
+    case 'abort':
+    case 'retry': {
+      const { values, positionals } = parse(args, { ...stateDir, ...json });
+      const [id, ...extra] = positionals;
+      const what = name === 'abort' ? 'execution name' : 'tenant id';
+      if (!id || extra.length > 0) throw new Error(`${name}: give exactly one ${what}`);
+      const common = { stateDir: values['state-dir'] ?? DEFAULT_STATE_DIR, json: values.json ?? false };
+      return name === 'abort' ? { name, execution: id, ...common } : { name, tenantId: id, ...common };
     }
     case 'diagram': {
       const { values, positionals } = parse(args, { ...stateDir, out: { type: 'string' } });

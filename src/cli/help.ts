@@ -16,8 +16,16 @@ Usage: tenantflow <command> [options]          every command takes --state-dir D
   status <tenantId> [--json]  a tenant's record and its step history
   list [--json]               every tenant in the tenant map
   inventory [--json]          every resource of the simulated cloud, with its tenant tag
+  executions [--json] [--all] executions: running, failed or dead, then the rest (newest 50 unless --all)
+  abort <execution> [--json]  stop a running execution: failure event, tenant freed, its leftovers cleaned up
+  retry <tenantId> [--json]   re-drive a FAILED tenant's last request as a new execution (the control plane's retry)
   diagram [--out FILE]        draw the sagas from the xstate models as SVG (default docs/sagas.svg)
   reset                       empty the state dir
   help                        this text
 
-Exit codes: 0 done (whatever each event's outcome), 1 the work failed, 2 bad command line or unreadable file.`;
+One process uses a state dir at a time (another gets "state dir in use by pid N", exit 2); every command
+first recovers what a killed or interrupted run left there. Ctrl-C during replay: the running event
+finishes and no more start; a second Ctrl-C quits at once.
+
+Exit codes: 0 done (whatever each event's outcome), 1 the work failed, 2 bad command line, unreadable
+file or busy state dir, 130 interrupted.`;

@@ -1,6 +1,6 @@
 import { parseCommandLine } from './args.ts';
 import { demo } from './commands/demo.ts';
-import { diagram, inventory, replay, reset, tenants } from './commands/local.ts';
+import { abort, diagram, executions, inventory, replay, reset, retry, tenants } from './commands/local.ts';
 import { HELP } from './help.ts';
 import { type CliIo, EXIT, processIo } from './io.ts';
 
@@ -27,6 +27,12 @@ export const main = async (argv: readonly string[], io: CliIo = processIo): Prom
         return await tenants(command, io);
       case 'inventory':
         return await inventory(command, io);
+      case 'executions':
+        return await executions(command, io);
+      case 'abort':
+        return await abort(command, io);
+      case 'retry':
+        return await retry(command, io);
       case 'diagram':
         return await diagram(command, io);
       case 'reset':

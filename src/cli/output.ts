@@ -1,6 +1,11 @@
 import { RESOURCE_KINDS } from '../domain/resources.ts';
 import type { TenantRecord } from '../domain/tenant-record.ts';
-import type { InventoryItem, ReplayResult } from '../local/runtime/index.ts';
+import type {
+  ExecutionEntry,
+  InventoryItem,
+  RecoveredExecution,
+  ReplayResult,
+} from '../local/runtime/index.ts';
 
 /** One replay result as a single JSON line (`error` only when there is one). */
 export const resultJson = (result: ReplayResult): string =>
@@ -88,5 +93,67 @@ export const inventoryText = (description: string, items: readonly InventoryItem
     lines.push(`${owner}:`);
     for (const item of owned) lines.push(`  ${item.service} ${item.type} ${item.id} [${item.status}]`);
   }
+  return lines;
+};
+
+/** The fields of an execution `executions --json` prints, one JSON object per line. */
+export const executionsJson = (entries: readonly ExecutionEntry[]): string =>
+  entries
+    .map((entry) =>
+      JSON.stringify({
+        name: entry.name,
+        machine: entry.machine,
+        status: entry.status,
+        operation: entry.operation ?? null,
+        tenantId: entry.tenantId ?? null,
+        step: entry.step ?? null,
+        startedAt: entry.startedAt,
+        stoppedAt: entry.stoppedAt ?? null,
+        error: entry.error ?? null,
+      }),
+    )
+    .join('\n');
+
+/** Executions for people: running ones first, then failed/dead ones, then the rest, newest first. */
+export const executionsText = (
+  entries: readonly ExecutionEntry[],
+  livePid: number | undefined,
+  total: number,
+): string[] => {
+  if (entries.length === 0) return ['no executions'];
+  const rank = (entry: ExecutionEntry) =>
+    entry.status === 'RUNNING' ? 0 : entry.status === 'SUCCEEDED' ? 2 : 1;
+  const sorted = [...entries].sort((a, b) => rank(a) - rank(b));
+  const lines = sorted.map((entry) => {
+    const step = entry.step ? ` at ${entry.step}${entry.stepOk === false ? ' ✗' : ''}` : '';
+    const tenant = entry.tenantId ? ` tenant ${entry.tenantId}` : '';
+    const op = entry.operation ? ` ${entry.operation}` : '';
+    const why = entry.error ? ` (${entry.error})` : '';
+    return `${entry.status.padEnd(9)} ${entry.name}${op}${tenant}${step}${why}`;
+  });
+  if (livePid !== undefined)
+    lines.unshift(`(state dir in use by pid ${livePid}: as that process last wrote it)`);
+  if (total > entries.length) lines.push(`… ${total - entries.length} more (--all)`);
+  return lines;
+};
+
+/** What the opening recovery did for one execution a dead process left, for stderr. */
+export const recoveredText = (item: RecoveredExecution): string[] => {
+  const how =
+    item.found === 'RUNNING' ? 'its process died while it ran' : `it ended ${item.found} unreported`;
+  const lines = [`recovered ${item.name}${item.tenantId ? ` (tenant ${item.tenantId})` : ''}: ${how}`];
+  const watch = item.watch;
+  if (!watch || watch.outcome === 'ignored') {
+    lines.push(`  nothing to do${watch ? `: ${watch.reason}` : ''}`);
+    return lines;
+  }
+  const told =
+    watch.outcome === 'notified'
+      ? `sent ${watch.statusEvent?.detailType ?? 'its status event'}`
+      : watch.outcome === 'already-notified'
+        ? 'its status event had been sent'
+        : 'no registration to answer';
+  lines.push(`  ${told}${watch.releasedLock ? '; tenant unlocked (FAILED)' : ''}`);
+  if (watch.cleanup) lines.push(`  cleanup ${watch.cleanup} removed what it left`);
   return lines;
 };

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLocalRuntime } from '../../local/runtime/index.ts';
+import { createLocalRuntime, StateDirBusyError } from '../../local/runtime/index.ts';
 import type { Command } from '../args.ts';
 import { type CliIo, EXIT } from '../io.ts';
 import { loadEvents } from '../load-events.ts';
@@ -24,8 +24,14 @@ const samplesDir = fileURLToPath(new URL('../../../events/samples/', import.meta
  */
 export const demo = async (command: Extract<Command, { name: 'demo' }>, io: CliIo): Promise<number> => {
   const stateDir = join(command.stateDir, 'demo');
-  if (!resetStateDir(stateDir)) {
-    io.err(`tenantflow: ${stateDir} does not look like a tenantflow state dir; not touching it`);
+  try {
+    if (!resetStateDir(stateDir)) {
+      io.err(`tenantflow: ${stateDir} does not look like a tenantflow state dir; not touching it`);
+      return EXIT.usage;
+    }
+  } catch (error) {
+    if (!(error instanceof StateDirBusyError)) throw error;
+    io.err(`tenantflow: ${error.message} (a demo is already running there)`);
     return EXIT.usage;
   }
   const loaded = await loadEvents(DEMO_SAMPLES.map((name) => join(samplesDir, name)));

@@ -1,25 +1,101 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { createLocalRuntime, type LocalRuntime, STATE_MARKER } from '../../local/runtime/index.ts';
+import {
+  createLocalRuntime,
+  type LocalRuntime,
+  type LocalRuntimeOptions,
+  NotAStateDirError,
+  NothingToRetryError,
+  type RecoveredExecution,
+  requestAbort,
+  StateDirBusyError,
+} from '../../local/runtime/index.ts';
+import { readRegistry } from '../../local/runtime/registry.ts';
+import {
+  isStateDir,
+  LOCK_FILE,
+  lockHolder,
+  lockStateDir,
+  STATE_MARKER,
+} from '../../local/runtime/state-dir.ts';
 import type { Command } from '../args.ts';
 import { sagaDiagram } from '../diagram/index.ts';
 import { type CliIo, EXIT } from '../io.ts';
 import { loadEvents } from '../load-events.ts';
-import { inventoryText, resultJson, resultText, tenantText } from '../output.ts';
+import {
+  executionsJson,
+  executionsText,
+  inventoryText,
+  recoveredText,
+  resultJson,
+  resultText,
+  tenantText,
+} from '../output.ts';
 import { sendToBus } from './to-bus.ts';
 
 type Of<N extends Command['name']> = Extract<Command, { name: N }>;
 
-const withRuntime = async <T>(
-  options: Parameters<typeof createLocalRuntime>[0],
-  body: (runtime: LocalRuntime) => Promise<T>,
-) => {
-  const runtime = await createLocalRuntime(options);
+/** A state directory problem (busy, not one) as the one-line diagnostic and exit code 2. */
+const stateDirProblem = (error: unknown, io: CliIo): number | undefined => {
+  if (error instanceof StateDirBusyError) {
+    io.err(
+      `tenantflow: ${error.message} (wait for it, or stop it; the next command recovers what it leaves)`,
+    );
+    return EXIT.usage;
+  }
+  if (error instanceof NotAStateDirError) {
+    io.err(`tenantflow: ${error.message}`);
+    return EXIT.usage;
+  }
+  return undefined;
+};
+
+/** Opens the runtime (reporting what its recovery did), runs `body`, always closes it. */
+const withRuntime = async (
+  options: LocalRuntimeOptions,
+  io: CliIo,
+  body: (runtime: LocalRuntime) => Promise<number>,
+): Promise<number> => {
+  let runtime: LocalRuntime;
+  try {
+    runtime = await createLocalRuntime({
+      ...options,
+      onRecovered: (item) => {
+        for (const line of recoveredText(item)) io.err(line);
+      },
+    });
+  } catch (error) {
+    const code = stateDirProblem(error, io);
+    if (code !== undefined) return code;
+    throw error;
+  }
   try {
     return await body(runtime);
   } finally {
     await runtime.close();
   }
+};
+
+/** Options of the commands that act on what earlier runs made: the state directory must exist; nothing is created. */
+const reading = (stateDir: string): LocalRuntimeOptions => ({ stateDir, engine: 'asl', mustExist: true });
+
+/**
+ * Ctrl-C during a replay: the first stops starting events (the running one finishes and its result
+ * is printed); the second exits at once, and the next command recovers what that leaves.
+ */
+const onInterrupt = (io: CliIo, controller: AbortController): (() => void) => {
+  const handler = () => {
+    if (controller.signal.aborted) {
+      io.err('tenantflow: interrupted again: exiting now; the next command recovers the running execution');
+      process.exit(130);
+    }
+    io.err(
+      'tenantflow: interrupted: finishing the running event, starting no more (Ctrl-C again to quit now)',
+    );
+    controller.abort();
+  };
+  process.on('SIGINT', handler);
+  return () => process.off('SIGINT', handler);
 };
 
 /** `replay`: each event through the ingress handler and its saga, or onto a real bus with `--to-bus`. */
@@ -39,19 +115,32 @@ export const replay = async (command: Of<'replay'>, io: CliIo): Promise<number> 
     verbose,
     onProgress: (event: { line: string }) => io.err(event.line),
   };
-  return withRuntime(options, async (runtime) => {
+  return withRuntime(options, io, async (runtime) => {
     if (!command.json) io.err(runtime.describe());
-    for (const result of await runtime.replay(loaded.events)) {
-      if (command.json) io.out(resultJson(result));
-      else for (const line of resultText(result)) io.out(line);
+    const controller = new AbortController();
+    const stop = onInterrupt(io, controller);
+    try {
+      const results = await runtime.replay(loaded.events, {
+        signal: controller.signal,
+        onResult: (result) => {
+          if (command.json) io.out(resultJson(result));
+          else for (const line of resultText(result)) io.out(line);
+        },
+      });
+      if (controller.signal.aborted) {
+        io.err(`tenantflow: interrupted after ${results.length} of ${loaded.events.length} events`);
+        return 130;
+      }
+      return EXIT.ok;
+    } finally {
+      stop();
     }
-    return EXIT.ok;
   });
 };
 
 /** `status` and `list`: the tenant map records with each operation's step history. */
 export const tenants = async (command: Of<'status'> | Of<'list'>, io: CliIo): Promise<number> =>
-  withRuntime({ stateDir: command.stateDir, engine: 'asl' }, async (runtime) => {
+  withRuntime(reading(command.stateDir), io, async (runtime) => {
     if (command.name === 'status') {
       const record = await runtime.tenant(command.tenantId);
       if (!record) {
@@ -71,7 +160,7 @@ export const tenants = async (command: Of<'status'> | Of<'list'>, io: CliIo): Pr
 
 /** `inventory`: every resource of the simulated cloud and who owns it. */
 export const inventory = async (command: Of<'inventory'>, io: CliIo): Promise<number> =>
-  withRuntime({ stateDir: command.stateDir, engine: 'asl' }, async (runtime) => {
+  withRuntime(reading(command.stateDir), io, async (runtime) => {
     if (command.json)
       io.out(
         JSON.stringify({ simulated: true, description: runtime.describe(), resources: runtime.inventory() }),
@@ -79,6 +168,89 @@ export const inventory = async (command: Of<'inventory'>, io: CliIo): Promise<nu
     else for (const line of inventoryText(runtime.describe(), runtime.inventory())) io.out(line);
     return EXIT.ok;
   });
+
+/**
+ * `executions`: every execution of the state directory, newest first. While another process holds
+ * the directory it reads the execution registry as that process last wrote it (a consistent file:
+ * every write replaces it whole), without recovering anything.
+ */
+export const executions = async (command: Of<'executions'>, io: CliIo): Promise<number> => {
+  const print = (entries: ReturnType<typeof readRegistry>, live: number | undefined) => {
+    const shown = command.all ? entries : entries.slice(0, 50);
+    if (command.json) io.out(executionsJson(shown));
+    else for (const line of executionsText(shown, live, entries.length)) io.out(line);
+  };
+  if (!isStateDir(command.stateDir)) {
+    io.err(`tenantflow: no tenantflow state in ${command.stateDir} (nothing has run there yet)`);
+    return EXIT.usage;
+  }
+  const holder = lockHolder(command.stateDir);
+  if (holder !== undefined && holder !== -1) {
+    const entries = readRegistry(join(command.stateDir, 'executions.json')).sort((a, b) =>
+      b.startedAt.localeCompare(a.startedAt),
+    );
+    print(entries, holder);
+    return EXIT.ok;
+  }
+  return withRuntime(reading(command.stateDir), io, async (runtime) => {
+    print(runtime.executions(), undefined);
+    return EXIT.ok;
+  });
+};
+
+/**
+ * `abort <execution>`: StopExecution, through the recovery path (one failure event, the tenant
+ * freed, the cleanup started). An execution running in another tenantflow process is asked to stop
+ * there; one whose process died is recovered as this command opens the state directory.
+ */
+export const abort = async (command: Of<'abort'>, io: CliIo): Promise<number> => {
+  const holder = isStateDir(command.stateDir) ? lockHolder(command.stateDir) : undefined;
+  if (holder !== undefined && holder !== -1) {
+    const answer = await requestAbort(command.stateDir, command.execution);
+    if (answer === undefined) {
+      io.err(`tenantflow: pid ${holder} did not answer the abort of ${command.execution} within 30 s`);
+      return EXIT.failed;
+    }
+    if (command.json) io.out(JSON.stringify(answer));
+    else io.out(`${command.execution}: ${answer.status}${answer.detail ? ` (${answer.detail})` : ''}`);
+    return answer.status === 'ABORTED' ? EXIT.ok : EXIT.failed;
+  }
+  let recovered: RecoveredExecution | undefined;
+  return withRuntime({ ...reading(command.stateDir) }, io, async (runtime) => {
+    recovered = runtime.recovered.find((item) => item.name === command.execution);
+    const entry = runtime.executions().find((e) => e.name === command.execution);
+    if (!entry) {
+      io.err(`tenantflow: no execution ${command.execution} in ${command.stateDir}`);
+      return EXIT.failed;
+    }
+    const status = recovered ? 'ABORTED' : entry.status;
+    const detail = recovered
+      ? 'its process had died; recovered as this command started'
+      : `not running: it ended ${entry.status}`;
+    if (command.json) io.out(JSON.stringify({ execution: command.execution, status, detail }));
+    else io.out(`${command.execution}: ${status} (${detail})`);
+    return recovered ? EXIT.ok : EXIT.failed;
+  });
+};
+
+/** `retry <tenantId>`: re-drives a FAILED tenant's last request as a new execution. */
+export const retry = async (command: Of<'retry'>, io: CliIo): Promise<number> =>
+  withRuntime(
+    { ...reading(command.stateDir), onProgress: (event: { line: string }) => io.err(event.line) },
+    io,
+    async (runtime) => {
+      try {
+        const result = await runtime.retry(command.tenantId);
+        if (command.json) io.out(resultJson(result));
+        else for (const line of resultText(result)) io.out(line);
+        return result.outcome === 'succeeded' ? EXIT.ok : EXIT.failed;
+      } catch (error) {
+        if (!(error instanceof NothingToRetryError)) throw error;
+        io.err(`tenantflow: ${error.message}`);
+        return EXIT.failed;
+      }
+    },
+  );
 
 /** `diagram`: the sagas as SVG, drawn from the xstate models. */
 export const diagram = async (command: Of<'diagram'>, io: CliIo): Promise<number> => {
@@ -88,30 +260,39 @@ export const diagram = async (command: Of<'diagram'>, io: CliIo): Promise<number
   return EXIT.ok;
 };
 
-/** Known entries of a state directory: anything else means it is not ours to empty. */
-const STATE_ENTRIES = new Set([STATE_MARKER, 'cloud.json', 'dynamo', 'executions.json', 'demo']);
-
-const looksLikeStateDir = (dir: string): boolean => {
-  const entries = readdirSync(dir);
-  if (entries.includes(STATE_MARKER)) return true;
-  return entries.every((entry) => STATE_ENTRIES.has(entry) || entry.endsWith('.tmp'));
-};
-
-/** Empties a state directory; false (and nothing removed) when `dir` does not look like one. */
+/**
+ * Empties a state directory; false (and nothing removed) when `dir` is not one. Throws
+ * `StateDirBusyError` while another live process uses it.
+ */
 export const resetStateDir = (dir: string): boolean => {
   if (!existsSync(dir)) return true;
-  if (!looksLikeStateDir(dir)) return false;
-  for (const entry of readdirSync(dir)) rmSync(join(dir, entry), { recursive: true, force: true });
+  if (readdirSync(dir).length === 0) return true;
+  if (!isStateDir(dir)) return false;
+  const lock = lockStateDir(dir);
+  try {
+    for (const entry of readdirSync(dir)) {
+      if (entry === LOCK_FILE || entry === STATE_MARKER) continue;
+      rmSync(join(dir, entry), { recursive: true, force: true });
+    }
+  } finally {
+    lock.release();
+  }
   return true;
 };
 
 /** `reset`. */
 export const reset = async (command: Of<'reset'>, io: CliIo): Promise<number> => {
-  if (!resetStateDir(command.stateDir)) {
-    io.err(
-      `tenantflow: ${command.stateDir} does not look like a tenantflow state dir (no ${STATE_MARKER}); not touching it`,
-    );
-    return EXIT.usage;
+  try {
+    if (!resetStateDir(command.stateDir)) {
+      io.err(
+        `tenantflow: ${command.stateDir} does not look like a tenantflow state dir (no ${STATE_MARKER}); not touching it`,
+      );
+      return EXIT.usage;
+    }
+  } catch (error) {
+    const code = stateDirProblem(error, io);
+    if (code !== undefined) return code;
+    throw error;
   }
   io.err(`emptied ${command.stateDir}`);
   return EXIT.ok;

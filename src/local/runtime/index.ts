@@ -3,12 +3,18 @@ export type { ExecutionEnd, SagaEngine } from '../engines/index.ts';
 export { FAULT_KINDS, type FaultKind, type FaultSpec, parseFaultSpec } from './fault-spec.ts';
 export { crashError, FaultInjector, type LocalService, sdkFault } from './faults.ts';
 export { type ProgressEvent, progressEvent } from './progress.ts';
-export { type ExecutionEntry, ExecutionRegistry } from './registry.ts';
+export { type ExecutionEntry, ExecutionRegistry, readRegistry } from './registry.ts';
 export type { PublishedEvent, ReplayResult, ReplayStatusEvent } from './replay-result.ts';
+export { type AbortAnswer, requestAbort } from './requests.ts';
 export {
   createLocalRuntime,
   type InventoryItem,
   type LocalRuntime,
   type LocalRuntimeOptions,
+  NothingToRetryError,
+  type RecoveredExecution,
+  type ReplayOptions,
+  retryEvent,
   STATE_MARKER,
 } from './runtime.ts';
+export { NotAStateDirError, StateDirBusyError } from './state-dir.ts';

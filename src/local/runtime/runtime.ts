@@ -30,6 +30,7 @@ import { FaultInjector } from './faults.ts';
 import { type ProgressEvent, progressEvent } from './progress.ts';
 import { type ExecutionEntry, ExecutionRegistry, type LocalExecutionStatus } from './registry.ts';
 import { type ReplayResult, replayResult, statusEventFor } from './replay-result.ts';
+import { serveAbortRequests } from './requests.ts';
 import { LOCAL_ACCOUNT, LocalStarter } from './starter.ts';
 import { ensureStateDir, lockStateDir, STATE_MARKER, type StateDirLock } from './state-dir.ts';
 
@@ -57,10 +58,10 @@ export interface LocalRuntimeOptions {
   stateDir: string;
   engine: 'asl' | 'xstate';
   /**
-   * `write` (default): a missing or empty directory becomes a state directory. `read`: the command
-   * only looks, so the directory must already be one (nothing is created anywhere else).
+   * The state directory must already be one (commands that look at, or act on, what earlier runs
+   * made). Otherwise (default) a missing or empty directory becomes one.
    */
-  access?: 'write' | 'read';
+  mustExist?: boolean;
   /** Enforce the AWS API rate limits in the simulated cloud. */
   throttle?: boolean;
   faults?: FaultSpec[];
@@ -174,7 +175,7 @@ const byNewest = (a: ExecutionEntry, b: ExecutionEntry): number => b.startedAt.l
  * recovery path as ABORTED, and ended ones it never handed to the watcher are handed now.
  */
 export const createLocalRuntime = async (options: LocalRuntimeOptions): Promise<LocalRuntime> => {
-  ensureStateDir(options.stateDir, options.access === 'read' ? 'existing' : 'create');
+  ensureStateDir(options.stateDir, options.mustExist ? 'existing' : 'create');
   const lock = lockStateDir(options.stateDir);
   try {
     return await open(options, lock);
@@ -355,6 +356,23 @@ const open = async (options: LocalRuntimeOptions, lock: StateDirLock): Promise<L
     return results;
   };
 
+  // Another tenantflow process may ask for an execution running here to be aborted.
+  const stopServing = serveAbortRequests(options.stateDir, async (name) => {
+    const end = await starter.abort(name);
+    if (end) {
+      await starter.drain();
+      return {
+        execution: name,
+        status: end.status,
+        detail: 'stopped; its watcher reported it and freed its tenant',
+      };
+    }
+    const entry = registry.find(name);
+    return entry
+      ? { execution: name, status: entry.status, detail: `not running: it ended ${entry.status}` }
+      : { execution: name, status: 'UNKNOWN', detail: 'no execution of that name here' };
+  });
+
   let closed = false;
   return {
     config,
@@ -391,6 +409,7 @@ const open = async (options: LocalRuntimeOptions, lock: StateDirLock): Promise<L
     async close() {
       if (closed) return;
       closed = true;
+      stopServing();
       try {
         await starter.drain();
         injector.release();

@@ -1,0 +1,167 @@
+/**
+ * The state directory rules and the operator commands for stuck work, through `main` as a user
+ * runs them: one process at a time, read-only commands create nothing, a stale lock is taken over,
+ * `executions`, `abort` and `retry`.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../../src/cli/main.ts';
+import { tempDir } from '../../support/temp-dirs.ts';
+
+const SAMPLES = new URL('../../../events/samples/', import.meta.url).pathname;
+
+const capture = () => {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (line: string) => out.push(line), err: (line: string) => err.push(line) }, out, err };
+};
+
+/** A pid that no process has any more: a child that already exited. */
+const deadPid = (): number => {
+  const child = spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], { encoding: 'utf8' });
+  return Number(child.stdout.trim());
+};
+
+const holdLock = (dir: string, pid: number) =>
+  writeFileSync(
+    join(dir, 'lock.json'),
+    JSON.stringify({ pid, host: hostname(), since: new Date().toISOString() }),
+  );
+
+describe('the state directory', () => {
+  it('is not created, nor anything in it, by a command that only reads', async () => {
+    // Prepare
+    const parent = tempDir('tf-state-');
+    const missing = join(parent, 'nothing-here');
+    const own = join(parent, 'mine');
+    mkdirSync(own);
+    writeFileSync(join(own, 'notes.txt'), 'mine');
+
+    // Act
+    const results = [];
+    for (const command of ['list', 'inventory', 'executions']) {
+      const { io, err } = capture();
+      results.push({ missing: await main([command, '--state-dir', missing], io), err: err[0] });
+      const other = capture();
+      results.push({ own: await main([command, '--state-dir', own], other.io), err: other.err[0] });
+    }
+
+    // Assess
+    for (const result of results) expect(Object.values(result)[0]).toBe(2);
+    expect(results.map((r) => r.err)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/no tenantflow state in .*nothing-here/)]),
+    );
+    expect(existsSync(missing)).toBe(false);
+    expect(readdirSync(own)).toEqual(['notes.txt']);
+  });
+
+  it('refuses a second process while the first lives, with its pid and exit code 2', async () => {
+    // Prepare
+    const dir = tempDir('tf-state-');
+    await main(['replay', join(SAMPLES, 'onboarding-basic.json'), '--state-dir', dir], capture().io);
+    holdLock(dir, process.ppid);
+    const { io, err, out } = capture();
+
+    // Act
+    const listed = await main(['list', '--state-dir', dir], io);
+    const replayed = await main(
+      ['replay', join(SAMPLES, 'onboarding-advanced.json'), '--state-dir', dir],
+      io,
+    );
+    const reset = await main(['reset', '--state-dir', dir], io);
+
+    // Assess
+    expect([listed, replayed, reset]).toEqual([2, 2, 2]);
+    expect(err).toEqual(
+      Array.from({ length: 3 }, () =>
+        expect.stringContaining(`state dir ${dir} in use by pid ${process.ppid}`),
+      ),
+    );
+    expect(out).toEqual([]);
+    expect(existsSync(join(dir, 'dynamo'))).toBe(true);
+  });
+
+  it('takes over a lock whose process is dead', async () => {
+    // Prepare
+    const dir = tempDir('tf-state-');
+    await main(['replay', join(SAMPLES, 'onboarding-basic.json'), '--state-dir', dir], capture().io);
+    holdLock(dir, deadPid());
+    const { io, out } = capture();
+
+    // Act
+    const code = await main(['list', '--state-dir', dir], io);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(out.join('\n')).toContain('basic  ACTIVE');
+    expect(existsSync(join(dir, 'lock.json'))).toBe(false);
+  });
+
+  it('writes its marker only into a new or empty directory', async () => {
+    // Prepare
+    const parent = tempDir('tf-state-');
+    const empty = join(parent, 'empty');
+    mkdirSync(empty);
+    const full = join(parent, 'full');
+    mkdirSync(full);
+    writeFileSync(join(full, 'thesis.tex'), 'precious');
+    const { io, err } = capture();
+
+    // Act
+    const intoEmpty = await main(
+      ['replay', join(SAMPLES, 'onboarding-basic.json'), '--state-dir', empty],
+      io,
+    );
+    const intoFull = await main(['replay', join(SAMPLES, 'onboarding-basic.json'), '--state-dir', full], io);
+
+    // Assess
+    expect([intoEmpty, intoFull]).toEqual([0, 2]);
+    expect(readdirSync(empty)).toContain('.tenantflow-state');
+    expect(readdirSync(full)).toEqual(['thesis.tex']);
+    expect(err.at(-1)).toMatch(/is not empty and has no \.tenantflow-state marker/);
+  });
+});
+
+describe('operator commands', () => {
+  it('lists executions (--json), retries a FAILED tenant, and refuses to abort one that is not running', async () => {
+    // Prepare: an onboarding that fails for good at CreateService.
+    const dir = tempDir('tf-ops-');
+    const onboarding = join(SAMPLES, 'onboarding-advanced.json');
+    const tenantId = JSON.parse(readFileSync(onboarding, 'utf8')).detail.tenantId as string;
+    await main(['replay', onboarding, '--fault', 'CreateService:fatal', '--state-dir', dir], capture().io);
+    const listing = capture();
+
+    // Act
+    const listed = await main(['executions', '--json', '--state-dir', dir], listing.io);
+    const failed = JSON.parse(listing.out[0] ?? '{}');
+    const aborting = capture();
+    const aborted = await main(['abort', failed.name, '--state-dir', dir], aborting.io);
+    const retrying = capture();
+    const retried = await main(['retry', tenantId, '--json', '--state-dir', dir], retrying.io);
+    const again = capture();
+    const nothing = await main(['retry', tenantId, '--state-dir', dir], again.io);
+
+    // Assess
+    expect(listed).toBe(0);
+    expect(failed).toMatchObject({
+      machine: 'onboarding',
+      status: 'FAILED',
+      operation: 'onboard',
+      tenantId,
+      step: 'NotifyFailure',
+    });
+    expect(aborted).toBe(1);
+    expect(aborting.out).toEqual([`${failed.name}: FAILED (not running: it ended FAILED)`]);
+    expect(retried).toBe(0);
+    expect(JSON.parse(retrying.out[0] ?? '{}')).toMatchObject({
+      outcome: 'succeeded',
+      tenantId,
+      statusEvent: { 'detail-type': 'sbt_aws_provisionSuccess' },
+    });
+    expect(nothing).toBe(1);
+    expect(again.err).toEqual([`tenantflow: tenant ${tenantId} is ACTIVE: only a FAILED tenant is retried`]);
+  });
+});
