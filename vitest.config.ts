@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     setupFiles: ['test/support/setup.ts'],
+    // Sums the reliability files' counters into one summary line at the end of the run.
+    globalSetup: ['test/support/reliability/global-setup.ts'],
     environment: 'node',
     restoreMocks: true,
     // Tests run on Node 20; the deployed functions on nodejs22.x. Keep the SDK's notice out of the output.

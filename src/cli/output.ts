@@ -143,6 +143,10 @@ export const recoveredText = (item: RecoveredExecution): string[] => {
     item.found === 'RUNNING' ? 'its process died while it ran' : `it ended ${item.found} unreported`;
   const lines = [`recovered ${item.name}${item.tenantId ? ` (tenant ${item.tenantId})` : ''}: ${how}`];
   const watch = item.watch;
+  if (item.problem) {
+    lines.push(`  not handled yet (the next command tries again): ${item.problem}`);
+    return lines;
+  }
   if (!watch || watch.outcome === 'ignored') {
     lines.push(`  nothing to do${watch ? `: ${watch.reason}` : ''}`);
     return lines;

@@ -46,14 +46,23 @@ export const awsClients = (region: string): AwsClients => ({
 export const stepDeps = (
   config: TenantFlowConfig,
   clients: AwsClients,
-  options: { now?: () => Date; log?: Log } = {},
+  options: {
+    now?: () => Date;
+    log?: Log;
+    /** How long a status-event claim holds before another sender may take it over (default 90 s). */
+    ledgerLeaseSeconds?: number;
+  } = {},
 ): StepDeps => ({
   config,
   ecs: new EcsContainerPlatform({ client: clients.ecs }),
   elb: new ElbLoadBalancer({ client: clients.elb }),
   tenants: new DynamoTenantMap({ client: clients.dynamo, tableName: config.tableName }),
   priorities: new DynamoPriorityRegistry({ client: clients.dynamo, tableName: config.tableName }),
-  ledger: new DynamoStatusLedger({ client: clients.dynamo, tableName: config.tableName }),
+  ledger: new DynamoStatusLedger({
+    client: clients.dynamo,
+    tableName: config.tableName,
+    ...(options.ledgerLeaseSeconds === undefined ? {} : { leaseSeconds: options.ledgerLeaseSeconds }),
+  }),
   events: new EventBridgePublisher({ client: clients.eventbridge, eventBusName: config.eventBusName }),
   infra: new CloudFormationInfrastructure({
     client: clients.cloudformation,

@@ -1,14 +1,12 @@
 /**
- * The reliability suite (issue 5): one test file, so the scenarios share one set of counters and
- * the run ends with one summary line computed from them.
+ * The reliability suite, part 1: the invariant checker, bad input, duplicates and races, the record
+ * and placement rules, dead executions. The fault matrix and the interruptions are files of their
+ * own (they run in parallel); all three count into one summary line (see summary.ts).
  */
-import { afterAll } from 'vitest';
-import { snapshot, summaryLine } from '../support/reliability/counters.ts';
-import { removeWorldDirs } from '../support/reliability/world.ts';
+import { reportCounts } from '../support/reliability/summary.ts';
 import { describeBadInput } from './bad-input.ts';
 import { describeDeadExecutions } from './dead-executions.ts';
 import { describeDuplicatesAndRaces } from './duplicates-races.ts';
-import { describeFaultMatrix } from './fault-matrix.ts';
 import { describeInvariantChecker } from './invariant-checker.ts';
 import { describeRecordAndPlacement } from './record-placement.ts';
 
@@ -17,9 +15,5 @@ describeBadInput();
 describeDuplicatesAndRaces();
 describeRecordAndPlacement();
 describeDeadExecutions();
-describeFaultMatrix();
 
-afterAll(() => {
-  removeWorldDirs();
-  console.log(summaryLine(snapshot()));
-});
+reportCounts('reliability');

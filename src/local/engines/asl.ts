@@ -1,5 +1,4 @@
 import './polyfills.ts';
-import { readFileSync } from 'node:fs';
 import {
   ExecutionAbortedError,
   ExecutionError,
@@ -9,7 +8,10 @@ import {
   type StateMachineDefinition,
 } from 'aws-local-stepfunctions';
 import { z } from 'zod';
+import activationAsl from '../../../state-machines/activation.asl.json' with { type: 'json' };
 import { toCaughtError } from '../../../state-machines/caught-error.ts';
+import offboardingAsl from '../../../state-machines/offboarding.asl.json' with { type: 'json' };
+import onboardingAsl from '../../../state-machines/onboarding.asl.json' with { type: 'json' };
 import { MACHINE_IDS, type MachineId, STEP_NAMES, type StepPayload } from '../../domain/saga.ts';
 
 /** How an execution ended, as the Step Functions execution status reports it. */
@@ -51,17 +53,19 @@ const statesSchema = z.object({
   States: z.record(z.string(), z.object({ Type: z.string() }).loose()),
 });
 
-const definitions = new Map<MachineId, StateMachineDefinition>();
-
-/** The committed `state-machines/<machine>.asl.json` (read once per process). */
-export const committedDefinition = (machine: MachineId): StateMachineDefinition => {
-  const cached = definitions.get(machine);
-  if (cached) return cached;
-  const url = new URL(`../../../state-machines/${machine}.asl.json`, import.meta.url);
-  const definition: StateMachineDefinition = JSON.parse(readFileSync(url, 'utf8'));
-  definitions.set(machine, definition);
-  return definition;
+/**
+ * The committed definitions, imported (not read from disk at run time): a bundle of the CLI carries
+ * them, wherever it is put. `npm run build:asl` rewrites the files; a test fails when they drift.
+ */
+const COMMITTED: Readonly<Record<MachineId, unknown>> = {
+  onboarding: onboardingAsl,
+  offboarding: offboardingAsl,
+  activation: activationAsl,
 };
+
+/** The committed `state-machines/<machine>.asl.json`. */
+export const committedDefinition = (machine: MachineId): StateMachineDefinition =>
+  COMMITTED[machine] as StateMachineDefinition;
 
 /**
  * The error as Step Functions sees it when a Lambda function throws: its `name` is the `Error`

@@ -49,6 +49,9 @@ const asyncInvoke = async <T>(invoke: () => Promise<T>, retries = 2, delayMs = 2
   }
 };
 
+/** The status-event claim lease of a local run (see `open`). */
+const LOCAL_LEDGER_LEASE_SECONDS = 2;
+
 /** The simulated bus the status events go to (SBT's, in a deployment). */
 export const LOCAL_SBT_BUS = 'sbt-control-plane';
 
@@ -83,7 +86,30 @@ export interface RecoveredExecution {
   found: LocalExecutionStatus;
   /** What the watcher did: the status event it sent, the lock it released, the cleanup it started. */
   watch: WatchResult | undefined;
+  /** Why it could not be handled now (it stays for the next command to try again). */
+  problem?: string;
 }
+
+/**
+ * Hands one dead execution to the watcher. A claim of its status event that a dead sender left is
+ * busy until its lease ends (`LOCAL_LEDGER_LEASE_SECONDS`): wait that out. Any other failure is
+ * reported, and the execution stays unwatched for the next command.
+ */
+const recoverOne = async (report: () => Promise<void>): Promise<string | undefined> => {
+  const until = Date.now() + (LOCAL_LEDGER_LEASE_SECONDS + 3) * 1000;
+  for (;;) {
+    try {
+      await report();
+      return undefined;
+    } catch (error) {
+      const name = error instanceof Error ? error.name : '';
+      const retryable = name === 'RetryableError' || name === 'ThrottledError';
+      if (!retryable || Date.now() > until)
+        return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+};
 
 /** How a replay may be stopped between events (Ctrl-C). */
 export interface ReplayOptions {
@@ -205,11 +231,14 @@ const open = async (options: LocalRuntimeOptions, lock: StateDirLock): Promise<L
   const injector = new FaultInjector(options.faults ?? []);
   const stopHook = sim.onCall((call) => injector.beforeCall(call.service));
   const clients = localClients(sim, dynamo.clientConfig, injector, config.region);
-  const ports = stepDeps(config, clients);
+  // Every sender of a local run lives in this process and sends within milliseconds; a claim older
+  // than this is a dead process's, and the recovery may take it over without waiting AWS's 90 s.
+  const local = { ledgerLeaseSeconds: LOCAL_LEDGER_LEASE_SECONDS };
+  const ports = stepDeps(config, clients, local);
   const registry = new ExecutionRegistry(join(options.stateDir, 'executions.json'));
   // The step Lambda's container. A crash kills it: the next invocation gets a fresh one, so nothing
   // the dead one held in memory (a pending call, the cached stack outputs) survives, as in Lambda.
-  const newStepContainer = () => makeStepHandler(stepDeps(config, clients), obs('step'));
+  const newStepContainer = () => makeStepHandler(stepDeps(config, clients, local), obs('step'));
   let stepHandler = newStepContainer();
 
   // Steps running now, per execution: an aborted execution's watcher waits for them (see quiesce).
@@ -325,13 +354,15 @@ const open = async (options: LocalRuntimeOptions, lock: StateDirLock): Promise<L
           };
     if (found === 'RUNNING')
       registry.finish(entry.machine, entry.name, 'ABORTED', new Date().toISOString(), end.error);
-    await starter.reportDead({
-      machine: entry.machine,
-      name: entry.name,
-      startedAt: Date.parse(entry.startedAt),
-      end,
-      executionInput: entry.input,
-    });
+    const problem = await recoverOne(() =>
+      starter.reportDead({
+        machine: entry.machine,
+        name: entry.name,
+        startedAt: Date.parse(entry.startedAt),
+        end,
+        executionInput: entry.input,
+      }),
+    );
     await starter.drain();
     const item: RecoveredExecution = {
       name: entry.name,
@@ -339,6 +370,7 @@ const open = async (options: LocalRuntimeOptions, lock: StateDirLock): Promise<L
       ...(entry.tenantId ? { tenantId: entry.tenantId } : {}),
       found,
       watch: watchResults.get(entry.name),
+      ...(problem ? { problem } : {}),
     };
     recovered.push(item);
     options.onRecovered?.(item);

@@ -14,6 +14,10 @@ export interface ReliabilityCounters {
   missingResources: number;
   heldLocks: number;
   placementChanges: number;
+  kills: number;
+  interrupts: number;
+  stuckTenants: number;
+  resent: number;
 }
 
 const counters: ReliabilityCounters = {
@@ -27,6 +31,10 @@ const counters: ReliabilityCounters = {
   missingResources: 0,
   heldLocks: 0,
   placementChanges: 0,
+  kills: 0,
+  interrupts: 0,
+  stuckTenants: 0,
+  resent: 0,
 };
 
 /** Adds `by` (default 1) to one counter. */
@@ -42,5 +50,7 @@ export const summaryLine = (c: ReliabilityCounters = snapshot()): string =>
   `reliability: ${c.scenarios} scenarios, ${c.faults} faults injected, ${c.badInputs} bad inputs, ` +
   `${c.duplicates} duplicate deliveries, ${c.orphans} orphaned resources, ` +
   `${c.missingEvents + c.extraEvents} missing/extra status events, ${c.heldLocks} locks left held, ` +
-  `${c.placementChanges} placement changes outside onboarding` +
+  `${c.placementChanges} placement changes outside onboarding, ` +
+  `kills ${c.kills}, Ctrl-C runs ${c.interrupts}, stuck tenants ${c.stuckTenants}` +
+  (c.resent > 0 ? `, ${c.resent} status events sent again (sender killed inside its publish)` : '') +
   (c.missingResources > 0 ? `, ${c.missingResources} missing resources` : '');

@@ -136,7 +136,7 @@ export interface World {
    * Checks the invariants over everything sent so far. `fresh` holds the findings no earlier check
    * of this world reported (what the last scenario broke); only those go into the suite's counters.
    */
-  check(): Promise<InvariantReport & { fresh: Finding[] }>;
+  check(options?: { mayRepeat?: ReadonlySet<string> }): Promise<InvariantReport & { fresh: Finding[] }>;
   /** Closes the runtime; `reopen` starts another over the same state (e.g. with faults). */
   close(): Promise<void>;
   /** `meanwhile` runs while no runtime is open (to change the state dir as something else would). */
@@ -224,14 +224,16 @@ const open = async (
     sendConcurrently: (events) =>
       deliver(events, async (all) => (await Promise.all(all.map((event) => runtime.replay([event])))).flat()),
     published,
-    async check() {
+    async check(options = {}) {
       const checked = checkInvariants({
         contract,
         inventory: runtime.inventory(),
         records: await runtime.tenants(),
         events: published(),
         requests,
+        ...(options.mayRepeat ? { mayRepeat: options.mayRepeat } : {}),
       });
+      count('resent', checked.resent);
       const report = { ...checked, findings: [...checked.findings, ...seen] };
       const fresh = report.findings.filter((finding) => !reported.has(`${finding.kind} ${finding.detail}`));
       for (const finding of fresh) reported.add(`${finding.kind} ${finding.detail}`);
@@ -270,9 +272,25 @@ export const removeWorldDirs = (): void => {
 /** A world on a fresh temp state dir; `faults` apply to every step run in it. */
 export const openWorld = async (faults: FaultSpec[] = []): Promise<World> => open(freshDir(), faults, []);
 
-/** A world on an existing state dir (e.g. one a closed world left), with nothing sent yet. */
-export const openExisting = async (stateDir: string, faults: FaultSpec[] = []): Promise<World> =>
-  open(stateDir, faults, []);
+/**
+ * A world on an existing state dir (e.g. one a closed world left, or a killed process), with
+ * `requests` counted as already sent.
+ */
+export const openExisting = async (
+  stateDir: string,
+  faults: FaultSpec[] = [],
+  requests: readonly SentRequest[] = [],
+): Promise<World> => open(stateDir, faults, [...requests]);
+
+/** A fresh state dir holding a copy of `snapshot`'s state (nothing opened on it). */
+export const copyOf = (snapshot: Snapshot): string => {
+  const stateDir = freshDir();
+  cpSync(snapshot.stateDir, stateDir, { recursive: true });
+  return stateDir;
+};
+
+/** The request `raw` makes (for a world opened later on a dir something else sent it to). */
+export const requestOf = (raw: unknown): SentRequest => sentRequest(raw);
 
 /** A closed world's state and the requests that made it, to start many scenarios from. */
 export interface Snapshot {

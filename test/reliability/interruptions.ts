@@ -1,0 +1,286 @@
+/**
+ * Interruptions (issue 9): the tenantflow CLI, as a child process, running one saga of every tier
+ * and operation, killed with SIGKILL at random points (after a random number of step lines, plus a
+ * random few milliseconds: mid-step, between steps, during start-up and ingress); and Ctrl-C runs,
+ * once and twice. After each: a restart (a runtime opened on the same state dir recovers what was
+ * left), the control plane's redelivery of the same event, its retry of a FAILED tenant's request,
+ * and the invariant check: no tenant locked after the restart, nothing orphaned, one terminal
+ * status event per request.
+ *
+ * The kill points come from a seeded generator: `TENANTFLOW_KILL_SEED=<n>` replays another set; a
+ * failure names the case so it can be rerun alone with `-t`.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OPERATIONS, type Operation } from '../../src/domain/operations.ts';
+import type { TenantStatus } from '../../src/domain/tenant-status.ts';
+import { retryEvent } from '../../src/local/runtime/index.ts';
+import { testConfig } from '../support/fake-ports.ts';
+import {
+  type ChildEnd,
+  type Interruption,
+  removeCliScript,
+  runInterrupted,
+} from '../support/reliability/child-cli.ts';
+import { count } from '../support/reliability/counters.ts';
+import {
+  copyOf,
+  lifecycleEvent,
+  newTenant,
+  openExisting,
+  openWorld,
+  type ReferenceTier,
+  requestOf,
+  type Snapshot,
+  snapshotOf,
+  type TestTenant,
+  type World,
+} from '../support/reliability/world.ts';
+
+const config = testConfig();
+const { contract } = config;
+const TIERS: readonly ReferenceTier[] = ['basic', 'advanced', 'premium'];
+const KILLS_PER_CASE = 10;
+/** Step lines each saga prints in a clean run: a kill lands before its last one ends. */
+const LINES: Record<Operation, Record<ReferenceTier, number>> = {
+  onboard: { basic: 5, advanced: 9, premium: 10 },
+  offboard: { basic: 9, advanced: 9, premium: 9 },
+  activate: { basic: 5, advanced: 5, premium: 5 },
+  deactivate: { basic: 5, advanced: 5, premium: 5 },
+};
+/** Where each operation leaves the tenant once redelivered or retried to the end. */
+const DONE: Record<Operation, TenantStatus> = {
+  onboard: 'ACTIVE',
+  offboard: 'DELETED',
+  activate: 'ACTIVE',
+  deactivate: 'INACTIVE',
+};
+
+/** mulberry32: a small seeded generator, so every run kills at the same points unless told otherwise. */
+const seeded = (seed: number) => {
+  let a = seed >>> 0;
+  return (): number => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+};
+const SEED = Number(process.env.TENANTFLOW_KILL_SEED ?? 20261128);
+
+interface KillCase {
+  label: string;
+  operation: Operation;
+  tier: ReferenceTier;
+  interruption: Interruption;
+}
+
+const killCases = (): KillCase[] => {
+  const random = seeded(SEED);
+  return OPERATIONS.flatMap((operation) =>
+    TIERS.flatMap((tier) =>
+      Array.from({ length: KILLS_PER_CASE }, (_, n) => {
+        // One in six during start-up and ingress; the rest after 1 to (all but one) step lines.
+        const lines = LINES[operation][tier];
+        const afterLines = random() < 1 / 6 ? 0 : 1 + Math.floor(random() * (lines - 1));
+        const delayMs = Math.floor(random() * (afterLines === 0 ? 60 : 15));
+        return {
+          label: `${operation} ${tier} #${n + 1}: kill after ${afterLines} lines + ${delayMs} ms`,
+          operation,
+          tier,
+          interruption: { signal: 'SIGKILL' as const, afterLines, delayMs },
+        };
+      }),
+    ),
+  );
+};
+
+/** A state dir whose tenant is ready for `operation` (onboarded; deactivated before an activate). */
+const prepare = async (
+  operation: Operation,
+  tier: ReferenceTier,
+): Promise<{ snapshot: Snapshot; tenant: TestTenant }> => {
+  const tenant = newTenant(tier);
+  const world = await openWorld();
+  const setup =
+    operation === 'onboard'
+      ? []
+      : [
+          lifecycleEvent('onboard', tenant),
+          ...(operation === 'activate' ? [lifecycleEvent('deactivate', tenant)] : []),
+        ];
+  const results = await world.send(setup);
+  if (results.some((r) => r.outcome !== 'succeeded'))
+    throw new Error(`setup failed: ${JSON.stringify(results)}`);
+  return { snapshot: await snapshotOf(world, world.requests), tenant };
+};
+
+const eventFiles: string[] = [];
+const eventFile = (event: unknown): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'tenantflow-event-'));
+  eventFiles.push(dir);
+  const file = join(dir, 'event.json');
+  writeFileSync(file, JSON.stringify(event));
+  return file;
+};
+
+/** The status events the control plane heard for `operation` of `tenant`'s registration. */
+const answers = (world: World, operation: Operation, tenant: TestTenant): string[] => {
+  const names = contract.outbound[operation];
+  return world
+    .published()
+    .filter((event) => [names.success, names.failure].includes(event.detailType))
+    .filter((event) =>
+      JSON.stringify(event.detail).includes(`"tenantRegistrationId":"${tenant.tenantRegistrationId}"`),
+    )
+    .map((event) => event.detailType);
+};
+
+/**
+ * After the interruption: restart (the runtime opened on the state dir recovers what was left),
+ * count tenants still locked, redeliver the events (EventBridge's at-least-once), and where the
+ * control plane heard a failure, retry as it would: a new event for the same request.
+ */
+const restartAndSettle = async (
+  stateDir: string,
+  snapshot: Snapshot,
+  sent: ReadonlyArray<{ event: unknown; operation: Operation; tenant: TestTenant }>,
+): Promise<{ world: World; stuck: string[] }> => {
+  const world = await openExisting(
+    stateDir,
+    [],
+    [...snapshot.requests, ...sent.map((s) => requestOf(s.event))],
+  );
+  const stuck = (await world.runtime.tenants())
+    .filter((r) => r.lock)
+    .map((r) => `${r.tenantId} ${r.lock?.execution}`);
+  count('stuckTenants', stuck.length);
+  await world.send(sent.map((s) => s.event));
+  for (const { operation, tenant } of sent) {
+    if (answers(world, operation, tenant).at(-1) !== contract.outbound[operation].failure) continue;
+    const record = await world.runtime.tenant(tenant.tenantId);
+    const retry =
+      record?.lifecycleStatus === 'FAILED' && record.lastError?.operation === operation
+        ? retryEvent(config, record, operation)
+        : lifecycleEvent(operation, tenant);
+    await world.send([retry]);
+  }
+  return { world, stuck };
+};
+
+const describeKills = (bases: Map<string, { snapshot: Snapshot; tenant: TestTenant }>): void => {
+  describe.concurrent('kill -9 at random points', () => {
+    it.each(killCases())('$label', async ({ operation, tier, interruption }) => {
+      // Prepare
+      const base = bases.get(`${operation}/${tier}`);
+      if (!base) throw new Error(`no prepared state for ${operation} ${tier}`);
+      count('scenarios');
+      const stateDir = copyOf(base.snapshot);
+      const event = lifecycleEvent(operation, base.tenant);
+
+      // Act
+      const end = await runInterrupted(['replay', eventFile(event), '--state-dir', stateDir], interruption);
+      if (end.interrupted) count('kills');
+      const { world, stuck } = await restartAndSettle(stateDir, base.snapshot, [
+        { event, operation, tenant: base.tenant },
+      ]);
+      try {
+        const killed = `${operation}/${base.tenant.tenantRegistrationId}`;
+        const report = await world.check(end.interrupted ? { mayRepeat: new Set([killed]) } : {});
+        const record = await world.runtime.tenant(base.tenant.tenantId);
+
+        // Assess
+        expect(end.code === 0 || end.signal === 'SIGKILL').toBe(true);
+        expect(stuck).toEqual([]);
+        expect(record?.lifecycleStatus).toBe(DONE[operation]);
+        expect(report.fresh).toEqual([]);
+      } finally {
+        await world.close();
+      }
+    });
+  });
+};
+
+/** What the child printed as results, one per event that finished (`→` lines). */
+const finished = (end: ChildEnd): number =>
+  end.stdout.split('\n').filter((line) => line.includes(' → ')).length;
+
+const describeCtrlC = (): void => {
+  describe('Ctrl-C', () => {
+    it.each([
+      { signal: 'SIGINT' as const, afterLines: 3 },
+      { signal: 'SIGINT' as const, afterLines: 12 },
+      { signal: 'SIGINT twice' as const, afterLines: 3 },
+      { signal: 'SIGINT twice' as const, afterLines: 12 },
+    ])('$signal after $afterLines step lines of a three-event replay', async (interruption) => {
+      // Prepare
+      count('scenarios');
+      const fresh = await openWorld();
+      const snapshot = await snapshotOf(fresh, []);
+      const stateDir = copyOf(snapshot);
+      const a = newTenant('advanced');
+      const b = newTenant('premium');
+      const events = [
+        lifecycleEvent('onboard', a),
+        lifecycleEvent('onboard', b),
+        lifecycleEvent('offboard', a),
+      ];
+
+      // Act
+      const end = await runInterrupted(['replay', eventFile(events), '--state-dir', stateDir], {
+        ...interruption,
+        delayMs: 0,
+      });
+      count('interrupts');
+      // Which events started: those with a result, and (after a second Ctrl-C) the one it cut short.
+      const results = finished(end);
+      const plan = [
+        { event: events[0], operation: 'onboard' as const, tenant: a },
+        { event: events[1], operation: 'onboard' as const, tenant: b },
+        { event: events[2], operation: 'offboard' as const, tenant: a },
+      ];
+      const cut = interruption.signal === 'SIGINT twice' ? 1 : 0;
+      const started = plan.slice(0, Math.min(plan.length, results + cut));
+      const { world, stuck } = await restartAndSettle(stateDir, snapshot, started);
+      try {
+        const cutShort = started.slice(results).map((s) => `${s.operation}/${s.tenant.tenantRegistrationId}`);
+        const report = await world.check({ mayRepeat: new Set(cutShort) });
+
+        // Assess
+        expect(end.interrupted).toBe(true);
+        expect(end.code).toBe(130);
+        if (interruption.signal === 'SIGINT') {
+          // The running event finished and printed; none started after it.
+          expect(results).toBeGreaterThanOrEqual(1);
+          expect(results).toBeLessThan(events.length);
+          expect(end.stderr).toContain(`interrupted after ${results} of ${events.length} events`);
+        } else {
+          expect(end.stderr).toContain('interrupted again: exiting now');
+        }
+        expect(stuck).toEqual([]);
+        expect(report.fresh).toEqual([]);
+      } finally {
+        await world.close();
+      }
+    });
+  });
+};
+
+export const describeInterruptions = (): void => {
+  describe('interruptions', () => {
+    const bases = new Map<string, { snapshot: Snapshot; tenant: TestTenant }>();
+    beforeAll(async () => {
+      for (const operation of OPERATIONS)
+        for (const tier of TIERS) bases.set(`${operation}/${tier}`, await prepare(operation, tier));
+    }, 120_000);
+    afterAll(async () => {
+      for (const dir of eventFiles.splice(0)) rmSync(dir, { recursive: true, force: true });
+      await removeCliScript();
+    });
+    describeKills(bases);
+    describeCtrlC();
+  });
+};
