@@ -12,11 +12,15 @@ export const activationMachine = sagaSetup.createMachine({
   initial: 'ValidateRequest',
   states: {
     ValidateRequest: forward('ValidateRequest', 'LockTenant', 'NotifyFailure'),
-    LockTenant: forward('LockTenant', 'HoldsLock', 'NotifyFailure'),
+    // A failure once the lock may be taken goes through MarkFailed, which frees it if it is ours.
+    LockTenant: forward('LockTenant', 'HoldsLock', 'MarkFailed'),
     HoldsLock: choice([['holdsLock', 'ScaleService']], 'WaitForLock'),
     WaitForLock: pause('lockPoll', 'LockTenant'),
     ScaleService: forward('ScaleService', 'SetActivation', 'MarkFailed'),
-    SetActivation: forward('SetActivation', 'NotifySuccess', 'MarkFailed'),
+    SetActivation: forward('SetActivation', 'NotifySuccess', 'ConfirmCommitted'),
+    // SetActivation's one write ends the operation: if it went through, nothing is marked failed.
+    ConfirmCommitted: compensate('ConfirmCommitted', 'WasCommitted', 'MarkFailed'),
+    WasCommitted: choice([['committed', 'NotifySuccess']], 'MarkFailed'),
     NotifySuccess: forward('NotifySuccess', 'Succeeded', 'Failed'),
     MarkFailed: compensate('MarkFailed', 'NotifyFailure'),
     NotifyFailure: compensate('NotifyFailure', 'Failed'),

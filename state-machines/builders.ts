@@ -27,14 +27,17 @@ export const forward = <S extends StepName>(step: S, next: string, onError: stri
   },
 });
 
-/** A compensation: on failure, `compensationErrors[step]` is recorded and the chain goes on to `next`. */
-export const compensate = <S extends StepName>(step: S, next: string) => ({
+/**
+ * A step of the failure path: on failure, `compensationErrors[step]` is recorded (the failure that
+ * led here stays as it is) and the chain goes on to `onError`, by default the same `next`.
+ */
+export const compensate = <S extends StepName>(step: S, next: string, onError: string = next) => ({
   invoke: {
     id: step,
     src: step,
     input: payload(step),
     onDone: { target: next, actions: { type: 'saveState' as const } },
-    onError: { target: next, actions: { type: 'recordCompensationError' as const, params: { step } } },
+    onError: { target: onError, actions: { type: 'recordCompensationError' as const, params: { step } } },
   },
 });
 

@@ -26,6 +26,8 @@ export const GUARD_CONDITIONS = {
   isHealthy: { path: ['health', 'healthy'], equals: true },
   /** LockTenant got the tenant (otherwise another execution still holds it). */
   holdsLock: { path: ['lockWait', 'held'], equals: true },
+  /** The final step failed, but its write had gone through (ConfirmCommitted): nothing to undo. */
+  committed: { path: ['committed'], equals: true },
   /** The offboarding cleans up after an execution that died (it first waits out that one's steps). */
   isCleanup: { path: ['request', 'cleanup'], present: true },
 } as const satisfies Record<string, Condition>;

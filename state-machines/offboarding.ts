@@ -20,7 +20,8 @@ export const offboardingMachine = sagaSetup.createMachine({
     ValidateRequest: forward('ValidateRequest', 'IsCleanup', 'NotifyFailure'),
     IsCleanup: choice([['isCleanup', 'WaitOutDeadSteps']], 'LockTenant'),
     WaitOutDeadSteps: pause('deadStepGrace', 'LockTenant'),
-    LockTenant: forward('LockTenant', 'HoldsLock', 'NotifyFailure'),
+    // A failure once the lock may be taken goes through MarkFailed, which frees it if it is ours.
+    LockTenant: forward('LockTenant', 'HoldsLock', 'MarkFailed'),
     HoldsLock: choice([['holdsLock', 'DeleteService']], 'WaitForLock'),
     WaitForLock: pause('lockPoll', 'LockTenant'),
     DeleteService: forward('DeleteService', 'DeleteListenerRule', 'MarkFailed'),
@@ -28,7 +29,10 @@ export const offboardingMachine = sagaSetup.createMachine({
     DeleteTargetGroup: forward('DeleteTargetGroup', 'DeregisterTaskDefinition', 'MarkFailed'),
     DeregisterTaskDefinition: forward('DeregisterTaskDefinition', 'DeleteCluster', 'MarkFailed'),
     DeleteCluster: forward('DeleteCluster', 'RemoveTenant', 'MarkFailed'),
-    RemoveTenant: forward('RemoveTenant', 'NotifySuccess', 'MarkFailed'),
+    RemoveTenant: forward('RemoveTenant', 'NotifySuccess', 'ConfirmCommitted'),
+    // RemoveTenant's one write ends the operation: if it went through, nothing is marked failed.
+    ConfirmCommitted: compensate('ConfirmCommitted', 'WasCommitted', 'MarkFailed'),
+    WasCommitted: choice([['committed', 'NotifySuccess']], 'MarkFailed'),
     NotifySuccess: forward('NotifySuccess', 'Succeeded', 'Failed'),
     MarkFailed: compensate('MarkFailed', 'NotifyFailure'),
     NotifyFailure: compensate('NotifyFailure', 'Failed'),

@@ -18,7 +18,8 @@ export const onboardingMachine = sagaSetup.createMachine({
   initial: 'ValidateRequest',
   states: {
     ValidateRequest: forward('ValidateRequest', 'ReserveTenant', 'NotifyFailure'),
-    ReserveTenant: forward('ReserveTenant', 'RemoveLeftovers', 'NotifyFailure'),
+    // A failure once the lock may be taken goes through MarkFailed, which frees it if it is ours.
+    ReserveTenant: forward('ReserveTenant', 'RemoveLeftovers', 'MarkFailed'),
     RemoveLeftovers: forward('RemoveLeftovers', 'Place', 'MarkFailed'),
     Place: choice(
       [
@@ -40,7 +41,10 @@ export const onboardingMachine = sagaSetup.createMachine({
     WaitForHealthy: forward('WaitForHealthy', 'IsHealthy', 'DeleteService'),
     IsHealthy: choice([['isHealthy', 'ActivateTenant']], 'WaitBeforeHealthCheck'),
     WaitBeforeHealthCheck: pause('healthPoll', 'WaitForHealthy'),
-    ActivateTenant: forward('ActivateTenant', 'NotifySuccess', 'DeleteService'),
+    ActivateTenant: forward('ActivateTenant', 'NotifySuccess', 'ConfirmCommitted'),
+    // ActivateTenant's one write ends the operation: if it went through, nothing is undone.
+    ConfirmCommitted: compensate('ConfirmCommitted', 'WasCommitted', 'DeleteService'),
+    WasCommitted: choice([['committed', 'NotifySuccess']], 'DeleteService'),
     NotifySuccess: forward('NotifySuccess', 'Succeeded', 'Failed'),
     // Compensations, in reverse order of creation.
     DeleteService: compensate('DeleteService', 'DeleteListenerRule'),

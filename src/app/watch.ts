@@ -16,7 +16,7 @@ import {
 import { hasNoResources } from '../domain/resources.ts';
 import { DEAD_STATUSES } from '../domain/saga.ts';
 import { tenantConfigOf } from '../domain/tenant-config.ts';
-import type { TenantRecord } from '../domain/tenant-record.ts';
+import { operationFinished, type TenantRecord } from '../domain/tenant-record.ts';
 import type { EventPublisher, StatusLedger, TenantMap, WorkflowStarter } from '../ports/index.ts';
 import { claimStatusEvent, publishClaimed } from './send-once.ts';
 
@@ -66,16 +66,6 @@ const parseInput = (input: string | null | undefined): unknown => {
     return undefined;
   }
 };
-
-/** True when `execution` finished its work (released the tenant after its last step). */
-const operationFinished = (record: TenantRecord, execution: string, operation: Operation): boolean =>
-  record.lock?.execution !== execution &&
-  record.history.some(
-    (entry) =>
-      entry.execution === execution &&
-      entry.step === OPERATION_TABLE[operation].finalStep &&
-      entry.outcome === 'succeeded',
-  );
 
 /** The watcher's identity in the status ledger. */
 const WATCHER_OWNER = 'watcher';

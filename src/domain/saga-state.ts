@@ -50,4 +50,6 @@ export interface SagaState {
   compensationErrors?: Record<string, CaughtError>;
   /** The outbound status event once sent (or found already sent). */
   statusEvent?: OutboundEvent;
+  /** Set by ConfirmCommitted: the final step's write went through although the step failed. */
+  committed?: boolean;
 }

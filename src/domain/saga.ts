@@ -53,6 +53,8 @@ export const STEP_NAMES = [
   'RemoveTenant',
   'ScaleService',
   'SetActivation',
+  // after a final step failed: did its write go through before it did? (then nothing is undone)
+  'ConfirmCommitted',
   // terminal notifications
   'NotifySuccess',
   'NotifyFailure',

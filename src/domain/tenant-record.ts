@@ -1,5 +1,5 @@
 import type { Placement } from './catalogue.ts';
-import type { Operation } from './operations.ts';
+import { OPERATION_TABLE, type Operation } from './operations.ts';
 import type { TenantResources } from './resources.ts';
 import type { TenantStatus } from './tenant-status.ts';
 
@@ -58,3 +58,16 @@ export interface TenantRecord {
   createdAt: string;
   updatedAt: string;
 }
+
+/**
+ * True when `execution` finished its `operation`: its final step succeeded and it let go of the
+ * tenant. After that nothing may undo it: a failure reported afterwards is only the report's.
+ */
+export const operationFinished = (record: TenantRecord, execution: string, operation: Operation): boolean =>
+  record.lock?.execution !== execution &&
+  record.history.some(
+    (entry) =>
+      entry.execution === execution &&
+      entry.step === OPERATION_TABLE[operation].finalStep &&
+      entry.outcome === 'succeeded',
+  );

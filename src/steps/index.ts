@@ -3,6 +3,7 @@ import { FatalError } from '../domain/errors.ts';
 import { isMachineId, isStepName, type StepName, type StepPayload } from '../domain/saga.ts';
 import type { SagaState } from '../domain/saga-state.ts';
 import { createCluster, deleteCluster } from './cluster.ts';
+import { confirmCommitted } from './commit.ts';
 import { waitForHealthy } from './health.ts';
 import { removeLeftovers } from './leftovers.ts';
 import { createListenerRule, deleteListenerRule } from './listener-rule.ts';
@@ -44,6 +45,7 @@ export const STEPS: Readonly<Record<StepName, Step>> = {
   RemoveTenant: removeTenant,
   ScaleService: scaleService,
   SetActivation: setActivation,
+  ConfirmCommitted: confirmCommitted,
   NotifySuccess: notifySuccess,
   NotifyFailure: notifyFailure,
 };

@@ -33,6 +33,7 @@ export const sagaStateSchema = z.looseObject({
   failure: failureSchema.optional(),
   compensationErrors: z.record(z.string(), caughtSchema).optional(),
   statusEvent: statusEventSchema.optional(),
+  committed: z.boolean().optional(),
 });
 
 /**

@@ -95,6 +95,9 @@ export const setActivation: Step = async (state, deps, ctx) => {
   return state;
 };
 
+/** The steps that take the tenant's lock. */
+const LOCK_STEPS: readonly string[] = ['ReserveTenant', 'LockTenant'];
+
 /**
  * MarkFailed: FAILED, with what is left in the saga state's resources (and any leftovers of an
  * earlier placement not yet removed) and the reason. Goes through
@@ -103,6 +106,12 @@ export const setActivation: Step = async (state, deps, ctx) => {
  */
 export const markFailed: Step = async (state, deps, ctx) => {
   const startedAt = deps.now();
+  // Failing where the lock is taken (it may have been, just before the failure), the saga never read
+  // what the tenant has: what the record names stays named.
+  const known = !LOCK_STEPS.includes(state.failure?.step ?? '');
+  const resources = known
+    ? { ...state.leftovers?.resources, ...state.resources }
+    : ((await deps.tenants.get(state.request.tenantId))?.resources ?? {});
   const at = deps.now();
   const lastError = {
     operation: state.request.operation,
@@ -118,7 +127,7 @@ export const markFailed: Step = async (state, deps, ctx) => {
     {
       status: 'FAILED',
       active: false,
-      resources: { ...state.leftovers?.resources, ...state.resources },
+      resources,
       // A failed cleanup keeps the failure it was cleaning up after as the tenant's last error.
       ...(state.request.cleanup ? {} : { lastError }),
     },

@@ -91,23 +91,32 @@ export interface RecoveredExecution {
 }
 
 /**
- * Hands one dead execution to the watcher. A claim of its status event that a dead sender left is
- * busy until its lease ends (`LOCAL_LEDGER_LEASE_SECONDS`): wait that out. Any other failure is
- * reported, and the execution stays unwatched for the next command.
+ * Runs `attempt` again while it fails with a retryable error, for as long as a status-event claim a
+ * dead sender left can stay busy (its lease, `LOCAL_LEDGER_LEASE_SECONDS`, and a margin).
  */
-const recoverOne = async (report: () => Promise<void>): Promise<string | undefined> => {
+const untilLeaseEnds = async <T>(attempt: () => Promise<T>): Promise<T> => {
   const until = Date.now() + (LOCAL_LEDGER_LEASE_SECONDS + 3) * 1000;
   for (;;) {
     try {
-      await report();
-      return undefined;
+      return await attempt();
     } catch (error) {
       const name = error instanceof Error ? error.name : '';
-      const retryable = name === 'RetryableError' || name === 'ThrottledError';
-      if (!retryable || Date.now() > until)
-        return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      if ((name !== 'RetryableError' && name !== 'ThrottledError') || Date.now() > until) throw error;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
+  }
+};
+
+/**
+ * Hands one dead execution to the watcher; a failure is reported, and the execution stays unwatched
+ * for the next command to try again.
+ */
+const recoverOne = async (report: () => Promise<void>): Promise<string | undefined> => {
+  try {
+    await report();
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   }
 };
 
@@ -306,7 +315,9 @@ const open = async (options: LocalRuntimeOptions, lock: StateDirLock): Promise<L
     onDead: async (event) => {
       const handle = watcher;
       if (!handle) return;
-      const result = await asyncInvoke(() => handle(event, lambdaContext('watcher')));
+      // EventBridge retries the watcher for a day; here a status-event claim a dead sender left is
+      // waited out (its short local lease), as the next delivery would find it free.
+      const result = await untilLeaseEnds(() => asyncInvoke(() => handle(event, lambdaContext('watcher'))));
       const name = z.object({ detail: z.object({ name: z.string() }) }).safeParse(event);
       if (name.success) watchResults.set(name.data.detail.name, result);
     },

@@ -93,8 +93,9 @@ export const taskStates = (machine: MachineId): StepName[] =>
     .filter(isStepName);
 
 /**
- * A saga whose forward step `trigger` fails for good, so its compensation chain runs: the faults
- * of the matrix are tried on each Task state that only a failure reaches (`steps`).
+ * A saga whose final step `trigger` fails for good before its write, so its whole failure path runs
+ * (ConfirmCommitted finds nothing committed, then every compensation, MarkFailed, NotifyFailure):
+ * the faults of the matrix are tried on each Task state that only a failure reaches (`steps`).
  */
 export interface CompensationCase extends SagaCase {
   trigger: StepName;
@@ -110,30 +111,33 @@ const failurePathStates = (machine: MachineId): StepName[] => {
 
 export const COMPENSATION_CASES: readonly CompensationCase[] = [
   {
-    label: 'onboarding premium, failing at WaitForHealthy',
+    label: 'onboarding premium, failing at ActivateTenant',
     operation: 'onboard',
     tier: 'premium',
     needsTenant: false,
-    trigger: 'WaitForHealthy',
+    trigger: 'ActivateTenant',
     steps: failurePathStates('onboarding'),
   },
   {
-    label: 'offboarding premium, failing at DeleteService',
+    label: 'offboarding premium, failing at RemoveTenant',
     operation: 'offboard',
     tier: 'premium',
     needsTenant: true,
-    trigger: 'DeleteService',
+    trigger: 'RemoveTenant',
     steps: failurePathStates('offboarding'),
   },
   {
-    label: 'activate advanced, failing at ScaleService',
+    label: 'activate advanced, failing at SetActivation',
     operation: 'activate',
     tier: 'advanced',
     needsTenant: true,
-    trigger: 'ScaleService',
+    trigger: 'SetActivation',
     steps: failurePathStates('activation'),
   },
 ];
+
+/** How many times a crashed step (`Runtime.ExitError`) is retried. */
+export const CRASH_BUDGET = RETRY_POLICY[retrierFor('Runtime.ExitError')]?.MaxAttempts ?? 0;
 
 /** How many times our retryable errors are retried (the ASL's Retry for RetryableError). */
 export const RETRY_BUDGET = RETRY_POLICY[retrierFor('RetryableError')]?.MaxAttempts ?? 0;
@@ -146,7 +150,7 @@ export interface FaultPlan {
   succeeds: boolean;
 }
 
-/** Once and past the Retry budget for transient and throttle; fatal; crash (the call took effect). */
+/** Once and past the Retry budget for transient, throttle and crash (the call took effect, then the handler died); fatal. */
 export const FAULT_PLANS: readonly FaultPlan[] = [
   { label: 'transient once', kind: 'transient', count: 1, succeeds: true },
   { label: 'throttle once', kind: 'throttle', count: 1, succeeds: true },
@@ -154,6 +158,7 @@ export const FAULT_PLANS: readonly FaultPlan[] = [
   { label: 'throttle past the retry budget', kind: 'throttle', count: RETRY_BUDGET + 1, succeeds: false },
   { label: 'fatal', kind: 'fatal', count: 1, succeeds: false },
   { label: 'crash', kind: 'crash', count: 1, succeeds: true },
+  { label: 'crash past the retry budget', kind: 'crash', count: CRASH_BUDGET + 1, succeeds: false },
 ];
 
 export const faultSpec = (step: StepName, plan: FaultPlan): FaultSpec => ({

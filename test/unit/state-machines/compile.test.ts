@@ -116,7 +116,7 @@ describe('compileMachine', () => {
       .flatMap((s) => (s.Type === 'Task' ? [s] : []));
 
     // Assess
-    expect(tasks.length).toBe(18 + 11 + 7);
+    expect(tasks.length).toBe(19 + 12 + 8);
     for (const task of tasks) expect(task.Retry).toEqual(RETRY_POLICY);
   });
 

@@ -151,7 +151,7 @@ describe('onboarding model (pure transitions)', () => {
     });
   });
 
-  it('undoes a failed activation through the compensation chain (whose steps have nothing to do for a pool)', () => {
+  it('after a failed activation, asks whether its write went through before undoing anything', () => {
     // Prepare
     const snapshot = onboardingMachine.resolveState({
       value: 'ActivateTenant',
@@ -159,10 +159,22 @@ describe('onboarding model (pure transitions)', () => {
     });
 
     // Act
-    const [next] = transition(onboardingMachine, snapshot, failed('ActivateTenant'));
+    const [confirming] = transition(onboardingMachine, snapshot, failed('ActivateTenant'));
+    const [undone] = transition(
+      onboardingMachine,
+      confirming,
+      done('ConfirmCommitted', { ...saga('basic'), committed: false }),
+    );
+    const [reported] = transition(
+      onboardingMachine,
+      confirming,
+      done('ConfirmCommitted', { ...saga('basic'), committed: true }),
+    );
 
-    // Assess
-    expect(next.value).toBe('DeleteService');
+    // Assess: not committed, the compensation chain (nothing to do for a pool); committed, success.
+    expect(confirming.value).toBe('ConfirmCommitted');
+    expect(undone.value).toBe('DeleteService');
+    expect(reported.value).toBe('NotifySuccess');
   });
 
   it('marks the tenant failed when the leftovers of an earlier placement cannot be removed', () => {
@@ -206,7 +218,7 @@ describe('offboarding and activation models (pure transitions)', () => {
     ]);
   });
 
-  it('a failure after the lock marks the tenant failed; a failed lock only notifies', () => {
+  it('a failure at or after the lock goes through MarkFailed (which frees a lock it took, and nothing else)', () => {
     // Prepare
     const at = (value: string) =>
       activationMachine.resolveState({
@@ -219,7 +231,7 @@ describe('offboarding and activation models (pure transitions)', () => {
     const [afterLock] = transition(activationMachine, at('LockTenant'), failed('LockTenant'));
 
     // Assess
-    expect([afterScale.value, afterLock.value]).toEqual(['MarkFailed', 'NotifyFailure']);
+    expect([afterScale.value, afterLock.value]).toEqual(['MarkFailed', 'MarkFailed']);
   });
 
   it('a failed NotifySuccess ends in Failed with the failure recorded', () => {

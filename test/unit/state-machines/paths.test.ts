@@ -82,7 +82,11 @@ describe('every path of each model, held against the committed ASL', () => {
       'DeregisterTaskDefinition',
       'DeleteCluster',
     ];
-    expect(has([...pooled, ...undoChain, 'MarkFailed', 'NotifyFailure'], 'Failed')).toBe(true);
+    // A failed activation first asks whether its write went through: committed, it reports success.
+    expect(has([...pooled, 'ConfirmCommitted', ...undoChain, 'MarkFailed', 'NotifyFailure'], 'Failed')).toBe(
+      true,
+    );
+    expect(has([...pooled, 'ConfirmCommitted', 'NotifySuccess'], 'Succeeded')).toBe(true);
     expect(
       has(['ValidateRequest', 'ReserveTenant', 'RemoveLeftovers', 'MarkFailed', 'NotifyFailure'], 'Failed'),
     ).toBe(true);

@@ -108,6 +108,25 @@ describe('MarkFailed', () => {
     },
   };
 
+  it('keeps what the record names when the saga failed where it takes the lock (it never read them)', async () => {
+    // Prepare: an offboarding whose LockTenant took the lock, then died for good.
+    const fakes = createFakes();
+    fakes.tenants.seed({ ...lockedRecord('advanced', EXECUTION, 'offboard'), resources: SILO });
+    const state = sagaState('advanced', 'offboard', {
+      failure: { ...failure, step: 'LockTenant' },
+      resources: {},
+    });
+    // Act
+    await markFailed(state, fakes.deps, context());
+    // Assess
+    expect(fakes.tenants.callsOf('releaseDead')[0]?.[0]).toMatchObject({
+      status: 'FAILED',
+      resources: SILO,
+      lastError: { operation: 'offboard', step: 'LockTenant' },
+    });
+    expect(fakes.tenants.records.get('acme')?.resources).toEqual(SILO);
+  });
+
   it('marks the tenant FAILED with what is left and why', async () => {
     // Prepare
     const fakes = createFakes();

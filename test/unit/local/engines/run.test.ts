@@ -25,7 +25,8 @@ const PREMIUM = [
 // completed ones in reverse.
 const PREMIUM_UNDO: Record<string, string[]> = {
   ValidateRequest: ['NotifyFailure'],
-  ReserveTenant: ['NotifyFailure'],
+  // The lock may be taken: MarkFailed frees it if so (and does nothing otherwise).
+  ReserveTenant: ['MarkFailed', 'NotifyFailure'],
   RemoveLeftovers: ['MarkFailed', 'NotifyFailure'],
   CreateCluster: ['DeleteCluster', 'MarkFailed', 'NotifyFailure'],
   RegisterTaskDefinition: ['DeregisterTaskDefinition', 'DeleteCluster', 'MarkFailed', 'NotifyFailure'],
@@ -62,7 +63,9 @@ const PREMIUM_UNDO: Record<string, string[]> = {
     'MarkFailed',
     'NotifyFailure',
   ],
+  // Its one write ends the onboarding: first asked whether it went through (here it did not).
   ActivateTenant: [
+    'ConfirmCommitted',
     'DeleteService',
     'DeleteListenerRule',
     'DeleteTargetGroup',
@@ -222,6 +225,7 @@ describe('runSaga: retries (the ASL policy)', () => {
     expect(calledSteps(dispatch)).toEqual([
       'ValidateRequest',
       ...Array(7).fill('ReserveTenant'),
+      'MarkFailed',
       'NotifyFailure',
     ]);
     expect(result.state).toMatchObject({

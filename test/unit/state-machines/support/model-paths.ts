@@ -46,6 +46,8 @@ const outputsOf = (step: string, state: unknown): unknown[] => {
   const document = isRecord(state) ? state : {};
   const trail = Array.isArray(document.trail) ? document.trail : [];
   const next = { ...document, trail: [...trail, step] };
+  // After a final step failed, its write went through (nothing to undo), or it did not.
+  if (step === 'ConfirmCommitted') return [true, false].map((committed) => ({ ...next, committed }));
   // The two loops (health polls, waits for another execution's lock) are taken once at most: enough
   // to walk each wait, and it keeps the graph finite.
   const loop = step === 'WaitForHealthy' ? 'health' : step === 'LockTenant' ? 'lockWait' : undefined;

@@ -1,0 +1,21 @@
+import { operationFinished } from '../domain/tenant-record.ts';
+import type { Step } from './types.ts';
+
+/**
+ * ConfirmCommitted: runs when an operation's final step (ActivateTenant, RemoveTenant, SetActivation)
+ * failed. That step ends the operation with one conditional write; a handler that died after the
+ * write went through (a crash, a timeout) fails the step although the operation is done. Then the
+ * tenant map says it finished, and nothing must be undone: the saga reports success instead of
+ * compensating.
+ */
+export const confirmCommitted: Step = async (state, deps, ctx) => {
+  const record = await deps.tenants.get(state.request.tenantId);
+  const committed = record !== undefined && operationFinished(record, ctx.execution, state.request.operation);
+  if (committed) {
+    deps.log.warn('the final step failed after its write went through: reporting success, undoing nothing', {
+      tenantId: state.request.tenantId,
+      execution: ctx.execution,
+    });
+  }
+  return { ...state, committed };
+};
