@@ -2,8 +2,13 @@ import { fileURLToPath } from 'node:url';
 import type { AWS } from 'osls/types/index.js';
 import { loadDefinition } from './infra/deploy/asl.ts';
 import { FUNCTIONS } from './infra/deploy/functions.ts';
-import { LOGICAL_IDS, NAME_PREFIX, PARAM, stateMachineName } from './infra/deploy/names.ts';
-import { extraOutputs, extraResources, LOG_RETENTION_DAYS } from './infra/deploy/resources.ts';
+import { LOGICAL_IDS, NAME_PREFIX, PARAM, SERVICE_NAME, stateMachineName } from './infra/deploy/names.ts';
+import {
+  extraConditions,
+  extraOutputs,
+  extraResources,
+  LOG_RETENTION_DAYS,
+} from './infra/deploy/resources.ts';
 import { MACHINE_IDS, type MachineId } from './src/domain/saga.ts';
 
 /**
@@ -23,7 +28,8 @@ const stateMachine = (id: MachineId) => ({
   definition: loadDefinition(stateMachinesDir, id, stepFunctionArn),
   loggingConfig: {
     level: 'ERROR',
-    includeExecutionData: true,
+    // Off unless asked for: execution data holds tenant names and emails.
+    includeExecutionData: PARAM.logExecutionData,
     destinations: [{ 'Fn::GetAtt': [LOGICAL_IDS.stateMachineLogGroup, 'Arn'] }],
   },
   tracingConfig: { enabled: true },
@@ -34,7 +40,7 @@ type Configuration = AWS & {
 };
 
 const configuration: Configuration = {
-  service: 'tenantflow',
+  service: SERVICE_NAME,
   frameworkVersion: '4',
   configValidationMode: 'error',
   plugins: ['serverless-step-functions'],
@@ -53,6 +59,12 @@ const configuration: Configuration = {
       healthCheckPath: '/',
       // Empty: the catalogue bundled from infra/tier-catalogue.json. A whole catalogue as JSON replaces it.
       tierCatalogue: '',
+      // Execution data (tenant names, emails) stays out of the state machines' logs unless this is true.
+      logExecutionData: false,
+      // An email address for the alarm topic (empty: subscribe yourself to the AlarmTopicArn output).
+      alarmEmail: '',
+      // The onboarding p95 duration alarm fires above this many seconds.
+      onboardingP95Seconds: 900,
     },
     prod: { tableDeletionProtection: true },
   },
@@ -94,6 +106,7 @@ const configuration: Configuration = {
   },
   resources: {
     Description: `tenantflow orchestrator (${NAME_PREFIX})`,
+    Conditions: extraConditions(),
     Resources: extraResources(),
     Outputs: extraOutputs(),
   },

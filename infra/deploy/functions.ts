@@ -6,7 +6,7 @@ import {
   STEP_TIMEOUT_SECONDS,
   stateMachineArnVariable,
 } from '../../src/domain/saga.ts';
-import { type FunctionName, LOGICAL_IDS, PARAM } from './names.ts';
+import { type DeadLettered, type FunctionName, LOGICAL_IDS, PARAM } from './names.ts';
 
 /** One entry of serverless.ts `functions`. */
 export type FunctionConfig = NonNullable<AWS['functions']>[string];
@@ -23,6 +23,9 @@ export const bundledFunction = (name: FunctionName, role: string) => ({
   role,
   package: { patterns: [`${bundleDir(name)}/**`] },
 });
+
+/** A dead-letter queue's ARN (see resources.ts). */
+const deadLetterArn = (name: DeadLettered) => ({ 'Fn::GetAtt': [LOGICAL_IDS.deadLetters[name], 'Arn'] });
 
 /** The state machine ARNs as environment variables (the handlers read them by these names). */
 export const stateMachineArnEnvironment = (): Record<string, { Ref: string }> =>
@@ -58,6 +61,8 @@ export const ingress: FunctionConfig = {
           }),
         },
         retryPolicy: { maximumEventAge: 3600, maximumRetryAttempts: 10 },
+        // An event EventBridge could not deliver after its retries is kept, not dropped.
+        deadLetterQueueArn: deadLetterArn('ingress'),
       },
     },
   ],
@@ -96,10 +101,23 @@ export const watcher: FunctionConfig = {
           },
         },
         retryPolicy: { maximumEventAge: 86400, maximumRetryAttempts: 185 },
+        deadLetterQueueArn: deadLetterArn('watcher'),
       },
     },
   ],
 };
 
+/** How often the audit looks for tenants locked past their saga's time bound. */
+export const AUDIT_SCHEDULE = 'rate(5 minutes)';
+
+/** The audit: a tenant still locked long after its execution's time bound raises an alarm. */
+export const audit: FunctionConfig = {
+  ...bundledFunction('audit', LOGICAL_IDS.roles.audit),
+  description: "Counts tenants locked past their saga's time bound (alarmed)",
+  memorySize: 256,
+  timeout: 60,
+  events: [{ schedule: { rate: [AUDIT_SCHEDULE] } }],
+};
+
 /** Every function of the deployable, by name. */
-export const FUNCTIONS: Record<FunctionName, FunctionConfig> = { ingress, step, watcher };
+export const FUNCTIONS: Record<FunctionName, FunctionConfig> = { ingress, step, watcher, audit };

@@ -3,6 +3,7 @@ import { OPERATION_TABLE } from '../../src/domain/operations.ts';
 import { MACHINE_IDS } from '../../src/domain/saga.ts';
 import type { Json } from './asl.ts';
 import {
+  DEAD_LETTERED,
   type FunctionName,
   functionName,
   LOGICAL_IDS,
@@ -11,7 +12,18 @@ import {
   stateMachineName,
 } from './names.ts';
 
-/** One IAM policy statement. Actions are always named: never `*`, never `service:*`. */
+/**
+ * The functions' IAM, one statement per row of the README's IAM table (`iamTable()` writes it).
+ * Rules, checked against the packaged template by test/unit/deploy/template.test.ts:
+ * - actions are always named (never `*`, never `service:*`);
+ * - a delete, deregister or update of a tenant resource requires tenantflow's tag on it, and a tag
+ *   may only be written by the call that creates the resource (`…:CreateAction`), so nothing can
+ *   make a foreign resource look like tenantflow's and then delete it;
+ * - `Resource: "*"` only where the service has no resource-level permissions for the action, said
+ *   in `why` (the AWS Service Authorization Reference, per service).
+ */
+
+/** One IAM statement, and why it is there (kept out of the template). */
 export interface Statement {
   Effect: 'Allow';
   Action: string[];
@@ -19,16 +31,29 @@ export interface Statement {
   Condition?: { [operator: string]: { [key: string]: Json } };
 }
 
+export interface Grant extends Statement {
+  why: string;
+}
+
 /** `arn:<partition>:<service>:<region>:<account>:<resource>` as a CloudFormation `Fn::Sub`. */
 export const arn = (service: string, resource: string): { 'Fn::Sub': string } => ({
   'Fn::Sub': `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`,
 });
 
-const allow = (Action: string[], Resource: Json, Condition?: Statement['Condition']): Statement =>
-  Condition ? { Effect: 'Allow', Action, Resource, Condition } : { Effect: 'Allow', Action, Resource };
+const grant = (why: string, Action: string[], Resource: Json, Condition?: Statement['Condition']): Grant =>
+  Condition
+    ? { why, Effect: 'Allow', Action, Resource, Condition }
+    : { why, Effect: 'Allow', Action, Resource };
+
+/** The template's statement (without `why`). */
+export const statement = ({ why: _why, ...rest }: Grant): Statement => rest;
 
 /** Only resources this project created carry the tag: destructive calls require it on top of the name. */
-const managedByUs = { StringEquals: { [`aws:ResourceTag/${TAG_KEYS.managedBy}`]: 'tenantflow' } };
+export const MANAGED_BY_US = {
+  StringEquals: { [`aws:ResourceTag/${TAG_KEYS.managedBy}`]: 'tenantflow' },
+};
+/** A create call must tag what it creates as tenantflow's. */
+const TAGGED_ON_CREATE = { StringEquals: { [`aws:RequestTag/${TAG_KEYS.managedBy}`]: 'tenantflow' } };
 
 const prefix = PARAM.resourcePrefix;
 const tableArn = { 'Fn::GetAtt': [LOGICAL_IDS.table, 'Arn'] };
@@ -41,47 +66,113 @@ const sharedListenerRules = {
     [{ 'Fn::Join': [':listener-rule/', { 'Fn::Split': [':listener/', sharedExport('ListenerArn')] }] }, '/*'],
   ],
 };
+/** The shared cluster (by its exported name) and tenantflow's own clusters. */
+const allowedClusters = [
+  {
+    'Fn::Sub': [
+      `arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:cluster/\${Shared}`,
+      { Shared: sharedExport('ClusterName') },
+    ],
+  },
+  arn('ecs', `cluster/${prefix}-*`),
+];
+const inAllowedCluster = { ArnLike: { 'ecs:cluster': allowedClusters } };
 
 /** Writing its own logs and traces: every function needs this. */
-const observability = (name: FunctionName): Statement[] => [
-  allow(
+const observability = (name: FunctionName): Grant[] => [
+  grant(
+    'its own log streams',
     ['logs:CreateLogStream', 'logs:PutLogEvents'],
     arn('logs', `log-group:/aws/lambda/${functionName(name)}:*`),
   ),
-  // X-Ray's write APIs have no resource-level permissions.
-  allow(['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], '*'),
+  grant(
+    'X-Ray traces; X-Ray supports no resource-level permissions for these (Service Authorization Reference, AWS X-Ray)',
+    ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+    '*',
+  ),
 ];
 
-const tableAccess = (actions: string[]): Statement =>
-  allow(
+const tableAccess = (why: string, actions: string[]): Grant =>
+  grant(
+    why,
     actions.map((a) => `dynamodb:${a}`),
     tableArn,
   );
-const putStatusEvents = allow(['events:PutEvents'], busArn);
+
+/** Status events go to SBT's bus only, and only as the application plane (never as SBT itself). */
+const putStatusEvents = grant(
+  "status events, to SBT's bus and only with the application-plane source: a caller cannot pose as the control plane",
+  ['events:PutEvents'],
+  busArn,
+  { StringEquals: { 'events:source': PARAM.applicationPlaneSource } },
+);
+
+/** Lambda's own delivery of a failed asynchronous invocation to the function's dead-letter queue. */
+const deadLetters = (name: FunctionName): Grant[] =>
+  (DEAD_LETTERED as readonly FunctionName[]).includes(name)
+    ? [
+        grant(
+          'on-failure destination: an event Lambda gave up on goes to its dead-letter queue',
+          ['sqs:SendMessage'],
+          { 'Fn::GetAtt': [LOGICAL_IDS.deadLetters[name as (typeof DEAD_LETTERED)[number]], 'Arn'] },
+        ),
+      ]
+    : [];
 
 /** The step dispatcher: provisions and removes tenants' ECS/ELB resources and records them. */
-export const stepStatements = (): Statement[] => [
+export const stepGrants = (): Grant[] => [
   ...observability('step'),
-  tableAccess(['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query']),
+  tableAccess('tenant map, priorities, status ledger', [
+    'GetItem',
+    'PutItem',
+    'UpdateItem',
+    'DeleteItem',
+    'Query',
+  ]),
   putStatusEvents,
-  allow(['cloudformation:DescribeStacks'], arn('cloudformation', `stack/${PARAM.sharedStackName}/*`)),
-  allow(
-    ['ecs:CreateCluster', 'ecs:DescribeClusters', 'ecs:PutClusterCapacityProviders'],
-    arn('ecs', `cluster/${prefix}-*`),
+  grant(
+    "the shared stack's outputs",
+    ['cloudformation:DescribeStacks'],
+    arn('cloudformation', `stack/${PARAM.sharedStackName}/*`),
   ),
-  allow(['ecs:DeleteCluster'], arn('ecs', `cluster/${prefix}-*`), managedByUs),
-  allow(['ecs:CreateService', 'ecs:DescribeServices'], arn('ecs', `service/*/${prefix}-*`)),
-  allow(['ecs:UpdateService', 'ecs:DeleteService'], arn('ecs', `service/*/${prefix}-*`), managedByUs),
-  allow(
+  grant(
+    'premium tenants own a cluster, created tagged',
+    ['ecs:CreateCluster'],
+    arn('ecs', `cluster/${prefix}-*`),
+    TAGGED_ON_CREATE,
+  ),
+  grant('read its clusters', ['ecs:DescribeClusters'], arn('ecs', `cluster/${prefix}-*`)),
+  grant(
+    'capacity providers of, and deleting, only clusters it made',
+    ['ecs:PutClusterCapacityProviders', 'ecs:DeleteCluster'],
+    arn('ecs', `cluster/${prefix}-*`),
+    MANAGED_BY_US,
+  ),
+  grant(
+    "tenant services, created tagged, only in the shared cluster or tenantflow's own",
+    ['ecs:CreateService'],
+    arn('ecs', `service/*/${prefix}-*`),
+    { ...inAllowedCluster, ...TAGGED_ON_CREATE },
+  ),
+  grant('read its services', ['ecs:DescribeServices'], arn('ecs', `service/*/${prefix}-*`)),
+  grant(
+    'scale, redeploy and delete only services it made, in the allowed clusters',
+    ['ecs:UpdateService', 'ecs:DeleteService'],
+    arn('ecs', `service/*/${prefix}-*`),
+    { ...inAllowedCluster, ...MANAGED_BY_US },
+  ),
+  grant(
+    'tags only as part of the call that creates the resource',
     ['ecs:TagResource'],
     [
       arn('ecs', `cluster/${prefix}-*`),
       arn('ecs', `service/*/${prefix}-*`),
       arn('ecs', `task-definition/${prefix}-*:*`),
     ],
+    { StringEquals: { 'ecs:CreateAction': ['CreateCluster', 'CreateService', 'RegisterTaskDefinition'] } },
   ),
-  // Task definitions: AWS supports no resource scoping for these five.
-  allow(
+  grant(
+    'task definitions; ECS supports no resource-level permissions for these five (Service Authorization Reference, Amazon ECS), so the names and tags it uses are checked by the steps themselves',
     [
       'ecs:RegisterTaskDefinition',
       'ecs:DeregisterTaskDefinition',
@@ -91,31 +182,47 @@ export const stepStatements = (): Statement[] => [
     ],
     '*',
   ),
-  allow(['iam:PassRole'], [sharedExport('TaskExecutionRoleArn'), sharedExport('TaskRoleArn')], {
-    StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' },
-  }),
-  // A first cluster in a fresh account needs ECS's service-linked role.
-  allow(
+  grant(
+    'hand the shared task roles to ECS tasks, and to nothing else',
+    ['iam:PassRole'],
+    [sharedExport('TaskExecutionRoleArn'), sharedExport('TaskRoleArn')],
+    { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+  ),
+  grant(
+    "a first cluster in a fresh account needs ECS's service-linked role",
     ['iam:CreateServiceLinkedRole'],
     {
       'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS`,
     },
     { StringEquals: { 'iam:AWSServiceName': 'ecs.amazonaws.com' } },
   ),
-  allow(['elasticloadbalancing:CreateTargetGroup'], arn('elasticloadbalancing', `targetgroup/${prefix}-*/*`)),
-  allow(
+  grant(
+    'tenant target groups, created tagged',
+    ['elasticloadbalancing:CreateTargetGroup'],
+    arn('elasticloadbalancing', `targetgroup/${prefix}-*/*`),
+    TAGGED_ON_CREATE,
+  ),
+  grant(
+    'delete only target groups it made',
     ['elasticloadbalancing:DeleteTargetGroup'],
     arn('elasticloadbalancing', `targetgroup/${prefix}-*/*`),
-    managedByUs,
+    MANAGED_BY_US,
   ),
-  allow(['elasticloadbalancing:CreateRule'], sharedExport('ListenerArn')),
-  allow(['elasticloadbalancing:DeleteRule'], sharedListenerRules, managedByUs),
-  allow(
+  grant(
+    'tenant rules on the shared listener, created tagged',
+    ['elasticloadbalancing:CreateRule'],
+    [sharedExport('ListenerArn'), sharedListenerRules],
+    TAGGED_ON_CREATE,
+  ),
+  grant('delete only rules it made', ['elasticloadbalancing:DeleteRule'], sharedListenerRules, MANAGED_BY_US),
+  grant(
+    'tags only as part of the call that creates the target group or rule',
     ['elasticloadbalancing:AddTags'],
     [arn('elasticloadbalancing', `targetgroup/${prefix}-*/*`), sharedListenerRules],
+    { StringEquals: { 'elasticloadbalancing:CreateAction': ['CreateTargetGroup', 'CreateRule'] } },
   ),
-  // ELB's Describe* calls support no resource scoping.
-  allow(
+  grant(
+    'reads; ELB supports no resource-level permissions for Describe* (Service Authorization Reference, Elastic Load Balancing V2)',
     [
       'elasticloadbalancing:DescribeTargetGroups',
       'elasticloadbalancing:DescribeTargetHealth',
@@ -128,30 +235,56 @@ export const stepStatements = (): Statement[] => [
 ];
 
 /** The ingress: starts executions, answers unusable requests, deduplicates status events. */
-export const ingressStatements = (): Statement[] => [
+export const ingressGrants = (): Grant[] => [
   ...observability('ingress'),
-  allow(['states:StartExecution'], stateMachineArns),
+  ...deadLetters('ingress'),
+  grant('start the lifecycle sagas', ['states:StartExecution'], stateMachineArns),
   putStatusEvents,
-  tableAccess(['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']),
+  tableAccess('status ledger (one answer per request)', ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']),
 ];
 
 /**
  * The watcher: turns executions that died (failed, timed out, aborted) into failure events, and
  * starts the cleanup offboarding of what a dead onboarding or offboarding left behind.
  */
-export const watcherStatements = (): Statement[] => [
+export const watcherGrants = (): Grant[] => [
   ...observability('watcher'),
-  tableAccess(['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']),
+  ...deadLetters('watcher'),
+  tableAccess("free the dead execution's tenant; status ledger", [
+    'GetItem',
+    'PutItem',
+    'UpdateItem',
+    'DeleteItem',
+  ]),
   putStatusEvents,
-  allow(['states:StartExecution'], [{ Ref: LOGICAL_IDS.stateMachines[OPERATION_TABLE.offboard.machine] }]),
-  allow(
+  grant(
+    'start the cleanup after a dead onboarding or offboarding (an offboarding)',
+    ['states:StartExecution'],
+    [{ Ref: LOGICAL_IDS.stateMachines[OPERATION_TABLE.offboard.machine] }],
+  ),
+  grant(
+    'read the dead execution',
     ['states:DescribeExecution'],
     MACHINE_IDS.map((id) => arn('states', `execution:${stateMachineName(id)}:*`)),
   ),
 ];
 
+/** The scheduled audit: reads the tenant map for tenants locked past their saga's time bound. */
+export const auditGrants = (): Grant[] => [
+  ...observability('audit'),
+  tableAccess('read every tenant record', ['Scan']),
+];
+
+/** Each function's grants. */
+export const FUNCTION_GRANTS: Record<FunctionName, () => Grant[]> = {
+  ingress: ingressGrants,
+  step: stepGrants,
+  watcher: watcherGrants,
+  audit: auditGrants,
+};
+
 /** A role Lambda can assume, with one inline policy. */
-export const lambdaRole = (name: FunctionName, statements: Statement[]) => ({
+export const lambdaRole = (name: FunctionName, grants: Grant[]) => ({
   Type: 'AWS::IAM::Role',
   Properties: {
     Description: `tenantflow ${name} function (least privilege)`,
@@ -164,15 +297,57 @@ export const lambdaRole = (name: FunctionName, statements: Statement[]) => ({
     Policies: [
       {
         PolicyName: `${name}-least-privilege`,
-        PolicyDocument: { Version: '2012-10-17', Statement: statements },
+        PolicyDocument: { Version: '2012-10-17', Statement: grants.map(statement) },
       },
     ],
   },
 });
 
-/** The three function roles, keyed by logical id. */
-export const functionRoles = () => ({
-  [LOGICAL_IDS.roles.ingress]: lambdaRole('ingress', ingressStatements()),
-  [LOGICAL_IDS.roles.step]: lambdaRole('step', stepStatements()),
-  [LOGICAL_IDS.roles.watcher]: lambdaRole('watcher', watcherStatements()),
-});
+/** The function roles, keyed by logical id. */
+export const functionRoles = () =>
+  Object.fromEntries(
+    (Object.keys(FUNCTION_GRANTS) as FunctionName[]).map((name) => [
+      LOGICAL_IDS.roles[name],
+      lambdaRole(name, FUNCTION_GRANTS[name]()),
+    ]),
+  );
+
+/** A CloudFormation value as the IAM table shows it. */
+const shown = (value: Json): string => {
+  if (typeof value === 'string') return value.replaceAll('${param:', '${');
+  if (Array.isArray(value)) return value.map(shown).join(', ');
+  if (value && typeof value === 'object') {
+    const [key, inner] = Object.entries(value)[0] ?? [];
+    if (key === 'Fn::Sub')
+      return shown(Array.isArray(inner) ? (inner[0] as Json) : (inner as Json))
+        .replace(/arn:\$\{AWS::Partition\}:(\w+):\$\{AWS::Region\}:\$\{AWS::AccountId\}:/, '$1:')
+        .replace(`\${Shared}`, '<shared cluster>');
+    if (key === 'Fn::GetAtt') return `${(inner as string[])[0]}`;
+    if (key === 'Ref') return `${inner as string}`;
+    if (key === 'Fn::ImportValue') return `shared stack's ${String(inner).split('-').at(-1)}`;
+    if (key === 'Fn::Join') return 'rules of the shared listener';
+  }
+  return JSON.stringify(value);
+};
+
+const conditionText = (condition: Statement['Condition']): string =>
+  condition
+    ? Object.entries(condition)
+        .flatMap(([operator, keys]) =>
+          Object.entries(keys).map(
+            ([key, value]) => `${key} ${operator === 'ArnLike' ? '∈' : '='} ${shown(value)}`,
+          ),
+        )
+        .join('; ')
+    : '';
+
+/** The IAM model as a markdown table (action → resource → condition → why), per function. */
+export const iamTable = (): string => {
+  const rows = (Object.keys(FUNCTION_GRANTS) as FunctionName[]).flatMap((name) =>
+    FUNCTION_GRANTS[name]().map(
+      (g) =>
+        `| ${name} | ${g.Action.join(', ')} | ${shown(g.Resource)} | ${conditionText(g.Condition)} | ${g.why} |`,
+    ),
+  );
+  return ['| function | actions | resource | condition | why |', '|---|---|---|---|---|', ...rows].join('\n');
+};

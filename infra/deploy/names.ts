@@ -10,17 +10,37 @@ export const LOGICAL_IDS = {
   table: 'TenantTable',
   stateMachineLogGroup: 'StateMachineLogGroup',
   stepFunction: 'StepLambdaFunction',
-  roles: { ingress: 'IngressRole', step: 'StepRole', watcher: 'WatcherRole' },
+  /** What osls names each function's resource: `<Name>LambdaFunction`. */
+  functions: {
+    ingress: 'IngressLambdaFunction',
+    step: 'StepLambdaFunction',
+    watcher: 'WatcherLambdaFunction',
+    audit: 'AuditLambdaFunction',
+  },
+  roles: { ingress: 'IngressRole', step: 'StepRole', watcher: 'WatcherRole', audit: 'AuditRole' },
+  /** Where events the ingress and the watcher could not handle end up (EventBridge and Lambda give up). */
+  deadLetters: { ingress: 'IngressDeadLetterQueue', watcher: 'WatcherDeadLetterQueue' },
+  alarmTopic: 'AlarmTopic',
+  alarmEmailSubscription: 'AlarmEmailSubscription',
+  dashboard: 'OperationsDashboard',
   stateMachines: {
     onboarding: 'OnboardingStateMachine',
     offboarding: 'OffboardingStateMachine',
     activation: 'ActivationStateMachine',
   },
-} as const satisfies { stateMachines: Record<MachineId, string> } & Record<string, unknown>;
+} as const satisfies {
+  stateMachines: Record<MachineId, string>;
+  functions: Record<FunctionName, string>;
+  roles: Record<FunctionName, string>;
+} & Record<string, unknown>;
 
 /** The deployable's functions (each one's bundle lives in `.esbuild/<name>/<name>.mjs`). */
-export const FUNCTION_NAMES = ['ingress', 'step', 'watcher'] as const;
+export const FUNCTION_NAMES = ['ingress', 'step', 'watcher', 'audit'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
+
+/** The functions EventBridge invokes asynchronously, each with a dead-letter queue. */
+export const DEAD_LETTERED = ['ingress', 'watcher'] as const satisfies readonly FunctionName[];
+export type DeadLettered = (typeof DEAD_LETTERED)[number];
 
 /** An osls variable reference, `${source:address}`, resolved by the framework before compiling. */
 export const oslsVariable = (expression: string): string => `\${${expression}}`;
@@ -37,6 +57,9 @@ export const PARAM = {
   tableDeletionProtection: oslsVariable('param:tableDeletionProtection'),
   healthCheckPath: oslsVariable('param:healthCheckPath'),
   tierCatalogue: oslsVariable('param:tierCatalogue'),
+  logExecutionData: oslsVariable('param:logExecutionData'),
+  alarmEmail: oslsVariable('param:alarmEmail'),
+  onboardingP95Seconds: oslsVariable('param:onboardingP95Seconds'),
 } as const;
 
 /** Every physical name starts with this: `tenantflow-<stage>`. */
@@ -47,6 +70,20 @@ export const functionName = (name: FunctionName): string => `${NAME_PREFIX}-${na
 
 /** The physical name of a state machine; fixed so IAM and rules can name it without a dependency. */
 export const stateMachineName = (id: MachineId): string => `${NAME_PREFIX}-${id}`;
+
+/** The service name every physical name starts with (serverless.ts `service`). */
+export const SERVICE_NAME = 'tenantflow';
+
+/** A deployed function's name in stage `stage` (what osls names it). */
+export const deployedFunctionName = (stage: string, name: FunctionName): string => `${SERVICE_NAME}-${stage}-${name}`;
+
+/** A dead-letter queue's name in stage `stage`. */
+export const deadLetterQueueNameIn = (stage: string, name: DeadLettered): string =>
+  `${SERVICE_NAME}-${stage}-${name}-dead-letters`;
+
+/** The physical name of a function's dead-letter queue, as the template writes it. */
+export const deadLetterQueueName = (name: DeadLettered): string =>
+  deadLetterQueueNameIn(oslsVariable('sls:stage'), name);
 
 /** The name of an export of the shared infrastructure stack (see infra/shared.yaml). */
 export const sharedExport = (output: string): { 'Fn::ImportValue': string } => ({

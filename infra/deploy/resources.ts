@@ -1,5 +1,6 @@
 import { TAG_KEYS } from '../../src/domain/naming.ts';
 import { functionRoles } from './iam.ts';
+import { monitoringConditions, monitoringOutputs, monitoringResources } from './monitoring.ts';
 import { LOGICAL_IDS, NAME_PREFIX, PARAM } from './names.ts';
 
 /** Days the state machines' execution logs are kept. */
@@ -7,11 +8,15 @@ export const LOG_RETENTION_DAYS = 30;
 
 /**
  * The tenant map: one table, generic `pk`/`sk` keys (tenant records, listener priorities and the
- * status ledger share it). Deletion protection (which also blocks a replacement) comes from the
- * `tableDeletionProtection` param: on for `prod`, off elsewhere so dev stacks can be removed.
+ * status ledger share it). It is retained when the stack goes (DeletionPolicy and
+ * UpdateReplacePolicy), with point-in-time recovery on; deletion protection comes from the
+ * `tableDeletionProtection` param: on for `prod`.
  */
 export const tenantTable = () => ({
   Type: 'AWS::DynamoDB::Table',
+  // The record of every tenant outlives the stack: a stack delete or a replacing update leaves it.
+  DeletionPolicy: 'Retain',
+  UpdateReplacePolicy: 'Retain',
   Properties: {
     TableName: `${NAME_PREFIX}-tenants`,
     BillingMode: 'PAY_PER_REQUEST',
@@ -44,9 +49,14 @@ export const extraResources = () => ({
   [LOGICAL_IDS.table]: tenantTable(),
   [LOGICAL_IDS.stateMachineLogGroup]: stateMachineLogGroup(),
   ...functionRoles(),
+  ...monitoringResources(),
 });
+
+/** Conditions serverless.ts adds under `resources.Conditions`. */
+export const extraConditions = () => monitoringConditions();
 
 /** Stack outputs besides the state machine ARNs (serverless-step-functions emits those). */
 export const extraOutputs = () => ({
   TenantTableName: { Description: 'The tenant map table', Value: { Ref: LOGICAL_IDS.table } },
+  ...monitoringOutputs(),
 });

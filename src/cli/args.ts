@@ -28,6 +28,17 @@ export type Command =
   | { name: 'executions'; stateDir: string; json: boolean; all: boolean }
   | { name: 'abort'; stateDir: string; execution: string; json: boolean }
   | { name: 'retry'; stateDir: string; tenantId: string; json: boolean }
+  | {
+      name: 'redrive';
+      function: 'ingress' | 'watcher';
+      stage: string;
+      region?: string;
+      profile?: string;
+      queueUrl?: string;
+      dryRun: boolean;
+      max: number;
+      json: boolean;
+    }
   | { name: 'diagram'; stateDir: string; out: string }
   | { name: 'reset'; stateDir: string }
   | { name: 'demo'; stateDir: string; verbose: boolean }
@@ -111,6 +122,34 @@ const commandOf = (name: string, args: string[]): Command => {
       if (!id || extra.length > 0) throw new Error(`${name}: give exactly one ${what}`);
       const common = { stateDir: values['state-dir'] ?? DEFAULT_STATE_DIR, json: values.json ?? false };
       return name === 'abort' ? { name, execution: id, ...common } : { name, tenantId: id, ...common };
+    }
+    case 'redrive': {
+      const { values, positionals } = parse(args, {
+        ...json,
+        stage: { type: 'string' },
+        region: { type: 'string' },
+        profile: { type: 'string' },
+        'queue-url': { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        max: { type: 'string' },
+      });
+      const [fn, ...extra] = positionals;
+      if ((fn !== 'ingress' && fn !== 'watcher') || extra.length > 0)
+        throw new Error('redrive: give the function whose dead letters to redrive: ingress or watcher');
+      const max = values.max === undefined ? 1000 : Number(values.max);
+      if (!Number.isInteger(max) || max < 1)
+        throw new Error(`--max "${values.max}": a whole number of at least 1`);
+      return {
+        name,
+        function: fn,
+        stage: values.stage ?? 'dev',
+        ...(values.region ? { region: values.region } : {}),
+        ...(values.profile ? { profile: values.profile } : {}),
+        ...(values['queue-url'] ? { queueUrl: values['queue-url'] } : {}),
+        dryRun: values['dry-run'] ?? false,
+        max,
+        json: values.json ?? false,
+      };
     }
     case 'diagram': {
       const { values, positionals } = parse(args, { ...stateDir, out: { type: 'string' } });

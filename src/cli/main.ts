@@ -1,6 +1,7 @@
 import { parseCommandLine } from './args.ts';
 import { demo } from './commands/demo.ts';
 import { abort, diagram, executions, inventory, replay, reset, retry, tenants } from './commands/local.ts';
+import { redriveDeadLetters } from './commands/redrive.ts';
 import { HELP } from './help.ts';
 import { type CliIo, EXIT, processIo } from './io.ts';
 
@@ -33,6 +34,8 @@ export const main = async (argv: readonly string[], io: CliIo = processIo): Prom
         return await abort(command, io);
       case 'retry':
         return await retry(command, io);
+      case 'redrive':
+        return await redriveDeadLetters(command, io);
       case 'diagram':
         return await diagram(command, io);
       case 'reset':

@@ -1,4 +1,5 @@
 /** Handler factories (the composition roots `ingress.ts`, `step.ts`, `watcher.ts` export `handler`). */
+export { makeAuditHandler } from './make-audit.ts';
 export { makeIngressHandler } from './make-ingress.ts';
 export { makeStepHandler } from './make-step.ts';
 export { makeWatcherHandler } from './make-watcher.ts';

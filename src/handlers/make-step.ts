@@ -5,6 +5,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
 import { describeError, ValidationError } from '../domain/errors.ts';
+import { METRICS } from '../domain/metrics.ts';
 import { MACHINE_IDS, STEP_NAMES, type StepPayload } from '../domain/saga.ts';
 import type { SagaState } from '../domain/saga-state.ts';
 import { dispatchStep, type StepDeps, type UnvalidatedState } from '../steps/index.ts';
@@ -18,12 +19,21 @@ const payloadSchema = z.object({
   state: z.unknown(),
 });
 
-const requestFieldsSchema = z.object({ request: z.object({ tier: z.string(), operation: z.string() }) });
+const dimensionFieldsSchema = z.object({
+  request: z.object({ operation: z.string(), tier: z.string().optional() }),
+  placement: z.object({ tier: z.string() }).optional(),
+});
 
-/** Tier and operation of a saga state, for metric dimensions (`unknown` before validation). */
-const dimensionsOf = (state: unknown): { tier: string; operation: string } => {
-  const parsed = requestFieldsSchema.safeParse(state);
-  return parsed.success ? parsed.data.request : { tier: 'unknown', operation: 'unknown' };
+/**
+ * Tier and operation of a saga state, for metric dimensions: the tier the tenant is placed in (the
+ * record's, not whatever the event said), else the onboarding's requested one; `unknown` before
+ * validation.
+ */
+export const dimensionsOf = (state: unknown): { tier: string; operation: string } => {
+  const parsed = dimensionFieldsSchema.safeParse(state);
+  if (!parsed.success) return { tier: 'unknown', operation: 'unknown' };
+  const { request, placement } = parsed.data;
+  return { tier: placement?.tier ?? request.tier ?? 'unknown', operation: request.operation };
 };
 
 /**
@@ -48,10 +58,15 @@ export const makeStepHandler = (deps: StepDeps, { logger, metrics, tracer }: Obs
       }
       const payload: StepPayload = parsed.data;
       const started = Date.now();
-      const record = (outcome: 'succeeded' | 'failed', state: unknown): void => {
+      const record = (outcome: 'succeeded' | 'failed', state: unknown, error?: unknown): void => {
         const metric = metrics.singleMetric();
         metric.addDimensions({ step: payload.step, tier: dimensionsOf(state).tier, outcome });
         metric.addMetric('StepDuration', MetricUnit.Milliseconds, Date.now() - started);
+        // Without extra dimensions (one alarm sees the throttling rate of every step), each flushed
+        // on its own so the lifecycle dimensions added later never reach them.
+        metrics.singleMetric().addMetric(METRICS.stepInvocations, MetricUnit.Count, 1);
+        const throttled = error instanceof Error && error.name === 'ThrottledError' ? 1 : 0;
+        metrics.singleMetric().addMetric(METRICS.stepThrottled, MetricUnit.Count, throttled);
       };
       try {
         const next = await dispatchStep(payload, deps);
@@ -60,14 +75,14 @@ export const makeStepHandler = (deps: StepDeps, { logger, metrics, tracer }: Obs
         if (payload.step === 'NotifySuccess' || payload.step === 'NotifyFailure') {
           metrics.addDimensions(dimensionsOf(next));
           metrics.addMetric(
-            payload.step === 'NotifySuccess' ? 'LifecycleSucceeded' : 'LifecycleFailed',
+            payload.step === 'NotifySuccess' ? METRICS.lifecycleSucceeded : METRICS.lifecycleFailed,
             MetricUnit.Count,
             1,
           );
         }
         return next;
       } catch (error) {
-        record('failed', payload.state);
+        record('failed', payload.state, error);
         logger.warn('step failed', { durationMs: Date.now() - started, error: describeError(error) });
         throw error;
       }

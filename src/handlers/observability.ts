@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
+import { METRIC_NAMESPACE, METRIC_SERVICE } from '../domain/metrics.ts';
 import type { Log } from '../ports/log.ts';
 
 /** The Powertools trio one function uses. */
@@ -13,7 +14,7 @@ export interface Observability {
 /** Builds the trio for `functionName` (service name and log level come from the POWERTOOLS_* variables). */
 export const observability = (functionName: string): Observability => ({
   logger: new Logger({ serviceName: 'tenantflow', persistentKeys: { function: functionName } }),
-  metrics: new Metrics({ namespace: 'tenantflow', serviceName: 'tenantflow' }),
+  metrics: new Metrics({ namespace: METRIC_NAMESPACE, serviceName: METRIC_SERVICE }),
   tracer: new Tracer({ serviceName: 'tenantflow' }),
 });
 

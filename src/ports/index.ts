@@ -1,5 +1,6 @@
 /** The ports: everything tenantflow asks of AWS, as interfaces. Adapters implement them. */
 export type * from './container-platform.ts';
+export type * from './dead-letters.ts';
 export type * from './event-publisher.ts';
 export type * from './load-balancer.ts';
 export { type Log, SILENT_LOG } from './log.ts';

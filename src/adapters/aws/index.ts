@@ -12,6 +12,12 @@ export { EcsContainerPlatform, type EcsContainerPlatformOptions } from './ecs-co
 export { ElbLoadBalancer, type ElbLoadBalancerOptions } from './elb-load-balancer.ts';
 export { translateAwsError } from './errors.ts';
 export { EventBridgePublisher, type EventBridgePublisherOptions } from './eventbridge-publisher.ts';
+export { LambdaInvoker, type LambdaInvokerOptions } from './lambda-invoker.ts';
+export {
+  queueUrlNamed,
+  SqsDeadLetterQueue,
+  type SqsDeadLetterQueueOptions,
+} from './sqs-dead-letter-queue.ts';
 export {
   executionArnOf,
   StepFunctionsStarter,

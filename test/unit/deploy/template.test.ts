@@ -127,7 +127,7 @@ describe('packaged template: state machines', () => {
       StateMachineType: 'STANDARD',
       TracingConfiguration: { Enabled: true },
       LoggingConfiguration: {
-        IncludeExecutionData: true,
+        IncludeExecutionData: false,
         Destinations: [
           { CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': ['StateMachineLogGroup', 'Arn'] } } },
         ],
@@ -236,7 +236,8 @@ describe('packaged template: rules', () => {
         stateMachineArn: MACHINE_IDS.map((id) => ({ Ref: machineLogicalId(id) })),
       },
     });
-    expect(ofType(template, 'AWS::Events::Rule')).toHaveLength(2);
+    // Ingress, watcher, and the audit's schedule.
+    expect(ofType(template, 'AWS::Events::Rule')).toHaveLength(3);
   });
 });
 
@@ -267,6 +268,7 @@ describe('packaged template: table, functions, IAM, outputs', () => {
     ['Ingress', 'ingress'],
     ['Step', 'step'],
     ['Watcher', 'watcher'],
+    ['Audit', 'audit'],
   ])('%s runs nodejs22.x on arm64 from its own bundle, with its own role', (logical, name) => {
     // Prepare
     const logicalId = `${logical}LambdaFunction`;
@@ -298,7 +300,7 @@ describe('packaged template: table, functions, IAM, outputs', () => {
         }),
       },
     });
-    expect(ofType(template, 'AWS::Lambda::Function')).toHaveLength(3);
+    expect(ofType(template, 'AWS::Lambda::Function')).toHaveLength(4);
   });
 
   it('gives the step dispatcher 60 s and the ingress the three state machine ARNs', () => {
@@ -351,6 +353,19 @@ describe('packaged template: table, functions, IAM, outputs', () => {
     expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
   });
 
+  it('keeps the tenant table when the stack goes, and keeps execution data out of the logs', () => {
+    // Act
+    const table = template.Resources.TenantTable;
+    const logging = MACHINE_IDS.map(
+      (id) => props(template, `${id[0]?.toUpperCase()}${id.slice(1)}StateMachine`).LoggingConfiguration,
+    );
+
+    // Assess
+    expect(table).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    for (const config of logging)
+      expect(config).toMatchObject({ Level: 'ERROR', IncludeExecutionData: false });
+  });
+
   it('outputs the state machine ARNs and the table name', () => {
     // Prepare
     const outputs = template.Outputs;
@@ -365,5 +380,197 @@ describe('packaged template: table, functions, IAM, outputs', () => {
       ActivationStateMachineArn: { Ref: 'ActivationStateMachine' },
       TenantTableName: { Ref: 'TenantTable' },
     });
+  });
+});
+
+// ---- IAM rules over every policy in the packaged template ----
+
+const grantSchema = z.looseObject({
+  Effect: z.string(),
+  Action: z.union([z.string(), z.array(z.string())]),
+  Resource: z.unknown(),
+  Condition: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+});
+type Grant = z.infer<typeof grantSchema> & { holder: string };
+
+const allGrants = (t: Template): Grant[] =>
+  Object.entries(t.Resources)
+    .filter(([, r]) => ['AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'].includes(r.Type))
+    .flatMap(([holder, r]) => {
+      const documents = [
+        ...z
+          .array(z.object({ PolicyDocument: z.unknown() }))
+          .default([])
+          .parse(r.Properties.Policies),
+        ...(r.Properties.PolicyDocument ? [{ PolicyDocument: r.Properties.PolicyDocument }] : []),
+      ];
+      return documents.flatMap(({ PolicyDocument }) =>
+        z
+          .object({ Statement: z.array(grantSchema) })
+          .parse(PolicyDocument)
+          .Statement.map((g) => ({ ...g, holder })),
+      );
+    });
+const actionsOf = (g: Grant): string[] => (Array.isArray(g.Action) ? g.Action : [g.Action]);
+
+/**
+ * Actions allowed on `Resource: "*"`, each because the service has no resource-level permissions
+ * for it (Service Authorization Reference of that service). Anything else on `*` fails.
+ */
+const STAR_ALLOW_LIST: Record<string, string> = {
+  'xray:PutTraceSegments': 'X-Ray: no resource-level permissions',
+  'xray:PutTelemetryRecords': 'X-Ray: no resource-level permissions',
+  'xray:GetSamplingRules': 'X-Ray: no resource-level permissions (state machine tracing)',
+  'xray:GetSamplingTargets': 'X-Ray: no resource-level permissions (state machine tracing)',
+  'ecs:RegisterTaskDefinition': 'ECS: no resource-level permissions',
+  'ecs:DeregisterTaskDefinition': 'ECS: no resource-level permissions',
+  'ecs:DeleteTaskDefinitions': 'ECS: no resource-level permissions',
+  'ecs:ListTaskDefinitions': 'ECS: no resource-level permissions',
+  'ecs:DescribeTaskDefinition': 'ECS: no resource-level permissions',
+  'elasticloadbalancing:DescribeTargetGroups': 'ELBv2 Describe*: no resource-level permissions',
+  'elasticloadbalancing:DescribeTargetHealth': 'ELBv2 Describe*: no resource-level permissions',
+  'elasticloadbalancing:DescribeRules': 'ELBv2 Describe*: no resource-level permissions',
+  'elasticloadbalancing:DescribeListeners': 'ELBv2 Describe*: no resource-level permissions',
+  'elasticloadbalancing:DescribeTags': 'ELBv2 Describe*: no resource-level permissions',
+  'logs:CreateLogDelivery':
+    'CloudWatch Logs vended delivery (Step Functions logging): no resource-level permissions',
+  'logs:GetLogDelivery': 'CloudWatch Logs vended delivery: no resource-level permissions',
+  'logs:UpdateLogDelivery': 'CloudWatch Logs vended delivery: no resource-level permissions',
+  'logs:DeleteLogDelivery': 'CloudWatch Logs vended delivery: no resource-level permissions',
+  'logs:ListLogDeliveries': 'CloudWatch Logs vended delivery: no resource-level permissions',
+  'logs:PutResourcePolicy': 'CloudWatch Logs resource policy for vended logs: no resource-level permissions',
+  'logs:DescribeResourcePolicies': 'CloudWatch Logs: no resource-level permissions',
+  'logs:DescribeLogGroups': 'CloudWatch Logs: no resource-level permissions',
+};
+
+/** Actions that delete, change or tag a tenant's AWS resources. */
+const DESTRUCTIVE_OR_TAGGING =
+  /^(ecs|elasticloadbalancing):(Delete|Deregister|Update|Modify|Put|TagResource|UntagResource|AddTags|RemoveTags)/;
+/** Ones AWS cannot scope by tag at all (see STAR_ALLOW_LIST): the steps check names and tags themselves. */
+const UNSCOPABLE_DESTRUCTIVE = new Set(['ecs:DeregisterTaskDefinition', 'ecs:DeleteTaskDefinitions']);
+const TAG_CONDITION = 'aws:ResourceTag/tenantflow:managed-by';
+const CREATE_ACTION = /^(ecs|elasticloadbalancing):CreateAction$/;
+
+describe('packaged template: IAM rules', () => {
+  it('allows `Resource: "*"` only for actions on the allow-list', () => {
+    // Act
+    const offenders = allGrants(template)
+      .filter((g) => g.Resource === '*' || (Array.isArray(g.Resource) && g.Resource.includes('*')))
+      .flatMap((g) =>
+        actionsOf(g)
+          .filter((action) => !(action in STAR_ALLOW_LIST))
+          .map((a) => `${g.holder}: ${a}`),
+      );
+
+    // Assess
+    expect(offenders).toEqual([]);
+  });
+
+  it("never deletes, changes or tags a tenant resource without tenantflow's tag on it, and tags only on create", () => {
+    // Act
+    const offenders = allGrants(template).flatMap((g) =>
+      actionsOf(g)
+        .filter((action) => DESTRUCTIVE_OR_TAGGING.test(action) && !UNSCOPABLE_DESTRUCTIVE.has(action))
+        .filter((action) => {
+          const keys = Object.values(g.Condition ?? {}).flatMap((entries) => Object.keys(entries));
+          const tagging = /:(TagResource|AddTags)$/.test(action);
+          return tagging ? !keys.some((key) => CREATE_ACTION.test(key)) : !keys.includes(TAG_CONDITION);
+        })
+        .map((action) => `${g.holder}: ${action}`),
+    );
+
+    // Assess
+    expect(offenders).toEqual([]);
+  });
+
+  it('publishes status events only with the application-plane source, and creates services only in allowed clusters', () => {
+    // Act
+    const puts = allGrants(template).filter((g) => actionsOf(g).includes('events:PutEvents'));
+    const creates = allGrants(template).filter((g) => actionsOf(g).includes('ecs:CreateService'));
+
+    // Assess
+    expect(puts.length).toBe(3);
+    for (const g of puts)
+      expect(g.Condition).toEqual({ StringEquals: { 'events:source': 'sbt.application.plane' } });
+    expect(creates).toHaveLength(1);
+    expect(creates[0]?.Condition?.ArnLike).toHaveProperty('ecs:cluster');
+  });
+
+  it('matches the IAM table in infra/README.md (the table is generated from the same grants)', async () => {
+    // Prepare
+    const { iamTable } = await import('../../../infra/deploy/iam.ts');
+
+    // Act
+    const readme = readFileSync(join(root, 'infra', 'README.md'), 'utf8');
+
+    // Assess
+    expect(readme).toContain(iamTable());
+  });
+});
+
+// ---- nothing lost, and someone told ----
+
+describe('packaged template: dead letters, alarms, dashboard', () => {
+  it('gives the ingress and the watcher a dead-letter queue for EventBridge and for Lambda', () => {
+    // Act
+    const rules = ofType(template, 'AWS::Events::Rule').map(([, r]) => JSON.stringify(r.Properties.Targets));
+    const invokeConfigs = ofType(template, 'AWS::Lambda::EventInvokeConfig').map(([, r]) => r.Properties);
+
+    // Assess
+    for (const [fn, queue] of [
+      ['IngressLambdaFunction', 'IngressDeadLetterQueue'],
+      ['WatcherLambdaFunction', 'WatcherDeadLetterQueue'],
+    ] as const) {
+      expect(
+        rules.some(
+          (targets) =>
+            targets.includes(fn) &&
+            targets.includes(`"DeadLetterConfig":{"Arn":{"Fn::GetAtt":["${queue}","Arn"]}}`),
+        ),
+      ).toBe(true);
+      expect(invokeConfigs).toContainEqual(
+        expect.objectContaining({
+          FunctionName: { Ref: fn },
+          DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queue, 'Arn'] } } },
+        }),
+      );
+      expect(template.Resources[queue]).toMatchObject({ Type: 'AWS::SQS::Queue', DeletionPolicy: 'Retain' });
+    }
+  });
+
+  it('alarms on failures per tier, dead executions, stuck locks, throttling, dead letters and slow onboardings', () => {
+    // Act
+    const alarms = ofType(template, 'AWS::CloudWatch::Alarm').map(([, r]) => r.Properties);
+    const names = alarms.map((a) => String(a.AlarmName).replace('tenantflow-test-', '')).sort();
+
+    // Assess
+    expect(names).toEqual(
+      [
+        'executions-timed-out-or-aborted',
+        'ingress-dead-letters',
+        'lifecycle-failures-advanced',
+        'lifecycle-failures-basic',
+        'lifecycle-failures-premium',
+        'onboarding-p95-duration',
+        'steps-throttled',
+        'tenants-locked-past-bound',
+        'watcher-dead-letters',
+      ].sort(),
+    );
+    for (const a of alarms) expect(a.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
+  });
+
+  it('has a dashboard of onboardings per tier and outcome', () => {
+    // Act
+    const sub = z
+      .object({ 'Fn::Sub': z.tuple([z.string(), z.record(z.string(), z.unknown())]) })
+      .parse(props(template, 'OperationsDashboard').DashboardBody);
+    const body = JSON.parse(sub['Fn::Sub'][0]) as { widgets: Array<{ properties: { title: string } }> };
+
+    // Assess
+    expect(body.widgets.map((w) => w.properties.title)).toContain('Onboardings per tier and outcome');
+    const onboardings = JSON.stringify(body.widgets[0]);
+    expect(onboardings).toContain('MetricName=\\"LifecycleSucceeded\\" operation=\\"onboard\\"');
+    expect(onboardings).toContain('MetricName=\\"LifecycleFailed\\" operation=\\"onboard\\"');
   });
 });

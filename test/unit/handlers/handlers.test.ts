@@ -214,3 +214,25 @@ describe('the watcher handler', () => {
     expect(fakes.events.published.map((e) => e.detailType)).toEqual(['sbt_aws_provisionFailure']);
   });
 });
+
+describe('step metric dimensions', () => {
+  it('name the tier the tenant is placed in, not the one an event named', async () => {
+    // Prepare
+    const { dimensionsOf } = await import('../../../src/handlers/make-step.ts');
+
+    // Act
+    const placed = dimensionsOf({
+      request: { operation: 'deactivate', tier: 'basic' },
+      placement: { tier: 'premium' },
+    });
+    const onboarding = dimensionsOf({ request: { operation: 'onboard', tier: 'advanced' } });
+    const raw = dimensionsOf({ detail: {} });
+
+    // Assess
+    expect([placed, onboarding, raw]).toEqual([
+      { tier: 'premium', operation: 'deactivate' },
+      { tier: 'advanced', operation: 'onboard' },
+      { tier: 'unknown', operation: 'unknown' },
+    ]);
+  });
+});

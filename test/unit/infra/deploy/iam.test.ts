@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  functionRoles,
-  ingressStatements,
-  type Statement,
-  stepStatements,
-  watcherStatements,
-} from '../../../../infra/deploy/iam.ts';
+import { FUNCTION_GRANTS, functionRoles, type Statement, statement } from '../../../../infra/deploy/iam.ts';
 
 const statementsFor = (statements: Statement[], action: string): Statement[] =>
   statements.filter((statement) => statement.Action.includes(action));
@@ -19,7 +13,9 @@ const only = (statements: Statement[], action: string): Statement => {
   return statement;
 };
 
-const roles = { step: stepStatements(), ingress: ingressStatements(), watcher: watcherStatements() };
+const roles = Object.fromEntries(
+  Object.entries(FUNCTION_GRANTS).map(([name, grants]) => [name, grants().map(statement)]),
+) as Record<keyof typeof FUNCTION_GRANTS, Statement[]>;
 
 /** Actions AWS offers no resource scoping for: the only ones allowed on `Resource: '*'`. */
 const UNSCOPABLE = new Set([
@@ -121,10 +117,11 @@ describe('function role statements', () => {
     });
   });
 
-  it('deletes only resources tagged as ours', () => {
+  it('deletes, updates and scales only resources tagged as ours', () => {
     // Prepare
     const destructive = [
       'ecs:DeleteCluster',
+      'ecs:PutClusterCapacityProviders',
       'ecs:DeleteService',
       'ecs:UpdateService',
       'elasticloadbalancing:DeleteTargetGroup',
@@ -136,9 +133,68 @@ describe('function role statements', () => {
 
     // Assess
     for (const condition of conditions) {
-      expect(condition).toEqual({ StringEquals: { 'aws:ResourceTag/tenantflow:managed-by': 'tenantflow' } });
+      expect(condition?.StringEquals).toEqual({ 'aws:ResourceTag/tenantflow:managed-by': 'tenantflow' });
     }
   });
+
+  it('tags only in the call that creates the resource, and every create tags', () => {
+    // Act
+    const ecsTag = only(roles.step, 'ecs:TagResource').Condition;
+    const elbTag = only(roles.step, 'elasticloadbalancing:AddTags').Condition;
+    const creates = [
+      'ecs:CreateCluster',
+      'ecs:CreateService',
+      'elasticloadbalancing:CreateTargetGroup',
+      'elasticloadbalancing:CreateRule',
+    ].map((action) => only(roles.step, action).Condition?.StringEquals);
+
+    // Assess
+    expect(ecsTag).toEqual({
+      StringEquals: { 'ecs:CreateAction': ['CreateCluster', 'CreateService', 'RegisterTaskDefinition'] },
+    });
+    expect(elbTag).toEqual({
+      StringEquals: { 'elasticloadbalancing:CreateAction': ['CreateTargetGroup', 'CreateRule'] },
+    });
+    for (const condition of creates)
+      expect(condition).toMatchObject({ 'aws:RequestTag/tenantflow:managed-by': 'tenantflow' });
+  });
+
+  it('creates and changes services only in the shared cluster or its own clusters', () => {
+    // Act
+    const conditions = ['ecs:CreateService', 'ecs:UpdateService', 'ecs:DeleteService'].map(
+      (action) => only(roles.step, action).Condition?.ArnLike,
+    );
+
+    // Assess
+    for (const condition of conditions) {
+      expect(condition).toEqual({
+        'ecs:cluster': [
+          {
+            'Fn::Sub': [
+              `arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:cluster/\${Shared}`,
+              { Shared: { 'Fn::ImportValue': `\${param:sharedStackName}-ClusterName` } },
+            ],
+          },
+          {
+            'Fn::Sub': `arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:cluster/\${param:resourcePrefix}-*`,
+          },
+        ],
+      });
+    }
+  });
+
+  it.each(['ingress', 'step', 'watcher'] as const)(
+    '%s: publishes only as the application plane, only to the SBT bus',
+    (name) => {
+      // Act
+      const publish = only(roles[name], 'events:PutEvents');
+
+      // Assess
+      expect(publish.Condition).toEqual({
+        StringEquals: { 'events:source': `\${param:applicationPlaneSource}` },
+      });
+    },
+  );
 
   it('creates listener rules on the shared listener and deletes only rules under it', () => {
     // Prepare
@@ -149,7 +205,10 @@ describe('function role statements', () => {
     const remove = only(statements, 'elasticloadbalancing:DeleteRule');
 
     // Assess
-    expect(create.Resource).toEqual({ 'Fn::ImportValue': `\${param:sharedStackName}-ListenerArn` });
+    expect(create.Resource).toEqual([
+      { 'Fn::ImportValue': `\${param:sharedStackName}-ListenerArn` },
+      remove.Resource,
+    ]);
     expect(remove.Resource).toEqual({
       'Fn::Join': [
         '',
@@ -231,7 +290,7 @@ describe('function role statements', () => {
 describe('functionRoles', () => {
   it('builds one Lambda role per function', () => {
     // Prepare
-    const expected = ['IngressRole', 'StepRole', 'WatcherRole'];
+    const expected = ['IngressRole', 'StepRole', 'WatcherRole', 'AuditRole'];
 
     // Act
     const built = functionRoles();
@@ -244,6 +303,7 @@ describe('functionRoles', () => {
         { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
       ]);
     }
-    expect(built.StepRole?.Properties.Policies[0]?.PolicyDocument.Statement).toEqual(stepStatements());
+    expect(built.StepRole?.Properties.Policies[0]?.PolicyDocument.Statement).toEqual(roles.step);
+    expect(JSON.stringify(built)).not.toContain('"why"');
   });
 });

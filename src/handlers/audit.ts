@@ -1,0 +1,13 @@
+/** Composition root of the scheduled audit Lambda. */
+import { loadConfig } from '../config.ts';
+import { makeAuditHandler } from './make-audit.ts';
+import { observability } from './observability.ts';
+import { awsClients, stepDeps } from './wiring.ts';
+
+const config = loadConfig(process.env);
+const ports = stepDeps(config, awsClients(config.region));
+
+export const handler = makeAuditHandler(
+  { tenants: ports.tenants, now: () => new Date() },
+  observability('audit'),
+);
