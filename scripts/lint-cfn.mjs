@@ -28,7 +28,10 @@ try {
     console.error('lint:cfn: packaging failed');
     process.exit(1);
   }
-  const templates = [join(root, 'infra', 'shared.yaml'), join(out, 'cloudformation-template-update-stack.json')];
+  const templates = [
+    join(root, 'infra', 'shared.yaml'),
+    join(out, 'cloudformation-template-update-stack.json'),
+  ];
   const lint = spawnSync('cfn-lint', ['--non-zero-exit-code', 'error', ...templates], { stdio: 'inherit' });
   if (lint.status !== 0) {
     console.error('lint:cfn: cfn-lint found errors');

@@ -75,7 +75,8 @@ export const stateMachineName = (id: MachineId): string => `${NAME_PREFIX}-${id}
 export const SERVICE_NAME = 'tenantflow';
 
 /** A deployed function's name in stage `stage` (what osls names it). */
-export const deployedFunctionName = (stage: string, name: FunctionName): string => `${SERVICE_NAME}-${stage}-${name}`;
+export const deployedFunctionName = (stage: string, name: FunctionName): string =>
+  `${SERVICE_NAME}-${stage}-${name}`;
 
 /** A dead-letter queue's name in stage `stage`. */
 export const deadLetterQueueNameIn = (stage: string, name: DeadLettered): string =>
