@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { type Catalogue, resolveTier, tierNames } from '../src/domain/catalogue.ts';
 import { ValidationError } from '../src/domain/errors.ts';
-import type { Operation } from '../src/domain/operations.ts';
+import { OPERATION_TABLE, type Operation } from '../src/domain/operations.ts';
 import { ATTRIBUTES_MAX_BYTES, isPlainObject, safeIdSchema, TENANT_NAME_MAX } from './schemas.ts';
 
 /** The tenant fields of a request, read from an event's `detail` or a plain request. */
@@ -51,10 +51,16 @@ const readTier = (
   rules: DetailRules,
 ): string | undefined | ValidationError => {
   const { catalogue } = rules;
-  if (rules.operation !== 'onboard') {
+  const meaning = OPERATION_TABLE[rules.operation].tier;
+  if (meaning === 'informational') {
     if (typeof value !== 'string' || value.trim() === '') return undefined;
     return resolveTier(catalogue, value) ?? value.trim().slice(0, TIER_ECHO_MAX);
   }
+  if (isBlank(value) && meaning === 'target')
+    return new ValidationError(
+      field,
+      `is required: the tier to move the tenant to, one of ${tierNames(catalogue)}`,
+    );
   if (isBlank(value)) return catalogue.defaultTier;
   if (typeof value !== 'string')
     return new ValidationError(field, `must be a string, one of ${tierNames(catalogue)}`);

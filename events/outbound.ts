@@ -81,7 +81,9 @@ export const buildStatusEvent = (input: StatusEventInput): OutboundEvent => {
     tenantData: {},
     tenantRegistrationData: {
       ...registrationData,
-      registrationStatus: 'failed',
+      ...(OPERATION_TABLE[operation].failed === null
+        ? {}
+        : { registrationStatus: OPERATION_TABLE[operation].failed }),
       failedStep: step,
       failureReason: failureReason(step, reason),
     },

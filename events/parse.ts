@@ -130,8 +130,12 @@ const parsePlain = (raw: Record<string, unknown>, options: ParseOptions): ParseR
     const field = ['detail', 'cleanup', ...(issue?.path.map(String) ?? [])].join('.');
     return reject(new ValidationError(field, issue?.message ?? 'is invalid'), operation, raw);
   }
-  if (operation !== 'offboard')
-    return reject(new ValidationError('detail.cleanup', 'only an offboarding cleans up'), operation, raw);
+  const cleaners = new Set<Operation | null>(OPERATIONS.map((op) => OPERATION_TABLE[op].cleanupBy));
+  cleaners.delete(null);
+  if (!cleaners.has(operation)) {
+    const which = [...cleaners].join(' or ');
+    return reject(new ValidationError('detail.cleanup', `only ${which} cleans up`), operation, raw);
+  }
   return { ok: true, request: { operation, ...read.fields, cleanup: cleanup.data } };
 };
 
@@ -152,7 +156,7 @@ const parseSaved = (raw: Record<string, unknown>, options: ParseOptions): ParseR
   }
   const { eventId, tenantRegistrationId, tier, ...rest } = parsed.data;
   let resolved = tier;
-  if (rest.operation === 'onboard') {
+  if (OPERATION_TABLE[rest.operation].tier !== 'informational') {
     resolved = resolveTier(options.catalogue, tier ?? options.catalogue.defaultTier);
     if (resolved === undefined) {
       const message = `unknown tier ${quote(tier ?? '')}; allowed tiers: ${tierNames(options.catalogue)}`;

@@ -37,12 +37,17 @@ const passSchema = z.object({
   Next: z.string(),
 });
 
-const choiceRuleSchema = z.object({
+const choiceTestSchema = z.object({
   Variable: z.string().startsWith('$.'),
   StringEquals: z.string().optional(),
   BooleanEquals: z.boolean().optional(),
-  Next: z.string(),
+  IsPresent: z.boolean().optional(),
 });
+
+const choiceRuleSchema = z.union([
+  choiceTestSchema.extend({ Next: z.string() }),
+  z.object({ And: z.array(choiceTestSchema).min(1), Next: z.string() }),
+]);
 
 const choiceSchema = z.object({
   Type: z.literal('Choice'),

@@ -28,6 +28,10 @@ export const GUARD_CONDITIONS = {
   holdsLock: { path: ['lockWait', 'held'], equals: true },
   /** The final step failed, but its write had gone through (ConfirmCommitted): nothing to undo. */
   committed: { path: ['committed'], equals: true },
+  /** The migration's source could not be removed whole: the execution ends failed, for its cleanup. */
+  sourceLeft: { path: ['compensationErrors', 'RemoveMigrationSource'], present: true },
+  /** A migration past its switch (committed): only forward from here, removing the source. */
+  rollsForward: { path: ['migration', 'phase'], equals: 'removing' },
   /** The offboarding cleans up after an execution that died (it first waits out that one's steps). */
   isCleanup: { path: ['request', 'cleanup'], present: true },
 } as const satisfies Record<string, Condition>;
@@ -60,13 +64,23 @@ export const conditionHolds = (condition: Condition, document: unknown): boolean
     ? valueAt(document, condition.path) !== undefined
     : valueAt(document, condition.path) === condition.equals;
 
-/** The condition as an ASL Choice rule (without `Next`). */
-export const toChoiceRule = (
-  condition: Condition,
-): { Variable: string; StringEquals?: string; BooleanEquals?: boolean; IsPresent?: boolean } => {
+/** One comparison of an ASL Choice rule. */
+export type ChoiceTest =
+  | { Variable: string; IsPresent: boolean }
+  | { Variable: string; StringEquals: string }
+  | { Variable: string; BooleanEquals: boolean };
+
+/**
+ * The condition as an ASL Choice rule (without `Next`). An equality first tests that the field is
+ * there: Step Functions fails the execution (States.Runtime) on a comparison with a missing field,
+ * where the xstate guard simply does not hold.
+ */
+export const toChoiceRule = (condition: Condition): ChoiceTest | { And: ChoiceTest[] } => {
   const Variable = `$.${condition.path.join('.')}`;
   if ('present' in condition) return { Variable, IsPresent: true };
-  return typeof condition.equals === 'string'
-    ? { Variable, StringEquals: condition.equals }
-    : { Variable, BooleanEquals: condition.equals };
+  const equals: ChoiceTest =
+    typeof condition.equals === 'string'
+      ? { Variable, StringEquals: condition.equals }
+      : { Variable, BooleanEquals: condition.equals };
+  return { And: [{ Variable, IsPresent: true }, equals] };
 };

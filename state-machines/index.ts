@@ -1,6 +1,7 @@
 /** The saga models (pure xstate machines), their vocabulary and the ASL compiler. */
 import type { MachineId } from '../src/domain/saga.ts';
 import { activationMachine } from './activation.ts';
+import { migrationMachine } from './migration.ts';
 import { offboardingMachine } from './offboarding.ts';
 import { onboardingMachine } from './onboarding.ts';
 
@@ -13,6 +14,7 @@ export {
   TASK_TIMEOUT_SECONDS,
 } from './compile.ts';
 export { DELAY_SECONDS, type DelayName, GUARD_CONDITIONS, type GuardName } from './guards.ts';
+export { migrationMachine } from './migration.ts';
 export { offboardingMachine } from './offboarding.ts';
 export { onboardingMachine } from './onboarding.ts';
 export { RETRY_POLICY, type Retrier, retrierFor } from './retry.ts';
@@ -23,6 +25,7 @@ export const MACHINES = {
   onboarding: onboardingMachine,
   offboarding: offboardingMachine,
   activation: activationMachine,
+  migration: migrationMachine,
 } as const satisfies Record<MachineId, unknown>;
 
 /** The machine type shared by the three models (they come from one `setup`). */

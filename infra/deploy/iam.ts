@@ -214,7 +214,12 @@ export const stepGrants = (): Grant[] => [
     [sharedExport('ListenerArn'), sharedListenerRules],
     TAGGED_ON_CREATE,
   ),
-  grant('delete only rules it made', ['elasticloadbalancing:DeleteRule'], sharedListenerRules, MANAGED_BY_US),
+  grant(
+    'switch (a migration) and delete only rules it made',
+    ['elasticloadbalancing:ModifyRule', 'elasticloadbalancing:DeleteRule'],
+    sharedListenerRules,
+    MANAGED_BY_US,
+  ),
   grant(
     'tags only as part of the call that creates the target group or rule',
     ['elasticloadbalancing:AddTags'],

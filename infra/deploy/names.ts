@@ -27,6 +27,7 @@ export const LOGICAL_IDS = {
     onboarding: 'OnboardingStateMachine',
     offboarding: 'OffboardingStateMachine',
     activation: 'ActivationStateMachine',
+    migration: 'MigrationStateMachine',
   },
 } as const satisfies {
   stateMachines: Record<MachineId, string>;

@@ -15,7 +15,7 @@ import {
 } from '../domain/request.ts';
 import { hasNoResources } from '../domain/resources.ts';
 import { DEAD_STATUSES } from '../domain/saga.ts';
-import { tenantConfigOf } from '../domain/tenant-config.ts';
+import { successTenantData } from '../domain/tenant-config.ts';
 import { operationFinished, type TenantRecord } from '../domain/tenant-record.ts';
 import type { EventPublisher, StatusLedger, TenantMap, WorkflowStarter } from '../ports/index.ts';
 import { claimStatusEvent, publishClaimed } from './send-once.ts';
@@ -77,17 +77,13 @@ const successEvent = (
   registration: string,
   record: TenantRecord,
 ): OutboundEvent => {
-  const tenantData =
-    operation === 'onboard' && record.routing && record.placement
-      ? {
-          tenantConfig: tenantConfigOf(
-            record.placement.tier,
-            record.routing,
-            record.resources,
-            config.tenantHeaderName,
-          ),
-        }
-      : undefined;
+  const tenantData = successTenantData(
+    operation,
+    record.placement,
+    record.routing,
+    record.resources,
+    config.tenantHeaderName,
+  );
   return buildStatusEvent({
     contract: config.contract,
     operation,
@@ -102,9 +98,9 @@ const WATCHER_STEP = 'ExecutionWatcher';
 
 /**
  * The cleanup a dead execution needs, if any: one that took the tenant (it is the last to have
- * touched the record, now FAILED and unlocked) and either left resources on the record or died
- * before its own compensation ran (the watcher released its lock: something may exist that no
- * record names yet). A cleanup that itself died is tried again, up to `CLEANUP_ATTEMPTS`; one that
+ * touched the record, now unlocked) and left it FAILED with resources on the record, or died before
+ * its own compensation ran (the watcher released its lock: something may exist that no record names
+ * yet), or (a migration) left part of its other placement named on the record. A cleanup that itself died is tried again, up to `CLEANUP_ATTEMPTS`; one that
  * FAILED is left to the operator (`tenantflow retry`), or the same fault would loop.
  */
 const cleanupNeeded = (
@@ -113,26 +109,34 @@ const cleanupNeeded = (
   execution: string,
   record: TenantRecord | undefined,
 ): Cleanup | undefined => {
-  if (!OPERATION_TABLE[request.operation].cleanUpAfterDeath) return undefined;
+  if (OPERATION_TABLE[request.operation].cleanupBy === null) return undefined;
   const previous = request.cleanup;
   if (previous && (status === 'FAILED' || previous.attempt >= CLEANUP_ATTEMPTS)) return undefined;
-  if (!record || record.lock || record.lifecycleStatus !== 'FAILED') return undefined;
+  if (!record || record.lock) return undefined;
   const last = record.history.at(-1);
   if (last?.execution !== execution) return undefined;
-  if (hasNoResources(record.resources) && last.step !== WATCHER_STEP) return undefined;
+  // A migration that gave up may leave the tenant ACTIVE where it was, with some of its target left.
+  const unfinishedMigration = record.migration !== undefined && !hasNoResources(record.migration.resources);
+  if (record.lifecycleStatus !== 'FAILED' && !unfinishedMigration) return undefined;
+  if (hasNoResources(record.resources) && !unfinishedMigration && last.step !== WATCHER_STEP)
+    return undefined;
   return { of: previous?.of ?? execution, attempt: (previous?.attempt ?? 0) + 1, version: record.version };
 };
 
-/** Starts the cleanup offboarding (idempotent: same dead execution and attempt, same name and input). */
-const startCleanup = async (deps: WatchDeps, record: TenantRecord, cleanup: Cleanup): Promise<string> => {
+/**
+ * Starts the cleanup (idempotent: same dead execution and attempt, same name and input): an
+ * offboarding after a dead onboarding or offboarding, a migration (rolling back, or forward when it
+ * had committed) after a dead migration.
+ */
+const startCleanup = async (
+  deps: WatchDeps,
+  record: TenantRecord,
+  cleanup: Cleanup,
+  by: Operation,
+): Promise<string> => {
   const name = cleanupExecutionName(cleanup);
-  const input = {
-    operation: 'offboard',
-    tenantId: record.tenantId,
-    tenantName: record.tenantName,
-    cleanup,
-  };
-  await deps.starter.start(OPERATION_TABLE.offboard.machine, name, input);
+  const input = { operation: by, tenantId: record.tenantId, tenantName: record.tenantName, cleanup };
+  await deps.starter.start(OPERATION_TABLE[by].machine, name, input);
   return name;
 };
 
@@ -232,7 +236,8 @@ export const handleExecutionStatusChange = async (detail: unknown, deps: WatchDe
   // 3. What the dead execution left behind.
   const cleanup =
     request.ok && !finished ? cleanupNeeded(request.request, change.status, change.name, current) : undefined;
-  const started = cleanup && current ? await startCleanup(deps, current, cleanup) : undefined;
+  const by = request.ok ? OPERATION_TABLE[request.request.operation].cleanupBy : null;
+  const started = cleanup && current && by ? await startCleanup(deps, current, cleanup, by) : undefined;
   return {
     ...report,
     execution: change.name,

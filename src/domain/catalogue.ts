@@ -42,9 +42,16 @@ export const isFargateSize = (cpu: string, memory: string): boolean => {
   return mib >= range.from && mib <= range.to && (mib - range.from) % range.step === 0;
 };
 
+/**
+ * Which generation of the tenant's resources a placement uses: 0 for the first, one more per
+ * migration, so the resources of the placement being left and the one being built never share a name.
+ */
+const generation = z.number().int().min(0).max(999).optional();
+
 /** A tenant sharing the pooled service of the shared cluster: nothing of its own but its record. */
 const pooledPlacement = z.strictObject({
   tier: z.string().min(1),
+  generation,
   cluster: z.literal('shared'),
   service: z.literal('pooled'),
 });
@@ -52,6 +59,7 @@ const pooledPlacement = z.strictObject({
 /** A tenant with its own service, in the shared cluster or in a cluster of its own. */
 const ownPlacement = z.strictObject({
   tier: z.string().min(1),
+  generation,
   cluster: z.enum(['shared', 'dedicated']),
   service: z.literal('own'),
   cpu: z.string(),
@@ -221,4 +229,5 @@ export const sameResources = (a: Placement | undefined, b: Placement | undefined
   b !== undefined &&
   a.tier === b.tier &&
   a.cluster === b.cluster &&
-  a.service === b.service;
+  a.service === b.service &&
+  (a.generation ?? 0) === (b.generation ?? 0);

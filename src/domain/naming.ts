@@ -28,9 +28,15 @@ export interface Tag {
 /** Hex digits of the tenant digest in every name: 16 = 64 bits, so no search finds two ids sharing one. */
 export const NAME_DIGEST_HEX = 16;
 
-/** The digest of the whole tenant id that every resource name carries. */
-export const tenantDigest = (tenantId: string): string =>
-  createHash('sha256').update(tenantId).digest('hex').slice(0, NAME_DIGEST_HEX);
+/**
+ * The digest of the whole tenant id that every resource name carries; from generation 1 on (a
+ * migrated tenant's next placement) the generation is part of what is digested.
+ */
+export const tenantDigest = (tenantId: string, generation = 0): string =>
+  createHash('sha256')
+    .update(generation === 0 ? tenantId : `${tenantId}#${generation}`)
+    .digest('hex')
+    .slice(0, NAME_DIGEST_HEX);
 
 /**
  * Names every resource of a tenant. `tenantId` must already be a safe identifier (see the event
@@ -38,8 +44,8 @@ export const tenantDigest = (tenantId: string): string =>
  * share a name whatever their ids share; ECS names also keep the whole id, target group names
  * (32 characters at most) as much of it as fits.
  */
-export const resourceNames = (tenantId: string, prefix = 'tf'): ResourceNames => {
-  const digest = tenantDigest(tenantId);
+export const resourceNames = (tenantId: string, prefix = 'tf', generation = 0): ResourceNames => {
+  const digest = tenantDigest(tenantId, generation);
   const ecsSafe = tenantId.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 200);
   const tgPrefix = prefix.replace(/[^A-Za-z0-9-]/g, '').replace(/^-+/, '') || 'tf';
   const room = 32 - tgPrefix.length - digest.length - 2;

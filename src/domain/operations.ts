@@ -3,6 +3,7 @@
  * the state machine that carries it out, how it takes the tenant's lock, the SBT detail-types it is
  * requested and answered with, what a success writes on SBT's registration, and the step whose
  * success means the work is done. Adding an operation is a row here plus its machine and steps.
+ * The first four are SBT's; `migrate` is tenantflow's own (a tier change), answered like an onboarding.
  */
 import type { TenantStatus } from './tenant-status.ts';
 
@@ -23,11 +24,25 @@ export const OPERATION_TABLE = {
     result: 'provision',
     /** `registrationStatus` a success writes on SBT's registration record. */
     succeeded: 'created',
+    /**
+     * `registrationStatus` a failure writes (`null`: none, the registration stays as it is: a failed
+     * migration leaves the tenant where it was, still created).
+     */
+    failed: 'failed',
     /** Events from SBT name the registration: one is required to start. */
     registrationRequired: true,
+    /**
+     * What the request's `tier` means: `placement` (the tier to place the tenant in; the catalogue's
+     * default when absent), `target` (the tier to move it to: required), `informational` (compared
+     * with the record and logged when it differs, never acted on).
+     */
+    tier: 'placement',
     finalStep: 'ActivateTenant',
-    /** When an execution dies midway, the watcher removes what it had made (a cleanup offboarding). */
-    cleanUpAfterDeath: true,
+    /**
+     * The operation whose machine cleans up after an execution of this one that died midway (started
+     * by the watcher, see src/app/watch.ts); `null`: nothing to clean up, the record says enough.
+     */
+    cleanupBy: 'offboard',
   },
   offboard: {
     machine: 'offboarding',
@@ -35,9 +50,11 @@ export const OPERATION_TABLE = {
     request: 'offboardingRequest',
     result: 'deprovision',
     succeeded: 'deleted',
+    failed: 'failed',
     registrationRequired: true,
+    tier: 'informational',
     finalStep: 'RemoveTenant',
-    cleanUpAfterDeath: true,
+    cleanupBy: 'offboard',
   },
   activate: {
     machine: 'activation',
@@ -46,11 +63,13 @@ export const OPERATION_TABLE = {
     request: 'activateRequest',
     result: 'activate',
     succeeded: 'activated',
+    failed: 'failed',
     // A billing system sends `{ tenantId }` alone: the registration comes from the record.
     registrationRequired: false,
+    tier: 'informational',
     finalStep: 'SetActivation',
     // The tenant's resources are its own: a dead activation change leaves them, FAILED, for a retry.
-    cleanUpAfterDeath: false,
+    cleanupBy: null,
   },
   deactivate: {
     machine: 'activation',
@@ -58,9 +77,27 @@ export const OPERATION_TABLE = {
     request: 'deactivateRequest',
     result: 'deactivate',
     succeeded: 'deactivated',
+    failed: 'failed',
     registrationRequired: false,
+    tier: 'informational',
     finalStep: 'SetActivation',
-    cleanUpAfterDeath: false,
+    cleanupBy: null,
+  },
+  migrate: {
+    machine: 'migration',
+    // Only a tenant that is serving is moved (the new placement must prove healthy); a migration
+    // that died leaves the tenant FAILED until its cleanup rolls it back (or forward).
+    lock: { status: 'MIGRATING', allowedFrom: ['ACTIVE'] },
+    // Not an SBT request: a provider's control plane or billing sends it (SBT has none for a tier change).
+    request: 'migrateRequest',
+    // The answer SBT does read: its tenant record takes the new tier and tenantConfig.
+    result: 'provision',
+    succeeded: 'created',
+    failed: null,
+    registrationRequired: false,
+    tier: 'target',
+    finalStep: 'FinishMigration',
+    cleanupBy: 'migrate',
   },
 } as const satisfies Record<
   string,
@@ -70,9 +107,11 @@ export const OPERATION_TABLE = {
     request: string;
     result: string;
     succeeded: string;
+    failed: string | null;
     registrationRequired: boolean;
+    tier: 'placement' | 'target' | 'informational';
     finalStep: string;
-    cleanUpAfterDeath: boolean;
+    cleanupBy: string | null;
   }
 >;
 

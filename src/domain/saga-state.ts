@@ -2,6 +2,7 @@ import type { OutboundEvent } from '../../events/contract.ts';
 import type { Placement } from './catalogue.ts';
 import type { TenantRequest } from './request.ts';
 import type { TenantResources } from './resources.ts';
+import type { TenantRouting } from './tenant-record.ts';
 
 /** `{Error, Cause}` as Step Functions hands a caught error to the next state. */
 export interface CaughtError {
@@ -31,6 +32,20 @@ export interface LockWait {
 }
 
 /**
+ * A tier migration's bookkeeping in the saga state. While it builds the target, `placement` and
+ * `resources` of the saga state are the target's (so the onboarding's create steps build it) and
+ * `original` is the tenant as it was; once committed, they are the source being removed.
+ */
+export interface MigrationProgress {
+  /** The tenant as the migration found it: what a rollback restores. */
+  original: { placement: Placement; resources: TenantResources; routing?: TenantRouting };
+  /** Where the saga is: building the target, or removing the source after the switch was committed. */
+  phase: 'building' | 'removing';
+  /** The target, once committed (while the saga's own fields are the source being removed). */
+  target?: { placement: Placement; resources: TenantResources; routing?: TenantRouting };
+}
+
+/**
  * The JSON document passed from step to step, in the xstate engine and in Step Functions alike
  * (each Task returns the whole next state: `ResultPath: "$"`). Only plain JSON lives here.
  */
@@ -52,4 +67,6 @@ export interface SagaState {
   statusEvent?: OutboundEvent;
   /** Set by ConfirmCommitted: the final step's write went through although the step failed. */
   committed?: boolean;
+  /** A tier migration's bookkeeping (see {@link MigrationProgress}). */
+  migration?: MigrationProgress;
 }

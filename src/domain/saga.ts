@@ -55,6 +55,17 @@ export const STEP_NAMES = [
   'SetActivation',
   // after a final step failed: did its write go through before it did? (then nothing is undone)
   'ConfirmCommitted',
+  // tier migration: plan, build the target (the onboarding steps), switch, commit, remove the source
+  'PlanMigration',
+  'AttachTargetGroup',
+  'SwitchRouting',
+  'CommitMigration',
+  'RemoveMigrationSource',
+  'FinishMigration',
+  // … or give up: routing back, the target removed, the tenant as it was
+  'SwitchBack',
+  'UndoMigrationTarget',
+  'RestoreTenant',
   // terminal notifications
   'NotifySuccess',
   'NotifyFailure',
@@ -90,6 +101,8 @@ export const MACHINE_TIMEOUT_SECONDS: Readonly<Record<MachineId, number>> = {
   onboarding: 3600,
   offboarding: 5400,
   activation: 5400,
+  // Waiting for the lock, building and proving the target healthy, draining, removing the source.
+  migration: 7200,
 };
 
 /**
@@ -106,6 +119,11 @@ export const DELAY_SECONDS = {
   lockPoll: 15,
   /** Before a cleanup touches a dead execution's tenant: that execution's last step has surely ended. */
   deadStepGrace: STEP_TIMEOUT_SECONDS + 30,
+  /**
+   * After a migration switched the tenant's routing, before its old placement goes: requests already
+   * on their way finish (ECS itself drains the old tasks' targets when their service is deleted).
+   */
+  drainPrevious: 30,
 } as const;
 
 /** How often LockTenant looks before giving up: long enough to outlast any onboarding's time bound. */

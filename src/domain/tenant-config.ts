@@ -1,4 +1,5 @@
 import { ownsService, type Placement } from './catalogue.ts';
+import { OPERATION_TABLE, type Operation } from './operations.ts';
 import type { TenantResources } from './resources.ts';
 import type { TenantRouting } from './tenant-record.ts';
 
@@ -76,4 +77,21 @@ export const tenantConfigOf = (
     ...(routing.targetGroupArn === '' ? {} : { targetGroupArn: routing.targetGroupArn }),
   };
   return JSON.stringify(value);
+};
+
+/**
+ * The `tenantData` of a success event: an operation that places the tenant (onboarding, migration)
+ * reports its `tenantConfig`; one that moves it to a tier it named also reports that `tier`.
+ */
+export const successTenantData = (
+  operation: Operation,
+  placement: Placement | undefined,
+  routing: TenantRouting | undefined,
+  resources: TenantResources,
+  headerName: string,
+): Record<string, string> | undefined => {
+  const meaning = OPERATION_TABLE[operation].tier;
+  if (meaning === 'informational' || !placement || !routing) return undefined;
+  const tenantConfig = tenantConfigOf(placement.tier, routing, resources, headerName);
+  return meaning === 'target' ? { tier: placement.tier, tenantConfig } : { tenantConfig };
 };

@@ -34,6 +34,17 @@ export interface TenantRouting {
   tenantHeader: string;
 }
 
+/**
+ * A tier migration under way, as the record shows it: the placement being built (`to`, before the
+ * switch) or being left (`from`, after it), and what of that placement exists. Its resources are the
+ * tenant's as much as `resources` are: nothing either names is an orphan.
+ */
+export interface MigrationRecord {
+  direction: 'to' | 'from';
+  placement: Placement;
+  resources: TenantResources;
+}
+
 /** The tenant map item: the record of which resources belong to the tenant and where it is placed. */
 export interface TenantRecord {
   tenantId: string;
@@ -50,6 +61,8 @@ export interface TenantRecord {
   active: boolean;
   lock?: TenantLock;
   resources: TenantResources;
+  /** Set while a migration builds its target or removes its source (see {@link MigrationRecord}). */
+  migration?: MigrationRecord;
   routing?: TenantRouting;
   lastError?: { operation: Operation; step: string; reason: string; at: string };
   history: HistoryEntry[];
@@ -71,3 +84,7 @@ export const operationFinished = (record: TenantRecord, execution: string, opera
       entry.step === OPERATION_TABLE[operation].finalStep &&
       entry.outcome === 'succeeded',
   );
+
+/** Every resource the record names: its placement's, and a migration's other side. */
+export const namedResources = (record: Pick<TenantRecord, 'resources' | 'migration'>): TenantResources[] =>
+  record.migration ? [record.resources, record.migration.resources] : [record.resources];

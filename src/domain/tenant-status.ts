@@ -6,6 +6,8 @@ export const TENANT_STATUSES = [
   'ACTIVATING',
   'DEACTIVATING',
   'DEPROVISIONING',
+  /** Moving to another placement (tier migration): still served by the old one until the switch. */
+  'MIGRATING',
   'FAILED',
   'DELETED',
 ] as const;

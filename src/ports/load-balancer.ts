@@ -29,6 +29,11 @@ export interface ListenerRuleSpec {
   headerName: string;
   headerValue: string;
   targetGroupArn: string;
+  /**
+   * A group the rule forwards to with weight 0: attached to the load balancer (ECS requires that of a
+   * service's group) while every request still goes to `targetGroupArn`.
+   */
+  standbyTargetGroupArn?: string;
   tags: Tag[];
 }
 
@@ -38,7 +43,10 @@ export interface ListenerRuleInfo {
   priority: number | undefined;
   /** Value of the tenant header condition, if the rule has one. */
   headerValue: string | undefined;
+  /** The groups requests go to (weight above 0). */
   targetGroupArns: string[];
+  /** Groups attached with weight 0: they receive nothing. */
+  standbyTargetGroupArns: string[];
 }
 
 /** ELBv2, as the sagas need it. `undefined` / `'absent'` mean "not found": never an error. */
@@ -60,6 +68,15 @@ export interface LoadBalancer {
    */
   createListenerRule(spec: ListenerRuleSpec): Promise<ListenerRuleInfo | 'priority-in-use'>;
   deleteListenerRule(arn: string): Promise<'deleted' | 'absent'>;
+  /**
+   * Makes the rule forward to `targetGroupArn` instead (one atomic change: requests matching it go to
+   * the old group until then, to the new one after). `'absent'` when there is no such rule.
+   */
+  forwardListenerRule(
+    arn: string,
+    targetGroupArn: string,
+    standbyTargetGroupArn?: string,
+  ): Promise<'forwarded' | 'absent'>;
 
   /** Tags of target groups and rules by ARN; an ARN that does not exist is left out. */
   tagsOf(arns: readonly string[]): Promise<Map<string, Tag[]>>;

@@ -1,7 +1,13 @@
 import type { Placement } from '../domain/catalogue.ts';
 import type { Operation } from '../domain/operations.ts';
 import type { TenantResources } from '../domain/resources.ts';
-import type { HistoryEntry, TenantRecord, TenantRouting, TenantStatus } from '../domain/tenant-record.ts';
+import type {
+  HistoryEntry,
+  MigrationRecord,
+  TenantRecord,
+  TenantRouting,
+  TenantStatus,
+} from '../domain/tenant-record.ts';
 
 /** What a saga asks for when it takes the tenant's lock. */
 export interface AcquireRequest {
@@ -37,8 +43,23 @@ export interface ReleaseRequest {
   resources: TenantResources;
   routing?: TenantRouting | null;
   lastError?: TenantRecord['lastError'] | null;
+  /** A migration's record: set, removed (`null`) or left alone (absent). */
+  migration?: MigrationRecord | null;
+  /** A new placement (a migration's end); left alone when absent. */
+  placement?: Placement;
   history: HistoryEntry[];
   at: string;
+}
+
+/** What a migration step writes while it holds the lock (absent fields are left alone). */
+export interface MigrationChange {
+  /** The migration record: set, or removed (`null`). */
+  migration?: MigrationRecord | null;
+  /** The resources of the migration's other side only (the record must have a migration). */
+  migrationResources?: TenantResources;
+  placement?: Placement;
+  resources?: TenantResources;
+  routing?: TenantRouting | null;
 }
 
 /**
@@ -56,6 +77,13 @@ export interface TenantMap {
     tenantId: string,
     execution: string,
     resources: TenantResources,
+    history: HistoryEntry[],
+  ): Promise<void>;
+  /** Records a migration's progress while the lock is held (conditional on `execution` holding it). */
+  recordMigration(
+    tenantId: string,
+    execution: string,
+    change: MigrationChange,
     history: HistoryEntry[],
   ): Promise<void>;
   /** Ends the operation and releases the lock. `ConflictError` if `execution` does not hold it. */

@@ -49,7 +49,15 @@ export const checkpoint = async (
     ...(reason === undefined ? {} : { reason }),
   });
   try {
-    await deps.tenants.recordResources(state.request.tenantId, ctx.execution, state.resources, [entry]);
+    // A migration's steps work on its other side (the target it builds, the source it removes).
+    if (state.migration)
+      await deps.tenants.recordMigration(
+        state.request.tenantId,
+        ctx.execution,
+        { migrationResources: state.resources },
+        [entry],
+      );
+    else await deps.tenants.recordResources(state.request.tenantId, ctx.execution, state.resources, [entry]);
   } catch (error) {
     if (compensating && error instanceof ConflictError) return;
     throw error;

@@ -18,7 +18,7 @@ export const createCluster: Step = async (state, deps, ctx) => {
   const startedAt = deps.now();
   const { tenantId } = state.request;
   const placement = placementIn(state);
-  const { clusterName } = namesFor(deps.config, tenantId);
+  const { clusterName } = namesFor(deps.config, tenantId, state.placement);
   const existing = await deps.ecs.describeCluster(clusterName);
   if (existing) ensureOurs(existing.tags, tenantId, `ECS cluster ${clusterName}`);
   // A cluster being torn down cannot be reused yet, and creating one of the same name would fail.
@@ -50,7 +50,9 @@ export const deleteCluster: Step = async (state, deps, ctx) => {
   const { tenantId } = state.request;
   const candidates = distinct([
     state.resources.cluster?.name,
-    hasDedicatedCluster(state.placement) ? namesFor(deps.config, tenantId).clusterName : undefined,
+    hasDedicatedCluster(state.placement)
+      ? namesFor(deps.config, tenantId, state.placement).clusterName
+      : undefined,
   ]);
   if (candidates.length === 0) return state;
   const startedAt = deps.now();

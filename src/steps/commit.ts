@@ -17,5 +17,8 @@ export const confirmCommitted: Step = async (state, deps, ctx) => {
       execution: ctx.execution,
     });
   }
+  // Committed: the record is what the operation made; the saga goes on from it (NotifySuccess reports it).
+  if (committed && record?.placement)
+    return { ...state, committed, placement: record.placement, resources: record.resources };
   return { ...state, committed };
 };

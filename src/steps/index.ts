@@ -7,6 +7,17 @@ import { confirmCommitted } from './commit.ts';
 import { waitForHealthy } from './health.ts';
 import { removeLeftovers } from './leftovers.ts';
 import { createListenerRule, deleteListenerRule } from './listener-rule.ts';
+import {
+  attachTargetGroup,
+  commitMigration,
+  finishMigration,
+  planMigration,
+  removeMigrationSource,
+  restoreTenant,
+  switchBack,
+  switchRouting,
+  undoMigrationTarget,
+} from './migration.ts';
 import { notifyFailure, notifySuccess, notifyUnvalidatedFailure, type UnvalidatedState } from './notify.ts';
 import { createService, deleteService, scaleService } from './service.ts';
 import { sagaStateSchema, unvalidatedStateSchema } from './state-schema.ts';
@@ -46,6 +57,15 @@ export const STEPS: Readonly<Record<StepName, Step>> = {
   ScaleService: scaleService,
   SetActivation: setActivation,
   ConfirmCommitted: confirmCommitted,
+  PlanMigration: planMigration,
+  AttachTargetGroup: attachTargetGroup,
+  SwitchRouting: switchRouting,
+  CommitMigration: commitMigration,
+  RemoveMigrationSource: removeMigrationSource,
+  FinishMigration: finishMigration,
+  SwitchBack: switchBack,
+  UndoMigrationTarget: undoMigrationTarget,
+  RestoreTenant: restoreTenant,
   NotifySuccess: notifySuccess,
   NotifyFailure: notifyFailure,
 };

@@ -10,16 +10,22 @@ import { choosePriority, MAX_PRIORITY_ATTEMPTS } from './priority.ts';
 import type { Step, StepDeps } from './types.ts';
 
 /** The ALB compares http-header condition values case-insensitively, and so does tenantflow. */
-const matchesTenant = (rule: ListenerRuleInfo, tenantId: string): boolean =>
+export const matchesTenant = (rule: ListenerRuleInfo, tenantId: string): boolean =>
   rule.headerValue !== undefined && rule.headerValue.toLowerCase() === tenantId.toLowerCase();
 
 /**
  * Claims a priority in the registry, then creates the rule at it. A lost claim (another tenant got
  * there first) or a priority some unregistered rule holds means: pick again, a bounded number of times.
  */
-const allocateRule = async (
+export const allocateRule = async (
   deps: StepDeps,
-  spec: { listenerArn: string; tenantId: string; targetGroupArn: string; tags: Tag[] },
+  spec: {
+    listenerArn: string;
+    tenantId: string;
+    targetGroupArn: string;
+    standbyTargetGroupArn?: string;
+    tags: Tag[];
+  },
   usedByRules: ReadonlySet<number>,
 ): Promise<ListenerRuleInfo> => {
   const tried = new Set<number>();
@@ -36,6 +42,7 @@ const allocateRule = async (
       headerName: deps.config.tenantHeaderName,
       headerValue: spec.tenantId,
       targetGroupArn: spec.targetGroupArn,
+      ...(spec.standbyTargetGroupArn ? { standbyTargetGroupArn: spec.standbyTargetGroupArn } : {}),
       tags: spec.tags,
     });
     if (created !== 'priority-in-use') return created;

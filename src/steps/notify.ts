@@ -1,11 +1,12 @@
 import { buildStatusEvent, type OutboundEvent, parseLifecycleInput } from '../../events/index.ts';
 import { sendOnce, settleUnsent } from '../app/send-once.ts';
 import type { Operation } from '../domain/operations.ts';
+import { OPERATION_TABLE } from '../domain/operations.ts';
 import { failedStep, failureCause } from '../domain/reasons.ts';
 import { resourceArns, type TenantResources } from '../domain/resources.ts';
 import { operationsOf } from '../domain/saga.ts';
 import type { SagaFailure, SagaState } from '../domain/saga-state.ts';
-import { tenantConfigOf, tenantRouting } from '../domain/tenant-config.ts';
+import { successTenantData, tenantRouting } from '../domain/tenant-config.ts';
 import type { Step, StepContext, StepDeps } from './types.ts';
 
 /**
@@ -58,13 +59,15 @@ export const notifySuccess: Step = async (state, deps, ctx) => {
   const registration = request.tenantRegistrationId;
   if (registration === undefined) return noRegistration(state, deps, ctx, 'success');
   let tenantData: Record<string, string> | undefined;
-  if (request.operation === 'onboard' && placement) {
+  if (OPERATION_TABLE[request.operation].tier !== 'informational' && placement) {
     const routing = tenantRouting(request.tenantId, placement, state.resources, await deps.infra.get());
-    if (routing) {
-      tenantData = {
-        tenantConfig: tenantConfigOf(placement.tier, routing, state.resources, deps.config.tenantHeaderName),
-      };
-    }
+    tenantData = successTenantData(
+      request.operation,
+      placement,
+      routing,
+      state.resources,
+      deps.config.tenantHeaderName,
+    );
   }
   const event = buildStatusEvent({
     contract: deps.config.contract,

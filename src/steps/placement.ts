@@ -10,9 +10,12 @@ import { ownerOf, ownership, type ResourceNames, resourceNames, type Tag } from 
 import type { SagaState } from '../domain/saga-state.ts';
 import type { SharedInfrastructure } from '../ports/shared-infrastructure.ts';
 
-/** The tenant's deterministic resource names under the configured prefix. */
-export const namesFor = (config: TenantFlowConfig, tenantId: string): ResourceNames =>
-  resourceNames(tenantId, config.resourcePrefix);
+/** The tenant's deterministic resource names under the configured prefix, for `placement`'s generation. */
+export const namesFor = (
+  config: TenantFlowConfig,
+  tenantId: string,
+  placement: Pick<Placement, 'generation'> | undefined,
+): ResourceNames => resourceNames(tenantId, config.resourcePrefix, placement?.generation ?? 0);
 
 /** The cluster a tenant's own service runs in: its dedicated cluster or the shared one. */
 export const serviceCluster = (

@@ -22,7 +22,7 @@ export const createService: Step = async (state, deps, ctx) => {
   const { tenantId } = state.request;
   const placement = ownServicePlacement(state, 'CreateService');
   const infra = await deps.infra.get();
-  const names = namesFor(deps.config, tenantId);
+  const names = namesFor(deps.config, tenantId, state.placement);
   const cluster = serviceCluster(placement, names, infra);
   const taskDefinitionArn = required(state.resources.taskDefinition?.arn, 'resources.taskDefinition');
   const existing = await deps.ecs.describeService(cluster, names.serviceName);
@@ -78,7 +78,7 @@ export const deleteService: Step = async (state, deps, ctx) => {
   if (!recorded && !own) return state;
   const startedAt = deps.now();
   const infra = await deps.infra.get();
-  const names = namesFor(deps.config, tenantId);
+  const names = namesFor(deps.config, tenantId, state.placement);
   const candidates = new Map<string, { cluster: string; name: string }>();
   if (recorded) candidates.set(`${recorded.cluster}/${recorded.name}`, recorded);
   if (state.placement && own) {
@@ -111,7 +111,7 @@ export const scaleService: Step = async (state, deps, ctx) => {
   if (!ownsService(placement)) return state;
   const startedAt = deps.now();
   const infra = await deps.infra.get();
-  const names = namesFor(deps.config, tenantId);
+  const names = namesFor(deps.config, tenantId, state.placement);
   const { cluster, name } = state.resources.service ?? {
     cluster: serviceCluster(placement, names, infra),
     name: names.serviceName,

@@ -6,6 +6,14 @@ import { tenantResourcesSchema } from '../domain/resources.ts';
 /** The request as the contract validated it (the same schema a restarted execution is re-read with). */
 const requestSchema = savedRequestSchema;
 
+const routingSchema = z.object({
+  mode: z.enum(['pooled', 'silo']),
+  clusterName: z.string(),
+  serviceName: z.string(),
+  targetGroupArn: z.string(),
+  tenantHeader: z.string(),
+});
+
 /** Step Functions' `{Error, Cause}`; `Cause` can be missing (timeouts), so it defaults to empty. */
 const caughtSchema = z.object({ Error: z.string().default('Unknown'), Cause: z.string().default('') });
 
@@ -34,6 +42,23 @@ export const sagaStateSchema = z.looseObject({
   compensationErrors: z.record(z.string(), caughtSchema).optional(),
   statusEvent: statusEventSchema.optional(),
   committed: z.boolean().optional(),
+  migration: z
+    .object({
+      original: z.object({
+        placement: placementSchema,
+        resources: tenantResourcesSchema,
+        routing: routingSchema.optional(),
+      }),
+      phase: z.enum(['building', 'removing']),
+      target: z
+        .object({
+          placement: placementSchema,
+          resources: tenantResourcesSchema,
+          routing: routingSchema.optional(),
+        })
+        .optional(),
+    })
+    .optional(),
 });
 
 /**

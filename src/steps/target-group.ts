@@ -15,7 +15,7 @@ export const createTargetGroup: Step = async (state, deps, ctx) => {
   const startedAt = deps.now();
   const { tenantId } = state.request;
   const placement = ownServicePlacement(state, 'CreateTargetGroup');
-  const { targetGroupName } = namesFor(deps.config, tenantId);
+  const { targetGroupName } = namesFor(deps.config, tenantId, state.placement);
   const infra = await deps.infra.get();
   const found = await deps.elb.findTargetGroup(targetGroupName);
   const group =
@@ -44,7 +44,7 @@ export const createTargetGroup: Step = async (state, deps, ctx) => {
 export const deleteTargetGroup: Step = async (state, deps, ctx) => {
   const { tenantId } = state.request;
   const byName = ownsService(state.placement)
-    ? await deps.elb.findTargetGroup(namesFor(deps.config, tenantId).targetGroupName)
+    ? await deps.elb.findTargetGroup(namesFor(deps.config, tenantId, state.placement).targetGroupName)
     : undefined;
   const arns = distinct([state.resources.targetGroup?.arn, byName?.arn]);
   if (arns.length === 0) return state;

@@ -19,7 +19,7 @@ export const taskDefinitionSpec = (
   config: TenantFlowConfig,
   infra: SharedInfrastructure,
 ): TaskDefinitionSpec => {
-  const names = namesFor(config, tenantId);
+  const names = namesFor(config, tenantId, placement);
   const spec: Omit<TaskDefinitionSpec, 'tags'> = {
     family: names.taskDefinitionFamily,
     cpu: placement.cpu,
@@ -96,7 +96,9 @@ export const deregisterTaskDefinition: Step = async (state, deps, ctx) => {
   const { tenantId } = state.request;
   const families = distinct([
     state.resources.taskDefinition?.family,
-    ownsService(state.placement) ? namesFor(deps.config, tenantId).taskDefinitionFamily : undefined,
+    ownsService(state.placement)
+      ? namesFor(deps.config, tenantId, state.placement).taskDefinitionFamily
+      : undefined,
   ]);
   if (families.length === 0) return state;
   const startedAt = deps.now();

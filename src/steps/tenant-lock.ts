@@ -21,8 +21,9 @@ const acquire = (state: SagaState, deps: StepDeps, ctx: StepContext) => {
     operation,
     execution: ctx.execution,
     status: rule.status,
-    // A cleanup takes only the FAILED tenant it was planned on, unchanged since.
-    allowedFrom: cleanup ? ['FAILED'] : rule.allowedFrom,
+    // A cleanup takes only the tenant it was planned on (FAILED, or ACTIVE with a migration's
+    // leftovers), unchanged since.
+    allowedFrom: cleanup ? ['FAILED', 'ACTIVE'] : rule.allowedFrom,
     ...(cleanup ? { expectedVersion: cleanup.version } : {}),
     at: deps.now().toISOString(),
   };

@@ -35,12 +35,14 @@ import {
   type CompensationCase,
   FAULT_PLANS,
   faultSpec,
+  MIGRATION_COMMITTED,
   SAGA_CASES,
   type SagaCase,
   taskStates,
 } from '../support/reliability/matrix.ts';
 import {
   lifecycleEvent,
+  NEXT_TIER,
   newTenant,
   openFrom,
   openWorld,
@@ -63,12 +65,14 @@ const DONE: Record<Operation, TenantStatus> = {
   offboard: 'DELETED',
   activate: 'ACTIVE',
   deactivate: 'INACTIVE',
+  migrate: 'ACTIVE',
 };
 const BEFORE: Record<Operation, TenantStatus | undefined> = {
   onboard: undefined,
   offboard: 'ACTIVE',
   activate: 'INACTIVE',
   deactivate: 'ACTIVE',
+  migrate: 'ACTIVE',
 };
 /** Steps that run before the saga holds the tenant's lock: a failure there leaves the map alone. */
 const BEFORE_LOCK: readonly StepName[] = ['ValidateRequest', 'ReserveTenant', 'LockTenant'];
@@ -179,7 +183,7 @@ const assessFailure = async (c: SagaCase, step: StepName, seen: Observed): Promi
     lastError: { operation: c.operation, step },
   });
   // A failed offboarding is cleaned up after by the watcher; an activation change keeps its resources.
-  if (OPERATION_TABLE[c.operation].cleanUpAfterDeath) expect(seen.left).toEqual([]);
+  if (OPERATION_TABLE[c.operation].cleanupBy === 'offboard') expect(seen.left).toEqual([]);
   expect(seen.unnamed).toEqual([]);
   // The control plane's retry: offboarding again, or onboarding again after a failed (de)activation.
   const retry = c.operation === 'offboard' ? 'offboard' : 'onboard';
@@ -209,7 +213,7 @@ const assessCompensated = async (c: CompensationCase, step: StepName, seen: Obse
   expect(seen.lastError?.operation).toBe(c.operation);
   // A MarkFailed that fails leaves the record to the watcher, which names the last step it finds.
   if (step !== 'MarkFailed') expect(seen.lastError?.step).toBe(c.trigger);
-  if (OPERATION_TABLE[c.operation].cleanUpAfterDeath) {
+  if (OPERATION_TABLE[c.operation].cleanupBy === 'offboard') {
     expect(seen.left).toEqual([]);
     return;
   }
@@ -224,6 +228,36 @@ const assessCompensated = async (c: CompensationCase, step: StepName, seen: Obse
     outcome: 'succeeded',
     error: undefined,
   });
+};
+
+/** What a migration in the matrix ends with: on its target (done) or where it was (given up). */
+const assessMigration = async (
+  c: SagaCase,
+  on: 'target' | 'original',
+  outcome: 'succeeded' | 'failed',
+  seen: Observed,
+): Promise<void> => {
+  const tier = on === 'target' ? NEXT_TIER[c.tier] : c.tier;
+  expect({ outcome: seen.outcome, sent: seen.sent }).toEqual({
+    outcome,
+    sent: contract.outbound.migrate[outcome === 'succeeded' ? 'success' : 'failure'],
+  });
+  const record = await seen.world.runtime.tenant(seen.tenant.tenantId);
+  expect({
+    status: record?.lifecycleStatus,
+    tier: record?.placement?.tier,
+    migration: record?.migration,
+  }).toEqual({
+    status: 'ACTIVE',
+    tier,
+    migration: undefined,
+  });
+  // The tenant is served throughout: whatever happened, its requests reach a healthy group.
+  const route = seen.world.runtime.route(seen.tenant.tenantId);
+  expect(route.targetGroups.length).toBeGreaterThan(0);
+  for (const group of route.targetGroups) expect(group.healthy).toBeGreaterThan(0);
+  expect(seen.left).toEqual(TIER_RESOURCES[tier]);
+  expect(seen.unnamed).toEqual([]);
 };
 
 /** Every Task state of every machine is in the matrix: a forward step of a saga case, or a failure-path one. */
@@ -294,9 +328,12 @@ export const describeFaultMatrix = (): void => {
     for (const step of c.steps) {
       it.each(FAULT_PLANS)(`${step}: $label`, async (plan) => {
         const faults = [{ step: c.trigger, kind: 'fatal' as const, count: 1 }, faultSpec(step, plan)];
-        await runScenario(c, base, faults, `${c.label} ${step} ${plan.label}`, (seen) =>
-          assessCompensated(c, step, seen),
-        );
+        await runScenario(c, base, faults, `${c.label} ${step} ${plan.label}`, (seen) => {
+          if (c.operation !== 'migrate') return assessCompensated(c, step, seen);
+          // Before the commit a migration goes back; after it (FinishMigration failing before its
+          // write) only forward: the cleanup the watcher starts finishes it on the target.
+          return assessMigration(c, c.trigger === 'FinishMigration' ? 'target' : 'original', 'failed', seen);
+        });
       });
     }
   });
@@ -317,11 +354,22 @@ export const describeFaultMatrix = (): void => {
         // operation done although the step failed, and the control plane hears that (success); a
         // crash before it is a failure. Either way the status event must agree with the map.
         const commitStep = step === OPERATION_TABLE[c.operation].finalStep && plan.kind === 'crash';
-        await runScenario(c, base, [faultSpec(step, plan)], `${c.label} ${step} ${plan.label}`, (seen) =>
-          plan.succeeds || step === 'NotifySuccess' || (commitStep && seen.outcome === 'succeeded')
+        await runScenario(c, base, [faultSpec(step, plan)], `${c.label} ${step} ${plan.label}`, (seen) => {
+          if (c.operation === 'migrate') {
+            if (plan.succeeds || step === 'NotifySuccess')
+              return assessMigration(c, 'target', 'succeeded', seen);
+            if (!MIGRATION_COMMITTED.includes(step)) {
+              // A step that takes the lock may fail before taking it: then nothing changed at all.
+              return assessMigration(c, 'original', 'failed', seen);
+            }
+            // Past the commit: the tenant ends on its target; a source that would not go is removed
+            // by the cleanup; the report is a success unless the release itself failed.
+            return assessMigration(c, 'target', seen.outcome === 'succeeded' ? 'succeeded' : 'failed', seen);
+          }
+          return plan.succeeds || step === 'NotifySuccess' || (commitStep && seen.outcome === 'succeeded')
             ? Promise.resolve(assessSuccess(c, seen))
-            : assessFailure(c, step, seen),
-        );
+            : assessFailure(c, step, seen);
+        });
       });
     }
   });

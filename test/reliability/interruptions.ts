@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OPERATIONS, type Operation } from '../../src/domain/operations.ts';
+import { OPERATION_TABLE, OPERATIONS, type Operation } from '../../src/domain/operations.ts';
 import type { TenantStatus } from '../../src/domain/tenant-status.ts';
 import { retryEvent } from '../../src/local/runtime/index.ts';
 import { testConfig } from '../support/fake-ports.ts';
@@ -49,6 +49,7 @@ const LINES: Record<Operation, Record<ReferenceTier, number>> = {
   offboard: { basic: 9, advanced: 9, premium: 9 },
   activate: { basic: 5, advanced: 5, premium: 5 },
   deactivate: { basic: 5, advanced: 5, premium: 5 },
+  migrate: { basic: 9, advanced: 10, premium: 9 },
 };
 /** Where each operation leaves the tenant once redelivered or retried to the end. */
 const DONE: Record<Operation, TenantStatus> = {
@@ -56,6 +57,7 @@ const DONE: Record<Operation, TenantStatus> = {
   offboard: 'DELETED',
   activate: 'ACTIVE',
   deactivate: 'INACTIVE',
+  migrate: 'ACTIVE',
 };
 
 /** mulberry32: a small seeded generator, so every run kills at the same points unless told otherwise. */
@@ -188,7 +190,7 @@ const describeKills = (bases: Map<string, { snapshot: Snapshot; tenant: TestTena
         { event, operation, tenant: base.tenant },
       ]);
       try {
-        const killed = `${operation}/${base.tenant.tenantRegistrationId}`;
+        const killed = `${OPERATION_TABLE[operation].result}/${base.tenant.tenantRegistrationId}`;
         const report = await world.check(end.interrupted ? { mayRepeat: new Set([killed]) } : {});
         const record = await world.runtime.tenant(base.tenant.tenantId);
 
@@ -246,7 +248,9 @@ const describeCtrlC = (): void => {
       const started = plan.slice(0, Math.min(plan.length, results + cut));
       const { world, stuck } = await restartAndSettle(stateDir, snapshot, started);
       try {
-        const cutShort = started.slice(results).map((s) => `${s.operation}/${s.tenant.tenantRegistrationId}`);
+        const cutShort = started
+          .slice(results)
+          .map((s) => `${OPERATION_TABLE[s.operation].result}/${s.tenant.tenantRegistrationId}`);
         const report = await world.check({ mayRepeat: new Set(cutShort) });
 
         // Assess

@@ -34,6 +34,7 @@ import type {
 } from '../../src/ports/shared-infrastructure.ts';
 import type {
   AcquireRequest,
+  MigrationChange,
   PriorityClaim,
   PriorityRegistry,
   ReleaseRequest,
@@ -230,7 +231,13 @@ export class FakeContainerPlatform extends Recorder<keyof ContainerPlatform> imp
 /** ELBv2: target groups, one listener's rules (with its default rule), tags, and target health. */
 export class FakeLoadBalancer extends Recorder<keyof LoadBalancer> implements LoadBalancer {
   readonly targetGroups = new Map<string, TargetGroupInfo & { spec: TargetGroupSpec }>();
-  readonly rules: Array<ListenerRuleInfo & { listenerArn: string; tags: Tag[] }> = [];
+  readonly rules: Array<
+    Omit<ListenerRuleInfo, 'standbyTargetGroupArns'> & {
+      standbyTargetGroupArns?: string[];
+      listenerArn: string;
+      tags: Tag[];
+    }
+  > = [];
   readonly health = new Map<string, TargetHealthSummary>();
   private sequence = 0;
 
@@ -285,11 +292,13 @@ export class FakeLoadBalancer extends Recorder<keyof LoadBalancer> implements Lo
       priority: undefined,
       headerValue: undefined,
       targetGroupArns: [],
+      standbyTargetGroupArns: [],
     };
     return [
       ...own.map(({ listenerArn: _listener, tags: _tags, ...rule }) => ({
         ...rule,
         targetGroupArns: [...rule.targetGroupArns],
+        standbyTargetGroupArns: [...(rule.standbyTargetGroupArns ?? [])],
       })),
       defaultRule,
     ];
@@ -306,9 +315,14 @@ export class FakeLoadBalancer extends Recorder<keyof LoadBalancer> implements Lo
       priority: spec.priority,
       headerValue: spec.headerValue,
       targetGroupArns: [spec.targetGroupArn],
+      standbyTargetGroupArns: spec.standbyTargetGroupArn ? [spec.standbyTargetGroupArn] : [],
     };
     this.rules.push({ ...rule, listenerArn: spec.listenerArn, tags: copyTags(spec.tags) });
-    return { ...rule, targetGroupArns: [...rule.targetGroupArns] };
+    return {
+      ...rule,
+      targetGroupArns: [...rule.targetGroupArns],
+      standbyTargetGroupArns: [...rule.standbyTargetGroupArns],
+    };
   }
   async deleteListenerRule(arn: string) {
     await this.enter('deleteListenerRule', arn);
@@ -316,6 +330,18 @@ export class FakeLoadBalancer extends Recorder<keyof LoadBalancer> implements Lo
     if (index < 0) return 'absent' as const;
     this.rules.splice(index, 1);
     return 'deleted' as const;
+  }
+  async forwardListenerRule(arn: string, targetGroupArn: string, standbyTargetGroupArn?: string) {
+    await this.enter('forwardListenerRule', arn, targetGroupArn, standbyTargetGroupArn);
+    const rule = this.rules.find((candidate) => candidate.arn === arn);
+    if (!rule) return 'absent' as const;
+    for (const wanted of [targetGroupArn, ...(standbyTargetGroupArn ? [standbyTargetGroupArn] : [])]) {
+      if (![...this.targetGroups.values()].some((group) => group.arn === wanted))
+        throw new FatalError(`target group ${wanted} not found`);
+    }
+    rule.targetGroupArns = [targetGroupArn];
+    rule.standbyTargetGroupArns = standbyTargetGroupArn ? [standbyTargetGroupArn] : [];
+    return 'forwarded' as const;
   }
   async tagsOf(arns: readonly string[]) {
     await this.enter('tagsOf', [...arns]);
@@ -436,6 +462,32 @@ export class FakeTenantMap extends Recorder<keyof TenantMap> implements TenantMa
       version: record.version + 1,
     });
   }
+  async recordMigration(
+    tenantId: string,
+    execution: string,
+    change: MigrationChange,
+    history: TenantRecord['history'],
+  ) {
+    await this.enter('recordMigration', tenantId, execution, change, history);
+    const record = this.held(tenantId, execution);
+    const next: TenantRecord = {
+      ...record,
+      history: [...record.history, ...structuredClone(history)],
+      version: record.version + 1,
+    };
+    if (change.migration === null) delete next.migration;
+    else if (change.migration !== undefined) next.migration = structuredClone(change.migration);
+    if (change.migrationResources !== undefined) {
+      if (!next.migration)
+        throw new ConflictError(`tenant ${tenantId} has no migration to record resources into`);
+      next.migration = { ...next.migration, resources: structuredClone(change.migrationResources) };
+    }
+    if (change.placement !== undefined) next.placement = structuredClone(change.placement);
+    if (change.resources !== undefined) next.resources = structuredClone(change.resources);
+    if (change.routing === null) delete next.routing;
+    else if (change.routing !== undefined) next.routing = structuredClone(change.routing);
+    this.records.set(tenantId, next);
+  }
   async release(request: ReleaseRequest) {
     await this.enter('release', request);
     const record = this.records.get(request.tenantId);
@@ -476,7 +528,7 @@ export class FakeTenantMap extends Recorder<keyof TenantMap> implements TenantMa
     return record;
   }
   private write(record: TenantRecord, request: ReleaseRequest): TenantRecord {
-    const { lock: _lock, routing, lastError, ...rest } = record;
+    const { lock: _lock, routing, lastError, migration, ...rest } = record;
     const next: TenantRecord = {
       ...rest,
       lifecycleStatus: request.status,
@@ -490,6 +542,9 @@ export class FakeTenantMap extends Recorder<keyof TenantMap> implements TenantMa
     const nextError = request.lastError === undefined ? lastError : (request.lastError ?? undefined);
     if (nextRouting) next.routing = structuredClone(nextRouting);
     if (nextError) next.lastError = structuredClone(nextError);
+    const nextMigration = request.migration === undefined ? migration : (request.migration ?? undefined);
+    if (nextMigration) next.migration = structuredClone(nextMigration);
+    if (request.placement) next.placement = structuredClone(request.placement);
     this.records.set(record.tenantId, next);
     return structuredClone(next);
   }

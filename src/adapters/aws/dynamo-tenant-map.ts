@@ -4,10 +4,15 @@ import { z } from 'zod';
 import { ConflictError, RetryableError, TenantLockedError } from '../../domain/errors.ts';
 import type { TenantResources } from '../../domain/resources.ts';
 import type { HistoryEntry, TenantRecord } from '../../domain/tenant-record.ts';
-import type { AcquireRequest, ReleaseRequest, TenantMap } from '../../ports/tenant-map.ts';
+import type { AcquireRequest, MigrationChange, ReleaseRequest, TenantMap } from '../../ports/tenant-map.ts';
 import { type DynamoAdapterOptions, documentClient, isConditionFailed } from './dynamo-client.ts';
 import { identityKey, TENANT_PK_PREFIX, tenantKey, toTenantRecord } from './dynamo-tenant-record.ts';
-import { acquireUpdate, recordResourcesUpdate, releaseUpdate } from './dynamo-tenant-updates.ts';
+import {
+  acquireUpdate,
+  recordMigrationUpdate,
+  recordResourcesUpdate,
+  releaseUpdate,
+} from './dynamo-tenant-updates.ts';
 import { translateAwsError } from './errors.ts';
 import { parseResult } from './parse.ts';
 
@@ -155,6 +160,32 @@ export class DynamoTenantMap implements TenantMap {
       if (!isConditionFailed(error)) throw translateAwsError(error, context);
       const current = await this.get(tenantId);
       throw new ConflictError(`${context}: ${lockMismatch(tenantId, execution, current)}`, { cause: error });
+    }
+  }
+
+  async recordMigration(
+    tenantId: string,
+    execution: string,
+    change: MigrationChange,
+    history: HistoryEntry[],
+  ): Promise<void> {
+    const context = `DynamoDB record the migration of tenant ${tenantId}`;
+    try {
+      await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: tenantKey(tenantId),
+          ...recordMigrationUpdate({ execution, change, history, at: this.#now().toISOString() }),
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw translateAwsError(error, context);
+      const current = await this.get(tenantId);
+      const why =
+        current?.lock?.execution === execution
+          ? 'the record has no migration to record resources into'
+          : lockMismatch(tenantId, execution, current);
+      throw new ConflictError(`${context}: ${why}`, { cause: error });
     }
   }
 

@@ -38,6 +38,13 @@ export const tenantRecordSchema = z.object({
   active: z.boolean(),
   lock: z.object({ execution: z.string(), operation: z.enum(OPERATIONS), since: z.string() }).optional(),
   resources: tenantResourcesSchema,
+  migration: z
+    .object({
+      direction: z.enum(['to', 'from']),
+      placement: placementSchema,
+      resources: tenantResourcesSchema,
+    })
+    .optional(),
   routing: z
     .object({
       mode: z.enum(['pooled', 'silo']),

@@ -1,6 +1,6 @@
 import type { TenantResources } from '../../domain/resources.ts';
 import type { HistoryEntry } from '../../domain/tenant-record.ts';
-import type { AcquireRequest, ReleaseRequest } from '../../ports/tenant-map.ts';
+import type { AcquireRequest, MigrationChange, ReleaseRequest } from '../../ports/tenant-map.ts';
 import { withoutUndefined } from './parse.ts';
 
 /** The parts of an `UpdateItem` input an expression builder decides. */
@@ -30,6 +30,7 @@ const NAMES = {
   '#routing': 'routing',
   '#lastError': 'lastError',
   '#placement': 'placement',
+  '#migration': 'migration',
 } as const;
 
 /** Only the aliases an expression uses: DynamoDB rejects unused ones. */
@@ -172,8 +173,77 @@ export const releaseUpdate = (request: ReleaseRequest): UpdateParts => {
     set.push('#lastError = :lastError');
     values[':lastError'] = withoutUndefined(request.lastError);
   }
+  if (request.migration === null) remove.push('#migration');
+  else if (request.migration !== undefined) {
+    set.push('#migration = :migration');
+    values[':migration'] = withoutUndefined(request.migration);
+  }
+  if (request.placement !== undefined) {
+    set.push('#placement = :placement');
+    values[':placement'] = withoutUndefined(request.placement);
+  }
   const ConditionExpression = '#lock.#execution = :execution';
   const UpdateExpression = `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`;
+  return {
+    ConditionExpression,
+    UpdateExpression,
+    ExpressionAttributeNames: namesUsedIn(ConditionExpression, UpdateExpression),
+    ExpressionAttributeValues: values,
+  };
+};
+
+/**
+ * The conditional write of a migration step (only the lock holder may make it): the migration record
+ * set or removed, or only its resources; and, at the switch, the tenant's placement, resources and
+ * routing.
+ */
+export const recordMigrationUpdate = (request: {
+  execution: string;
+  change: MigrationChange;
+  history: HistoryEntry[];
+  at: string;
+}): UpdateParts => {
+  const { change } = request;
+  const set = [
+    '#history = list_append(if_not_exists(#history, :empty), :history)',
+    '#version = #version + :one',
+    '#updatedAt = :at',
+  ];
+  const remove: string[] = [];
+  const values: Record<string, unknown> = {
+    ':execution': request.execution,
+    ':history': withoutUndefined(request.history),
+    ':empty': [],
+    ':one': 1,
+    ':at': request.at,
+  };
+  const conditions = ['#lock.#execution = :execution'];
+  if (change.migration === null) remove.push('#migration');
+  else if (change.migration !== undefined) {
+    set.push('#migration = :migration');
+    values[':migration'] = withoutUndefined(change.migration);
+  }
+  if (change.migrationResources !== undefined) {
+    set.push('#migration.#resources = :migrationResources');
+    values[':migrationResources'] = withoutUndefined(change.migrationResources);
+    conditions.push('attribute_exists(#migration)');
+  }
+  for (const [field, key] of [
+    ['placement', '#placement'],
+    ['resources', '#resources'],
+  ] as const) {
+    const value = change[field];
+    if (value === undefined) continue;
+    set.push(`${key} = :${field}`);
+    values[`:${field}`] = withoutUndefined(value);
+  }
+  if (change.routing === null) remove.push('#routing');
+  else if (change.routing !== undefined) {
+    set.push('#routing = :routing');
+    values[':routing'] = withoutUndefined(change.routing);
+  }
+  const ConditionExpression = conditions.join(' AND ');
+  const UpdateExpression = `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`;
   return {
     ConditionExpression,
     UpdateExpression,

@@ -10,6 +10,7 @@ import {
   DuplicateTargetGroupNameException,
   ElasticLoadBalancingV2Client,
   type ElasticLoadBalancingV2ClientConfig,
+  ModifyRuleCommand,
   PriorityInUseException,
   RuleNotFoundException,
   TargetGroupNotFoundException,
@@ -27,6 +28,22 @@ import type {
 import { type ClientOptions, resolveClient } from './client-options.ts';
 import { isNotFound, toListenerRuleInfo, toTagDescriptions, toTargetGroupInfo } from './elb-mappers.ts';
 import { translateAwsError } from './errors.ts';
+
+/** A forward action: to one group, or to one with another attached at weight 0 (receiving nothing). */
+const forwardTo = (targetGroupArn: string, standbyTargetGroupArn: string | undefined) =>
+  standbyTargetGroupArn === undefined
+    ? [{ Type: 'forward' as const, TargetGroupArn: targetGroupArn }]
+    : [
+        {
+          Type: 'forward' as const,
+          ForwardConfig: {
+            TargetGroups: [
+              { TargetGroupArn: targetGroupArn, Weight: 1 },
+              { TargetGroupArn: standbyTargetGroupArn, Weight: 0 },
+            ],
+          },
+        },
+      ];
 
 /** Options of {@link ElbLoadBalancer}: an `ElasticLoadBalancingV2Client` or its configuration. */
 export type ElbLoadBalancerOptions = ClientOptions<
@@ -167,7 +184,7 @@ export class ElbLoadBalancer implements LoadBalancer {
               HttpHeaderConfig: { HttpHeaderName: spec.headerName, Values: [spec.headerValue] },
             },
           ],
-          Actions: [{ Type: 'forward', TargetGroupArn: spec.targetGroupArn }],
+          Actions: forwardTo(spec.targetGroupArn, spec.standbyTargetGroupArn),
           Tags: spec.tags.map(({ key, value }) => ({ Key: key, Value: value })),
         }),
       );
@@ -175,6 +192,22 @@ export class ElbLoadBalancer implements LoadBalancer {
     } catch (error) {
       if (error instanceof PriorityInUseException) return 'priority-in-use';
       throw translateAwsError(error, context);
+    }
+  }
+
+  async forwardListenerRule(
+    arn: string,
+    targetGroupArn: string,
+    standbyTargetGroupArn?: string,
+  ): Promise<'forwarded' | 'absent'> {
+    try {
+      await this.#client.send(
+        new ModifyRuleCommand({ RuleArn: arn, Actions: forwardTo(targetGroupArn, standbyTargetGroupArn) }),
+      );
+      return 'forwarded';
+    } catch (error) {
+      if (error instanceof RuleNotFoundException) return 'absent';
+      throw translateAwsError(error, `ELBv2 ModifyRule ${arn} → ${targetGroupArn}`);
     }
   }
 

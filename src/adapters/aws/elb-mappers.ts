@@ -66,7 +66,11 @@ const ruleSchema = z.object({
         Type: z.string().optional(),
         TargetGroupArn: z.string().optional(),
         ForwardConfig: z
-          .object({ TargetGroups: z.array(z.object({ TargetGroupArn: z.string().optional() })).optional() })
+          .object({
+            TargetGroups: z
+              .array(z.object({ TargetGroupArn: z.string().optional(), Weight: z.number().optional() }))
+              .optional(),
+          })
           .optional(),
       }),
     )
@@ -81,16 +85,18 @@ export const toListenerRuleInfo = (rule: unknown, context: string): ListenerRule
   const parsed = parseResult(ruleSchema, rule, context);
   const priority = parsed.Priority === 'default' ? undefined : Number(parsed.Priority);
   const header = parsed.Conditions.find((condition) => condition.Field === 'http-header');
-  const targetGroupArns = parsed.Actions.filter((action) => action.Type === 'forward').flatMap((action) => [
-    ...(action.TargetGroupArn ? [action.TargetGroupArn] : []),
+  const forwards = parsed.Actions.filter((action) => action.Type === 'forward').flatMap((action) => [
+    ...(action.TargetGroupArn ? [{ arn: action.TargetGroupArn, weight: 1 }] : []),
     ...(action.ForwardConfig?.TargetGroups ?? []).flatMap((group) =>
-      group.TargetGroupArn ? [group.TargetGroupArn] : [],
+      // A group without a weight in a forward config gets the default weight, 1.
+      group.TargetGroupArn ? [{ arn: group.TargetGroupArn, weight: group.Weight ?? 1 }] : [],
     ),
   ]);
   return {
     arn: parsed.RuleArn,
     priority,
     headerValue: header?.HttpHeaderConfig?.Values?.[0],
-    targetGroupArns: [...new Set(targetGroupArns)],
+    targetGroupArns: [...new Set(forwards.filter((f) => f.weight > 0).map((f) => f.arn))],
+    standbyTargetGroupArns: [...new Set(forwards.filter((f) => f.weight === 0).map((f) => f.arn))],
   };
 };

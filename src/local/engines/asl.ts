@@ -10,6 +10,7 @@ import {
 import { z } from 'zod';
 import activationAsl from '../../../state-machines/activation.asl.json' with { type: 'json' };
 import { toCaughtError } from '../../../state-machines/caught-error.ts';
+import migrationAsl from '../../../state-machines/migration.asl.json' with { type: 'json' };
 import offboardingAsl from '../../../state-machines/offboarding.asl.json' with { type: 'json' };
 import onboardingAsl from '../../../state-machines/onboarding.asl.json' with { type: 'json' };
 import { MACHINE_IDS, type MachineId, STEP_NAMES, type StepPayload } from '../../domain/saga.ts';
@@ -61,6 +62,7 @@ const COMMITTED: Readonly<Record<MachineId, unknown>> = {
   onboarding: onboardingAsl,
   offboarding: offboardingAsl,
   activation: activationAsl,
+  migration: migrationAsl,
 };
 
 /** The committed `state-machines/<machine>.asl.json`. */

@@ -24,6 +24,7 @@ import {
 import { startLocalDynamo } from '../dynamo.ts';
 import { aslEngine, type EngineTimings, type ExecutionEnd, xstateEngine } from '../engines/index.ts';
 import { SimulatedCloud } from '../sim/index.ts';
+import type { Route } from '../sim/routing.ts';
 import { localClients } from './clients.ts';
 import type { FaultSpec } from './fault-spec.ts';
 import { FaultInjector } from './faults.ts';
@@ -155,6 +156,8 @@ export interface LocalRuntime {
   retry(tenantId: string): Promise<ReplayResult>;
   /** Every resource of the simulated cloud, with its tenant tag. */
   inventory(): InventoryItem[];
+  /** Where the shared load balancer sends a request of `tenantId` (its tenant header), and how healthy. */
+  route(tenantId: string): Route;
   /** The simulator's own one-line description (it says it is a simulation). */
   describe(): string;
   /** Every event put on the (simulated) EventBridge: the status events the control plane received. */
@@ -446,6 +449,7 @@ const open = async (options: LocalRuntimeOptions, lock: StateDirLock): Promise<L
       return result;
     },
     inventory: () => sim.inventory(),
+    route: (tenantId) => sim.route({ [config.tenantHeaderName]: tenantId }),
     describe: () => sim.describe(),
     calls: () => sim.calls(),
     publishedEvents: () => sim.publishedEvents(),

@@ -7,6 +7,7 @@ import type { SimContext } from './context.ts';
 import { notImplemented, throttlingError } from './faults.ts';
 import { HANDLERS, isReadOnly } from './handlers.ts';
 import { type InventoryItem, inventory } from './inventory.ts';
+import { type Route, routeOf } from './routing.ts';
 import { seedSharedInfrastructure } from './seed.ts';
 import { emptyState, loadState, type SimState, saveState } from './state.ts';
 import { bucketsFor, type SimService, TokenBuckets } from './throttle.ts';
@@ -158,6 +159,11 @@ export class SimulatedCloud {
 
   inventory(): InventoryItem[] {
     return inventory(this.context(this.clock()));
+  }
+
+  /** Where the shared load balancer sends a request with these headers, and how healthy that is. */
+  route(headers: Record<string, string>, path = '/'): Route {
+    return routeOf(this.context(this.clock()), headers, path);
   }
 
   publishedEvents(): PublishedEvent[] {

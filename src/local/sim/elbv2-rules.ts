@@ -2,6 +2,7 @@ import {
   type CreateRuleCommandOutput,
   type DeleteRuleCommandOutput,
   type DescribeRulesCommandOutput,
+  type ModifyRuleCommandOutput,
   OperationNotPermittedException,
   PriorityInUseException,
   type Rule,
@@ -155,4 +156,32 @@ export const deleteRule = (ctx: SimContext, input: unknown): Out<DeleteRuleComma
   if (!ctx.state.rules.some((r) => r.arn === RuleArn)) throw ruleNotFound(RuleArn);
   ctx.state.rules = ctx.state.rules.filter((r) => r.arn !== RuleArn);
   return {};
+};
+
+const modifyInput = z.object({
+  RuleArn: z.string(),
+  Conditions: z.array(conditionSchema).optional(),
+  Actions: z.array(actionSchema).min(1).optional(),
+});
+
+/** Changes a rule's conditions or actions in place (its ARN, priority and tags stay). */
+export const modifyRule = (ctx: SimContext, input: unknown): Out<ModifyRuleCommandOutput> => {
+  const { RuleArn, Conditions, Actions } = parseElb(modifyInput, input);
+  if (ctx.state.listeners.some((l) => l.defaultRuleArn === RuleArn)) {
+    throw new OperationNotPermittedException({
+      message: 'Default rules cannot be modified with ModifyRule; use ModifyListener',
+      $metadata: errorMetadata(),
+    });
+  }
+  const rule = ctx.state.rules.find((r) => r.arn === RuleArn);
+  if (!rule) throw ruleNotFound(RuleArn);
+  for (const tgArn of (Actions ?? []).flatMap(forwardedTargetGroups)) {
+    if (!ctx.state.targetGroups.some((tg) => tg.arn === tgArn)) throw targetGroupNotFound(tgArn);
+  }
+  if (Conditions) {
+    if (Conditions.length === 0) throw validationError('A condition must be specified');
+    rule.conditions = Conditions;
+  }
+  if (Actions) rule.actions = Actions;
+  return { Rules: [ruleView(rule)] };
 };

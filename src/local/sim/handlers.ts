@@ -9,7 +9,7 @@ import {
   registerTaskDefinition,
 } from './ecs-task-definitions.ts';
 import { describeListeners } from './elbv2-listeners.ts';
-import { createRule, deleteRule, describeRules } from './elbv2-rules.ts';
+import { createRule, deleteRule, describeRules, modifyRule } from './elbv2-rules.ts';
 import { describeTags } from './elbv2-tags.ts';
 import {
   createTargetGroup,
@@ -45,6 +45,7 @@ export const HANDLERS: Record<SimService, ReadonlyMap<string, SimHandler>> = {
     ['DescribeRules', describeRules],
     ['DescribeListeners', describeListeners],
     ['CreateRule', createRule],
+    ['ModifyRule', modifyRule],
     ['DeleteRule', deleteRule],
     ['DescribeTags', describeTags],
   ]),

@@ -4,9 +4,9 @@
  * received, and the lifecycle requests that were sent.
  */
 import type { ContractConfig } from '../../../events/contract.ts';
-import { OPERATIONS, type Operation } from '../../../src/domain/operations.ts';
+import { OPERATION_TABLE, OPERATIONS, type Operation } from '../../../src/domain/operations.ts';
 import { resourceArns, type TenantResources } from '../../../src/domain/resources.ts';
-import type { TenantRecord, TenantStatus } from '../../../src/domain/tenant-record.ts';
+import { namedResources, type TenantRecord, type TenantStatus } from '../../../src/domain/tenant-record.ts';
 
 /** One resource of the (simulated) cloud, as its inventory lists it. */
 export interface InventoryEntry {
@@ -61,15 +61,28 @@ export interface InvariantReport {
 /** Statuses whose record may own resources once no operation runs. */
 const OWNING: readonly TenantStatus[] = ['ACTIVE', 'INACTIVE'];
 /** Statuses of a tenant some operation is working on (its resources are in flux). */
-const IN_FLIGHT: readonly TenantStatus[] = ['PROVISIONING', 'ACTIVATING', 'DEACTIVATING', 'DEPROVISIONING'];
+const IN_FLIGHT: readonly TenantStatus[] = [
+  'PROVISIONING',
+  'ACTIVATING',
+  'DEACTIVATING',
+  'DEPROVISIONING',
+  'MIGRATING',
+];
 
-/** Every ARN a record names (the identities the inventory lists). */
-const namedArns = (resources: TenantResources): string[] => resourceArns(resources);
+/** Every ARN a record names (the identities the inventory lists): its own, and a migration's other side. */
+const namedArns = (record: Pick<TenantRecord, 'resources' | 'migration'>): string[] =>
+  namedResources(record).flatMap((resources: TenantResources) => resourceArns(resources));
 
-const operationOf = (contract: ContractConfig, detailType: string): Operation | undefined =>
-  OPERATIONS.find(
-    (op) => contract.outbound[op].success === detailType || contract.outbound[op].failure === detailType,
+/**
+ * The answer a status event is, by result name (`provision`, `deprovision`, …): onboarding and
+ * migration both answer with `provision*`, so requests and events are matched on that.
+ */
+const resultOf = (contract: ContractConfig, detailType: string): string | undefined => {
+  const op = OPERATIONS.find(
+    (o) => contract.outbound[o].success === detailType || contract.outbound[o].failure === detailType,
   );
+  return op === undefined ? undefined : OPERATION_TABLE[op].result;
+};
 
 const registrationOf = (detail: unknown): string | undefined => {
   if (typeof detail !== 'object' || detail === null || !('tenantRegistrationId' in detail)) return undefined;
@@ -90,11 +103,11 @@ const resourceFindings = (
     else if (IN_FLIGHT.includes(record.lifecycleStatus) && record.lock) continue;
     else if (!OWNING.includes(record.lifecycleStatus))
       findings.push({ kind: 'orphan', detail: `${where}: tenant is ${record.lifecycleStatus}` });
-    else if (!namedArns(record.resources).includes(item.arn))
+    else if (!namedArns(record).includes(item.arn))
       findings.push({ kind: 'orphan', detail: `${where}: not named by the tenant's record` });
   }
   for (const record of records.filter((r) => OWNING.includes(r.lifecycleStatus))) {
-    for (const arn of namedArns(record.resources).filter((a) => !live.has(a))) {
+    for (const arn of namedArns(record).filter((a) => !live.has(a))) {
       findings.push({
         kind: 'missing-resource',
         detail: `${record.tenantId} (${record.lifecycleStatus}) names ${arn}, which does not exist`,
@@ -138,14 +151,14 @@ const eventFindings = (
   for (const request of requests) distinct.set(request.eventId, request);
   for (const request of distinct.values()) {
     if (!request.answerable || !request.operation || !request.tenantRegistrationId) continue;
-    const key = `${request.operation}/${request.tenantRegistrationId}`;
+    const key = `${OPERATION_TABLE[request.operation].result}/${request.tenantRegistrationId}`;
     expected.set(key, (expected.get(key) ?? 0) + 1);
   }
   const actual = new Map<string, number>();
   const kinds = new Map<string, Set<string>>();
   let resent = 0;
   for (const event of events) {
-    const key = `${operationOf(contract, event.detailType) ?? `?${event.detailType}`}/${registrationOf(event.detail) ?? '?'}`;
+    const key = `${resultOf(contract, event.detailType) ?? `?${event.detailType}`}/${registrationOf(event.detail) ?? '?'}`;
     const seenKinds = kinds.get(key) ?? new Set<string>();
     // The same answer again, for a request whose sender died between EventBridge and its ledger
     // write: at-least-once by design (nothing can tell whether that PutEvents went out).
@@ -183,7 +196,7 @@ export const checkInvariants = (input: {
   records: readonly TenantRecord[];
   events: readonly SeenStatusEvent[];
   requests: readonly SentRequest[];
-  /** `<operation>/<registration>` of requests whose sender was killed: the same answer twice is tolerated. */
+  /** `<result>/<registration>` of requests whose sender was killed: the same answer twice is tolerated. */
   mayRepeat?: ReadonlySet<string>;
 }): InvariantReport => {
   const events = eventFindings(input.contract, input.events, input.requests, input.mayRepeat ?? new Set());

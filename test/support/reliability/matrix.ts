@@ -83,6 +83,35 @@ export const SAGA_CASES: readonly SagaCase[] = [
     needsTenant: true,
     steps: ACTIVATION,
   },
+  {
+    label: 'migrate advanced to premium',
+    operation: 'migrate',
+    tier: 'advanced',
+    needsTenant: true,
+    steps: [
+      'ValidateRequest',
+      'LockTenant',
+      'PlanMigration',
+      'CreateCluster',
+      'RegisterTaskDefinition',
+      'CreateTargetGroup',
+      'AttachTargetGroup',
+      'CreateService',
+      'WaitForHealthy',
+      'SwitchRouting',
+      'CommitMigration',
+      'RemoveMigrationSource',
+      'FinishMigration',
+      'NotifySuccess',
+    ],
+  },
+];
+
+/** Migration steps from the commit on: past them the tenant is on its target, whatever happens. */
+export const MIGRATION_COMMITTED: readonly StepName[] = [
+  'RemoveMigrationSource',
+  'FinishMigration',
+  'NotifySuccess',
 ];
 
 /** The Task states of a machine's committed ASL, in definition order. */
@@ -125,6 +154,22 @@ export const COMPENSATION_CASES: readonly CompensationCase[] = [
     needsTenant: true,
     trigger: 'RemoveTenant',
     steps: failurePathStates('offboarding'),
+  },
+  {
+    label: 'migrate advanced to premium, failing at CommitMigration',
+    operation: 'migrate',
+    tier: 'advanced',
+    needsTenant: true,
+    trigger: 'CommitMigration',
+    steps: ['SwitchBack', 'UndoMigrationTarget', 'RestoreTenant', 'NotifyFailure'],
+  },
+  {
+    label: 'migrate advanced to premium, failing at FinishMigration',
+    operation: 'migrate',
+    tier: 'advanced',
+    needsTenant: true,
+    trigger: 'FinishMigration',
+    steps: ['ConfirmCommitted', 'MarkFailed', 'NotifyFailure'],
   },
   {
     label: 'activate advanced, failing at SetActivation',

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { parseLifecycleInput } from '../../../events/index.ts';
-import { OPERATIONS, type Operation } from '../../../src/domain/operations.ts';
+import { OPERATION_TABLE, OPERATIONS, type Operation } from '../../../src/domain/operations.ts';
 import {
   createLocalRuntime,
   type FaultSpec,
@@ -34,6 +34,7 @@ const DETAIL_TYPE: Record<Operation, string> = {
   offboard: contract.inbound.offboard[0] ?? 'sbt_aws_offboardingRequest',
   activate: contract.inbound.activate[0] ?? 'sbt_aws_activateRequest',
   deactivate: contract.inbound.deactivate[0] ?? 'sbt_aws_deactivateRequest',
+  migrate: contract.inbound.migrate[0] ?? 'sbt_aws_migrateRequest',
 };
 
 /** A tenant of a scenario: fresh ids every time, so scenarios sharing a world never collide. */
@@ -41,7 +42,16 @@ export interface TestTenant {
   tenantId: string;
   tenantRegistrationId: string;
   tier: ReferenceTier;
+  /** The tier a migration moves it to (default: the next reference tier). */
+  target?: ReferenceTier;
 }
+
+/** The tier a migration of a tenant of each reference tier goes to by default. */
+export const NEXT_TIER: Record<ReferenceTier, ReferenceTier> = {
+  basic: 'advanced',
+  advanced: 'premium',
+  premium: 'basic',
+};
 
 /** The catalogue's reference tiers, the ones the scenarios provision. */
 export type ReferenceTier = 'basic' | 'advanced' | 'premium';
@@ -70,7 +80,7 @@ export const lifecycleEvent = (
     registrationStatus: 'In progress',
     tenantName: `tenant ${tenant.tenantId.slice(0, 8)}`,
     email: 'ops@example.com',
-    tier: tenant.tier,
+    tier: operation === 'migrate' ? (tenant.target ?? NEXT_TIER[tenant.tier]) : tenant.tier,
     prices: [],
     tenantRegistrationId: tenant.tenantRegistrationId,
     tenantId: tenant.tenantId,
@@ -178,10 +188,12 @@ const open = async (
     const recorded = (await runtime.tenant(sent.tenantId))?.tenantRegistrationId;
     if (recorded !== undefined) sent.tenantRegistrationId = recorded;
   };
-  /** Tenants whose placement no request of `batch` may change (none of them onboards the tenant). */
+  /** Tenants whose placement no request of `batch` may change (none of them places the tenant). */
   const watched = (batch: readonly SentRequest[]): string[] => {
-    const onboarded = new Set(batch.filter((r) => r.operation === 'onboard').map((r) => r.tenantId));
-    const ids = batch.filter((r) => r.operation && r.operation !== 'onboard').map((r) => r.tenantId);
+    const places = (r: SentRequest) =>
+      r.operation !== undefined && OPERATION_TABLE[r.operation].tier !== 'informational';
+    const onboarded = new Set(batch.filter(places).map((r) => r.tenantId));
+    const ids = batch.filter((r) => r.operation && !places(r)).map((r) => r.tenantId);
     return [...new Set(ids)].filter((id): id is string => id !== undefined && !onboarded.has(id));
   };
   /** Delivers `batch` (one by one or at once), noting any placement a non-onboarding changed. */

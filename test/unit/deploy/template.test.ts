@@ -133,7 +133,7 @@ describe('packaged template: state machines', () => {
         ],
       },
     });
-    expect(ofType(template, 'AWS::StepFunctions::StateMachine')).toHaveLength(3);
+    expect(ofType(template, 'AWS::StepFunctions::StateMachine')).toHaveLength(4);
   });
 
   it.each(MACHINE_IDS)('%s: every Task calls the step Lambda, retries, and forward Tasks catch', (id) => {
@@ -200,6 +200,8 @@ describe('packaged template: rules', () => {
         'activateRequest',
         'sbt_aws_deactivateRequest',
         'deactivateRequest',
+        'sbt_aws_migrateRequest',
+        'migrateRequest',
       ],
     });
   });
@@ -303,7 +305,7 @@ describe('packaged template: table, functions, IAM, outputs', () => {
     expect(ofType(template, 'AWS::Lambda::Function')).toHaveLength(4);
   });
 
-  it('gives the step dispatcher 60 s and the ingress the three state machine ARNs', () => {
+  it('gives the step dispatcher 60 s and the ingress the four state machine ARNs', () => {
     // Prepare
     const step = props(template, 'StepLambdaFunction');
 
@@ -317,6 +319,7 @@ describe('packaged template: table, functions, IAM, outputs', () => {
         ONBOARDING_STATE_MACHINE_ARN: { Ref: 'OnboardingStateMachine' },
         OFFBOARDING_STATE_MACHINE_ARN: { Ref: 'OffboardingStateMachine' },
         ACTIVATION_STATE_MACHINE_ARN: { Ref: 'ActivationStateMachine' },
+        MIGRATION_STATE_MACHINE_ARN: { Ref: 'MigrationStateMachine' },
       },
     });
   });

@@ -9,6 +9,12 @@ import { MACHINES, RETRY_POLICY } from '../../../state-machines/index.ts';
 
 const compiled = (machine: (typeof MACHINE_IDS)[number]) => compileMachine(MACHINES[machine]);
 
+/** An equality the compiler guards with a presence test. */
+const present = (Variable: string, test: Record<string, unknown>) => [
+  { Variable, IsPresent: true },
+  { Variable, ...test },
+];
+
 describe('the committed definitions', () => {
   it.each(MACHINE_IDS)(
     '%s.asl.json is the compiler output (run `npm run build:asl` after editing a model)',
@@ -116,7 +122,7 @@ describe('compileMachine', () => {
       .flatMap((s) => (s.Type === 'Task' ? [s] : []));
 
     // Assess
-    expect(tasks.length).toBe(19 + 12 + 8);
+    expect(tasks.length).toBe(19 + 12 + 8 + 20);
     for (const task of tasks) expect(task.Retry).toEqual(RETRY_POLICY);
   });
 
@@ -169,24 +175,25 @@ describe('compileMachine', () => {
     // Act
     const { Place, IsHealthy, WaitBeforeHealthCheck, Succeeded, Failed } = onboarding.States;
 
-    // Assess: the branches test what the placement can do, never a tier's name.
+    // Assess: the branches test what the placement can do, never a tier's name; a comparison first
+    // makes sure the field is there (Step Functions fails one with a missing field).
     expect(Place).toEqual({
       Type: 'Choice',
       Choices: [
-        { Variable: '$.placement.cluster', StringEquals: 'dedicated', Next: 'CreateCluster' },
-        { Variable: '$.placement.service', StringEquals: 'own', Next: 'RegisterTaskDefinition' },
+        { And: present('$.placement.cluster', { StringEquals: 'dedicated' }), Next: 'CreateCluster' },
+        { And: present('$.placement.service', { StringEquals: 'own' }), Next: 'RegisterTaskDefinition' },
       ],
       Default: 'ActivateTenant',
     });
     expect(offboarding.States.HoldsLock).toEqual({
       Type: 'Choice',
-      Choices: [{ Variable: '$.lockWait.held', BooleanEquals: true, Next: 'DeleteService' }],
+      Choices: [{ And: present('$.lockWait.held', { BooleanEquals: true }), Next: 'DeleteService' }],
       Default: 'WaitForLock',
     });
     expect(offboarding.States.WaitForLock).toEqual({ Type: 'Wait', Seconds: 15, Next: 'LockTenant' });
     expect(IsHealthy).toEqual({
       Type: 'Choice',
-      Choices: [{ Variable: '$.health.healthy', BooleanEquals: true, Next: 'ActivateTenant' }],
+      Choices: [{ And: present('$.health.healthy', { BooleanEquals: true }), Next: 'ActivateTenant' }],
       Default: 'WaitBeforeHealthCheck',
     });
     expect(WaitBeforeHealthCheck).toEqual({ Type: 'Wait', Seconds: 15, Next: 'WaitForHealthy' });

@@ -317,9 +317,27 @@ describe('ElbLoadBalancer listener rules', () => {
       Marker: 'm2',
     });
     expect(rules).toEqual([
-      { arn: ruleArn('r1'), priority: 1042, headerValue: 'acme', targetGroupArns: [tgArn] },
-      { arn: ruleArn('default'), priority: undefined, headerValue: undefined, targetGroupArns: [] },
-      { arn: ruleArn('r2'), priority: 7, headerValue: undefined, targetGroupArns: [otherTg] },
+      {
+        arn: ruleArn('r1'),
+        priority: 1042,
+        headerValue: 'acme',
+        targetGroupArns: [tgArn],
+        standbyTargetGroupArns: [],
+      },
+      {
+        arn: ruleArn('default'),
+        priority: undefined,
+        headerValue: undefined,
+        targetGroupArns: [],
+        standbyTargetGroupArns: [],
+      },
+      {
+        arn: ruleArn('r2'),
+        priority: 7,
+        headerValue: undefined,
+        targetGroupArns: [otherTg],
+        standbyTargetGroupArns: [],
+      },
     ]);
   });
 
@@ -360,6 +378,7 @@ describe('ElbLoadBalancer listener rules', () => {
       priority: 1042,
       headerValue: 'acme',
       targetGroupArns: [tgArn],
+      standbyTargetGroupArns: [],
     });
   });
 

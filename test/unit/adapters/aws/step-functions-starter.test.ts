@@ -18,6 +18,7 @@ const starter = new StepFunctionsStarter({
     onboarding: machineArn('tf-onboarding'),
     offboarding: machineArn('tf-offboarding'),
     activation: machineArn('tf-activation'),
+    migration: machineArn('tf-migration'),
   },
 });
 

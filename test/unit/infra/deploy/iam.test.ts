@@ -62,7 +62,7 @@ describe('function role statements', () => {
     },
   );
 
-  it('lets the ingress start exactly the three state machines', () => {
+  it('lets the ingress start exactly the four state machines', () => {
     // Prepare
     const statements = roles.ingress;
 
@@ -74,6 +74,7 @@ describe('function role statements', () => {
       { Ref: 'OnboardingStateMachine' },
       { Ref: 'OffboardingStateMachine' },
       { Ref: 'ActivationStateMachine' },
+      { Ref: 'MigrationStateMachine' },
     ]);
   });
 
@@ -251,7 +252,7 @@ describe('function role statements', () => {
 
     // Assess
     expect(describe.Resource).toEqual(
-      ['onboarding', 'offboarding', 'activation'].map((id) => ({
+      ['onboarding', 'offboarding', 'activation', 'migration'].map((id) => ({
         'Fn::Sub': `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:\${self:service}-\${sls:stage}-${id}:*`,
       })),
     );

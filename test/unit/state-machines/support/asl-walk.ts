@@ -2,6 +2,9 @@ import type { AslDefinition } from '../../../../state-machines/asl.ts';
 import type { Outcome } from './model-paths.ts';
 
 /** Where a walk of the ASL ended and what it did on the way. */
+
+/** One comparison of a Choice rule. */
+type ChoiceTest = { Variable: string; StringEquals?: string; BooleanEquals?: boolean; IsPresent?: boolean };
 export interface AslWalk {
   steps: string[];
   end: 'Succeed' | 'Fail';
@@ -65,10 +68,14 @@ export const walkAsl = (definition: AslDefinition, input: unknown, outcomes: rea
         name = state.Next;
         break;
       case 'Choice': {
-        const rule = state.Choices.find((r) => {
-          const value = read(document, r.Variable);
-          return r.StringEquals !== undefined ? value === r.StringEquals : value === r.BooleanEquals;
-        });
+        const holds = (test: ChoiceTest): boolean => {
+          const value = read(document, test.Variable);
+          if (test.IsPresent !== undefined) return (value !== undefined) === test.IsPresent;
+          // Step Functions fails a comparison with a missing field: the compiler never emits one.
+          if (value === undefined) throw new Error(`States.Runtime: ${test.Variable} is missing`);
+          return test.StringEquals !== undefined ? value === test.StringEquals : value === test.BooleanEquals;
+        };
+        const rule = state.Choices.find((r) => ('And' in r ? r.And.every(holds) : holds(r)));
         name = rule ? rule.Next : state.Default;
         break;
       }

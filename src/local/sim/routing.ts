@@ -1,0 +1,85 @@
+/**
+ * Where the simulated load balancer sends a request: the first rule (by priority) of the shared
+ * listener whose conditions the request meets, and the health of each target group that rule
+ * forwards to with a weight above 0. For tests that watch a tenant's routing while it changes.
+ */
+import type { SimContext } from './context.ts';
+import { describeTargetHealth } from './elbv2-target-groups.ts';
+import type { RuleRecord } from './state.ts';
+
+/** Where a request goes. */
+export interface Route {
+  /** The matching rule's priority, or `default` (the listener's default action). */
+  rule: number | 'default';
+  /** The target groups that receive it, each with its healthy and total targets. */
+  targetGroups: Array<{ arn: string; healthy: number; total: number }>;
+  /** A fixed response (e.g. the listener's 404) instead of a group. */
+  fixedResponse?: string;
+}
+
+type Condition = RuleRecord['conditions'][number] & {
+  PathPatternConfig?: { Values?: string[] };
+};
+
+const matchesPattern = (pattern: string, value: string): boolean =>
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  ).test(value);
+
+const meets = (condition: Condition, headers: Record<string, string>, path: string): boolean => {
+  if (condition.Field === 'http-header') {
+    const name = condition.HttpHeaderConfig?.HttpHeaderName?.toLowerCase() ?? '';
+    const value = Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
+    return (
+      value !== undefined && (condition.HttpHeaderConfig?.Values ?? []).some((p) => matchesPattern(p, value))
+    );
+  }
+  if (condition.Field === 'path-pattern') {
+    const patterns = condition.PathPatternConfig?.Values ?? condition.Values ?? [];
+    return patterns.some((p) => matchesPattern(p, path));
+  }
+  return false;
+};
+
+const forwardsOf = (actions: RuleRecord['actions']): string[] =>
+  actions.flatMap((action) =>
+    action.Type !== 'forward'
+      ? []
+      : [
+          ...(action.TargetGroupArn ? [action.TargetGroupArn] : []),
+          ...(action.ForwardConfig?.TargetGroups ?? [])
+            .filter((group) => (group.Weight ?? 1) > 0)
+            .flatMap((group) => (group.TargetGroupArn ? [group.TargetGroupArn] : [])),
+        ],
+  );
+
+const health = (ctx: SimContext, arn: string) => {
+  const targets = describeTargetHealth(ctx, { TargetGroupArn: arn }).TargetHealthDescriptions ?? [];
+  return {
+    arn,
+    healthy: targets.filter((t) => t.TargetHealth?.State === 'healthy').length,
+    total: targets.length,
+  };
+};
+
+/** Where a request with `headers` to `path` on the first listener of the shared load balancer goes. */
+export const routeOf = (ctx: SimContext, headers: Record<string, string>, path = '/'): Route => {
+  const listener = ctx.state.listeners[0];
+  if (!listener) return { rule: 'default', targetGroups: [], fixedResponse: 'no listener' };
+  const rules = ctx.state.rules
+    .filter((r) => r.listenerArn === listener.arn)
+    .sort((a, b) => a.priority - b.priority);
+  const rule = rules.find((r) => r.conditions.every((c) => meets(c as Condition, headers, path)));
+  const actions = rule ? rule.actions : listener.defaultActions;
+  const groups = forwardsOf(actions);
+  const fixed = actions.find((a) => a.Type === 'fixed-response')?.FixedResponseConfig?.StatusCode;
+  return {
+    rule: rule ? rule.priority : 'default',
+    targetGroups: groups.map((arn) => health(ctx, arn)),
+    ...(fixed ? { fixedResponse: fixed } : {}),
+  };
+};

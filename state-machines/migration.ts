@@ -1,0 +1,73 @@
+import { choice, compensate, final, forward, pause } from './builders.ts';
+import { initialContext, sagaSetup } from './setup.ts';
+
+/**
+ * Tier migration, served throughout: lock the tenant, plan the target placement (next generation),
+ * build it with the onboarding's own steps, wait until it is healthy, switch the routing in one ELB
+ * change, let requests in flight finish, commit the record to the target, remove the source, release.
+ *
+ * Before the commit any failure goes back: routing as it was, the target removed, the tenant ACTIVE
+ * where it was (RestoreTenant), and a failure event that leaves SBT's registration alone. After the
+ * commit only forward: a source that cannot be removed whole stays named on the record, and the
+ * execution ends failed so that the watcher's cleanup removes it.
+ *
+ * A cleanup (the watcher's, after a migration died) plans from the record: back when the switch was
+ * not committed, forward when it was; it answers nobody.
+ */
+export const migrationMachine = sagaSetup.createMachine({
+  id: 'migration',
+  context: initialContext('migration'),
+  initial: 'ValidateRequest',
+  states: {
+    ValidateRequest: forward('ValidateRequest', 'LockTenant', 'NotifyFailure'),
+    // Failing where the lock is taken: RestoreTenant frees it if it was taken, changing nothing else.
+    LockTenant: forward('LockTenant', 'HoldsLock', 'RestoreTenant'),
+    HoldsLock: choice([['holdsLock', 'PlanMigration']], 'WaitForLock'),
+    WaitForLock: pause('lockPoll', 'LockTenant'),
+    PlanMigration: forward('PlanMigration', 'AfterPlan', 'RestoreTenant'),
+    AfterPlan: choice(
+      [
+        ['rollsForward', 'RemoveMigrationSource'],
+        ['isCleanup', 'SwitchBack'],
+      ],
+      'Place',
+    ),
+    Place: choice(
+      [
+        ['hasDedicatedCluster', 'CreateCluster'],
+        ['ownsService', 'RegisterTaskDefinition'],
+      ],
+      'SwitchRouting',
+    ),
+    CreateCluster: forward('CreateCluster', 'RegisterTaskDefinition', 'UndoMigrationTarget'),
+    RegisterTaskDefinition: forward('RegisterTaskDefinition', 'CreateTargetGroup', 'UndoMigrationTarget'),
+    CreateTargetGroup: forward('CreateTargetGroup', 'AttachTargetGroup', 'UndoMigrationTarget'),
+    // ECS takes a service's group only once a load balancer forwards to it: attached at weight 0.
+    AttachTargetGroup: forward('AttachTargetGroup', 'CreateService', 'SwitchBack'),
+    CreateService: forward('CreateService', 'WaitForHealthy', 'UndoMigrationTarget'),
+    WaitForHealthy: forward('WaitForHealthy', 'IsHealthy', 'UndoMigrationTarget'),
+    IsHealthy: choice([['isHealthy', 'SwitchRouting']], 'WaitBeforeHealthCheck'),
+    WaitBeforeHealthCheck: pause('healthPoll', 'WaitForHealthy'),
+    SwitchRouting: forward('SwitchRouting', 'DrainPrevious', 'SwitchBack'),
+    DrainPrevious: pause('drainPrevious', 'CommitMigration'),
+    CommitMigration: forward('CommitMigration', 'RemoveMigrationSource', 'SwitchBack'),
+    // Past the commit: a source that will not go is recorded, and the migration still finishes.
+    RemoveMigrationSource: compensate('RemoveMigrationSource', 'FinishMigration'),
+    FinishMigration: forward('FinishMigration', 'NotifySuccess', 'ConfirmCommitted'),
+    ConfirmCommitted: compensate('ConfirmCommitted', 'WasCommitted', 'MarkFailed'),
+    WasCommitted: choice([['committed', 'NotifySuccess']], 'MarkFailed'),
+    NotifySuccess: forward('NotifySuccess', 'SourceRemoved', 'Failed'),
+    // Done, and reported; a source that would not go makes the execution end failed, so the
+    // watcher's cleanup removes it (its status event is the success already sent).
+    SourceRemoved: choice([['sourceLeft', 'Failed']], 'Succeeded'),
+    // Going back, in reverse.
+    SwitchBack: compensate('SwitchBack', 'UndoMigrationTarget'),
+    UndoMigrationTarget: compensate('UndoMigrationTarget', 'RestoreTenant'),
+    RestoreTenant: compensate('RestoreTenant', 'AfterRestore'),
+    AfterRestore: choice([['isCleanup', 'Succeeded']], 'NotifyFailure'),
+    MarkFailed: compensate('MarkFailed', 'NotifyFailure'),
+    NotifyFailure: compensate('NotifyFailure', 'Failed'),
+    Succeeded: final,
+    Failed: final,
+  },
+});
