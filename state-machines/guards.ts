@@ -30,6 +30,8 @@ export const GUARD_CONDITIONS = {
   committed: { path: ['committed'], equals: true },
   /** The migration's source could not be removed whole: the execution ends failed, for its cleanup. */
   sourceLeft: { path: ['compensationErrors', 'RemoveMigrationSource'], present: true },
+  /** The saga carries a failure past which it went on (a migration's end failed after its commit). */
+  carriesFailure: { path: ['failure'], present: true },
   /** A migration past its switch (committed): only forward from here, removing the source. */
   rollsForward: { path: ['migration', 'phase'], equals: 'removing' },
   /** The offboarding cleans up after an execution that died (it first waits out that one's steps). */

@@ -44,8 +44,9 @@ export const migrationMachine = sagaSetup.createMachine({
     CreateTargetGroup: forward('CreateTargetGroup', 'AttachTargetGroup', 'UndoMigrationTarget'),
     // ECS takes a service's group only once a load balancer forwards to it: attached at weight 0.
     AttachTargetGroup: forward('AttachTargetGroup', 'CreateService', 'SwitchBack'),
-    CreateService: forward('CreateService', 'WaitForHealthy', 'UndoMigrationTarget'),
-    WaitForHealthy: forward('WaitForHealthy', 'IsHealthy', 'UndoMigrationTarget'),
+    // From here the target's group hangs on the tenant's rule (weight 0): SwitchBack lets go of it.
+    CreateService: forward('CreateService', 'WaitForHealthy', 'SwitchBack'),
+    WaitForHealthy: forward('WaitForHealthy', 'IsHealthy', 'SwitchBack'),
     IsHealthy: choice([['isHealthy', 'SwitchRouting']], 'WaitBeforeHealthCheck'),
     WaitBeforeHealthCheck: pause('healthPoll', 'WaitForHealthy'),
     SwitchRouting: forward('SwitchRouting', 'DrainPrevious', 'SwitchBack'),
@@ -53,19 +54,29 @@ export const migrationMachine = sagaSetup.createMachine({
     CommitMigration: forward('CommitMigration', 'RemoveMigrationSource', 'SwitchBack'),
     // Past the commit: a source that will not go is recorded, and the migration still finishes.
     RemoveMigrationSource: compensate('RemoveMigrationSource', 'FinishMigration'),
+    // Its end failing does not undo a committed migration: SBT hears the success (from the record),
+    // and the execution ends failed so that the watcher frees the tenant. Should even that record be
+    // unreadable, the watcher reports from it instead.
     FinishMigration: forward('FinishMigration', 'NotifySuccess', 'ConfirmCommitted'),
-    ConfirmCommitted: compensate('ConfirmCommitted', 'WasCommitted', 'MarkFailed'),
-    WasCommitted: choice([['committed', 'NotifySuccess']], 'MarkFailed'),
+    ConfirmCommitted: compensate('ConfirmCommitted', 'WasCommitted', 'Failed'),
+    WasCommitted: choice([['committed', 'NotifySuccess']], 'Failed'),
     NotifySuccess: forward('NotifySuccess', 'SourceRemoved', 'Failed'),
     // Done, and reported; a source that would not go makes the execution end failed, so the
     // watcher's cleanup removes it (its status event is the success already sent).
-    SourceRemoved: choice([['sourceLeft', 'Failed']], 'Succeeded'),
+    // Ends failed too when FinishMigration could not free the tenant (reported from the commit): the
+    // watcher frees it then.
+    SourceRemoved: choice(
+      [
+        ['sourceLeft', 'Failed'],
+        ['carriesFailure', 'Failed'],
+      ],
+      'Succeeded',
+    ),
     // Going back, in reverse.
     SwitchBack: compensate('SwitchBack', 'UndoMigrationTarget'),
     UndoMigrationTarget: compensate('UndoMigrationTarget', 'RestoreTenant'),
     RestoreTenant: compensate('RestoreTenant', 'AfterRestore'),
     AfterRestore: choice([['isCleanup', 'Succeeded']], 'NotifyFailure'),
-    MarkFailed: compensate('MarkFailed', 'NotifyFailure'),
     NotifyFailure: compensate('NotifyFailure', 'Failed'),
     Succeeded: final,
     Failed: final,

@@ -16,7 +16,7 @@ import {
 import { hasNoResources } from '../domain/resources.ts';
 import { DEAD_STATUSES } from '../domain/saga.ts';
 import { successTenantData } from '../domain/tenant-config.ts';
-import { operationFinished, type TenantRecord } from '../domain/tenant-record.ts';
+import { operationCommitted, operationFinished, type TenantRecord } from '../domain/tenant-record.ts';
 import type { EventPublisher, StatusLedger, TenantMap, WorkflowStarter } from '../ports/index.ts';
 import { claimStatusEvent, publishClaimed } from './send-once.ts';
 
@@ -100,8 +100,9 @@ const WATCHER_STEP = 'ExecutionWatcher';
  * The cleanup a dead execution needs, if any: one that took the tenant (it is the last to have
  * touched the record, now unlocked) and left it FAILED with resources on the record, or died before
  * its own compensation ran (the watcher released its lock: something may exist that no record names
- * yet), or (a migration) left part of its other placement named on the record. A cleanup that itself died is tried again, up to `CLEANUP_ATTEMPTS`; one that
- * FAILED is left to the operator (`tenantflow retry`), or the same fault would loop.
+ * yet), or (a migration) left part of its other placement named on the record. A cleanup that
+ * itself died is tried again, up to `CLEANUP_ATTEMPTS`; one that FAILED is left to the operator
+ * (`tenantflow retry`, or `reconcile --repair` for a migration's leftovers), or the same fault would loop.
  */
 const cleanupNeeded = (
   request: TenantRequest,
@@ -135,7 +136,15 @@ const startCleanup = async (
   by: Operation,
 ): Promise<string> => {
   const name = cleanupExecutionName(cleanup);
-  const input = { operation: by, tenantId: record.tenantId, tenantName: record.tenantName, cleanup };
+  // A migration's request names a tier; its cleanup plans from the record, so the record's tier does.
+  const tier = OPERATION_TABLE[by].tier === 'target' ? record.placement?.tier : undefined;
+  const input = {
+    operation: by,
+    tenantId: record.tenantId,
+    tenantName: record.tenantName,
+    ...(tier ? { tier } : {}),
+    cleanup,
+  };
   await deps.starter.start(OPERATION_TABLE[by].machine, name, input);
   return name;
 };
@@ -174,6 +183,9 @@ export const handleExecutionStatusChange = async (detail: unknown, deps: WatchDe
     ? registrationToAnswer(request.request, record?.tenantRegistrationId)
     : request.tenantRegistrationId;
   const finished = record !== undefined && operationFinished(record, change.name, operation);
+  // Past its commit (a migration that died while removing its source), the request took effect:
+  // the tenant is serving where the record says, and the control plane hears that.
+  const committed = finished || (record !== undefined && operationCommitted(record, change.name, operation));
   const at = deps.now().toISOString();
 
   // 1. The lock, whatever happens to the report.
@@ -184,14 +196,24 @@ export const handleExecutionStatusChange = async (detail: unknown, deps: WatchDe
   let releasedLock = false;
   let current = record;
   if (!finished && record?.lock?.execution === change.name) {
+    const leftNothing = record.migration !== undefined && hasNoResources(record.migration.resources);
     const written = await deps.tenants.releaseDead({
       tenantId,
       execution: change.name,
-      status: 'FAILED',
-      active: false,
       resources: record.resources,
-      // A dead cleanup keeps the failure it was cleaning up after as the tenant's last error.
-      ...(request.ok && request.request.cleanup ? {} : { lastError: { operation, step, reason, at } }),
+      ...(committed
+        ? {
+            status: record.active ? 'ACTIVE' : 'INACTIVE',
+            active: record.active,
+            // What is left of the migration's source is the cleanup's (below); nothing left, nothing named.
+            ...(leftNothing ? { migration: null } : {}),
+          }
+        : {
+            status: 'FAILED',
+            active: false,
+            // A dead cleanup keeps the failure it was cleaning up after as the tenant's last error.
+            ...(request.ok && request.request.cleanup ? {} : { lastError: { operation, step, reason, at } }),
+          }),
       history: [{ operation, execution: change.name, step: WATCHER_STEP, outcome: 'failed', at, reason }],
       at,
     });
@@ -200,7 +222,7 @@ export const handleExecutionStatusChange = async (detail: unknown, deps: WatchDe
   }
 
   // 2. The one terminal status event.
-  const outcome = finished ? 'success' : 'failure';
+  const outcome = committed ? 'success' : 'failure';
   let report: { outcome: 'notified' | 'already-notified' | 'unanswerable'; statusEvent?: OutboundEvent };
   if (!registrationId) {
     report = { outcome: 'unanswerable' };
@@ -219,7 +241,7 @@ export const handleExecutionStatusChange = async (detail: unknown, deps: WatchDe
       // Finished: the work is done and recorded; only the saga's own report died (NotifySuccess
       // failing past its retries). The control plane hears what the tenant map says.
       const statusEvent =
-        finished && record
+        committed && record
           ? successEvent(deps.config, operation, registrationId, record)
           : buildStatusEvent({
               contract: deps.config.contract,
@@ -234,8 +256,12 @@ export const handleExecutionStatusChange = async (detail: unknown, deps: WatchDe
   }
 
   // 3. What the dead execution left behind.
+  // A finished migration may still name part of its source it could not remove: that is cleaned up too.
+  const leftSource = current?.migration !== undefined && !hasNoResources(current.migration.resources);
   const cleanup =
-    request.ok && !finished ? cleanupNeeded(request.request, change.status, change.name, current) : undefined;
+    request.ok && (!committed || leftSource)
+      ? cleanupNeeded(request.request, change.status, change.name, current)
+      : undefined;
   const by = request.ok ? OPERATION_TABLE[request.request.operation].cleanupBy : null;
   const started = cleanup && current && by ? await startCleanup(deps, current, cleanup, by) : undefined;
   return {

@@ -28,6 +28,7 @@ export type Command =
   | { name: 'executions'; stateDir: string; json: boolean; all: boolean }
   | { name: 'abort'; stateDir: string; execution: string; json: boolean }
   | { name: 'retry'; stateDir: string; tenantId: string; json: boolean }
+  | { name: 'migrate'; stateDir: string; tenantId: string; to: string; json: boolean }
   | {
       name: 'redrive';
       function: 'ingress' | 'watcher';
@@ -122,6 +123,20 @@ const commandOf = (name: string, args: string[]): Command => {
       if (!id || extra.length > 0) throw new Error(`${name}: give exactly one ${what}`);
       const common = { stateDir: values['state-dir'] ?? DEFAULT_STATE_DIR, json: values.json ?? false };
       return name === 'abort' ? { name, execution: id, ...common } : { name, tenantId: id, ...common };
+    }
+    case 'migrate': {
+      const { values, positionals } = parse(args, { ...stateDir, ...json, to: { type: 'string' } });
+      const [tenantId, ...extra] = positionals;
+      if (!tenantId || extra.length > 0) throw new Error('migrate: give exactly one tenant id');
+      const to = values.to?.trim();
+      if (!to) throw new Error('migrate: give the tier to move the tenant to with --to TIER');
+      return {
+        name,
+        stateDir: values['state-dir'] ?? DEFAULT_STATE_DIR,
+        tenantId,
+        to,
+        json: values.json ?? false,
+      };
     }
     case 'redrive': {
       const { values, positionals } = parse(args, {

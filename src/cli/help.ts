@@ -19,6 +19,8 @@ Usage: tenantflow <command> [options]          every command takes --state-dir D
   executions [--json] [--all] executions: running, failed or dead, then the rest (newest 50 unless --all)
   abort <execution> [--json]  stop a running execution: failure event, tenant freed, its leftovers cleaned up
   retry <tenantId> [--json]   re-drive a FAILED tenant's last request as a new execution (the control plane's retry)
+  migrate <tenantId> --to TIER [--json]
+                              move an ACTIVE tenant to another tier, served throughout (a migration saga)
   redrive <ingress|watcher>   (AWS) hand a deployed function's dead letters back to it
       --stage NAME            the deployed stage (default dev); --region, --profile as the AWS CLI
       --dry-run               only list what is there; --max N at most N letters; --json

@@ -1,6 +1,16 @@
 import { parseCommandLine } from './args.ts';
 import { demo } from './commands/demo.ts';
-import { abort, diagram, executions, inventory, replay, reset, retry, tenants } from './commands/local.ts';
+import {
+  abort,
+  diagram,
+  executions,
+  inventory,
+  migrate,
+  replay,
+  reset,
+  retry,
+  tenants,
+} from './commands/local.ts';
 import { redriveDeadLetters } from './commands/redrive.ts';
 import { HELP } from './help.ts';
 import { type CliIo, EXIT, processIo } from './io.ts';
@@ -34,6 +44,8 @@ export const main = async (argv: readonly string[], io: CliIo = processIo): Prom
         return await abort(command, io);
       case 'retry':
         return await retry(command, io);
+      case 'migrate':
+        return await migrate(command, io);
       case 'redrive':
         return await redriveDeadLetters(command, io);
       case 'diagram':

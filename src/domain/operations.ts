@@ -39,6 +39,11 @@ export const OPERATION_TABLE = {
     tier: 'placement',
     finalStep: 'ActivateTenant',
     /**
+     * The step whose success means the request took effect (no going back from there): the final
+     * step, unless the operation still tidies up after it (a migration removes its source).
+     */
+    commitStep: 'ActivateTenant',
+    /**
      * The operation whose machine cleans up after an execution of this one that died midway (started
      * by the watcher, see src/app/watch.ts); `null`: nothing to clean up, the record says enough.
      */
@@ -54,6 +59,7 @@ export const OPERATION_TABLE = {
     registrationRequired: true,
     tier: 'informational',
     finalStep: 'RemoveTenant',
+    commitStep: 'RemoveTenant',
     cleanupBy: 'offboard',
   },
   activate: {
@@ -68,6 +74,7 @@ export const OPERATION_TABLE = {
     registrationRequired: false,
     tier: 'informational',
     finalStep: 'SetActivation',
+    commitStep: 'SetActivation',
     // The tenant's resources are its own: a dead activation change leaves them, FAILED, for a retry.
     cleanupBy: null,
   },
@@ -81,6 +88,7 @@ export const OPERATION_TABLE = {
     registrationRequired: false,
     tier: 'informational',
     finalStep: 'SetActivation',
+    commitStep: 'SetActivation',
     cleanupBy: null,
   },
   migrate: {
@@ -97,6 +105,7 @@ export const OPERATION_TABLE = {
     registrationRequired: false,
     tier: 'target',
     finalStep: 'FinishMigration',
+    commitStep: 'CommitMigration',
     cleanupBy: 'migrate',
   },
 } as const satisfies Record<
@@ -111,6 +120,7 @@ export const OPERATION_TABLE = {
     registrationRequired: boolean;
     tier: 'placement' | 'target' | 'informational';
     finalStep: string;
+    commitStep: string;
     cleanupBy: string | null;
   }
 >;

@@ -85,6 +85,18 @@ export const operationFinished = (record: TenantRecord, execution: string, opera
       entry.outcome === 'succeeded',
   );
 
+/**
+ * Whether `execution` got its operation past the point of no return (its commit step succeeded):
+ * a migration that died after its commit has moved the tenant, whatever is left to tidy up.
+ */
+export const operationCommitted = (record: TenantRecord, execution: string, operation: Operation): boolean =>
+  record.history.some(
+    (entry) =>
+      entry.execution === execution &&
+      entry.step === OPERATION_TABLE[operation].commitStep &&
+      entry.outcome === 'succeeded',
+  );
+
 /** Every resource the record names: its placement's, and a migration's other side. */
 export const namedResources = (record: Pick<TenantRecord, 'resources' | 'migration'>): TenantResources[] =>
   record.migration ? [record.resources, record.migration.resources] : [record.resources];

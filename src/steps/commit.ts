@@ -1,4 +1,4 @@
-import { operationFinished } from '../domain/tenant-record.ts';
+import { operationCommitted } from '../domain/tenant-record.ts';
 import type { Step } from './types.ts';
 
 /**
@@ -6,11 +6,14 @@ import type { Step } from './types.ts';
  * failed. That step ends the operation with one conditional write; a handler that died after the
  * write went through (a crash, a timeout) fails the step although the operation is done. Then the
  * tenant map says it finished, and nothing must be undone: the saga reports success instead of
- * compensating.
+ * compensating. A migration is past its point of no return at its commit (CommitMigration): when only
+ * its end (FinishMigration) failed, the tenant is on the target, and that is what SBT hears; the
+ * execution then ends failed, so the watcher frees the tenant and removes what is left of the source.
  */
 export const confirmCommitted: Step = async (state, deps, ctx) => {
   const record = await deps.tenants.get(state.request.tenantId);
-  const committed = record !== undefined && operationFinished(record, ctx.execution, state.request.operation);
+  const committed =
+    record !== undefined && operationCommitted(record, ctx.execution, state.request.operation);
   if (committed) {
     deps.log.warn('the final step failed after its write went through: reporting success, undoing nothing', {
       tenantId: state.request.tenantId,

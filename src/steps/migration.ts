@@ -65,7 +65,11 @@ const entry = (
 
 /** Runs `removals` on a side of the migration (the saga state's placement and resources). */
 const removeSide = async (state: SagaState, deps: StepDeps, ctx: StepContext): Promise<SagaState> => {
-  let next = state;
+  // The source of a move to a pooled tier names the rule that forwarded to the pooled group since
+  // the switch: it goes first (the shared pooled rule serves on). A target being undone may name the
+  // tenant's rule only because SwitchBack could not take it back: that rule is never the undo's.
+  const removing = state.migration?.phase === 'removing' && state.resources.listenerRule;
+  let next = removing ? await deleteListenerRule(state, deps, ctx) : state;
   for (const remove of REMOVALS) next = await remove(next, deps, ctx);
   return next;
 };
@@ -208,8 +212,7 @@ export const attachTargetGroup: Step = async (state, deps, ctx) => {
 
 /**
  * SwitchRouting: the tenant's requests go to the target from now on, in one ELB change: its rule
- * forwards to the target's group alone; or (the target is pooled) its rule goes, and the shared
- * pooled rule takes its requests.
+ * forwards to the target's group alone, or (the target is pooled) to the pooled group.
  */
 export const switchRouting: Step = async (state, deps, ctx) => {
   const startedAt = deps.now();
@@ -233,14 +236,20 @@ export const switchRouting: Step = async (state, deps, ctx) => {
     );
     return next;
   }
+  // The target is pooled: the tenant's rule forwards to the pooled group (the same group the shared
+  // pooled rule serves from); it goes with the source, after the commit.
   const rule = original.resources.listenerRule;
   if (!rule) return state;
-  // The target is pooled: the tenant's own rule goes, and the pooled rule serves its requests.
-  const { migration: _progress, ...plain } = state;
-  await deleteListenerRule(
-    { ...plain, placement: original.placement, resources: { listenerRule: rule } },
+  const infra = await deps.infra.get();
+  if ((await deps.elb.forwardListenerRule(rule.arn, infra.pooledTargetGroupArn)) === 'absent')
+    throw new FatalError(`SwitchRouting: the tenant's rule ${rule.arn} is gone`);
+  await checkpoint(
     deps,
     ctx,
+    state,
+    'SwitchRouting',
+    startedAt,
+    `rule ${rule.arn} now forwards to the pooled group`,
   );
   return state;
 };
@@ -344,8 +353,11 @@ export const commitMigration: Step = async (state, deps, ctx) => {
   const target = placementOfState(state, 'CommitMigration');
   const routing = tenantRouting(state.request.tenantId, target, state.resources, await deps.infra.get());
   const { original } = progress;
-  // The rule moved to the target (or was removed at the switch): it is not the source's any more.
-  const source = withoutResource(original.resources, 'listenerRule');
+  // A rule the target took over is not the source's any more; one that forwards to the pooled
+  // group (the target is pooled) goes with the source.
+  const source = state.resources.listenerRule
+    ? withoutResource(original.resources, 'listenerRule')
+    : original.resources;
   await deps.tenants.recordMigration(
     state.request.tenantId,
     ctx.execution,

@@ -107,8 +107,9 @@ const LOCK_STEPS: readonly string[] = ['ReserveTenant', 'LockTenant'];
 export const markFailed: Step = async (state, deps, ctx) => {
   const startedAt = deps.now();
   // Failing where the lock is taken (it may have been, just before the failure), the saga never read
-  // what the tenant has: what the record names stays named.
-  const known = !LOCK_STEPS.includes(state.failure?.step ?? '');
+  // what the tenant has: what the record names stays named. So too for a migration: its state holds
+  // one side only, and its steps keep the record's two sides up to date.
+  const known = !LOCK_STEPS.includes(state.failure?.step ?? '') && state.migration === undefined;
   const resources = known
     ? { ...state.leftovers?.resources, ...state.resources }
     : ((await deps.tenants.get(state.request.tenantId))?.resources ?? {});

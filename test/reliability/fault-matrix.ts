@@ -18,6 +18,9 @@
  * - the failure path's own steps (compensations, MarkFailed, NotifyFailure), each under every fault
  *   plan after a forward step failed for good: still one failure event, FAILED, never locked, and
  *   nothing left of an onboarding or offboarding once the cleanup ran;
+ * - a migration: before its commit (CommitMigration) any failure puts the tenant back where it was,
+ *   ACTIVE, nothing of the target left, one failure event; from the commit on it ends on the target,
+ *   ACTIVE, with one success event, the source removed (by the watcher's cleanup if need be);
  * - in every case the tenant map never contradicts the status event sent.
  */
 import { randomUUID } from 'node:crypto';
@@ -331,8 +334,11 @@ export const describeFaultMatrix = (): void => {
         await runScenario(c, base, faults, `${c.label} ${step} ${plan.label}`, (seen) => {
           if (c.operation !== 'migrate') return assessCompensated(c, step, seen);
           // Before the commit a migration goes back; after it (FinishMigration failing before its
-          // write) only forward: the cleanup the watcher starts finishes it on the target.
-          return assessMigration(c, c.trigger === 'FinishMigration' ? 'target' : 'original', 'failed', seen);
+          // write) only forward: SBT hears the success (from the saga, or else the watcher, which
+          // frees the tenant and removes what is left of the source).
+          return c.trigger === 'FinishMigration'
+            ? assessMigration(c, 'target', 'succeeded', seen)
+            : assessMigration(c, 'original', 'failed', seen);
         });
       });
     }
@@ -362,9 +368,9 @@ export const describeFaultMatrix = (): void => {
               // A step that takes the lock may fail before taking it: then nothing changed at all.
               return assessMigration(c, 'original', 'failed', seen);
             }
-            // Past the commit: the tenant ends on its target; a source that would not go is removed
-            // by the cleanup; the report is a success unless the release itself failed.
-            return assessMigration(c, 'target', seen.outcome === 'succeeded' ? 'succeeded' : 'failed', seen);
+            // Past the commit: the tenant ends on its target and SBT hears so; a source that would not
+            // go is removed by the watcher's cleanup.
+            return assessMigration(c, 'target', 'succeeded', seen);
           }
           return plan.succeeds || step === 'NotifySuccess' || (commitStep && seen.outcome === 'succeeded')
             ? Promise.resolve(assessSuccess(c, seen))

@@ -272,7 +272,11 @@ export class FakeLoadBalancer extends Recorder<keyof LoadBalancer> implements Lo
     await this.enter('deleteTargetGroup', arn);
     const found = [...this.targetGroups.values()].find((group) => group.arn === arn);
     if (!found) return;
-    if (this.rules.some((rule) => rule.targetGroupArns.includes(arn))) {
+    if (
+      this.rules.some((rule) =>
+        [...rule.targetGroupArns, ...(rule.standbyTargetGroupArns ?? [])].includes(arn),
+      )
+    ) {
       throw new NotReadyError(`target group ${found.name} is in use by a listener rule`);
     }
     this.targetGroups.delete(found.name);

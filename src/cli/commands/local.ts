@@ -5,8 +5,9 @@ import {
   type LocalRuntime,
   type LocalRuntimeOptions,
   NotAStateDirError,
-  NothingToRetryError,
   type RecoveredExecution,
+  type ReplayResult,
+  RequestNotRunError,
   requestAbort,
   StateDirBusyError,
 } from '../../local/runtime/index.ts';
@@ -235,17 +236,29 @@ export const abort = async (command: Of<'abort'>, io: CliIo): Promise<number> =>
 
 /** `retry <tenantId>`: re-drives a FAILED tenant's last request as a new execution. */
 export const retry = async (command: Of<'retry'>, io: CliIo): Promise<number> =>
+  startRequest(command, io, (runtime) => runtime.retry(command.tenantId));
+
+/** `migrate`: moves an ACTIVE tenant to another tier (a migration saga), printing its steps. */
+export const migrate = async (command: Of<'migrate'>, io: CliIo): Promise<number> =>
+  startRequest(command, io, (runtime) => runtime.migrate(command.tenantId, command.to));
+
+/** Runs one request the runtime makes for a tenant, with its steps on stderr and its result on stdout. */
+const startRequest = async (
+  command: { stateDir: string; json: boolean },
+  io: CliIo,
+  start: (runtime: LocalRuntime) => Promise<ReplayResult>,
+): Promise<number> =>
   withRuntime(
     { ...reading(command.stateDir), onProgress: (event: { line: string }) => io.err(event.line) },
     io,
     async (runtime) => {
       try {
-        const result = await runtime.retry(command.tenantId);
+        const result = await start(runtime);
         if (command.json) io.out(resultJson(result));
         else for (const line of resultText(result)) io.out(line);
         return result.outcome === 'succeeded' ? EXIT.ok : EXIT.failed;
       } catch (error) {
-        if (!(error instanceof NothingToRetryError)) throw error;
+        if (!(error instanceof RequestNotRunError)) throw error;
         io.err(`tenantflow: ${error.message}`);
         return EXIT.failed;
       }

@@ -11,9 +11,9 @@ export {
   type InventoryItem,
   type LocalRuntime,
   type LocalRuntimeOptions,
-  NothingToRetryError,
   type RecoveredExecution,
   type ReplayOptions,
+  RequestNotRunError,
   retryEvent,
   STATE_MARKER,
 } from './runtime.ts';

@@ -9,6 +9,7 @@ import { parseLifecycleInput } from '../../../events/index.ts';
 import type { IngestResult } from '../../app/ingest.ts';
 import type { WatchResult } from '../../app/watch.ts';
 import { loadConfig, type TenantFlowConfig } from '../../config.ts';
+import { resolveTier, tierNames } from '../../domain/catalogue.ts';
 import { OPERATIONS, type Operation } from '../../domain/operations.ts';
 import { registrationToAnswer } from '../../domain/request.ts';
 import { MACHINE_IDS, type MachineId, STEP_NAMES } from '../../domain/saga.ts';
@@ -154,6 +155,11 @@ export interface LocalRuntime {
    * would: a new event with the recorded registration, name and tier.
    */
   retry(tenantId: string): Promise<ReplayResult>;
+  /**
+   * Moves an ACTIVE tenant to another tier of the catalogue (a migration, as its documented event
+   * would start it, answered to the tenant's registration).
+   */
+  migrate(tenantId: string, tier: string): Promise<ReplayResult>;
   /** Every resource of the simulated cloud, with its tenant tag. */
   inventory(): InventoryItem[];
   /** Where the shared load balancer sends a request of `tenantId` (its tenant header), and how healthy. */
@@ -167,9 +173,9 @@ export interface LocalRuntime {
   close(): Promise<void>;
 }
 
-/** A tenant `retry` cannot re-drive, with the reason. */
-export class NothingToRetryError extends Error {
-  override readonly name = 'NothingToRetryError';
+/** A request `retry` or `migrate` will not start for the tenant, with the reason. */
+export class RequestNotRunError extends Error {
+  override readonly name = 'RequestNotRunError';
 }
 
 const payloadSchema = z.object({
@@ -438,14 +444,33 @@ const open = async (options: LocalRuntimeOptions, lock: StateDirLock): Promise<L
     },
     async retry(tenantId) {
       const record = await ports.tenants.get(tenantId);
-      if (!record) throw new NothingToRetryError(`no tenant ${tenantId} in the tenant map`);
+      if (!record) throw new RequestNotRunError(`no tenant ${tenantId} in the tenant map`);
       if (record.lifecycleStatus !== 'FAILED' || !record.lastError) {
-        throw new NothingToRetryError(
+        throw new RequestNotRunError(
           `tenant ${tenantId} is ${record.lifecycleStatus}${record.lock ? `, locked by ${record.lock.execution}` : ''}: only a FAILED tenant is retried`,
         );
       }
       const [result] = await replay([retryEvent(config, record, record.lastError.operation)]);
-      if (!result) throw new NothingToRetryError(`tenant ${tenantId}: the retry was not run`);
+      if (!result) throw new RequestNotRunError(`tenant ${tenantId}: the retry was not run`);
+      return result;
+    },
+    async migrate(tenantId, tier) {
+      const record = await ports.tenants.get(tenantId);
+      if (!record) throw new RequestNotRunError(`no tenant ${tenantId} in the tenant map`);
+      const resolved = resolveTier(config.catalogue, tier);
+      if (!resolved)
+        throw new RequestNotRunError(
+          `--to "${tier}": not a tier of the catalogue (${tierNames(config.catalogue)})`,
+        );
+      if (record.lifecycleStatus !== 'ACTIVE' || record.lock) {
+        throw new RequestNotRunError(
+          `tenant ${tenantId} is ${record.lifecycleStatus}${record.lock ? `, locked by ${record.lock.execution}` : ''}: only an ACTIVE tenant is migrated`,
+        );
+      }
+      if (record.placement?.tier === resolved)
+        throw new RequestNotRunError(`tenant ${tenantId} is on tier ${resolved} already`);
+      const [result] = await replay([retryEvent(config, record, 'migrate', resolved)]);
+      if (!result) throw new RequestNotRunError(`tenant ${tenantId}: the migration was not run`);
       return result;
     },
     inventory: () => sim.inventory(),
@@ -475,7 +500,12 @@ const open = async (options: LocalRuntimeOptions, lock: StateDirLock): Promise<L
  * The event the control plane's retry of a FAILED tenant's last request would be: a new event id,
  * the request's SBT detail-type, and what the record says of the tenant.
  */
-export const retryEvent = (config: TenantFlowConfig, record: TenantRecord, operation: Operation) => ({
+export const retryEvent = (
+  config: TenantFlowConfig,
+  record: TenantRecord,
+  operation: Operation,
+  tier: string | undefined = record.placement?.tier,
+) => ({
   version: '0',
   id: randomUUID(),
   'detail-type': config.contract.inbound[operation][0],
@@ -488,6 +518,6 @@ export const retryEvent = (config: TenantFlowConfig, record: TenantRecord, opera
     tenantId: record.tenantId,
     ...(record.tenantRegistrationId ? { tenantRegistrationId: record.tenantRegistrationId } : {}),
     tenantName: record.tenantName,
-    ...(record.placement ? { tier: record.placement.tier } : {}),
+    ...(tier ? { tier } : {}),
   },
 });

@@ -161,12 +161,15 @@ const eventFindings = (
     const key = `${resultOf(contract, event.detailType) ?? `?${event.detailType}`}/${registrationOf(event.detail) ?? '?'}`;
     const seenKinds = kinds.get(key) ?? new Set<string>();
     // The same answer again, for a request whose sender died between EventBridge and its ledger
-    // write: at-least-once by design (nothing can tell whether that PutEvents went out).
-    if (mayRepeat.has(key) && seenKinds.has(event.detailType)) {
+    // write: at-least-once by design (nothing can tell whether that PutEvents went out). A success
+    // is the same answer only with the same tenantConfig: a migration's success follows the
+    // onboarding's with the same result and registration, but places the tenant elsewhere.
+    const kind = `${event.detailType} ${tenantConfigOf(event.detail) ?? ''}`;
+    if (mayRepeat.has(key) && seenKinds.has(kind)) {
       resent += 1;
       continue;
     }
-    kinds.set(key, seenKinds.add(event.detailType));
+    kinds.set(key, seenKinds.add(kind));
     actual.set(key, (actual.get(key) ?? 0) + 1);
   }
   const findings: Finding[] = [];
@@ -190,6 +193,12 @@ const eventFindings = (
  * - every answerable lifecycle request (counted once per event id) got exactly one terminal status
  *   event, matched by operation and registration id.
  */
+const tenantConfigOf = (detail: unknown): string | undefined => {
+  const data = (detail as { jobOutput?: { tenantData?: { tenantConfig?: unknown } } } | undefined)?.jobOutput
+    ?.tenantData?.tenantConfig;
+  return typeof data === 'string' ? data : undefined;
+};
+
 export const checkInvariants = (input: {
   contract: ContractConfig;
   inventory: readonly InventoryEntry[];

@@ -169,7 +169,7 @@ export const COMPENSATION_CASES: readonly CompensationCase[] = [
     tier: 'advanced',
     needsTenant: true,
     trigger: 'FinishMigration',
-    steps: ['ConfirmCommitted', 'MarkFailed', 'NotifyFailure'],
+    steps: ['ConfirmCommitted'],
   },
   {
     label: 'activate advanced, failing at SetActivation',

@@ -132,6 +132,8 @@ export interface World {
   readonly stateDir: string;
   /** Every step run in this runtime, as it ended. */
   readonly progress: readonly ProgressEvent[];
+  /** Calls `listener` as each step ends, while the saga is still running (e.g. to look at routing). */
+  onStep(listener: (event: ProgressEvent) => void): void;
   /** Every request delivered so far (redeliveries included). */
   readonly requests: readonly SentRequest[];
   /** Delivers events one after the other (each waits for the saga it starts). */
@@ -166,12 +168,16 @@ const open = async (
   seen: Finding[] = [],
 ): Promise<World> => {
   const progress: ProgressEvent[] = [];
+  const listeners: Array<(event: ProgressEvent) => void> = [];
   const runtime = await createLocalRuntime({
     stateDir,
     engine: 'asl',
     fast: true,
     faults,
-    onProgress: (event) => progress.push(event),
+    onProgress: (event) => {
+      progress.push(event);
+      for (const listener of listeners) listener(event);
+    },
   });
   const placementOf = async (tenantId: string): Promise<string | undefined> => {
     const record = await runtime.tenant(tenantId);
@@ -225,6 +231,9 @@ const open = async (
     stateDir,
     requests,
     progress,
+    onStep: (listener) => {
+      listeners.push(listener);
+    },
     async send(events) {
       const results: ReplayResult[] = [];
       for (const event of events) results.push(...(await deliver([event], (one) => runtime.replay(one))));

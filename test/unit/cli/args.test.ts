@@ -70,6 +70,7 @@ describe('parseCommandLine', () => {
     // Prepare
     const lines = [
       ['status', 't1', '--json'],
+      ['migrate', 't1', '--to', 'premium'],
       ['list'],
       ['inventory', '--json'],
       ['diagram', '--out', 'x.svg'],
@@ -85,6 +86,10 @@ describe('parseCommandLine', () => {
     // Assess
     expect(parsed).toEqual([
       { ok: true, command: { name: 'status', stateDir: DEFAULT_STATE_DIR, tenantId: 't1', json: true } },
+      {
+        ok: true,
+        command: { name: 'migrate', stateDir: DEFAULT_STATE_DIR, tenantId: 't1', to: 'premium', json: false },
+      },
       { ok: true, command: { name: 'list', stateDir: DEFAULT_STATE_DIR, json: false } },
       { ok: true, command: { name: 'inventory', stateDir: DEFAULT_STATE_DIR, json: true } },
       { ok: true, command: { name: 'diagram', stateDir: DEFAULT_STATE_DIR, out: 'x.svg' } },
@@ -101,6 +106,8 @@ describe('parseCommandLine', () => {
     [['replay', 'a.json', '--engine', 'lambda'], /--engine "lambda"/],
     [['replay', 'a.json', '--fault', 'Nope:transient'], /unknown step "Nope"/],
     [['status'], /exactly one tenant id/],
+    [['migrate', 't1'], /--to TIER/],
+    [['migrate', '--to', 'basic'], /exactly one tenant id/],
     [['list', 'extra'], /unexpected argument "extra"/],
     [['launch'], /unknown command "launch"/],
   ])('rejects %j with a one-line message', (argv, message) => {

@@ -164,4 +164,53 @@ describe('operator commands', () => {
     expect(nothing).toBe(1);
     expect(again.err).toEqual([`tenantflow: tenant ${tenantId} is ACTIVE: only a FAILED tenant is retried`]);
   });
+
+  it('migrates an ACTIVE tenant to another tier, and says why it will not migrate one', async () => {
+    // Prepare: an advanced tenant.
+    const dir = tempDir('tf-migrate-');
+    const onboarding = join(SAMPLES, 'onboarding-advanced.json');
+    const tenantId = JSON.parse(readFileSync(onboarding, 'utf8')).detail.tenantId as string;
+    await main(['replay', onboarding, '--state-dir', dir], capture().io);
+    const migrating = capture();
+    const refusals = [capture(), capture(), capture()];
+
+    // Act
+    const migrated = await main(
+      ['migrate', tenantId, '--to', 'platinum', '--json', '--state-dir', dir],
+      migrating.io,
+    );
+    const codes = [
+      await main(
+        ['migrate', tenantId, '--to', 'premium', '--state-dir', dir],
+        refusals[0]?.io ?? capture().io,
+      ),
+      await main(['migrate', tenantId, '--to', 'gold', '--state-dir', dir], refusals[1]?.io ?? capture().io),
+      await main(['migrate', 'nobody', '--to', 'basic', '--state-dir', dir], refusals[2]?.io ?? capture().io),
+    ];
+    const status = capture();
+    await main(['status', tenantId, '--json', '--state-dir', dir], status.io);
+
+    // Assess
+    expect(migrated).toBe(0);
+    const result = JSON.parse(migrating.out[0] ?? '{}');
+    expect(result).toMatchObject({
+      outcome: 'succeeded',
+      tenantId,
+      statusEvent: {
+        'detail-type': 'sbt_aws_provisionSuccess',
+        detail: { jobOutput: { tenantData: { tier: 'premium' } } },
+      },
+    });
+    expect(migrating.err.some((line) => line.includes('SwitchRouting ✓'))).toBe(true);
+    expect(JSON.parse(status.out[0] ?? '{}')).toMatchObject({
+      lifecycleStatus: 'ACTIVE',
+      placement: { tier: 'premium' },
+    });
+    expect(codes).toEqual([1, 1, 1]);
+    expect(refusals.map((r) => r.err.at(-1))).toEqual([
+      `tenantflow: tenant ${tenantId} is on tier premium already`,
+      'tenantflow: --to "gold": not a tier of the catalogue (basic (free, starter), advanced (standard), premium (platinum, enterprise))',
+      'tenantflow: no tenant nobody in the tenant map',
+    ]);
+  });
 });

@@ -122,6 +122,80 @@ describe.each(loadBalancers)('LoadBalancer contract: $name', ({ make }) => {
     expect(await elb.findTargetGroup('tf-acme-1234')).toBeUndefined();
   });
 
+  it('forwards a rule to another group, keeping a standby group at weight 0 until it is dropped', async () => {
+    // Prepare
+    const { elb, vpcId, listenerArn } = await make();
+    const group = (name: string) =>
+      elb.createTargetGroup({ name, vpcId, port: 80, healthCheckPath: '/', tags: TAGS });
+    const old = await group('tf-acme-g0');
+    const next = await group('tf-acme-g1');
+    const created = await elb.createListenerRule({
+      listenerArn,
+      priority: 50,
+      headerName: 'x-tenant-id',
+      headerValue: 'acme',
+      targetGroupArn: old.arn,
+      tags: TAGS,
+    });
+    if (created === 'priority-in-use') throw new Error('priority 50 was free');
+    const rule = async () => (await elb.listListenerRules(listenerArn)).find((r) => r.arn === created.arn);
+
+    // Act
+    const attached = await elb.forwardListenerRule(created.arn, old.arn, next.arn);
+    const withStandby = await rule();
+    await elb.forwardListenerRule(created.arn, next.arn, old.arn);
+    const switched = await rule();
+    await elb.forwardListenerRule(created.arn, next.arn);
+    const alone = await rule();
+    const oldFreed = await elb.deleteTargetGroup(old.arn).catch((error: unknown) => error);
+    await elb.deleteListenerRule(created.arn);
+    const gone = await elb.forwardListenerRule(created.arn, next.arn);
+
+    // Assess
+    expect(attached).toBe('forwarded');
+    expect(withStandby).toMatchObject({ targetGroupArns: [old.arn], standbyTargetGroupArns: [next.arn] });
+    expect(switched).toMatchObject({ targetGroupArns: [next.arn], standbyTargetGroupArns: [old.arn] });
+    expect(alone).toMatchObject({ targetGroupArns: [next.arn], standbyTargetGroupArns: [] });
+    expect(oldFreed).toBeUndefined();
+    expect(gone).toBe('absent');
+  });
+
+  it('will not delete a group a rule keeps as standby', async () => {
+    // Prepare
+    const { elb, vpcId, listenerArn } = await make();
+    const live = await elb.createTargetGroup({
+      name: 'tf-acme-live',
+      vpcId,
+      port: 80,
+      healthCheckPath: '/',
+      tags: TAGS,
+    });
+    const standby = await elb.createTargetGroup({
+      name: 'tf-acme-standby',
+      vpcId,
+      port: 80,
+      healthCheckPath: '/',
+      tags: TAGS,
+    });
+    const created = await elb.createListenerRule({
+      listenerArn,
+      priority: 60,
+      headerName: 'x-tenant-id',
+      headerValue: 'acme',
+      targetGroupArn: live.arn,
+      standbyTargetGroupArn: standby.arn,
+      tags: TAGS,
+    });
+    if (created === 'priority-in-use') throw new Error('priority 60 was free');
+
+    // Act
+    const inUse = await elb.deleteTargetGroup(standby.arn).catch((error: unknown) => error);
+
+    // Assess
+    expect(created).toMatchObject({ targetGroupArns: [live.arn], standbyTargetGroupArns: [standby.arn] });
+    expect(inUse).toBeInstanceOf(NotReadyError);
+  });
+
   it('reports no targets for a group nothing runs behind', async () => {
     const { elb, vpcId } = await make();
     const group = await elb.createTargetGroup({

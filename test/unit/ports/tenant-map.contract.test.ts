@@ -243,6 +243,121 @@ describe.each(tenantMaps)('TenantMap contract: $name', ({ make }) => {
     expect(await map.get(id)).toMatchObject({ resources, history: [entry] });
   });
 
+  it('records a migration, its other side, and the switch, only for the lock holder', async () => {
+    // Prepare
+    const map = await make();
+    const id = uniqueId('mig');
+    await onboarded(map, id, BASIC);
+    await map.acquire(acquireRequest(id, 'migrate', 'mig-1'));
+    const target = { ...PREMIUM, generation: 1 };
+    const targetResources = { cluster: { name: `tf-${id}-g1`, arn: `arn:cluster/tf-${id}-g1` } };
+    const routing = {
+      mode: 'silo' as const,
+      clusterName: `tf-${id}-g1`,
+      serviceName: `tf-${id}-g1`,
+      targetGroupArn: 'arn:tg/g1',
+      tenantHeader: id,
+    };
+    const entry = {
+      operation: 'migrate' as const,
+      execution: 'mig-1',
+      step: 'PlanMigration',
+      outcome: 'succeeded' as const,
+      at: AT,
+    };
+
+    // Act
+    await map.recordMigration(
+      id,
+      'mig-1',
+      { migration: { direction: 'to', placement: target, resources: {} } },
+      [entry],
+    );
+    await map.recordMigration(id, 'mig-1', { migrationResources: targetResources }, []);
+    const building = await map.get(id);
+    const refused = await map
+      .recordMigration(id, 'someone-else', { migration: null }, [])
+      .catch((error: unknown) => error);
+    await map.recordMigration(
+      id,
+      'mig-1',
+      {
+        placement: target,
+        resources: targetResources,
+        routing,
+        migration: { direction: 'from', placement: BASIC, resources: building?.resources ?? {} },
+      },
+      [],
+    );
+    const switched = await map.get(id);
+    await map.recordMigration(id, 'mig-1', { migration: null }, []);
+    const done = await map.get(id);
+
+    // Assess
+    expect(refused).toBeInstanceOf(ConflictError);
+    expect(building).toMatchObject({
+      lifecycleStatus: 'MIGRATING',
+      placement: BASIC,
+      migration: { direction: 'to', placement: target, resources: targetResources },
+      history: expect.arrayContaining([entry]),
+    });
+    expect(switched).toMatchObject({
+      placement: target,
+      resources: targetResources,
+      routing,
+      migration: { direction: 'from', placement: BASIC, resources: building?.resources },
+    });
+    expect(done?.migration).toBeUndefined();
+    expect(done).toMatchObject({
+      placement: target,
+      resources: targetResources,
+      lock: { execution: 'mig-1' },
+    });
+  });
+
+  it('refuses resources for a migration the record does not have', async () => {
+    // Prepare
+    const map = await make();
+    const id = uniqueId('nomig');
+    await onboarded(map, id, BASIC);
+    await map.acquire(acquireRequest(id, 'migrate', 'mig-1'));
+
+    // Act
+    const refused = await map
+      .recordMigration(id, 'mig-1', { migrationResources: { cluster: { name: 'c', arn: 'arn:c' } } }, [])
+      .catch((error: unknown) => error);
+
+    // Assess
+    expect(refused).toBeInstanceOf(ConflictError);
+    expect((await map.get(id))?.migration).toBeUndefined();
+  });
+
+  it('migrates only an ACTIVE tenant', async () => {
+    // Prepare
+    const map = await make();
+    const id = uniqueId('inactive');
+    await onboarded(map, id, BASIC);
+    await map.acquire(acquireRequest(id, 'deactivate', 'deact-1'));
+    await map.release({
+      tenantId: id,
+      execution: 'deact-1',
+      status: 'INACTIVE',
+      active: false,
+      resources: {},
+      history: [],
+      at: AT,
+    });
+
+    // Act
+    const refused = await map
+      .acquire(acquireRequest(id, 'migrate', 'mig-1'))
+      .catch((error: unknown) => error);
+
+    // Assess
+    expect(refused).toBeInstanceOf(ConflictError);
+    expect(refused).not.toBeInstanceOf(TenantLockedError);
+  });
+
   it('releases with the outcome, setting, keeping or removing routing and lastError', async () => {
     // Prepare
     const map = await make();

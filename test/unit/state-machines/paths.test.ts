@@ -108,4 +108,46 @@ describe('every path of each model, held against the committed ASL', () => {
     ];
     expect(runs).toContain(`${waited.join(' > ')} => Succeeded`);
   });
+
+  it('migration: build, switch, commit, remove; back in reverse before the commit; only forward after it', () => {
+    const runs = modelPaths('migration').map((path) => `${path.steps.join(' > ')} => ${path.final}`);
+    const has = (steps: string[], final: string) => runs.includes(`${steps.join(' > ')} => ${final}`);
+    const lock = ['ValidateRequest', 'LockTenant', 'PlanMigration'];
+    const build = [
+      'CreateCluster',
+      'RegisterTaskDefinition',
+      'CreateTargetGroup',
+      'AttachTargetGroup',
+      'CreateService',
+      'WaitForHealthy',
+      'WaitForHealthy',
+    ];
+    const finish = ['CommitMigration', 'RemoveMigrationSource', 'FinishMigration', 'NotifySuccess'];
+    const back = ['SwitchBack', 'UndoMigrationTarget', 'RestoreTenant', 'NotifyFailure'];
+    // To a dedicated cluster, and to a pooled tier (nothing to build).
+    expect(has([...lock, ...build, 'SwitchRouting', ...finish], 'Succeeded')).toBe(true);
+    expect(has([...lock, 'SwitchRouting', ...finish], 'Succeeded')).toBe(true);
+    // A failure once the target's group hangs on the tenant's rule lets go of it first.
+    expect(has([...lock, ...build.slice(0, 5), ...back], 'Failed')).toBe(true);
+    expect(has([...lock, ...build, 'SwitchRouting', 'CommitMigration', ...back], 'Failed')).toBe(true);
+    // Before anything exists: only the tenant is given back.
+    expect(
+      has([...lock, 'CreateCluster', 'UndoMigrationTarget', 'RestoreTenant', 'NotifyFailure'], 'Failed'),
+    ).toBe(true);
+    // After the commit: a source that will not go, or an end that fails, still reports the success.
+    expect(
+      has(
+        [
+          ...lock,
+          'SwitchRouting',
+          'CommitMigration',
+          'RemoveMigrationSource',
+          'FinishMigration',
+          'ConfirmCommitted',
+          'NotifySuccess',
+        ],
+        'Failed',
+      ),
+    ).toBe(true);
+  });
 });
