@@ -7,11 +7,15 @@ import { loadEvents } from '../load-events.ts';
 import { inventoryText, tenantText } from '../output.ts';
 import { resetStateDir } from './local.ts';
 
-/** The sample events the demo replays, in order: three onboardings (one per tier), then an offboarding. */
+/**
+ * The sample events the demo replays, in order: three onboardings (one per tier), the basic tenant
+ * moved to advanced (a migration), then an offboarding.
+ */
 export const DEMO_SAMPLES = [
   'onboarding-basic.json',
   'onboarding-advanced.json',
   'onboarding-premium.json',
+  'migrate-basic.json',
   'offboarding-advanced.json',
 ] as const;
 

@@ -21,6 +21,7 @@ describe('sample events', () => {
     ['samples/offboarding-advanced.json', 'offboard', 'advanced'],
     ['samples/activate-advanced.json', 'activate', 'advanced'],
     ['samples/deactivate-advanced.json', 'deactivate', 'advanced'],
+    ['samples/migrate-basic.json', 'migrate', 'advanced'],
     ['samples/edge/legacy-onboarding.json', 'onboard', 'advanced'],
     ['samples/edge/onboarding-alias-platinum.json', 'onboard', 'premium'],
     ['samples/edge/deactivate-tenant-id-only.json', 'deactivate', undefined],
@@ -30,6 +31,7 @@ describe('sample events', () => {
     ['console/offboard.json', 'offboard', 'advanced'],
     ['console/activate.json', 'activate', 'advanced'],
     ['console/deactivate.json', 'deactivate', 'advanced'],
+    ['console/migrate.json', 'migrate', 'premium'],
   ] as const)('%s parses to %s, tier %s', (path, operation, tier) => {
     // Prepare
     const raw = load(path);
