@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
@@ -28,6 +29,7 @@ export interface AwsClients {
   cloudformation: CloudFormationClient;
   eventbridge: EventBridgeClient;
   sfn: SFNClient;
+  tagging: ResourceGroupsTaggingAPIClient;
 }
 
 /** Production clients for `region` (credentials and retries from the SDK's defaults). */
@@ -40,6 +42,7 @@ export const awsClients = (region: string): AwsClients => ({
   cloudformation: new CloudFormationClient({ region }),
   eventbridge: new EventBridgeClient({ region }),
   sfn: new SFNClient({ region }),
+  tagging: new ResourceGroupsTaggingAPIClient({ region }),
 });
 
 /** Every port the steps need, over the given clients. */

@@ -51,6 +51,17 @@ export interface ReleaseRequest {
   at: string;
 }
 
+/** What a repair by reconciliation writes (see {@link TenantMap.repairResources}). */
+export interface RepairRequest {
+  tenantId: string;
+  expectedVersion: number;
+  resources: TenantResources;
+  /** `null`: the record's migration leftover is gone; absent: left alone. */
+  migration?: null;
+  history: HistoryEntry[];
+  at: string;
+}
+
 /** What a migration step writes while it holds the lock (absent fields are left alone). */
 export interface MigrationChange {
   /** The migration record: set, or removed (`null`). */
@@ -86,6 +97,12 @@ export interface TenantMap {
     change: MigrationChange,
     history: HistoryEntry[],
   ): Promise<void>;
+  /**
+   * Reconciliation's write: the resources of a tenant no operation holds (and a migration's leftover
+   * removed, with `migration: null`), only while the record is unlocked and still at
+   * `expectedVersion`; returns the record as written. `ConflictError` when it changed meanwhile.
+   */
+  repairResources(request: RepairRequest): Promise<TenantRecord>;
   /** Ends the operation and releases the lock. `ConflictError` if `execution` does not hold it. */
   release(request: ReleaseRequest): Promise<TenantRecord>;
   /**

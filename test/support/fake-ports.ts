@@ -38,6 +38,7 @@ import type {
   PriorityClaim,
   PriorityRegistry,
   ReleaseRequest,
+  RepairRequest,
   StatusLedger,
   TenantMap,
 } from '../../src/ports/tenant-map.ts';
@@ -491,6 +492,22 @@ export class FakeTenantMap extends Recorder<keyof TenantMap> implements TenantMa
     if (change.routing === null) delete next.routing;
     else if (change.routing !== undefined) next.routing = structuredClone(change.routing);
     this.records.set(tenantId, next);
+  }
+  async repairResources(request: RepairRequest) {
+    await this.enter('repairResources', request);
+    const record = this.records.get(request.tenantId);
+    if (!record || record.lock || record.version !== request.expectedVersion)
+      throw new ConflictError(`tenant ${request.tenantId} changed or is held: not repaired`);
+    const next: TenantRecord = {
+      ...record,
+      resources: structuredClone(request.resources),
+      history: [...record.history, ...structuredClone(request.history)],
+      version: record.version + 1,
+      updatedAt: request.at,
+    };
+    if (request.migration === null) delete next.migration;
+    this.records.set(request.tenantId, next);
+    return structuredClone(next);
   }
   async release(request: ReleaseRequest) {
     await this.enter('release', request);

@@ -4,7 +4,13 @@ import { z } from 'zod';
 import { ConflictError, RetryableError, TenantLockedError } from '../../domain/errors.ts';
 import type { TenantResources } from '../../domain/resources.ts';
 import type { HistoryEntry, TenantRecord } from '../../domain/tenant-record.ts';
-import type { AcquireRequest, MigrationChange, ReleaseRequest, TenantMap } from '../../ports/tenant-map.ts';
+import type {
+  AcquireRequest,
+  MigrationChange,
+  ReleaseRequest,
+  RepairRequest,
+  TenantMap,
+} from '../../ports/tenant-map.ts';
 import { type DynamoAdapterOptions, documentClient, isConditionFailed } from './dynamo-client.ts';
 import { identityKey, TENANT_PK_PREFIX, tenantKey, toTenantRecord } from './dynamo-tenant-record.ts';
 import {
@@ -12,6 +18,7 @@ import {
   recordMigrationUpdate,
   recordResourcesUpdate,
   releaseUpdate,
+  repairUpdate,
 } from './dynamo-tenant-updates.ts';
 import { translateAwsError } from './errors.ts';
 import { parseResult } from './parse.ts';
@@ -160,6 +167,30 @@ export class DynamoTenantMap implements TenantMap {
       if (!isConditionFailed(error)) throw translateAwsError(error, context);
       const current = await this.get(tenantId);
       throw new ConflictError(`${context}: ${lockMismatch(tenantId, execution, current)}`, { cause: error });
+    }
+  }
+
+  async repairResources(request: RepairRequest): Promise<TenantRecord> {
+    const context = `DynamoDB repair the resources of tenant ${request.tenantId}`;
+    try {
+      const out = await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: tenantKey(request.tenantId),
+          ...repairUpdate(request),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toTenantRecord(out.Attributes ?? {}, context);
+    } catch (error) {
+      if (!isConditionFailed(error)) throw translateAwsError(error, context);
+      const current = await this.get(request.tenantId);
+      const why = !current
+        ? 'no record'
+        : current.lock
+          ? `held by ${current.lock.execution}`
+          : `changed (version ${current.version}, expected ${request.expectedVersion})`;
+      throw new ConflictError(`${context}: the tenant is ${why}`, { cause: error });
     }
   }
 

@@ -1,6 +1,11 @@
 import type { TenantResources } from '../../domain/resources.ts';
 import type { HistoryEntry } from '../../domain/tenant-record.ts';
-import type { AcquireRequest, MigrationChange, ReleaseRequest } from '../../ports/tenant-map.ts';
+import type {
+  AcquireRequest,
+  MigrationChange,
+  ReleaseRequest,
+  RepairRequest,
+} from '../../ports/tenant-map.ts';
 import { withoutUndefined } from './parse.ts';
 
 /** The parts of an `UpdateItem` input an expression builder decides. */
@@ -129,6 +134,27 @@ export const recordResourcesUpdate = (request: {
     ExpressionAttributeNames: namesUsedIn(ConditionExpression, UpdateExpression),
     ExpressionAttributeValues: {
       ':execution': request.execution,
+      ':resources': withoutUndefined(request.resources),
+      ':history': withoutUndefined(request.history),
+      ':empty': [],
+      ':one': 1,
+      ':at': request.at,
+    },
+  };
+};
+
+/** Reconciliation's write: unlocked, and still at the version the repair was planned from. */
+export const repairUpdate = (request: RepairRequest): UpdateParts => {
+  const ConditionExpression = 'attribute_not_exists(#lock) AND #version = :expected';
+  const UpdateExpression =
+    'SET #resources = :resources, #history = list_append(if_not_exists(#history, :empty), :history), ' +
+    `#version = #version + :one, #updatedAt = :at${request.migration === null ? ' REMOVE #migration' : ''}`;
+  return {
+    ConditionExpression,
+    UpdateExpression,
+    ExpressionAttributeNames: namesUsedIn(ConditionExpression, UpdateExpression),
+    ExpressionAttributeValues: {
+      ':expected': request.expectedVersion,
       ':resources': withoutUndefined(request.resources),
       ':history': withoutUndefined(request.history),
       ':empty': [],

@@ -3,6 +3,7 @@ import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynam
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type {
@@ -55,14 +56,17 @@ export const localClients = (
   const elb = new ElasticLoadBalancingV2Client(common);
   const cloudformation = new CloudFormationClient(common);
   const eventbridge = new EventBridgeClient(common);
+  const tagging = new ResourceGroupsTaggingAPIClient(common);
   addFaults(ecs.middlewareStack, injector, 'ecs', false);
   addFaults(elb.middlewareStack, injector, 'elbv2', false);
   addFaults(cloudformation.middlewareStack, injector, 'cloudformation', false);
   addFaults(eventbridge.middlewareStack, injector, 'eventbridge', false);
+  addFaults(tagging.middlewareStack, injector, 'tagging', false);
   sim.attach(ecs);
   sim.attach(elb);
   sim.attach(cloudformation);
   sim.attach(eventbridge);
+  sim.attach(tagging);
   const base = new DynamoDBClient({ ...dynamoConfig, credentials, maxAttempts: 1 });
   addFaults(base.middlewareStack, injector, 'dynamodb', true);
   return {
@@ -70,6 +74,7 @@ export const localClients = (
     elb,
     cloudformation,
     eventbridge,
+    tagging,
     dynamo: DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } }),
     // Never called locally (the local starter stands in for Step Functions); present for the bundle's shape.
     sfn: new SFNClient({ ...common, endpoint: 'http://127.0.0.1:9' }),

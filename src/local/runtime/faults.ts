@@ -4,12 +4,13 @@ import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { ECSServiceException } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2ServiceException } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { EventBridgeServiceException } from '@aws-sdk/client-eventbridge';
+import { ResourceGroupsTaggingAPIServiceException } from '@aws-sdk/client-resource-groups-tagging-api';
 import { FatalError, RetryableError, ThrottledError } from '../../domain/errors.ts';
 import type { StepName } from '../../domain/saga.ts';
 import type { FaultKind, FaultSpec } from './fault-spec.ts';
 
 /** The AWS services a local run talks to. */
-export type LocalService = 'ecs' | 'elbv2' | 'cloudformation' | 'eventbridge' | 'dynamodb';
+export type LocalService = 'ecs' | 'elbv2' | 'cloudformation' | 'eventbridge' | 'tagging' | 'dynamodb';
 
 interface ExceptionOptions {
   name: string;
@@ -23,6 +24,7 @@ const EXCEPTION_CLASSES: Record<LocalService, new (options: ExceptionOptions) =>
   elbv2: ElasticLoadBalancingV2ServiceException,
   cloudformation: CloudFormationServiceException,
   eventbridge: EventBridgeServiceException,
+  tagging: ResourceGroupsTaggingAPIServiceException,
   dynamodb: DynamoDBServiceException,
 };
 

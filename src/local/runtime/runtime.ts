@@ -6,7 +6,9 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { parseLifecycleInput } from '../../../events/index.ts';
+import { TaggingDiscovery } from '../../adapters/aws/tagging-discovery.ts';
 import type { IngestResult } from '../../app/ingest.ts';
+import { type ReconcileOptions, type ReconcileReport, reconcile } from '../../app/reconcile.ts';
 import type { WatchResult } from '../../app/watch.ts';
 import { loadConfig, type TenantFlowConfig } from '../../config.ts';
 import { resolveTier, tierNames } from '../../domain/catalogue.ts';
@@ -160,6 +162,8 @@ export interface LocalRuntime {
    * would start it, answered to the tenant's registration).
    */
   migrate(tenantId: string, tier: string): Promise<ReplayResult>;
+  /** Holds every record (or one tenant's) against the simulated cloud; repairs when asked. */
+  reconcile(options: ReconcileOptions): Promise<ReconcileReport>;
   /** Every resource of the simulated cloud, with its tenant tag. */
   inventory(): InventoryItem[];
   /** Where the shared load balancer sends a request of `tenantId` (its tenant header), and how healthy. */
@@ -473,6 +477,8 @@ const open = async (options: LocalRuntimeOptions, lock: StateDirLock): Promise<L
       if (!result) throw new RequestNotRunError(`tenant ${tenantId}: the migration was not run`);
       return result;
     },
+    reconcile: (reconcileOptions) =>
+      reconcile({ ...ports, discovery: new TaggingDiscovery({ client: clients.tagging }) }, reconcileOptions),
     inventory: () => sim.inventory(),
     route: (tenantId) => sim.route({ [config.tenantHeaderName]: tenantId }),
     describe: () => sim.describe(),

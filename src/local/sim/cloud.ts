@@ -3,6 +3,7 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import type { SimContext } from './context.ts';
 import { notImplemented, throttlingError } from './faults.ts';
 import { HANDLERS, isReadOnly } from './handlers.ts';
@@ -35,7 +36,8 @@ export type SimulatableClient =
   | ECSClient
   | ElasticLoadBalancingV2Client
   | CloudFormationClient
-  | EventBridgeClient;
+  | EventBridgeClient
+  | ResourceGroupsTaggingAPIClient;
 
 /** What an {@link SimulatedCloud.onCall} hook sees. */
 export interface SimCall {
@@ -119,6 +121,12 @@ export class SimulatedCloud {
       c.middlewareStack.add(
         (_next, context) => async (args) =>
           reply(this.invoke('elbv2', command(context.commandName), args.input)),
+        MIDDLEWARE,
+      );
+    } else if (c instanceof ResourceGroupsTaggingAPIClient) {
+      c.middlewareStack.add(
+        (_next, context) => async (args) =>
+          reply(this.invoke('tagging', command(context.commandName), args.input)),
         MIDDLEWARE,
       );
     } else if (c instanceof CloudFormationClient) {

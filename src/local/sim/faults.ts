@@ -2,6 +2,7 @@ import { CloudFormationServiceException } from '@aws-sdk/client-cloudformation';
 import { ECSServiceException } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2ServiceException } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { EventBridgeServiceException } from '@aws-sdk/client-eventbridge';
+import { ResourceGroupsTaggingAPIServiceException } from '@aws-sdk/client-resource-groups-tagging-api';
 import { errorMetadata } from './context.ts';
 import type { SimService } from './throttle.ts';
 
@@ -17,6 +18,8 @@ export const serviceError = (service: SimService, name: string, message: string)
       return new CloudFormationServiceException(options);
     case 'eventbridge':
       return new EventBridgeServiceException(options);
+    case 'tagging':
+      return new ResourceGroupsTaggingAPIServiceException(options);
   }
 };
 

@@ -19,6 +19,7 @@ import {
 } from './elbv2-target-groups.ts';
 import { putEvents } from './eventbridge.ts';
 import type { SimHandler } from './output.ts';
+import { getResources } from './tagging.ts';
 import type { SimService } from './throttle.ts';
 
 /** Every command the simulator implements, by service and command name (without `Command`). */
@@ -51,6 +52,7 @@ export const HANDLERS: Record<SimService, ReadonlyMap<string, SimHandler>> = {
   ]),
   cloudformation: new Map<string, SimHandler>([['DescribeStacks', describeStacks]]),
   eventbridge: new Map<string, SimHandler>([['PutEvents', putEvents]]),
+  tagging: new Map<string, SimHandler>([['GetResources', getResources]]),
 };
 
 /** Commands that only read: no state to write back afterwards. */

@@ -1,5 +1,5 @@
 /** The services the simulator emulates. */
-export type SimService = 'ecs' | 'elbv2' | 'cloudformation' | 'eventbridge';
+export type SimService = 'ecs' | 'elbv2' | 'cloudformation' | 'eventbridge' | 'tagging';
 
 interface BucketSpec {
   key: string;
@@ -51,6 +51,8 @@ export const bucketsFor = (service: SimService, command: string): BucketSpec[] =
       ? [{ key: `elbv2:${command}`, burst: 20, perSecond: 3 }, account]
       : [account];
   }
+  // GetResources: 5 requests per second per account (burst as much).
+  if (service === 'tagging') return [{ key: 'tagging:GetResources', burst: 5, perSecond: 5 }];
   return [];
 };
 

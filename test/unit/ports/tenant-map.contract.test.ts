@@ -332,6 +332,50 @@ describe.each(tenantMaps)('TenantMap contract: $name', ({ make }) => {
     expect((await map.get(id))?.migration).toBeUndefined();
   });
 
+  it('repairs the resources of an unlocked tenant only at the version the repair was planned from', async () => {
+    // Prepare
+    const map = await make();
+    const id = uniqueId('repair');
+    const before = await onboarded(map, id, PREMIUM);
+    const resources = { cluster: { name: `tf-${id}`, arn: `arn:cluster/tf-${id}-again` } };
+    const entry = {
+      operation: 'onboard' as const,
+      execution: 'reconcile',
+      step: 'CreateCluster',
+      outcome: 'succeeded' as const,
+      at: AT,
+    };
+
+    // Act
+    const repaired = await map.repairResources({
+      tenantId: id,
+      expectedVersion: before.version,
+      resources,
+      history: [entry],
+      at: AT,
+    });
+    const stale = await map
+      .repairResources({ tenantId: id, expectedVersion: before.version, resources: {}, history: [], at: AT })
+      .catch((error: unknown) => error);
+    await map.acquire(acquireRequest(id, 'deactivate', 'deact-1'));
+    const held = await map
+      .repairResources({
+        tenantId: id,
+        expectedVersion: (await map.get(id))?.version ?? 0,
+        resources: {},
+        history: [],
+        at: AT,
+      })
+      .catch((error: unknown) => error);
+
+    // Assess
+    expect(repaired).toMatchObject({ resources, version: before.version + 1, lifecycleStatus: 'ACTIVE' });
+    expect(repaired.history.at(-1)).toEqual(entry);
+    expect(stale).toBeInstanceOf(ConflictError);
+    expect(held).toBeInstanceOf(ConflictError);
+    expect((await map.get(id))?.resources).toEqual(resources);
+  });
+
   it('migrates only an ACTIVE tenant', async () => {
     // Prepare
     const map = await make();

@@ -4,6 +4,7 @@ import { DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynam
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
@@ -86,6 +87,7 @@ export const startFlow = async (): Promise<Flow> => {
     cloudformation: new CloudFormationClient({ region: REGION, credentials }),
     eventbridge: new EventBridgeClient({ region: REGION, credentials }),
     sfn: new SFNClient({ region: REGION, credentials }),
+    tagging: new ResourceGroupsTaggingAPIClient({ region: REGION, credentials }),
   };
   const config = loadConfig({
     AWS_REGION: REGION,

@@ -1,0 +1,457 @@
+/**
+ * Reconciliation: every tenant record held against what really runs, found by tenantflow's tags
+ * (not only by the names the records hold). Report-only unless asked to repair; a repair converges
+ * level-triggered (run it again and it does what is still needed), never touches a resource without
+ * tenantflow's tags, and leaves alone every tenant another operation holds.
+ */
+import { hasDedicatedCluster, ownsService } from '../domain/catalogue.ts';
+import { NotReadyError } from '../domain/errors.ts';
+import { MANAGED_BY, TAG_KEYS, type Tag } from '../domain/naming.ts';
+import { RESOURCE_KINDS, type ResourceKind, type TenantResources } from '../domain/resources.ts';
+import type { SagaState } from '../domain/saga-state.ts';
+import type { TenantRecord } from '../domain/tenant-record.ts';
+import type { DiscoveredType, ResourceDiscovery, TaggedResource } from '../ports/resource-discovery.ts';
+import type { TenantMap } from '../ports/tenant-map.ts';
+import { createCluster } from '../steps/cluster.ts';
+import { createListenerRule } from '../steps/listener-rule.ts';
+import { createService } from '../steps/service.ts';
+import { createTargetGroup } from '../steps/target-group.ts';
+import { registerTaskDefinition } from '../steps/task-definition.ts';
+import type { Step, StepContext, StepDeps } from '../steps/types.ts';
+
+/** The kinds of drift, listed once: the report, the metrics and the docs derive from this list. */
+export const DRIFT_KINDS = {
+  missing: 'a resource the record names does not exist',
+  orphan: 'a resource with tenantflow tags that no record names',
+  'desired-count': 'a service at another desired count than its activation state wants',
+  revision: 'a service on another task definition revision than the recorded one',
+  tags: "a resource whose tags disagree with its record (report only: tenantflow's role may not retag)",
+  leftover: "part of a migration's other placement the record still names, with no migration running",
+} as const;
+export type DriftKind = keyof typeof DRIFT_KINDS;
+export const DRIFT_KIND_NAMES = Object.keys(DRIFT_KINDS) as readonly DriftKind[];
+
+/**
+ * What became of a drift under `--repair`: `pending` when AWS is not ready for it yet (a deleted
+ * service still draining, say): a later run does it.
+ */
+export type RepairOutcome = 'repaired' | 'pending' | 'failed' | 'report-only';
+
+export interface Drift {
+  tenantId: string;
+  kind: DriftKind;
+  /** The resource kind, e.g. `service`. */
+  resource: ResourceKind;
+  arn: string;
+  detail: string;
+  repair?: RepairOutcome;
+  /** Why a repair failed. */
+  error?: string;
+}
+
+export interface ReconcileReport {
+  /** Tenants whose records were checked. */
+  checked: number;
+  /** Tenants left alone: another operation holds them. */
+  skipped: Array<{ tenantId: string; reason: string }>;
+  drifts: Drift[];
+  found: Record<DriftKind, number>;
+  repaired: Record<DriftKind, number>;
+}
+
+export interface ReconcileDeps extends StepDeps {
+  discovery: ResourceDiscovery;
+}
+
+export interface ReconcileOptions {
+  repair: boolean;
+  /** Only this tenant (its record, and resources tagged with its id). */
+  tenantId?: string;
+  /** One line per repair step as it ends. */
+  onStep?: (line: string) => void;
+}
+
+const KIND_OF_TYPE: Record<DiscoveredType, ResourceKind> = {
+  service: 'service',
+  'listener-rule': 'listenerRule',
+  'target-group': 'targetGroup',
+  'task-definition': 'taskDefinition',
+  cluster: 'cluster',
+};
+
+const tagValue = (tags: readonly Tag[], key: string): string | undefined =>
+  tags.find((tag) => tag.key === key)?.value;
+
+/** The removal order of resource kinds (the reverse of creation). */
+const removalRank = (kind: ResourceKind): number => RESOURCE_KINDS.indexOf(kind);
+
+const countBy = (drifts: readonly Drift[], keep: (drift: Drift) => boolean): Record<DriftKind, number> =>
+  Object.fromEntries(
+    DRIFT_KIND_NAMES.map((kind) => [kind, drifts.filter((d) => d.kind === kind && keep(d)).length]),
+  ) as Record<DriftKind, number>;
+
+/** Deletes one tagged resource by its ARN (idempotent: one already gone is no error). */
+const removeByArn = async (deps: ReconcileDeps, kind: ResourceKind, arn: string, tenantId: string) => {
+  const path = arn.split(':').slice(5).join(':');
+  switch (kind) {
+    case 'service': {
+      const [, cluster = '', name = ''] = path.split('/');
+      await deps.ecs.deleteService(cluster, name);
+      return;
+    }
+    case 'listenerRule': {
+      // listener-rule/app/<lb>/<lb id>/<listener id>/<rule id> → listener/app/<lb>/<lb id>/<listener id>
+      const listenerArn = arn.replace(':listener-rule/', ':listener/').replace(/\/[^/]+$/, '');
+      const rule = (await deps.elb.listListenerRules(listenerArn)).find((r) => r.arn === arn);
+      await deps.elb.deleteListenerRule(arn);
+      if (rule?.priority !== undefined) await deps.priorities.release(listenerArn, rule.priority, tenantId);
+      return;
+    }
+    case 'targetGroup':
+      await deps.elb.deleteTargetGroup(arn);
+      return;
+    case 'taskDefinition':
+      await deps.ecs.deregisterTaskDefinition(arn);
+      await deps.ecs.deleteTaskDefinitions([arn]);
+      return;
+    case 'cluster':
+      await deps.ecs.deleteCluster(path.split('/')[1] ?? '');
+      return;
+  }
+};
+
+/** Whether a resource the record names exists (asked of the service itself, not the tag index). */
+const exists = async (
+  deps: ReconcileDeps,
+  resources: TenantResources,
+  kind: ResourceKind,
+): Promise<boolean> => {
+  switch (kind) {
+    case 'service': {
+      const service = resources.service;
+      if (!service) return true;
+      return (await deps.ecs.describeService(service.cluster, service.name))?.status === 'ACTIVE';
+    }
+    case 'cluster': {
+      const cluster = resources.cluster;
+      if (!cluster) return true;
+      return (await deps.ecs.describeCluster(cluster.name))?.status === 'ACTIVE';
+    }
+    case 'taskDefinition': {
+      const definition = resources.taskDefinition;
+      if (!definition) return true;
+      return (await deps.ecs.describeTaskDefinition(definition.arn)) !== undefined;
+    }
+    case 'targetGroup':
+    case 'listenerRule': {
+      const arn = resources[kind]?.arn;
+      if (!arn) return true;
+      return (await deps.elb.tagsOf([arn])).has(arn);
+    }
+  }
+};
+
+/**
+ * The tenant map as a repair writes it: each step's checkpoint becomes a write conditional on the
+ * record being unlocked and at the version the repair last saw (an operation that starts meanwhile
+ * makes the repair stop, not overwrite it).
+ */
+const repairingMap = (tenants: TenantMap, record: TenantRecord): TenantMap => {
+  let version = record.version;
+  return {
+    ...tenants,
+    get: (id) => tenants.get(id),
+    list: () => tenants.list(),
+    async recordResources(tenantId, _execution, resources, history) {
+      const written = await tenants.repairResources({
+        tenantId,
+        expectedVersion: version,
+        resources,
+        history,
+        at: history.at(-1)?.at ?? new Date().toISOString(),
+      });
+      version = written.version;
+    },
+  } as TenantMap;
+};
+
+/** The onboarding's own steps, in creation order, for what a placement has. */
+const creationSteps = (record: TenantRecord): Array<[string, Step]> => {
+  const placement = record.placement;
+  if (!ownsService(placement)) return [];
+  return [
+    ...(hasDedicatedCluster(placement) ? [['CreateCluster', createCluster] as [string, Step]] : []),
+    ['RegisterTaskDefinition', registerTaskDefinition],
+    ['CreateTargetGroup', createTargetGroup],
+    ['CreateListenerRule', createListenerRule],
+    ['CreateService', createService],
+  ];
+};
+
+interface TenantFindings {
+  drifts: Drift[];
+}
+
+/** The drift of one unlocked record: what it names that is missing, wrong, or left over. */
+const inspect = async (
+  deps: ReconcileDeps,
+  record: TenantRecord,
+  found: ReadonlyMap<string, TaggedResource>,
+): Promise<TenantFindings> => {
+  const drifts: Drift[] = [];
+  const { tenantId } = record;
+  const drift = (kind: DriftKind, resource: ResourceKind, arn: string, detail: string) =>
+    drifts.push({ tenantId, kind, resource, arn, detail });
+  const live = record.lifecycleStatus === 'ACTIVE' || record.lifecycleStatus === 'INACTIVE';
+  if (live) {
+    for (const kind of RESOURCE_KINDS) {
+      const named = record.resources[kind];
+      if (!named) continue;
+      if (!(await exists(deps, record.resources, kind))) {
+        drift('missing', kind, named.arn, `${kind} ${named.arn} does not exist`);
+        continue;
+      }
+      const tags = found.get(named.arn)?.tags;
+      if (tags) {
+        const owner = tagValue(tags, TAG_KEYS.tenantId);
+        const tier = tagValue(tags, TAG_KEYS.tier);
+        if (owner !== tenantId) drift('tags', kind, named.arn, `tagged for tenant ${owner ?? '(none)'}`);
+        // A rule a migration took over keeps the tier it was made with: ELB cannot retag it for us.
+        else if (kind !== 'listenerRule' && record.placement && tier !== record.placement.tier)
+          drift(
+            'tags',
+            kind,
+            named.arn,
+            `tier tag ${tier ?? '(none)'}, record says ${record.placement.tier}`,
+          );
+      }
+    }
+    const service = record.resources.service;
+    if (service && ownsService(record.placement)) {
+      const info = await deps.ecs.describeService(service.cluster, service.name);
+      if (info?.status === 'ACTIVE') {
+        const wanted = record.active ? record.placement.desiredCount : 0;
+        if (info.desiredCount !== wanted)
+          drift(
+            'desired-count',
+            'service',
+            service.arn,
+            `desired count ${info.desiredCount}, ${record.active ? 'active' : 'inactive'} tenant wants ${wanted}`,
+          );
+        const recorded = record.resources.taskDefinition?.arn;
+        if (recorded && info.taskDefinition !== recorded)
+          drift('revision', 'service', service.arn, `runs ${info.taskDefinition}, recorded ${recorded}`);
+      }
+    }
+  }
+  for (const kind of RESOURCE_KINDS) {
+    const left = record.migration?.resources[kind];
+    if (left)
+      drift(
+        'leftover',
+        kind,
+        left.arn,
+        `${kind} of the ${record.migration?.placement.tier} placement a migration left`,
+      );
+  }
+  return { drifts };
+};
+
+/** Runs one repair, logging it; the drift says how it went. */
+const attempt = async (drift: Drift, work: () => Promise<void>, onStep?: (line: string) => void) => {
+  try {
+    await work();
+    drift.repair = 'repaired';
+    onStep?.(`  ${drift.tenantId} ${drift.kind} ${drift.resource} ✓ repaired`);
+  } catch (error) {
+    drift.repair = error instanceof NotReadyError ? 'pending' : 'failed';
+    drift.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    onStep?.(`  ${drift.tenantId} ${drift.kind} ${drift.resource} ✗ ${drift.error}`);
+  }
+};
+
+/** Repairs one tenant's drift, in an order that converges: recreate, rescale and redeploy, then remove. */
+const repairTenant = async (
+  deps: ReconcileDeps,
+  tenantId: string,
+  record: TenantRecord | undefined,
+  drifts: Drift[],
+  execution: string,
+  onStep?: (line: string) => void,
+): Promise<void> => {
+  let current = record;
+  const missing = drifts.filter((d) => d.kind === 'missing');
+  if (current && missing.length > 0) {
+    const record = current;
+    const run = async () => {
+      const tenants = repairingMap(deps.tenants, record);
+      const stepDeps: StepDeps = { ...deps, tenants };
+      const ctx: StepContext = { machine: 'onboarding', execution };
+      let state: SagaState = {
+        request: {
+          operation: 'onboard',
+          tenantId,
+          tenantName: record.tenantName,
+          ...(record.placement ? { tier: record.placement.tier } : {}),
+        },
+        ...(record.placement ? { placement: record.placement } : {}),
+        resources: await withoutMissing(deps, record.resources),
+      } as SagaState;
+      for (const [name, step] of creationSteps(record)) {
+        state = await step(state, stepDeps, ctx);
+        onStep?.(`  ${tenantId} ${name} ✓`);
+      }
+      // Made at the placement's size: an inactive tenant is scaled back to zero (the rescale below).
+      const service = state.resources.service;
+      if (service && !record.active)
+        await deps.ecs.updateService(service.cluster, service.name, { desiredCount: 0 });
+    };
+    const first = missing[0] as Drift;
+    await attempt(first, run, onStep);
+    for (const drift of missing.slice(1)) {
+      drift.repair = first.repair ?? 'failed';
+      if (first.error) drift.error = first.error;
+    }
+    current = await deps.tenants.get(tenantId);
+  }
+  for (const drift of drifts) {
+    if (drift.kind === 'tags') drift.repair = 'report-only';
+    if (drift.kind !== 'desired-count' && drift.kind !== 'revision') continue;
+    const service = current?.resources.service;
+    if (!current || !service || !ownsService(current.placement)) continue;
+    const change =
+      drift.kind === 'desired-count'
+        ? { desiredCount: current.active ? current.placement.desiredCount : 0 }
+        : current.resources.taskDefinition
+          ? { taskDefinitionArn: current.resources.taskDefinition.arn }
+          : {};
+    await attempt(
+      drift,
+      async () => {
+        await deps.ecs.updateService(service.cluster, service.name, change);
+      },
+      onStep,
+    );
+  }
+  // Last, what is left over: the service runs the recorded revision again before a stray one goes.
+  const removals = drifts
+    .filter((d) => d.kind === 'orphan' || d.kind === 'leftover')
+    .sort((a, b) => removalRank(a.resource) - removalRank(b.resource));
+  for (const drift of removals)
+    await attempt(drift, () => removeByArn(deps, drift.resource, drift.arn, tenantId), onStep);
+  if (current?.migration && drifts.some((d) => d.kind === 'leftover')) {
+    const leftovers = drifts.filter((d) => d.kind === 'leftover');
+    if (leftovers.every((d) => d.repair === 'repaired'))
+      current = await deps.tenants.repairResources({
+        tenantId,
+        expectedVersion: current.version,
+        resources: current.resources,
+        migration: null,
+        history: [
+          {
+            operation: 'migrate',
+            execution,
+            step: 'RemoveMigrationSource',
+            outcome: 'succeeded',
+            at: deps.now().toISOString(),
+            reason: 'reconcile removed what an earlier migration left',
+          },
+        ],
+        at: deps.now().toISOString(),
+      });
+  }
+};
+
+/** The record's resources without those that do not exist (so the creation steps make them anew). */
+const withoutMissing = async (deps: ReconcileDeps, resources: TenantResources): Promise<TenantResources> => {
+  const kept: TenantResources = {};
+  for (const kind of RESOURCE_KINDS) {
+    if (!resources[kind]) continue;
+    if (await exists(deps, resources, kind)) Object.assign(kept, { [kind]: resources[kind] });
+  }
+  return kept;
+};
+
+/**
+ * Compares every record (or one tenant's) with the resources tenantflow's tags find, and repairs
+ * what differs when asked. Returns the drift found, what became of each, and the tenants skipped.
+ */
+export const reconcile = async (deps: ReconcileDeps, options: ReconcileOptions): Promise<ReconcileReport> => {
+  const wanted = options.tenantId;
+  const records = wanted
+    ? [await deps.tenants.get(wanted)].filter((r): r is TenantRecord => r !== undefined)
+    : await deps.tenants.list();
+  const everyRecord = wanted ? await deps.tenants.list() : records;
+  const tagged = (await deps.discovery.tagged(TAG_KEYS.managedBy, MANAGED_BY)).filter(
+    (resource) => !wanted || tagValue(resource.tags, TAG_KEYS.tenantId) === wanted,
+  );
+  const found = new Map(tagged.map((resource) => [resource.arn, resource]));
+  const named = new Set(
+    everyRecord.flatMap((record) =>
+      [record.resources, record.migration?.resources ?? {}].flatMap((resources) =>
+        RESOURCE_KINDS.flatMap((kind) => (resources[kind] ? [resources[kind].arn] : [])),
+      ),
+    ),
+  );
+  const byTenant = new Map(everyRecord.map((record) => [record.tenantId, record]));
+  const skipped: ReconcileReport['skipped'] = [];
+  const held = (tenantId: string) => byTenant.get(tenantId)?.lock !== undefined;
+  for (const record of records)
+    if (record.lock)
+      skipped.push({
+        tenantId: record.tenantId,
+        reason: `held by ${record.lock.execution} (${record.lifecycleStatus})`,
+      });
+
+  const drifts: Drift[] = [];
+  for (const record of records) {
+    if (record.lock) continue;
+    drifts.push(...(await inspect(deps, record, found)).drifts);
+  }
+  for (const resource of tagged) {
+    const tenantId = tagValue(resource.tags, TAG_KEYS.tenantId);
+    // Never anything without a tenant's tag (the shared stack's), nor what a running operation makes.
+    if (!tenantId || named.has(resource.arn) || held(tenantId)) continue;
+    const kind = KIND_OF_TYPE[resource.type];
+    drifts.push({
+      tenantId,
+      kind: 'orphan',
+      resource: kind,
+      arn: resource.arn,
+      detail: `${resource.type} tagged for ${tenantId}${byTenant.has(tenantId) ? '' : ' (no record)'}, named by no record`,
+    });
+  }
+
+  if (options.repair) {
+    const execution = `reconcile-${deps
+      .now()
+      .toISOString()
+      .replace(/[^0-9]/g, '')
+      .slice(0, 14)}`;
+    const tenants = [...new Set(drifts.map((d) => d.tenantId))];
+    for (const tenantId of tenants) {
+      const mine = drifts.filter((d) => d.tenantId === tenantId);
+      // Looked at again just before: an operation that started since holds it now.
+      const record = await deps.tenants.get(tenantId);
+      if (record?.lock) {
+        skipped.push({ tenantId, reason: `held by ${record.lock.execution} (${record.lifecycleStatus})` });
+        continue;
+      }
+      await repairTenant(deps, tenantId, record, mine, execution, options.onStep);
+    }
+  }
+  const result: ReconcileReport = {
+    checked: records.length,
+    skipped,
+    drifts,
+    found: countBy(drifts, () => true),
+    repaired: countBy(drifts, (d) => d.repair === 'repaired'),
+  };
+  deps.log.info('reconciled', {
+    checked: result.checked,
+    skipped: skipped.length,
+    found: result.found,
+    repaired: result.repaired,
+  });
+  return result;
+};

@@ -1,0 +1,38 @@
+import type { Tag } from '../domain/naming.ts';
+
+/** The kinds of resource tenantflow makes for a tenant, as discovery tells them apart. */
+export const DISCOVERED_TYPES = [
+  'cluster',
+  'service',
+  'task-definition',
+  'target-group',
+  'listener-rule',
+] as const;
+export type DiscoveredType = (typeof DISCOVERED_TYPES)[number];
+
+/** A resource found by its tags, whatever record names it (or none). */
+export interface TaggedResource {
+  arn: string;
+  type: DiscoveredType;
+  tags: Tag[];
+}
+
+/**
+ * Finds resources by tag (the Resource Groups Tagging API): how reconciliation sees what really runs,
+ * not only what the records name. Only resources carrying the tag are ever returned.
+ */
+export interface ResourceDiscovery {
+  /** Every resource of the {@link DISCOVERED_TYPES} whose tag `key` has `value`. */
+  tagged(key: string, value: string): Promise<TaggedResource[]>;
+}
+
+/** The type of a resource by its ARN, or `undefined` for any other kind. */
+export const typeOfArn = (arn: string): DiscoveredType | undefined => {
+  const [, , service, , , resource = ''] = arn.split(':');
+  const kind = resource.split('/')[0];
+  if (service === 'ecs' && (kind === 'cluster' || kind === 'service' || kind === 'task-definition'))
+    return kind;
+  if (service === 'elasticloadbalancing' && kind === 'targetgroup') return 'target-group';
+  if (service === 'elasticloadbalancing' && kind === 'listener-rule') return 'listener-rule';
+  return undefined;
+};
