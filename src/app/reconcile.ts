@@ -208,7 +208,7 @@ const inspect = async (
       const named = record.resources[kind];
       if (!named) continue;
       if (!(await exists(deps, record.resources, kind))) {
-        drift('missing', kind, named.arn, `${kind} ${named.arn} does not exist`);
+        drift('missing', kind, named.arn, 'does not exist');
         continue;
       }
       const tags = found.get(named.arn)?.tags;
@@ -418,7 +418,7 @@ export const reconcile = async (deps: ReconcileDeps, options: ReconcileOptions):
       kind: 'orphan',
       resource: kind,
       arn: resource.arn,
-      detail: `${resource.type} tagged for ${tenantId}${byTenant.has(tenantId) ? '' : ' (no record)'}, named by no record`,
+      detail: `tagged for ${tenantId}, named by no record${byTenant.has(tenantId) ? '' : ' (the tenant has none)'}`,
     });
   }
 

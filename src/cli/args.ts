@@ -29,6 +29,7 @@ export type Command =
   | { name: 'abort'; stateDir: string; execution: string; json: boolean }
   | { name: 'retry'; stateDir: string; tenantId: string; json: boolean }
   | { name: 'migrate'; stateDir: string; tenantId: string; to: string; json: boolean }
+  | { name: 'reconcile'; stateDir: string; repair: boolean; tenantId?: string; json: boolean }
   | {
       name: 'redrive';
       function: 'ingress' | 'watcher';
@@ -135,6 +136,24 @@ const commandOf = (name: string, args: string[]): Command => {
         stateDir: values['state-dir'] ?? DEFAULT_STATE_DIR,
         tenantId,
         to,
+        json: values.json ?? false,
+      };
+    }
+    case 'reconcile': {
+      const { values, positionals } = parse(args, {
+        ...stateDir,
+        ...json,
+        repair: { type: 'boolean' },
+        tenant: { type: 'string' },
+      });
+      if (positionals.length > 0) throw new Error(`reconcile: unexpected argument "${positionals[0]}"`);
+      const tenant = values.tenant?.trim();
+      if (values.tenant !== undefined && !tenant) throw new Error('--tenant: give a tenant id');
+      return {
+        name,
+        stateDir: values['state-dir'] ?? DEFAULT_STATE_DIR,
+        repair: values.repair ?? false,
+        ...(tenant ? { tenantId: tenant } : {}),
         json: values.json ?? false,
       };
     }

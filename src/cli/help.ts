@@ -21,6 +21,9 @@ Usage: tenantflow <command> [options]          every command takes --state-dir D
   retry <tenantId> [--json]   re-drive a FAILED tenant's last request as a new execution (the control plane's retry)
   migrate <tenantId> --to TIER [--json]
                               move an ACTIVE tenant to another tier, served throughout (a migration saga)
+  reconcile [--repair] [--tenant ID] [--json]
+                              hold every tenant record against what runs (found by tenantflow's tags): missing,
+                              orphaned, scaled or redeployed by hand; --repair converges (exit 1: drift left)
   redrive <ingress|watcher>   (AWS) hand a deployed function's dead letters back to it
       --stage NAME            the deployed stage (default dev); --region, --profile as the AWS CLI
       --dry-run               only list what is there; --max N at most N letters; --json

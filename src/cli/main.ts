@@ -6,6 +6,7 @@ import {
   executions,
   inventory,
   migrate,
+  reconcileCommand,
   replay,
   reset,
   retry,
@@ -46,6 +47,8 @@ export const main = async (argv: readonly string[], io: CliIo = processIo): Prom
         return await retry(command, io);
       case 'migrate':
         return await migrate(command, io);
+      case 'reconcile':
+        return await reconcileCommand(command, io);
       case 'redrive':
         return await redriveDeadLetters(command, io);
       case 'diagram':

@@ -1,3 +1,4 @@
+import type { ReconcileReport } from '../app/reconcile.ts';
 import { RESOURCE_KINDS } from '../domain/resources.ts';
 import type { TenantRecord } from '../domain/tenant-record.ts';
 import type {
@@ -159,5 +160,46 @@ export const recoveredText = (item: RecoveredExecution): string[] => {
         : 'no registration to answer';
   lines.push(`  ${told}${watch.releasedLock ? '; tenant unlocked (FAILED)' : ''}`);
   if (watch.cleanup) lines.push(`  cleanup ${watch.cleanup} removed what it left`);
+  return lines;
+};
+
+/** The short name of a resource in a report line: the last part of its ARN. */
+const shortArn = (arn: string): string => {
+  const parts = arn.split(':').slice(5).join(':').split('/');
+  // A target group's ARN ends in <name>/<id>: its name says more.
+  return (parts[0] === 'targetgroup' ? parts.at(-2) : parts.at(-1)) ?? arn;
+};
+
+/**
+ * `reconcile`: a table of drift (tenant, kind, resource, what, and under `--repair` what became of
+ * it), the tenants skipped, then one line of counts per kind.
+ */
+export const reconcileText = (report: ReconcileReport, repair: boolean): string[] => {
+  const rows = report.drifts.map((d) => [
+    d.tenantId,
+    d.kind,
+    `${d.resource} ${shortArn(d.arn)}`,
+    d.detail,
+    ...(repair ? [d.repair ? `${d.repair}${d.error ? ` (${d.error})` : ''}` : '-'] : []),
+  ]);
+  const header = ['TENANT', 'DRIFT', 'RESOURCE', 'WHAT', ...(repair ? ['REPAIR'] : [])];
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  const lines = rows.length ? [line(header), ...rows.map(line)] : ['no drift'];
+  for (const skip of report.skipped) lines.push(`skipped ${skip.tenantId}: ${skip.reason}`);
+  const counts = (of: Record<string, number>) =>
+    Object.entries(of)
+      .filter(([, n]) => n > 0)
+      .map(([kind, n]) => `${kind} ${n}`)
+      .join(', ') || 'none';
+  lines.push(
+    `${report.checked} tenant${report.checked === 1 ? '' : 's'} checked; drift found: ${counts(report.found)}${repair ? `; repaired: ${counts(report.repaired)}` : ''}`,
+  );
   return lines;
 };

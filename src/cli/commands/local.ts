@@ -27,6 +27,7 @@ import {
   executionsJson,
   executionsText,
   inventoryText,
+  reconcileText,
   recoveredText,
   resultJson,
   resultText,
@@ -241,6 +242,23 @@ export const retry = async (command: Of<'retry'>, io: CliIo): Promise<number> =>
 /** `migrate`: moves an ACTIVE tenant to another tier (a migration saga), printing its steps. */
 export const migrate = async (command: Of<'migrate'>, io: CliIo): Promise<number> =>
   startRequest(command, io, (runtime) => runtime.migrate(command.tenantId, command.to));
+
+/**
+ * `reconcile`: every record (or `--tenant`'s) against the simulated cloud; a table (or the report as
+ * JSON); with `--repair`, a line per repair step on stderr. Exit 1 when drift is left unrepaired.
+ */
+export const reconcileCommand = async (command: Of<'reconcile'>, io: CliIo): Promise<number> =>
+  withRuntime(reading(command.stateDir), io, async (runtime) => {
+    const report = await runtime.reconcile({
+      repair: command.repair,
+      ...(command.tenantId ? { tenantId: command.tenantId } : {}),
+      onStep: (line) => io.err(line),
+    });
+    if (command.json) io.out(JSON.stringify(report));
+    else for (const line of reconcileText(report, command.repair)) io.out(line);
+    const left = report.drifts.filter((d) => d.repair !== 'repaired' && d.repair !== 'report-only');
+    return left.length === 0 ? EXIT.ok : EXIT.failed;
+  });
 
 /** Runs one request the runtime makes for a tenant, with its steps on stderr and its result on stdout. */
 const startRequest = async (

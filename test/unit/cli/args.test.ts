@@ -71,6 +71,7 @@ describe('parseCommandLine', () => {
     const lines = [
       ['status', 't1', '--json'],
       ['migrate', 't1', '--to', 'premium'],
+      ['reconcile', '--repair', '--tenant', 't1', '--json'],
       ['list'],
       ['inventory', '--json'],
       ['diagram', '--out', 'x.svg'],
@@ -90,6 +91,10 @@ describe('parseCommandLine', () => {
         ok: true,
         command: { name: 'migrate', stateDir: DEFAULT_STATE_DIR, tenantId: 't1', to: 'premium', json: false },
       },
+      {
+        ok: true,
+        command: { name: 'reconcile', stateDir: DEFAULT_STATE_DIR, repair: true, tenantId: 't1', json: true },
+      },
       { ok: true, command: { name: 'list', stateDir: DEFAULT_STATE_DIR, json: false } },
       { ok: true, command: { name: 'inventory', stateDir: DEFAULT_STATE_DIR, json: true } },
       { ok: true, command: { name: 'diagram', stateDir: DEFAULT_STATE_DIR, out: 'x.svg' } },
@@ -107,6 +112,8 @@ describe('parseCommandLine', () => {
     [['replay', 'a.json', '--fault', 'Nope:transient'], /unknown step "Nope"/],
     [['status'], /exactly one tenant id/],
     [['migrate', 't1'], /--to TIER/],
+    [['reconcile', 'now'], /unexpected argument "now"/],
+    [['reconcile', '--tenant', ' '], /--tenant: give a tenant id/],
     [['migrate', '--to', 'basic'], /exactly one tenant id/],
     [['list', 'extra'], /unexpected argument "extra"/],
     [['launch'], /unknown command "launch"/],

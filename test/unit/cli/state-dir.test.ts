@@ -213,4 +213,21 @@ describe('operator commands', () => {
       'tenantflow: no tenant nobody in the tenant map',
     ]);
   });
+
+  it('reconciles: no drift on a clean cloud (exit 0), the report as JSON', async () => {
+    // Prepare
+    const dir = tempDir('tf-reconcile-');
+    await main(['replay', join(SAMPLES, 'onboarding-premium.json'), '--state-dir', dir], capture().io);
+    const table = capture();
+    const json = capture();
+
+    // Act
+    const plain = await main(['reconcile', '--state-dir', dir], table.io);
+    const asJson = await main(['reconcile', '--repair', '--json', '--state-dir', dir], json.io);
+
+    // Assess
+    expect([plain, asJson]).toEqual([0, 0]);
+    expect(table.out).toEqual(['no drift', '1 tenant checked; drift found: none']);
+    expect(JSON.parse(json.out[0] ?? '{}')).toMatchObject({ checked: 1, drifts: [], skipped: [] });
+  });
 });
