@@ -65,6 +65,8 @@ const configuration: Configuration = {
       alarmEmail: '',
       // The onboarding p95 duration alarm fires above this many seconds.
       onboardingP95Seconds: 900,
+      // The hourly reconciliation only reports drift (metrics, logs) unless this is true.
+      reconcileRepair: false,
     },
     prod: { tableDeletionProtection: true },
   },

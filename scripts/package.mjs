@@ -9,7 +9,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const FUNCTIONS = ['ingress', 'step', 'watcher', 'audit'];
+const FUNCTIONS = ['ingress', 'step', 'watcher', 'audit', 'reconcile'];
 
 class StepFailed extends Error {}
 

@@ -119,5 +119,21 @@ export const audit: FunctionConfig = {
   events: [{ schedule: { rate: [AUDIT_SCHEDULE] } }],
 };
 
+/** How often reconciliation holds the tenant map against what runs. */
+export const RECONCILE_SCHEDULE = 'rate(1 hour)';
+
+/**
+ * Reconciliation: report-only unless the `reconcileRepair` parameter is `true`; drift found and
+ * repaired per kind go out as metrics. 15 minutes covers a fleet's describe calls at ECS's rates.
+ */
+export const reconcile: FunctionConfig = {
+  ...bundledFunction('reconcile', LOGICAL_IDS.roles.reconcile),
+  description: 'Holds every tenant record against the resources tenantflow tags; repairs when enabled',
+  memorySize: 512,
+  timeout: 900,
+  environment: { RECONCILE_REPAIR: PARAM.reconcileRepair },
+  events: [{ schedule: { rate: [RECONCILE_SCHEDULE] } }],
+};
+
 /** Every function of the deployable, by name. */
-export const FUNCTIONS: Record<FunctionName, FunctionConfig> = { ingress, step, watcher, audit };
+export const FUNCTIONS: Record<FunctionName, FunctionConfig> = { ingress, step, watcher, audit, reconcile };

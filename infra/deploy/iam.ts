@@ -120,8 +120,10 @@ const deadLetters = (name: FunctionName): Grant[] =>
     : [];
 
 /** The step dispatcher: provisions and removes tenants' ECS/ELB resources and records them. */
-export const stepGrants = (): Grant[] => [
-  ...observability('step'),
+export const stepGrants = (): Grant[] => [...observability('step'), ...provisioning(), putStatusEvents];
+
+/** Making, changing and removing tenants' ECS/ELB resources, and recording them (steps, reconcile). */
+const provisioning = (): Grant[] => [
   tableAccess('tenant map, priorities, status ledger', [
     'GetItem',
     'PutItem',
@@ -129,7 +131,6 @@ export const stepGrants = (): Grant[] => [
     'DeleteItem',
     'Query',
   ]),
-  putStatusEvents,
   grant(
     "the shared stack's outputs",
     ['cloudformation:DescribeStacks'],
@@ -263,9 +264,11 @@ export const watcherGrants = (): Grant[] => [
   ]),
   putStatusEvents,
   grant(
-    'start the cleanup after a dead onboarding or offboarding (an offboarding)',
+    'start the cleanup after a dead execution (an offboarding, or a migration rolling back or forward)',
     ['states:StartExecution'],
-    [{ Ref: LOGICAL_IDS.stateMachines[OPERATION_TABLE.offboard.machine] }],
+    [...new Set(Object.values(OPERATION_TABLE).flatMap((row) => (row.cleanupBy ? [row.cleanupBy] : [])))].map(
+      (by) => ({ Ref: LOGICAL_IDS.stateMachines[OPERATION_TABLE[by].machine] }),
+    ),
   ),
   grant(
     'read the dead execution',
@@ -280,12 +283,28 @@ export const auditGrants = (): Grant[] => [
   tableAccess('read every tenant record', ['Scan']),
 ];
 
+/**
+ * Reconciliation: reads every record, finds tenantflow's resources by tag, and (repair) makes,
+ * rescales and removes them as the steps do, under the same conditions.
+ */
+export const reconcileGrants = (): Grant[] => [
+  ...observability('reconcile'),
+  ...provisioning(),
+  tableAccess('read every tenant record', ['Scan']),
+  grant(
+    'find resources by tag; the Resource Groups Tagging API supports no resource-level permissions (Service Authorization Reference, Resource Group Tagging API)',
+    ['tag:GetResources'],
+    '*',
+  ),
+];
+
 /** Each function's grants. */
 export const FUNCTION_GRANTS: Record<FunctionName, () => Grant[]> = {
   ingress: ingressGrants,
   step: stepGrants,
   watcher: watcherGrants,
   audit: auditGrants,
+  reconcile: reconcileGrants,
 };
 
 /** A role Lambda can assume, with one inline policy. */

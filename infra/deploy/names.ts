@@ -16,8 +16,15 @@ export const LOGICAL_IDS = {
     step: 'StepLambdaFunction',
     watcher: 'WatcherLambdaFunction',
     audit: 'AuditLambdaFunction',
+    reconcile: 'ReconcileLambdaFunction',
   },
-  roles: { ingress: 'IngressRole', step: 'StepRole', watcher: 'WatcherRole', audit: 'AuditRole' },
+  roles: {
+    ingress: 'IngressRole',
+    step: 'StepRole',
+    watcher: 'WatcherRole',
+    audit: 'AuditRole',
+    reconcile: 'ReconcileRole',
+  },
   /** Where events the ingress and the watcher could not handle end up (EventBridge and Lambda give up). */
   deadLetters: { ingress: 'IngressDeadLetterQueue', watcher: 'WatcherDeadLetterQueue' },
   alarmTopic: 'AlarmTopic',
@@ -36,7 +43,7 @@ export const LOGICAL_IDS = {
 } & Record<string, unknown>;
 
 /** The deployable's functions (each one's bundle lives in `.esbuild/<name>/<name>.mjs`). */
-export const FUNCTION_NAMES = ['ingress', 'step', 'watcher', 'audit'] as const;
+export const FUNCTION_NAMES = ['ingress', 'step', 'watcher', 'audit', 'reconcile'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 /** The functions EventBridge invokes asynchronously, each with a dead-letter queue. */
@@ -61,6 +68,7 @@ export const PARAM = {
   logExecutionData: oslsVariable('param:logExecutionData'),
   alarmEmail: oslsVariable('param:alarmEmail'),
   onboardingP95Seconds: oslsVariable('param:onboardingP95Seconds'),
+  reconcileRepair: oslsVariable('param:reconcileRepair'),
 } as const;
 
 /** Every physical name starts with this: `tenantflow-<stage>`. */

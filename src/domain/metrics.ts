@@ -16,4 +16,8 @@ export const METRICS = {
   stepThrottled: 'StepThrottled',
   /** Tenants locked past their saga's time bound, as the audit counted them (no extra dimension). */
   staleLocks: 'TenantsLockedPastBound',
+  /** Drift reconciliation found (dimension kind). */
+  driftFound: 'DriftFound',
+  /** Drift reconciliation repaired (dimension kind). */
+  driftRepaired: 'DriftRepaired',
 } as const;

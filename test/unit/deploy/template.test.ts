@@ -238,8 +238,8 @@ describe('packaged template: rules', () => {
         stateMachineArn: MACHINE_IDS.map((id) => ({ Ref: machineLogicalId(id) })),
       },
     });
-    // Ingress, watcher, and the audit's schedule.
-    expect(ofType(template, 'AWS::Events::Rule')).toHaveLength(3);
+    // Ingress, watcher, and the audit's and reconciliation's schedules.
+    expect(ofType(template, 'AWS::Events::Rule')).toHaveLength(4);
   });
 });
 
@@ -271,6 +271,7 @@ describe('packaged template: table, functions, IAM, outputs', () => {
     ['Step', 'step'],
     ['Watcher', 'watcher'],
     ['Audit', 'audit'],
+    ['Reconcile', 'reconcile'],
   ])('%s runs nodejs22.x on arm64 from its own bundle, with its own role', (logical, name) => {
     // Prepare
     const logicalId = `${logical}LambdaFunction`;
@@ -302,7 +303,7 @@ describe('packaged template: table, functions, IAM, outputs', () => {
         }),
       },
     });
-    expect(ofType(template, 'AWS::Lambda::Function')).toHaveLength(4);
+    expect(ofType(template, 'AWS::Lambda::Function')).toHaveLength(5);
   });
 
   it('gives the step dispatcher 60 s and the ingress the four state machine ARNs', () => {
@@ -422,6 +423,7 @@ const actionsOf = (g: Grant): string[] => (Array.isArray(g.Action) ? g.Action : 
  */
 const STAR_ALLOW_LIST: Record<string, string> = {
   'xray:PutTraceSegments': 'X-Ray: no resource-level permissions',
+  'tag:GetResources': 'Resource Groups Tagging API: no resource-level permissions (reconciliation)',
   'xray:PutTelemetryRecords': 'X-Ray: no resource-level permissions',
   'xray:GetSamplingRules': 'X-Ray: no resource-level permissions (state machine tracing)',
   'xray:GetSamplingTargets': 'X-Ray: no resource-level permissions (state machine tracing)',
@@ -495,8 +497,9 @@ describe('packaged template: IAM rules', () => {
     expect(puts.length).toBe(3);
     for (const g of puts)
       expect(g.Condition).toEqual({ StringEquals: { 'events:source': 'sbt.application.plane' } });
-    expect(creates).toHaveLength(1);
-    expect(creates[0]?.Condition?.ArnLike).toHaveProperty('ecs:cluster');
+    // The step dispatcher, and reconciliation recreating a missing service.
+    expect(creates).toHaveLength(2);
+    for (const g of creates) expect(g.Condition?.ArnLike).toHaveProperty('ecs:cluster');
   });
 
   it('matches the IAM table in infra/README.md (the table is generated from the same grants)', async () => {

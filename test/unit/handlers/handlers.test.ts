@@ -4,8 +4,10 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
+import type { ReconcileReport } from '../../../src/app/reconcile.ts';
 import type { MachineId } from '../../../src/domain/saga.ts';
 import { makeIngressHandler } from '../../../src/handlers/make-ingress.ts';
+import { makeReconcileHandler } from '../../../src/handlers/make-reconcile.ts';
 import { makeStepHandler } from '../../../src/handlers/make-step.ts';
 import { makeWatcherHandler } from '../../../src/handlers/make-watcher.ts';
 import type { Observability } from '../../../src/handlers/observability.ts';
@@ -234,5 +236,52 @@ describe('step metric dimensions', () => {
       { tier: 'advanced', operation: 'onboard' },
       { tier: 'unknown', operation: 'unknown' },
     ]);
+  });
+});
+
+describe('the reconcile handler', () => {
+  it('counts drift found and repaired per kind, one metric each with its kind', async () => {
+    // Prepare: an orphan target group the tags find, for a tenant no record knows.
+    const fakes = createFakes();
+    const group = await fakes.elb.createTargetGroup({
+      name: 'tf-ghost',
+      vpcId: 'vpc-1',
+      port: 80,
+      healthCheckPath: '/',
+      tags: [
+        { key: 'tenantflow:managed-by', value: 'tenantflow' },
+        { key: 'tenantflow:tenant-id', value: 'ghost' },
+      ],
+    });
+    const discovery = {
+      tagged: async () => [{ arn: group.arn, type: 'target-group' as const, tags: group.tags }],
+    };
+    const obs = quiet();
+    const singles: Array<{ name: string; value: number; kind: unknown }> = [];
+    vi.spyOn(obs.metrics, 'singleMetric').mockImplementation(() => {
+      const single = new Metrics({ namespace: 'tenantflow', serviceName: 'tenantflow' });
+      let kind: unknown;
+      vi.spyOn(single, 'addDimension').mockImplementation((_name, value) => {
+        kind = value;
+        return single;
+      });
+      vi.spyOn(single, 'addMetric').mockImplementation((name, _unit, value) => {
+        singles.push({ name, value, kind });
+        return single;
+      });
+      return single;
+    });
+    const handler = makeReconcileHandler({ ...fakes.deps, discovery }, true, obs);
+
+    // Act
+    const report: ReconcileReport = await handler({}, context);
+
+    // Assess
+    expect(report.drifts.map((d) => [d.kind, d.repair])).toEqual([['orphan', 'repaired']]);
+    expect(await fakes.elb.findTargetGroup('tf-ghost')).toBeUndefined();
+    expect(singles).toContainEqual({ name: 'DriftFound', value: 1, kind: 'orphan' });
+    expect(singles).toContainEqual({ name: 'DriftRepaired', value: 1, kind: 'orphan' });
+    expect(singles).toContainEqual({ name: 'DriftFound', value: 0, kind: 'missing' });
+    expect(singles).toHaveLength(2 * 6);
   });
 });
