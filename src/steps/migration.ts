@@ -415,7 +415,7 @@ export const finishMigration: Step = async (state, deps, ctx) => {
         startedAt,
         hasNoResources(leftover)
           ? undefined
-          : 'the source placement could not be removed whole: reconcile --repair removes it',
+          : "the source placement could not be removed whole: the watcher's cleanup (or reconcile --repair) removes it",
       ),
     ],
     at: deps.now().toISOString(),

@@ -191,4 +191,34 @@ describe('reconcile', () => {
     expect(report?.drifts).toEqual([]);
     expect((await world.runtime.reconcile({ repair: false })).drifts).toEqual([]);
   });
+
+  it('removes what a migration could not (its cleanups failing too), so the tenant can migrate again', async () => {
+    // Prepare: the premium tenant moves to advanced while its old cluster's service will not go.
+    const tenant = { ...scaled, target: 'advanced' as const };
+    world = await world.reopen([{ step: 'RemoveMigrationSource', kind: 'fatal', count: 50 }]);
+    const [moved] = await world.send([lifecycleEvent('migrate', tenant)]);
+    world = await world.reopen([]);
+    const left = await world.runtime.tenant(scaled.tenantId);
+
+    // Act
+    const found = await world.runtime.reconcile({ repair: false });
+    const repaired = await world.runtime.reconcile({ repair: true });
+    const after = await world.runtime.tenant(scaled.tenantId);
+    const [back] = await world.send([lifecycleEvent('migrate', { ...scaled, target: 'premium' })]);
+    const invariants = await world.check();
+
+    // Assess
+    expect(moved?.outcome).toBe('succeeded');
+    expect(left).toMatchObject({ lifecycleStatus: 'ACTIVE', placement: { tier: 'advanced' } });
+    expect(left?.migration?.direction).toBe('from');
+    expect(found.drifts.map((d) => d.kind)).toEqual(found.drifts.map(() => 'leftover'));
+    expect(found.drifts.map((d) => d.resource).sort()).toEqual(
+      ['cluster', 'service', 'targetGroup', 'taskDefinition'].sort(),
+    );
+    expect(repaired.repaired.leftover).toBe(4);
+    expect(after?.migration).toBeUndefined();
+    expect(back?.outcome).toBe('succeeded');
+    expect((await world.runtime.reconcile({ repair: false })).drifts).toEqual([]);
+    expect(invariants.fresh).toEqual([]);
+  });
 });
