@@ -5,7 +5,7 @@
  * tenantflow's tags, and leaves alone every tenant another operation holds.
  */
 import { hasDedicatedCluster, ownsService } from '../domain/catalogue.ts';
-import { NotReadyError } from '../domain/errors.ts';
+import { FatalError, NotReadyError } from '../domain/errors.ts';
 import { MANAGED_BY, TAG_KEYS, type Tag } from '../domain/naming.ts';
 import { RESOURCE_KINDS, type ResourceKind, type TenantResources } from '../domain/resources.ts';
 import type { SagaState } from '../domain/saga-state.ts';
@@ -156,23 +156,30 @@ const exists = async (
  * record being unlocked and at the version the repair last saw (an operation that starts meanwhile
  * makes the repair stop, not overwrite it).
  */
-const repairingMap = (tenants: TenantMap, record: TenantRecord): TenantMap => {
+const repairingMap = (tenants: TenantMap, record: TenantRecord, now: () => Date): TenantMap => {
   let version = record.version;
+  const refuse = async (): Promise<never> => {
+    throw new FatalError('a repair only records resources: no lock is taken or released');
+  };
   return {
-    ...tenants,
     get: (id) => tenants.get(id),
     list: () => tenants.list(),
+    repairResources: (request) => tenants.repairResources(request),
     async recordResources(tenantId, _execution, resources, history) {
       const written = await tenants.repairResources({
         tenantId,
         expectedVersion: version,
         resources,
         history,
-        at: history.at(-1)?.at ?? new Date().toISOString(),
+        at: now().toISOString(),
       });
       version = written.version;
     },
-  } as TenantMap;
+    acquire: refuse,
+    recordMigration: refuse,
+    release: refuse,
+    releaseDead: refuse,
+  };
 };
 
 /** The onboarding's own steps, in creation order, for what a placement has. */
@@ -284,7 +291,7 @@ const repairTenant = async (
   if (current && missing.length > 0) {
     const record = current;
     const run = async () => {
-      const tenants = repairingMap(deps.tenants, record);
+      const tenants = repairingMap(deps.tenants, record, deps.now);
       const stepDeps: StepDeps = { ...deps, tenants };
       const ctx: StepContext = { machine: 'onboarding', execution };
       let state: SagaState = {
@@ -293,10 +300,12 @@ const repairTenant = async (
           tenantId,
           tenantName: record.tenantName,
           ...(record.placement ? { tier: record.placement.tier } : {}),
+          attributes: {},
         },
+        execution,
         ...(record.placement ? { placement: record.placement } : {}),
         resources: await withoutMissing(deps, record.resources),
-      } as SagaState;
+      };
       for (const [name, step] of creationSteps(record)) {
         state = await step(state, stepDeps, ctx);
         onStep?.(`  ${tenantId} ${name} ✓`);
@@ -339,26 +348,34 @@ const repairTenant = async (
     .sort((a, b) => removalRank(a.resource) - removalRank(b.resource));
   for (const drift of removals)
     await attempt(drift, () => removeByArn(deps, drift.resource, drift.arn, tenantId), onStep);
-  if (current?.migration && drifts.some((d) => d.kind === 'leftover')) {
-    const leftovers = drifts.filter((d) => d.kind === 'leftover');
-    if (leftovers.every((d) => d.repair === 'repaired'))
-      current = await deps.tenants.repairResources({
-        tenantId,
-        expectedVersion: current.version,
-        resources: current.resources,
-        migration: null,
-        history: [
-          {
-            operation: 'migrate',
-            execution,
-            step: 'RemoveMigrationSource',
-            outcome: 'succeeded',
-            at: deps.now().toISOString(),
-            reason: 'reconcile removed what an earlier migration left',
-          },
-        ],
-        at: deps.now().toISOString(),
-      });
+  const leftovers = drifts.filter((d) => d.kind === 'leftover');
+  const recorded = current;
+  if (recorded?.migration && leftovers.length > 0 && leftovers.every((d) => d.repair === 'repaired')) {
+    // The record stops naming them; should an operation have taken the tenant meanwhile, the next
+    // run finds them gone and writes this then.
+    const forget = deps.tenants.repairResources({
+      tenantId,
+      expectedVersion: recorded.version,
+      resources: recorded.resources,
+      migration: null,
+      history: [
+        {
+          operation: 'migrate',
+          execution,
+          step: 'RemoveMigrationSource',
+          outcome: 'succeeded',
+          at: deps.now().toISOString(),
+          reason: 'reconcile removed what an earlier migration left',
+        },
+      ],
+      at: deps.now().toISOString(),
+    });
+    await forget.catch((error: unknown) => {
+      for (const drift of leftovers) {
+        drift.repair = 'pending';
+        drift.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      }
+    });
   }
 };
 

@@ -107,7 +107,16 @@ export const acquireUpdate = (request: AcquireRequest): UpdateParts => {
     set.push('#placement = :placement');
     values[':placement'] = withoutUndefined(request.placement);
   }
-  const ConditionExpression = conditions.join(' OR ');
+  return updateParts(conditions.join(' OR '), set, remove, values);
+};
+
+/** An update of `set` (and `remove`) under `condition`, naming only the attributes it uses. */
+const updateParts = (
+  ConditionExpression: string,
+  set: readonly string[],
+  remove: readonly string[],
+  values: Record<string, unknown>,
+): UpdateParts => {
   const UpdateExpression = `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`;
   return {
     ConditionExpression,
@@ -117,52 +126,49 @@ export const acquireUpdate = (request: AcquireRequest): UpdateParts => {
   };
 };
 
+/** Writes a tenant's resources with history lines, under `condition` (its values in `values`). */
+const resourcesWrite = (
+  condition: string,
+  values: Record<string, unknown>,
+  request: { resources: TenantResources; history: HistoryEntry[]; at: string },
+  remove: readonly string[] = [],
+): UpdateParts =>
+  updateParts(
+    condition,
+    [
+      '#resources = :resources',
+      '#history = list_append(if_not_exists(#history, :empty), :history)',
+      '#version = #version + :one',
+      '#updatedAt = :at',
+    ],
+    remove,
+    {
+      ...values,
+      ':resources': withoutUndefined(request.resources),
+      ':history': withoutUndefined(request.history),
+      ':empty': [],
+      ':one': 1,
+      ':at': request.at,
+    },
+  );
+
 /** The conditional write that records a step's resources and history: only the lock holder may make it. */
 export const recordResourcesUpdate = (request: {
   execution: string;
   resources: TenantResources;
   history: HistoryEntry[];
   at: string;
-}): UpdateParts => {
-  const ConditionExpression = '#lock.#execution = :execution';
-  const UpdateExpression =
-    'SET #resources = :resources, #history = list_append(if_not_exists(#history, :empty), :history), ' +
-    '#version = #version + :one, #updatedAt = :at';
-  return {
-    ConditionExpression,
-    UpdateExpression,
-    ExpressionAttributeNames: namesUsedIn(ConditionExpression, UpdateExpression),
-    ExpressionAttributeValues: {
-      ':execution': request.execution,
-      ':resources': withoutUndefined(request.resources),
-      ':history': withoutUndefined(request.history),
-      ':empty': [],
-      ':one': 1,
-      ':at': request.at,
-    },
-  };
-};
+}): UpdateParts =>
+  resourcesWrite('#lock.#execution = :execution', { ':execution': request.execution }, request);
 
 /** Reconciliation's write: unlocked, and still at the version the repair was planned from. */
-export const repairUpdate = (request: RepairRequest): UpdateParts => {
-  const ConditionExpression = 'attribute_not_exists(#lock) AND #version = :expected';
-  const UpdateExpression =
-    'SET #resources = :resources, #history = list_append(if_not_exists(#history, :empty), :history), ' +
-    `#version = #version + :one, #updatedAt = :at${request.migration === null ? ' REMOVE #migration' : ''}`;
-  return {
-    ConditionExpression,
-    UpdateExpression,
-    ExpressionAttributeNames: namesUsedIn(ConditionExpression, UpdateExpression),
-    ExpressionAttributeValues: {
-      ':expected': request.expectedVersion,
-      ':resources': withoutUndefined(request.resources),
-      ':history': withoutUndefined(request.history),
-      ':empty': [],
-      ':one': 1,
-      ':at': request.at,
-    },
-  };
-};
+export const repairUpdate = (request: RepairRequest): UpdateParts =>
+  resourcesWrite(
+    'attribute_not_exists(#lock) AND #version = :expected',
+    { ':expected': request.expectedVersion },
+    request,
+    request.migration === null ? ['#migration'] : [],
+  );
 
 /**
  * The conditional write that ends an operation: only the lock holder may make it. `routing` and
@@ -268,12 +274,5 @@ export const recordMigrationUpdate = (request: {
     set.push('#routing = :routing');
     values[':routing'] = withoutUndefined(change.routing);
   }
-  const ConditionExpression = conditions.join(' AND ');
-  const UpdateExpression = `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`;
-  return {
-    ConditionExpression,
-    UpdateExpression,
-    ExpressionAttributeNames: namesUsedIn(ConditionExpression, UpdateExpression),
-    ExpressionAttributeValues: values,
-  };
+  return updateParts(conditions.join(' AND '), set, remove, values);
 };
