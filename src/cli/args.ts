@@ -21,6 +21,8 @@ export type Command =
       throttle: boolean;
       verbose: boolean;
       toBus?: string;
+      /** Outcomes that make the command exit 1 (for CI). */
+      failOn: ReplayOutcome[];
     }
   | { name: 'status'; stateDir: string; tenantId: string; json: boolean }
   | { name: 'list'; stateDir: string; json: boolean }
@@ -44,7 +46,8 @@ export type Command =
   | { name: 'diagram'; stateDir: string; out: string }
   | { name: 'reset'; stateDir: string }
   | { name: 'demo'; stateDir: string; verbose: boolean }
-  | { name: 'help' };
+  | { name: 'help'; topic?: string }
+  | { name: 'version' };
 
 /** The outcome of parsing: a command, or the one-line reason it is not one. */
 export type ParseOutcome = { ok: true; command: Command } | { ok: false; message: string };
@@ -54,8 +57,74 @@ const json = { json: { type: 'boolean' } } as const;
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-const parse = <const O extends Options>(args: string[], options: O) =>
-  parseArgs({ args, options, allowPositionals: true, strict: true });
+/** The commands, as a user types them (for suggestions). */
+export const COMMAND_NAMES = [
+  'demo',
+  'replay',
+  'status',
+  'list',
+  'inventory',
+  'executions',
+  'abort',
+  'retry',
+  'migrate',
+  'reconcile',
+  'redrive',
+  'diagram',
+  'reset',
+  'help',
+] as const;
+
+/** Levenshtein distance (small strings only: command and option names). */
+const distance = (a: string, b: string): number => {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i += 1) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j += 1)
+      row[j] = Math.min(
+        (previous[j] ?? 0) + 1,
+        (row[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    previous = row;
+  }
+  return previous[b.length] ?? 0;
+};
+
+/** ` (did you mean "x"?)` for the closest of `candidates` within two edits, or nothing. */
+export const didYouMean = (typed: string, candidates: readonly string[]): string => {
+  const ranked = candidates
+    .map((candidate) => ({ candidate, d: distance(typed, candidate) }))
+    .filter(({ d }) => d <= 2)
+    .sort((x, y) => x.d - y.d);
+  return ranked[0] ? ` (did you mean "${ranked[0].candidate}"?)` : '';
+};
+
+const parse = <const O extends Options>(args: string[], options: O) => {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    const unknown = /^Unknown option '(-{1,2}[^']+)'/.exec(error instanceof Error ? error.message : '');
+    if (!unknown?.[1]) throw error;
+    const flags = Object.keys(options).map((name) => `--${name}`);
+    throw new Error(`unknown option ${unknown[1]}${didYouMean(unknown[1], flags)}`);
+  }
+};
+
+/** What a replayed event can end as (see ReplayResult). */
+export const REPLAY_OUTCOMES = ['succeeded', 'failed', 'rejected', 'duplicate', 'deferred'] as const;
+export type ReplayOutcome = (typeof REPLAY_OUTCOMES)[number];
+
+const parseFailOn = (value: string | undefined): ReplayOutcome[] => {
+  if (value === undefined) return [];
+  const outcomes = value.split(',').map((part) => part.trim());
+  for (const outcome of outcomes)
+    if (!(REPLAY_OUTCOMES as readonly string[]).includes(outcome))
+      throw new Error(
+        `--fail-on "${outcome}": expected outcomes among ${REPLAY_OUTCOMES.join(', ')}${didYouMean(outcome, REPLAY_OUTCOMES)}`,
+      );
+  return outcomes as ReplayOutcome[];
+};
 
 const isEngine = (value: string): value is Engine => (ENGINES as readonly string[]).includes(value);
 
@@ -70,6 +139,7 @@ const commandOf = (name: string, args: string[]): Command => {
         throttle: { type: 'boolean' },
         verbose: { type: 'boolean' },
         'to-bus': { type: 'string' },
+        'fail-on': { type: 'string' },
       });
       if (positionals.length === 0) throw new Error('replay: give at least one event file or directory');
       const engine = values.engine ?? 'asl';
@@ -86,6 +156,7 @@ const commandOf = (name: string, args: string[]): Command => {
         throttle: values.throttle ?? false,
         verbose: values.verbose ?? false,
         ...(toBus === undefined ? {} : { toBus }),
+        failOn: parseFailOn(values['fail-on']),
       };
     }
     case 'status': {
@@ -202,10 +273,20 @@ const commandOf = (name: string, args: string[]): Command => {
     }
     case 'help':
     case '--help':
-    case '-h':
-      return { name: 'help' };
-    default:
-      throw new Error(`unknown command "${name}" (try: tenantflow help)`);
+    case '-h': {
+      const [topic] = args;
+      return topic && (COMMAND_NAMES as readonly string[]).includes(topic)
+        ? { name: 'help', topic }
+        : { name: 'help' };
+    }
+    case 'version':
+    case '--version':
+    case '-V':
+      return { name: 'version' };
+    default: {
+      const hint = didYouMean(name, COMMAND_NAMES) || ' (try: tenantflow help)';
+      throw new Error(`unknown command "${name}"${hint}`);
+    }
   }
 };
 
@@ -213,6 +294,9 @@ const commandOf = (name: string, args: string[]): Command => {
 export const parseCommandLine = (argv: readonly string[]): ParseOutcome => {
   const [name, ...args] = argv;
   if (name === undefined) return { ok: true, command: { name: 'help' } };
+  // `<command> --help` (or -h) anywhere on the line: that command's help, whatever else is there.
+  if ((COMMAND_NAMES as readonly string[]).includes(name) && args.some((a) => a === '--help' || a === '-h'))
+    return { ok: true, command: name === 'help' ? { name: 'help' } : { name: 'help', topic: name } };
   try {
     return { ok: true, command: commandOf(name, args) };
   } catch (error) {

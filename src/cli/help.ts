@@ -13,6 +13,7 @@ Usage: tenantflow <command> [options]          every command takes --state-dir D
       --throttle              enforce the AWS API rate limits in the simulated cloud
       --verbose               let Powertools log as it does in Lambda
       --to-bus NAME           put the events on a REAL EventBridge bus instead (default AWS credentials)
+      --fail-on OUTCOMES      exit 1 when an event ends so, e.g. failed,rejected (for CI)
   status <tenantId> [--json]  a tenant's record and its step history
   list [--json]               every tenant in the tenant map
   inventory [--json]          every resource of the simulated cloud, with its tenant tag
@@ -29,11 +30,33 @@ Usage: tenantflow <command> [options]          every command takes --state-dir D
       --dry-run               only list what is there; --max N at most N letters; --json
   diagram [--out FILE]        draw the sagas from the xstate models as SVG (default docs/sagas.svg)
   reset                       empty the state dir
-  help                        this text
+  help [command]              this text, or one command's (also: <command> --help)
+  --version                   the version
 
 One process uses a state dir at a time (another gets "state dir in use by pid N", exit 2); every command
 first recovers what a killed or interrupted run left there. Ctrl-C during replay: the running event
 finishes and no more start; a second Ctrl-C quits at once.
 
-Exit codes: 0 done (whatever each event's outcome), 1 the work failed, 2 bad command line, unreadable
+Exit codes: 0 done (whatever each event's outcome, unless --fail-on), 1 the work failed, 2 bad command line, unreadable
 file or busy state dir, 130 interrupted.`;
+
+/**
+ * One command's part of {@link HELP}: its line(s) and the option lines under it, after a usage line.
+ * `undefined` for a name the text does not list.
+ */
+export const commandHelp = (name: string): string | undefined => {
+  const lines = HELP.split('\n');
+  const start = lines.findIndex((line) => line.startsWith(`  ${name} `) || line === `  ${name}`);
+  if (start < 0) return undefined;
+  const own = [lines[start] ?? ''];
+  // Option lines and wrapped descriptions are indented deeper than a command's two spaces.
+  for (const line of lines.slice(start + 1)) {
+    if (!line.startsWith('   ')) break;
+    own.push(line);
+  }
+  return [
+    `Usage: tenantflow ${name} [options]          --state-dir DIR where it applies (default .tenantflow/)`,
+    '',
+    ...own,
+  ].join('\n');
+};

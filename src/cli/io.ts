@@ -4,10 +4,51 @@ export interface CliIo {
   err: (line: string) => void;
 }
 
-/** The process's own streams. */
+// C0 controls (tab and ESC included), DEL and C1 controls: never printed raw.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * A line as a terminal should show it: every control character written as an escape, so a tenant
+ * name holding a newline or an ANSI sequence cannot forge a line or repaint the screen. JSON output
+ * is unchanged by this (JSON.stringify already escapes them).
+ */
+export const printable = (line: string): string =>
+  line.replace(CONTROL, (char) => NAMED[char] ?? `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
+
+let pipeWatched = false;
+/**
+ * A reader that goes away (`tenantflow list | head -1`) is not an error: the output is simply no
+ * longer wanted, so the process ends quietly with the exit code it has.
+ */
+const watchPipes = (): void => {
+  if (pipeWatched) return;
+  pipeWatched = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
+};
+
+/** Text with line breaks kept (help, JSON lines): every other control character escaped. */
+const printableLines = (text: string): string => text.split('\n').map(printable).join('\n');
+
+/**
+ * The process's own streams. The text builders escape free text (names, reasons) with
+ * {@link printable}, line breaks included; what reaches a stream has no other control character.
+ */
 export const processIo: CliIo = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
+  out: (line) => {
+    watchPipes();
+    process.stdout.write(`${printableLines(line)}\n`);
+  },
+  err: (line) => {
+    watchPipes();
+    process.stderr.write(`${printableLines(line)}\n`);
+  },
 };
 
 /** Exit codes: 0 done, 1 the work failed, 2 the command line (or a file it names) was unusable. */

@@ -17,9 +17,14 @@ const readJson = async (file: string): Promise<unknown[]> => {
 
 /**
  * Reads EventBridge events from files and directories, in the order given: a file holds one event
- * or an array of them; a directory contributes its `*.json` files in name order (not recursive).
+ * or an array of them; a directory contributes its `*.json` files (not recursive) in name order, or,
+ * given `rankOf`, by the rank of each file's first event, then name (a folder of a tenant's events
+ * runs in the order of its life, whatever the files are called).
  */
-export const loadEvents = async (paths: readonly string[]): Promise<LoadedEvents> => {
+export const loadEvents = async (
+  paths: readonly string[],
+  rankOf?: (event: unknown) => number,
+): Promise<LoadedEvents> => {
   const events: unknown[] = [];
   try {
     for (const path of paths) {
@@ -27,7 +32,12 @@ export const loadEvents = async (paths: readonly string[]): Promise<LoadedEvents
       if (!info) return { ok: false, message: `${path}: no such file or directory` };
       if (info.isDirectory()) {
         const names = (await readdir(path)).filter((name) => name.endsWith('.json')).sort();
-        for (const name of names) events.push(...(await readJson(join(path, name))));
+        const files = await Promise.all(
+          names.map(async (name) => ({ name, events: await readJson(join(path, name)) })),
+        );
+        const rank = (file: { events: unknown[] }) => (rankOf ? rankOf(file.events[0]) : 0);
+        files.sort((a, b) => rank(a) - rank(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        for (const file of files) events.push(...file.events);
       } else {
         events.push(...(await readJson(path)));
       }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseCommandLine } from './args.ts';
 import { demo } from './commands/demo.ts';
 import {
@@ -13,8 +14,13 @@ import {
   tenants,
 } from './commands/local.ts';
 import { redriveDeadLetters } from './commands/redrive.ts';
-import { HELP } from './help.ts';
+import { commandHelp, HELP } from './help.ts';
 import { type CliIo, EXIT, processIo } from './io.ts';
+
+/** The version in package.json (read when asked, not at start-up). */
+const packageVersion = (): string =>
+  (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
+    .version;
 
 /**
  * The `tenantflow` CLI. Returns the exit code: 0 done, 1 the work failed, 2 the command line (or a
@@ -30,7 +36,10 @@ export const main = async (argv: readonly string[], io: CliIo = processIo): Prom
   try {
     switch (command.name) {
       case 'help':
-        io.out(HELP);
+        io.out((command.topic && commandHelp(command.topic)) || HELP);
+        return EXIT.ok;
+      case 'version':
+        io.out(`tenantflow ${packageVersion()}`);
         return EXIT.ok;
       case 'replay':
         return await replay(command, io);

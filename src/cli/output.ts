@@ -7,6 +7,7 @@ import type {
   RecoveredExecution,
   ReplayResult,
 } from '../local/runtime/index.ts';
+import { printable } from './io.ts';
 
 /** One replay result as a single JSON line (`error` only when there is one). */
 export const resultJson = (result: ReplayResult): string =>
@@ -48,7 +49,7 @@ export const tenantText = (record: TenantRecord, withHistory: boolean): string[]
   const lock = record.lock ? `, locked by ${record.lock.execution} (${record.lock.operation})` : '';
   const lines = [
     `${record.tenantId}  ${record.placement?.tier ?? '(no tier)'}  ${record.lifecycleStatus}${record.active ? ' active' : ''}${lock}`,
-    `  name ${record.tenantName}, registration ${record.tenantRegistrationId ?? '(none)'}, updated ${record.updatedAt}`,
+    `  name ${printable(record.tenantName)}, registration ${record.tenantRegistrationId ?? '(none)'}, updated ${record.updatedAt}`,
   ];
   if (record.placement) {
     const p = record.placement;
@@ -65,11 +66,19 @@ export const tenantText = (record: TenantRecord, withHistory: boolean): string[]
       `  routing ${record.routing.mode} → ${record.routing.clusterName}/${record.routing.serviceName}`,
     );
   }
-  if (record.lastError) lines.push(`  last error ${record.lastError.step}: ${record.lastError.reason}`);
+  if (record.migration) {
+    const { direction, placement, resources } = record.migration;
+    const named = RESOURCE_KINDS.flatMap((kind) => (resources[kind] ? [kind] : []));
+    lines.push(
+      `  migration ${direction === 'to' ? 'building' : 'leaving'} tier ${placement.tier}${named.length ? `: ${named.join(', ')}` : ''}`,
+    );
+  }
+  if (record.lastError)
+    lines.push(`  last error ${record.lastError.step}: ${printable(record.lastError.reason)}`);
   if (withHistory) {
     for (const entry of record.history) {
       const took = entry.durationMs === undefined ? '' : ` ${entry.durationMs}ms`;
-      const why = entry.reason ? ` (${entry.reason})` : '';
+      const why = entry.reason ? ` (${printable(entry.reason)})` : '';
       lines.push(`    ${entry.at} ${entry.operation} ${entry.step} ${entry.outcome}${took}${why}`);
     }
   }

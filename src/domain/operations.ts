@@ -127,8 +127,20 @@ export const OPERATION_TABLE = {
 
 export type Operation = keyof typeof OPERATION_TABLE;
 
-/** Every operation, in lifecycle order (the order a folder of events is replayed in). */
+/** Every operation, in the table's order. */
 export const OPERATIONS = Object.keys(OPERATION_TABLE) as readonly Operation[];
+
+/**
+ * The order of a tenant's life, in which `tenantflow replay <dir>` runs a folder's events (files of
+ * the same operation in name order): onboarding, a tier change, activation changes, offboarding.
+ */
+export const LIFECYCLE_ORDER: readonly Operation[] = [
+  'onboard',
+  'migrate',
+  'deactivate',
+  'activate',
+  'offboard',
+];
 
 export const isOperation = (value: unknown): value is Operation =>
   typeof value === 'string' && Object.hasOwn(OPERATION_TABLE, value);

@@ -1,7 +1,11 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { type ContractConfig, operationRequestedBy } from '../../../events/contract.ts';
+import { loadConfig } from '../../config.ts';
+import { LIFECYCLE_ORDER } from '../../domain/operations.ts';
 import {
   createLocalRuntime,
+  LOCAL_SBT_BUS,
   type LocalRuntime,
   type LocalRuntimeOptions,
   NotAStateDirError,
@@ -101,8 +105,20 @@ const onInterrupt = (io: CliIo, controller: AbortController): (() => void) => {
 };
 
 /** `replay`: each event through the ingress handler and its saga, or onto a real bus with `--to-bus`. */
+/** Where an event stands in a tenant's life (unknown events last, as the ingress will reject them). */
+const lifecycleRank =
+  (contract: ContractConfig) =>
+  (event: unknown): number => {
+    const detailType = (event as { 'detail-type'?: unknown } | null)?.['detail-type'];
+    const operation = typeof detailType === 'string' ? operationRequestedBy(contract, detailType) : undefined;
+    return operation ? LIFECYCLE_ORDER.indexOf(operation) : LIFECYCLE_ORDER.length;
+  };
+
 export const replay = async (command: Of<'replay'>, io: CliIo): Promise<number> => {
-  const loaded = await loadEvents(command.paths);
+  const loaded = await loadEvents(
+    command.paths,
+    lifecycleRank(loadConfig({ SBT_EVENT_BUS: LOCAL_SBT_BUS }).contract),
+  );
   if (!loaded.ok) {
     io.err(`tenantflow: ${loaded.message}`);
     return EXIT.usage;
@@ -132,6 +148,13 @@ export const replay = async (command: Of<'replay'>, io: CliIo): Promise<number> 
       if (controller.signal.aborted) {
         io.err(`tenantflow: interrupted after ${results.length} of ${loaded.events.length} events`);
         return 130;
+      }
+      const failing = results.filter((result) => command.failOn.includes(result.outcome));
+      if (failing.length > 0) {
+        io.err(
+          `tenantflow: ${failing.length} of ${results.length} events ended ${command.failOn.join(' or ')}`,
+        );
+        return EXIT.failed;
       }
       return EXIT.ok;
     } finally {

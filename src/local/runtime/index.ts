@@ -9,6 +9,7 @@ export { type AbortAnswer, requestAbort } from './requests.ts';
 export {
   createLocalRuntime,
   type InventoryItem,
+  LOCAL_SBT_BUS,
   type LocalRuntime,
   type LocalRuntimeOptions,
   type RecoveredExecution,

@@ -17,6 +17,8 @@ describe('parseCommandLine', () => {
       'ValidateRequest:crash',
       '--throttle',
       '--verbose',
+      '--fail-on',
+      'failed, rejected',
       '--state-dir',
       '/tmp/s',
     ];
@@ -39,6 +41,7 @@ describe('parseCommandLine', () => {
         ],
         throttle: true,
         verbose: true,
+        failOn: ['failed', 'rejected'],
       },
     });
   });
@@ -62,6 +65,7 @@ describe('parseCommandLine', () => {
         faults: [],
         throttle: false,
         verbose: false,
+        failOn: [],
       },
     });
   });
@@ -116,7 +120,10 @@ describe('parseCommandLine', () => {
     [['reconcile', '--tenant', ' '], /--tenant: give a tenant id/],
     [['migrate', '--to', 'basic'], /exactly one tenant id/],
     [['list', 'extra'], /unexpected argument "extra"/],
-    [['launch'], /unknown command "launch"/],
+    [['launch'], /unknown command "launch" \(try: tenantflow help\)/],
+    [['replya', 'a.json'], /unknown command "replya" \(did you mean "replay"\?\)/],
+    [['replay', 'a.json', '--jsn'], /unknown option --jsn \(did you mean "--json"\?\)/],
+    [['replay', 'a.json', '--fail-on', 'failde'], /--fail-on "failde": .*\(did you mean "failed"\?\)/],
   ])('rejects %j with a one-line message', (argv, message) => {
     // Prepare
     const line = [...argv];
@@ -129,5 +136,27 @@ describe('parseCommandLine', () => {
     if (parsed.ok) return;
     expect(parsed.message).toMatch(message);
     expect(parsed.message).not.toContain('\n');
+  });
+
+  it('answers --help for any command, and --version', () => {
+    // Act
+    const parsed = [
+      ['replay', '--help'],
+      ['reconcile', '--repair', '-h'],
+      ['help', 'migrate'],
+      ['help', 'nonsense'],
+      ['--version'],
+      ['-V'],
+    ].map((argv) => parseCommandLine(argv));
+
+    // Assess
+    expect(parsed).toEqual([
+      { ok: true, command: { name: 'help', topic: 'replay' } },
+      { ok: true, command: { name: 'help', topic: 'reconcile' } },
+      { ok: true, command: { name: 'help', topic: 'migrate' } },
+      { ok: true, command: { name: 'help' } },
+      { ok: true, command: { name: 'version' } },
+      { ok: true, command: { name: 'version' } },
+    ]);
   });
 });

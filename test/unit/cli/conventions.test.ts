@@ -1,0 +1,138 @@
+/**
+ * CLI conventions (issue 14, part): help per command, the version, suggestions, control characters
+ * never printed raw, a reader that goes away (EPIPE), and `--fail-on` for CI.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { printable } from '../../../src/cli/io.ts';
+import { main } from '../../../src/cli/main.ts';
+import { tempDir } from '../../support/temp-dirs.ts';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const SAMPLES = join(ROOT, 'events', 'samples');
+
+const capture = () => {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (line: string) => out.push(line), err: (line: string) => err.push(line) }, out, err };
+};
+
+describe('CLI conventions', () => {
+  it("prints one command's help for `<command> --help`, the whole help otherwise, and the version", async () => {
+    // Prepare
+    const [replay, whole, version] = [capture(), capture(), capture()];
+    const { version: wanted } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+
+    // Act
+    const codes = [
+      await main(['replay', '--help'], replay.io),
+      await main(['help'], whole.io),
+      await main(['--version'], version.io),
+    ];
+
+    // Assess
+    expect(codes).toEqual([0, 0, 0]);
+    const replayHelp = replay.out.join('\n');
+    expect(replayHelp).toMatch(/^Usage: tenantflow replay/);
+    expect(replayHelp).toContain('--fail-on OUTCOMES');
+    expect(replayHelp).not.toContain('reconcile');
+    expect(whole.out.join('\n')).toContain('reconcile [--repair]');
+    expect(version.out).toEqual([`tenantflow ${wanted}`]);
+  });
+
+  it('writes every control character of free text as an escape', () => {
+    // Act
+    const shown = printable('acme\nFAKE LINE\r\u001b[31mred\u001b[0m\ttab\u009b');
+
+    // Assess
+    expect(shown).toBe('acme\\nFAKE LINE\\r\\x1b[31mred\\x1b[0m\\ttab\\x9b');
+    expect(shown).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+  });
+
+  it('exits 1 under --fail-on when an event ends that way, 0 without it', async () => {
+    // Prepare: an offboarding of a tenant nobody onboarded is answered, so use a malformed event.
+    const dir = tempDir('tf-failon-');
+    const bad = join(SAMPLES, 'edge', 'malformed-unknown-tier.json');
+    const [plain, strict] = [capture(), capture()];
+
+    // Act
+    const without = await main(['replay', bad, '--state-dir', join(dir, 'a')], plain.io);
+    const withFailOn = await main(
+      ['replay', bad, '--fail-on', 'failed,rejected', '--state-dir', join(dir, 'b')],
+      strict.io,
+    );
+
+    // Assess
+    expect([without, withFailOn]).toEqual([0, 1]);
+    expect(strict.err.at(-1)).toBe('tenantflow: 1 of 1 events ended failed or rejected');
+  });
+
+  it('ends quietly when its reader goes away (EPIPE), with no stack trace', async () => {
+    // Act: the reader of stdout is gone before the CLI writes its help.
+    const ended = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, ['bin/tenantflow.mjs', 'help'], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stdout.destroy();
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+
+    // Assess
+    expect(ended.stderr).not.toMatch(/EPIPE|Error|at /);
+    expect(ended.code).toBe(0);
+  });
+
+  it('shows a tenant name holding a line break or an ANSI sequence escaped in status, on its own line', async () => {
+    // Prepare
+    const dir = tempDir('tf-escape-');
+    const event = JSON.parse(readFileSync(join(SAMPLES, 'onboarding-basic.json'), 'utf8'));
+    event.detail.tenantName = 'bakery\n  resources FORGED\u001b[2J';
+    const file = join(dir, 'evil.json');
+    writeFileSync(file, JSON.stringify(event));
+    await main(['replay', file, '--state-dir', join(dir, 's')], capture().io);
+    const shown = capture();
+
+    // Act
+    await main(['status', event.detail.tenantId, '--state-dir', join(dir, 's')], shown.io);
+
+    // Assess
+    expect(shown.out).toContainEqual(expect.stringContaining('name bakery\\n  resources FORGED\\x1b[2J,'));
+    for (const line of shown.out) expect(line).not.toMatch(/[\n\u001b]/);
+  });
+
+  it("replays a folder in the order of a tenant's life, whatever its files are called", async () => {
+    // Prepare
+    const dir = tempDir('tf-order-');
+    const run = capture();
+
+    // Act
+    const code = await main(
+      ['replay', SAMPLES, '--json', '--fail-on', 'failed,rejected', '--state-dir', dir],
+      run.io,
+    );
+
+    // Assess
+    expect(code).toBe(0);
+    const results = run.out.map((line) => JSON.parse(line) as { detailType: string; outcome: string });
+    expect(results.map((r) => r.detailType.replace('sbt_aws_', ''))).toEqual([
+      'onboardingRequest',
+      'onboardingRequest',
+      'onboardingRequest',
+      'migrateRequest',
+      'deactivateRequest',
+      'activateRequest',
+      'offboardingRequest',
+    ]);
+    expect(results.map((r) => r.outcome)).toEqual(results.map(() => 'succeeded'));
+  });
+});
