@@ -15,7 +15,8 @@ export interface TenantFlowConfig {
   tenantHeaderName: string;
   /** The tiers and their placements; `defaultTier` is the tier of an onboarding that names none. */
   catalogue: Catalogue;
-  health: { maxAttempts: number; pollSeconds: number; path: string };
+  /** How many readiness checks before giving up (their spacing is the ASL's `healthPoll` wait). */
+  health: { maxAttempts: number; path: string };
   contract: ContractConfig;
 }
 
@@ -48,7 +49,6 @@ const envSchema = z.object({
   /** A whole tier catalogue as JSON, replacing infra/tier-catalogue.json. */
   TIER_CATALOGUE: z.string().optional(),
   HEALTH_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(500).default(40),
-  HEALTH_POLL_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
   // The default tenant image (stock nginx) answers on / only.
   HEALTH_CHECK_PATH: z.string().startsWith('/').default('/'),
   CONTROL_PLANE_SOURCES: csv('sbt.control.plane,controlPlaneEventSource'),
@@ -96,7 +96,6 @@ export const loadConfig = (env: Record<string, string | undefined>): TenantFlowC
     catalogue: readCatalogue(e),
     health: {
       maxAttempts: e.HEALTH_MAX_ATTEMPTS,
-      pollSeconds: e.HEALTH_POLL_SECONDS,
       path: e.HEALTH_CHECK_PATH,
     },
     contract: contractConfig({

@@ -236,7 +236,7 @@ export const createLocalRuntime = async (options: LocalRuntimeOptions): Promise<
 const open = async (options: LocalRuntimeOptions, lock: StateDirLock): Promise<LocalRuntime> => {
   if (!options.verbose) process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   const obs = (name: string) => localObservability(name, options.verbose ?? false);
-  const config = loadConfig({ HEALTH_POLL_SECONDS: '1', SBT_EVENT_BUS: LOCAL_SBT_BUS });
+  const config = loadConfig({ SBT_EVENT_BUS: LOCAL_SBT_BUS });
   const fast = options.fast ?? false;
   const sim = new SimulatedCloud({
     stateFile: join(options.stateDir, 'cloud.json'),

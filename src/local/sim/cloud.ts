@@ -198,11 +198,15 @@ export class SimulatedCloud {
     const s = this.state;
     const where = this.options.stateFile ? `state in ${this.options.stateFile}` : 'state in memory';
     const live = this.inventory();
-    const count = (type: string) => live.filter((i) => i.type === type).length;
+    const count = (type: string, noun: string) => {
+      const n = live.filter((i) => i.type === type).length;
+      return `${n} ${noun}${n === 1 ? '' : 's'}`;
+    };
+    const events = `${s.events.length} event${s.events.length === 1 ? '' : 's'} published`;
     return (
       `simulated AWS (no AWS account): region ${this.region()}, account ${this.accountId()}, ${where}; ` +
-      `${count('cluster')} clusters, ${count('service')} services, ${count('target-group')} target groups, ` +
-      `${count('listener-rule')} listener rules, ${s.events.length} events published` +
+      `${count('cluster', 'cluster')}, ${count('service', 'service')}, ${count('target-group', 'target group')}, ` +
+      `${count('listener-rule', 'listener rule')}, ${events}` +
       (this.options.throttle ? '; API rate quotas enforced' : '')
     );
   }

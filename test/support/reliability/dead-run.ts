@@ -39,7 +39,7 @@ export const dieAfter = async (input: {
   steps: readonly StepName[];
   status: DeathStatus;
 }): Promise<void> => {
-  const config = testConfig({ HEALTH_POLL_SECONDS: '1' });
+  const config = testConfig();
   const sim = new SimulatedCloud({
     stateFile: join(input.stateDir, 'cloud.json'),
     serviceStartMs: 0,

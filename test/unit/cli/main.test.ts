@@ -67,6 +67,26 @@ describe('main', () => {
     expect(readFileSync(out, 'utf8')).toContain('data-machine="onboarding"');
   });
 
+  it('refuses an --out it cannot write under, in one line, at once', async () => {
+    // Prepare
+    const dir = tempDir('tf-cli-');
+    writeFileSync(join(dir, 'file'), 'x');
+    const { io, err } = capture();
+
+    // Act
+    const underFile = await main(['diagram', '--out', join(dir, 'file', 'sagas.svg')], io);
+    const underProc = await main(['diagram', '--out', '/proc/tenantflow-nope/sagas.svg'], io);
+
+    // Assess
+    expect([underFile, underProc]).toEqual([2, 2]);
+    expect(err[0]).toBe(
+      `tenantflow: --out ${join(dir, 'file', 'sagas.svg')}: ${join(dir, 'file')} is not a directory`,
+    );
+    expect(err[1]).toMatch(
+      /^tenantflow: --out \/proc\/tenantflow-nope\/sagas.svg: cannot make \/proc\/tenantflow-nope \(E[A-Z]+\)$/,
+    );
+  });
+
   it('reset refuses a directory that is not a state dir and empties one that is', async () => {
     // Prepare
     const foreign = tempDir('tf-cli-');
