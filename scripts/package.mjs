@@ -4,7 +4,7 @@
 //   node scripts/package.mjs --param="sbtEventBus=<bus>" [--no-bundle] [--stage dev] [--package .serverless] [other osls options…]
 // --no-bundle reuses the bundles already in .esbuild/ (e.g. a second stage from the same code).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -113,7 +113,19 @@ const main = async () => {
   } else {
     await bundle();
   }
-  oslsPackage(args);
+  // osls empties the service's own .serverless/ even when told to package elsewhere: a package the
+  // user built there is set aside meanwhile and put back afterwards.
+  const own = join(root, '.serverless');
+  const kept = outDir !== own && existsSync(own) ? `${own}.kept-${process.pid}` : undefined;
+  if (kept) renameSync(own, kept);
+  try {
+    oslsPackage(args);
+  } finally {
+    if (kept) {
+      rmSync(own, { recursive: true, force: true });
+      renameSync(kept, own);
+    }
+  }
   summarize(join(outDir, 'cloudformation-template-update-stack.json'));
 };
 
