@@ -87,6 +87,14 @@ export const demo = async (command: Extract<Command, { name: 'demo' }>, io: CliI
     await runtime.close();
   }
   io.out('');
-  io.out(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s. Try: tenantflow help`);
+  io.out(
+    `Done in ${((Date.now() - started) / 1000).toFixed(1)} s. The demo's cloud stays in ${stateDir}; look around:`,
+  );
+  // The first sample's tenant (the basic one the demo migrates).
+  const tenant =
+    (loaded.events[0] as { detail?: { tenantId?: string } } | undefined)?.detail?.tenantId ?? '<tenantId>';
+  for (const next of ['list', `status ${tenant}`, 'inventory', 'reconcile', `migrate ${tenant} --to premium`])
+    io.out(`  npx tenantflow ${next} --state-dir ${stateDir}`);
+  io.out('  npx tenantflow help');
   return EXIT.ok;
 };
