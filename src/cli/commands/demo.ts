@@ -5,6 +5,7 @@ import type { Command } from '../args.ts';
 import { type CliIo, EXIT } from '../io.ts';
 import { loadEvents } from '../load-events.ts';
 import { inventoryText, tenantText } from '../output.ts';
+import { progressPrinter } from '../progress.ts';
 import { resetStateDir } from './local.ts';
 
 /**
@@ -55,11 +56,12 @@ export const demo = async (command: Extract<Command, { name: 'demo' }>, io: CliI
   ];
   for (const line of banner) io.out(line);
   const started = Date.now();
+  const progress = progressPrinter(io.out);
   const runtime = await createLocalRuntime({
     stateDir,
     engine: 'asl',
     verbose: command.verbose,
-    onProgress: (event) => io.out(event.line),
+    onProgress: progress.onProgress,
   });
   try {
     io.out(runtime.describe());
@@ -67,6 +69,7 @@ export const demo = async (command: Extract<Command, { name: 'demo' }>, io: CliI
       io.out('');
       io.out(`▶ ${DEMO_SAMPLES[index] ?? `event ${index + 1}`}`);
       const [result] = await runtime.replay([raw]);
+      progress.flush();
       if (!result) continue;
       io.out(`  → ${result.outcome.toUpperCase()}${result.error ? `: ${result.error}` : ''}`);
       if (result.statusEvent) {

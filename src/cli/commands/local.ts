@@ -23,7 +23,7 @@ import {
   lockStateDir,
   STATE_MARKER,
 } from '../../local/runtime/state-dir.ts';
-import type { Command } from '../args.ts';
+import { type Command, REPLAY_OUTCOMES } from '../args.ts';
 import { sagaDiagram } from '../diagram/index.ts';
 import { type CliIo, EXIT } from '../io.ts';
 import { loadEvents } from '../load-events.ts';
@@ -37,6 +37,7 @@ import {
   resultText,
   tenantText,
 } from '../output.ts';
+import { progressPrinter } from '../progress.ts';
 import { sendToBus } from './to-bus.ts';
 
 type Of<N extends Command['name']> = Extract<Command, { name: N }>;
@@ -105,6 +106,12 @@ const onInterrupt = (io: CliIo, controller: AbortController): (() => void) => {
 };
 
 /** `replay`: each event through the ingress handler and its saga, or onto a real bus with `--to-bus`. */
+/** `N succeeded, N failed, …` over every outcome a replay can have (zeros too: nothing is hidden). */
+const summaryLine = (results: readonly ReplayResult[]): string =>
+  REPLAY_OUTCOMES.map((outcome) => `${results.filter((r) => r.outcome === outcome).length} ${outcome}`).join(
+    ', ',
+  );
+
 /** Where an event stands in a tenant's life (unknown events last, as the ingress will reject them). */
 const lifecycleRank =
   (contract: ContractConfig) =>
@@ -123,16 +130,16 @@ export const replay = async (command: Of<'replay'>, io: CliIo): Promise<number> 
     io.err(`tenantflow: ${loaded.message}`);
     return EXIT.usage;
   }
+  if (loaded.events.length === 0) {
+    io.err(
+      `tenantflow: no events found in ${command.paths.join(', ')} (a directory contributes its *.json files)`,
+    );
+    return EXIT.ok;
+  }
   if (command.toBus) return (await sendToBus(loaded.events, command.toBus, io)).exitCode;
   const { stateDir, engine, throttle, faults, verbose } = command;
-  const options = {
-    stateDir,
-    engine,
-    throttle,
-    faults,
-    verbose,
-    onProgress: (event: { line: string }) => io.err(event.line),
-  };
+  const progress = progressPrinter(io.err);
+  const options = { stateDir, engine, throttle, faults, verbose, onProgress: progress.onProgress };
   return withRuntime(options, io, async (runtime) => {
     if (!command.json) io.err(runtime.describe());
     const controller = new AbortController();
@@ -141,10 +148,13 @@ export const replay = async (command: Of<'replay'>, io: CliIo): Promise<number> 
       const results = await runtime.replay(loaded.events, {
         signal: controller.signal,
         onResult: (result) => {
+          progress.flush();
           if (command.json) io.out(resultJson(result));
           else for (const line of resultText(result)) io.out(line);
         },
       });
+      progress.flush();
+      if (!command.json) io.err(summaryLine(results));
       if (controller.signal.aborted) {
         io.err(`tenantflow: interrupted after ${results.length} of ${loaded.events.length} events`);
         return 130;
@@ -288,13 +298,15 @@ const startRequest = async (
   command: { stateDir: string; json: boolean },
   io: CliIo,
   start: (runtime: LocalRuntime) => Promise<ReplayResult>,
-): Promise<number> =>
-  withRuntime(
-    { ...reading(command.stateDir), onProgress: (event: { line: string }) => io.err(event.line) },
+): Promise<number> => {
+  const progress = progressPrinter(io.err);
+  return withRuntime(
+    { ...reading(command.stateDir), onProgress: progress.onProgress },
     io,
     async (runtime) => {
       try {
         const result = await start(runtime);
+        progress.flush();
         if (command.json) io.out(resultJson(result));
         else for (const line of resultText(result)) io.out(line);
         return result.outcome === 'succeeded' ? EXIT.ok : EXIT.failed;
@@ -305,6 +317,7 @@ const startRequest = async (
       }
     },
   );
+};
 
 /**
  * Makes the missing directories above `file`, one at a time from the nearest one that exists (a

@@ -1,4 +1,4 @@
-/** One step of a local execution, as it ended. */
+/** One step of a local execution, as it ended (src/cli/progress.ts prints them for people). */
 export interface ProgressEvent {
   execution: string;
   step: string;
@@ -9,8 +9,6 @@ export interface ProgressEvent {
   stepMs: number;
   /** The error's name when the step failed (what the state machine's Retry/Catch sees). */
   error?: string;
-  /** The line to print: `  [sim] <execution> <step> ✓ 12ms`. */
-  line: string;
 }
 
 /** Builds the progress event of a step that just ended (`error` given when it failed). */
@@ -25,7 +23,6 @@ export const progressEvent = (input: {
   const elapsedMs = now - input.executionStart;
   const failed = input.error !== undefined;
   const error = failed ? (input.error instanceof Error ? input.error.name : String(input.error)) : undefined;
-  const mark = failed ? `✗ ${error}` : '✓';
   return {
     execution: input.execution,
     step: input.step,
@@ -33,6 +30,5 @@ export const progressEvent = (input: {
     elapsedMs,
     stepMs: now - input.stepStart,
     ...(error === undefined ? {} : { error }),
-    line: `  [sim] ${input.execution} ${input.step} ${mark} ${elapsedMs}ms`,
   };
 };

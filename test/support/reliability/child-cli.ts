@@ -111,7 +111,7 @@ export const runInterrupted = async (
       stderr += text;
       for (const line of text.split('\n').filter(Boolean)) {
         seen += 1;
-        if (line.includes('[sim]')) lines += 1;
+        if (/^ {2}[✓✗↩] /.test(line)) lines += 1;
         if (interruption.afterLines === 0 ? seen >= 1 : lines >= interruption.afterLines) arm();
       }
     });

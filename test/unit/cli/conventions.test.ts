@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { printable } from '../../../src/cli/io.ts';
 import { main } from '../../../src/cli/main.ts';
+import { progressPrinter } from '../../../src/cli/progress.ts';
 import { tempDir } from '../../support/temp-dirs.ts';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -141,5 +142,47 @@ describe('CLI conventions', () => {
       'offboardingRequest',
     ]);
     expect(results.map((r) => r.outcome)).toEqual(results.map(() => 'succeeded'));
+  });
+
+  it('prints progress as a header per execution, a line per step with its duration, polls collapsed, retries numbered, the way back marked', () => {
+    // Prepare
+    const lines: string[] = [];
+    const printer = progressPrinter((line) => lines.push(line));
+    const step = (execution: string, name: string, stepMs: number, error?: string) =>
+      printer.onProgress({
+        execution,
+        step: name,
+        ok: !error,
+        stepMs,
+        elapsedMs: 0,
+        ...(error ? { error } : {}),
+      });
+
+    // Act
+    step('onboard-a', 'ValidateRequest', 3);
+    step('onboard-a', 'WaitForHealthy', 2);
+    step('onboard-a', 'WaitForHealthy', 4);
+    step('onboard-a', 'WaitForHealthy', 1);
+    step('onboard-a', 'CreateService', 2, 'RetryableError');
+    step('onboard-a', 'CreateService', 5);
+    step('onboard-a', 'ActivateTenant', 7, 'FatalError');
+    step('onboard-a', 'ConfirmCommitted', 1);
+    step('onboard-a', 'DeleteService', 2);
+    step('offboard-b', 'ValidateRequest', 1);
+    printer.flush();
+
+    // Assess
+    expect(lines).toEqual([
+      '▶ onboard-a',
+      '  ✓ ValidateRequest 3ms',
+      '  ✓ WaitForHealthy ×3 7ms',
+      '  ✗ CreateService RetryableError 2ms, retry 1/5 next',
+      '  ✓ CreateService 5ms (retry 1/5)',
+      '  ✗ ActivateTenant FatalError 7ms',
+      '  ↩ ConfirmCommitted 1ms',
+      '  ↩ DeleteService 2ms',
+      '▶ offboard-b',
+      '  ✓ ValidateRequest 1ms',
+    ]);
   });
 });

@@ -201,7 +201,7 @@ describe('operator commands', () => {
         detail: { jobOutput: { tenantData: { tier: 'premium' } } },
       },
     });
-    expect(migrating.err.some((line) => line.includes('SwitchRouting ✓'))).toBe(true);
+    expect(migrating.err.some((line) => line.startsWith('  ✓ SwitchRouting '))).toBe(true);
     expect(JSON.parse(status.out[0] ?? '{}')).toMatchObject({
       lifecycleStatus: 'ACTIVE',
       placement: { tier: 'premium' },

@@ -132,7 +132,7 @@ describe('SimulatedCloud: seeding, CloudFormation, inventory', () => {
       ].sort(),
     );
     expect(aws.cloud.describe()).toMatch(
-      /^simulated AWS \(no AWS account\): region us-east-1, account 000000000000, state in memory; 1 clusters, 2 services/,
+      /^simulated AWS \(no AWS account\): region us-east-1, account 000000000000, state in memory; 1 cluster, 2 services/,
     );
   });
 });
