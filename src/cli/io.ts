@@ -51,5 +51,20 @@ export const processIo: CliIo = {
   },
 };
 
+/**
+ * `--verbose`: Powertools logs and metric blobs go to stderr like every other diagnostic, so stdout
+ * keeps only results (`--json` stays parseable). Powertools writes through the global console in its
+ * dev mode; that console's stdout methods are pointed at stderr (the CLI itself never uses them).
+ * Call before the runtime makes its loggers.
+ */
+export const powertoolsToStderr = (): void => {
+  process.env.POWERTOOLS_DEV = 'true';
+  // Dev mode would turn metrics off: verbose is asked for to see them.
+  process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+  console.log = console.error;
+  console.info = console.error;
+  console.debug = console.error;
+};
+
 /** Exit codes: 0 done, 1 the work failed, 2 the command line (or a file it names) was unusable. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;

@@ -25,7 +25,7 @@ import {
 } from '../../local/runtime/state-dir.ts';
 import { type Command, REPLAY_OUTCOMES } from '../args.ts';
 import { sagaDiagram } from '../diagram/index.ts';
-import { type CliIo, EXIT } from '../io.ts';
+import { type CliIo, EXIT, powertoolsToStderr } from '../io.ts';
 import { loadEvents } from '../load-events.ts';
 import {
   executionsJson,
@@ -138,6 +138,7 @@ export const replay = async (command: Of<'replay'>, io: CliIo): Promise<number> 
   }
   if (command.toBus) return (await sendToBus(loaded.events, command.toBus, io)).exitCode;
   const { stateDir, engine, throttle, faults, verbose } = command;
+  if (verbose) powertoolsToStderr();
   const progress = progressPrinter(io.err);
   const options = { stateDir, engine, throttle, faults, verbose, onProgress: progress.onProgress };
   return withRuntime(options, io, async (runtime) => {

@@ -185,4 +185,40 @@ describe('CLI conventions', () => {
       '  ✓ ValidateRequest 1ms',
     ]);
   });
+
+  it('keeps stdout to results with --verbose --json: Powertools logs and metrics go to stderr', async () => {
+    // Act
+    const dir = tempDir('tf-verbose-');
+    const ended = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        [
+          'bin/tenantflow.mjs',
+          'replay',
+          join(SAMPLES, 'onboarding-basic.json'),
+          '--verbose',
+          '--json',
+          '--state-dir',
+          dir,
+        ],
+        { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+
+    // Assess
+    expect(ended.code).toBe(0);
+    const lines = ended.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] ?? '')).toMatchObject({ outcome: 'succeeded' });
+    expect(ended.stderr).toContain('"_aws"');
+  }, 30_000);
 });
