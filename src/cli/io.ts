@@ -36,6 +36,37 @@ const watchPipes = (): void => {
 /** Text with line breaks kept (help, JSON lines): every other control character escaped. */
 const printableLines = (text: string): string => text.split('\n').map(printable).join('\n');
 
+const SGR = {
+  green: '\u001b[32m',
+  red: '\u001b[31m',
+  yellow: '\u001b[33m',
+  bold: '\u001b[1m',
+  reset: '\u001b[0m',
+};
+const MARK_COLOUR: Record<string, string> = { '✓': SGR.green, '✗': SGR.red, '↩': SGR.yellow };
+const OUTCOME_COLOUR: Record<string, string> = { SUCCEEDED: SGR.green, FAILED: SGR.red, REJECTED: SGR.red };
+
+/**
+ * Colour for a terminal, added after escaping (so only the CLI's own sequences reach it): step marks,
+ * execution headers and outcomes. Off unless `enabled` (a TTY, and no `NO_COLOR`).
+ */
+export const colourise = (line: string, enabled: boolean): string => {
+  if (!enabled) return line;
+  return line
+    .replace(
+      /^( {2})([✓✗↩])/,
+      (_all, indent: string, mark: string) => `${indent}${MARK_COLOUR[mark]}${mark}${SGR.reset}`,
+    )
+    .replace(/^▶ /, `${SGR.bold}▶${SGR.reset} `)
+    .replace(
+      /→ (SUCCEEDED|FAILED|REJECTED)\b/,
+      (_all, outcome: string) => `→ ${OUTCOME_COLOUR[outcome]}${outcome}${SGR.reset}`,
+    );
+};
+
+/** Whether `stream` gets colour: a terminal, and `NO_COLOR` unset or empty (no-color.org). */
+const wantsColour = (stream: NodeJS.WriteStream): boolean => stream.isTTY === true && !process.env.NO_COLOR;
+
 /**
  * The process's own streams. The text builders escape free text (names, reasons) with
  * {@link printable}, line breaks included; what reaches a stream has no other control character.
@@ -43,11 +74,11 @@ const printableLines = (text: string): string => text.split('\n').map(printable)
 export const processIo: CliIo = {
   out: (line) => {
     watchPipes();
-    process.stdout.write(`${printableLines(line)}\n`);
+    process.stdout.write(`${colourise(printableLines(line), wantsColour(process.stdout))}\n`);
   },
   err: (line) => {
     watchPipes();
-    process.stderr.write(`${printableLines(line)}\n`);
+    process.stderr.write(`${colourise(printableLines(line), wantsColour(process.stderr))}\n`);
   },
 };
 

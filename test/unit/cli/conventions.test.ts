@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { printable } from '../../../src/cli/io.ts';
+import { colourise, printable } from '../../../src/cli/io.ts';
 import { main } from '../../../src/cli/main.ts';
 import { progressPrinter } from '../../../src/cli/progress.ts';
 import { tempDir } from '../../support/temp-dirs.ts';
@@ -221,4 +221,24 @@ describe('CLI conventions', () => {
     expect(JSON.parse(lines[0] ?? '')).toMatchObject({ outcome: 'succeeded' });
     expect(ended.stderr).toContain('"_aws"');
   }, 30_000);
+
+  it('colours only marks, headers and outcomes, and only when asked (a TTY without NO_COLOR)', () => {
+    // Act
+    const on = [
+      '  ✓ CreateService 3ms',
+      '  ✗ CreateService FatalError 2ms',
+      '▶ onboard-a',
+      'x → FAILED (tenant t)',
+    ].map((line) => colourise(line, true));
+    const off = colourise('  ✓ CreateService 3ms', false);
+
+    // Assess
+    expect(on).toEqual([
+      '  \u001b[32m✓\u001b[0m CreateService 3ms',
+      '  \u001b[31m✗\u001b[0m CreateService FatalError 2ms',
+      '\u001b[1m▶\u001b[0m onboard-a',
+      'x → \u001b[31mFAILED\u001b[0m (tenant t)',
+    ]);
+    expect(off).toBe('  ✓ CreateService 3ms');
+  });
 });
