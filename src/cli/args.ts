@@ -162,7 +162,8 @@ const commandOf = (name: string, args: string[]): Command => {
     case 'status': {
       const { values, positionals } = parse(args, { ...stateDir, ...json });
       const [tenantId, ...extra] = positionals;
-      if (!tenantId || extra.length > 0) throw new Error('status: give exactly one tenant id');
+      if (!tenantId || extra.length > 0)
+        throw new Error('status: give exactly one tenant id, registration id or tenant name');
       return {
         name,
         stateDir: values['state-dir'] ?? DEFAULT_STATE_DIR,

@@ -14,7 +14,7 @@ Usage: tenantflow <command> [options]          every command takes --state-dir D
       --verbose               let Powertools log as it does in Lambda
       --to-bus NAME           put the events on a REAL EventBridge bus instead (default AWS credentials)
       --fail-on OUTCOMES      exit 1 when an event ends so, e.g. failed,rejected (for CI)
-  status <tenantId> [--json]  a tenant's record and its step history
+  status <tenant> [--json]    a tenant's record, step history and next steps (by id, registration id or name)
   list [--json]               every tenant in the tenant map
   inventory [--json]          every resource of the simulated cloud, with its tenant tag
   executions [--json] [--all] executions: running, failed or dead, then the rest (newest 50 unless --all)

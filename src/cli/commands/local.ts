@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { type ContractConfig, operationRequestedBy } from '../../../events/contract.ts';
 import { loadConfig } from '../../config.ts';
 import { LIFECYCLE_ORDER } from '../../domain/operations.ts';
+import type { TenantRecord } from '../../domain/tenant-record.ts';
 import {
   createLocalRuntime,
   LOCAL_SBT_BUS,
@@ -178,13 +179,21 @@ export const replay = async (command: Of<'replay'>, io: CliIo): Promise<number> 
 export const tenants = async (command: Of<'status'> | Of<'list'>, io: CliIo): Promise<number> =>
   withRuntime(reading(command.stateDir), io, async (runtime) => {
     if (command.name === 'status') {
-      const record = await runtime.tenant(command.tenantId);
-      if (!record) {
-        io.err(`tenantflow: no tenant ${command.tenantId} in the tenant map of ${command.stateDir}`);
+      const found = await findTenants(runtime, command.tenantId);
+      if (found.length === 0) {
+        io.err(
+          `tenantflow: no tenant ${command.tenantId} (by tenant id, registration id or name) in the tenant map of ${command.stateDir}`,
+        );
         return EXIT.failed;
       }
+      if (found.length > 1) {
+        io.err(`tenantflow: ${found.length} tenants are called ${command.tenantId}; give one of their ids:`);
+        for (const record of found) io.err(`  ${record.tenantId}  ${record.lifecycleStatus}`);
+        return EXIT.failed;
+      }
+      const [record] = found as [TenantRecord];
       if (command.json) io.out(JSON.stringify(record));
-      else for (const line of tenantText(record, true)) io.out(line);
+      else for (const line of [...tenantText(record, true), ...nextSteps(record)]) io.out(line);
       return EXIT.ok;
     }
     const records = (await runtime.tenants()).sort((a, b) => a.tenantId.localeCompare(b.tenantId));
@@ -193,6 +202,33 @@ export const tenants = async (command: Of<'status'> | Of<'list'>, io: CliIo): Pr
     else for (const record of records) for (const line of tenantText(record, false)) io.out(line);
     return EXIT.ok;
   });
+
+/** The tenant `key` names: its id, else its registration id, else its name (any case). */
+const findTenants = async (runtime: LocalRuntime, key: string): Promise<TenantRecord[]> => {
+  const byId = await runtime.tenant(key);
+  if (byId) return [byId];
+  const all = await runtime.tenants();
+  const byRegistration = all.filter((record) => record.tenantRegistrationId === key);
+  if (byRegistration.length > 0) return byRegistration;
+  return all.filter((record) => record.tenantName.toLowerCase() === key.toLowerCase());
+};
+
+/** What an operator can do next about a tenant in this state, as commands. */
+const nextSteps = (record: TenantRecord): string[] => {
+  const id = record.tenantId;
+  const steps: string[] = [];
+  if (record.lock)
+    steps.push(
+      `an operation is running (${record.lock.execution}): wait for it, or stop it with tenantflow abort ${record.lock.execution}`,
+    );
+  else if (record.lifecycleStatus === 'FAILED')
+    steps.push(
+      `retry what failed with tenantflow retry ${id}${record.lastError?.operation === 'offboard' ? '' : `, or remove the tenant with an offboarding`}`,
+    );
+  if (!record.lock && record.migration)
+    steps.push(`remove what the migration left with tenantflow reconcile --repair --tenant ${id}`);
+  return steps.map((step) => `  next: ${step}`);
+};
 
 /** `inventory`: every resource of the simulated cloud and who owns it. */
 export const inventory = async (command: Of<'inventory'>, io: CliIo): Promise<number> =>

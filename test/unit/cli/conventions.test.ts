@@ -241,4 +241,42 @@ describe('CLI conventions', () => {
     ]);
     expect(off).toBe('  ✓ CreateService 3ms');
   });
+
+  it('finds a tenant for status by id, registration id or name, and says what to do next after a failure', async () => {
+    // Prepare: the advanced sample (tenant "acme") fails for good at CreateService.
+    const dir = tempDir('tf-status-');
+    const event = JSON.parse(readFileSync(join(SAMPLES, 'onboarding-advanced.json'), 'utf8'));
+    await main(
+      [
+        'replay',
+        join(SAMPLES, 'onboarding-advanced.json'),
+        '--fault',
+        'CreateService:fatal',
+        '--state-dir',
+        dir,
+      ],
+      capture().io,
+    );
+    const [byId, byRegistration, byName, missing] = [capture(), capture(), capture(), capture()];
+
+    // Act
+    const codes = [
+      await main(['status', event.detail.tenantId, '--state-dir', dir], byId.io),
+      await main(['status', event.detail.tenantRegistrationId, '--state-dir', dir], byRegistration.io),
+      await main(['status', 'ACME', '--state-dir', dir], byName.io),
+      await main(['status', 'nobody', '--state-dir', dir], missing.io),
+    ];
+
+    // Assess
+    expect(codes).toEqual([0, 0, 0, 1]);
+    expect(byRegistration.out).toEqual(byId.out);
+    expect(byName.out).toEqual(byId.out);
+    expect(byId.out).toContainEqual(expect.stringMatching(/^ {2}last error CreateService: /));
+    expect(byId.out.at(-1)).toBe(
+      `  next: retry what failed with tenantflow retry ${event.detail.tenantId}, or remove the tenant with an offboarding`,
+    );
+    expect(missing.err).toEqual([
+      `tenantflow: no tenant nobody (by tenant id, registration id or name) in the tenant map of ${dir}`,
+    ]);
+  });
 });
