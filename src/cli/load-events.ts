@@ -2,7 +2,14 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Events read from files, or the one-line reason a path could not be read. */
-export type LoadedEvents = { ok: true; events: unknown[] } | { ok: false; message: string };
+export type LoadedEvents =
+  | {
+      ok: true;
+      events: unknown[];
+      /** Where each event came from: its file, with `[i]` when the file holds several. */
+      sources: string[];
+    }
+  | { ok: false; message: string };
 
 const readJson = async (file: string): Promise<unknown[]> => {
   const text = await readFile(file, 'utf8');
@@ -26,6 +33,11 @@ export const loadEvents = async (
   rankOf?: (event: unknown) => number,
 ): Promise<LoadedEvents> => {
   const events: unknown[] = [];
+  const sources: string[] = [];
+  const add = (file: string, read: unknown[]) => {
+    events.push(...read);
+    sources.push(...read.map((_, i) => (read.length > 1 ? `${file}[${i}]` : file)));
+  };
   try {
     for (const path of paths) {
       const info = await stat(path).catch(() => undefined);
@@ -37,14 +49,14 @@ export const loadEvents = async (
         );
         const rank = (file: { events: unknown[] }) => (rankOf ? rankOf(file.events[0]) : 0);
         files.sort((a, b) => rank(a) - rank(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-        for (const file of files) events.push(...file.events);
+        for (const file of files) add(join(path, file.name), file.events);
       } else {
-        events.push(...(await readJson(path)));
+        add(path, await readJson(path));
       }
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { ok: false, message: message.split('\n')[0] ?? message };
   }
-  return { ok: true, events };
+  return { ok: true, events, sources };
 };

@@ -10,9 +10,10 @@ import type {
 import { printable } from './io.ts';
 
 /** One replay result as a single JSON line (`error` only when there is one). */
-export const resultJson = (result: ReplayResult): string =>
+export const resultJson = (result: ReplayResult, source?: string): string =>
   // The documented key order: identity, outcome, execution, status event, then the error if any.
   JSON.stringify({
+    ...(source === undefined ? {} : { source }),
     eventId: result.eventId,
     detailType: result.detailType,
     tenantId: result.tenantId,
@@ -24,11 +25,12 @@ export const resultJson = (result: ReplayResult): string =>
   });
 
 /** A replay result for people: what happened, and the status event that went back to SBT. */
-export const resultText = (result: ReplayResult): string[] => {
+export const resultText = (result: ReplayResult, source?: string): string[] => {
   const who = result.tenantId ? `tenant ${result.tenantId}` : 'no tenant';
   const lines = [
     `${result.detailType ?? '(no detail-type)'} ${result.eventId ?? '(no id)'} → ${result.outcome.toUpperCase()} (${who})`,
   ];
+  if (source !== undefined) lines.push(`  from          ${source}`);
   if (result.execution) lines.push(`  execution     ${result.execution}`);
   if (result.error) lines.push(`  reason        ${result.error}`);
   if (result.statusEvent) {

@@ -146,13 +146,15 @@ export const replay = async (command: Of<'replay'>, io: CliIo): Promise<number> 
     if (!command.json) io.err(runtime.describe());
     const controller = new AbortController();
     const stop = onInterrupt(io, controller);
+    let answered = 0;
     try {
       const results = await runtime.replay(loaded.events, {
         signal: controller.signal,
         onResult: (result) => {
           progress.flush();
-          if (command.json) io.out(resultJson(result));
-          else for (const line of resultText(result)) io.out(line);
+          const source = loaded.sources[answered++];
+          if (command.json) io.out(resultJson(result, source));
+          else for (const line of resultText(result, source)) io.out(line);
         },
       });
       progress.flush();

@@ -131,7 +131,18 @@ describe('CLI conventions', () => {
 
     // Assess
     expect(code).toBe(0);
-    const results = run.out.map((line) => JSON.parse(line) as { detailType: string; outcome: string });
+    const results = run.out.map(
+      (line) => JSON.parse(line) as { detailType: string; outcome: string; source: string },
+    );
+    expect(results.map((r) => r.source.replace(`${SAMPLES}/`, ''))).toEqual([
+      'onboarding-advanced.json',
+      'onboarding-basic.json',
+      'onboarding-premium.json',
+      'migrate-basic.json',
+      'deactivate-advanced.json',
+      'activate-advanced.json',
+      'offboarding-advanced.json',
+    ]);
     expect(results.map((r) => r.detailType.replace('sbt_aws_', ''))).toEqual([
       'onboardingRequest',
       'onboardingRequest',
