@@ -35,7 +35,8 @@ export const DRIFT_KIND_NAMES = Object.keys(DRIFT_KINDS) as readonly DriftKind[]
  * What became of a drift under `--repair`: `pending` when AWS is not ready for it yet (a deleted
  * service still draining, say): a later run does it.
  */
-export type RepairOutcome = 'repaired' | 'pending' | 'failed' | 'report-only';
+export const REPAIR_OUTCOMES = ['repaired', 'pending', 'failed', 'report-only'] as const;
+export type RepairOutcome = (typeof REPAIR_OUTCOMES)[number];
 
 export interface Drift {
   tenantId: string;
