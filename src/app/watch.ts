@@ -16,7 +16,12 @@ import {
 import { hasNoResources } from '../domain/resources.ts';
 import { DEAD_STATUSES } from '../domain/saga.ts';
 import { successTenantData } from '../domain/tenant-config.ts';
-import { operationCommitted, operationFinished, type TenantRecord } from '../domain/tenant-record.ts';
+import {
+  namesMigrationLeftover,
+  operationCommitted,
+  operationFinished,
+  type TenantRecord,
+} from '../domain/tenant-record.ts';
 import type { EventPublisher, StatusLedger, TenantMap, WorkflowStarter } from '../ports/index.ts';
 import { claimStatusEvent, publishClaimed } from './send-once.ts';
 
@@ -117,7 +122,7 @@ const cleanupNeeded = (
   const last = record.history.at(-1);
   if (last?.execution !== execution) return undefined;
   // A migration that gave up may leave the tenant ACTIVE where it was, with some of its target left.
-  const unfinishedMigration = record.migration !== undefined && !hasNoResources(record.migration.resources);
+  const unfinishedMigration = namesMigrationLeftover(record);
   if (record.lifecycleStatus !== 'FAILED' && !unfinishedMigration) return undefined;
   if (hasNoResources(record.resources) && !unfinishedMigration && last.step !== WATCHER_STEP)
     return undefined;
@@ -196,7 +201,7 @@ export const handleExecutionStatusChange = async (detail: unknown, deps: WatchDe
   let releasedLock = false;
   let current = record;
   if (!finished && record?.lock?.execution === change.name) {
-    const leftNothing = record.migration !== undefined && hasNoResources(record.migration.resources);
+    const leftNothing = record.migration !== undefined && !namesMigrationLeftover(record);
     const written = await deps.tenants.releaseDead({
       tenantId,
       execution: change.name,
@@ -257,7 +262,7 @@ export const handleExecutionStatusChange = async (detail: unknown, deps: WatchDe
 
   // 3. What the dead execution left behind.
   // A finished migration may still name part of its source it could not remove: that is cleaned up too.
-  const leftSource = current?.migration !== undefined && !hasNoResources(current.migration.resources);
+  const leftSource = current !== undefined && namesMigrationLeftover(current);
   const cleanup =
     request.ok && (!committed || leftSource)
       ? cleanupNeeded(request.request, change.status, change.name, current)

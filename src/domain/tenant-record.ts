@@ -1,6 +1,6 @@
 import type { Placement } from './catalogue.ts';
 import { OPERATION_TABLE, type Operation } from './operations.ts';
-import type { TenantResources } from './resources.ts';
+import { hasNoResources, type TenantResources } from './resources.ts';
 import type { TenantStatus } from './tenant-status.ts';
 
 export { TENANT_STATUSES, type TenantStatus } from './tenant-status.ts';
@@ -96,6 +96,10 @@ export const operationCommitted = (record: TenantRecord, execution: string, oper
       entry.step === OPERATION_TABLE[operation].commitStep &&
       entry.outcome === 'succeeded',
   );
+
+/** Whether the record's migration entry still names resources of its other placement. */
+export const namesMigrationLeftover = (record: Pick<TenantRecord, 'migration'>): boolean =>
+  record.migration !== undefined && !hasNoResources(record.migration.resources);
 
 /** Every resource the record names: its placement's, and a migration's other side. */
 export const namedResources = (record: Pick<TenantRecord, 'resources' | 'migration'>): TenantResources[] =>
