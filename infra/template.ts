@@ -4,9 +4,9 @@
  * (which builds the shared stack from infra/shared.yaml) and by the template tests.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parse, type Tags } from 'yaml';
 import { z } from 'zod';
+import { projectPath } from '../src/project-root.ts';
 
 const INTRINSICS = [
   'Base64',
@@ -57,7 +57,7 @@ export const templateSchema = z.object({
 export type Template = z.infer<typeof templateSchema>;
 
 /** Where the shared infrastructure's template lives. */
-export const SHARED_TEMPLATE_PATH = fileURLToPath(new URL('./shared.yaml', import.meta.url));
+export const SHARED_TEMPLATE_PATH = projectPath('infra', 'shared.yaml');
 
 /** Parses the YAML template at `path` (default: infra/shared.yaml). */
 export const readTemplate = (path: string = SHARED_TEMPLATE_PATH): Template =>

@@ -1,26 +1,15 @@
 import { readFileSync } from 'node:fs';
+import { projectPath } from '../project-root.ts';
 import { parseCommandLine } from './args.ts';
-import { demo } from './commands/demo.ts';
-import {
-  abort,
-  diagram,
-  executions,
-  inventory,
-  migrate,
-  reconcileCommand,
-  replay,
-  reset,
-  retry,
-  tenants,
-} from './commands/local.ts';
-import { redriveDeadLetters } from './commands/redrive.ts';
 import { commandHelp, HELP } from './help.ts';
 import { type CliIo, EXIT, processIo } from './io.ts';
 
+// Commands are imported when run: `help` and `--version` load neither the AWS SDK nor the simulator.
+const local = () => import('./commands/local.ts');
+
 /** The version in package.json (read when asked, not at start-up). */
 const packageVersion = (): string =>
-  (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
-    .version;
+  (JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string }).version;
 
 /**
  * The `tenantflow` CLI. Returns the exit code: 0 done, 1 the work failed, 2 the command line (or a
@@ -42,30 +31,30 @@ export const main = async (argv: readonly string[], io: CliIo = processIo): Prom
         io.out(`tenantflow ${packageVersion()}`);
         return EXIT.ok;
       case 'replay':
-        return await replay(command, io);
+        return await (await local()).replay(command, io);
       case 'status':
       case 'list':
-        return await tenants(command, io);
+        return await (await local()).tenants(command, io);
       case 'inventory':
-        return await inventory(command, io);
+        return await (await local()).inventory(command, io);
       case 'executions':
-        return await executions(command, io);
+        return await (await local()).executions(command, io);
       case 'abort':
-        return await abort(command, io);
+        return await (await local()).abort(command, io);
       case 'retry':
-        return await retry(command, io);
+        return await (await local()).retry(command, io);
       case 'migrate':
-        return await migrate(command, io);
+        return await (await local()).migrate(command, io);
       case 'reconcile':
-        return await reconcileCommand(command, io);
+        return await (await local()).reconcileCommand(command, io);
       case 'redrive':
-        return await redriveDeadLetters(command, io);
+        return await (await import('./commands/redrive.ts')).redriveDeadLetters(command, io);
       case 'diagram':
-        return await diagram(command, io);
+        return await (await local()).diagram(command, io);
       case 'reset':
-        return await reset(command, io);
+        return await (await local()).reset(command, io);
       case 'demo':
-        return await demo(command, io);
+        return await (await import('./commands/demo.ts')).demo(command, io);
     }
   } catch (error) {
     io.err(`tenantflow: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createLocalRuntime, StateDirBusyError } from '../../local/runtime/index.ts';
+import { projectPath } from '../../project-root.ts';
 import type { Command } from '../args.ts';
 import { type CliIo, EXIT } from '../io.ts';
 import { loadEvents } from '../load-events.ts';
@@ -20,7 +20,7 @@ export const DEMO_SAMPLES = [
   'offboarding-advanced.json',
 ] as const;
 
-const samplesDir = fileURLToPath(new URL('../../../events/samples/', import.meta.url));
+const samplesDir = projectPath('events', 'samples');
 
 /**
  * `demo` (what `npm start` runs): a fresh simulated AWS under `<state-dir>/demo`, the sample

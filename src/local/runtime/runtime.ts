@@ -241,9 +241,11 @@ const open = async (options: LocalRuntimeOptions, lock: StateDirLock): Promise<L
   const sim = new SimulatedCloud({
     stateFile: join(options.stateDir, 'cloud.json'),
     throttle: options.throttle ?? false,
-    serviceStartMs: fast ? 0 : 120,
-    healthyAfterMs: fast ? 0 : 120,
-    drainMs: fast ? 0 : 40,
+    // Long enough that a replay shows the service starting and the health checks passing (a few
+    // polls 25 ms apart), short enough that a single replay stays well under a second.
+    serviceStartMs: fast ? 0 : 40,
+    healthyAfterMs: fast ? 0 : 40,
+    drainMs: fast ? 0 : 20,
   });
   sim.seedSharedInfrastructure(config.sharedStackName);
   const dynamo = await startLocalDynamo({
