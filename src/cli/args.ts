@@ -6,6 +6,12 @@ export const DEFAULT_STATE_DIR = '.tenantflow/';
 /** Where `diagram` writes when `--out` is not given. */
 export const DEFAULT_DIAGRAM = 'docs/sagas.svg';
 
+/** What `diagram` writes: an SVG picture, or Markdown with Mermaid state diagrams. */
+export const DIAGRAM_FORMATS = ['svg', 'mermaid'] as const;
+export type DiagramFormat = (typeof DIAGRAM_FORMATS)[number];
+const isDiagramFormat = (value: string): value is DiagramFormat =>
+  (DIAGRAM_FORMATS as readonly string[]).includes(value);
+
 export const ENGINES = ['asl', 'xstate'] as const;
 export type Engine = (typeof ENGINES)[number];
 
@@ -43,7 +49,7 @@ export type Command =
       max: number;
       json: boolean;
     }
-  | { name: 'diagram'; stateDir: string; out: string }
+  | { name: 'diagram'; stateDir: string; format: DiagramFormat; out: string }
   | { name: 'reset'; stateDir: string }
   | { name: 'demo'; stateDir: string; verbose: boolean }
   | { name: 'help'; topic?: string }
@@ -258,9 +264,22 @@ const commandOf = (name: string, args: string[]): Command => {
       };
     }
     case 'diagram': {
-      const { values, positionals } = parse(args, { ...stateDir, out: { type: 'string' } });
+      const { values, positionals } = parse(args, {
+        ...stateDir,
+        out: { type: 'string' },
+        format: { type: 'string' },
+      });
       if (positionals.length > 0) throw new Error(`diagram: unexpected argument "${positionals[0]}"`);
-      return { name, stateDir: values['state-dir'] ?? DEFAULT_STATE_DIR, out: values.out ?? DEFAULT_DIAGRAM };
+      const format = values.format ?? 'svg';
+      if (!isDiagramFormat(format))
+        throw new Error(`diagram: --format "${format}": one of ${DIAGRAM_FORMATS.join(', ')}`);
+      return {
+        name,
+        stateDir: values['state-dir'] ?? DEFAULT_STATE_DIR,
+        format,
+        // SVG goes to the README's picture by default; Mermaid to stdout (`-`), for pasting.
+        out: values.out ?? (format === 'svg' ? DEFAULT_DIAGRAM : '-'),
+      };
     }
     case 'reset': {
       const { values, positionals } = parse(args, stateDir);

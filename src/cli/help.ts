@@ -28,7 +28,9 @@ Usage: tenantflow <command> [options]          every command takes --state-dir D
   redrive <ingress|watcher>   (AWS) hand a deployed function's dead letters back to it
       --stage NAME            the deployed stage (default dev); --region, --profile as the AWS CLI
       --dry-run               only list what is there; --max N at most N letters; --json
-  diagram [--out FILE]        draw the sagas from the xstate models as SVG (default docs/sagas.svg)
+  diagram [--format svg|mermaid] [--out FILE|-]
+                              draw the sagas from the xstate models: SVG (default docs/sagas.svg) or
+                              Markdown with Mermaid state diagrams (default stdout)
   reset                       empty the state dir
   help [command]              this text, or one command's (also: <command> --help)
   --version                   the version

@@ -50,7 +50,7 @@ export const main = async (argv: readonly string[], io: CliIo = processIo): Prom
       case 'redrive':
         return await (await import('./commands/redrive.ts')).redriveDeadLetters(command, io);
       case 'diagram':
-        return await (await local()).diagram(command, io);
+        return await (await import('./commands/diagram.ts')).diagram(command, io);
       case 'reset':
         return await (await local()).reset(command, io);
       case 'demo':

@@ -25,7 +25,6 @@ import {
   STATE_MARKER,
 } from '../../local/runtime/state-dir.ts';
 import { type Command, REPLAY_OUTCOMES } from '../args.ts';
-import { sagaDiagram } from '../diagram/index.ts';
 import { type CliIo, EXIT, powertoolsToStderr } from '../io.ts';
 import { loadEvents } from '../load-events.ts';
 import {
@@ -356,46 +355,6 @@ const startRequest = async (
       }
     },
   );
-};
-
-/**
- * Makes the missing directories above `file`, one at a time from the nearest one that exists (a
- * recursive mkdir can spin where a directory cannot be made, e.g. under /proc). Returns why not.
- */
-const makeParents = (file: string): string | undefined => {
-  const missing: string[] = [];
-  let dir = dirname(file);
-  for (;;) {
-    const info = statSync(dir, { throwIfNoEntry: false });
-    if (info) {
-      if (!info.isDirectory()) return `${dir} is not a directory`;
-      break;
-    }
-    missing.unshift(dir);
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  for (const path of missing) {
-    try {
-      mkdirSync(path);
-    } catch (error) {
-      return `cannot make ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
-    }
-  }
-  return undefined;
-};
-
-/** `diagram`: the sagas as SVG, drawn from the xstate models. */
-export const diagram = async (command: Of<'diagram'>, io: CliIo): Promise<number> => {
-  const problem = makeParents(command.out);
-  if (problem) {
-    io.err(`tenantflow: --out ${command.out}: ${problem}`);
-    return EXIT.usage;
-  }
-  writeFileSync(command.out, sagaDiagram());
-  io.err(`wrote ${command.out}`);
-  return EXIT.ok;
 };
 
 /**

@@ -9,6 +9,8 @@ export interface LaidOutNode {
   kind: NodeKind;
   column: 0 | 1;
   row: number;
+  /** A final state some failure transition ends in (drawn red). */
+  failed?: boolean;
 }
 
 /** A transition: `success` for onDone / always / after, `failure` for onError. */
@@ -88,7 +90,9 @@ export const layoutMachine = (config: unknown): MachineLayout => {
     const column = forward.has(name) ? 0 : 1;
     const row = rows[column] ?? 0;
     rows[column] = row + 1;
-    return { id: name, kind: kinds.get(name) ?? 'step', column, row };
+    const kind = kinds.get(name) ?? 'step';
+    const failed = kind === 'final' && edges.some((edge) => edge.to === name && edge.kind === 'failure');
+    return { id: name, kind, column, row, ...(failed ? { failed } : {}) };
   });
   return { id, nodes, edges, rows: Math.max(...rows) };
 };

@@ -1,121 +1,96 @@
-import type { LaidOutEdge, LaidOutNode, MachineLayout } from './layout.ts';
+import { METRICS, type PlacedEdge, type PlacedMachine, type PlacedNode } from './place.ts';
 
-const BOX = { width: 200, height: 30 } as const;
-const PITCH = 46;
-const COLUMN_GAP = 130;
-const MARGIN = { left: 100, top: 84 } as const;
-const PANEL_WIDTH = MARGIN.left + BOX.width * 2 + COLUMN_GAP + 80;
+/** The widest a drawing may be and still show at 1:1 in a README column on GitHub. */
+export const README_WIDTH = 880;
+
+const TITLE_HEIGHT = 34;
+const PANEL_GAP = 26;
+const MARGIN = 12;
+const LEGEND_HEIGHT = 30;
 
 const escapeXml = (text: string): string =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-const FILL: Record<LaidOutNode['kind'], string> = {
+const FILL: Record<PlacedNode['kind'], string> = {
   step: '#eef4fb',
   choice: '#fff7e0',
   wait: '#f1f1f1',
   final: '#ffffff',
 };
 
-interface Point {
-  x: number;
-  y: number;
-}
+const round = (value: number): string => String(Math.round(value * 10) / 10);
 
-const origin = (panel: number, node: LaidOutNode): Point => ({
-  x: panel * PANEL_WIDTH + MARGIN.left + node.column * (BOX.width + COLUMN_GAP),
-  y: MARGIN.top + node.row * PITCH,
-});
-
-const drawNode = (panel: number, node: LaidOutNode): string => {
-  const { x, y } = origin(panel, node);
-  const failed = node.kind === 'final' && node.column === 1;
+const drawNode = (node: PlacedNode, dx: number, dy: number): string => {
+  const x = node.x + dx;
+  const y = node.y + dy;
+  const failed = node.kind === 'final' && node.failed === true;
   const stroke =
     node.kind === 'final' ? (failed ? '#b3261e' : '#1e7a34') : node.column === 0 ? '#2f5d8a' : '#8a4b2f';
-  const radius = node.kind === 'final' ? 15 : node.kind === 'choice' ? 2 : 6;
+  const fill = node.kind === 'step' && node.column === 1 ? '#fbefe9' : FILL[node.kind];
+  const radius = node.kind === 'final' ? METRICS.boxHeight / 2 : node.kind === 'choice' ? 2 : 6;
   const dash = node.kind === 'choice' || node.kind === 'wait' ? ' stroke-dasharray="4 3"' : '';
   const prefix = node.kind === 'choice' ? '◇ ' : node.kind === 'wait' ? '… ' : '';
   return [
     `<g class="state ${node.kind}" data-state="${escapeXml(node.id)}">`,
-    `<rect x="${x}" y="${y}" width="${BOX.width}" height="${BOX.height}" rx="${radius}" fill="${FILL[node.kind]}" stroke="${stroke}" stroke-width="1.5"${dash}/>`,
-    `<text x="${x + BOX.width / 2}" y="${y + BOX.height / 2 + 4}" text-anchor="middle">${escapeXml(prefix + node.id)}</text>`,
+    `<rect x="${round(x)}" y="${round(y)}" width="${round(node.width)}" height="${round(node.height)}" rx="${radius}" fill="${fill}" stroke="${stroke}" stroke-width="1.5"${dash}/>`,
+    `<text x="${round(x + node.width / 2)}" y="${round(y + node.height / 2 + 4)}" text-anchor="middle">${escapeXml(prefix + node.id)}</text>`,
     '</g>',
   ].join('');
 };
 
-const drawEdge = (panel: number, edge: LaidOutEdge, byId: Map<string, LaidOutNode>): string => {
-  const from = byId.get(edge.from);
-  const to = byId.get(edge.to);
-  if (!from || !to) return '';
-  const a = origin(panel, from);
-  const b = origin(panel, to);
-  let path: string;
-  let labelAt: Point;
-  if (from.column === to.column && to.row === from.row + 1) {
-    const x = a.x + BOX.width / 2;
-    path = `M${x},${a.y + BOX.height} L${x},${b.y - 2}`;
-    labelAt = { x: x + 6, y: a.y + BOX.height + 11 };
-  } else if (from.column === to.column) {
-    // Around the outside of the column, further out the longer the jump.
-    const side = from.column === 0 ? -1 : 1;
-    const ax = from.column === 0 ? a.x : a.x + BOX.width;
-    const bx = from.column === 0 ? b.x : b.x + BOX.width;
-    const bulge = side * (24 + 5 * Math.abs(to.row - from.row));
-    const ay = a.y + BOX.height / 2;
-    const by = b.y + BOX.height / 2;
-    path = `M${ax},${ay} C${ax + bulge},${ay} ${bx + bulge},${by} ${bx + side * 3},${by}`;
-    labelAt = { x: ax + bulge - (side < 0 ? 40 : -4), y: ay - 4 };
-  } else {
-    const rightward = to.column > from.column;
-    const ax = rightward ? a.x + BOX.width : a.x;
-    const bx = rightward ? b.x - 3 : b.x + BOX.width + 3;
-    const ay = a.y + BOX.height / 2;
-    const by = b.y + BOX.height / 2;
-    const mid = (ax + bx) / 2;
-    path = `M${ax},${ay} C${mid},${ay} ${mid},${by} ${bx},${by}`;
-    labelAt = { x: ax + (rightward ? 6 : -46), y: ay - 4 };
-  }
+const drawEdge = (edge: PlacedEdge, dx: number, dy: number): string => {
+  if (edge.points.length < 2) return '';
+  const path = edge.points
+    .map((p, i) => `${i === 0 ? 'M' : 'L'}${round(p.x + dx)},${round(p.y + dy)}`)
+    .join(' ');
   const style =
     edge.kind === 'failure'
       ? 'stroke="#b3261e" stroke-dasharray="5 3" marker-end="url(#fail)"'
       : 'stroke="#444" marker-end="url(#ok)"';
-  const label = edge.label
-    ? `<text class="label" x="${labelAt.x}" y="${labelAt.y}">${escapeXml(edge.label)}</text>`
-    : '';
+  const label =
+    edge.label && edge.labelAt
+      ? `<text class="label" x="${round(edge.labelAt.x + dx)}" y="${round(edge.labelAt.y + dy)}">${escapeXml(edge.label)}</text>`
+      : '';
   return `<path class="edge ${edge.kind}" d="${path}" fill="none" stroke-width="1.3" ${style}/>${label}`;
 };
 
-const drawPanel = (panel: number, layout: MachineLayout): string => {
-  const byId = new Map(layout.nodes.map((node) => [node.id, node]));
-  const left = panel * PANEL_WIDTH + MARGIN.left;
-  return [
-    `<g class="machine" data-machine="${escapeXml(layout.id)}">`,
-    `<text class="title" x="${left}" y="40">${escapeXml(layout.id)}</text>`,
-    `<text class="column" x="${left}" y="64">forward steps</text>`,
-    `<text class="column" x="${left + BOX.width + COLUMN_GAP}" y="64">compensation / failure</text>`,
-    ...layout.edges.map((edge) => drawEdge(panel, edge, byId)),
-    ...layout.nodes.map((node) => drawNode(panel, node)),
-    '</g>',
-  ].join('\n');
-};
-
-/** Renders the laid-out sagas side by side as one standalone SVG document. */
-export const renderSvg = (layouts: readonly MachineLayout[]): string => {
-  const rows = Math.max(1, ...layouts.map((layout) => layout.rows));
-  const width = PANEL_WIDTH * layouts.length + 20;
-  const height = MARGIN.top + rows * PITCH + 60;
-  const legendY = height - 24;
+/**
+ * Renders the placed sagas one under the other as one standalone SVG document, no wider than
+ * {@link README_WIDTH} when every saga fits it, so the text shows at its real size in the README.
+ */
+export const renderSvg = (machines: readonly PlacedMachine[]): string => {
+  const width = Math.ceil(Math.max(300, ...machines.map((machine) => machine.width)) + 2 * MARGIN);
+  let y = MARGIN;
+  const panels: string[] = [];
+  for (const machine of machines) {
+    const dx = MARGIN + (width - 2 * MARGIN - machine.width) / 2;
+    const dy = y + TITLE_HEIGHT;
+    panels.push(
+      [
+        `<g class="machine" data-machine="${escapeXml(machine.id)}">`,
+        `<text class="title" x="${MARGIN}" y="${round(y + 20)}">${escapeXml(machine.id)}</text>`,
+        ...machine.edges.map((edge) => drawEdge(edge, dx, dy)),
+        ...machine.nodes.map((node) => drawNode(node, dx, dy)),
+        '</g>',
+      ].join('\n'),
+    );
+    y = dy + machine.height + PANEL_GAP;
+  }
+  const legendY = y + 6;
+  const height = Math.ceil(legendY + LEGEND_HEIGHT);
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
     '<title>tenantflow sagas (generated by `tenantflow diagram` from the xstate models)</title>',
     '<defs>',
     '<marker id="ok" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#444"/></marker>',
     '<marker id="fail" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#b3261e"/></marker>',
-    '<style>.title{font-size:18px;font-weight:bold}.column{fill:#666;font-style:italic}.label{fill:#555;font-size:10px}</style>',
+    '<style>.title{font-size:17px;font-weight:bold}.label{fill:#555;font-size:10px}</style>',
     '</defs>',
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
-    ...layouts.map((layout, panel) => drawPanel(panel, layout)),
-    `<g class="legend"><path d="M${MARGIN.left},${legendY} l40,0" stroke="#444" marker-end="url(#ok)"/><text x="${MARGIN.left + 48}" y="${legendY + 4}">success</text>`,
-    `<path d="M${MARGIN.left + 130},${legendY} l40,0" stroke="#b3261e" stroke-dasharray="5 3" marker-end="url(#fail)"/><text x="${MARGIN.left + 178}" y="${legendY + 4}">failure (caught after the retries)</text></g>`,
+    ...panels,
+    `<g class="legend"><path d="M${MARGIN},${legendY} l40,0" stroke="#444" marker-end="url(#ok)"/><text x="${MARGIN + 48}" y="${legendY + 4}">success</text>`,
+    `<path d="M${MARGIN + 120},${legendY} l40,0" stroke="#b3261e" stroke-dasharray="5 3" marker-end="url(#fail)"/><text x="${MARGIN + 168}" y="${legendY + 4}">failure (caught after the retries)</text>`,
+    `<rect x="${MARGIN + 380}" y="${legendY - 8}" width="22" height="14" rx="3" fill="#fbefe9" stroke="#8a4b2f"/><text x="${MARGIN + 408}" y="${legendY + 4}">compensation</text></g>`,
     '</svg>',
     '',
   ].join('\n');

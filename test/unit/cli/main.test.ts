@@ -67,6 +67,18 @@ describe('main', () => {
     expect(readFileSync(out, 'utf8')).toContain('data-machine="onboarding"');
   });
 
+  it('writes the Mermaid diagrams to stdout', async () => {
+    // Prepare
+    const { io, out } = capture();
+
+    // Act
+    const code = await main(['diagram', '--format', 'mermaid'], io);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(out.join('\n')).toMatch(/^#### onboarding\n\n```mermaid\nstateDiagram-v2\n/);
+  });
+
   it('refuses an --out it cannot write under, in one line, at once', async () => {
     // Prepare
     const dir = tempDir('tf-cli-');
