@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { type ContractConfig, operationRequestedBy } from '../../../events/contract.ts';
 import { loadConfig } from '../../config.ts';
 import { LIFECYCLE_ORDER } from '../../domain/operations.ts';

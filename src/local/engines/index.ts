@@ -26,7 +26,8 @@ export type SagaEngine = (
 
 /** Timings of a local run: milliseconds instead of the ASL's seconds. */
 export interface EngineTimings {
-  waitMs: number;
+  /** Milliseconds per Wait state; `null` keeps the ASL's own seconds (a run against real AWS). */
+  waitMs: number | null;
   /** Milliseconds per Retry interval; `null` keeps the ASL's own backoff (with jitter) in real seconds. */
   retryMs: number | null;
 }
@@ -45,7 +46,7 @@ export const aslEngine =
       execution,
       executionArn,
       ...(signal ? { signal } : {}),
-      waitMs: timings.waitMs,
+      ...(timings.waitMs === null ? {} : { waitMs: timings.waitMs }),
       ...(timings.retryMs === null ? {} : { retryMs: timings.retryMs }),
     });
     return end;
@@ -60,7 +61,7 @@ export const xstateEngine =
         dispatch: async (payload) => asJson(await dispatch(payload)),
         execution,
         ...(signal ? { signal } : {}),
-        waitMs: timings.waitMs,
+        ...(timings.waitMs === null ? {} : { waitMs: timings.waitMs }),
         retryDelayMs: timings.retryMs === null ? 1000 : Math.max(1, Math.round(timings.retryMs / 4)),
       });
       if (result.status === 'succeeded') return { status: 'SUCCEEDED', output: result.state };

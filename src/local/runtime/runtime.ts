@@ -24,11 +24,11 @@ import {
   observability,
   stepDeps,
 } from '../../handlers/index.ts';
-import { startLocalDynamo } from '../dynamo.ts';
 import { aslEngine, type EngineTimings, type ExecutionEnd, xstateEngine } from '../engines/index.ts';
-import { SimulatedCloud } from '../sim/index.ts';
+import type { SimulatedCloud } from '../sim/index.ts';
+import type { InventoryItem } from '../sim/inventory.ts';
 import type { Route } from '../sim/routing.ts';
-import { localClients } from './clients.ts';
+import { type CloudBackend, simulatedBackend } from './backend.ts';
 import type { FaultSpec } from './fault-spec.ts';
 import { FaultInjector } from './faults.ts';
 import { type ProgressEvent, progressEvent } from './progress.ts';
@@ -56,8 +56,7 @@ const asyncInvoke = async <T>(invoke: () => Promise<T>, retries = 2, delayMs = 2
 /** The status-event claim lease of a local run (see `open`). */
 const LOCAL_LEDGER_LEASE_SECONDS = 2;
 
-/** The simulated bus the status events go to (SBT's, in a deployment). */
-export const LOCAL_SBT_BUS = 'sbt-control-plane';
+export { LOCAL_SBT_BUS } from './backend.ts';
 
 export { STATE_MARKER };
 
@@ -132,10 +131,13 @@ export interface ReplayOptions {
   signal?: AbortSignal;
 }
 
-export type InventoryItem = ReturnType<SimulatedCloud['inventory']>[number];
+export type { InventoryItem };
 
-/** tenantflow on one machine: the production handlers and adapters over a simulated AWS. */
-export interface LocalRuntime {
+/**
+ * tenantflow in one process: the production handlers and adapters, the sagas on the local
+ * interpreter, over a cloud backend (the simulated AWS, or real AWS with `--target aws`).
+ */
+export interface Runtime {
   readonly config: TenantFlowConfig;
   /** What the opening recovery found and did (empty when the last process ended cleanly). */
   readonly recovered: readonly RecoveredExecution[];
@@ -162,19 +164,25 @@ export interface LocalRuntime {
    * would start it, answered to the tenant's registration).
    */
   migrate(tenantId: string, tier: string): Promise<ReplayResult>;
-  /** Holds every record (or one tenant's) against the simulated cloud; repairs when asked. */
+  /** Holds every record (or one tenant's) against the cloud; repairs when asked. */
   reconcile(options: ReconcileOptions): Promise<ReconcileReport>;
+  /** Every resource tenantflow made there (and, locally, the shared stack's), with its tenant tag. */
+  resources(): Promise<InventoryItem[]>;
+  /** One line on where the AWS calls go (the simulator says it is a simulation). */
+  describe(): string;
+  close(): Promise<void>;
+}
+
+/** The runtime of the embedded default: a {@link Runtime} over the simulated AWS, which it can show. */
+export interface LocalRuntime extends Runtime {
   /** Every resource of the simulated cloud, with its tenant tag. */
   inventory(): InventoryItem[];
   /** Where the shared load balancer sends a request of `tenantId` (its tenant header), and how healthy. */
   route(tenantId: string): Route;
-  /** The simulator's own one-line description (it says it is a simulation). */
-  describe(): string;
   /** Every event put on the (simulated) EventBridge: the status events the control plane received. */
   publishedEvents(): ReturnType<SimulatedCloud['publishedEvents']>;
   /** The AWS calls the simulated services received, in order. */
   calls(): ReturnType<SimulatedCloud['calls']>;
-  close(): Promise<void>;
 }
 
 /** A request `retry` or `migrate` will not start for the tenant, with the reason. */
@@ -226,35 +234,37 @@ export const createLocalRuntime = async (options: LocalRuntimeOptions): Promise<
   ensureStateDir(options.stateDir, options.mustExist ? 'existing' : 'create');
   const lock = lockStateDir(options.stateDir);
   try {
-    return await open(options, lock);
+    const injector = new FaultInjector(options.faults ?? []);
+    const { backend, sim } = await simulatedBackend(options, injector);
+    const runtime = await openRuntime(options, lock, backend, injector);
+    return {
+      ...runtime,
+      inventory: () => sim.inventory(),
+      route: (tenantId) => sim.route({ [runtime.config.tenantHeaderName]: tenantId }),
+      calls: () => sim.calls(),
+      publishedEvents: () => sim.publishedEvents(),
+    };
   } catch (error) {
     lock.release();
     throw error;
   }
 };
 
-const open = async (options: LocalRuntimeOptions, lock: StateDirLock): Promise<LocalRuntime> => {
+/**
+ * A {@link Runtime} over `backend` in a state directory already locked. The directory keeps the
+ * registry of the executions run here (and, for the simulated backend, the cloud itself).
+ */
+export const openRuntime = async (
+  options: LocalRuntimeOptions,
+  lock: StateDirLock,
+  backend: CloudBackend,
+  injector: FaultInjector,
+): Promise<Runtime> => {
   if (!options.verbose) process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   const obs = (name: string) => localObservability(name, options.verbose ?? false);
-  const config = loadConfig({ SBT_EVENT_BUS: LOCAL_SBT_BUS });
+  const config = loadConfig(backend.env);
   const fast = options.fast ?? false;
-  const sim = new SimulatedCloud({
-    stateFile: join(options.stateDir, 'cloud.json'),
-    throttle: options.throttle ?? false,
-    // Long enough that a replay shows the service starting and the health checks passing (a few
-    // polls 25 ms apart), short enough that a single replay stays well under a second.
-    serviceStartMs: fast ? 0 : 40,
-    healthyAfterMs: fast ? 0 : 40,
-    drainMs: fast ? 0 : 20,
-  });
-  sim.seedSharedInfrastructure(config.sharedStackName);
-  const dynamo = await startLocalDynamo({
-    dir: join(options.stateDir, 'dynamo'),
-    tableName: config.tableName,
-  });
-  const injector = new FaultInjector(options.faults ?? []);
-  const stopHook = sim.onCall((call) => injector.beforeCall(call.service));
-  const clients = localClients(sim, dynamo.clientConfig, injector, config.region);
+  const { clients } = backend;
   // Every sender of a local run lives in this process and sends within milliseconds; a claim older
   // than this is a dead process's, and the recovery may take it over without waiting AWS's 90 s.
   const local = { ledgerLeaseSeconds: LOCAL_LEDGER_LEASE_SECONDS };
@@ -307,11 +317,13 @@ const open = async (options: LocalRuntimeOptions, lock: StateDirLock): Promise<L
     }
   };
   // Under AWS's rate limits the Retry backoff is what lets throttled calls through: keep it real then.
-  const timings: EngineTimings = options.throttle
-    ? { waitMs: 25, retryMs: null }
-    : fast
-      ? { waitMs: 1, retryMs: 2 }
-      : { waitMs: 25, retryMs: 20 };
+  const timings: EngineTimings =
+    backend.timings ??
+    (options.throttle
+      ? { waitMs: 25, retryMs: null }
+      : fast
+        ? { waitMs: 1, retryMs: 2 }
+        : { waitMs: 25, retryMs: 20 });
   const parseOptions = { contract: config.contract, catalogue: config.catalogue, accepts: OPERATIONS };
   let watcher: ReturnType<typeof makeWatcherHandler> | undefined;
   const watchResults = new Map<string, WatchResult>();
@@ -353,13 +365,13 @@ const open = async (options: LocalRuntimeOptions, lock: StateDirLock): Promise<L
   };
 
   const replayOne = async (raw: unknown): Promise<ReplayResult> => {
-    const before = sim.publishedEvents().length;
+    const before = backend.published().length;
     const ingest = await asyncInvoke(() => ingress(raw, lambdaContext('ingress')));
     const end = ingest.outcome === 'started' ? await starter.completion(ingest.execution) : undefined;
     // A cleanup the watcher started belongs to this request's story: it ends before the result.
     await starter.drain();
     const answered = { ...ingest, tenantRegistrationId: await answeredTo(raw, ingest) };
-    const statusEvent = statusEventFor(sim.publishedEvents().slice(before), answered.tenantRegistrationId);
+    const statusEvent = statusEventFor(backend.published().slice(before), answered.tenantRegistrationId);
     return replayResult({ raw, config, ingest: answered, end, statusEvent });
   };
 
@@ -410,7 +422,7 @@ const open = async (options: LocalRuntimeOptions, lock: StateDirLock): Promise<L
       results.push(result);
       replayOptions.onResult?.(result, index);
     }
-    sim.save();
+    backend.save();
     return results;
   };
 
@@ -481,11 +493,8 @@ const open = async (options: LocalRuntimeOptions, lock: StateDirLock): Promise<L
     },
     reconcile: (reconcileOptions) =>
       reconcile({ ...ports, discovery: new TaggingDiscovery({ client: clients.tagging }) }, reconcileOptions),
-    inventory: () => sim.inventory(),
-    route: (tenantId) => sim.route({ [config.tenantHeaderName]: tenantId }),
-    describe: () => sim.describe(),
-    calls: () => sim.calls(),
-    publishedEvents: () => sim.publishedEvents(),
+    resources: () => backend.resources(),
+    describe: () => backend.describe(),
     async close() {
       if (closed) return;
       closed = true;
@@ -493,10 +502,9 @@ const open = async (options: LocalRuntimeOptions, lock: StateDirLock): Promise<L
       try {
         await starter.drain();
         injector.release();
-        stopHook();
         registry.flush();
-        sim.save();
-        await dynamo.stop();
+        backend.save();
+        await backend.stop();
       } finally {
         lock.release();
       }

@@ -1,0 +1,81 @@
+import { join } from 'node:path';
+import { loadConfig } from '../../config.ts';
+import type { AwsClients } from '../../handlers/wiring.ts';
+import { startLocalDynamo } from '../dynamo.ts';
+import type { EngineTimings } from '../engines/index.ts';
+import { SimulatedCloud } from '../sim/index.ts';
+import type { InventoryItem } from '../sim/inventory.ts';
+import { localClients } from './clients.ts';
+import type { FaultInjector } from './faults.ts';
+import type { PublishedEvent } from './replay-result.ts';
+
+/** The simulated bus the status events go to (SBT's, in a deployment). */
+export const LOCAL_SBT_BUS = 'sbt-control-plane';
+
+/**
+ * Where a runtime's AWS calls go, and what it can tell of that cloud: the simulated AWS of the
+ * embedded default, or a real AWS API (`--target aws`).
+ */
+export interface CloudBackend {
+  readonly clients: AwsClients;
+  /** The settings the runtime's configuration is read from (as a Lambda reads its environment). */
+  readonly env: Record<string, string>;
+  /** How the interpreter spaces Wait states and Retry intervals; absent: the local defaults. */
+  readonly timings?: EngineTimings;
+  /** The events put on EventBridge through these clients (the status events), in order. */
+  published(): PublishedEvent[];
+  /** Every resource tenantflow made there, with its tenant tag. */
+  resources(): Promise<InventoryItem[]>;
+  /** One line: where the calls go. */
+  describe(): string;
+  /** Keeps what must outlive the process. */
+  save(): void;
+  stop(): Promise<void>;
+}
+
+export interface SimulatedBackendOptions {
+  stateDir: string;
+  throttle?: boolean;
+  fast?: boolean;
+}
+
+/**
+ * The embedded default's backend: the simulated cloud (its state in `<stateDir>/cloud.json`) and
+ * dynalite (in `<stateDir>/dynamo`), reached through real SDK clients that fire the fault plan.
+ */
+export const simulatedBackend = async (
+  options: SimulatedBackendOptions,
+  injector: FaultInjector,
+): Promise<{ backend: CloudBackend; sim: SimulatedCloud }> => {
+  const env = { SBT_EVENT_BUS: LOCAL_SBT_BUS };
+  const config = loadConfig(env);
+  const fast = options.fast ?? false;
+  const sim = new SimulatedCloud({
+    stateFile: join(options.stateDir, 'cloud.json'),
+    throttle: options.throttle ?? false,
+    // Long enough that a replay shows the service starting and the health checks passing (a few
+    // polls 25 ms apart), short enough that a single replay stays well under a second.
+    serviceStartMs: fast ? 0 : 40,
+    healthyAfterMs: fast ? 0 : 40,
+    drainMs: fast ? 0 : 20,
+  });
+  sim.seedSharedInfrastructure(config.sharedStackName);
+  const dynamo = await startLocalDynamo({
+    dir: join(options.stateDir, 'dynamo'),
+    tableName: config.tableName,
+  });
+  const stopHook = sim.onCall((call) => injector.beforeCall(call.service));
+  const backend: CloudBackend = {
+    clients: localClients(sim, dynamo.clientConfig, injector, config.region),
+    env,
+    published: () => sim.publishedEvents(),
+    resources: async () => sim.inventory(),
+    describe: () => sim.describe(),
+    save: () => sim.save(),
+    async stop() {
+      stopHook();
+      await dynamo.stop();
+    },
+  };
+  return { backend, sim };
+};
