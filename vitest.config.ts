@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The AWS-compatibility suite needs moto_server: npm run test:aws (vitest.aws.config.ts).
+    exclude: ['test/aws/**', '**/node_modules/**'],
     setupFiles: ['test/support/setup.ts'],
     // Sums the reliability files' counters into one summary line at the end of the run.
     globalSetup: ['test/support/reliability/global-setup.ts'],

@@ -87,6 +87,16 @@ export const SERVICE_NAME = 'tenantflow';
 export const deployedFunctionName = (stage: string, name: FunctionName): string =>
   `${SERVICE_NAME}-${stage}-${name}`;
 
+/** The tenant table's name in stage `stage` (the template's `${NAME_PREFIX}-tenants`). */
+export const deployedTableName = (stage: string): string => `${SERVICE_NAME}-${stage}-tenants`;
+
+/** A state machine's name in stage `stage` (what {@link stateMachineName} resolves to). */
+export const deployedStateMachineName = (stage: string, id: MachineId): string =>
+  `${SERVICE_NAME}-${stage}-${id}`;
+
+/** The CloudFormation stack osls deploys stage `stage` as. */
+export const deployedStackName = (stage: string): string => `${SERVICE_NAME}-${stage}`;
+
 /** A dead-letter queue's name in stage `stage`. */
 export const deadLetterQueueNameIn = (stage: string, name: DeadLettered): string =>
   `${SERVICE_NAME}-${stage}-${name}-dead-letters`;

@@ -121,6 +121,30 @@ const removeByArn = async (deps: ReconcileDeps, kind: ResourceKind, arn: string,
   }
 };
 
+/**
+ * Whether a tagged resource still exists, asked of its service by ARN: the tag index (AWS's, and
+ * moto's) goes on listing a deleted ECS service or cluster for a while, as INACTIVE, and a task
+ * definition being deleted. Those are gone, not orphans.
+ */
+const existsByArn = async (deps: ReconcileDeps, kind: ResourceKind, arn: string): Promise<boolean> => {
+  const path = arn.split(':').slice(5).join(':');
+  switch (kind) {
+    case 'service': {
+      const [, cluster = '', name = ''] = path.split('/');
+      return (await deps.ecs.describeService(cluster, name))?.status === 'ACTIVE';
+    }
+    case 'cluster':
+      return (await deps.ecs.describeCluster(path.split('/')[1] ?? ''))?.status === 'ACTIVE';
+    case 'taskDefinition': {
+      const status = (await deps.ecs.describeTaskDefinition(arn))?.status;
+      return status !== undefined && status !== 'DELETE_IN_PROGRESS';
+    }
+    case 'targetGroup':
+    case 'listenerRule':
+      return (await deps.elb.tagsOf([arn])).has(arn);
+  }
+};
+
 /** Whether a resource the record names exists (asked of the service itself, not the tag index). */
 const exists = async (
   deps: ReconcileDeps,
@@ -431,6 +455,7 @@ export const reconcile = async (deps: ReconcileDeps, options: ReconcileOptions):
     // Never anything without a tenant's tag (the shared stack's), nor what a running operation makes.
     if (!tenantId || named.has(resource.arn) || held(tenantId)) continue;
     const kind = KIND_OF_TYPE[resource.type];
+    if (!(await existsByArn(deps, kind, resource.arn))) continue;
     drifts.push({
       tenantId,
       kind: 'orphan',

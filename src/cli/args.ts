@@ -15,6 +15,21 @@ const isDiagramFormat = (value: string): value is DiagramFormat =>
 export const ENGINES = ['asl', 'xstate'] as const;
 export type Engine = (typeof ENGINES)[number];
 
+/**
+ * `--target aws` and what goes with it (without it, the embedded default). The region is resolved
+ * when the command runs (flag, then AWS_REGION / AWS_DEFAULT_REGION, then the profile's).
+ */
+export interface AwsTargetOptions {
+  region?: string;
+  profile?: string;
+  stage: string;
+  table?: string;
+  sharedStack: string;
+  sbtBus?: string;
+  /** --state-dir was given (otherwise the target's own under the default one). */
+  stateDirGiven: boolean;
+}
+
 /** A parsed command line. */
 export type Command =
   | {
@@ -27,17 +42,28 @@ export type Command =
       throttle: boolean;
       verbose: boolean;
       toBus?: string;
+      /** The region and profile of `--to-bus` (otherwise the SDK's default chain). */
+      busRegion?: string;
+      busProfile?: string;
       /** Outcomes that make the command exit 1 (for CI). */
       failOn: ReplayOutcome[];
+      aws?: AwsTargetOptions;
     }
-  | { name: 'status'; stateDir: string; tenantId: string; json: boolean }
-  | { name: 'list'; stateDir: string; json: boolean }
-  | { name: 'inventory'; stateDir: string; json: boolean }
-  | { name: 'executions'; stateDir: string; json: boolean; all: boolean }
-  | { name: 'abort'; stateDir: string; execution: string; json: boolean }
-  | { name: 'retry'; stateDir: string; tenantId: string; json: boolean }
-  | { name: 'migrate'; stateDir: string; tenantId: string; to: string; json: boolean }
-  | { name: 'reconcile'; stateDir: string; repair: boolean; tenantId?: string; json: boolean }
+  | { name: 'status'; stateDir: string; tenantId: string; json: boolean; aws?: AwsTargetOptions }
+  | { name: 'list'; stateDir: string; json: boolean; aws?: AwsTargetOptions }
+  | { name: 'inventory'; stateDir: string; json: boolean; aws?: AwsTargetOptions }
+  | { name: 'executions'; stateDir: string; json: boolean; all: boolean; aws?: AwsTargetOptions }
+  | { name: 'abort'; stateDir: string; execution: string; json: boolean; aws?: AwsTargetOptions }
+  | { name: 'retry'; stateDir: string; tenantId: string; json: boolean; aws?: AwsTargetOptions }
+  | { name: 'migrate'; stateDir: string; tenantId: string; to: string; json: boolean; aws?: AwsTargetOptions }
+  | {
+      name: 'reconcile';
+      stateDir: string;
+      repair: boolean;
+      tenantId?: string;
+      json: boolean;
+      aws?: AwsTargetOptions;
+    }
   | {
       name: 'redrive';
       function: 'ingress' | 'watcher';
@@ -62,6 +88,69 @@ const stateDir = { 'state-dir': { type: 'string' } } as const;
 const json = { json: { type: 'boolean' } } as const;
 
 type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** The options of `--target`, on every command that reads or changes tenants. */
+const target = {
+  target: { type: 'string' },
+  region: { type: 'string' },
+  profile: { type: 'string' },
+  stage: { type: 'string' },
+  stack: { type: 'string' },
+  table: { type: 'string' },
+  'shared-stack': { type: 'string' },
+  'sbt-bus': { type: 'string' },
+} as const;
+
+type TargetValues = {
+  target?: string | undefined;
+  region?: string | undefined;
+  profile?: string | undefined;
+  stage?: string | undefined;
+  stack?: string | undefined;
+  table?: string | undefined;
+  'shared-stack'?: string | undefined;
+  'sbt-bus'?: string | undefined;
+  'state-dir'?: string | undefined;
+};
+
+const AWS_ONLY = ['region', 'profile', 'stage', 'stack', 'table', 'shared-stack', 'sbt-bus'] as const;
+
+/** The deployed stack osls names `tenantflow-<stage>`. */
+const STACK_PATTERN = /^tenantflow-([A-Za-z0-9-]+)$/;
+
+/** `{ aws }` for `--target aws`, nothing for the embedded default; the reason when the flags disagree. */
+const targetOf = (values: TargetValues): { aws?: AwsTargetOptions } => {
+  const kind = values.target ?? 'local';
+  if (kind !== 'local' && kind !== 'aws')
+    throw new Error(`--target "${kind}": expected local or aws${didYouMean(kind, ['local', 'aws'])}`);
+  if (kind === 'local') {
+    const stray = AWS_ONLY.find((name) => values[name] !== undefined);
+    if (stray) throw new Error(`--${stray} applies only with --target aws`);
+    return {};
+  }
+  for (const name of AWS_ONLY)
+    if (values[name] !== undefined && values[name]?.trim() === '') throw new Error(`--${name}: give a value`);
+  let stage = values.stage;
+  if (values.stack !== undefined) {
+    const match = STACK_PATTERN.exec(values.stack);
+    if (!match?.[1])
+      throw new Error(`--stack "${values.stack}": expected tenantflow-<stage>, the stack osls deploys`);
+    if (stage !== undefined && stage !== match[1])
+      throw new Error(`--stack ${values.stack} is stage ${match[1]}, but --stage says ${stage}`);
+    stage = match[1];
+  }
+  return {
+    aws: {
+      ...(values.region ? { region: values.region } : {}),
+      ...(values.profile ? { profile: values.profile } : {}),
+      stage: stage ?? 'dev',
+      ...(values.table ? { table: values.table } : {}),
+      sharedStack: values['shared-stack'] ?? 'tenantflow-shared',
+      ...(values['sbt-bus'] ? { sbtBus: values['sbt-bus'] } : {}),
+      stateDirGiven: values['state-dir'] !== undefined,
+    },
+  };
+};
 
 /** The commands, as a user types them (for suggestions). */
 export const COMMAND_NAMES = [
@@ -140,6 +229,7 @@ const commandOf = (name: string, args: string[]): Command => {
       const { values, positionals } = parse(args, {
         ...stateDir,
         ...json,
+        ...target,
         engine: { type: 'string' },
         fault: { type: 'string', multiple: true },
         throttle: { type: 'boolean' },
@@ -152,6 +242,16 @@ const commandOf = (name: string, args: string[]): Command => {
       if (!isEngine(engine)) throw new Error(`--engine "${engine}": expected asl or xstate`);
       const toBus = values['to-bus'];
       if (toBus !== undefined && toBus.trim() === '') throw new Error('--to-bus: give the event bus name');
+      if (toBus !== undefined && values.target !== undefined)
+        throw new Error('--to-bus only puts the events on a bus (it runs no saga): --target does not apply');
+      const bus =
+        toBus === undefined
+          ? {}
+          : {
+              toBus,
+              ...(values.region ? { busRegion: values.region } : {}),
+              ...(values.profile ? { busProfile: values.profile } : {}),
+            };
       return {
         name,
         stateDir: values['state-dir'] ?? DEFAULT_STATE_DIR,
@@ -161,12 +261,13 @@ const commandOf = (name: string, args: string[]): Command => {
         faults: (values.fault ?? []).map(parseFaultSpec),
         throttle: values.throttle ?? false,
         verbose: values.verbose ?? false,
-        ...(toBus === undefined ? {} : { toBus }),
+        ...bus,
         failOn: parseFailOn(values['fail-on']),
+        ...targetOf(toBus === undefined ? values : { ...values, region: undefined, profile: undefined }),
       };
     }
     case 'status': {
-      const { values, positionals } = parse(args, { ...stateDir, ...json });
+      const { values, positionals } = parse(args, { ...stateDir, ...json, ...target });
       const [tenantId, ...extra] = positionals;
       if (!tenantId || extra.length > 0)
         throw new Error('status: give exactly one tenant id, registration id or tenant name');
@@ -175,36 +276,56 @@ const commandOf = (name: string, args: string[]): Command => {
         stateDir: values['state-dir'] ?? DEFAULT_STATE_DIR,
         tenantId,
         json: values.json ?? false,
+        ...targetOf(values),
       };
     }
     case 'list':
     case 'inventory': {
-      const { values, positionals } = parse(args, { ...stateDir, ...json });
+      const { values, positionals } = parse(args, { ...stateDir, ...json, ...target });
       if (positionals.length > 0) throw new Error(`${name}: unexpected argument "${positionals[0]}"`);
-      const options = { stateDir: values['state-dir'] ?? DEFAULT_STATE_DIR, json: values.json ?? false };
+      const options = {
+        stateDir: values['state-dir'] ?? DEFAULT_STATE_DIR,
+        json: values.json ?? false,
+        ...targetOf(values),
+      };
       return name === 'list' ? { name, ...options } : { name, ...options };
     }
     case 'executions': {
-      const { values, positionals } = parse(args, { ...stateDir, ...json, all: { type: 'boolean' } });
+      const { values, positionals } = parse(args, {
+        ...stateDir,
+        ...json,
+        ...target,
+        all: { type: 'boolean' },
+      });
       if (positionals.length > 0) throw new Error(`executions: unexpected argument "${positionals[0]}"`);
       return {
         name,
         stateDir: values['state-dir'] ?? DEFAULT_STATE_DIR,
         json: values.json ?? false,
         all: values.all ?? false,
+        ...targetOf(values),
       };
     }
     case 'abort':
     case 'retry': {
-      const { values, positionals } = parse(args, { ...stateDir, ...json });
+      const { values, positionals } = parse(args, { ...stateDir, ...json, ...target });
       const [id, ...extra] = positionals;
       const what = name === 'abort' ? 'execution name' : 'tenant id';
       if (!id || extra.length > 0) throw new Error(`${name}: give exactly one ${what}`);
-      const common = { stateDir: values['state-dir'] ?? DEFAULT_STATE_DIR, json: values.json ?? false };
+      const common = {
+        stateDir: values['state-dir'] ?? DEFAULT_STATE_DIR,
+        json: values.json ?? false,
+        ...targetOf(values),
+      };
       return name === 'abort' ? { name, execution: id, ...common } : { name, tenantId: id, ...common };
     }
     case 'migrate': {
-      const { values, positionals } = parse(args, { ...stateDir, ...json, to: { type: 'string' } });
+      const { values, positionals } = parse(args, {
+        ...stateDir,
+        ...json,
+        ...target,
+        to: { type: 'string' },
+      });
       const [tenantId, ...extra] = positionals;
       if (!tenantId || extra.length > 0) throw new Error('migrate: give exactly one tenant id');
       const to = values.to?.trim();
@@ -215,12 +336,14 @@ const commandOf = (name: string, args: string[]): Command => {
         tenantId,
         to,
         json: values.json ?? false,
+        ...targetOf(values),
       };
     }
     case 'reconcile': {
       const { values, positionals } = parse(args, {
         ...stateDir,
         ...json,
+        ...target,
         repair: { type: 'boolean' },
         tenant: { type: 'string' },
       });
@@ -233,6 +356,7 @@ const commandOf = (name: string, args: string[]): Command => {
         repair: values.repair ?? false,
         ...(tenant ? { tenantId: tenant } : {}),
         json: values.json ?? false,
+        ...targetOf(values),
       };
     }
     case 'redrive': {

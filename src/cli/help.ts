@@ -1,3 +1,14 @@
+/** The options every command that reads or changes tenants takes to work on real AWS. */
+const TARGETS = `Targets (replay, status, list, inventory, executions, abort, retry, migrate, reconcile):
+  --target local|aws          local (default): the simulated AWS; aws: the same sagas in this process with
+                              real SDK clients (credentials from the standard chain; AWS_ENDPOINT_URL honoured)
+      --region R, --profile P as the AWS CLI (region: the flag, AWS_REGION, or the profile's)
+      --stage NAME            the deployed stage (default dev): table tenantflow-<stage>-tenants, and
+                              executions lists the stage's Step Functions executions; or --stack tenantflow-<stage>
+      --table NAME            another tenant table; --shared-stack NAME (default tenantflow-shared)
+      --sbt-bus NAME          SBT's bus, where status events go (needed by replay, retry and migrate)
+                              state dir for in-process executions: <state-dir>/aws/<region>/<stage>/`;
+
 /** The text of `tenantflow help`. */
 export const HELP = `tenantflow — tenant lifecycle orchestrator for SaaS on Amazon ECS (the SBT application plane)
 
@@ -12,7 +23,7 @@ Usage: tenantflow <command> [options]          every command takes --state-dir D
       --fault STEP:KIND[:N]   inject a fault into the next N runs of STEP (transient|throttle|fatal|crash)
       --throttle              enforce the AWS API rate limits in the simulated cloud
       --verbose               let Powertools log as it does in Lambda
-      --to-bus NAME           put the events on a REAL EventBridge bus instead (default AWS credentials)
+      --to-bus NAME           put the events on a REAL EventBridge bus instead (--region, --profile; --json)
       --fail-on OUTCOMES      exit 1 when an event ends so, e.g. failed,rejected (for CI)
   status <tenant> [--json]    a tenant's record, step history and next steps (by id, registration id or name)
   list [--json]               every tenant in the tenant map
@@ -35,12 +46,26 @@ Usage: tenantflow <command> [options]          every command takes --state-dir D
   help [command]              this text, or one command's (also: <command> --help)
   --version                   the version
 
+${TARGETS}
+
 One process uses a state dir at a time (another gets "state dir in use by pid N", exit 2); every command
 first recovers what a killed or interrupted run left there. Ctrl-C during replay: the running event
 finishes and no more start; a second Ctrl-C quits at once.
 
 Exit codes: 0 done (whatever each event's outcome, unless --fail-on), 1 the work failed, 2 bad command line, unreadable
 file or busy state dir, 130 interrupted.`;
+
+const TARGETED = new Set([
+  'replay',
+  'status',
+  'list',
+  'inventory',
+  'executions',
+  'abort',
+  'retry',
+  'migrate',
+  'reconcile',
+]);
 
 /**
  * One command's part of {@link HELP}: its line(s) and the option lines under it, after a usage line.
@@ -60,5 +85,6 @@ export const commandHelp = (name: string): string | undefined => {
     `Usage: tenantflow ${name} [options]          --state-dir DIR where it applies (default .tenantflow/)`,
     '',
     ...own,
+    ...(TARGETED.has(name) ? ['', TARGETS] : []),
   ].join('\n');
 };

@@ -72,7 +72,8 @@ export const tenantTags = (tenantId: string, tier: string): Tag[] => [
   { key: TAG_KEYS.managedBy, value: MANAGED_BY },
 ];
 
-const tagValue = (tags: readonly Tag[], key: string): string | undefined =>
+/** The value of tag `key`, if the resource carries it. */
+export const tagValue = (tags: readonly Tag[], key: string): string | undefined =>
   tags.find((tag) => tag.key === key)?.value;
 
 /**

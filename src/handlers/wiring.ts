@@ -32,18 +32,24 @@ export interface AwsClients {
   tagging: ResourceGroupsTaggingAPIClient;
 }
 
-/** Production clients for `region` (credentials and retries from the SDK's defaults). */
-export const awsClients = (region: string): AwsClients => ({
-  ecs: new ECSClient({ region }),
-  elb: new ElasticLoadBalancingV2Client({ region }),
-  dynamo: DynamoDBDocumentClient.from(new DynamoDBClient({ region }), {
-    marshallOptions: { removeUndefinedValues: true },
-  }),
-  cloudformation: new CloudFormationClient({ region }),
-  eventbridge: new EventBridgeClient({ region }),
-  sfn: new SFNClient({ region }),
-  tagging: new ResourceGroupsTaggingAPIClient({ region }),
-});
+/**
+ * Production clients for `region` (credentials and retries from the SDK's defaults; `profile`
+ * names a profile of the shared config files; the SDK honours `AWS_ENDPOINT_URL`).
+ */
+export const awsClients = (region: string, options: { profile?: string } = {}): AwsClients => {
+  const config = { region, ...(options.profile ? { profile: options.profile } : {}) };
+  return {
+    ecs: new ECSClient(config),
+    elb: new ElasticLoadBalancingV2Client(config),
+    dynamo: DynamoDBDocumentClient.from(new DynamoDBClient(config), {
+      marshallOptions: { removeUndefinedValues: true },
+    }),
+    cloudformation: new CloudFormationClient(config),
+    eventbridge: new EventBridgeClient(config),
+    sfn: new SFNClient(config),
+    tagging: new ResourceGroupsTaggingAPIClient(config),
+  };
+};
 
 /** Every port the steps need, over the given clients. */
 export const stepDeps = (

@@ -1,18 +1,23 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ContractConfig, operationRequestedBy } from '../../../events/contract.ts';
+import { deployedTableName } from '../../../infra/deploy/names.ts';
 import { loadConfig } from '../../config.ts';
 import { LIFECYCLE_ORDER } from '../../domain/operations.ts';
 import type { TenantRecord } from '../../domain/tenant-record.ts';
 import {
+  type AwsRuntime,
+  type AwsTarget,
+  awsStateDir,
+  createAwsRuntime,
   createLocalRuntime,
   LOCAL_SBT_BUS,
-  type LocalRuntime,
   type LocalRuntimeOptions,
   NotAStateDirError,
   type RecoveredExecution,
   type ReplayResult,
   RequestNotRunError,
+  type Runtime,
   requestAbort,
   StateDirBusyError,
 } from '../../local/runtime/index.ts';
@@ -24,8 +29,8 @@ import {
   lockStateDir,
   STATE_MARKER,
 } from '../../local/runtime/state-dir.ts';
-import { type Command, REPLAY_OUTCOMES } from '../args.ts';
-import { type CliIo, EXIT, powertoolsToStderr } from '../io.ts';
+import { type AwsTargetOptions, type Command, REPLAY_OUTCOMES } from '../args.ts';
+import { type CliIo, EXIT, powertoolsToStderr, printable } from '../io.ts';
 import { loadEvents } from '../load-events.ts';
 import {
   executionsJson,
@@ -57,27 +62,79 @@ const stateDirProblem = (error: unknown, io: CliIo): number | undefined => {
   return undefined;
 };
 
-/** Opens the runtime (reporting what its recovery did), runs `body`, always closes it. */
+/** A command line that cannot be acted on, found once the command runs (exit 2, one line). */
+class UsageError extends Error {}
+
+/**
+ * The region of `--target aws`: the flag, else AWS_REGION / AWS_DEFAULT_REGION, else the one the
+ * profile's config names (as the AWS CLI resolves it).
+ */
+const resolveRegion = async (aws: AwsTargetOptions): Promise<string> => {
+  const region = aws.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  if (region) return region;
+  const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+  try {
+    return await new DynamoDBClient(aws.profile ? { profile: aws.profile } : {}).config.region();
+  } catch {
+    throw new UsageError(
+      `--region: none given, and neither AWS_REGION nor ${aws.profile ? `profile ${aws.profile}` : 'the default profile'} names one`,
+    );
+  }
+};
+
+/** The AWS target of a command and its state directory (the target's own unless --state-dir says). */
+const awsTarget = async (aws: AwsTargetOptions, stateDir: string, needsBus: boolean) => {
+  if (needsBus && !aws.sbtBus)
+    throw new UsageError(
+      "--sbt-bus: needed with --target aws by a command that runs a saga (its status events go to SBT's bus)",
+    );
+  const region = await resolveRegion(aws);
+  const target: AwsTarget = {
+    region,
+    ...(aws.profile ? { profile: aws.profile } : {}),
+    stage: aws.stage,
+    table: aws.table ?? deployedTableName(aws.stage),
+    sharedStack: aws.sharedStack,
+    ...(aws.sbtBus ? { sbtBus: aws.sbtBus } : {}),
+  };
+  return { target, stateDir: aws.stateDirGiven ? stateDir : awsStateDir(stateDir, target) };
+};
+
+/** Which cloud a command works on: the embedded default, or `--target aws` (and whether it sends status events). */
+type Where = { aws?: AwsTargetOptions | undefined; needsBus?: boolean };
+
+/**
+ * Opens the runtime of the command's target (reporting what its recovery did), runs `body`,
+ * always closes it.
+ */
 const withRuntime = async (
   options: LocalRuntimeOptions,
   io: CliIo,
-  body: (runtime: LocalRuntime) => Promise<number>,
+  body: (runtime: Runtime, aws?: AwsRuntime) => Promise<number>,
+  where: Where = {},
 ): Promise<number> => {
-  let runtime: LocalRuntime;
+  let runtime: Runtime;
+  let aws: AwsRuntime | undefined;
+  const onRecovered = (item: RecoveredExecution) => {
+    for (const line of recoveredText(item)) io.err(line);
+  };
   try {
-    runtime = await createLocalRuntime({
-      ...options,
-      onRecovered: (item) => {
-        for (const line of recoveredText(item)) io.err(line);
-      },
-    });
+    if (where.aws) {
+      const { target, stateDir } = await awsTarget(where.aws, options.stateDir, where.needsBus ?? false);
+      aws = await createAwsRuntime({ ...options, stateDir, mustExist: false, onRecovered }, target);
+      runtime = aws;
+    } else runtime = await createLocalRuntime({ ...options, onRecovered });
   } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`tenantflow: ${error.message}`);
+      return EXIT.usage;
+    }
     const code = stateDirProblem(error, io);
     if (code !== undefined) return code;
     throw error;
   }
   try {
-    return await body(runtime);
+    return await body(runtime, aws);
   } finally {
     await runtime.close();
   }
@@ -136,76 +193,95 @@ export const replay = async (command: Of<'replay'>, io: CliIo): Promise<number> 
     );
     return EXIT.ok;
   }
-  if (command.toBus) return (await sendToBus(loaded.events, command.toBus, io)).exitCode;
+  if (command.toBus) {
+    const { EventBridgeClient } = await import('@aws-sdk/client-eventbridge');
+    const client = new EventBridgeClient({
+      ...(command.busRegion ? { region: command.busRegion } : {}),
+      ...(command.busProfile ? { profile: command.busProfile } : {}),
+    });
+    return (await sendToBus(loaded.events, command.toBus, io, client, { json: command.json })).exitCode;
+  }
   const { stateDir, engine, throttle, faults, verbose } = command;
   if (verbose) powertoolsToStderr();
   const progress = progressPrinter(io.err);
   const options = { stateDir, engine, throttle, faults, verbose, onProgress: progress.onProgress };
-  return withRuntime(options, io, async (runtime) => {
-    if (!command.json) io.err(runtime.describe());
-    const controller = new AbortController();
-    const stop = onInterrupt(io, controller);
-    let answered = 0;
-    try {
-      const results = await runtime.replay(loaded.events, {
-        signal: controller.signal,
-        onResult: (result) => {
-          progress.flush();
-          const source = loaded.sources[answered++];
-          if (command.json) io.out(resultJson(result, source));
-          else for (const line of resultText(result, source)) io.out(line);
-        },
-      });
-      progress.flush();
-      if (!command.json) io.err(summaryLine(results));
-      if (controller.signal.aborted) {
-        io.err(`tenantflow: interrupted after ${results.length} of ${loaded.events.length} events`);
-        return 130;
+  return withRuntime(
+    options,
+    io,
+    async (runtime) => {
+      if (!command.json) io.err(runtime.describe());
+      const controller = new AbortController();
+      const stop = onInterrupt(io, controller);
+      let answered = 0;
+      try {
+        const results = await runtime.replay(loaded.events, {
+          signal: controller.signal,
+          onResult: (result) => {
+            progress.flush();
+            const source = loaded.sources[answered++];
+            if (command.json) io.out(resultJson(result, source));
+            else for (const line of resultText(result, source)) io.out(line);
+          },
+        });
+        progress.flush();
+        if (!command.json) io.err(summaryLine(results));
+        if (controller.signal.aborted) {
+          io.err(`tenantflow: interrupted after ${results.length} of ${loaded.events.length} events`);
+          return 130;
+        }
+        const failing = results.filter((result) => command.failOn.includes(result.outcome));
+        if (failing.length > 0) {
+          io.err(
+            `tenantflow: ${failing.length} of ${results.length} events ended ${command.failOn.join(' or ')}`,
+          );
+          return EXIT.failed;
+        }
+        return EXIT.ok;
+      } finally {
+        stop();
       }
-      const failing = results.filter((result) => command.failOn.includes(result.outcome));
-      if (failing.length > 0) {
-        io.err(
-          `tenantflow: ${failing.length} of ${results.length} events ended ${command.failOn.join(' or ')}`,
-        );
-        return EXIT.failed;
-      }
-      return EXIT.ok;
-    } finally {
-      stop();
-    }
-  });
+    },
+    { aws: command.aws, needsBus: true },
+  );
 };
 
 /** `status` and `list`: the tenant map records with each operation's step history. */
 export const tenants = async (command: Of<'status'> | Of<'list'>, io: CliIo): Promise<number> =>
-  withRuntime(reading(command.stateDir), io, async (runtime) => {
-    if (command.name === 'status') {
-      const found = await findTenants(runtime, command.tenantId);
-      if (found.length === 0) {
-        io.err(
-          `tenantflow: no tenant ${command.tenantId} (by tenant id, registration id or name) in the tenant map of ${command.stateDir}`,
-        );
-        return EXIT.failed;
+  withRuntime(
+    reading(command.stateDir),
+    io,
+    async (runtime) => {
+      if (command.name === 'status') {
+        const found = await findTenants(runtime, command.tenantId);
+        if (found.length === 0) {
+          io.err(
+            `tenantflow: no tenant ${command.tenantId} (by tenant id, registration id or name) in the tenant map of ${command.aws ? runtime.config.tableName : command.stateDir}`,
+          );
+          return EXIT.failed;
+        }
+        if (found.length > 1) {
+          io.err(
+            `tenantflow: ${found.length} tenants are called ${command.tenantId}; give one of their ids:`,
+          );
+          for (const record of found) io.err(`  ${record.tenantId}  ${record.lifecycleStatus}`);
+          return EXIT.failed;
+        }
+        const [record] = found as [TenantRecord];
+        if (command.json) io.out(JSON.stringify(record));
+        else for (const line of [...tenantText(record, true), ...nextSteps(record)]) io.out(line);
+        return EXIT.ok;
       }
-      if (found.length > 1) {
-        io.err(`tenantflow: ${found.length} tenants are called ${command.tenantId}; give one of their ids:`);
-        for (const record of found) io.err(`  ${record.tenantId}  ${record.lifecycleStatus}`);
-        return EXIT.failed;
-      }
-      const [record] = found as [TenantRecord];
-      if (command.json) io.out(JSON.stringify(record));
-      else for (const line of [...tenantText(record, true), ...nextSteps(record)]) io.out(line);
+      const records = (await runtime.tenants()).sort((a, b) => a.tenantId.localeCompare(b.tenantId));
+      if (command.json) io.out(JSON.stringify(records));
+      else if (records.length === 0) io.out('no tenants');
+      else for (const record of records) for (const line of tenantText(record, false)) io.out(line);
       return EXIT.ok;
-    }
-    const records = (await runtime.tenants()).sort((a, b) => a.tenantId.localeCompare(b.tenantId));
-    if (command.json) io.out(JSON.stringify(records));
-    else if (records.length === 0) io.out('no tenants');
-    else for (const record of records) for (const line of tenantText(record, false)) io.out(line);
-    return EXIT.ok;
-  });
+    },
+    { aws: command.aws },
+  );
 
 /** The tenant `key` names: its id, else its registration id, else its name (any case). */
-const findTenants = async (runtime: LocalRuntime, key: string): Promise<TenantRecord[]> => {
+const findTenants = async (runtime: Runtime, key: string): Promise<TenantRecord[]> => {
   const byId = await runtime.tenant(key);
   if (byId) return [byId];
   const all = await runtime.tenants();
@@ -231,16 +307,23 @@ const nextSteps = (record: TenantRecord): string[] => {
   return steps.map((step) => `  next: ${step}`);
 };
 
-/** `inventory`: every resource of the simulated cloud and who owns it. */
+/**
+ * `inventory`: every resource of the simulated cloud and who owns it; with `--target aws`, every
+ * resource carrying tenantflow's managed-by tag (the Resource Groups Tagging API).
+ */
 export const inventory = async (command: Of<'inventory'>, io: CliIo): Promise<number> =>
-  withRuntime(reading(command.stateDir), io, async (runtime) => {
-    if (command.json)
-      io.out(
-        JSON.stringify({ simulated: true, description: runtime.describe(), resources: runtime.inventory() }),
-      );
-    else for (const line of inventoryText(runtime.describe(), runtime.inventory())) io.out(line);
-    return EXIT.ok;
-  });
+  withRuntime(
+    reading(command.stateDir),
+    io,
+    async (runtime) => {
+      const resources = await runtime.resources();
+      if (command.json)
+        io.out(JSON.stringify({ simulated: !command.aws, description: runtime.describe(), resources }));
+      else for (const line of inventoryText(runtime.describe(), resources)) io.out(line);
+      return EXIT.ok;
+    },
+    { aws: command.aws },
+  );
 
 /**
  * `executions`: every execution of the state directory, newest first. While another process holds
@@ -253,6 +336,7 @@ export const executions = async (command: Of<'executions'>, io: CliIo): Promise<
     if (command.json) io.out(executionsJson(shown));
     else for (const line of executionsText(shown, live, entries.length)) io.out(line);
   };
+  if (command.aws) return deployedExecutions(command, command.aws, io);
   if (!isStateDir(command.stateDir)) {
     io.err(`tenantflow: no tenantflow state in ${command.stateDir} (nothing has run there yet)`);
     return EXIT.usage;
@@ -272,11 +356,45 @@ export const executions = async (command: Of<'executions'>, io: CliIo): Promise<
 };
 
 /**
+ * `executions --target aws`: the deployed stage's Step Functions executions (newest first; 100 per
+ * machine unless --all), then those this machine ran in process against the same target.
+ */
+const deployedExecutions = async (
+  command: Of<'executions'>,
+  aws: AwsTargetOptions,
+  io: CliIo,
+): Promise<number> =>
+  withRuntime(
+    reading(command.stateDir),
+    io,
+    async (runtime, target) => {
+      const deployed = (await target?.deployedExecutions(command.all)) ?? [];
+      const local = runtime.executions();
+      if (command.json) {
+        io.out(JSON.stringify({ deployed, inProcess: local }));
+        return EXIT.ok;
+      }
+      io.out(`deployed (stage ${aws.stage}): ${deployed.length === 0 ? 'no executions' : ''}`.trimEnd());
+      for (const execution of deployed)
+        io.out(
+          printable(
+            `  ${execution.status.padEnd(9)} ${execution.machine.padEnd(11)} ${execution.name}  started ${execution.startedAt}${execution.stoppedAt ? `, ended ${execution.stoppedAt}` : ''}`,
+          ),
+        );
+      io.out('run here in process:');
+      for (const line of executionsText(local, undefined, local.length)) io.out(`  ${line}`);
+      return EXIT.ok;
+    },
+    { aws },
+  );
+
+/**
  * `abort <execution>`: StopExecution, through the recovery path (one failure event, the tenant
  * freed, the cleanup started). An execution running in another tenantflow process is asked to stop
  * there; one whose process died is recovered as this command opens the state directory.
  */
-export const abort = async (command: Of<'abort'>, io: CliIo): Promise<number> => {
+export const abort = async (command: Of<'abort'>, io: CliIo, where: Where = {}): Promise<number> => {
+  if (command.aws) return abortAws(command, command.aws, io);
   const holder = isStateDir(command.stateDir) ? lockHolder(command.stateDir) : undefined;
   if (holder !== undefined && holder !== -1) {
     const answer = await requestAbort(command.stateDir, command.execution);
@@ -289,21 +407,42 @@ export const abort = async (command: Of<'abort'>, io: CliIo): Promise<number> =>
     return answer.status === 'ABORTED' ? EXIT.ok : EXIT.failed;
   }
   let recovered: RecoveredExecution | undefined;
-  return withRuntime({ ...reading(command.stateDir) }, io, async (runtime) => {
-    recovered = runtime.recovered.find((item) => item.name === command.execution);
-    const entry = runtime.executions().find((e) => e.name === command.execution);
-    if (!entry) {
-      io.err(`tenantflow: no execution ${command.execution} in ${command.stateDir}`);
-      return EXIT.failed;
-    }
-    const status = recovered ? 'ABORTED' : entry.status;
-    const detail = recovered
-      ? 'its process had died; recovered as this command started'
-      : `not running: it ended ${entry.status}`;
-    if (command.json) io.out(JSON.stringify({ execution: command.execution, status, detail }));
-    else io.out(`${command.execution}: ${status} (${detail})`);
-    return recovered ? EXIT.ok : EXIT.failed;
-  });
+  return withRuntime(
+    { ...reading(command.stateDir) },
+    io,
+    async (runtime) => {
+      recovered = runtime.recovered.find((item) => item.name === command.execution);
+      const entry = runtime.executions().find((e) => e.name === command.execution);
+      if (!entry) {
+        io.err(`tenantflow: no execution ${command.execution} in ${command.stateDir}`);
+        return EXIT.failed;
+      }
+      const status = recovered ? 'ABORTED' : entry.status;
+      const detail = recovered
+        ? 'its process had died; recovered as this command started'
+        : `not running: it ended ${entry.status}`;
+      if (command.json) io.out(JSON.stringify({ execution: command.execution, status, detail }));
+      else io.out(`${command.execution}: ${status} (${detail})`);
+      return recovered ? EXIT.ok : EXIT.failed;
+    },
+    where,
+  );
+};
+
+/**
+ * `abort --target aws`: an execution this machine runs (or ran) in process against AWS, asked to stop
+ * in the process running it; one whose process died is recovered as the state directory opens.
+ */
+const abortAws = async (command: Of<'abort'>, aws: AwsTargetOptions, io: CliIo): Promise<number> => {
+  let dir: string;
+  try {
+    dir = (await awsTarget(aws, command.stateDir, false)).stateDir;
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.err(`tenantflow: ${error.message}`);
+    return EXIT.usage;
+  }
+  return abort({ ...command, stateDir: dir, aws: undefined }, io, { aws: { ...aws, stateDirGiven: true } });
 };
 
 /** `retry <tenantId>`: re-drives a FAILED tenant's last request as a new execution. */
@@ -319,23 +458,28 @@ export const migrate = async (command: Of<'migrate'>, io: CliIo): Promise<number
  * JSON); with `--repair`, a line per repair step on stderr. Exit 1 when drift is left unrepaired.
  */
 export const reconcileCommand = async (command: Of<'reconcile'>, io: CliIo): Promise<number> =>
-  withRuntime(reading(command.stateDir), io, async (runtime) => {
-    const report = await runtime.reconcile({
-      repair: command.repair,
-      ...(command.tenantId ? { tenantId: command.tenantId } : {}),
-      onStep: (line) => io.err(line),
-    });
-    if (command.json) io.out(JSON.stringify(report));
-    else for (const line of reconcileText(report, command.repair)) io.out(line);
-    const left = report.drifts.filter((d) => d.repair !== 'repaired' && d.repair !== 'report-only');
-    return left.length === 0 ? EXIT.ok : EXIT.failed;
-  });
+  withRuntime(
+    reading(command.stateDir),
+    io,
+    async (runtime) => {
+      const report = await runtime.reconcile({
+        repair: command.repair,
+        ...(command.tenantId ? { tenantId: command.tenantId } : {}),
+        onStep: (line) => io.err(line),
+      });
+      if (command.json) io.out(JSON.stringify(report));
+      else for (const line of reconcileText(report, command.repair)) io.out(line);
+      const left = report.drifts.filter((d) => d.repair !== 'repaired' && d.repair !== 'report-only');
+      return left.length === 0 ? EXIT.ok : EXIT.failed;
+    },
+    { aws: command.aws },
+  );
 
 /** Runs one request the runtime makes for a tenant, with its steps on stderr and its result on stdout. */
 const startRequest = async (
-  command: { stateDir: string; json: boolean },
+  command: { stateDir: string; json: boolean; aws?: AwsTargetOptions | undefined },
   io: CliIo,
-  start: (runtime: LocalRuntime) => Promise<ReplayResult>,
+  start: (runtime: Runtime) => Promise<ReplayResult>,
 ): Promise<number> => {
   const progress = progressPrinter(io.err);
   return withRuntime(
@@ -354,6 +498,7 @@ const startRequest = async (
         return EXIT.failed;
       }
     },
+    { aws: command.aws, needsBus: true },
   );
 };
 

@@ -34,16 +34,40 @@ export const sendToBus = async (
   busName: string,
   io: CliIo,
   client: EventBridgeClient = new EventBridgeClient({}),
+  options: { json?: boolean } = {},
 ): Promise<{ exitCode: number; summary: ToBusSummary }> => {
   const summary: ToBusSummary = { accepted: 0, failed: 0 };
+  /** One line per event: text, or with --json an object (`outcome` accepted, failed or not-sent). */
+  const report = (
+    index: number,
+    outcome: 'accepted' | 'failed' | 'not-sent',
+    text: string,
+    fields: { busEventId?: string; error?: string },
+  ) => {
+    if (!options.json) {
+      io.out(text);
+      return;
+    }
+    const parsed = envelopeSchema.safeParse(events[index]);
+    io.out(
+      JSON.stringify({
+        index,
+        ...(parsed.success
+          ? { detailType: parsed.data['detail-type'], ...(parsed.data.id ? { eventId: parsed.data.id } : {}) }
+          : {}),
+        bus: busName,
+        outcome,
+        ...fields,
+      }),
+    );
+  };
   const ready: Array<{ index: number; entry: PutEventsRequestEntry }> = [];
   events.forEach((event, index) => {
     const parsed = envelopeSchema.safeParse(event);
     if (!parsed.success) {
       summary.failed += 1;
-      io.out(
-        `not sent  ${label(event, index)}: not an EventBridge event (needs source, detail-type, detail)`,
-      );
+      const why = 'not an EventBridge event (needs source, detail-type, detail)';
+      report(index, 'not-sent', `not sent  ${label(event, index)}: ${why}`, { error: why });
       return;
     }
     const { source, detail } = parsed.data;
@@ -65,19 +89,31 @@ export const sendToBus = async (
         const entry = result.Entries?.[position];
         if (entry?.EventId && !entry.ErrorCode) {
           summary.accepted += 1;
-          io.out(`accepted  ${label(events[item.index], item.index)} → ${entry.EventId}`);
+          report(
+            item.index,
+            'accepted',
+            `accepted  ${label(events[item.index], item.index)} → ${entry.EventId}`,
+            {
+              busEventId: entry.EventId,
+            },
+          );
         } else {
           summary.failed += 1;
           const why = entry?.ErrorCode
             ? `${entry.ErrorCode}: ${entry.ErrorMessage ?? ''}`.trim()
             : 'no event id returned';
-          io.out(`failed    ${label(events[item.index], item.index)}: ${why}`);
+          report(item.index, 'failed', `failed    ${label(events[item.index], item.index)}: ${why}`, {
+            error: why,
+          });
         }
       });
     } catch (error) {
       summary.failed += batch.length;
       const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      for (const item of batch) io.out(`failed    ${label(events[item.index], item.index)}: ${why}`);
+      for (const item of batch)
+        report(item.index, 'failed', `failed    ${label(events[item.index], item.index)}: ${why}`, {
+          error: why,
+        });
     }
   }
   io.err(`bus ${busName}: ${summary.accepted} accepted, ${summary.failed} failed`);

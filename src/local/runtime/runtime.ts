@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
@@ -36,7 +37,13 @@ import { type ExecutionEntry, ExecutionRegistry, type LocalExecutionStatus } fro
 import { type ReplayResult, replayResult, statusEventFor } from './replay-result.ts';
 import { serveAbortRequests } from './requests.ts';
 import { LOCAL_ACCOUNT, LocalStarter } from './starter.ts';
-import { ensureStateDir, lockStateDir, STATE_MARKER, type StateDirLock } from './state-dir.ts';
+import {
+  ensureStateDir,
+  lockStateDir,
+  NotAStateDirError,
+  STATE_MARKER,
+  type StateDirLock,
+} from './state-dir.ts';
 
 /**
  * EventBridge invokes its Lambda targets asynchronously: an invocation that fails is tried twice
@@ -232,6 +239,10 @@ const byNewest = (a: ExecutionEntry, b: ExecutionEntry): number => b.startedAt.l
  */
 export const createLocalRuntime = async (options: LocalRuntimeOptions): Promise<LocalRuntime> => {
   ensureStateDir(options.stateDir, options.mustExist ? 'existing' : 'create');
+  if (existsSync(join(options.stateDir, 'target.json')))
+    throw new NotAStateDirError(
+      `${options.stateDir} holds executions run against AWS (--target aws), not a simulated cloud`,
+    );
   const lock = lockStateDir(options.stateDir);
   try {
     const injector = new FaultInjector(options.faults ?? []);

@@ -35,6 +35,9 @@ export const STATE_ENTRIES: ReadonlySet<string> = new Set([
   'executions.json',
   'requests',
   'demo',
+  // --target aws: the registry of executions run in process against AWS (see aws-runtime.ts).
+  'aws',
+  'target.json',
 ]);
 
 /** Another live process uses the state directory. */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { SimContext } from './context.ts';
 import { inventory } from './inventory.ts';
 import type { Out } from './output.ts';
+import { serviceStatus } from './service-runtime.ts';
 import type { SimTag } from './state.ts';
 
 const input = z.object({
@@ -23,8 +24,9 @@ const TAGGING_TYPE: Record<string, string> = {
 };
 
 /**
- * GetResources over what exists (the inventory: nothing deleted or being deleted), with the tags
- * every filter asks for; pages by an opaque token (the index of the next item).
+ * GetResources over what exists (the inventory), plus what the tag index goes on listing after a
+ * deletion as AWS's does (and moto's): INACTIVE ECS clusters and services. With the tags every filter
+ * asks for; pages by an opaque token (the index of the next item).
  */
 export const getResources = (ctx: SimContext, raw: unknown): Out<GetResourcesCommandOutput> => {
   const request = input.parse(raw ?? {});
@@ -33,7 +35,13 @@ export const getResources = (ctx: SimContext, raw: unknown): Out<GetResourcesCom
   for (const list of [s.clusters, s.services, s.taskDefinitions, s.targetGroups, s.rules, s.loadBalancers])
     for (const item of list) tagsByArn.set(item.arn, item.tags);
   const types = request.ResourceTypeFilters;
-  const matching = inventory(ctx).filter((item) => {
+  const deleted = [
+    ...s.clusters.filter((c) => c.status === 'INACTIVE').map((c) => ({ type: 'cluster', arn: c.arn })),
+    ...s.services
+      .filter((v) => serviceStatus(v, ctx.now) === 'INACTIVE')
+      .map((v) => ({ type: 'service', arn: v.arn })),
+  ];
+  const matching = [...inventory(ctx), ...deleted].filter((item) => {
     const type = TAGGING_TYPE[item.type];
     if (!type || (types && !types.includes(type))) return false;
     const tags = tagsByArn.get(item.arn) ?? [];

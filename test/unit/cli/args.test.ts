@@ -142,6 +142,82 @@ describe('parseCommandLine', () => {
     expect(parsed.message).not.toContain('\n');
   });
 
+  it('parses --target aws with its names, and refuses AWS flags without it, naming the flag', () => {
+    // Act
+    const aws = parseCommandLine([
+      'status',
+      't1',
+      '--target',
+      'aws',
+      '--region',
+      'eu-west-1',
+      '--profile',
+      'ops',
+      '--stack',
+      'tenantflow-prod',
+      '--sbt-bus',
+      'sbt-bus',
+    ]);
+    const defaults = parseCommandLine(['list', '--target', 'aws']);
+    const refusals = [
+      ['list', '--region', 'eu-west-1'],
+      ['list', '--target', 'gcp'],
+      ['list', '--target', 'aws', '--stack', 'other-prod'],
+      ['list', '--target', 'aws', '--stack', 'tenantflow-prod', '--stage', 'dev'],
+      ['list', '--target', 'aws', '--table', ''],
+      ['replay', 'a.json', '--to-bus', 'b', '--target', 'aws'],
+    ].map((argv) => parseCommandLine(argv));
+    const toBus = parseCommandLine([
+      'replay',
+      'a.json',
+      '--to-bus',
+      'b',
+      '--region',
+      'eu-west-1',
+      '--profile',
+      'p',
+    ]);
+
+    // Assess
+    expect(aws).toEqual({
+      ok: true,
+      command: {
+        name: 'status',
+        stateDir: DEFAULT_STATE_DIR,
+        tenantId: 't1',
+        json: false,
+        aws: {
+          region: 'eu-west-1',
+          profile: 'ops',
+          stage: 'prod',
+          sharedStack: 'tenantflow-shared',
+          sbtBus: 'sbt-bus',
+          stateDirGiven: false,
+        },
+      },
+    });
+    expect(defaults).toMatchObject({
+      ok: true,
+      command: { aws: { stage: 'dev', sharedStack: 'tenantflow-shared', stateDirGiven: false } },
+    });
+    expect(refusals).toEqual([
+      { ok: false, message: '--region applies only with --target aws' },
+      { ok: false, message: '--target "gcp": expected local or aws' },
+      { ok: false, message: '--stack "other-prod": expected tenantflow-<stage>, the stack osls deploys' },
+      { ok: false, message: '--stack tenantflow-prod is stage prod, but --stage says dev' },
+      { ok: false, message: '--table: give a value' },
+      {
+        ok: false,
+        message: '--to-bus only puts the events on a bus (it runs no saga): --target does not apply',
+      },
+    ]);
+    expect(toBus).toMatchObject({
+      ok: true,
+      command: { toBus: 'b', busRegion: 'eu-west-1', busProfile: 'p' },
+    });
+    expect(toBus.ok && 'aws' in toBus.command).toBe(false);
+  });
+
   it('answers --help for any command, and --version', () => {
     // Act
     const parsed = [

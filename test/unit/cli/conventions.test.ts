@@ -48,7 +48,9 @@ describe('CLI conventions', () => {
     const replayHelp = replay.out.join('\n');
     expect(replayHelp).toMatch(/^Usage: tenantflow replay/);
     expect(replayHelp).toContain('--fail-on OUTCOMES');
-    expect(replayHelp).not.toContain('reconcile');
+    // Its own lines and the target options, not the other commands' lines.
+    expect(replayHelp).not.toContain('reconcile [--repair]');
+    expect(replayHelp).toContain('--target local|aws');
     expect(whole.out.join('\n')).toContain('reconcile [--repair]');
     expect(version.out).toEqual([`tenantflow ${wanted}`]);
   });

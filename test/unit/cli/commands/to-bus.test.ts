@@ -87,4 +87,50 @@ describe('sendToBus', () => {
     expect(result.summary).toEqual({ accepted: 0, failed: 1 });
     expect(out).toEqual(['failed    sbt_aws_onboardingRequest id-0: Error: no credentials']);
   });
+
+  it('prints one JSON object per event with --json', async () => {
+    // Prepare
+    eventBridge.on(PutEventsCommand).resolves({
+      FailedEntryCount: 1,
+      Entries: [{ EventId: 'e-0' }, { ErrorCode: 'InternalFailure', ErrorMessage: 'boom' }],
+    });
+    const { io, out } = capture();
+
+    // Act
+    await sendToBus(
+      [event(0), event(1), 'not an event'],
+      'b',
+      io,
+      new EventBridgeClient({ region: 'us-east-1' }),
+      {
+        json: true,
+      },
+    );
+
+    // Assess
+    expect(out.map((line) => JSON.parse(line))).toEqual([
+      {
+        index: 2,
+        bus: 'b',
+        outcome: 'not-sent',
+        error: 'not an EventBridge event (needs source, detail-type, detail)',
+      },
+      {
+        index: 0,
+        detailType: 'sbt_aws_onboardingRequest',
+        eventId: 'id-0',
+        bus: 'b',
+        outcome: 'accepted',
+        busEventId: 'e-0',
+      },
+      {
+        index: 1,
+        detailType: 'sbt_aws_onboardingRequest',
+        eventId: 'id-1',
+        bus: 'b',
+        outcome: 'failed',
+        error: 'InternalFailure: boom',
+      },
+    ]);
+  });
 });

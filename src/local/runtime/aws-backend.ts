@@ -1,0 +1,183 @@
+import type { PutEventsCommandInput } from '@aws-sdk/client-eventbridge';
+import { ListExecutionsCommand, ListStateMachinesCommand } from '@aws-sdk/client-sfn';
+import { deployedStackName, deployedStateMachineName } from '../../../infra/deploy/names.ts';
+import { EcsContainerPlatform } from '../../adapters/aws/ecs-container-platform.ts';
+import { translateAwsError } from '../../adapters/aws/errors.ts';
+import { TaggingDiscovery } from '../../adapters/aws/tagging-discovery.ts';
+import { MANAGED_BY, TAG_KEYS, tagValue } from '../../domain/naming.ts';
+import { MACHINE_IDS, type MachineId } from '../../domain/saga.ts';
+import { type AwsClients, awsClients } from '../../handlers/wiring.ts';
+import type { InventoryItem } from '../sim/inventory.ts';
+import type { CloudBackend } from './backend.ts';
+import type { PublishedEvent } from './replay-result.ts';
+
+/** Where `--target aws` points: a region (and profile) of a real AWS API, and the installation's names. */
+export interface AwsTarget {
+  region: string;
+  profile?: string;
+  /** The deployed stage (`tenantflow-<stage>-…` names), default dev. */
+  stage: string;
+  /** The tenant table; default `tenantflow-<stage>-tenants`, the deployed one. */
+  table: string;
+  /** The shared infrastructure's CloudFormation stack (infra/shared.yaml), default tenantflow-shared. */
+  sharedStack: string;
+  /** SBT's event bus, where the status events go; needed only by commands that run a saga. */
+  sbtBus?: string;
+}
+
+/**
+ * The SBT bus of a command that sends nothing: loadConfig requires one, and nothing here will use it.
+ * A saga-running command is refused without `--sbt-bus` before it gets this far.
+ */
+const READ_ONLY_BUS = 'tenantflow-read-only-command';
+
+/** One execution of a deployed state machine. */
+export interface DeployedExecution {
+  machine: MachineId;
+  name: string;
+  status: string;
+  startedAt: string;
+  stoppedAt?: string;
+}
+
+/**
+ * Records the events this process put on EventBridge (the status events): a replay reports the
+ * one that answered its request, as it does locally from the simulated bus.
+ */
+const recordPutEvents = (clients: AwsClients, published: PublishedEvent[]): void => {
+  clients.eventbridge.middlewareStack.add(
+    (next) => async (args) => {
+      const output = await next(args);
+      const input = args.input as PutEventsCommandInput;
+      for (const entry of input.Entries ?? []) {
+        if (!entry.Source || !entry.DetailType) continue;
+        let detail: unknown = entry.Detail;
+        try {
+          detail = JSON.parse(entry.Detail ?? 'null');
+        } catch {
+          // kept as the string it was
+        }
+        published.push({ source: entry.Source, detailType: entry.DetailType, detail });
+      }
+      return output;
+    },
+    { step: 'initialize', name: 'tenantflowRecordPutEvents' },
+  );
+};
+
+const itemOf = (arn: string, type: string, tags: Array<{ key: string; value: string }>): InventoryItem => {
+  const [, , service = '', , , resource = ''] = arn.split(':');
+  const tenantId = tagValue(tags, TAG_KEYS.tenantId);
+  const tier = tagValue(tags, TAG_KEYS.tier);
+  return {
+    service: service === 'elasticloadbalancing' ? 'elbv2' : service,
+    type,
+    id: resource.split('/').slice(1).join('/') || resource,
+    arn,
+    ...(tenantId ? { tenantId } : {}),
+    ...(tier ? { tier } : {}),
+    status: 'tagged',
+  };
+};
+
+/**
+ * The backend of `--target aws`: real SDK clients (the standard credential chain, `--profile`,
+ * `AWS_ENDPOINT_URL` for an AWS-compatible endpoint), the installation's table and shared stack.
+ * Wait states keep their real seconds unless `TENANTFLOW_WAIT_MS` says otherwise (an emulator).
+ */
+export const awsBackend = (
+  target: AwsTarget,
+): CloudBackend & {
+  deployedExecutions(all: boolean): Promise<DeployedExecution[]>;
+} => {
+  const clients = awsClients(target.region, target.profile ? { profile: target.profile } : {});
+  const published: PublishedEvent[] = [];
+  recordPutEvents(clients, published);
+  const waitMs = process.env.TENANTFLOW_WAIT_MS;
+  const endpoint = process.env.AWS_ENDPOINT_URL;
+  return {
+    clients,
+    env: {
+      AWS_REGION: target.region,
+      TENANT_TABLE: target.table,
+      SHARED_STACK_NAME: target.sharedStack,
+      SBT_EVENT_BUS: target.sbtBus ?? READ_ONLY_BUS,
+    },
+    timings: { waitMs: waitMs && Number(waitMs) >= 0 ? Number(waitMs) : null, retryMs: null },
+    published: () => published,
+    async resources() {
+      const found = await new TaggingDiscovery({ client: clients.tagging }).tagged(
+        TAG_KEYS.managedBy,
+        MANAGED_BY,
+      );
+      // The tag index goes on listing deleted ECS services and clusters (INACTIVE) for a while: each
+      // is asked of ECS, and what is gone is left out.
+      const ecs = new EcsContainerPlatform({ client: clients.ecs });
+      const items: InventoryItem[] = [];
+      for (const resource of found) {
+        const item = itemOf(resource.arn, resource.type, resource.tags);
+        const [, cluster = '', name = ''] = resource.arn.split(':').slice(5).join(':').split('/');
+        const status =
+          resource.type === 'service'
+            ? (await ecs.describeService(cluster, name))?.status
+            : resource.type === 'cluster'
+              ? (await ecs.describeCluster(cluster))?.status
+              : item.status;
+        if (status === undefined || status === 'INACTIVE') continue;
+        items.push({ ...item, status });
+      }
+      return items;
+    },
+    describe: () =>
+      `AWS (real calls): region ${target.region}${target.profile ? `, profile ${target.profile}` : ''}, endpoint ${endpoint ?? "the region's"}; tenant table ${target.table}, shared stack ${target.sharedStack}${target.sbtBus ? `, status events to ${target.sbtBus}` : ''}`,
+    save: () => {},
+    async stop() {
+      for (const client of Object.values(clients)) client.destroy();
+    },
+    async deployedExecutions(all) {
+      const wanted = new Map(
+        MACHINE_IDS.map((machine) => [deployedStateMachineName(target.stage, machine), machine]),
+      );
+      const machines: Array<{ arn: string; machine: MachineId }> = [];
+      try {
+        let token: string | undefined;
+        do {
+          const page = await clients.sfn.send(
+            new ListStateMachinesCommand({ ...(token ? { nextToken: token } : {}) }),
+          );
+          for (const item of page.stateMachines ?? []) {
+            const machine = item.name ? wanted.get(item.name) : undefined;
+            if (machine && item.stateMachineArn) machines.push({ arn: item.stateMachineArn, machine });
+          }
+          token = page.nextToken;
+        } while (token);
+        const executions: DeployedExecution[] = [];
+        for (const { arn, machine } of machines) {
+          let next: string | undefined;
+          do {
+            const page = await clients.sfn.send(
+              new ListExecutionsCommand({
+                stateMachineArn: arn,
+                maxResults: 100,
+                ...(next ? { nextToken: next } : {}),
+              }),
+            );
+            for (const execution of page.executions ?? []) {
+              executions.push({
+                machine,
+                name: execution.name ?? '?',
+                status: execution.status ?? 'UNKNOWN',
+                startedAt: execution.startDate?.toISOString() ?? '',
+                ...(execution.stopDate ? { stoppedAt: execution.stopDate.toISOString() } : {}),
+              });
+            }
+            next = all ? page.nextToken : undefined;
+          } while (next);
+        }
+        return executions.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+      } catch (error) {
+        throw translateAwsError(error, `Step Functions executions of ${deployedStackName(target.stage)}`);
+      }
+    },
+  };
+};

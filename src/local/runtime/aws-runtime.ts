@@ -1,0 +1,64 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { type AwsTarget, awsBackend, type DeployedExecution } from './aws-backend.ts';
+import { FaultInjector } from './faults.ts';
+import { type LocalRuntimeOptions, openRuntime, type Runtime } from './runtime.ts';
+import { ensureStateDir, lockStateDir, NotAStateDirError } from './state-dir.ts';
+
+/** The file that says which AWS target a state directory's executions ran against. */
+export const TARGET_FILE = 'target.json';
+
+const targetFileSchema = z.object({ region: z.string(), stage: z.string(), table: z.string() });
+
+/** A {@link Runtime} over real AWS, which can also list the deployed stage's executions. */
+export interface AwsRuntime extends Runtime {
+  /** The executions of the deployed state machines (`tenantflow-<stage>-<machine>`), newest first. */
+  deployedExecutions(all: boolean): Promise<DeployedExecution[]>;
+}
+
+/** Where `--target aws` keeps its executions when no --state-dir is given: one directory per region and stage. */
+export const awsStateDir = (base: string, target: AwsTarget): string =>
+  join(base, 'aws', target.region, target.stage);
+
+/**
+ * The same in-process sagas as the embedded default, over real SDK clients (`--target aws`). The
+ * state directory holds only the registry of the executions run here (and their recovery); it is
+ * made on first use, and refused when it holds a simulated cloud or another target's executions.
+ */
+export const createAwsRuntime = async (
+  options: LocalRuntimeOptions,
+  target: AwsTarget,
+): Promise<AwsRuntime> => {
+  const dir = options.stateDir;
+  ensureStateDir(dir, 'create');
+  if (existsSync(join(dir, 'cloud.json')))
+    throw new NotAStateDirError(
+      `${dir} holds a simulated cloud: --target aws keeps its executions apart (leave out --state-dir)`,
+    );
+  const file = join(dir, TARGET_FILE);
+  const mine = { region: target.region, stage: target.stage, table: target.table };
+  if (existsSync(file)) {
+    const recorded = targetFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    if (
+      recorded.success &&
+      (recorded.data.region !== mine.region ||
+        recorded.data.stage !== mine.stage ||
+        recorded.data.table !== mine.table)
+    ) {
+      throw new NotAStateDirError(
+        `${dir} holds executions run against region ${recorded.data.region}, stage ${recorded.data.stage}, table ${recorded.data.table}: not this target's`,
+      );
+    }
+  } else writeFileSync(file, `${JSON.stringify(mine)}\n`);
+  const lock = lockStateDir(dir);
+  try {
+    const injector = new FaultInjector(options.faults ?? []);
+    const backend = awsBackend(target);
+    const runtime = await openRuntime(options, lock, backend, injector);
+    return { ...runtime, deployedExecutions: (all) => backend.deployedExecutions(all) };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+};

@@ -1,0 +1,272 @@
+/**
+ * Every saga of every tier through `--target aws` (the real SDK clients and adapters, the sagas on
+ * the in-process interpreter) against moto: what exists after each operation, what the status events
+ * say, and that nothing tenantflow made is left after the offboardings.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DescribeClustersCommand, DescribeServicesCommand } from '@aws-sdk/client-ecs';
+import { DescribeRulesCommand, DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import type { Operation } from '../../src/domain/operations.ts';
+import type { TenantRecord } from '../../src/domain/tenant-record.ts';
+import {
+  type Clients,
+  cli,
+  clientsFor,
+  deploy,
+  newTenant,
+  SBT_BUS,
+  sbtEvent,
+  startDeployedExecution,
+  startTargetRegistrar,
+  type Tenant,
+} from './fixture.ts';
+
+const endpoint = inject('motoEndpoint');
+const contract = loadConfig({ SBT_EVENT_BUS: SBT_BUS }).contract;
+
+let clients: Clients;
+let outputs: Map<string, string>;
+let stopRegistrar: () => Promise<void>;
+let work: string;
+
+interface ReplayLine {
+  outcome: string;
+  tenantId: string;
+  statusEvent?: {
+    'detail-type': string;
+    detail: { tenantRegistrationId: string; jobOutput?: unknown };
+  } | null;
+}
+
+const tenants = {
+  basic: newTenant('basic'),
+  advanced: newTenant('advanced'),
+  premium: newTenant('premium'),
+};
+
+/** Replays `events` (one file) through `--target aws`; returns each event's JSON result. */
+const replay = async (events: unknown[], extra: string[] = []): Promise<ReplayLine[]> => {
+  const file = join(work, `events-${Date.now()}-${Math.random().toString(16).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify(events));
+  const run = await cli(endpoint, join(work, 'state'), [
+    'replay',
+    file,
+    '--sbt-bus',
+    SBT_BUS,
+    '--json',
+    ...extra,
+  ]);
+  expect(run.code, run.stderr).toBe(0);
+  return run.json as ReplayLine[];
+};
+
+const status = async (tenant: Tenant): Promise<TenantRecord> => {
+  const run = await cli(endpoint, join(work, 'state'), ['status', tenant.tenantId, '--json']);
+  expect(run.code, run.stderr).toBe(0);
+  return run.json[0] as TenantRecord;
+};
+
+const expectAnswered = (
+  line: ReplayLine | undefined,
+  tenant: Tenant,
+  operation: Operation,
+  outcome: 'success' | 'failure',
+) => {
+  expect(line?.outcome).toBe(outcome === 'success' ? 'succeeded' : 'failed');
+  expect(line?.statusEvent?.['detail-type']).toBe(contract.outbound[operation][outcome]);
+  expect(line?.statusEvent?.detail.tenantRegistrationId).toBe(tenant.registrationId);
+};
+
+const serviceOf = async (record: TenantRecord) => {
+  const service = record.resources.service;
+  if (!service) return undefined;
+  const found = await clients.ecs.send(
+    new DescribeServicesCommand({ cluster: service.cluster, services: [service.name] }),
+  );
+  return found.services?.find((item) => item.status === 'ACTIVE');
+};
+
+/** The tenant's resources tenantflow's inventory (the Tagging API, managed-by tag) finds. */
+const taggedFor = async (tenant: Tenant) => {
+  const run = await cli(endpoint, join(work, 'state'), ['inventory', '--json']);
+  expect(run.code, run.stderr).toBe(0);
+  const { resources } = run.json[0] as { resources: Array<{ type: string; arn: string; tenantId?: string }> };
+  return resources.filter((item) => item.tenantId === tenant.tenantId);
+};
+
+beforeAll(async () => {
+  clients = clientsFor(endpoint);
+  outputs = await deploy(clients);
+  stopRegistrar = startTargetRegistrar(clients, outputs.get('PooledTargetGroupArn') ?? '');
+  work = mkdtempSync(join(tmpdir(), 'tenantflow-aws-'));
+});
+
+afterAll(async () => {
+  await stopRegistrar?.();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('tenantflow --target aws against moto', () => {
+  it('onboards a tenant of every tier: resources made, record written, success sent', async () => {
+    const results = await replay([
+      sbtEvent('onboard', tenants.basic),
+      sbtEvent('onboard', tenants.advanced),
+      sbtEvent('onboard', tenants.premium),
+    ]);
+
+    expect(results).toHaveLength(3);
+    expectAnswered(results[0], tenants.basic, 'onboard', 'success');
+    expectAnswered(results[1], tenants.advanced, 'onboard', 'success');
+    expectAnswered(results[2], tenants.premium, 'onboard', 'success');
+
+    const basic = await status(tenants.basic);
+    expect(basic).toMatchObject({
+      lifecycleStatus: 'ACTIVE',
+      placement: { tier: 'basic', service: 'pooled' },
+    });
+    expect(basic.resources).toEqual({});
+
+    const listener = outputs.get('ListenerArn') ?? '';
+    const rules = (await clients.elb.send(new DescribeRulesCommand({ ListenerArn: listener }))).Rules ?? [];
+    for (const tenant of [tenants.advanced, tenants.premium]) {
+      const record = await status(tenant);
+      expect(record.lifecycleStatus).toBe('ACTIVE');
+      expect(record.placement?.tier).toBe(tenant.tier);
+      const service = await serviceOf(record);
+      expect(service?.desiredCount).toBe(tenant.tier === 'premium' ? 2 : 1);
+      expect(service?.loadBalancers?.[0]?.targetGroupArn).toBe(record.resources.targetGroup?.arn);
+      const rule = rules.find((item) => item.RuleArn === record.resources.listenerRule?.arn);
+      expect(rule?.Conditions?.[0]?.HttpHeaderConfig?.Values).toEqual([tenant.tenantId]);
+      // ELBv2 answers a single-group forward with TargetGroupArn, ForwardConfig or both.
+      const action = rule?.Actions?.[0];
+      expect(action?.TargetGroupArn ?? action?.ForwardConfig?.TargetGroups?.[0]?.TargetGroupArn).toBe(
+        record.resources.targetGroup?.arn,
+      );
+    }
+    const premium = await status(tenants.premium);
+    expect(premium.resources.cluster?.name).toBeDefined();
+    expect(premium.resources.service?.cluster).toBe(premium.resources.cluster?.name);
+    const cluster = await clients.ecs.send(
+      new DescribeClustersCommand({ clusters: [premium.resources.cluster?.name ?? ''] }),
+    );
+    expect(cluster.clusters?.[0]?.status).toBe('ACTIVE');
+  });
+
+  it('lists the tenants and finds their resources by tenantflow tags', async () => {
+    const run = await cli(endpoint, join(work, 'state'), ['list', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const ids = (run.json[0] as TenantRecord[]).map((record) => record.tenantId);
+    expect(ids).toEqual(expect.arrayContaining(Object.values(tenants).map((tenant) => tenant.tenantId)));
+
+    const premium = await status(tenants.premium);
+    const found = (await taggedFor(tenants.premium)).map((item) => item.arn);
+    expect(found).toEqual(
+      expect.arrayContaining(
+        [
+          premium.resources.cluster?.arn,
+          premium.resources.service?.arn,
+          premium.resources.taskDefinition?.arn,
+        ].filter((arn): arn is string => arn !== undefined),
+      ),
+    );
+  });
+
+  it('deactivates and activates the advanced tenant: its service scaled to 0 and back', async () => {
+    const [off] = await replay([sbtEvent('deactivate', tenants.advanced)]);
+    expectAnswered(off, tenants.advanced, 'deactivate', 'success');
+    expect((await status(tenants.advanced)).lifecycleStatus).toBe('INACTIVE');
+    expect((await serviceOf(await status(tenants.advanced)))?.desiredCount).toBe(0);
+
+    const [on] = await replay([sbtEvent('activate', tenants.advanced)]);
+    expectAnswered(on, tenants.advanced, 'activate', 'success');
+    expect((await status(tenants.advanced)).lifecycleStatus).toBe('ACTIVE');
+    expect((await serviceOf(await status(tenants.advanced)))?.desiredCount).toBe(1);
+  });
+
+  it('migrates the basic tenant to advanced: its own service, rule and record', async () => {
+    const run = await cli(endpoint, join(work, 'state'), [
+      'migrate',
+      tenants.basic.tenantId,
+      '--to',
+      'advanced',
+      '--sbt-bus',
+      SBT_BUS,
+      '--json',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expectAnswered(run.json[0] as ReplayLine, tenants.basic, 'migrate', 'success');
+    const record = await status(tenants.basic);
+    expect(record).toMatchObject({
+      lifecycleStatus: 'ACTIVE',
+      placement: { tier: 'advanced', service: 'own' },
+    });
+    expect(record.migration).toBeUndefined();
+    expect((await serviceOf(record))?.status).toBe('ACTIVE');
+    tenants.basic.tier = 'advanced';
+  });
+
+  it('undoes a failed onboarding on the real API: failure sent, nothing of the tenant left', async () => {
+    const doomed = newTenant('advanced');
+    const [result] = await replay([sbtEvent('onboard', doomed)], ['--fault', 'CreateService:fatal']);
+    expectAnswered(result, doomed, 'onboard', 'failure');
+    expect((await status(doomed)).lifecycleStatus).toBe('FAILED');
+    expect(await taggedFor(doomed)).toEqual([]);
+    const groups = await clients.elb.send(new DescribeTargetGroupsCommand({}));
+    expect(
+      (groups.TargetGroups ?? []).filter((group) =>
+        group.TargetGroupName?.includes(doomed.tenantId.slice(0, 8)),
+      ),
+    ).toEqual([]);
+    const [cleared] = await replay([sbtEvent('offboard', doomed)]);
+    expectAnswered(cleared, doomed, 'offboard', 'success');
+  });
+
+  it('holds the records against the cloud: no drift', async () => {
+    const run = await cli(endpoint, join(work, 'state'), ['reconcile', '--json']);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect((run.json[0] as { drifts: unknown[] }).drifts).toEqual([]);
+  });
+
+  it("lists the deployed stage's Step Functions executions beside the ones run here", async () => {
+    await startDeployedExecution(clients, 'started-by-the-suite');
+    const run = await cli(endpoint, join(work, 'state'), ['executions', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const { deployed, inProcess } = run.json[0] as {
+      deployed: Array<{ name: string; machine: string }>;
+      inProcess: Array<{ name: string; machine: string; status: string }>;
+    };
+    expect(deployed).toContainEqual(
+      expect.objectContaining({ name: 'started-by-the-suite', machine: 'onboarding' }),
+    );
+    expect(
+      inProcess.filter((entry) => entry.machine === 'onboarding' && entry.status === 'SUCCEEDED').length,
+    ).toBeGreaterThanOrEqual(3);
+  });
+
+  it('offboards every tenant and leaves nothing tenantflow made', async () => {
+    const before: TenantRecord[] = [];
+    for (const tenant of Object.values(tenants)) before.push(await status(tenant));
+    const results = await replay(Object.values(tenants).map((tenant) => sbtEvent('offboard', tenant)));
+    Object.values(tenants).forEach((tenant, index) => {
+      expectAnswered(results[index], tenant, 'offboard', 'success');
+    });
+    for (const tenant of Object.values(tenants)) {
+      expect((await status(tenant)).lifecycleStatus).toBe('DELETED');
+      expect(await taggedFor(tenant)).toEqual([]);
+    }
+    for (const record of before) expect(await serviceOf(record)).toBeUndefined();
+    const premiumCluster = before.find((record) => record.resources.cluster)?.resources.cluster?.name ?? '';
+    const cluster = await clients.ecs.send(new DescribeClustersCommand({ clusters: [premiumCluster] }));
+    expect(cluster.clusters?.find((item) => item.status === 'ACTIVE')).toBeUndefined();
+    const listener = outputs.get('ListenerArn') ?? '';
+    const rules = (await clients.elb.send(new DescribeRulesCommand({ ListenerArn: listener }))).Rules ?? [];
+    const ruleArns = before.flatMap((record) =>
+      record.resources.listenerRule ? [record.resources.listenerRule.arn] : [],
+    );
+    expect(rules.filter((rule) => ruleArns.includes(rule.RuleArn ?? ''))).toEqual([]);
+  });
+});
