@@ -3,8 +3,11 @@
  * and `docs/cli-json.schema.json` (a JSON Schema, committed, checked by a test) is generated from them.
  */
 import { z } from 'zod';
+import { tenantRecordSchema } from '../adapters/aws/dynamo-tenant-record.ts';
 import { DRIFT_KIND_NAMES, type DriftKind, REPAIR_OUTCOMES } from '../app/reconcile.ts';
 import { RESOURCE_KINDS, type ResourceKind } from '../domain/resources.ts';
+import { MACHINE_IDS, type MachineId } from '../domain/saga.ts';
+import { LOCAL_EXECUTION_STATUSES } from '../local/runtime/registry.ts';
 import { REPLAY_OUTCOMES } from './args.ts';
 
 /** One line of `replay --json` (and `retry`/`migrate --json`): what became of one event. */
@@ -43,6 +46,56 @@ export const reconcileReportSchema = z.strictObject({
   repaired: counts,
 });
 
+/** `status --json`: the tenant's record as the tenant map holds it; `list --json`: an array of them. */
+export const tenantRecordJsonSchema = tenantRecordSchema;
+export const tenantListSchema = z.array(tenantRecordSchema);
+
+/** `inventory --json`: every resource, and whether it is the simulated cloud's. */
+export const inventorySchema = z.strictObject({
+  simulated: z.boolean(),
+  description: z.string(),
+  resources: z.array(
+    z.strictObject({
+      service: z.string(),
+      type: z.string(),
+      id: z.string(),
+      arn: z.string(),
+      tenantId: z.string().optional(),
+      tier: z.string().optional().describe('the tier tag, or `shared` for the shared stack'),
+      status: z.string(),
+    }),
+  ),
+});
+
+const machine = z.enum(MACHINE_IDS as [MachineId, ...MachineId[]]);
+
+/** One line of `executions --json`: an execution run in process. */
+export const executionEntrySchema = z.strictObject({
+  name: z.string(),
+  machine,
+  status: z.enum(LOCAL_EXECUTION_STATUSES),
+  operation: z.string().nullable(),
+  tenantId: z.string().nullable(),
+  step: z.string().nullable().describe('the last step it ran'),
+  startedAt: z.string(),
+  stoppedAt: z.string().nullable(),
+  error: z.string().nullable(),
+});
+
+/** `executions --target aws --json`: the deployed stage's executions and those run here. */
+export const awsExecutionsSchema = z.strictObject({
+  deployed: z.array(
+    z.strictObject({
+      machine,
+      name: z.string(),
+      status: z.string(),
+      startedAt: z.string(),
+      stoppedAt: z.string().optional(),
+    }),
+  ),
+  inProcess: z.array(executionEntrySchema),
+});
+
 /** The JSON Schema document of every `--json` output. */
 export const cliJsonSchema = () => ({
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -50,5 +103,10 @@ export const cliJsonSchema = () => ({
   $defs: {
     replayResult: z.toJSONSchema(replayResultSchema),
     reconcileReport: z.toJSONSchema(reconcileReportSchema),
+    tenantRecord: z.toJSONSchema(tenantRecordJsonSchema),
+    tenantList: z.toJSONSchema(tenantListSchema),
+    inventory: z.toJSONSchema(inventorySchema),
+    executionEntry: z.toJSONSchema(executionEntrySchema),
+    awsExecutions: z.toJSONSchema(awsExecutionsSchema),
   },
 });

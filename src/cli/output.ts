@@ -1,6 +1,6 @@
 import type { ReconcileReport } from '../app/reconcile.ts';
 import { RESOURCE_KINDS } from '../domain/resources.ts';
-import type { TenantRecord } from '../domain/tenant-record.ts';
+import type { HistoryEntry, TenantRecord } from '../domain/tenant-record.ts';
 import type {
   ExecutionEntry,
   InventoryItem,
@@ -47,6 +47,66 @@ export const resultText = (result: ReplayResult, source?: string): string[] => {
 };
 
 /** A tenant map record with its step history, for people. */
+/** A failure's reason without the step name it often starts with (`CreateService: CreateService: …`). */
+const withoutStep = (error: { step: string; reason: string }): string =>
+  error.reason.startsWith(`${error.step}: `) ? error.reason.slice(error.step.length + 2) : error.reason;
+
+const MARK: Record<HistoryEntry['outcome'], string> = {
+  succeeded: '✓',
+  compensated: '↩',
+  skipped: '–',
+  failed: '✗',
+};
+
+const seconds = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
+
+/**
+ * The record's history as operations: a header per execution (operation, execution, outcome, when
+ * and how long), then each step with its own duration. The step that failed (never a checkpoint of
+ * its own) is shown where the way back began, with its cause.
+ */
+const operationsText = (record: TenantRecord): string[] => {
+  const groups: Array<{ execution: string; operation: string; entries: HistoryEntry[] }> = [];
+  for (const entry of record.history) {
+    const last = groups.at(-1);
+    if (last && last.execution === entry.execution) last.entries.push(entry);
+    else groups.push({ execution: entry.execution, operation: entry.operation, entries: [entry] });
+  }
+  const failedGroup = record.lastError
+    ? groups.findLast((group) => group.operation === record.lastError?.operation)
+    : undefined;
+  const lines = groups.length > 0 ? ['  operations'] : [];
+  for (const group of groups) {
+    const first = group.entries[0];
+    const last = group.entries.at(-1);
+    if (!first || !last) continue;
+    const start = Date.parse(first.at) - (first.durationMs ?? 0);
+    const span = Date.parse(last.at) - start;
+    const failed = group === failedGroup && record.lastError;
+    const outcome =
+      record.lock?.execution === group.execution
+        ? 'running'
+        : failed
+          ? `FAILED at ${record.lastError?.step}`
+          : group.entries.some((e) => e.outcome === 'compensated' || e.outcome === 'failed')
+            ? 'undone'
+            : 'done';
+    lines.push(
+      `    ${group.operation}  ${group.execution}  ${outcome}  ${new Date(start).toISOString()} (${seconds(span)})`,
+    );
+    const wayBack = group.entries.findIndex((e) => e.outcome !== 'succeeded');
+    group.entries.forEach((entry, index) => {
+      if (failed && record.lastError && index === (wayBack < 0 ? group.entries.length : wayBack))
+        lines.push(`      ✗ ${record.lastError.step}  ${printable(withoutStep(record.lastError))}`);
+      const took = entry.durationMs === undefined ? '' : ` ${entry.durationMs}ms`;
+      const why = entry.reason && !failed ? ` (${printable(entry.reason)})` : '';
+      const label = entry.step === 'MarkFailed' ? `${entry.step} (recorded the failure)` : entry.step;
+      lines.push(`      ${MARK[entry.outcome]} ${label}${took}${why}`);
+    });
+  }
+  return lines;
+};
+
 export const tenantText = (record: TenantRecord, withHistory: boolean): string[] => {
   const lock = record.lock ? `, locked by ${record.lock.execution} (${record.lock.operation})` : '';
   const lines = [
@@ -76,14 +136,8 @@ export const tenantText = (record: TenantRecord, withHistory: boolean): string[]
     );
   }
   if (record.lastError)
-    lines.push(`  last error ${record.lastError.step}: ${printable(record.lastError.reason)}`);
-  if (withHistory) {
-    for (const entry of record.history) {
-      const took = entry.durationMs === undefined ? '' : ` ${entry.durationMs}ms`;
-      const why = entry.reason ? ` (${printable(entry.reason)})` : '';
-      lines.push(`    ${entry.at} ${entry.operation} ${entry.step} ${entry.outcome}${took}${why}`);
-    }
-  }
+    lines.push(`  last error ${record.lastError.step}: ${printable(withoutStep(record.lastError))}`);
+  if (withHistory) lines.push(...operationsText(record));
   return lines;
 };
 
@@ -108,23 +162,22 @@ export const inventoryText = (description: string, items: readonly InventoryItem
   return lines;
 };
 
-/** The fields of an execution `executions --json` prints, one JSON object per line. */
+/** The fields of an execution `executions --json` prints (see json-output.ts, `executionEntry`). */
+export const executionJson = (entry: ExecutionEntry) => ({
+  name: entry.name,
+  machine: entry.machine,
+  status: entry.status,
+  operation: entry.operation ?? null,
+  tenantId: entry.tenantId ?? null,
+  step: entry.step ?? null,
+  startedAt: entry.startedAt,
+  stoppedAt: entry.stoppedAt ?? null,
+  error: entry.error ?? null,
+});
+
+/** `executions --json`: one JSON object per execution, per line. */
 export const executionsJson = (entries: readonly ExecutionEntry[]): string =>
-  entries
-    .map((entry) =>
-      JSON.stringify({
-        name: entry.name,
-        machine: entry.machine,
-        status: entry.status,
-        operation: entry.operation ?? null,
-        tenantId: entry.tenantId ?? null,
-        step: entry.step ?? null,
-        startedAt: entry.startedAt,
-        stoppedAt: entry.stoppedAt ?? null,
-        error: entry.error ?? null,
-      }),
-    )
-    .join('\n');
+  entries.map((entry) => JSON.stringify(executionJson(entry))).join('\n');
 
 /** Executions for people: running ones first, then failed/dead ones, then the rest, newest first. */
 export const executionsText = (

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { DescribeClustersCommand, DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { DescribeRulesCommand, DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { awsExecutionsSchema, inventorySchema } from '../../src/cli/json-output.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { Operation } from '../../src/domain/operations.ts';
 import type { TenantRecord } from '../../src/domain/tenant-record.ts';
@@ -94,6 +95,7 @@ const serviceOf = async (record: TenantRecord) => {
 const taggedFor = async (tenant: Tenant) => {
   const run = await cli(endpoint, join(work, 'state'), ['inventory', '--json']);
   expect(run.code, run.stderr).toBe(0);
+  expect(inventorySchema.safeParse(run.json[0]).error?.issues).toBeUndefined();
   const { resources } = run.json[0] as { resources: Array<{ type: string; arn: string; tenantId?: string }> };
   return resources.filter((item) => item.tenantId === tenant.tenantId);
 };
@@ -235,6 +237,7 @@ describe('tenantflow --target aws against moto', () => {
     await startDeployedExecution(clients, 'started-by-the-suite');
     const run = await cli(endpoint, join(work, 'state'), ['executions', '--json']);
     expect(run.code, run.stderr).toBe(0);
+    expect(awsExecutionsSchema.safeParse(run.json[0]).error?.issues).toBeUndefined();
     const { deployed, inProcess } = run.json[0] as {
       deployed: Array<{ name: string; machine: string }>;
       inProcess: Array<{ name: string; machine: string; status: string }>;

@@ -33,6 +33,7 @@ import { type AwsTargetOptions, type Command, REPLAY_OUTCOMES } from '../args.ts
 import { type CliIo, EXIT, powertoolsToStderr, printable } from '../io.ts';
 import { loadEvents } from '../load-events.ts';
 import {
+  executionJson,
   executionsJson,
   executionsText,
   inventoryText,
@@ -371,7 +372,7 @@ const deployedExecutions = async (
       const deployed = (await target?.deployedExecutions(command.all)) ?? [];
       const local = runtime.executions();
       if (command.json) {
-        io.out(JSON.stringify({ deployed, inProcess: local }));
+        io.out(JSON.stringify({ deployed, inProcess: local.map(executionJson) }));
         return EXIT.ok;
       }
       io.out(`deployed (stage ${aws.stage}): ${deployed.length === 0 ? 'no executions' : ''}`.trimEnd());

@@ -284,7 +284,25 @@ describe('CLI conventions', () => {
     expect(codes).toEqual([0, 0, 0, 1]);
     expect(byRegistration.out).toEqual(byId.out);
     expect(byName.out).toEqual(byId.out);
-    expect(byId.out).toContainEqual(expect.stringMatching(/^ {2}last error CreateService: /));
+    // The step named once, not twice; each operation with its outcome and span; each step's duration;
+    // the failed step where the way back began.
+    expect(byId.out).toContainEqual(expect.stringMatching(/^ {2}last error CreateService: FatalError: /));
+    expect(byId.out).toContainEqual(
+      expect.stringMatching(/^ {4}onboard {2}onboard-\S+ {2}FAILED at CreateService {2}\S+Z \(\d+ ms\)$/),
+    );
+    const steps = byId.out.filter((line) => line.startsWith('      '));
+    expect(steps.map((line) => line.trim().split(' ').slice(0, 2).join(' '))).toEqual([
+      '✓ RegisterTaskDefinition',
+      '✓ CreateTargetGroup',
+      '✓ CreateListenerRule',
+      '✗ CreateService',
+      '↩ DeleteService',
+      '↩ DeleteListenerRule',
+      '↩ DeleteTargetGroup',
+      '↩ DeregisterTaskDefinition',
+      '✗ MarkFailed',
+    ]);
+    expect(steps[0]).toMatch(/ \d+ms$/);
     expect(byId.out.at(-1)).toBe(
       `  next: retry what failed with tenantflow retry ${event.detail.tenantId}, or remove the tenant with an offboarding`,
     );

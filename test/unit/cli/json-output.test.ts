@@ -3,7 +3,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { cliJsonSchema, reconcileReportSchema, replayResultSchema } from '../../../src/cli/json-output.ts';
+import {
+  cliJsonSchema,
+  executionEntrySchema,
+  inventorySchema,
+  reconcileReportSchema,
+  replayResultSchema,
+  tenantListSchema,
+  tenantRecordJsonSchema,
+} from '../../../src/cli/json-output.ts';
 import { main } from '../../../src/cli/main.ts';
 import { tempDir } from '../../support/temp-dirs.ts';
 
@@ -45,5 +53,35 @@ describe('--json output', () => {
     );
     const report = reconcileReportSchema.safeParse(JSON.parse(reconciled.out[0] ?? '{}'));
     expect(report.error?.issues).toBeUndefined();
+  });
+
+  it('status, list, inventory and executions print their documented shapes', async () => {
+    // Prepare
+    const dir = tempDir('tf-json-');
+    const samples = join(ROOT, 'events', 'samples');
+    await main(['replay', samples, '--state-dir', dir], capture().io);
+    const [status, list, inventory, executions] = [capture(), capture(), capture(), capture()];
+
+    // Act
+    await main(['status', 'bluebird-bakery', '--json', '--state-dir', dir], status.io);
+    await main(['list', '--json', '--state-dir', dir], list.io);
+    await main(['inventory', '--json', '--state-dir', dir], inventory.io);
+    await main(['executions', '--json', '--state-dir', dir], executions.io);
+
+    // Assess
+    expect(
+      tenantRecordJsonSchema.safeParse(JSON.parse(status.out[0] ?? 'null')).error?.issues,
+    ).toBeUndefined();
+    const records = tenantListSchema.safeParse(JSON.parse(list.out[0] ?? 'null'));
+    expect(records.error?.issues).toBeUndefined();
+    expect(records.data?.length).toBe(3);
+    const resources = inventorySchema.safeParse(JSON.parse(inventory.out[0] ?? 'null'));
+    expect(resources.error?.issues).toBeUndefined();
+    expect(resources.data?.simulated).toBe(true);
+    const entries = executions.out
+      .flatMap((chunk) => chunk.split('\n'))
+      .map((line) => executionEntrySchema.safeParse(JSON.parse(line)));
+    expect(entries.length).toBeGreaterThanOrEqual(7);
+    expect(entries.filter((entry) => !entry.success).map((entry) => entry.error?.issues[0])).toEqual([]);
   });
 });
