@@ -7,7 +7,7 @@
 //   node scripts/build-cli.mjs [--outdir dist/cli]
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -51,9 +51,40 @@ export const LambdaClient = unused, InvokeCommand = unused, fromCognitoIdentityP
   },
 };
 
+/**
+ * infra/shared.yaml as infra/template.ts parses it, to be defined into the bundle (the simulated
+ * cloud builds its shared stack from it on every fresh state dir): that module is bundled alone,
+ * run, and asked.
+ */
+const parsedSharedTemplate = async () => {
+  const helper = join(outdir, `template-${process.pid}.mjs`);
+  await build({
+    absWorkingDir: root,
+    stdin: {
+      contents: "export { readTemplate } from './infra/template.ts';",
+      resolveDir: root,
+      loader: 'ts',
+    },
+    outfile: helper,
+    bundle: true,
+    packages: 'external',
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+  });
+  try {
+    const { readTemplate } = await import(pathToFileURL(helper).href);
+    return readTemplate();
+  } finally {
+    rmSync(helper, { force: true });
+  }
+};
+
 const started = Date.now();
 rmSync(outdir, { recursive: true, force: true });
 mkdirSync(outdir, { recursive: true });
+const sharedTemplate = await parsedSharedTemplate();
 const result = await build({
   absWorkingDir: root,
   entryPoints: { main: join(root, 'src', 'cli', 'main.ts') },
@@ -76,15 +107,20 @@ const result = await build({
   legalComments: 'none',
   metafile: true,
   plugins: [unusedByLocalSfn],
+  define: { TENANTFLOW_SHARED_TEMPLATE: JSON.stringify(sharedTemplate) },
   logLevel: 'warning',
   // CommonJS dependencies inside an ES module bundle still call require() for Node built-ins.
   banner: {
     js: "import { createRequire as __tfCreateRequire } from 'node:module';\nconst require = __tfCreateRequire(import.meta.url);",
   },
 });
-const inputs = Object.keys(result.metafile.inputs)
-  .filter((path) => !path.includes('node_modules/') && !path.includes(':'))
-  .sort();
+// shared.yaml is read at build time (defined in), so a newer one makes the build stale too.
+const inputs = [
+  ...Object.keys(result.metafile.inputs).filter(
+    (path) => !path.includes('node_modules/') && !path.includes(':'),
+  ),
+  'infra/shared.yaml',
+].sort();
 writeFileSync(join(outdir, 'inputs.json'), `${JSON.stringify({ builtAt: Date.now(), inputs }, null, 1)}\n`);
 const bytes = Object.keys(result.metafile.outputs)
   .filter((file) => file.endsWith('.js'))

@@ -56,6 +56,8 @@ describe('the compiled CLI', () => {
     expect(builtAt).toBeLessThanOrEqual(Date.now());
     expect(inputs).toContain('src/cli/main.ts');
     expect(inputs).toContain('state-machines/onboarding.asl.json');
+    // Defined into the bundle already parsed: a newer one must make the build stale too.
+    expect(inputs).toContain('infra/shared.yaml');
     expect(inputs.some((path: string) => path.includes('node_modules'))).toBe(false);
   });
 
