@@ -3,7 +3,7 @@ import { initialContext, sagaSetup } from './setup.ts';
 
 /**
  * Onboarding: reserve the tenant (recording its placement), remove what a failed earlier placement
- * left, create the placement's resources, wait until the target group reports a healthy target,
+ * left, admit it against the AWS quotas its placement uses, create the placement's resources, wait until the target group reports a healthy target,
  * activate, notify. A failure undoes the completed steps in reverse order, marks the tenant failed
  * and notifies; a failure before the tenant is reserved only notifies.
  *
@@ -20,7 +20,9 @@ export const onboardingMachine = sagaSetup.createMachine({
     ValidateRequest: forward('ValidateRequest', 'ReserveTenant', 'NotifyFailure'),
     // A failure once the lock may be taken goes through MarkFailed, which frees it if it is ours.
     ReserveTenant: forward('ReserveTenant', 'RemoveLeftovers', 'MarkFailed'),
-    RemoveLeftovers: forward('RemoveLeftovers', 'Place', 'MarkFailed'),
+    RemoveLeftovers: forward('RemoveLeftovers', 'AdmitTenant', 'MarkFailed'),
+    // Nothing is created before the placement is known to fit the AWS quotas it uses.
+    AdmitTenant: forward('AdmitTenant', 'Place', 'MarkFailed'),
     Place: choice(
       [
         ['hasDedicatedCluster', 'CreateCluster'],

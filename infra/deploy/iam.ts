@@ -66,16 +66,15 @@ const sharedListenerRules = {
     [{ 'Fn::Join': [':listener-rule/', { 'Fn::Split': [':listener/', sharedExport('ListenerArn')] }] }, '/*'],
   ],
 };
-/** The shared cluster (by its exported name) and tenantflow's own clusters. */
-const allowedClusters = [
-  {
-    'Fn::Sub': [
-      `arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:cluster/\${Shared}`,
-      { Shared: sharedExport('ClusterName') },
-    ],
-  },
-  arn('ecs', `cluster/${prefix}-*`),
-];
+/** The shared cluster, by its exported name. */
+const sharedCluster = {
+  'Fn::Sub': [
+    `arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:cluster/\${Shared}`,
+    { Shared: sharedExport('ClusterName') },
+  ],
+};
+/** The shared cluster and tenantflow's own clusters. */
+const allowedClusters = [sharedCluster, arn('ecs', `cluster/${prefix}-*`)];
 const inAllowedCluster = { ArnLike: { 'ecs:cluster': allowedClusters } };
 
 /** Writing its own logs and traces: every function needs this. */
@@ -143,6 +142,12 @@ const provisioning = (): Grant[] => [
     TAGGED_ON_CREATE,
   ),
   grant('read its clusters', ['ecs:DescribeClusters'], arn('ecs', `cluster/${prefix}-*`)),
+  grant("admission: the shared cluster's service count", ['ecs:DescribeClusters'], sharedCluster),
+  grant(
+    "admission: the account's cluster count; ListClusters supports no resource-level permissions (Service Authorization Reference, Amazon ECS)",
+    ['ecs:ListClusters'],
+    '*',
+  ),
   grant(
     'capacity providers of, and deleting, only clusters it made',
     ['ecs:PutClusterCapacityProviders', 'ecs:DeleteCluster'],

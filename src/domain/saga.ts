@@ -34,6 +34,7 @@ export const STEP_NAMES = [
   // onboarding, forward
   'ReserveTenant',
   'RemoveLeftovers',
+  'AdmitTenant',
   'CreateCluster',
   'RegisterTaskDefinition',
   'CreateTargetGroup',

@@ -79,6 +79,8 @@ export interface ServiceInfo {
 /** ECS, as the sagas need it. `undefined` / `'absent'` mean "not found": never an error. */
 export interface ContainerPlatform {
   describeCluster(name: string): Promise<ClusterInfo | undefined>;
+  /** How many ACTIVE clusters the account has in this region (for the clusters-per-account quota). */
+  countClusters(): Promise<number>;
   createCluster(spec: ClusterSpec): Promise<ClusterInfo>;
   deleteCluster(name: string): Promise<'deleted' | 'absent'>;
 

@@ -2,6 +2,7 @@
 import { FatalError } from '../domain/errors.ts';
 import { isMachineId, isStepName, type StepName, type StepPayload } from '../domain/saga.ts';
 import type { SagaState } from '../domain/saga-state.ts';
+import { admitTenant } from './admission.ts';
 import { createCluster, deleteCluster } from './cluster.ts';
 import { confirmCommitted } from './commit.ts';
 import { waitForHealthy } from './health.ts';
@@ -39,6 +40,7 @@ export const STEPS: Readonly<Record<StepName, Step>> = {
   ValidateRequest: validateRequest,
   ReserveTenant: reserveTenant,
   RemoveLeftovers: removeLeftovers,
+  AdmitTenant: admitTenant,
   CreateCluster: createCluster,
   RegisterTaskDefinition: registerTaskDefinition,
   CreateTargetGroup: createTargetGroup,

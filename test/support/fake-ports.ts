@@ -90,6 +90,10 @@ export class FakeContainerPlatform extends Recorder<keyof ContainerPlatform> imp
     const found = this.clusters.get(name);
     return found && found.status !== 'INACTIVE' ? { ...found, tags: copyTags(found.tags) } : undefined;
   }
+  async countClusters() {
+    await this.enter('countClusters');
+    return [...this.clusters.values()].filter((cluster) => cluster.status === 'ACTIVE').length;
+  }
   async createCluster(spec: ClusterSpec) {
     await this.enter('createCluster', spec);
     const existing = this.clusters.get(spec.name);

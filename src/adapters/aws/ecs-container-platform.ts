@@ -12,6 +12,7 @@ import {
   DescribeTaskDefinitionCommand,
   ECSClient,
   type ECSClientConfig,
+  ListClustersCommand,
   ListTaskDefinitionsCommand,
   RegisterTaskDefinitionCommand,
   ServiceNotActiveException,
@@ -65,6 +66,25 @@ export class EcsContainerPlatform implements ContainerPlatform {
       if (reportsMissing(out.failures) || cluster === undefined) return undefined;
       const info = toClusterInfo(cluster, context);
       return info.status === 'INACTIVE' ? undefined : info;
+    } catch (error) {
+      throw translateAwsError(error, context);
+    }
+  }
+
+  async countClusters(): Promise<number> {
+    const context = 'ECS ListClusters';
+    try {
+      // ListClusters lists ACTIVE clusters only, 100 a page.
+      let count = 0;
+      let token: string | undefined;
+      do {
+        const out = await this.#client.send(
+          new ListClustersCommand({ maxResults: 100, ...(token ? { nextToken: token } : {}) }),
+        );
+        count += out.clusterArns?.length ?? 0;
+        token = out.nextToken;
+      } while (token);
+      return count;
     } catch (error) {
       throw translateAwsError(error, context);
     }

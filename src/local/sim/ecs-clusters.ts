@@ -7,6 +7,7 @@ import {
   type DeleteClusterCommandOutput,
   type DescribeClustersCommandOutput,
   InvalidParameterException,
+  type ListClustersCommandOutput,
 } from '@aws-sdk/client-ecs';
 import { z } from 'zod';
 import { arn, ecsTags, errorMetadata, nameFromArn, type SimContext } from './context.ts';
@@ -132,6 +133,23 @@ export const describeClusters = (ctx: SimContext, input: unknown): Out<DescribeC
     else failures.push({ arn: arn(ctx, 'ecs', `cluster/${name}`), reason: 'MISSING' });
   }
   return { clusters: found, failures };
+};
+
+const listInput = z.object({
+  maxResults: z.number().int().min(1).max(100).optional(),
+  nextToken: z.string().optional(),
+});
+
+/** ListClusters: ACTIVE clusters only, paged by an opaque token (the index of the next one). */
+export const listClusters = (ctx: SimContext, input: unknown): Out<ListClustersCommandOutput> => {
+  const { maxResults = 100, nextToken } = parseEcs(listInput, input ?? {});
+  const active = ctx.state.clusters.filter((c) => c.status === 'ACTIVE').map((c) => c.arn);
+  const start = Number(nextToken ?? '0') || 0;
+  const end = start + maxResults;
+  return {
+    clusterArns: active.slice(start, end),
+    ...(end < active.length ? { nextToken: String(end) } : {}),
+  };
 };
 
 const deleteInput = z.object({ cluster: z.string() });

@@ -11,6 +11,7 @@ import {
   TooManyTargetGroupsException,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { z } from 'zod';
+import { QUOTAS } from '../../domain/quotas.ts';
 import { decodeToken, elbTags, encodeToken, errorMetadata, nextHex, type SimContext } from './context.ts';
 import {
   elbTagInput,
@@ -25,8 +26,8 @@ import type { Out } from './output.ts';
 import { actionSchema, conditionSchema, type ListenerRecord, type RuleRecord } from './state.ts';
 
 /** Listener rules per load balancer (not counting default rules) and target groups per ALB. */
-export const RULES_PER_LOAD_BALANCER = 100;
-export const TARGET_GROUPS_PER_LOAD_BALANCER = 100;
+export const RULES_PER_LOAD_BALANCER = QUOTAS.rulesPerLoadBalancer.limit;
+export const TARGET_GROUPS_PER_LOAD_BALANCER = QUOTAS.targetGroupsPerLoadBalancer.limit;
 
 const ruleView = (r: RuleRecord): Rule => ({
   RuleArn: r.arn,

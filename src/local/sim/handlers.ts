@@ -1,5 +1,5 @@
 import { describeStacks } from './cloudformation.ts';
-import { createCluster, deleteCluster, describeClusters } from './ecs-clusters.ts';
+import { createCluster, deleteCluster, describeClusters, listClusters } from './ecs-clusters.ts';
 import { createService, deleteService, describeServices, updateService } from './ecs-services.ts';
 import {
   deleteTaskDefinitions,
@@ -27,6 +27,7 @@ export const HANDLERS: Record<SimService, ReadonlyMap<string, SimHandler>> = {
   ecs: new Map<string, SimHandler>([
     ['CreateCluster', createCluster],
     ['DescribeClusters', describeClusters],
+    ['ListClusters', listClusters],
     ['DeleteCluster', deleteCluster],
     ['RegisterTaskDefinition', registerTaskDefinition],
     ['DescribeTaskDefinition', describeTaskDefinition],

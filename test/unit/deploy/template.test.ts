@@ -431,6 +431,7 @@ const STAR_ALLOW_LIST: Record<string, string> = {
   'ecs:DeregisterTaskDefinition': 'ECS: no resource-level permissions',
   'ecs:DeleteTaskDefinitions': 'ECS: no resource-level permissions',
   'ecs:ListTaskDefinitions': 'ECS: no resource-level permissions',
+  'ecs:ListClusters': 'ECS: no resource-level permissions',
   'ecs:DescribeTaskDefinition': 'ECS: no resource-level permissions',
   'elasticloadbalancing:DescribeTargetGroups': 'ELBv2 Describe*: no resource-level permissions',
   'elasticloadbalancing:DescribeTargetHealth': 'ELBv2 Describe*: no resource-level permissions',

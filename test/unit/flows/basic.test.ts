@@ -37,6 +37,7 @@ describe('basic tier lifecycle over the production adapters', () => {
       'ValidateRequest',
       'ReserveTenant',
       'RemoveLeftovers',
+      'AdmitTenant',
       'ActivateTenant',
       'NotifySuccess',
     ]);

@@ -58,8 +58,12 @@ const TIERS = [
 ] as const;
 
 const onboardingTrace = (ownCluster: boolean) => [
-  ...(ownCluster ? ['ECS.DescribeClusters', 'ECS.CreateCluster'] : []),
+  // AdmitTenant: the shared stack's outputs (read once), the listener's rules, then the shared
+  // cluster's service count (advanced) or the account's cluster count (premium).
   'CFN.DescribeStacks',
+  'ELB.DescribeRules',
+  ownCluster ? 'ECS.ListClusters' : 'ECS.DescribeClusters',
+  ...(ownCluster ? ['ECS.DescribeClusters', 'ECS.CreateCluster'] : []),
   'ECS.DescribeTaskDefinition ! ClientException',
   'ECS.RegisterTaskDefinition',
   'ELB.DescribeTargetGroups ! TargetGroupNotFoundException',

@@ -66,6 +66,32 @@ describe.each(containerPlatforms)('ContainerPlatform contract: $name', ({ make }
     expect(await ecs.deleteCluster('tf-acme')).toBe('absent');
   });
 
+  it('counts the ACTIVE clusters of the account: one more after a create, as many as before after a delete', async () => {
+    // Prepare
+    const { ecs } = await make();
+    const before = await ecs.countClusters();
+
+    // Act
+    await ecs.createCluster({
+      name: 'tf-one',
+      capacityProviders: ['FARGATE'],
+      containerInsights: false,
+      tags: TAGS,
+    });
+    await ecs.createCluster({
+      name: 'tf-two',
+      capacityProviders: ['FARGATE'],
+      containerInsights: false,
+      tags: TAGS,
+    });
+    const withTwo = await ecs.countClusters();
+    await ecs.deleteCluster('tf-one');
+
+    // Assess
+    expect(withTwo).toBe(before + 2);
+    expect(await ecs.countClusters()).toBe(before + 1);
+  });
+
   it('keeps revisions per exact family, with their tags and status, through deregistration and deletion', async () => {
     // Prepare
     const { ecs } = await make();

@@ -37,22 +37,23 @@ describe('onboarding model (pure transitions)', () => {
     ['advanced', 'RegisterTaskDefinition'],
     ['basic', 'ActivateTenant'],
   ] as const)(
-    'after RemoveLeftovers, a %s placement goes to %s with the step output as its state',
+    'after RemoveLeftovers and AdmitTenant, a %s placement goes to %s with the step output as its state',
     (tier, next) => {
       // Prepare
       const [start] = initialTransition(onboardingMachine, input);
       const [validated] = transition(onboardingMachine, start, done('ValidateRequest', saga(tier)));
       const [reserved] = transition(onboardingMachine, validated, done('ReserveTenant', saga(tier)));
+      const [cleaned] = transition(onboardingMachine, reserved, done('RemoveLeftovers', saga(tier)));
 
       // Act
       const [placed] = transition(
         onboardingMachine,
-        reserved,
-        done('RemoveLeftovers', saga(tier, { reserved: true })),
+        cleaned,
+        done('AdmitTenant', saga(tier, { reserved: true })),
       );
 
       // Assess
-      expect([reserved.value, placed.value]).toEqual(['RemoveLeftovers', next]);
+      expect([reserved.value, cleaned.value, placed.value]).toEqual(['RemoveLeftovers', 'AdmitTenant', next]);
       expect(placed.context.state).toEqual(saga(tier, { reserved: true }));
     },
   );
@@ -65,12 +66,12 @@ describe('onboarding model (pure transitions)', () => {
       resources: {},
     };
     const snapshot = onboardingMachine.resolveState({
-      value: 'RemoveLeftovers',
+      value: 'AdmitTenant',
       context: { machine: 'onboarding', execution: 'e', state: gold },
     });
 
     // Act
-    const [next] = transition(onboardingMachine, snapshot, done('RemoveLeftovers', gold));
+    const [next] = transition(onboardingMachine, snapshot, done('AdmitTenant', gold));
 
     // Assess
     expect(next.value).toBe('CreateCluster');
@@ -97,7 +98,8 @@ describe('onboarding model (pure transitions)', () => {
     const [validated] = transition(onboardingMachine, start, done('ValidateRequest', saga('advanced')));
     const [reserved] = transition(onboardingMachine, validated, done('ReserveTenant', saga('advanced')));
     const [cleaned] = transition(onboardingMachine, reserved, done('RemoveLeftovers', saga('advanced')));
-    let snapshot = cleaned;
+    const [admitted] = transition(onboardingMachine, cleaned, done('AdmitTenant', saga('advanced')));
+    let snapshot = admitted;
     for (const step of [
       'RegisterTaskDefinition',
       'CreateTargetGroup',

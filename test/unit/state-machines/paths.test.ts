@@ -40,6 +40,7 @@ describe('every path of each model, held against the committed ASL', () => {
       'ValidateRequest',
       'ReserveTenant',
       'RemoveLeftovers',
+      'AdmitTenant',
       'CreateCluster',
       'RegisterTaskDefinition',
       'CreateTargetGroup',
@@ -51,7 +52,7 @@ describe('every path of each model, held against the committed ASL', () => {
       'NotifySuccess',
     ];
     const premiumUndo = [
-      ...premiumHappy.slice(0, 8),
+      ...premiumHappy.slice(0, 9),
       'DeleteService',
       'DeleteListenerRule',
       'DeleteTargetGroup',
@@ -72,7 +73,7 @@ describe('every path of each model, held against the committed ASL', () => {
         'Succeeded',
       ),
     ).toBe(true);
-    const pooled = ['ValidateRequest', 'ReserveTenant', 'RemoveLeftovers', 'ActivateTenant'];
+    const pooled = ['ValidateRequest', 'ReserveTenant', 'RemoveLeftovers', 'AdmitTenant', 'ActivateTenant'];
     expect(has([...pooled, 'NotifySuccess'], 'Succeeded')).toBe(true);
     expect(has(premiumUndo, 'Failed')).toBe(true);
     const undoChain = [

@@ -15,6 +15,7 @@ import {
   ECSClient,
   ECSServiceException,
   LimitExceededException,
+  ListClustersCommand,
   ListTaskDefinitionsCommand,
   RegisterTaskDefinitionCommand,
   ServerException,
@@ -243,6 +244,34 @@ describe('EcsContainerPlatform clusters', () => {
 
     // Assess
     await expect(result).rejects.toMatchObject({ name: 'ThrottledError' });
+  });
+
+  it('counts the clusters over every page of ListClusters, and maps its throttling', async () => {
+    // Prepare
+    ecs
+      .on(ListClustersCommand)
+      .resolvesOnce({ clusterArns: [clusterArn, `${clusterArn}-2`], nextToken: 'page-2', ...meta })
+      .resolvesOnce({ clusterArns: [`${clusterArn}-3`], ...meta })
+      .rejectsOnce(
+        new ECSServiceException({
+          name: 'ThrottlingException',
+          $fault: 'client',
+          message: 'Rate exceeded',
+          ...meta,
+        }),
+      );
+
+    // Act
+    const count = await platform.countClusters();
+    const throttled = platform.countClusters();
+
+    // Assess
+    expect(count).toBe(3);
+    expect(ecs.commandCalls(ListClustersCommand)[1]?.args[0].input).toEqual({
+      maxResults: 100,
+      nextToken: 'page-2',
+    });
+    await expect(throttled).rejects.toMatchObject({ name: 'ThrottledError' });
   });
 });
 

@@ -31,6 +31,9 @@ import {
   type DescribeTaskDefinitionCommandInput,
   type DescribeTaskDefinitionCommandOutput,
   type ECSClient,
+  ListClustersCommand,
+  type ListClustersCommandInput,
+  type ListClustersCommandOutput,
   ListTaskDefinitionsCommand,
   type ListTaskDefinitionsCommandInput,
   type ListTaskDefinitionsCommandOutput,
@@ -130,6 +133,15 @@ export const fakeEcs = (mock: AwsClientStub<ECSClient>, world: World): void => {
         failures: clusters
           .filter((name) => !world.clusters.has(name))
           .map((name) => ({ arn: arn(`cluster/${name}`), reason: 'MISSING' })),
+      };
+      return { output };
+    }),
+  );
+  mock.on(ListClustersCommand).callsFake((input: ListClustersCommandInput) =>
+    answer(world, 'ECS.ListClusters', input, () => {
+      const output: ListClustersCommandOutput = {
+        ...ok(world),
+        clusterArns: [...world.clusters.values()].filter((c) => c.status === 'ACTIVE').map((c) => c.arn),
       };
       return { output };
     }),

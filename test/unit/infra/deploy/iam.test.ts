@@ -24,6 +24,7 @@ const UNSCOPABLE = new Set([
   'ecs:DeleteTaskDefinitions',
   'ecs:ListTaskDefinitions',
   'ecs:DescribeTaskDefinition',
+  'ecs:ListClusters',
   'elasticloadbalancing:DescribeTargetGroups',
   'elasticloadbalancing:DescribeTargetHealth',
   'elasticloadbalancing:DescribeRules',

@@ -10,6 +10,7 @@ const PREMIUM = [
   'ValidateRequest',
   'ReserveTenant',
   'RemoveLeftovers',
+  'AdmitTenant',
   'CreateCluster',
   'RegisterTaskDefinition',
   'CreateTargetGroup',
@@ -28,6 +29,7 @@ const PREMIUM_UNDO: Record<string, string[]> = {
   // The lock may be taken: MarkFailed frees it if so (and does nothing otherwise).
   ReserveTenant: ['MarkFailed', 'NotifyFailure'],
   RemoveLeftovers: ['MarkFailed', 'NotifyFailure'],
+  AdmitTenant: ['MarkFailed', 'NotifyFailure'],
   CreateCluster: ['DeleteCluster', 'MarkFailed', 'NotifyFailure'],
   RegisterTaskDefinition: ['DeregisterTaskDefinition', 'DeleteCluster', 'MarkFailed', 'NotifyFailure'],
   CreateTargetGroup: [
@@ -81,7 +83,17 @@ describe('runSaga: onboarding', () => {
   it.each([
     ['premium', PREMIUM],
     ['advanced', PREMIUM.filter((step) => step !== 'CreateCluster')],
-    ['basic', ['ValidateRequest', 'ReserveTenant', 'RemoveLeftovers', 'ActivateTenant', 'NotifySuccess']],
+    [
+      'basic',
+      [
+        'ValidateRequest',
+        'ReserveTenant',
+        'RemoveLeftovers',
+        'AdmitTenant',
+        'ActivateTenant',
+        'NotifySuccess',
+      ],
+    ],
   ] as const)('a %s tenant succeeds through its tier steps', async (tier, expected) => {
     // Prepare
     const dispatch = fakeDispatch({ tier });
@@ -132,6 +144,7 @@ describe('runSaga: onboarding', () => {
       'ValidateRequest',
       'ReserveTenant',
       'RemoveLeftovers',
+      'AdmitTenant',
       'ActivateTenant',
       ...(PREMIUM_UNDO.ActivateTenant ?? []),
     ]);

@@ -7,7 +7,7 @@ import {
   CreateClusterCommand,
   DescribeServicesCommand,
   ECSServiceException,
-  ListClustersCommand,
+  ListServicesCommand,
 } from '@aws-sdk/client-ecs';
 import {
   CreateTargetGroupCommand,
@@ -203,11 +203,11 @@ describe('SimulatedCloud: hooks, call log, unsupported commands', () => {
     const aws = simulatedAws();
 
     // Act
-    const error = await aws.ecs.send(new ListClustersCommand({})).catch((e: unknown) => e);
+    const error = await aws.ecs.send(new ListServicesCommand({})).catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(ECSServiceException);
-    expect(error).toHaveProperty('message', 'simulated AWS does not implement ecs ListClusters');
+    expect(error).toHaveProperty('message', 'simulated AWS does not implement ecs ListServices');
   });
 
   it('leaves the state untouched when a call fails half-way', async () => {

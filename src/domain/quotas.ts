@@ -1,0 +1,55 @@
+/**
+ * The AWS quotas a tenant's placement uses, listed once (values from ../shared/aws-limits.md): the
+ * admission check before an onboarding creates anything, and the simulated cloud's enforcement,
+ * both read them here.
+ */
+import { hasDedicatedCluster, ownsService, type Placement } from './catalogue.ts';
+
+export const QUOTAS = {
+  /** Listener rules per Application Load Balancer (default rule not counted; can be raised). */
+  rulesPerLoadBalancer: { limit: 100, name: 'listener rules per Application Load Balancer' },
+  /** Target groups reachable from one Application Load Balancer (cannot be raised). */
+  targetGroupsPerLoadBalancer: { limit: 100, name: 'target groups per Application Load Balancer' },
+  servicesPerCluster: { limit: 5000, name: 'ECS services per cluster' },
+  clustersPerAccount: { limit: 10_000, name: 'ECS clusters per account' },
+} as const;
+export type QuotaName = keyof typeof QUOTAS;
+
+/** What is in use now, where the tenant would go. */
+export interface QuotaUsage {
+  /** Rules of the shared listener other than its default one, not counting the tenant's own. */
+  rulesPerLoadBalancer: number;
+  /** Distinct target groups the shared listener's rules forward to, not counting the tenant's own. */
+  targetGroupsPerLoadBalancer: number;
+  /** Active services in the shared cluster (for a service there). */
+  servicesPerCluster: number;
+  /** Active clusters in the account (for a dedicated cluster). */
+  clustersPerAccount: number;
+}
+
+/** How much of each quota one tenant of `placement` takes. */
+export const quotaNeeds = (placement: Placement | undefined): Record<QuotaName, number> => {
+  const own = ownsService(placement) ? 1 : 0;
+  const dedicated = hasDedicatedCluster(placement) ? 1 : 0;
+  return {
+    rulesPerLoadBalancer: own,
+    targetGroupsPerLoadBalancer: own,
+    // A dedicated cluster starts empty: the service counts there, not in the shared one.
+    servicesPerCluster: own && !dedicated ? 1 : 0,
+    clustersPerAccount: dedicated,
+  };
+};
+
+/**
+ * The quotas a tenant of `placement` would exceed, as one reason each naming the quota, what is in
+ * use and what the tenant needs (empty: it fits). Pure: usage is measured by the caller.
+ */
+export const quotaRefusals = (placement: Placement | undefined, usage: QuotaUsage): string[] => {
+  const needs = quotaNeeds(placement);
+  return (Object.keys(QUOTAS) as QuotaName[]).flatMap((quota) => {
+    const need = needs[quota];
+    const { limit, name } = QUOTAS[quota];
+    if (need === 0 || usage[quota] + need <= limit) return [];
+    return [`${name}: ${usage[quota]} of ${limit} in use, this tenant needs ${need} more`];
+  });
+};
