@@ -1,30 +1,50 @@
 /**
- * Onboarding throughput on the embedded default: N advanced tenants onboarded C at a time through
- * the committed ASL, once without and once with AWS's API rate limits (../shared/aws-limits.md)
- * enforced by the simulated cloud. Prints figures; asserts nothing (speed is not a test).
+ * Onboarding throughput on the embedded default: a mix of tenants onboarded C at a time through the
+ * committed ASL, once without and once with AWS's API rate limits (../shared/aws-limits.md) enforced
+ * by the simulated cloud (`--throttle`: only the rate-limited run). Prints figures; asserts nothing
+ * (speed is not a test).
  *
- *   npm run bench -- [--tenants 40] [--concurrency 10] [--tier advanced]
+ *   npm run bench -- [--mix basic=10,advanced=30] [--tenants 40 --tier advanced] [--concurrency 10] [--throttle]
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadConfig } from '../src/config.ts';
+import { resolveTier } from '../src/domain/catalogue.ts';
 import { createLocalRuntime } from '../src/local/index.ts';
 import { bucketsFor, type SimService } from '../src/local/sim/throttle.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const USAGE = 'usage: npm run bench -- [--tenants 40] [--concurrency 10] [--tier advanced]';
+const USAGE =
+  'usage: npm run bench -- [--mix basic=10,advanced=30,premium=5 | --tenants 40 --tier advanced] [--concurrency 10] [--throttle]';
+
+const catalogue = loadConfig({ SBT_EVENT_BUS: 'bench' }).catalogue;
+
+/** `basic=10,advanced=30` → [['basic', 10], ['advanced', 30]] (tiers by name or alias). */
+const parseMix = (text: string): Array<[string, number]> =>
+  text.split(',').map((part) => {
+    const [name = '', count = ''] = part.split('=').map((s) => s.trim());
+    const tier = resolveTier(catalogue, name);
+    if (!tier) throw new Error(`--mix "${part}": no tier ${name} in the catalogue`);
+    const n = Number(count);
+    if (!Number.isInteger(n) || n < 1 || n > 10_000)
+      throw new Error(`--mix "${part}": the count is a whole number from 1 to 10000`);
+    return [tier, n];
+  });
 
 /** The command line, or a one-line reason it is not one (exit 2), or the usage (exit 0). */
 const options = (() => {
   try {
     const { values } = parseArgs({
       options: {
+        mix: { type: 'string' },
         tenants: { type: 'string', default: '40' },
         concurrency: { type: 'string', default: '10' },
         tier: { type: 'string', default: 'advanced' },
+        throttle: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -38,20 +58,26 @@ const options = (() => {
         throw new Error(`--${name} "${values[name]}": a whole number from 1 to 10000`);
       return value;
     };
-    return { tenants: whole('tenants'), concurrency: whole('concurrency'), tier: values.tier };
+    const mix = values.mix ? parseMix(values.mix) : parseMix(`${values.tier}=${whole('tenants')}`);
+    return { mix, concurrency: whole('concurrency'), throttleOnly: values.throttle };
   } catch (error) {
     console.error(`bench: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
     process.exit(2);
   }
 })();
-const values = { tier: options.tier };
-const { tenants, concurrency } = options;
+const { mix, concurrency, throttleOnly } = options;
+const tenants = mix.reduce((sum, [, n]) => sum + n, 0);
 const template = JSON.parse(
   readFileSync(new URL('../events/samples/onboarding-advanced.json', import.meta.url), 'utf8'),
 );
 
-const onboardingEvents = (count: number): unknown[] =>
-  Array.from({ length: count }, (_, i) => ({
+/** The mix's onboarding events, the tiers interleaved (a premium every so often, not all at the end). */
+const onboardingEvents = (): unknown[] => {
+  const tiers = mix.flatMap(([tier, n]) =>
+    Array.from({ length: n }, (_, i) => ({ tier, key: (i + 0.5) / n })),
+  );
+  tiers.sort((a, b) => a.key - b.key);
+  return tiers.map(({ tier }, i) => ({
     ...template,
     id: randomUUID(),
     detail: {
@@ -59,44 +85,58 @@ const onboardingEvents = (count: number): unknown[] =>
       tenantId: randomUUID(),
       tenantRegistrationId: randomUUID(),
       tenantName: `bench-${i}`,
-      tier: values.tier,
+      tier,
     },
   }));
+};
 
 const run = async (throttle: boolean) => {
   const stateDir = mkdtempSync(join(tmpdir(), 'tenantflow-bench-'));
   let retries = 0;
+  let steps = 0;
   const runtime = await createLocalRuntime({
     stateDir,
     engine: 'asl',
     throttle,
     fast: !throttle,
     onProgress: (event) => {
+      steps += 1;
       if (!event.ok) retries += 1;
     },
   });
-  const events = onboardingEvents(tenants);
+  const events = onboardingEvents();
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const outcomes: string[] = [];
-  const failures: string[] = [];
+  const failures = new Map<string, number>();
   let next = 0;
   const worker = async () => {
     while (next < events.length) {
       const event = events[next++];
       const [result] = await runtime.replay([event]);
       outcomes.push(result?.outcome ?? 'missing');
-      if (result?.outcome !== 'succeeded')
-        failures.push(`${result?.outcome ?? 'missing'}: ${result?.error ?? ''}`);
-      if (outcomes.length % 10 === 0) process.stderr.write(`  … ${outcomes.length}/${tenants} done\n`);
+      if (result?.outcome !== 'succeeded') {
+        const why = `${result?.outcome ?? 'missing'}: ${result?.error ?? ''}`;
+        failures.set(why, (failures.get(why) ?? 0) + 1);
+      }
+      if (outcomes.length % Math.max(10, Math.round(tenants / 10)) === 0)
+        process.stderr.write(`  … ${outcomes.length}/${tenants} done\n`);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   const log = runtime.calls();
+  // Orphans: a resource tagged for a tenant that is not ACTIVE (a failed onboarding leaves nothing).
+  const records = new Map((await runtime.tenants()).map((record) => [record.tenantId, record]));
+  const orphans = runtime
+    .inventory()
+    .filter((item) => item.tenantId && records.get(item.tenantId)?.lifecycleStatus !== 'ACTIVE').length;
   await runtime.close();
   rmSync(stateDir, { recursive: true, force: true });
   const succeeded = outcomes.filter((o) => o === 'succeeded').length;
-  return { seconds, succeeded, retries, calls: log.length, failures, log };
+  const throttled = log.filter((call) => /Throttl/.test(call.error ?? '')).length;
+  return { seconds, succeeded, retries, steps, calls: log.length, throttled, failures, log, orphans, cpu };
 };
 
 /**
@@ -124,22 +164,22 @@ const lowerBound = (log: ReadonlyArray<{ service: string; command: string; error
 
 const line = (label: string, r: Awaited<ReturnType<typeof run>>) =>
   console.log(
-    `${label.padEnd(22)} ${String(r.succeeded).padStart(4)}/${tenants} succeeded  ${r.seconds.toFixed(2).padStart(7)} s  ` +
-      `${(r.succeeded / r.seconds).toFixed(2).padStart(7)} tenants/s  ${(r.calls / tenants).toFixed(1)} AWS calls/tenant  ` +
-      `${r.retries} retried step attempts` +
-      r.failures.map((failure) => `\n  not succeeded: ${failure}`).join(''),
+    `${label.padEnd(16)} ${String(r.succeeded).padStart(5)}/${tenants} succeeded  ${r.seconds.toFixed(2).padStart(8)} s  ` +
+      `${(r.succeeded / r.seconds).toFixed(2).padStart(6)} tenants/s  ${(r.calls / tenants).toFixed(1)} AWS calls/tenant  ` +
+      `${r.throttled} throttled calls  ${r.retries} retried step attempts  ${r.orphans} orphans  ` +
+      `${((r.cpu.user + r.cpu.system) / 1000 / Math.max(1, r.steps)).toFixed(1)} ms CPU per saga step (simulated AWS and dynalite included)` +
+      [...r.failures].map(([why, n]) => `\n  not succeeded ×${n}: ${why}`).join(''),
   );
 
 console.log(
-  `tenantflow onboarding bench: ${tenants} ${values.tier} tenants, ${concurrency} at a time, ASL engine, simulated AWS`,
+  `tenantflow onboarding bench: ${mix.map(([tier, n]) => `${n} ${tier}`).join(', ')}; ${concurrency} at a time, ASL engine, simulated AWS, one load balancer`,
 );
-const free = await run(false);
-line('no rate limits', free);
+if (!throttleOnly) line('no rate limits', await run(false));
 const limited = await run(true);
 line('AWS rate limits', limited);
 const bound = lowerBound(limited.log);
 console.log(
   `AWS lower bound with rate limits: ${bound.seconds.toFixed(1)} s for the calls made (binding bucket ${bound.bucket}: ` +
-    `${bound.n} calls); the rest of the measured time is the saga's own waits and the local engine; ` +
+    `${bound.n} calls); measured ${limited.seconds.toFixed(1)} s = ${(limited.seconds / Math.max(bound.seconds, 0.001)).toFixed(2)}× the bound; ` +
     `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`,
 );
