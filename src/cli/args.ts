@@ -152,9 +152,8 @@ const targetOf = (values: TargetValues): { aws?: AwsTargetOptions } => {
   };
 };
 
-/** The commands, as a user types them (for suggestions). */
-export const COMMAND_NAMES = [
-  'demo',
+/** The commands that take `--target` and the AWS options with it. */
+export const TARGETED_COMMANDS = [
   'replay',
   'status',
   'list',
@@ -164,11 +163,10 @@ export const COMMAND_NAMES = [
   'retry',
   'migrate',
   'reconcile',
-  'redrive',
-  'diagram',
-  'reset',
-  'help',
 ] as const;
+
+/** The commands, as a user types them (for suggestions). */
+export const COMMAND_NAMES = ['demo', ...TARGETED_COMMANDS, 'redrive', 'diagram', 'reset', 'help'] as const;
 
 /** Levenshtein distance (small strings only: command and option names). */
 const distance = (a: string, b: string): number => {

@@ -1,5 +1,7 @@
+import { TARGETED_COMMANDS } from './args.ts';
+
 /** The options every command that reads or changes tenants takes to work on real AWS. */
-const TARGETS = `Targets (replay, status, list, inventory, executions, abort, retry, migrate, reconcile):
+const TARGETS = `Targets (${TARGETED_COMMANDS.join(', ')}):
   --target local|aws          local (default): the simulated AWS; aws: the same sagas in this process with
                               real SDK clients (credentials from the standard chain; AWS_ENDPOINT_URL honoured)
       --region R, --profile P as the AWS CLI (region: the flag, AWS_REGION, or the profile's)
@@ -55,17 +57,7 @@ finishes and no more start; a second Ctrl-C quits at once.
 Exit codes: 0 done (whatever each event's outcome, unless --fail-on), 1 the work failed, 2 bad command line, unreadable
 file or busy state dir, 130 interrupted.`;
 
-const TARGETED = new Set([
-  'replay',
-  'status',
-  'list',
-  'inventory',
-  'executions',
-  'abort',
-  'retry',
-  'migrate',
-  'reconcile',
-]);
+const TARGETED: ReadonlySet<string> = new Set(TARGETED_COMMANDS);
 
 /**
  * One command's part of {@link HELP}: its line(s) and the option lines under it, after a usage line.
