@@ -14,3 +14,21 @@ export interface WorkflowStarter {
     input: unknown,
   ): Promise<{ outcome: 'started' | 'duplicate'; executionArn: string }>;
 }
+
+/** One execution of a deployed state machine, as an operator lists them. */
+export interface DeployedExecution {
+  machine: MachineId;
+  name: string;
+  status: string;
+  startedAt: string;
+  stoppedAt?: string;
+}
+
+/** Step Functions, as `tenantflow executions --target aws` reads it. */
+export interface ExecutionHistory {
+  /**
+   * The executions of the state machines named (name → machine), newest first: the newest 100 of
+   * each, or every one with `all`. A name with no state machine is skipped.
+   */
+  list(stateMachines: ReadonlyMap<string, MachineId>, all: boolean): Promise<DeployedExecution[]>;
+}

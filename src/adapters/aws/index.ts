@@ -18,6 +18,7 @@ export {
   SqsDeadLetterQueue,
   type SqsDeadLetterQueueOptions,
 } from './sqs-dead-letter-queue.ts';
+export { StepFunctionsHistory, type StepFunctionsHistoryOptions } from './step-functions-history.ts';
 export {
   executionArnOf,
   StepFunctionsStarter,

@@ -1,12 +1,12 @@
 import type { PutEventsCommandInput } from '@aws-sdk/client-eventbridge';
-import { ListExecutionsCommand, ListStateMachinesCommand } from '@aws-sdk/client-sfn';
-import { deployedStackName, deployedStateMachineName } from '../../../infra/deploy/names.ts';
+import { deployedStateMachineName } from '../../../infra/deploy/names.ts';
 import { EcsContainerPlatform } from '../../adapters/aws/ecs-container-platform.ts';
-import { translateAwsError } from '../../adapters/aws/errors.ts';
+import { StepFunctionsHistory } from '../../adapters/aws/step-functions-history.ts';
 import { TaggingDiscovery } from '../../adapters/aws/tagging-discovery.ts';
 import { MANAGED_BY, TAG_KEYS, tagValue } from '../../domain/naming.ts';
-import { MACHINE_IDS, type MachineId } from '../../domain/saga.ts';
+import { MACHINE_IDS } from '../../domain/saga.ts';
 import { type AwsClients, awsClients } from '../../handlers/wiring.ts';
+import type { DeployedExecution } from '../../ports/workflow.ts';
 import type { InventoryItem } from '../sim/inventory.ts';
 import type { CloudBackend } from './backend.ts';
 import type { PublishedEvent } from './replay-result.ts';
@@ -31,14 +31,7 @@ export interface AwsTarget {
  */
 const READ_ONLY_BUS = 'tenantflow-read-only-command';
 
-/** One execution of a deployed state machine. */
-export interface DeployedExecution {
-  machine: MachineId;
-  name: string;
-  status: string;
-  startedAt: string;
-  stoppedAt?: string;
-}
+export type { DeployedExecution };
 
 /**
  * Records the events this process put on EventBridge (the status events): a replay reports the
@@ -134,50 +127,10 @@ export const awsBackend = (
     async stop() {
       for (const client of Object.values(clients)) client.destroy();
     },
-    async deployedExecutions(all) {
-      const wanted = new Map(
-        MACHINE_IDS.map((machine) => [deployedStateMachineName(target.stage, machine), machine]),
-      );
-      const machines: Array<{ arn: string; machine: MachineId }> = [];
-      try {
-        let token: string | undefined;
-        do {
-          const page = await clients.sfn.send(
-            new ListStateMachinesCommand({ ...(token ? { nextToken: token } : {}) }),
-          );
-          for (const item of page.stateMachines ?? []) {
-            const machine = item.name ? wanted.get(item.name) : undefined;
-            if (machine && item.stateMachineArn) machines.push({ arn: item.stateMachineArn, machine });
-          }
-          token = page.nextToken;
-        } while (token);
-        const executions: DeployedExecution[] = [];
-        for (const { arn, machine } of machines) {
-          let next: string | undefined;
-          do {
-            const page = await clients.sfn.send(
-              new ListExecutionsCommand({
-                stateMachineArn: arn,
-                maxResults: 100,
-                ...(next ? { nextToken: next } : {}),
-              }),
-            );
-            for (const execution of page.executions ?? []) {
-              executions.push({
-                machine,
-                name: execution.name ?? '?',
-                status: execution.status ?? 'UNKNOWN',
-                startedAt: execution.startDate?.toISOString() ?? '',
-                ...(execution.stopDate ? { stoppedAt: execution.stopDate.toISOString() } : {}),
-              });
-            }
-            next = all ? page.nextToken : undefined;
-          } while (next);
-        }
-        return executions.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
-      } catch (error) {
-        throw translateAwsError(error, `Step Functions executions of ${deployedStackName(target.stage)}`);
-      }
-    },
+    deployedExecutions: (all) =>
+      new StepFunctionsHistory({ client: clients.sfn }).list(
+        new Map(MACHINE_IDS.map((machine) => [deployedStateMachineName(target.stage, machine), machine])),
+        all,
+      ),
   };
 };
