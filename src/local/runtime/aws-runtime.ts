@@ -55,8 +55,13 @@ export const createAwsRuntime = async (
   try {
     const injector = new FaultInjector(options.faults ?? []);
     const backend = awsBackend(target);
-    const runtime = await openRuntime(options, lock, backend, injector);
-    return { ...runtime, deployedExecutions: (all) => backend.deployedExecutions(all) };
+    try {
+      const runtime = await openRuntime(options, lock, backend, injector);
+      return { ...runtime, deployedExecutions: (all) => backend.deployedExecutions(all) };
+    } catch (error) {
+      await backend.stop();
+      throw error;
+    }
   } catch (error) {
     lock.release();
     throw error;

@@ -244,9 +244,11 @@ export const createLocalRuntime = async (options: LocalRuntimeOptions): Promise<
       `${options.stateDir} holds executions run against AWS (--target aws), not a simulated cloud`,
     );
   const lock = lockStateDir(options.stateDir);
+  let started: CloudBackend | undefined;
   try {
     const injector = new FaultInjector(options.faults ?? []);
     const { backend, sim } = await simulatedBackend(options, injector);
+    started = backend;
     const runtime = await openRuntime(options, lock, backend, injector);
     return {
       ...runtime,
@@ -256,6 +258,8 @@ export const createLocalRuntime = async (options: LocalRuntimeOptions): Promise<
       publishedEvents: () => sim.publishedEvents(),
     };
   } catch (error) {
+    // dynalite's server would otherwise keep the process alive.
+    await started?.stop().catch(() => {});
     lock.release();
     throw error;
   }
