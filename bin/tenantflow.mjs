@@ -3,6 +3,11 @@
 // script, or `npm run build:cli`) when it is there and no source it was built from has changed
 // since; otherwise the TypeScript sources through tsx's loader, so an edit is never run stale.
 import { readFileSync, statSync } from 'node:fs';
+import module from 'node:module';
+
+// Node 22.1+ keeps V8's compiled code of the bundle between runs (no-op on Node 20, where this was
+// measured: the figures in the README are without it).
+module.enableCompileCache?.();
 
 // The deployed Lambdas run on nodejs22.x; local runs on Node 20 are supported, so the SDK's
 // "Node 20 support ends" notice would only be noise on every command.
