@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeClustersCommand, DescribeServicesCommand } from '@aws-sdk/client-ecs';
+import { DeleteServiceCommand, DescribeClustersCommand, DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { DescribeRulesCommand, DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { awsExecutionsSchema, inventorySchema } from '../../src/cli/json-output.ts';
@@ -211,7 +211,7 @@ describe('tenantflow --target aws against moto', () => {
     tenants.basic.tier = 'advanced';
   });
 
-  it('undoes a failed onboarding on the real API: failure sent, nothing of the tenant left', async () => {
+  it('undoes a failed onboarding on the real API (failure sent, nothing left), then a retry onboards it', async () => {
     const doomed = newTenant('advanced');
     const [result] = await replay([sbtEvent('onboard', doomed)], ['--fault', 'CreateService:fatal']);
     expectAnswered(result, doomed, 'onboard', 'failure');
@@ -223,14 +223,51 @@ describe('tenantflow --target aws against moto', () => {
         group.TargetGroupName?.includes(doomed.tenantId.slice(0, 8)),
       ),
     ).toEqual([]);
+    // The control plane's retry, as an operator starts it: the recorded registration, a new execution.
+    const retried = await cli(endpoint, join(work, 'state'), [
+      'retry',
+      doomed.tenantId,
+      '--sbt-bus',
+      SBT_BUS,
+      '--json',
+    ]);
+    expect(retried.code, retried.stderr).toBe(0);
+    expectAnswered(retried.json[0] as ReplayLine, doomed, 'onboard', 'success');
+    const record = await status(doomed);
+    expect(record.lifecycleStatus).toBe('ACTIVE');
+    expect((await serviceOf(record))?.status).toBe('ACTIVE');
     const [cleared] = await replay([sbtEvent('offboard', doomed)]);
     expectAnswered(cleared, doomed, 'offboard', 'success');
+    expect(await taggedFor(doomed)).toEqual([]);
   });
 
   it('holds the records against the cloud: no drift', async () => {
     const run = await cli(endpoint, join(work, 'state'), ['reconcile', '--json']);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect((run.json[0] as { drifts: unknown[] }).drifts).toEqual([]);
+  });
+
+  it('finds a service deleted behind its back and recreates it with --repair', async () => {
+    const record = await status(tenants.premium);
+    const service = record.resources.service;
+    if (!service) throw new Error('the premium tenant has no service');
+    await clients.ecs.send(
+      new DeleteServiceCommand({ cluster: service.cluster, service: service.name, force: true }),
+    );
+
+    const found = await cli(endpoint, join(work, 'state'), ['reconcile', '--json']);
+    const repaired = await cli(endpoint, join(work, 'state'), ['reconcile', '--repair', '--json']);
+    const after = await cli(endpoint, join(work, 'state'), ['reconcile', '--json']);
+
+    expect(found.code).toBe(1);
+    expect(
+      (found.json[0] as { drifts: Array<{ kind: string; resource: string; tenantId: string }> }).drifts,
+    ).toEqual([
+      expect.objectContaining({ kind: 'missing', resource: 'service', tenantId: tenants.premium.tenantId }),
+    ]);
+    expect(repaired.code, repaired.stdout + repaired.stderr).toBe(0);
+    expect(after.code, after.stdout + after.stderr).toBe(0);
+    expect((await serviceOf(await status(tenants.premium)))?.status).toBe('ACTIVE');
   });
 
   it("lists the deployed stage's Step Functions executions beside the ones run here", async () => {
