@@ -10,7 +10,12 @@ import { MANAGED_BY, TAG_KEYS, type Tag } from '../domain/naming.ts';
 import { RESOURCE_KINDS, type ResourceKind, type TenantResources } from '../domain/resources.ts';
 import type { SagaState } from '../domain/saga-state.ts';
 import type { TenantRecord } from '../domain/tenant-record.ts';
-import type { DiscoveredType, ResourceDiscovery, TaggedResource } from '../ports/resource-discovery.ts';
+import {
+  type DiscoveredType,
+  ecsNamesOfArn,
+  type ResourceDiscovery,
+  type TaggedResource,
+} from '../ports/resource-discovery.ts';
 import type { TenantMap } from '../ports/tenant-map.ts';
 import { createCluster } from '../steps/cluster.ts';
 import { createListenerRule } from '../steps/listener-rule.ts';
@@ -93,10 +98,9 @@ const countBy = (drifts: readonly Drift[], keep: (drift: Drift) => boolean): Rec
 
 /** Deletes one tagged resource by its ARN (idempotent: one already gone is no error). */
 const removeByArn = async (deps: ReconcileDeps, kind: ResourceKind, arn: string, tenantId: string) => {
-  const path = arn.split(':').slice(5).join(':');
   switch (kind) {
     case 'service': {
-      const [, cluster = '', name = ''] = path.split('/');
+      const { cluster, name } = ecsNamesOfArn(arn);
       await deps.ecs.deleteService(cluster, name);
       return;
     }
@@ -116,7 +120,7 @@ const removeByArn = async (deps: ReconcileDeps, kind: ResourceKind, arn: string,
       await deps.ecs.deleteTaskDefinitions([arn]);
       return;
     case 'cluster':
-      await deps.ecs.deleteCluster(path.split('/')[1] ?? '');
+      await deps.ecs.deleteCluster(ecsNamesOfArn(arn).cluster);
       return;
   }
 };
@@ -127,14 +131,13 @@ const removeByArn = async (deps: ReconcileDeps, kind: ResourceKind, arn: string,
  * definition being deleted. Those are gone, not orphans.
  */
 const existsByArn = async (deps: ReconcileDeps, kind: ResourceKind, arn: string): Promise<boolean> => {
-  const path = arn.split(':').slice(5).join(':');
   switch (kind) {
     case 'service': {
-      const [, cluster = '', name = ''] = path.split('/');
+      const { cluster, name } = ecsNamesOfArn(arn);
       return (await deps.ecs.describeService(cluster, name))?.status === 'ACTIVE';
     }
     case 'cluster':
-      return (await deps.ecs.describeCluster(path.split('/')[1] ?? ''))?.status === 'ACTIVE';
+      return (await deps.ecs.describeCluster(ecsNamesOfArn(arn).cluster))?.status === 'ACTIVE';
     case 'taskDefinition': {
       const status = (await deps.ecs.describeTaskDefinition(arn))?.status;
       return status !== undefined && status !== 'DELETE_IN_PROGRESS';

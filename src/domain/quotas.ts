@@ -15,17 +15,12 @@ export const QUOTAS = {
 } as const;
 export type QuotaName = keyof typeof QUOTAS;
 
-/** What is in use now, where the tenant would go. */
-export interface QuotaUsage {
-  /** Rules of the shared listener other than its default one, not counting the tenant's own. */
-  rulesPerLoadBalancer: number;
-  /** Distinct target groups the shared listener's rules forward to, not counting the tenant's own. */
-  targetGroupsPerLoadBalancer: number;
-  /** Active services in the shared cluster (for a service there). */
-  servicesPerCluster: number;
-  /** Active clusters in the account (for a dedicated cluster). */
-  clustersPerAccount: number;
-}
+/**
+ * What is in use now, per quota, where the tenant would go: rules of the shared listener other than
+ * its default one and the distinct groups they forward to (neither counting the tenant's own), active
+ * services in the shared cluster, active clusters in the account.
+ */
+export type QuotaUsage = Record<QuotaName, number>;
 
 /** How much of each quota one tenant of `placement` takes. */
 export const quotaNeeds = (placement: Placement | undefined): Record<QuotaName, number> => {

@@ -36,3 +36,12 @@ export const typeOfArn = (arn: string): DiscoveredType | undefined => {
   if (service === 'elasticloadbalancing' && kind === 'listener-rule') return 'listener-rule';
   return undefined;
 };
+
+/**
+ * The cluster and (for a service) the name an ECS ARN carries: `…:cluster/<cluster>` or
+ * `…:service/<cluster>/<name>` (the long ARN format, which every service tenantflow makes has).
+ */
+export const ecsNamesOfArn = (arn: string): { cluster: string; name: string } => {
+  const [kind, first = '', second = ''] = arn.split(':').slice(5).join(':').split('/');
+  return kind === 'service' ? { cluster: first, name: second } : { cluster: first, name: first };
+};

@@ -1,4 +1,4 @@
-import type { PutEventsCommandInput } from '@aws-sdk/client-eventbridge';
+import type { PutEventsCommandInput, PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
 import { deployedStateMachineName } from '../../../infra/deploy/names.ts';
 import { EcsContainerPlatform } from '../../adapters/aws/ecs-container-platform.ts';
 import { StepFunctionsHistory } from '../../adapters/aws/step-functions-history.ts';
@@ -6,6 +6,7 @@ import { TaggingDiscovery } from '../../adapters/aws/tagging-discovery.ts';
 import { MANAGED_BY, TAG_KEYS, tagValue } from '../../domain/naming.ts';
 import { MACHINE_IDS } from '../../domain/saga.ts';
 import { type AwsClients, awsClients } from '../../handlers/wiring.ts';
+import { ecsNamesOfArn } from '../../ports/resource-discovery.ts';
 import type { DeployedExecution } from '../../ports/workflow.ts';
 import type { InventoryItem } from '../sim/inventory.ts';
 import type { CloudBackend } from './backend.ts';
@@ -34,16 +35,18 @@ const READ_ONLY_BUS = 'tenantflow-read-only-command';
 export type { DeployedExecution };
 
 /**
- * Records the events this process put on EventBridge (the status events): a replay reports the
- * one that answered its request, as it does locally from the simulated bus.
+ * Records the events this process put on EventBridge and EventBridge accepted (the status events):
+ * a replay reports the one that answered its request, as it does locally from the simulated bus.
  */
 const recordPutEvents = (clients: AwsClients, published: PublishedEvent[]): void => {
   clients.eventbridge.middlewareStack.add(
     (next) => async (args) => {
       const output = await next(args);
       const input = args.input as PutEventsCommandInput;
-      for (const entry of input.Entries ?? []) {
-        if (!entry.Source || !entry.DetailType) continue;
+      const results = (output.output as PutEventsCommandOutput).Entries ?? [];
+      for (const [index, entry] of (input.Entries ?? []).entries()) {
+        // Only what EventBridge accepted: a failed entry is retried by the publisher, not sent.
+        if (!entry.Source || !entry.DetailType || !results[index]?.EventId) continue;
         let detail: unknown = entry.Detail;
         try {
           detail = JSON.parse(entry.Detail ?? 'null');
@@ -109,7 +112,7 @@ export const awsBackend = (
       const items: InventoryItem[] = [];
       for (const resource of found) {
         const item = itemOf(resource.arn, resource.type, resource.tags);
-        const [, cluster = '', name = ''] = resource.arn.split(':').slice(5).join(':').split('/');
+        const { cluster, name } = ecsNamesOfArn(resource.arn);
         const status =
           resource.type === 'service'
             ? (await ecs.describeService(cluster, name))?.status
