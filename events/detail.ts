@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { type Catalogue, resolveTier, tierNames } from '../src/domain/catalogue.ts';
 import { ValidationError } from '../src/domain/errors.ts';
 import { OPERATION_TABLE, type Operation } from '../src/domain/operations.ts';
+import { parseRelease, type Release } from '../src/domain/release.ts';
 import { ATTRIBUTES_MAX_BYTES, isPlainObject, safeIdSchema, TENANT_NAME_MAX } from './schemas.ts';
 
 /** The tenant fields of a request, read from an event's `detail` or a plain request. */
@@ -10,6 +11,7 @@ export interface DetailFields {
   tenantRegistrationId?: string;
   tenantName: string;
   tier?: string;
+  release?: Release;
   attributes: Record<string, unknown>;
 }
 
@@ -23,7 +25,7 @@ export interface DetailRules {
   registrationRequired: boolean;
 }
 
-const KNOWN_KEYS = ['tenantId', 'tenantRegistrationId', 'tenantName', 'tier'] as const;
+const KNOWN_KEYS = ['tenantId', 'tenantRegistrationId', 'tenantName', 'tier', 'release'] as const;
 
 /** A tier named by a request that does not onboard is only compared with the record: kept short. */
 const TIER_ECHO_MAX = 64;
@@ -117,7 +119,9 @@ export const readDetail = (
   const tenantId = readId(detail, 'tenantId', prefix);
   if (tenantId instanceof ValidationError) return { ok: false, error: tenantId };
   let tenantRegistrationId: string | undefined;
-  if (rules.registrationRequired || !isBlank(detail.tenantRegistrationId)) {
+  const row = OPERATION_TABLE[rules.operation];
+  // An operation that reports to nobody has no registration to answer: one named is not kept.
+  if (row.reports && (rules.registrationRequired || !isBlank(detail.tenantRegistrationId))) {
     const read = readId(detail, 'tenantRegistrationId', prefix);
     if (read instanceof ValidationError) return { ok: false, error: read };
     tenantRegistrationId = read;
@@ -126,6 +130,15 @@ export const readDetail = (
   if (tier instanceof ValidationError) return { ok: false, error: tier };
   const tenantName = readTenantName(detail.tenantName, `${prefix}.tenantName`, tenantId);
   if (tenantName instanceof ValidationError) return { ok: false, error: tenantName };
+  let release: Release | undefined;
+  if (row.release === 'required') {
+    try {
+      release = parseRelease(detail.release, `${prefix}.release`);
+    } catch (error) {
+      if (error instanceof ValidationError) return { ok: false, error };
+      throw error;
+    }
+  }
   const skip = new Set<string>([...KNOWN_KEYS, ...omit]);
   const attributes = Object.fromEntries(Object.entries(detail).filter(([key]) => !skip.has(key)));
   const tooBig = attributesTooBig(attributes, prefix);
@@ -137,6 +150,7 @@ export const readDetail = (
       ...(tenantRegistrationId === undefined ? {} : { tenantRegistrationId }),
       tenantName,
       ...(tier === undefined ? {} : { tier }),
+      ...(release === undefined ? {} : { release }),
       attributes,
     },
   };

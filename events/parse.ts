@@ -154,6 +154,10 @@ const parseSaved = (raw: Record<string, unknown>, options: ParseOptions): ParseR
     const message = `${parsed.data.operation} is not accepted; this workflow accepts ${acceptedList(options.accepts)}`;
     return reject(new ValidationError('request.operation', message), operation, saved);
   }
+  if (OPERATION_TABLE[parsed.data.operation].release === 'required' && parsed.data.release === undefined) {
+    const message = `is required: a ${parsed.data.operation} request carries its release`;
+    return reject(new ValidationError('request.release', message), operation, saved);
+  }
   const { eventId, tenantRegistrationId, tier, ...rest } = parsed.data;
   let resolved = tier;
   if (OPERATION_TABLE[rest.operation].tier !== 'informational') {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OPERATIONS } from '../src/domain/operations.ts';
+import { releaseSchema } from '../src/domain/release.ts';
 import { CLEANUP_ATTEMPTS } from '../src/domain/request.ts';
 import { SAFE_ID_PATTERN } from '../src/domain/schemas.ts';
 
@@ -65,6 +66,7 @@ export const savedRequestSchema = z.object({
   tier: z.string().min(1).max(64).optional(),
   eventId: z.string().min(1).optional(),
   cleanup: cleanupSchema.optional(),
+  release: releaseSchema.optional(),
   attributes: z.record(z.string(), z.unknown()),
 });
 

@@ -34,6 +34,10 @@ export const GUARD_CONDITIONS = {
   carriesFailure: { path: ['failure'], present: true },
   /** A migration past its switch (committed): only forward from here, removing the source. */
   rollsForward: { path: ['migration', 'phase'], equals: 'removing' },
+  /** The release's deployment completed with healthy targets (WaitForDeployment). */
+  isDeployed: { path: ['update', 'deployment', 'done'], equals: true },
+  /** The service is back on the revision it ran before the update (RollBackRelease). */
+  isRolledBack: { path: ['update', 'rollback', 'done'], equals: true },
   /** The offboarding cleans up after an execution that died (it first waits out that one's steps). */
   isCleanup: { path: ['request', 'cleanup'], present: true },
 } as const satisfies Record<string, Condition>;

@@ -4,6 +4,7 @@ import { activationMachine } from './activation.ts';
 import { migrationMachine } from './migration.ts';
 import { offboardingMachine } from './offboarding.ts';
 import { onboardingMachine } from './onboarding.ts';
+import { updateMachine } from './update.ts';
 
 export { activationMachine } from './activation.ts';
 export { toCaughtError } from './caught-error.ts';
@@ -19,6 +20,7 @@ export { offboardingMachine } from './offboarding.ts';
 export { onboardingMachine } from './onboarding.ts';
 export { RETRY_POLICY, type Retrier, retrierFor } from './retry.ts';
 export { FINAL_STATES, type SagaContext, type SagaInput, sagaSetup, stepRecord } from './setup.ts';
+export { updateMachine } from './update.ts';
 
 /** The model of each state machine. */
 export const MACHINES = {
@@ -26,7 +28,8 @@ export const MACHINES = {
   offboarding: offboardingMachine,
   activation: activationMachine,
   migration: migrationMachine,
+  update: updateMachine,
 } as const satisfies Record<MachineId, unknown>;
 
-/** The machine type shared by the three models (they come from one `setup`). */
+/** The machine type shared by the models (they come from one `setup`). */
 export type SagaMachine = (typeof MACHINES)[MachineId];

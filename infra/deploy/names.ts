@@ -35,6 +35,7 @@ export const LOGICAL_IDS = {
     offboarding: 'OffboardingStateMachine',
     activation: 'ActivationStateMachine',
     migration: 'MigrationStateMachine',
+    update: 'UpdateStateMachine',
   },
 } as const satisfies {
   stateMachines: Record<MachineId, string>;

@@ -215,7 +215,7 @@ export const handleExecutionStatusChange = async (detail: unknown, deps: WatchDe
           }
         : {
             status: 'FAILED',
-            active: false,
+            active: OPERATION_TABLE[operation].keepsServing && record.active,
             // A dead cleanup keeps the failure it was cleaning up after as the tenant's last error.
             ...(request.ok && request.request.cleanup ? {} : { lastError: { operation, step, reason, at } }),
           }),

@@ -3,7 +3,8 @@
  * the state machine that carries it out, how it takes the tenant's lock, the SBT detail-types it is
  * requested and answered with, what a success writes on SBT's registration, and the step whose
  * success means the work is done. Adding an operation is a row here plus its machine and steps.
- * The first four are SBT's; `migrate` is tenantflow's own (a tier change), answered like an onboarding.
+ * The first four are SBT's; `migrate` (a tier change, answered like an onboarding) and `update` (a new
+ * release on the tenant's service, answering nobody) are tenantflow's own.
  */
 import type { TenantStatus } from './tenant-status.ts';
 
@@ -32,6 +33,13 @@ export const OPERATION_TABLE = {
     /** Events from SBT name the registration: one is required to start. */
     registrationRequired: true,
     /**
+     * Whether its results go to the control plane: an update changes nothing SBT records (the
+     * tenant's tenantConfig stays as it is), so it answers nobody.
+     */
+    reports: true,
+    /** `required`: the request carries a release (src/domain/release.ts) to put the tenant on. */
+    release: 'none',
+    /**
      * What the request's `tier` means: `placement` (the tier to place the tenant in; the catalogue's
      * default when absent), `target` (the tier to move it to: required), `informational` (compared
      * with the record and logged when it differs, never acted on).
@@ -48,6 +56,11 @@ export const OPERATION_TABLE = {
      * by the watcher, see src/app/watch.ts); `null`: nothing to clean up, the record says enough.
      */
     cleanupBy: 'offboard',
+    /**
+     * True when a dead execution of it leaves the tenant serving as it was (the watcher keeps the
+     * record's `active`): an update never takes a tenant out of service.
+     */
+    keepsServing: false,
   },
   offboard: {
     machine: 'offboarding',
@@ -57,10 +70,13 @@ export const OPERATION_TABLE = {
     succeeded: 'deleted',
     failed: 'failed',
     registrationRequired: true,
+    reports: true,
+    release: 'none',
     tier: 'informational',
     finalStep: 'RemoveTenant',
     commitStep: 'RemoveTenant',
     cleanupBy: 'offboard',
+    keepsServing: false,
   },
   activate: {
     machine: 'activation',
@@ -72,11 +88,14 @@ export const OPERATION_TABLE = {
     failed: 'failed',
     // A billing system sends `{ tenantId }` alone: the registration comes from the record.
     registrationRequired: false,
+    reports: true,
+    release: 'none',
     tier: 'informational',
     finalStep: 'SetActivation',
     commitStep: 'SetActivation',
     // The tenant's resources are its own: a dead activation change leaves them, FAILED, for a retry.
     cleanupBy: null,
+    keepsServing: false,
   },
   deactivate: {
     machine: 'activation',
@@ -86,10 +105,13 @@ export const OPERATION_TABLE = {
     succeeded: 'deactivated',
     failed: 'failed',
     registrationRequired: false,
+    reports: true,
+    release: 'none',
     tier: 'informational',
     finalStep: 'SetActivation',
     commitStep: 'SetActivation',
     cleanupBy: null,
+    keepsServing: false,
   },
   migrate: {
     machine: 'migration',
@@ -103,10 +125,34 @@ export const OPERATION_TABLE = {
     succeeded: 'created',
     failed: null,
     registrationRequired: false,
+    reports: true,
+    release: 'none',
     tier: 'target',
     finalStep: 'FinishMigration',
     commitStep: 'CommitMigration',
     cleanupBy: 'migrate',
+    keepsServing: false,
+  },
+  update: {
+    machine: 'update',
+    // A tenant that runs (or is switched off: its service takes the revision at zero tasks); a FAILED
+    // one only after a failed update, whose service still runs one release (see LockTenant).
+    lock: { status: 'UPDATING', allowedFrom: ['ACTIVE', 'INACTIVE', 'FAILED'] },
+    // tenantflow's own (SBT has no update request): a fleet rollout or an operator sends it.
+    request: 'updateRequest',
+    result: 'provision',
+    succeeded: 'created',
+    failed: null,
+    registrationRequired: false,
+    reports: false,
+    release: 'required',
+    tier: 'informational',
+    finalStep: 'CommitRelease',
+    commitStep: 'CommitRelease',
+    // A dead update leaves the service on one of two working revisions: the watcher marks the tenant
+    // FAILED and `retry` runs the update again (the record says which release it asked for).
+    cleanupBy: null,
+    keepsServing: true,
   },
 } as const satisfies Record<
   string,
@@ -118,10 +164,13 @@ export const OPERATION_TABLE = {
     succeeded: string;
     failed: string | null;
     registrationRequired: boolean;
+    reports: boolean;
+    release: 'required' | 'none';
     tier: 'placement' | 'target' | 'informational';
     finalStep: string;
     commitStep: string;
     cleanupBy: string | null;
+    keepsServing: boolean;
   }
 >;
 
@@ -132,11 +181,12 @@ export const OPERATIONS = Object.keys(OPERATION_TABLE) as readonly Operation[];
 
 /**
  * The order of a tenant's life, in which `tenantflow replay <dir>` runs a folder's events (files of
- * the same operation in name order): onboarding, a tier change, activation changes, offboarding.
+ * the same operation in name order): onboarding, a tier change, a release update, activation changes, offboarding.
  */
 export const LIFECYCLE_ORDER: readonly Operation[] = [
   'onboard',
   'migrate',
+  'update',
   'deactivate',
   'activate',
   'offboard',

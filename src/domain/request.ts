@@ -1,4 +1,5 @@
 import { OPERATION_TABLE, type Operation } from './operations.ts';
+import type { Release } from './release.ts';
 
 /**
  * A validated, normalised lifecycle request: what every saga starts from, whichever way it was
@@ -29,6 +30,8 @@ export interface TenantRequest {
    * removes what the tenant's record names and leaves the tenant FAILED, answering nobody.
    */
   cleanup?: Cleanup;
+  /** The release an update puts the tenant on (required there, absent elsewhere). */
+  release?: Release;
   /** Every other field of the inbound detail, kept as sent. */
   attributes: Record<string, unknown>;
 }
@@ -49,12 +52,14 @@ export const CLEANUP_ATTEMPTS = 3;
 /**
  * The SBT registration a request is answered to: the one it names; for an activation change that
  * came as an event naming the tenant alone (as a billing system sends it), the one the tenant was
- * onboarded from. A request started by hand without one is answered to nobody.
+ * onboarded from. A request started by hand without one is answered to nobody, and so is one of an
+ * operation that does not report (an update).
  */
 export const registrationToAnswer = (
   request: Pick<TenantRequest, 'tenantRegistrationId' | 'eventId' | 'operation'>,
   recorded: string | undefined,
 ): string | undefined => {
+  if (!OPERATION_TABLE[request.operation].reports) return undefined;
   if (request.tenantRegistrationId !== undefined) return request.tenantRegistrationId;
   const fromRecord =
     request.eventId !== undefined && !OPERATION_TABLE[request.operation].registrationRequired;

@@ -1,5 +1,6 @@
 import type { OutboundEvent } from '../../events/contract.ts';
 import type { Placement } from './catalogue.ts';
+import type { TenantRelease } from './release.ts';
 import type { TenantRequest } from './request.ts';
 import type { TenantResources } from './resources.ts';
 import type { TenantRouting } from './tenant-record.ts';
@@ -45,6 +46,31 @@ export interface MigrationProgress {
   target?: { placement: Placement; resources: TenantResources; routing?: TenantRouting };
 }
 
+/** Progress of a bounded wait for an ECS deployment (the update's, or its rollback's). */
+export interface DeploymentWait {
+  attempts: number;
+  done: boolean;
+  detail: string;
+}
+
+/**
+ * A release update's bookkeeping: what the tenant ran when the update took it (what a rollback
+ * returns to), the revision registered for the new release, and the waits.
+ */
+export interface UpdateProgress {
+  previous: {
+    taskDefinitionArn: string;
+    /** The release the record named (absent: the initial one). */
+    release?: TenantRelease;
+    /** Whether the service was serving (desired count above zero): ACTIVE or INACTIVE afterwards. */
+    active: boolean;
+  };
+  /** The revision registered for the release. */
+  revisionArn?: string;
+  deployment?: DeploymentWait;
+  rollback?: DeploymentWait;
+}
+
 /**
  * The JSON document passed from step to step, in the xstate engine and in Step Functions alike
  * (each Task returns the whole next state: `ResultPath: "$"`). Only plain JSON lives here.
@@ -69,4 +95,6 @@ export interface SagaState {
   committed?: boolean;
   /** A tier migration's bookkeeping (see {@link MigrationProgress}). */
   migration?: MigrationProgress;
+  /** A release update's bookkeeping (see {@link UpdateProgress}). */
+  update?: UpdateProgress;
 }

@@ -67,6 +67,17 @@ export const STEP_NAMES = [
   'SwitchBack',
   'UndoMigrationTarget',
   'RestoreTenant',
+  // release update: plan, register the release's revision, deploy it, wait, commit …
+  'PlanUpdate',
+  'RegisterRelease',
+  'DeployRelease',
+  'WaitForDeployment',
+  'CommitRelease',
+  'RetireRevisions',
+  // … or back to the revision the tenant ran, the new one removed, the tenant as it was
+  'RollBackRelease',
+  'DeregisterRelease',
+  'AbandonUpdate',
   // terminal notifications
   'NotifySuccess',
   'NotifyFailure',
@@ -104,6 +115,8 @@ export const MACHINE_TIMEOUT_SECONDS: Readonly<Record<MachineId, number>> = {
   activation: 5400,
   // Waiting for the lock, building and proving the target healthy, draining, removing the source.
   migration: 7200,
+  // Waiting for the lock, then a deployment and perhaps its rollback, each bounded by the health checks.
+  update: 7200,
 };
 
 /**

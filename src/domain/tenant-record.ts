@@ -1,5 +1,6 @@
 import type { Placement } from './catalogue.ts';
 import { OPERATION_TABLE, type Operation } from './operations.ts';
+import type { TenantRelease } from './release.ts';
 import { hasNoResources, type TenantResources } from './resources.ts';
 import type { TenantStatus } from './tenant-status.ts';
 
@@ -64,6 +65,12 @@ export interface TenantRecord {
   /** Set while a migration builds its target or removes its source (see {@link MigrationRecord}). */
   migration?: MigrationRecord;
   routing?: TenantRouting;
+  /**
+   * The release the tenant's own service runs, set by an update; absent: the initial release (what
+   * onboarding or a migration registered from the shared stack's image). The revision is
+   * `resources.taskDefinition.arn`.
+   */
+  release?: TenantRelease;
   lastError?: { operation: Operation; step: string; reason: string; at: string };
   history: HistoryEntry[];
   /** Incremented on every write: optimistic concurrency for writers without the lock. */

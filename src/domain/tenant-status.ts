@@ -8,6 +8,8 @@ export const TENANT_STATUSES = [
   'DEPROVISIONING',
   /** Moving to another placement (tier migration): still served by the old one until the switch. */
   'MIGRATING',
+  /** Taking a new release (fleet update): served by the running revision until the new one is healthy. */
+  'UPDATING',
   'FAILED',
   'DELETED',
 ] as const;

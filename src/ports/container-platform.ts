@@ -73,6 +73,8 @@ export interface ServiceInfo {
   /** The primary deployment's rollout state: IN_PROGRESS, COMPLETED or FAILED. */
   rolloutState?: string;
   rolloutStateReason?: string;
+  /** A deployment the circuit breaker rolled back (still listed beside the PRIMARY one), and why. */
+  failedRollout?: { taskDefinition: string; reason: string };
   tags: Tag[];
 }
 

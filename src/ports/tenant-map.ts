@@ -1,5 +1,6 @@
 import type { Placement } from '../domain/catalogue.ts';
 import type { Operation } from '../domain/operations.ts';
+import type { TenantRelease } from '../domain/release.ts';
 import type { TenantResources } from '../domain/resources.ts';
 import type {
   HistoryEntry,
@@ -45,8 +46,10 @@ export interface ReleaseRequest {
   lastError?: TenantRecord['lastError'] | null;
   /** A migration's record: set, removed (`null`) or left alone (absent). */
   migration?: MigrationRecord | null;
-  /** A new placement (a migration's end); left alone when absent. */
+  /** A new placement (a migration's end, an update's sizes); left alone when absent. */
   placement?: Placement;
+  /** The release the tenant runs now: set, removed (`null`: the initial one) or left alone (absent). */
+  release?: TenantRelease | null;
   history: HistoryEntry[];
   at: string;
 }

@@ -27,6 +27,17 @@ import { deregisterTaskDefinition, registerTaskDefinition } from './task-definit
 import { lockTenant, reserveTenant } from './tenant-lock.ts';
 import { activateTenant, markFailed, removeTenant, setActivation } from './tenant-release.ts';
 import type { Step, StepDeps } from './types.ts';
+import {
+  abandonUpdate,
+  commitRelease,
+  deployRelease,
+  deregisterRelease,
+  planUpdate,
+  registerRelease,
+  retireRevisions,
+  rollBackRelease,
+  waitForDeployment,
+} from './update.ts';
 import { validateRequest } from './validate.ts';
 
 export type { UnvalidatedState } from './notify.ts';
@@ -68,6 +79,15 @@ export const STEPS: Readonly<Record<StepName, Step>> = {
   SwitchBack: switchBack,
   UndoMigrationTarget: undoMigrationTarget,
   RestoreTenant: restoreTenant,
+  PlanUpdate: planUpdate,
+  RegisterRelease: registerRelease,
+  DeployRelease: deployRelease,
+  WaitForDeployment: waitForDeployment,
+  CommitRelease: commitRelease,
+  RetireRevisions: retireRevisions,
+  RollBackRelease: rollBackRelease,
+  DeregisterRelease: deregisterRelease,
+  AbandonUpdate: abandonUpdate,
   NotifySuccess: notifySuccess,
   NotifyFailure: notifyFailure,
 };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { savedRequestSchema } from '../../events/schemas.ts';
 import { placementSchema } from '../domain/catalogue.ts';
+import { tenantReleaseSchema } from '../domain/release.ts';
 import { tenantResourcesSchema } from '../domain/resources.ts';
 
 /** The request as the contract validated it (the same schema a restarted execution is re-read with). */
@@ -24,6 +25,8 @@ const statusEventSchema = z.object({
   detailType: z.string(),
   detail: z.record(z.string(), z.unknown()),
 });
+
+const waitSchema = z.object({ attempts: z.number().int().min(0), done: z.boolean(), detail: z.string() });
 
 /** A saga state as a Task hands it over; keys this version does not know are kept as they are. */
 export const sagaStateSchema = z.looseObject({
@@ -57,6 +60,18 @@ export const sagaStateSchema = z.looseObject({
           routing: routingSchema.optional(),
         })
         .optional(),
+    })
+    .optional(),
+  update: z
+    .object({
+      previous: z.object({
+        taskDefinitionArn: z.string(),
+        release: tenantReleaseSchema.optional(),
+        active: z.boolean(),
+      }),
+      revisionArn: z.string().optional(),
+      deployment: waitSchema.optional(),
+      rollback: waitSchema.optional(),
     })
     .optional(),
 });

@@ -1,6 +1,7 @@
 import type { TenantFlowConfig } from '../config.ts';
 import { type OwnServicePlacement, ownsService } from '../domain/catalogue.ts';
 import { ownership, specHash, tenantTags } from '../domain/naming.ts';
+import { type Release, sizedFor } from '../domain/release.ts';
 import { withoutResource } from '../domain/resources.ts';
 import type { SagaState } from '../domain/saga-state.ts';
 import type { TaskDefinitionSpec } from '../ports/container-platform.ts';
@@ -12,22 +13,28 @@ import type { Step, StepDeps } from './types.ts';
 /** Tag carrying the hash of the spec a revision was registered from: equal hash, same definition. */
 export const SPEC_HASH_TAG = 'tenantflow:spec-hash';
 
-/** The tenant's task definition, tagged with the hash of everything but its tags. Pure. */
+/**
+ * The tenant's task definition (of `release` when given, else of the initial release), tagged with
+ * the hash of everything but its tags. Pure.
+ */
 export const taskDefinitionSpec = (
   tenantId: string,
   placement: OwnServicePlacement,
   config: TenantFlowConfig,
   infra: SharedInfrastructure,
+  release?: Release,
 ): TaskDefinitionSpec => {
   const names = namesFor(config, tenantId, placement);
+  const sized = sizedFor(placement, release);
   const spec: Omit<TaskDefinitionSpec, 'tags'> = {
     family: names.taskDefinitionFamily,
-    cpu: placement.cpu,
-    memory: placement.memory,
+    cpu: sized.cpu,
+    memory: sized.memory,
     containerName: names.containerName,
-    image: infra.tenantImage,
+    // Without a release: the initial one, the shared stack's image.
+    image: release?.image ?? infra.tenantImage,
     containerPort: infra.containerPort,
-    environment: { TENANT_ID: tenantId, TENANT_TIER: placement.tier },
+    environment: { ...release?.environment, TENANT_ID: tenantId, TENANT_TIER: placement.tier },
     executionRoleArn: infra.executionRoleArn,
     taskRoleArn: infra.taskRoleArn,
     log: {
@@ -66,7 +73,7 @@ export const registerTaskDefinition: Step = async (state, deps, ctx) => {
 };
 
 /** The revisions of `family` in `status` that are the tenant's, and those that are not (`known` are ours). */
-const revisionsOf = async (
+export const revisionsOf = async (
   deps: StepDeps,
   family: string,
   status: 'ACTIVE' | 'INACTIVE',

@@ -37,6 +37,7 @@ import {
   COMPENSATION_CASES,
   type CompensationCase,
   FAULT_PLANS,
+  type FaultPlan,
   faultSpec,
   MIGRATION_COMMITTED,
   SAGA_CASES,
@@ -52,6 +53,7 @@ import {
   type ReferenceTier,
   type Snapshot,
   snapshotOf,
+  TEST_RELEASE,
   type TestTenant,
   type World,
 } from '../support/reliability/world.ts';
@@ -69,6 +71,7 @@ const DONE: Record<Operation, TenantStatus> = {
   activate: 'ACTIVE',
   deactivate: 'INACTIVE',
   migrate: 'ACTIVE',
+  update: 'ACTIVE',
 };
 const BEFORE: Record<Operation, TenantStatus | undefined> = {
   onboard: undefined,
@@ -76,9 +79,19 @@ const BEFORE: Record<Operation, TenantStatus | undefined> = {
   activate: 'INACTIVE',
   deactivate: 'ACTIVE',
   migrate: 'ACTIVE',
+  update: 'ACTIVE',
 };
 /** Steps that run before the saga holds the tenant's lock: a failure there leaves the map alone. */
 const BEFORE_LOCK: readonly StepName[] = ['ValidateRequest', 'ReserveTenant', 'LockTenant'];
+/** Update steps before anything runs the new revision: failing there, the tenant stays as it was. */
+const UPDATE_BEFORE_DEPLOY: readonly StepName[] = [
+  'ValidateRequest',
+  'LockTenant',
+  'PlanUpdate',
+  'RegisterRelease',
+];
+/** Update steps that only tidy revisions up: failing for good, they leave one for reconcile. */
+const TIDYING: readonly StepName[] = ['RetireRevisions', 'DeregisterRelease'];
 const INJECTED_NAMES = ['Runtime.ExitError', 'RetryableError', 'ThrottledError', 'FatalError'];
 const SCENARIO_LIMIT_MS = 10_000;
 
@@ -263,6 +276,83 @@ const assessMigration = async (
   expect(seen.unnamed).toEqual([]);
 };
 
+/**
+ * What a release update in the matrix ends with: served throughout on exactly one working release,
+ * which the record names. On the new release when it got through (`'new'`), on the one before when it
+ * gave up (`'previous'`), or either (a failure path that could not put the service back ends FAILED on
+ * the new one). An update answers nobody. A revision a failed tidy-up left behind is an orphan that
+ * reconcile reports and its repair removes; only task definitions may be left so.
+ */
+const assessUpdate = async (
+  c: SagaCase,
+  on: 'new' | 'previous' | 'either',
+  step: StepName,
+  plan: FaultPlan,
+  seen: Observed,
+): Promise<void> => {
+  count('updates');
+  expect(seen.sent).toBeUndefined();
+  const { world, tenant } = seen;
+  const served = (): void => {
+    const route = world.runtime.route(tenant.tenantId);
+    expect(route.targetGroups.length).toBeGreaterThan(0);
+    for (const group of route.targetGroups) expect(group.healthy).toBeGreaterThan(0);
+  };
+  served();
+  let record = await world.runtime.tenant(tenant.tenantId);
+  expect(record?.lock).toBeUndefined();
+  const onNew = record?.release?.version === TEST_RELEASE.version;
+  // A NotifySuccess that fails for good ends the execution failed, the update done all the same.
+  const outcome = step === 'NotifySuccess' ? seen.outcome : on === 'new' ? 'succeeded' : 'failed';
+  if (on === 'new' || on === 'previous') {
+    expect({ outcome: seen.outcome, status: seen.status, onNew }).toEqual({
+      outcome,
+      status: 'ACTIVE',
+      onNew: on === 'new',
+    });
+  } else {
+    expect(seen.outcome).toBe('failed');
+    // Back where it was, or (the way back failed) FAILED on whichever release the service runs.
+    expect(seen.status === 'ACTIVE' ? !onNew : seen.status === 'FAILED').toBe(true);
+  }
+  // Refused before the lock was taken, nothing was written; once taken, the reason is recorded.
+  if (seen.outcome === 'failed' && !BEFORE_LOCK.includes(step) && step !== 'NotifySuccess')
+    expect(seen.lastError?.operation).toBe('update');
+  // The record names the revision the service runs (reconcile reports a `revision` drift otherwise)
+  // and everything that exists: nothing to report.
+  // A tidying step that failed for good leaves one revision no record names: reconcile reports it as
+  // an orphan and its repair removes it. Nothing else may be left over.
+  const strays = TIDYING.includes(step) && !plan.succeeds ? seen.unnamed : [];
+  expect(seen.unnamed).toEqual(strays);
+  expect(strays.length).toBeLessThanOrEqual(1);
+  const report = await world.runtime.reconcile({ repair: true, tenantId: tenant.tenantId });
+  expect(report.drifts.map((drift) => `${drift.kind} ${drift.resource}`)).toEqual(
+    strays.map(() => 'orphan taskDefinition'),
+  );
+  expect(report.repaired.orphan).toBe(strays.length);
+  count('strayRevisions', strays.length);
+  expect(typesOf(world, tenant.tenantId)).toEqual(TIER_RESOURCES[c.tier]);
+  if (record?.lifecycleStatus === 'FAILED') {
+    // Left on the new release when the way back failed: the sender's next update takes it from there.
+    const [again] = await within(
+      world.send([lifecycleEvent('update', tenant, randomUUID())]),
+      SCENARIO_LIMIT_MS,
+      `${seen.label}, update again`,
+    );
+    expect({ outcome: again?.outcome, error: again?.error }).toEqual({
+      outcome: 'succeeded',
+      error: undefined,
+    });
+    record = await world.runtime.tenant(tenant.tenantId);
+    expect({ status: record?.lifecycleStatus, release: record?.release }).toEqual({
+      status: 'ACTIVE',
+      release: TEST_RELEASE,
+    });
+    served();
+  }
+  if (record?.release?.version === TEST_RELEASE.version) count('updatedToNew');
+};
+
 /** Every Task state of every machine is in the matrix: a forward step of a saga case, or a failure-path one. */
 const describeCoverage = (): void => {
   it.each(MACHINE_IDS)('covers every Task state of the %s machine', (machine) => {
@@ -332,6 +422,9 @@ export const describeFaultMatrix = (): void => {
       it.each(FAULT_PLANS)(`${step}: $label`, async (plan) => {
         const faults = [{ step: c.trigger, kind: 'fatal' as const, count: 1 }, faultSpec(step, plan)];
         await runScenario(c, base, faults, `${c.label} ${step} ${plan.label}`, (seen) => {
+          // A failure path that cannot put the service back leaves the tenant FAILED on the new release.
+          if (c.operation === 'update')
+            return assessUpdate(c, plan.succeeds ? 'previous' : 'either', step, plan, seen);
           if (c.operation !== 'migrate') return assessCompensated(c, step, seen);
           // Before the commit a migration goes back; after it (FinishMigration failing before its
           // write) only forward: SBT hears the success (from the saga, or else the watcher, which
@@ -361,6 +454,20 @@ export const describeFaultMatrix = (): void => {
         // crash before it is a failure. Either way the status event must agree with the map.
         const commitStep = step === OPERATION_TABLE[c.operation].finalStep && plan.kind === 'crash';
         await runScenario(c, base, [faultSpec(step, plan)], `${c.label} ${step} ${plan.label}`, (seen) => {
+          if (c.operation === 'update') {
+            // Through, or (a final step that crashed after its write) through as the record shows.
+            // Tidying after the commit goes on to success whatever happens to it.
+            const through = plan.succeeds || step === 'NotifySuccess' || step === 'RetireRevisions';
+            if (through || (commitStep && seen.outcome === 'succeeded'))
+              return assessUpdate(c, 'new', step, plan, seen);
+            return assessUpdate(
+              c,
+              UPDATE_BEFORE_DEPLOY.includes(step) ? 'previous' : 'either',
+              step,
+              plan,
+              seen,
+            );
+          }
           if (c.operation === 'migrate') {
             if (plan.succeeds || step === 'NotifySuccess')
               return assessMigration(c, 'target', 'succeeded', seen);

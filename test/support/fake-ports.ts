@@ -77,7 +77,7 @@ class Recorder<M extends string> {
 const ACCOUNT = 'arn:aws:ecs:us-east-1:123456789012';
 const copyTags = (tags: readonly Tag[]): Tag[] => tags.map((tag) => ({ ...tag }));
 
-type FakeService = ServiceInfo & { cluster: string; spec?: ServiceSpec };
+type FakeService = ServiceInfo & { cluster: string; spec?: ServiceSpec; previousTaskDefinition?: string };
 
 /** ECS: clusters, task definition revisions and services, with ECS's status lifecycle reduced to what steps read. */
 export class FakeContainerPlatform extends Recorder<keyof ContainerPlatform> implements ContainerPlatform {
@@ -208,7 +208,13 @@ export class FakeContainerPlatform extends Recorder<keyof ContainerPlatform> imp
     const found = this.services.get(`${cluster}/${name}`);
     if (found?.status !== 'ACTIVE') return 'absent' as const;
     if (change.desiredCount !== undefined) found.desiredCount = change.desiredCount;
-    if (change.taskDefinitionArn !== undefined) found.taskDefinition = change.taskDefinitionArn;
+    if (change.taskDefinitionArn !== undefined && change.taskDefinitionArn !== found.taskDefinition) {
+      // A new deployment, as ECS starts one: in progress until settled (or rolled back).
+      found.previousTaskDefinition = found.taskDefinition;
+      found.taskDefinition = change.taskDefinitionArn;
+      found.rolloutState = 'IN_PROGRESS';
+      delete found.failedRollout;
+    }
     return 'updated' as const;
   }
   async deleteService(cluster: string, name: string) {
@@ -227,8 +233,18 @@ export class FakeContainerPlatform extends Recorder<keyof ContainerPlatform> imp
     Object.assign(found, { runningCount: found.desiredCount, rolloutState: 'COMPLETED' });
   }
 
+  /** Test helper: the circuit breaker rolls the last deployment back to the revision before it. */
+  rollBack(cluster: string, name: string, reason = 'tasks failed to start'): void {
+    const found = this.services.get(`${cluster}/${name}`);
+    if (!found?.previousTaskDefinition) throw new Error(`no deployment to roll back on ${cluster}/${name}`);
+    found.failedRollout = { taskDefinition: found.taskDefinition, reason };
+    found.taskDefinition = found.previousTaskDefinition;
+    found.rolloutState = 'COMPLETED';
+    delete found.previousTaskDefinition;
+  }
+
   private info(service: FakeService): ServiceInfo {
-    const { cluster: _cluster, spec: _spec, tags, ...info } = service;
+    const { cluster: _cluster, spec: _spec, previousTaskDefinition: _previous, tags, ...info } = service;
     return { ...info, tags: copyTags(tags) };
   }
 }
@@ -553,7 +569,7 @@ export class FakeTenantMap extends Recorder<keyof TenantMap> implements TenantMa
     return record;
   }
   private write(record: TenantRecord, request: ReleaseRequest): TenantRecord {
-    const { lock: _lock, routing, lastError, migration, ...rest } = record;
+    const { lock: _lock, routing, lastError, migration, release, ...rest } = record;
     const next: TenantRecord = {
       ...rest,
       lifecycleStatus: request.status,
@@ -570,6 +586,8 @@ export class FakeTenantMap extends Recorder<keyof TenantMap> implements TenantMa
     const nextMigration = request.migration === undefined ? migration : (request.migration ?? undefined);
     if (nextMigration) next.migration = structuredClone(nextMigration);
     if (request.placement) next.placement = structuredClone(request.placement);
+    const nextRelease = request.release === undefined ? release : (request.release ?? undefined);
+    if (nextRelease) next.release = structuredClone(nextRelease);
     this.records.set(record.tenantId, next);
     return structuredClone(next);
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { placementSchema } from '../../domain/catalogue.ts';
 import { OPERATIONS } from '../../domain/operations.ts';
+import { tenantReleaseSchema } from '../../domain/release.ts';
 import { tenantResourcesSchema } from '../../domain/resources.ts';
 import { TENANT_STATUSES, type TenantRecord } from '../../domain/tenant-record.ts';
 import { parseResult } from './parse.ts';
@@ -54,6 +55,7 @@ export const tenantRecordSchema = z.object({
       tenantHeader: z.string(),
     })
     .optional(),
+  release: tenantReleaseSchema.optional(),
   lastError: z
     .object({ operation: z.enum(OPERATIONS), step: z.string(), reason: z.string(), at: z.string() })
     .optional(),

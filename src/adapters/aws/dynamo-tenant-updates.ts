@@ -36,6 +36,7 @@ const NAMES = {
   '#lastError': 'lastError',
   '#placement': 'placement',
   '#migration': 'migration',
+  '#release': 'release',
 } as const;
 
 /** Only the aliases an expression uses: DynamoDB rejects unused ones. */
@@ -213,6 +214,11 @@ export const releaseUpdate = (request: ReleaseRequest): UpdateParts => {
   if (request.placement !== undefined) {
     set.push('#placement = :placement');
     values[':placement'] = withoutUndefined(request.placement);
+  }
+  if (request.release === null) remove.push('#release');
+  else if (request.release !== undefined) {
+    set.push('#release = :release');
+    values[':release'] = withoutUndefined(request.release);
   }
   const ConditionExpression = '#lock.#execution = :execution';
   const UpdateExpression = `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`;

@@ -64,6 +64,7 @@ const serviceSchema = z.object({
     .array(
       z.object({
         status: z.string().optional(),
+        taskDefinition: z.string().optional(),
         rolloutState: z.string().optional(),
         rolloutStateReason: z.string().optional(),
       }),
@@ -71,10 +72,16 @@ const serviceSchema = z.object({
     .default([]),
 });
 
-/** Parses an ECS `Service`; the rollout state is the PRIMARY deployment's. */
+/**
+ * Parses an ECS `Service`; the rollout state is the PRIMARY deployment's, and a deployment beside it
+ * whose rollout FAILED (the circuit breaker rolled it back) is `failedRollout`.
+ */
 export const toServiceInfo = (service: unknown, context: string): ServiceInfo => {
   const parsed = parseResult(serviceSchema, service, context);
   const primary = parsed.deployments.find((deployment) => deployment.status === 'PRIMARY');
+  const failed = parsed.deployments.find(
+    (deployment) => deployment.status !== 'PRIMARY' && deployment.rolloutState === 'FAILED',
+  );
   return {
     arn: parsed.serviceArn,
     name: parsed.serviceName,
@@ -84,6 +91,14 @@ export const toServiceInfo = (service: unknown, context: string): ServiceInfo =>
     taskDefinition: parsed.taskDefinition,
     ...(primary?.rolloutState === undefined ? {} : { rolloutState: primary.rolloutState }),
     ...(primary?.rolloutStateReason === undefined ? {} : { rolloutStateReason: primary.rolloutStateReason }),
+    ...(failed?.taskDefinition === undefined
+      ? {}
+      : {
+          failedRollout: {
+            taskDefinition: failed.taskDefinition,
+            reason: failed.rolloutStateReason ?? 'no reason given',
+          },
+        }),
     tags: parsed.tags,
   };
 };

@@ -1,22 +1,39 @@
 import type { Deployment, Service } from '@aws-sdk/client-ecs';
 import type { SimContext } from './context.ts';
-import { pendingCount, runningTasks, serviceStatus } from './service-runtime.ts';
+import {
+  effectiveTaskDefinition,
+  pendingCount,
+  rolledBackAt,
+  runningTasks,
+  serviceStatus,
+} from './service-runtime.ts';
 import type { ServiceRecord } from './state.ts';
 
-/** The PRIMARY deployment: IN_PROGRESS until every desired task runs, COMPLETED from then on. */
-const primaryDeployment = (ctx: SimContext, s: ServiceRecord, running: number): Deployment => {
-  const settled = ctx.now >= s.rolloutCompletesAt && running >= s.desiredCount;
+const deploymentId = (ctx: SimContext, s: ServiceRecord): string =>
+  rolledBackAt(s, ctx.now) && s.failingRollout ? s.failingRollout.deploymentId : s.deploymentId;
+
+/**
+ * The service's deployments: the PRIMARY one (IN_PROGRESS until every desired task of its revision
+ * runs, COMPLETED from then on; a failing one stays IN_PROGRESS until the circuit breaker rolls it
+ * back), and the last deployment the circuit breaker rolled back (ACTIVE, rollout FAILED).
+ */
+const deployments = (ctx: SimContext, s: ServiceRecord, running: number): Deployment[] => {
   const live = serviceStatus(s, ctx.now) === 'ACTIVE';
-  return {
-    id: s.deploymentId,
+  const failing = s.failingRollout;
+  const rolledBack = rolledBackAt(s, ctx.now);
+  const completesAt = rolledBack && failing ? failing.failsAt : s.rolloutCompletesAt;
+  const settled = (!failing || rolledBack) && ctx.now >= completesAt && running >= s.desiredCount;
+  const id = deploymentId(ctx, s);
+  const primary: Deployment = {
+    id,
     status: 'PRIMARY',
-    taskDefinition: s.taskDefinition,
+    taskDefinition: effectiveTaskDefinition(s, ctx.now),
     desiredCount: s.desiredCount,
     runningCount: running,
     pendingCount: pendingCount(s, ctx.now),
-    failedTasks: 0,
+    failedTasks: failing && !rolledBack && ctx.now >= failing.failsAt ? s.desiredCount : 0,
     createdAt: new Date(s.createdAt),
-    updatedAt: new Date(Math.min(ctx.now, Math.max(s.createdAt, s.rolloutCompletesAt))),
+    updatedAt: new Date(Math.min(ctx.now, Math.max(s.createdAt, completesAt))),
     ...(s.launchType ? { launchType: s.launchType } : {}),
     capacityProviderStrategy: s.capacityProviderStrategy.map((i) => ({ ...i })),
     networkConfiguration: {
@@ -28,10 +45,27 @@ const primaryDeployment = (ctx: SimContext, s: ServiceRecord, running: number): 
     },
     rolloutState: settled || !live ? 'COMPLETED' : 'IN_PROGRESS',
     rolloutStateReason:
-      settled || !live
-        ? `ECS deployment ${s.deploymentId} completed.`
-        : `ECS deployment ${s.deploymentId} in progress.`,
+      settled || !live ? `ECS deployment ${id} completed.` : `ECS deployment ${id} in progress.`,
   };
+  const failed =
+    rolledBack && failing
+      ? { deploymentId: s.deploymentId, taskDefinition: s.taskDefinition, reason: failing.reason }
+      : s.rolledBack;
+  if (!failed) return [primary];
+  return [
+    primary,
+    {
+      id: failed.deploymentId,
+      status: 'ACTIVE',
+      taskDefinition: failed.taskDefinition,
+      desiredCount: 0,
+      runningCount: 0,
+      pendingCount: 0,
+      failedTasks: s.desiredCount,
+      rolloutState: 'FAILED',
+      rolloutStateReason: failed.reason,
+    },
+  ];
 };
 
 /** A service as DescribeServices / CreateService show it, at the context's instant. */
@@ -45,7 +79,7 @@ export const serviceView = (ctx: SimContext, s: ServiceRecord, withTags: boolean
     desiredCount: s.desiredCount,
     runningCount: running,
     pendingCount: pendingCount(s, ctx.now),
-    taskDefinition: s.taskDefinition,
+    taskDefinition: effectiveTaskDefinition(s, ctx.now),
     ...(s.launchType ? { launchType: s.launchType } : {}),
     capacityProviderStrategy: s.capacityProviderStrategy.map((i) => ({ ...i })),
     loadBalancers: s.loadBalancers.map((lb) => ({ ...lb })),
@@ -61,7 +95,7 @@ export const serviceView = (ctx: SimContext, s: ServiceRecord, withTags: boolean
       minimumHealthyPercent: s.minimumHealthyPercent,
       maximumPercent: s.maximumPercent,
     },
-    deployments: [primaryDeployment(ctx, s, running)],
+    deployments: deployments(ctx, s, running),
     healthCheckGracePeriodSeconds: s.healthCheckGracePeriodSeconds,
     schedulingStrategy: 'REPLICA',
     deploymentController: { type: 'ECS' },

@@ -23,7 +23,7 @@ import {
 import { serviceView } from './ecs-service-view.ts';
 import { findTaskDefinition } from './ecs-task-definitions.ts';
 import type { Out } from './output.ts';
-import { isLive, reconcileTasks, serviceStatus } from './service-runtime.ts';
+import { deploy, isLive, reconcileTasks, serviceStatus, settleService } from './service-runtime.ts';
 import type { ClusterRecord, ServiceRecord, TaskDefinitionRecord } from './state.ts';
 
 const NAME = /^[A-Za-z0-9_-]{1,255}$/;
@@ -196,20 +196,17 @@ export const updateService = (ctx: SimContext, input: unknown): Out<UpdateServic
   if (serviceStatus(record, ctx.now) !== 'ACTIVE') {
     throw new ServiceNotActiveException({ message: 'Service was not ACTIVE.', $metadata: errorMetadata() });
   }
+  settleService(record, ctx.now);
+  if (parsed.desiredCount !== undefined) {
+    record.desiredCount = parsed.desiredCount;
+    reconcileTasks(ctx, record, ctx.now + ctx.timing.serviceStartMs);
+  }
   if (parsed.taskDefinition !== undefined) {
     const td = findTaskDefinition(ctx, parsed.taskDefinition);
     if (!td) throw invalidParameter('TaskDefinition not found.');
     if (td.status !== 'ACTIVE') throw invalidParameter('TaskDefinition is inactive.');
-    if (td.arn !== record.taskDefinition) {
-      // A new deployment: it completes once its tasks run (the old ones serve until then).
-      record.taskDefinition = td.arn;
-      record.deploymentId = `ecs-svc/${String(Number.parseInt(nextHex(ctx, 12), 16)).padStart(19, '0')}`;
-      record.rolloutCompletesAt = ctx.now + ctx.timing.serviceStartMs;
-    }
-  }
-  if (parsed.desiredCount !== undefined) {
-    record.desiredCount = parsed.desiredCount;
-    reconcileTasks(ctx, record, ctx.now + ctx.timing.serviceStartMs);
+    // A new deployment: it completes once its tasks run (the old ones serve until then).
+    if (td.arn !== record.taskDefinition) deploy(ctx, record, td.arn, td.containerDefinitions[0]?.image);
   }
   return { service: serviceView(ctx, record, false) };
 };

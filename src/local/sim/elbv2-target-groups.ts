@@ -22,7 +22,7 @@ import {
   validationError,
 } from './elbv2-common.ts';
 import type { Out } from './output.ts';
-import { serviceStatus } from './service-runtime.ts';
+import { isRunning, serviceStatus } from './service-runtime.ts';
 import type { TargetGroupRecord } from './state.ts';
 
 const NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/;
@@ -205,7 +205,7 @@ export const describeTargetHealth = (
     const status = serviceStatus(service, ctx.now);
     if (!binding || status === 'INACTIVE') continue;
     const cutoff = status === 'DRAINING' ? (service.deletedAt ?? ctx.now) : ctx.now;
-    for (const task of service.tasks.filter((t) => t.runningAt <= cutoff)) {
+    for (const task of service.tasks.filter((t) => isRunning(t, cutoff))) {
       const health = targetState(
         status === 'DRAINING',
         inUse,

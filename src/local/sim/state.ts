@@ -81,6 +81,8 @@ const task = z.object({
   ip: z.string(),
   availabilityZone: z.string(),
   runningAt: z.number(),
+  /** Set on the tasks a deployment replaces: they stop once the new ones run. */
+  stopsAt: z.number().optional(),
 });
 
 const service = z.object({
@@ -109,6 +111,17 @@ const service = z.object({
   createdAt: z.number(),
   deploymentId: z.string(),
   rolloutCompletesAt: z.number(),
+  /**
+   * A deployment whose tasks never start (see `isFailingImage`): it fails at `failsAt`, when the
+   * circuit breaker (if enabled with rollback) puts the service back on `previous`.
+   */
+  failingRollout: z
+    .object({ previous: z.string(), failsAt: z.number(), deploymentId: z.string(), reason: z.string() })
+    .optional(),
+  /** The last deployment the circuit breaker rolled back, as DescribeServices keeps showing it. */
+  rolledBack: z
+    .object({ deploymentId: z.string(), taskDefinition: z.string(), reason: z.string() })
+    .optional(),
   /** Set by DeleteService: DRAINING from then, INACTIVE from `inactiveAt`. */
   deletedAt: z.number().optional(),
   inactiveAt: z.number().optional(),

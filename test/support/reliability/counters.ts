@@ -18,6 +18,11 @@ export interface ReliabilityCounters {
   interrupts: number;
   stuckTenants: number;
   resent: number;
+  /** Release update scenarios (fault matrix), and those that ended on the new release. */
+  updates: number;
+  updatedToNew: number;
+  /** Revisions a tidying step that failed for good left, reported by reconcile and removed by its repair. */
+  strayRevisions: number;
 }
 
 const counters: ReliabilityCounters = {
@@ -35,6 +40,9 @@ const counters: ReliabilityCounters = {
   interrupts: 0,
   stuckTenants: 0,
   resent: 0,
+  updates: 0,
+  updatedToNew: 0,
+  strayRevisions: 0,
 };
 
 /** Adds `by` (default 1) to one counter. */
@@ -53,4 +61,7 @@ export const summaryLine = (c: ReliabilityCounters = snapshot()): string =>
   `${c.placementChanges} placement changes outside onboarding, ` +
   `kills ${c.kills}, Ctrl-C runs ${c.interrupts}, stuck tenants ${c.stuckTenants}` +
   (c.resent > 0 ? `, ${c.resent} status events sent again (sender killed inside its publish)` : '') +
-  (c.missingResources > 0 ? `, ${c.missingResources} missing resources` : '');
+  (c.missingResources > 0 ? `, ${c.missingResources} missing resources` : '') +
+  (c.updates > 0
+    ? `, release updates ${c.updates} (${c.updatedToNew} ended on the new release, ${c.updates - c.updatedToNew} on the one before, ${c.strayRevisions} stray revisions repaired by reconcile)`
+    : '');

@@ -67,6 +67,7 @@ const IN_FLIGHT: readonly TenantStatus[] = [
   'DEACTIVATING',
   'DEPROVISIONING',
   'MIGRATING',
+  'UPDATING',
 ];
 
 /** Every ARN a record names (the identities the inventory lists): its own, and a migration's other side. */

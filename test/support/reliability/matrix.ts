@@ -120,6 +120,23 @@ export const SAGA_CASES: readonly SagaCase[] = [
       'NotifySuccess',
     ],
   },
+  ...(['advanced', 'premium'] as const).map((tier) => ({
+    label: `update ${tier}`,
+    operation: 'update' as const,
+    tier,
+    needsTenant: true,
+    steps: [
+      'ValidateRequest',
+      'LockTenant',
+      'PlanUpdate',
+      'RegisterRelease',
+      'DeployRelease',
+      'WaitForDeployment',
+      'CommitRelease',
+      'RetireRevisions',
+      'NotifySuccess',
+    ] as const,
+  })),
 ];
 
 /** Migration steps from the commit on: past them the tenant is on its target, whatever happens. */
@@ -193,6 +210,14 @@ export const COMPENSATION_CASES: readonly CompensationCase[] = [
     needsTenant: true,
     trigger: 'SetActivation',
     steps: failurePathStates('activation'),
+  },
+  {
+    label: 'update premium, failing at CommitRelease',
+    operation: 'update',
+    tier: 'premium',
+    needsTenant: true,
+    trigger: 'CommitRelease',
+    steps: failurePathStates('update'),
   },
 ];
 

@@ -35,7 +35,11 @@ const DETAIL_TYPE: Record<Operation, string> = {
   activate: contract.inbound.activate[0] ?? 'sbt_aws_activateRequest',
   deactivate: contract.inbound.deactivate[0] ?? 'sbt_aws_deactivateRequest',
   migrate: contract.inbound.migrate[0] ?? 'sbt_aws_migrateRequest',
+  update: contract.inbound.update[0] ?? 'sbt_aws_updateRequest',
 };
+
+/** The release an update of a scenario ships unless its tenant names another. */
+export const TEST_RELEASE = { version: '2.0.0', image: 'public.ecr.aws/example/tenant-app:2.0.0' };
 
 /** A tenant of a scenario: fresh ids every time, so scenarios sharing a world never collide. */
 export interface TestTenant {
@@ -44,6 +48,8 @@ export interface TestTenant {
   tier: ReferenceTier;
   /** The tier a migration moves it to (default: the next reference tier). */
   target?: ReferenceTier;
+  /** The release an update ships (default {@link TEST_RELEASE}). */
+  release?: { version: string; image: string };
 }
 
 /** The tier a migration of a tenant of each reference tier goes to by default. */
@@ -85,6 +91,7 @@ export const lifecycleEvent = (
     tenantRegistrationId: tenant.tenantRegistrationId,
     tenantId: tenant.tenantId,
     ...(operation === 'offboard' ? { sbtaws_active: true } : {}),
+    ...(operation === 'update' ? { release: tenant.release ?? TEST_RELEASE } : {}),
   },
 });
 

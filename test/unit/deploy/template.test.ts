@@ -133,7 +133,7 @@ describe('packaged template: state machines', () => {
         ],
       },
     });
-    expect(ofType(template, 'AWS::StepFunctions::StateMachine')).toHaveLength(4);
+    expect(ofType(template, 'AWS::StepFunctions::StateMachine')).toHaveLength(5);
   });
 
   it.each(MACHINE_IDS)('%s: every Task calls the step Lambda, retries, and forward Tasks catch', (id) => {
@@ -202,6 +202,8 @@ describe('packaged template: rules', () => {
         'deactivateRequest',
         'sbt_aws_migrateRequest',
         'migrateRequest',
+        'sbt_aws_updateRequest',
+        'updateRequest',
       ],
     });
   });

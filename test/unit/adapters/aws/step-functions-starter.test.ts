@@ -19,6 +19,7 @@ const starter = new StepFunctionsStarter({
     offboarding: machineArn('tf-offboarding'),
     activation: machineArn('tf-activation'),
     migration: machineArn('tf-migration'),
+    update: machineArn('tf-update'),
   },
 });
 

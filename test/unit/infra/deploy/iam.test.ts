@@ -64,7 +64,7 @@ describe('function role statements', () => {
     },
   );
 
-  it('lets the ingress start exactly the four state machines', () => {
+  it('lets the ingress start exactly the five state machines', () => {
     // Prepare
     const statements = roles.ingress;
 
@@ -77,6 +77,7 @@ describe('function role statements', () => {
       { Ref: 'OffboardingStateMachine' },
       { Ref: 'ActivationStateMachine' },
       { Ref: 'MigrationStateMachine' },
+      { Ref: 'UpdateStateMachine' },
     ]);
   });
 
@@ -254,7 +255,7 @@ describe('function role statements', () => {
 
     // Assess
     expect(describe.Resource).toEqual(
-      ['onboarding', 'offboarding', 'activation', 'migration'].map((id) => ({
+      ['onboarding', 'offboarding', 'activation', 'migration', 'update'].map((id) => ({
         'Fn::Sub': `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:\${self:service}-\${sls:stage}-${id}:*`,
       })),
     );

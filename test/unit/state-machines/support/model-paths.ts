@@ -48,20 +48,48 @@ const outputsOf = (step: string, state: unknown): unknown[] => {
   const next = { ...document, trail: [...trail, step] };
   // After a final step failed, its write went through (nothing to undo), or it did not.
   if (step === 'ConfirmCommitted') return [true, false].map((committed) => ({ ...next, committed }));
-  // The two loops (health polls, waits for another execution's lock) are taken once at most: enough
-  // to walk each wait, and it keeps the graph finite.
-  const loop = step === 'WaitForHealthy' ? 'health' : step === 'LockTenant' ? 'lockWait' : undefined;
+  // The loops (health polls, waits for another execution's lock, a release's deployment and its
+  // rollback) are taken once at most: enough to walk each wait, and it keeps the graph finite.
+  const loop = LOOPS[step];
   if (!loop) return [next];
-  const previous = document[loop];
-  const attempts = isRecord(previous) && typeof previous.attempts === 'number' ? previous.attempts : 0;
+  const attempts = loop.attempts(document);
   const verdicts = attempts === 0 ? [true, false] : [true];
-  return verdicts.map((yes) => ({
-    ...next,
-    [loop]:
-      loop === 'health'
-        ? { attempts: attempts + 1, healthy: yes, detail: '' }
-        : { held: yes, attempts: attempts + 1 },
-  }));
+  return verdicts.map((yes) => ({ ...next, ...loop.next(document, attempts + 1, yes) }));
+};
+
+const attemptsOf = (value: unknown): number =>
+  isRecord(value) && typeof value.attempts === 'number' ? value.attempts : 0;
+const updateOf = (document: Record<string, unknown>): Record<string, unknown> =>
+  isRecord(document.update) ? document.update : {};
+
+/** The steps that are looked at again until they say yes, and how each says it. */
+const LOOPS: Record<
+  string,
+  {
+    attempts: (document: Record<string, unknown>) => number;
+    next: (document: Record<string, unknown>, attempts: number, yes: boolean) => Record<string, unknown>;
+  }
+> = {
+  WaitForHealthy: {
+    attempts: (document) => attemptsOf(document.health),
+    next: (_, attempts, yes) => ({ health: { attempts, healthy: yes, detail: '' } }),
+  },
+  LockTenant: {
+    attempts: (document) => attemptsOf(document.lockWait),
+    next: (_, attempts, yes) => ({ lockWait: { held: yes, attempts } }),
+  },
+  WaitForDeployment: {
+    attempts: (document) => attemptsOf(updateOf(document).deployment),
+    next: (document, attempts, yes) => ({
+      update: { ...updateOf(document), deployment: { attempts, done: yes, detail: '' } },
+    }),
+  },
+  RollBackRelease: {
+    attempts: (document) => attemptsOf(updateOf(document).rollback),
+    next: (document, attempts, yes) => ({
+      update: { ...updateOf(document), rollback: { attempts, done: yes, detail: '' } },
+    }),
+  },
 };
 
 /**

@@ -50,6 +50,14 @@ export const fakeDispatch = (script: Script) => {
       looks += 1;
       return { ...next, lockWait: { held: looks > (script.lockedLooks ?? 0), attempts: looks } };
     }
+    // A release update's waits: the deployment (or its rollback) done after the same unhealthy polls.
+    const wait = { WaitForDeployment: 'deployment', RollBackRelease: 'rollback' }[payload.step as string];
+    if (wait !== undefined) {
+      polls += 1;
+      const done = polls > (script.unhealthyPolls ?? 0);
+      const update = isRecord(state.update) ? state.update : {};
+      return { ...next, update: { ...update, [wait]: { attempts: polls, done, detail: '' } } };
+    }
     if (payload.step !== 'WaitForHealthy') return next;
     polls += 1;
     return {
