@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { DEFAULT_WAVES } from '../domain/rollout.ts';
 import { type FaultSpec, parseFaultSpec } from '../local/runtime/fault-spec.ts';
 
 /** The default state directory of every command. */
@@ -56,6 +57,22 @@ export type Command =
   | { name: 'abort'; stateDir: string; execution: string; json: boolean; aws?: AwsTargetOptions }
   | { name: 'retry'; stateDir: string; tenantId: string; json: boolean; aws?: AwsTargetOptions }
   | { name: 'migrate'; stateDir: string; tenantId: string; to: string; json: boolean; aws?: AwsTargetOptions }
+  | {
+      name: 'update';
+      stateDir: string;
+      /** One tenant, or every tenant of `tier` that runs its own service (a rollout in waves). */
+      tenantId?: string;
+      tier?: string;
+      /** The release as given: `--image` (and `--version`, `--cpu`, `--memory`, `--env`) or `--release FILE`. */
+      release: unknown;
+      waves: string;
+      bakeSeconds: number;
+      concurrency: number;
+      dryRun: boolean;
+      json: boolean;
+      aws?: AwsTargetOptions;
+    }
+  | { name: 'releases'; stateDir: string; json: boolean; aws?: AwsTargetOptions }
   | {
       name: 'reconcile';
       stateDir: string;
@@ -162,6 +179,8 @@ export const TARGETED_COMMANDS = [
   'abort',
   'retry',
   'migrate',
+  'update',
+  'releases',
   'reconcile',
 ] as const;
 
@@ -217,6 +236,54 @@ const parseFailOn = (value: string | undefined): ReplayOutcome[] => {
         `--fail-on "${outcome}": expected outcomes among ${REPLAY_OUTCOMES.join(', ')}${didYouMean(outcome, REPLAY_OUTCOMES)}`,
       );
   return outcomes as ReplayOutcome[];
+};
+
+/** A whole number of at least `min` from a flag, or `fallback` when the flag is absent. */
+const count = (flag: string, value: string | undefined, fallback: number, min = 0): number => {
+  if (value === undefined) return fallback;
+  if (!/^\d{1,6}$/.test(value.trim()) || Number(value) < min)
+    throw new Error(`${flag} "${value}": expected a whole number${min > 0 ? ` of at least ${min}` : ''}`);
+  return Number(value);
+};
+
+/**
+ * The release the flags describe, unchecked (the update request checks it, naming the field):
+ * `--release FILE` (its JSON), or `--image` with `--version` (default: the image's tag), `--cpu`,
+ * `--memory` and `--env NAME=VALUE`.
+ */
+const releaseOf = (values: {
+  release?: string | undefined;
+  image?: string | undefined;
+  version?: string | undefined;
+  cpu?: string | undefined;
+  memory?: string | undefined;
+  env?: string[] | undefined;
+}): unknown => {
+  if (values.release !== undefined) {
+    const stray = (['image', 'version', 'cpu', 'memory', 'env'] as const).find(
+      (flag) => values[flag] !== undefined,
+    );
+    if (stray) throw new Error(`--release FILE says it all: --${stray} does not go with it`);
+    return { file: values.release };
+  }
+  const image = values.image?.trim();
+  if (!image) throw new Error('update: give the release: --image IMAGE [--version V], or --release FILE');
+  const tag = /:([^/:@]+)$/.exec(image.split('@')[0] ?? '')?.[1];
+  const version = values.version?.trim() || tag;
+  if (!version) throw new Error(`--image ${image} has no tag to name the release by: give --version`);
+  const environment: Record<string, string> = {};
+  for (const pair of values.env ?? []) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new Error(`--env "${pair}": expected NAME=VALUE`);
+    environment[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return {
+    version,
+    image,
+    ...(values.cpu === undefined ? {} : { cpu: values.cpu }),
+    ...(values.memory === undefined ? {} : { memory: values.memory }),
+    ...(values.env === undefined ? {} : { environment }),
+  };
 };
 
 const isEngine = (value: string): value is Engine => (ENGINES as readonly string[]).includes(value);
@@ -333,6 +400,53 @@ const commandOf = (name: string, args: string[]): Command => {
         stateDir: values['state-dir'] ?? DEFAULT_STATE_DIR,
         tenantId,
         to,
+        json: values.json ?? false,
+        ...targetOf(values),
+      };
+    }
+    case 'update': {
+      const { values, positionals } = parse(args, {
+        ...stateDir,
+        ...json,
+        ...target,
+        tier: { type: 'string' },
+        image: { type: 'string' },
+        version: { type: 'string' },
+        cpu: { type: 'string' },
+        memory: { type: 'string' },
+        env: { type: 'string', multiple: true },
+        release: { type: 'string' },
+        wave: { type: 'string' },
+        bake: { type: 'string' },
+        concurrency: { type: 'string' },
+        'dry-run': { type: 'boolean' },
+      });
+      const [tenantId, ...extra] = positionals;
+      if (extra.length > 0) throw new Error('update: give one tenant id, or --tier TIER for a rollout');
+      const tier = values.tier?.trim();
+      if ((tenantId === undefined) === (tier === undefined || tier === ''))
+        throw new Error('update: give a tenant id, or --tier TIER to roll the release out to a tier');
+      if (tenantId !== undefined && (values.wave ?? values.bake ?? values.concurrency) !== undefined)
+        throw new Error('update: --wave, --bake and --concurrency shape a rollout (--tier)');
+      return {
+        name,
+        stateDir: values['state-dir'] ?? DEFAULT_STATE_DIR,
+        ...(tenantId === undefined ? { tier } : { tenantId }),
+        release: releaseOf(values),
+        waves: values.wave ?? DEFAULT_WAVES,
+        bakeSeconds: count('--bake', values.bake, 0),
+        concurrency: count('--concurrency', values.concurrency, 10, 1),
+        dryRun: values['dry-run'] ?? false,
+        json: values.json ?? false,
+        ...targetOf(values),
+      };
+    }
+    case 'releases': {
+      const { values, positionals } = parse(args, { ...stateDir, ...json, ...target });
+      if (positionals.length > 0) throw new Error('releases: takes no arguments');
+      return {
+        name,
+        stateDir: values['state-dir'] ?? DEFAULT_STATE_DIR,
         json: values.json ?? false,
         ...targetOf(values),
       };

@@ -8,7 +8,7 @@ const TARGETS = `Targets (${TARGETED_COMMANDS.join(', ')}):
       --stage NAME            the deployed stage (default dev): table tenantflow-<stage>-tenants, and
                               executions lists the stage's Step Functions executions; or --stack tenantflow-<stage>
       --table NAME            another tenant table; --shared-stack NAME (default tenantflow-shared)
-      --sbt-bus NAME          SBT's bus, where status events go (needed by replay, retry and migrate)
+      --sbt-bus NAME          SBT's bus, where status events go (needed by replay, retry, migrate and update)
                               state dir for in-process executions: <state-dir>/aws/<region>/<stage>/`;
 
 /** The text of `tenantflow help`. */
@@ -35,6 +35,16 @@ Usage: tenantflow <command> [options]          every command takes --state-dir D
   retry <tenantId> [--json]   re-drive a FAILED tenant's last request as a new execution (the control plane's retry)
   migrate <tenantId> --to TIER [--json]
                               move an ACTIVE tenant to another tier, served throughout (a migration saga)
+  update <tenantId> --image IMAGE [--version V] [--cpu N --memory N] [--env NAME=VALUE]... [--json]
+                              put a tenant's own service on a release (or --release FILE, its JSON); a
+                              failing one is rolled back and the tenant stays on the release it ran
+  update --tier TIER --image IMAGE ...
+                              roll the release out to every tenant of TIER with its own service, in waves;
+                              a failed wave is rolled back and the rollout halts (run it again to resume)
+      --wave SPEC             how far after each wave: counts or shares (default 1,10%,50%,100%)
+      --bake SECONDS          wait after each wave that passed (default 0); --concurrency N (default 10)
+      --dry-run               only list who gets the release in which wave
+  releases [--json]           which release each tenant with its own service runs, by tier
   reconcile [--repair] [--tenant ID] [--json]
                               hold every tenant record against what runs (found by tenantflow's tags): missing,
                               orphaned, scaled or redeployed by hand; --repair converges (exit 1: drift left)

@@ -96,6 +96,34 @@ export const awsExecutionsSchema = z.strictObject({
   inProcess: z.array(executionEntrySchema),
 });
 
+const tenantReasons = z.array(z.strictObject({ tenantId: z.string(), reason: z.string() }));
+
+/** `update --tier … --json`: the rollout's plan (`--dry-run`) or outcome. */
+export const rolloutReportSchema = z.strictObject({
+  tier: z.string(),
+  release: z.string().describe('the release version'),
+  status: z.enum(['planned', 'completed', 'halted']),
+  reason: z.string().optional().describe('why the rollout halted'),
+  waves: z.array(
+    z.strictObject({
+      tenants: z.array(z.string()),
+      updated: z.array(z.string()),
+      failed: tenantReasons,
+      rolledBack: z.array(z.string()),
+      skipped: z.array(z.string()).describe('held by another operation when their turn came'),
+    }),
+  ),
+  alreadyOn: z.array(z.string()).describe('on the release before the rollout (passed over)'),
+  notUpdated: tenantReasons,
+  updated: z.number().int().min(0),
+  rolledBack: z.number().int().min(0),
+});
+
+/** `releases --json`: the tenants of each tier and release. */
+export const releasesSchema = z.array(
+  z.strictObject({ tier: z.string(), release: z.string(), tenants: z.array(z.string()) }),
+);
+
 /** The JSON Schema document of every `--json` output. */
 export const cliJsonSchema = () => ({
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -108,5 +136,7 @@ export const cliJsonSchema = () => ({
     inventory: z.toJSONSchema(inventorySchema),
     executionEntry: z.toJSONSchema(executionEntrySchema),
     awsExecutions: z.toJSONSchema(awsExecutionsSchema),
+    rolloutReport: z.toJSONSchema(rolloutReportSchema),
+    releases: z.toJSONSchema(releasesSchema),
   },
 });

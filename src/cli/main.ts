@@ -45,6 +45,10 @@ export const main = async (argv: readonly string[], io: CliIo = processIo): Prom
         return await (await local()).retry(command, io);
       case 'migrate':
         return await (await local()).migrate(command, io);
+      case 'update':
+        return await (await local()).update(command, io);
+      case 'releases':
+        return await (await local()).releases(command, io);
       case 'reconcile':
         return await (await local()).reconcileCommand(command, io);
       case 'redrive':

@@ -1,4 +1,6 @@
 import type { ReconcileReport } from '../app/reconcile.ts';
+import { OPERATION_TABLE, OPERATIONS } from '../domain/operations.ts';
+import { INITIAL_RELEASE } from '../domain/release.ts';
 import { RESOURCE_KINDS } from '../domain/resources.ts';
 import type { HistoryEntry, TenantRecord } from '../domain/tenant-record.ts';
 import type {
@@ -37,10 +39,14 @@ export const resultText = (result: ReplayResult, source?: string): string[] => {
     lines.push(`  status event  ${result.statusEvent['detail-type']} from ${result.statusEvent.source}`);
     lines.push(`                ${JSON.stringify(result.statusEvent.detail)}`);
   } else {
+    // Execution names start with their operation (`update-…`).
+    const operation = OPERATIONS.find((op) => result.execution?.startsWith(`${op}-`));
     lines.push(
       result.outcome === 'duplicate'
         ? '  status event  none: a redelivery starts nothing new'
-        : '  status event  none (no registration id to report to)',
+        : operation && !OPERATION_TABLE[operation].reports
+          ? `  status event  none (an ${operation} answers nobody)`
+          : '  status event  none (no registration id to report to)',
     );
   }
   return lines;
@@ -117,6 +123,14 @@ export const tenantText = (record: TenantRecord, withHistory: boolean): string[]
     const p = record.placement;
     const size = p.service === 'own' ? `, ${p.cpu} cpu / ${p.memory} MiB × ${p.desiredCount}` : '';
     lines.push(`  placement ${p.cluster} cluster, ${p.service} service${size}`);
+    if (p.service === 'own') {
+      const release = record.release;
+      lines.push(
+        release
+          ? `  release ${printable(release.version)} (${printable(release.image)})`
+          : `  release ${INITIAL_RELEASE} (the shared stack's image)`,
+      );
+    }
   }
   const resources = RESOURCE_KINDS.flatMap((kind) => {
     const resource = record.resources[kind];

@@ -64,13 +64,20 @@ export const releaseSchema = z
 
 export type Release = z.infer<typeof releaseSchema>;
 
-/** What the record keeps of the release a tenant runs. */
-export interface TenantRelease {
-  version: string;
-  image: string;
-}
+/**
+ * What the record keeps of the release a tenant runs: all of it, so that going back to it (a
+ * rollout's rollback) registers the same task definition again.
+ */
+export type TenantRelease = Release;
 
-export const tenantReleaseSchema = z.object({ version: z.string(), image: z.string() });
+/** The release as the record stores it (checked when written; read back as it is). */
+export const tenantReleaseSchema = z.object({
+  version: z.string(),
+  image: z.string(),
+  cpu: z.string().optional(),
+  memory: z.string().optional(),
+  environment: z.record(z.string(), z.string()).optional(),
+});
 
 /**
  * Reads a release from untrusted input. Throws a `ValidationError` whose field is `<field>.<path>`

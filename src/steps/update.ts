@@ -186,7 +186,7 @@ export const commitRelease: Step = async (state, deps, ctx) => {
       active: update.previous.active,
       resources: { ...state.resources, taskDefinition: { family, arn: revisionArn } },
       placement: sizedFor(placement, release),
-      release: { version: release.version, image: release.image },
+      release,
       lastError: null,
       history: [
         historyEntry({
@@ -322,9 +322,7 @@ export const abandonUpdate: Step = async (state, deps, ctx) => {
       ...(family && running ? { taskDefinition: { family, arn: running } } : {}),
     },
     // Not back: it runs the new release, and the record says so.
-    ...(!backOnPrevious && state.request.release
-      ? { release: { version: state.request.release.version, image: state.request.release.image } }
-      : {}),
+    ...(!backOnPrevious && state.request.release ? { release: state.request.release } : {}),
     ...(state.failure ? { lastError } : {}),
     history: [
       entry(

@@ -171,6 +171,15 @@ const restartAndSettle = async (
       // tenant is FAILED after it.
       if (record?.lifecycleStatus === 'FAILED' && record.lastError?.operation === operation)
         await world.send([lifecycleEvent(operation, tenant)]);
+      // A kill between CommitRelease and RetireRevisions leaves the revision the tenant ran before,
+      // named by nobody: drift that reconcile reports (the deployable runs it on a schedule) and its
+      // repair removes. Nothing else may be found.
+      const repaired = await world.runtime.reconcile({ repair: true, tenantId: tenant.tenantId });
+      expect(repaired.drifts.map((drift) => `${drift.kind} ${drift.resource} ${drift.repair}`)).toEqual(
+        repaired.drifts.map(() => 'orphan taskDefinition repaired'),
+      );
+      expect(repaired.drifts.length).toBeLessThanOrEqual(1);
+      count('strayRevisions', repaired.drifts.length);
       continue;
     }
     if (answers(world, operation, tenant).at(-1) !== contract.outbound[operation].failure) continue;

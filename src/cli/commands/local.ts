@@ -1,9 +1,14 @@
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ContractConfig, operationRequestedBy } from '../../../events/contract.ts';
 import { deployedTableName } from '../../../infra/deploy/names.ts';
+import { type RolloutEvent, type RolloutReport, runRollout } from '../../app/rollout.ts';
 import { loadConfig } from '../../config.ts';
+import { ownsService, resolveTier, tierNames } from '../../domain/catalogue.ts';
+import { ValidationError } from '../../domain/errors.ts';
 import { LIFECYCLE_ORDER } from '../../domain/operations.ts';
+import { INITIAL_RELEASE, parseRelease, type Release } from '../../domain/release.ts';
+import { describeWaves, parseWaves, type WaveTarget } from '../../domain/rollout.ts';
 import type { TenantRecord } from '../../domain/tenant-record.ts';
 import {
   type AwsRuntime,
@@ -540,3 +545,156 @@ export const reset = async (command: Of<'reset'>, io: CliIo): Promise<number> =>
   io.err(`emptied ${command.stateDir}`);
   return EXIT.ok;
 };
+
+/** The release `update` was given: the flags' object, or the JSON of `--release FILE`. */
+const readRelease = (given: unknown): Release => {
+  const file =
+    typeof given === 'object' && given !== null && 'file' in given ? String(given.file) : undefined;
+  if (file === undefined) return parseRelease(given, 'release');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    const why = error instanceof SyntaxError ? `not JSON (${error.message})` : 'cannot be read';
+    throw new ValidationError('--release', `${file}: ${why}`);
+  }
+  return parseRelease(raw, `--release ${file}`);
+};
+
+/** One line per rollout event, on stderr. */
+const rolloutLine = (event: RolloutEvent): string => {
+  switch (event.kind) {
+    case 'wave':
+      return `wave ${event.wave}/${event.of}: ${event.tenants.length} tenant${event.tenants.length === 1 ? '' : 's'}`;
+    case 'tenant':
+      return `  ${event.outcome === 'updated' ? '✓' : event.outcome === 'failed' ? '✗' : '–'} ${printable(event.tenantId)} ${event.outcome}${event.detail ? `: ${printable(event.detail)}` : ''}`;
+    case 'bake':
+      return `  baking ${event.ms / 1000} s before the next wave`;
+    case 'rollback':
+      return `  ↩ ${printable(event.tenantId)} ${event.outcome}${event.detail ? `: ${printable(event.detail)}` : ''}`;
+    case 'retry-skipped':
+      return `trying again the ${event.tenants.length} tenant(s) another operation held`;
+  }
+};
+
+/** The rollout's plan (dry run) or its outcome, for people. */
+const rolloutText = (report: RolloutReport, waves: readonly WaveTarget[]): string[] => {
+  const lines = [
+    `${report.status === 'planned' ? 'plan' : 'rollout'}: release ${printable(report.release)} to tier ${report.tier} in waves ${describeWaves(waves)}`,
+  ];
+  for (const [index, wave] of report.waves.entries()) {
+    lines.push(`  wave ${index + 1}: ${wave.tenants.map(printable).join(', ')}`);
+  }
+  if (report.waves.length === 0) lines.push('  nobody to update');
+  if (report.alreadyOn.length > 0)
+    lines.push(`  on the release already: ${report.alreadyOn.map(printable).join(', ')}`);
+  for (const item of report.notUpdated)
+    lines.push(`  not updated: ${printable(item.tenantId)} (${printable(item.reason)})`);
+  if (report.status === 'planned') return lines;
+  lines.push(
+    report.status === 'completed'
+      ? `completed: ${report.updated} updated, ${report.alreadyOn.length} already on it, ${report.notUpdated.length} not updated`
+      : `halted: ${printable(report.reason ?? '')}; ${report.updated} updated, ${report.rolledBack} rolled back (run the same command again to resume)`,
+  );
+  return lines;
+};
+
+/**
+ * `update`: one tenant onto a release (its update saga, steps on stderr), or, with `--tier`, a
+ * rollout in waves (a line per wave and tenant on stderr, the plan or outcome on stdout). Exit 1 when
+ * the update failed or the rollout halted.
+ */
+export const update = async (command: Of<'update'>, io: CliIo): Promise<number> => {
+  let release: Release;
+  let waves: WaveTarget[];
+  try {
+    release = readRelease(command.release);
+    waves = parseWaves(command.waves, '--wave');
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    io.err(`tenantflow: ${error.message}`);
+    return EXIT.usage;
+  }
+  const { tenantId } = command;
+  if (tenantId !== undefined)
+    return startRequest(command, io, (runtime) => runtime.update(tenantId, release));
+  return withRuntime(
+    reading(command.stateDir),
+    io,
+    async (runtime) => {
+      const tier = resolveTier(runtime.config.catalogue, command.tier ?? '');
+      if (!tier) {
+        io.err(
+          `tenantflow: --tier "${printable(command.tier ?? '')}": not a tier of the catalogue (${tierNames(runtime.config.catalogue)})`,
+        );
+        return EXIT.usage;
+      }
+      const report = await runRollout(
+        {
+          tenants: () => runtime.tenants(),
+          tenant: (id) => runtime.tenant(id),
+          update: async (id, to) => {
+            try {
+              const result = await runtime.update(id, to);
+              return { outcome: result.outcome, ...(result.error ? { error: result.error } : {}) };
+            } catch (error) {
+              if (!(error instanceof RequestNotRunError)) throw error;
+              return { outcome: 'failed', error: error.message };
+            }
+          },
+          initialRelease: (of) => runtime.initialRelease(of),
+          sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        },
+        {
+          tier,
+          release,
+          waves,
+          bakeMs: command.bakeSeconds * 1000,
+          concurrency: command.concurrency,
+          dryRun: command.dryRun,
+          onEvent: (event) => io.err(rolloutLine(event)),
+        },
+      );
+      if (command.json) io.out(JSON.stringify(report));
+      else for (const line of rolloutText(report, waves)) io.out(line);
+      return report.status === 'halted' ? EXIT.failed : EXIT.ok;
+    },
+    { aws: command.aws, needsBus: !command.dryRun },
+  );
+};
+
+/** `releases`: which release each tenant runs, by tier and release (pooled tenants run the tier's service). */
+export const releases = async (command: Of<'releases'>, io: CliIo): Promise<number> =>
+  withRuntime(
+    reading(command.stateDir),
+    io,
+    async (runtime) => {
+      const groups = new Map<string, { tier: string; release: string; tenants: string[] }>();
+      for (const record of await runtime.tenants()) {
+        if (record.lifecycleStatus === 'DELETED' || !record.placement) continue;
+        const { tier } = record.placement;
+        const version = ownsService(record.placement)
+          ? (record.release?.version ?? INITIAL_RELEASE)
+          : '(the pooled service)';
+        const key = `${tier}\n${version}`;
+        const group = groups.get(key) ?? { tier, release: version, tenants: [] };
+        group.tenants.push(record.tenantId);
+        group.tenants.sort();
+        groups.set(key, group);
+      }
+      const rows = [...groups.values()].sort(
+        (a, b) => a.tier.localeCompare(b.tier) || a.release.localeCompare(b.release),
+      );
+      if (command.json) {
+        io.out(JSON.stringify(rows));
+        return EXIT.ok;
+      }
+      if (rows.length === 0) io.err('no tenants');
+      for (const row of rows)
+        io.out(
+          `${row.tier}  ${printable(row.release)}  ${row.tenants.length} tenant${row.tenants.length === 1 ? '' : 's'}: ${row.tenants.map(printable).join(', ')}`,
+        );
+      return EXIT.ok;
+    },
+    { aws: command.aws },
+  );

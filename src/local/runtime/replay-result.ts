@@ -99,8 +99,12 @@ export const replayResult = (input: {
     };
   }
   const reason = failureSchema.safeParse(statusEvent?.detail);
+  // Without a status event to read the reason from, the saga's end state says where and why.
   const error = reason.success
     ? reason.data.jobOutput.tenantRegistrationData.failureReason
-    : [input.end?.status, input.end?.error, input.end?.cause].filter(Boolean).join(': ') || 'no status event';
+    : ended.success
+      ? `${ended.data.failure.step}: ${describeCaught(ended.data.failure.error)}`
+      : [input.end?.status, input.end?.error, input.end?.cause].filter(Boolean).join(': ') ||
+        'no status event';
   return { ...base, outcome: 'failed', execution: ingest.execution, error };
 };

@@ -12,8 +12,9 @@ import type { IngestResult } from '../../app/ingest.ts';
 import { type ReconcileOptions, type ReconcileReport, reconcile } from '../../app/reconcile.ts';
 import type { WatchResult } from '../../app/watch.ts';
 import { loadConfig, type TenantFlowConfig } from '../../config.ts';
-import { resolveTier, tierNames } from '../../domain/catalogue.ts';
-import { OPERATIONS, type Operation } from '../../domain/operations.ts';
+import { ownsService, placementOf, resolveTier, tierNames } from '../../domain/catalogue.ts';
+import { OPERATION_TABLE, OPERATIONS, type Operation } from '../../domain/operations.ts';
+import { INITIAL_RELEASE, type Release } from '../../domain/release.ts';
 import { registrationToAnswer } from '../../domain/request.ts';
 import { MACHINE_IDS, type MachineId, STEP_NAMES } from '../../domain/saga.ts';
 import type { TenantRecord } from '../../domain/tenant-record.ts';
@@ -171,6 +172,13 @@ export interface Runtime {
    * would start it, answered to the tenant's registration).
    */
   migrate(tenantId: string, tier: string): Promise<ReplayResult>;
+  /**
+   * Puts a tenant on `release` (an update of its own service, as its documented event would start it):
+   * the tenant must have a record and not be held by another execution.
+   */
+  update(tenantId: string, release: Release): Promise<ReplayResult>;
+  /** The release a tenant of `tier` runs when its record names none: the shared stack's image. */
+  initialRelease(tier: string): Promise<Release>;
   /** Holds every record (or one tenant's) against the cloud; repairs when asked. */
   reconcile(options: ReconcileOptions): Promise<ReconcileReport>;
   /** Every resource tenantflow made there (and, locally, the shared stack's), with its tenant tag. */
@@ -458,6 +466,15 @@ export const openRuntime = async (
       : { execution: name, status: 'UNKNOWN', detail: 'no execution of that name here' };
   });
 
+  const initialRelease = async (tier: string): Promise<Release> => {
+    const placement = placementOf(config.catalogue, tier, config.health.path);
+    return {
+      version: INITIAL_RELEASE,
+      image: (await ports.infra.get()).tenantImage,
+      ...(ownsService(placement) ? { cpu: placement.cpu, memory: placement.memory } : {}),
+    };
+  };
+
   let closed = false;
   return {
     config,
@@ -483,10 +500,29 @@ export const openRuntime = async (
           `tenant ${tenantId} is ${record.lifecycleStatus}${record.lock ? `, locked by ${record.lock.execution}` : ''}: only a FAILED tenant is retried`,
         );
       }
-      const [result] = await replay([retryEvent(config, record, record.lastError.operation)]);
+      const { operation } = record.lastError;
+      // An update is retried onto the release the record names (the one the tenant runs).
+      const release =
+        OPERATION_TABLE[operation].release === 'required'
+          ? (record.release ?? (await initialRelease(record.placement?.tier ?? '')))
+          : undefined;
+      const [result] = await replay([withRelease(retryEvent(config, record, operation), operation, release)]);
       if (!result) throw new RequestNotRunError(`tenant ${tenantId}: the retry was not run`);
       return result;
     },
+    async update(tenantId, release) {
+      const record = await ports.tenants.get(tenantId);
+      if (!record) throw new RequestNotRunError(`no tenant ${tenantId} in the tenant map`);
+      if (record.lock) {
+        throw new RequestNotRunError(
+          `tenant ${tenantId} is ${record.lifecycleStatus}, locked by ${record.lock.execution}: try again once it is done`,
+        );
+      }
+      const [result] = await replay([withRelease(retryEvent(config, record, 'update'), 'update', release)]);
+      if (!result) throw new RequestNotRunError(`tenant ${tenantId}: the update was not run`);
+      return result;
+    },
+    initialRelease,
     async migrate(tenantId, tier) {
       const record = await ports.tenants.get(tenantId);
       if (!record) throw new RequestNotRunError(`no tenant ${tenantId} in the tenant map`);
@@ -531,6 +567,16 @@ export const openRuntime = async (
  * The event the control plane's retry of a FAILED tenant's last request would be: a new event id,
  * the request's SBT detail-type, and what the record says of the tenant.
  */
+/** `event` carrying the release an update puts the tenant on (unchanged for other operations). */
+const withRelease = <E extends { detail: Record<string, unknown> }>(
+  event: E,
+  operation: Operation,
+  release: Release | undefined,
+): E =>
+  OPERATION_TABLE[operation].release === 'required' && release
+    ? { ...event, detail: { ...event.detail, release } }
+    : event;
+
 export const retryEvent = (
   config: TenantFlowConfig,
   record: TenantRecord,

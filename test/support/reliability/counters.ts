@@ -63,5 +63,6 @@ export const summaryLine = (c: ReliabilityCounters = snapshot()): string =>
   (c.resent > 0 ? `, ${c.resent} status events sent again (sender killed inside its publish)` : '') +
   (c.missingResources > 0 ? `, ${c.missingResources} missing resources` : '') +
   (c.updates > 0
-    ? `, release updates ${c.updates} (${c.updatedToNew} ended on the new release, ${c.updates - c.updatedToNew} on the one before, ${c.strayRevisions} stray revisions repaired by reconcile)`
-    : '');
+    ? `, release updates ${c.updates} (${c.updatedToNew} ended on the new release, ${c.updates - c.updatedToNew} on the one before)`
+    : '') +
+  (c.strayRevisions > 0 ? `, ${c.strayRevisions} stray revisions found and removed by reconcile` : '');

@@ -8,7 +8,9 @@ import {
   executionEntrySchema,
   inventorySchema,
   reconcileReportSchema,
+  releasesSchema,
   replayResultSchema,
+  rolloutReportSchema,
   tenantListSchema,
   tenantRecordJsonSchema,
 } from '../../../src/cli/json-output.ts';
@@ -75,6 +77,7 @@ describe('--json output', () => {
     const records = tenantListSchema.safeParse(JSON.parse(list.out[0] ?? 'null'));
     expect(records.error?.issues).toBeUndefined();
     expect(records.data?.length).toBe(3);
+    expect(records.data?.find((r) => r.tenantName === 'Globex Corporation')?.release?.version).toBe('1.27');
     const resources = inventorySchema.safeParse(JSON.parse(inventory.out[0] ?? 'null'));
     expect(resources.error?.issues).toBeUndefined();
     expect(resources.data?.simulated).toBe(true);
@@ -83,5 +86,40 @@ describe('--json output', () => {
       .map((line) => executionEntrySchema.safeParse(JSON.parse(line)));
     expect(entries.length).toBeGreaterThanOrEqual(7);
     expect(entries.filter((entry) => !entry.success).map((entry) => entry.error?.issues[0])).toEqual([]);
+  });
+
+  it('update --tier (plan and rollout) and releases print their documented shapes', async () => {
+    // Prepare
+    const dir = tempDir('tf-json-');
+    await main(['replay', join(ROOT, 'events', 'samples'), '--state-dir', dir], capture().io);
+    const [plan, rollout, releases] = [capture(), capture(), capture()];
+    const release = ['--image', 'public.ecr.aws/nginx/nginx:1.28', '--json', '--state-dir', dir];
+
+    // Act
+    const planned = await main(['update', '--tier', 'advanced', '--dry-run', ...release], plan.io);
+    const rolled = await main(['update', '--tier', 'advanced', ...release], rollout.io);
+    await main(['releases', '--json', '--state-dir', dir], releases.io);
+
+    // Assess
+    const planReport = rolloutReportSchema.safeParse(JSON.parse(plan.out[0] ?? 'null'));
+    expect(planReport.error?.issues).toBeUndefined();
+    expect({ code: planned, status: planReport.data?.status, waves: planReport.data?.waves.length }).toEqual({
+      code: 0,
+      status: 'planned',
+      waves: 1,
+    });
+    const done = rolloutReportSchema.safeParse(JSON.parse(rollout.out[0] ?? 'null'));
+    expect(done.error?.issues).toBeUndefined();
+    expect({ code: rolled, status: done.data?.status, updated: done.data?.updated }).toEqual({
+      code: 0,
+      status: 'completed',
+      updated: 1,
+    });
+    const rows = releasesSchema.safeParse(JSON.parse(releases.out[0] ?? 'null'));
+    expect(rows.error?.issues).toBeUndefined();
+    expect(rows.data?.map((row) => `${row.tier} ${row.release} ${row.tenants.length}`)).toEqual([
+      'advanced 1.28 1',
+      'premium 1.27 1',
+    ]);
   });
 });

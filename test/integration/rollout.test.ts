@@ -1,0 +1,253 @@
+/**
+ * Fleet rollouts on the embedded default (issue 10, first part): a release to every tenant of a tier
+ * in waves, each tenant through its own update saga on the simulated ECS (deployments, and a circuit
+ * breaker that rolls back images tagged `…broken…`). Checked: who is on which release and revision
+ * afterwards, which services were touched, and what the report says.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RolloutDeps, type RolloutEvent, runRollout } from '../../src/app/rollout.ts';
+import type { Release } from '../../src/domain/release.ts';
+import { parseWaves } from '../../src/domain/rollout.ts';
+import {
+  lifecycleEvent,
+  newTenant,
+  openWorld,
+  removeWorldDirs,
+  type TestTenant,
+  type World,
+} from '../support/reliability/world.ts';
+
+const V2: Release = { version: '2.0.0', image: 'public.ecr.aws/example/tenant-app:2.0.0' };
+const BROKEN: Release = { version: '2.1.0', image: 'public.ecr.aws/example/tenant-app:2.1.0-broken' };
+const V3: Release = { version: '3.0.0', image: 'public.ecr.aws/example/tenant-app:3.0.0' };
+
+const depsOf = (world: World): RolloutDeps => ({
+  tenants: () => world.runtime.tenants(),
+  tenant: (id) => world.runtime.tenant(id),
+  update: async (id, release) => {
+    const result = await world.runtime.update(id, release);
+    return { outcome: result.outcome, ...(result.error ? { error: result.error } : {}) };
+  },
+  initialRelease: (tier) => world.runtime.initialRelease(tier),
+  sleep: async () => {},
+});
+
+const run = (world: World, tier: string, release: Release, spec = '1,10%,50%,100%', deps = depsOf(world)) => {
+  const events: RolloutEvent[] = [];
+  const report = runRollout(deps, {
+    tier,
+    release,
+    waves: parseWaves(spec),
+    bakeMs: 1,
+    concurrency: 4,
+    dryRun: false,
+    onEvent: (event) => events.push(event),
+  });
+  return report.then((r) => ({ report: r, events }));
+};
+
+/** Each tenant's release version and the revision number its record names. */
+const onRelease = async (world: World, tenants: readonly TestTenant[]) =>
+  Promise.all(
+    tenants.map(async (tenant) => {
+      const record = await world.runtime.tenant(tenant.tenantId);
+      return `${record?.lifecycleStatus} ${record?.release?.version ?? 'initial'} :${record?.resources.taskDefinition?.arn.split(':').at(-1)}`;
+    }),
+  );
+
+/** The services UpdateService was called on since call `from`. */
+const updatedServices = (world: World, from: number): string[] => [
+  ...new Set(
+    world.runtime
+      .calls()
+      .slice(from)
+      .filter((call) => call.command === 'UpdateService')
+      .map((call) => String((call.input as { service: string }).service)),
+  ),
+];
+
+const serviceOf = async (world: World, tenant: TestTenant): Promise<string> =>
+  String((await world.runtime.tenant(tenant.tenantId))?.resources.service?.name);
+
+const sorted = (tenants: TestTenant[]): TestTenant[] =>
+  [...tenants].sort((a, b) => a.tenantId.localeCompare(b.tenantId));
+
+describe('fleet rollout', () => {
+  let world: World;
+  const advanced = sorted(Array.from({ length: 5 }, () => newTenant('advanced')));
+  const premium = sorted([newTenant('premium'), newTenant('premium')]);
+  const basic = newTenant('basic');
+
+  beforeAll(async () => {
+    world = await openWorld();
+    const setup = await world.send(
+      [...advanced, ...premium, basic].map((tenant) => lifecycleEvent('onboard', tenant)),
+    );
+    expect(setup.map((r) => r.outcome)).toEqual(setup.map(() => 'succeeded'));
+  }, 60_000);
+
+  afterAll(async () => {
+    await world?.close();
+    removeWorldDirs();
+  });
+
+  it('plans a dry run without touching anything', async () => {
+    const before = world.runtime.calls().length;
+
+    const report = await runRollout(depsOf(world), {
+      tier: 'advanced',
+      release: V2,
+      waves: parseWaves('1,10%,50%,100%'),
+      bakeMs: 0,
+      concurrency: 4,
+      dryRun: true,
+    });
+
+    expect(report.status).toBe('planned');
+    expect(report.waves.map((wave) => wave.tenants)).toEqual([
+      [advanced[0]?.tenantId],
+      [advanced[1]?.tenantId, advanced[2]?.tenantId],
+      [advanced[3]?.tenantId, advanced[4]?.tenantId],
+    ]);
+    expect(
+      world.runtime
+        .calls()
+        .slice(before)
+        .filter((call) => !/^(Describe|List|Get)/.test(call.command)),
+    ).toEqual([]);
+  });
+
+  it('stops a failing release at the canary: the canary is back on its release, nobody else touched', async () => {
+    const before = world.runtime.calls().length;
+
+    const { report, events } = await run(world, 'advanced', BROKEN);
+
+    expect(report.status).toBe('halted');
+    expect(report.reason).toContain('wave 1 of 3: 1 of 1 tenants failed');
+    expect(report.reason).toContain('rolled back by the circuit breaker');
+    expect(events.filter((event) => event.kind === 'wave')).toHaveLength(1);
+    expect(updatedServices(world, before)).toEqual([await serviceOf(world, advanced[0] as TestTenant)]);
+    expect(await onRelease(world, advanced)).toEqual(advanced.map(() => 'ACTIVE initial :1'));
+  });
+
+  it('rolls a release out in waves: every tenant on it, its new revision recorded, the old one gone', async () => {
+    const { report, events } = await run(world, 'advanced', V2);
+
+    expect({ status: report.status, updated: report.updated, rolledBack: report.rolledBack }).toEqual({
+      status: 'completed',
+      updated: 5,
+      rolledBack: 0,
+    });
+    expect(
+      events
+        .filter((event) => event.kind === 'wave')
+        .map((event) => 'tenants' in event && event.tenants.length),
+    ).toEqual([1, 2, 2]);
+    expect(events.filter((event) => event.kind === 'bake')).toHaveLength(2);
+    // The canary's revision 2 was the broken release's, deleted after its rollback: its new one is 3.
+    expect(await onRelease(world, advanced)).toEqual(
+      advanced.map((_, i) => `ACTIVE 2.0.0 :${i === 0 ? 3 : 2}`),
+    );
+    // One revision per tenant is left: the one its record names.
+    for (const tenant of advanced) {
+      const record = await world.runtime.tenant(tenant.tenantId);
+      const revisions = world.runtime
+        .inventory()
+        .filter((item) => item.type === 'task-definition' && item.tenantId === tenant.tenantId);
+      expect(revisions.map((item) => `${item.arn} ${item.status}`)).toEqual([
+        `${record?.resources.taskDefinition?.arn} ACTIVE`,
+      ]);
+    }
+    for (const tenant of advanced)
+      expect(world.runtime.route(tenant.tenantId).targetGroups.every((group) => group.healthy > 0)).toBe(
+        true,
+      );
+  });
+
+  it('rolls back only the wave that fails its gate; running it again resumes and finishes', async () => {
+    // The fourth tenant's update gets an image that never starts: it fails in wave 3.
+    const failing = advanced[3] as TestTenant;
+    const real = depsOf(world);
+    const deps: RolloutDeps = {
+      ...real,
+      update: (id, release) =>
+        real.update(
+          id,
+          id === failing.tenantId && release.version === V3.version
+            ? { ...V3, image: `${V3.image}-broken` }
+            : release,
+        ),
+    };
+    const before = world.runtime.calls().length;
+
+    const { report } = await run(world, 'advanced', V3, '1,10%,50%,100%', deps);
+
+    expect(report.status).toBe('halted');
+    expect(report.reason).toContain(`wave 3 of 3: 1 of 2 tenants failed (${failing.tenantId}:`);
+    expect(report.waves[2]?.rolledBack).toEqual([advanced[4]?.tenantId]);
+    expect(await onRelease(world, advanced)).toEqual([
+      'ACTIVE 3.0.0 :4',
+      'ACTIVE 3.0.0 :3',
+      'ACTIVE 3.0.0 :3',
+      // Its own saga put it back on revision 2; the wave's other tenant took 3.0.0 (revision 3) and
+      // went back to 2.0.0 by an update of its own (revision 4).
+      'ACTIVE 2.0.0 :2',
+      'ACTIVE 2.0.0 :4',
+    ]);
+    expect(updatedServices(world, before).sort()).toEqual(
+      (await Promise.all(advanced.map((t) => serviceOf(world, t)))).sort(),
+    );
+
+    const again = await run(world, 'advanced', V3);
+
+    expect({
+      status: again.report.status,
+      alreadyOn: again.report.alreadyOn.length,
+      updated: again.report.updated,
+    }).toEqual({
+      status: 'completed',
+      alreadyOn: 3,
+      updated: 2,
+    });
+    expect((await onRelease(world, advanced)).map((line) => line.split(' :')[0])).toEqual(
+      advanced.map(() => 'ACTIVE 3.0.0'),
+    );
+  });
+
+  it('passes over a tenant another operation holds and tries it again at the end', async () => {
+    const held = premium[0] as TestTenant;
+    const real = depsOf(world);
+    let looks = 0;
+    const deps: RolloutDeps = {
+      ...real,
+      // The first look finds the tenant held (as while its deactivation runs); later ones free.
+      tenant: async (id) => {
+        const record = await real.tenant(id);
+        if (id !== held.tenantId || !record || looks++ > 0) return record;
+        return {
+          ...record,
+          lock: {
+            execution: 'deactivation-elsewhere',
+            operation: 'deactivate',
+            since: new Date().toISOString(),
+          },
+        };
+      },
+    };
+
+    const { report, events } = await run(world, 'premium', V2, '1,100%', deps);
+
+    expect(report.status).toBe('completed');
+    expect(report.waves[0]?.skipped).toEqual([held.tenantId]);
+    expect(events.some((event) => event.kind === 'retry-skipped')).toBe(true);
+    expect(report.updated).toBe(2);
+    expect(await onRelease(world, premium)).toEqual(premium.map(() => 'ACTIVE 2.0.0 :2'));
+  });
+
+  it('leaves pooled tenants to the tier’s service and says so', async () => {
+    const { report } = await run(world, 'basic', V2);
+
+    expect(report.waves).toEqual([]);
+    expect(report.notUpdated).toEqual([{ tenantId: basic.tenantId, reason: 'runs in the pooled service' }]);
+  });
+});
