@@ -6,7 +6,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeleteServiceCommand, DescribeClustersCommand, DescribeServicesCommand } from '@aws-sdk/client-ecs';
+import {
+  DeleteServiceCommand,
+  DescribeClustersCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  ListTaskDefinitionsCommand,
+} from '@aws-sdk/client-ecs';
 import { DescribeRulesCommand, DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { awsExecutionsSchema, inventorySchema } from '../../src/cli/json-output.ts';
@@ -209,6 +215,47 @@ describe('tenantflow --target aws against moto', () => {
     expect(record.migration).toBeUndefined();
     expect((await serviceOf(record))?.status).toBe('ACTIVE');
     tenants.basic.tier = 'advanced';
+  });
+
+  it('rolls a release out to the advanced tier: each service on its new revision, the old one gone', async () => {
+    const advanced = [tenants.advanced, tenants.basic];
+    const before = await Promise.all(advanced.map(status));
+
+    const run = await cli(endpoint, join(work, 'state'), [
+      'update',
+      '--tier',
+      'advanced',
+      '--image',
+      'public.ecr.aws/nginx/nginx:1.27',
+      '--wave',
+      '1,100%',
+      '--sbt-bus',
+      SBT_BUS,
+      '--json',
+    ]);
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.json[0]).toMatchObject({ status: 'completed', updated: 2, rolledBack: 0 });
+    for (const [index, tenant] of advanced.entries()) {
+      const record = await status(tenant);
+      expect(record).toMatchObject({
+        lifecycleStatus: 'ACTIVE',
+        release: { version: '1.27', image: 'public.ecr.aws/nginx/nginx:1.27' },
+      });
+      const revision = record.resources.taskDefinition;
+      expect(revision?.arn).not.toBe(before[index]?.resources.taskDefinition?.arn);
+      expect((await serviceOf(record))?.taskDefinition).toBe(revision?.arn);
+      const active = await clients.ecs.send(
+        new ListTaskDefinitionsCommand({ familyPrefix: revision?.family, status: 'ACTIVE' }),
+      );
+      expect(active.taskDefinitionArns).toEqual([revision?.arn]);
+      const described = await clients.ecs.send(
+        new DescribeTaskDefinitionCommand({ taskDefinition: revision?.arn }),
+      );
+      expect(described.taskDefinition?.containerDefinitions?.[0]?.image).toBe(
+        'public.ecr.aws/nginx/nginx:1.27',
+      );
+    }
   });
 
   it('undoes a failed onboarding on the real API (failure sent, nothing left), then a retry onboards it', async () => {
