@@ -42,7 +42,11 @@ const options = (() => {
         throw new Error(`--${name} "${values[name]}": a whole number from 1 to 5000`);
       return value;
     };
-    return { tenants: whole('tenants'), concurrency: whole('concurrency'), waves: parseWaves(values.wave, '--wave') };
+    return {
+      tenants: whole('tenants'),
+      concurrency: whole('concurrency'),
+      waves: parseWaves(values.wave, '--wave'),
+    };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     console.error(`bench: ${message}\n${USAGE}`);
@@ -50,7 +54,9 @@ const options = (() => {
   }
 })();
 
-const template = JSON.parse(readFileSync(new URL('../events/samples/onboarding-advanced.json', import.meta.url), 'utf8'));
+const template = JSON.parse(
+  readFileSync(new URL('../events/samples/onboarding-advanced.json', import.meta.url), 'utf8'),
+);
 const onboarding = Array.from({ length: options.tenants }, (_, i) => ({
   ...template,
   id: randomUUID(),
@@ -105,6 +111,7 @@ try {
       },
       initialRelease: (tier) => runtime.initialRelease(tier),
       sleep: async () => {},
+      publish: (event) => runtime.publish(event),
     },
     {
       tier: 'advanced',
@@ -113,6 +120,7 @@ try {
       bakeMs: 0,
       concurrency: options.concurrency,
       dryRun: false,
+      source: runtime.config.contract.applicationPlaneSource,
     },
   );
   const seconds = (performance.now() - started) / 1000;

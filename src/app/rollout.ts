@@ -11,6 +11,7 @@ import { ownsService } from '../domain/catalogue.ts';
 import type { Release } from '../domain/release.ts';
 import { planWaves, type WaveTarget } from '../domain/rollout.ts';
 import type { TenantRecord } from '../domain/tenant-record.ts';
+import type { OutboundEvent } from '../ports/event-publisher.ts';
 
 /** How one tenant's update ended. */
 export interface UpdateEnd {
@@ -26,7 +27,40 @@ export interface RolloutDeps {
   /** The release a tenant of `tier` runs when its record names none. */
   initialRelease(tier: string): Promise<Release>;
   sleep(ms: number): Promise<void>;
+  /** Puts the rollout's summary event on the bus (see {@link rolloutSummaryEvent}). */
+  publish(event: OutboundEvent): Promise<void>;
 }
+
+/** The detail-type of a rollout's summary event (tenantflow's own: SBT defines none, and ignores it). */
+export const ROLLOUT_SUMMARY = 'tenantflow_rolloutSummary';
+
+/**
+ * The summary event a rollout that ran ends with, from the application plane's source: counts, and
+ * the ids of tenants that failed, were rolled back or were not updated (bounded, so that the event
+ * stays far below EventBridge's 256 KB).
+ */
+export const rolloutSummaryEvent = (source: string, report: RolloutReport): OutboundEvent => {
+  const cap = (ids: string[]) => ids.slice(0, 100);
+  return {
+    source,
+    detailType: ROLLOUT_SUMMARY,
+    detail: {
+      tier: report.tier,
+      release: report.release,
+      status: report.status,
+      ...(report.reason ? { reason: report.reason } : {}),
+      waves: report.waves.length,
+      wavesRun: report.waves.filter((wave) => wave.updated.length + wave.failed.length > 0).length,
+      updated: report.updated,
+      rolledBack: report.rolledBack,
+      alreadyOn: report.alreadyOn.length,
+      notUpdated: report.notUpdated.length,
+      failedTenants: cap(report.waves.flatMap((wave) => wave.failed.map((item) => item.tenantId))),
+      rolledBackTenants: cap(report.waves.flatMap((wave) => wave.rolledBack)),
+      notUpdatedTenants: cap(report.notUpdated.map((item) => item.tenantId)),
+    },
+  };
+};
 
 export interface RolloutOptions {
   tier: string;
@@ -38,6 +72,8 @@ export interface RolloutOptions {
   concurrency: number;
   /** Plan only: who gets the release in which wave. */
   dryRun: boolean;
+  /** The source of the summary event (the application plane's). */
+  source: string;
   onEvent?: (event: RolloutEvent) => void;
 }
 
@@ -107,8 +143,17 @@ const pooled = async <T, R>(
   return results;
 };
 
-/** Plans and (unless a dry run) runs a rollout; never throws for a tenant's failure, only reports it. */
+/**
+ * Plans and (unless a dry run) runs a rollout, then puts its summary event on the bus; never throws
+ * for a tenant's failure, only reports it.
+ */
 export const runRollout = async (deps: RolloutDeps, options: RolloutOptions): Promise<RolloutReport> => {
+  const report = await rollout(deps, options);
+  if (!options.dryRun) await deps.publish(rolloutSummaryEvent(options.source, report));
+  return report;
+};
+
+const rollout = async (deps: RolloutDeps, options: RolloutOptions): Promise<RolloutReport> => {
   const { tier, release } = options;
   const fleet = (await deps.tenants())
     .filter((record) => record.placement?.tier === tier && record.lifecycleStatus !== 'DELETED')

@@ -5,7 +5,7 @@
  * afterwards, which services were touched, and what the report says.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RolloutDeps, type RolloutEvent, runRollout } from '../../src/app/rollout.ts';
+import { ROLLOUT_SUMMARY, type RolloutDeps, type RolloutEvent, runRollout } from '../../src/app/rollout.ts';
 import type { Release } from '../../src/domain/release.ts';
 import { parseWaves } from '../../src/domain/rollout.ts';
 import {
@@ -30,7 +30,17 @@ const depsOf = (world: World): RolloutDeps => ({
   },
   initialRelease: (tier) => world.runtime.initialRelease(tier),
   sleep: async () => {},
+  publish: (event) => world.runtime.publish(event),
 });
+
+const SOURCE = 'sbt.application.plane';
+
+/** The rollout summary events the (simulated) bus received, newest last. */
+const summaries = (world: World) =>
+  world.runtime
+    .publishedEvents()
+    .filter((event) => event.detailType === ROLLOUT_SUMMARY)
+    .map((event) => ({ source: event.source, ...(event.detail as Record<string, unknown>) }));
 
 const run = (world: World, tier: string, release: Release, spec = '1,10%,50%,100%', deps = depsOf(world)) => {
   const events: RolloutEvent[] = [];
@@ -41,6 +51,7 @@ const run = (world: World, tier: string, release: Release, spec = '1,10%,50%,100
     bakeMs: 1,
     concurrency: 4,
     dryRun: false,
+    source: SOURCE,
     onEvent: (event) => events.push(event),
   });
   return report.then((r) => ({ report: r, events }));
@@ -101,9 +112,11 @@ describe('fleet rollout', () => {
       bakeMs: 0,
       concurrency: 4,
       dryRun: true,
+      source: SOURCE,
     });
 
     expect(report.status).toBe('planned');
+    expect(summaries(world)).toEqual([]);
     expect(report.waves.map((wave) => wave.tenants)).toEqual([
       [advanced[0]?.tenantId],
       [advanced[1]?.tenantId, advanced[2]?.tenantId],
@@ -128,6 +141,16 @@ describe('fleet rollout', () => {
     expect(events.filter((event) => event.kind === 'wave')).toHaveLength(1);
     expect(updatedServices(world, before)).toEqual([await serviceOf(world, advanced[0] as TestTenant)]);
     expect(await onRelease(world, advanced)).toEqual(advanced.map(() => 'ACTIVE initial :1'));
+    expect(summaries(world).at(-1)).toMatchObject({
+      source: SOURCE,
+      tier: 'advanced',
+      release: BROKEN.version,
+      status: 'halted',
+      waves: 3,
+      wavesRun: 1,
+      updated: 0,
+      failedTenants: [advanced[0]?.tenantId],
+    });
   });
 
   it('rolls a release out in waves: every tenant on it, its new revision recorded, the old one gone', async () => {
@@ -144,6 +167,12 @@ describe('fleet rollout', () => {
         .map((event) => 'tenants' in event && event.tenants.length),
     ).toEqual([1, 2, 2]);
     expect(events.filter((event) => event.kind === 'bake')).toHaveLength(2);
+    expect(summaries(world).at(-1)).toMatchObject({
+      status: 'completed',
+      updated: 5,
+      rolledBack: 0,
+      failedTenants: [],
+    });
     // The canary's revision 2 was the broken release's, deleted after its rollback: its new one is 3.
     expect(await onRelease(world, advanced)).toEqual(
       advanced.map((_, i) => `ACTIVE 2.0.0 :${i === 0 ? 3 : 2}`),
@@ -185,6 +214,13 @@ describe('fleet rollout', () => {
     expect(report.status).toBe('halted');
     expect(report.reason).toContain(`wave 3 of 3: 1 of 2 tenants failed (${failing.tenantId}:`);
     expect(report.waves[2]?.rolledBack).toEqual([advanced[4]?.tenantId]);
+    expect(summaries(world).at(-1)).toMatchObject({
+      status: 'halted',
+      updated: 3,
+      rolledBack: 1,
+      failedTenants: [failing.tenantId],
+      rolledBackTenants: [advanced[4]?.tenantId],
+    });
     expect(await onRelease(world, advanced)).toEqual([
       'ACTIVE 3.0.0 :4',
       'ACTIVE 3.0.0 :3',

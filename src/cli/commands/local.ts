@@ -644,6 +644,7 @@ export const update = async (command: Of<'update'>, io: CliIo): Promise<number> 
           },
           initialRelease: (of) => runtime.initialRelease(of),
           sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+          publish: (event) => runtime.publish(event),
         },
         {
           tier,
@@ -652,6 +653,7 @@ export const update = async (command: Of<'update'>, io: CliIo): Promise<number> 
           bakeMs: command.bakeSeconds * 1000,
           concurrency: command.concurrency,
           dryRun: command.dryRun,
+          source: runtime.config.contract.applicationPlaneSource,
           onEvent: (event) => io.err(rolloutLine(event)),
         },
       );

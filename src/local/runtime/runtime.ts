@@ -6,6 +6,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
+import type { OutboundEvent } from '../../../events/contract.ts';
 import { parseLifecycleInput } from '../../../events/index.ts';
 import { TaggingDiscovery } from '../../adapters/aws/tagging-discovery.ts';
 import type { IngestResult } from '../../app/ingest.ts';
@@ -179,6 +180,8 @@ export interface Runtime {
   update(tenantId: string, release: Release): Promise<ReplayResult>;
   /** The release a tenant of `tier` runs when its record names none: the shared stack's image. */
   initialRelease(tier: string): Promise<Release>;
+  /** Puts an event of tenantflow's on the bus status events go to (a rollout's summary). */
+  publish(event: OutboundEvent): Promise<void>;
   /** Holds every record (or one tenant's) against the cloud; repairs when asked. */
   reconcile(options: ReconcileOptions): Promise<ReconcileReport>;
   /** Every resource tenantflow made there (and, locally, the shared stack's), with its tenant tag. */
@@ -523,6 +526,7 @@ export const openRuntime = async (
       return result;
     },
     initialRelease,
+    publish: (event) => ports.events.publish(event),
     async migrate(tenantId, tier) {
       const record = await ports.tenants.get(tenantId);
       if (!record) throw new RequestNotRunError(`no tenant ${tenantId} in the tenant map`);
