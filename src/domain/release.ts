@@ -102,3 +102,9 @@ export const sizedFor = (
   release?.cpu !== undefined && release.memory !== undefined
     ? { ...placement, cpu: release.cpu, memory: release.memory }
     : placement;
+
+/** The release without its task sizes: what goes with a tenant to a placement of other sizes. */
+export const withoutSizes = (release: Release): Release => {
+  const { cpu: _cpu, memory: _memory, ...rest } = release;
+  return rest;
+};

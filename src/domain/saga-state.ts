@@ -97,4 +97,9 @@ export interface SagaState {
   migration?: MigrationProgress;
   /** A release update's bookkeeping (see {@link UpdateProgress}). */
   update?: UpdateProgress;
+  /**
+   * The release a task definition this saga registers runs, without sizes (the placement's apply): a
+   * migration carries the tenant's release to its new placement. Absent: the initial release.
+   */
+  release?: TenantRelease;
 }

@@ -74,6 +74,8 @@ export interface MigrationChange {
   placement?: Placement;
   resources?: TenantResources;
   routing?: TenantRouting | null;
+  /** The release the tenant runs (at the switch: the target's; `null`: the initial one). */
+  release?: TenantRelease | null;
 }
 
 /**

@@ -12,6 +12,7 @@ import { ownsService, type Placement, placementOf } from '../domain/catalogue.ts
 import { ConflictError, FatalError, ValidationError } from '../domain/errors.ts';
 import { tenantTags } from '../domain/naming.ts';
 import { failedStep, failureReason } from '../domain/reasons.ts';
+import { withoutSizes } from '../domain/release.ts';
 import { hasNoResources, type TenantResources, withoutResource } from '../domain/resources.ts';
 import type { StepName } from '../domain/saga.ts';
 import type { MigrationProgress, SagaState } from '../domain/saga-state.ts';
@@ -136,7 +137,15 @@ export const planMigration: Step = async (state, deps, ctx) => {
       `from tier ${current.placement.tier} to ${target.tier}`,
     ),
   ]);
-  return { ...state, placement: target, resources: {}, migration: { original: current, phase: 'building' } };
+  // The tenant keeps its release on the target (at the target's sizes); a pooled target has none.
+  const release = ownsService(target) && record.release ? { release: withoutSizes(record.release) } : {};
+  return {
+    ...state,
+    placement: target,
+    resources: {},
+    ...release,
+    migration: { original: current, phase: 'building' },
+  };
 };
 
 /** The tenant's rule on the shared listener (tagged as its own), if it has one. */
@@ -366,6 +375,7 @@ export const commitMigration: Step = async (state, deps, ctx) => {
       resources: state.resources,
       routing: routing ?? null,
       migration: { direction: 'from', placement: original.placement, resources: source },
+      release: state.release ?? null,
     },
     [entry(state, deps, ctx, 'CommitMigration', startedAt, `now on tier ${target.tier}`)],
   );

@@ -62,6 +62,7 @@ export const sagaStateSchema = z.looseObject({
         .optional(),
     })
     .optional(),
+  release: tenantReleaseSchema.optional(),
   update: z
     .object({
       previous: z.object({

@@ -58,7 +58,7 @@ export const registerTaskDefinition: Step = async (state, deps, ctx) => {
   const startedAt = deps.now();
   const { tenantId } = state.request;
   const placement = ownServicePlacement(state, 'RegisterTaskDefinition');
-  const spec = taskDefinitionSpec(tenantId, placement, deps.config, await deps.infra.get());
+  const spec = taskDefinitionSpec(tenantId, placement, deps.config, await deps.infra.get(), state.release);
   const wanted = spec.tags.find((tag) => tag.key === SPEC_HASH_TAG)?.value;
   const latest = await deps.ecs.latestTaskDefinition(spec.family);
   if (latest) ensureOurs(latest.tags, tenantId, `ECS task definition ${latest.arn}`);

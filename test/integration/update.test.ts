@@ -151,6 +151,27 @@ describe('release update of one tenant', () => {
     expect(record?.lastError?.reason).toContain('runs in the pooled service');
   });
 
+  it('keeps the release through a migration: the new placement runs its image at the new tier’s sizes', async () => {
+    const [moved] = await world.send([lifecycleEvent('migrate', { ...advanced, target: 'premium' })]);
+
+    expect(moved?.outcome).toBe('succeeded');
+    const record = await world.runtime.tenant(advanced.tenantId);
+    expect({ tier: record?.placement?.tier, release: record?.release }).toEqual({
+      tier: 'premium',
+      release: TEST_RELEASE,
+    });
+    const registered = world.runtime
+      .calls()
+      .filter((call) => call.command === 'RegisterTaskDefinition')
+      .map((call) => call.input as { family: string; cpu: string; containerDefinitions: { image: string }[] })
+      .at(-1);
+    expect({ image: registered?.containerDefinitions[0]?.image, cpu: registered?.cpu }).toEqual({
+      image: TEST_RELEASE.image,
+      cpu: '512',
+    });
+    expect(revisionsOf(world, advanced)).toHaveLength(1);
+  });
+
   it('rejects an update without a release, naming the field', async () => {
     const event = lifecycleEvent('update', premium);
     delete (event.detail as Record<string, unknown>).release;

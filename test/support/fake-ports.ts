@@ -511,6 +511,8 @@ export class FakeTenantMap extends Recorder<keyof TenantMap> implements TenantMa
     if (change.resources !== undefined) next.resources = structuredClone(change.resources);
     if (change.routing === null) delete next.routing;
     else if (change.routing !== undefined) next.routing = structuredClone(change.routing);
+    if (change.release === null) delete next.release;
+    else if (change.release !== undefined) next.release = structuredClone(change.release);
     this.records.set(tenantId, next);
   }
   async repairResources(request: RepairRequest) {

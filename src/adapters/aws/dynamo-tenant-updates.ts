@@ -280,5 +280,10 @@ export const recordMigrationUpdate = (request: {
     set.push('#routing = :routing');
     values[':routing'] = withoutUndefined(change.routing);
   }
+  if (change.release === null) remove.push('#release');
+  else if (change.release !== undefined) {
+    set.push('#release = :release');
+    values[':release'] = withoutUndefined(change.release);
+  }
   return updateParts(conditions.join(' AND '), set, remove, values);
 };

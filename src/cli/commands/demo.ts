@@ -96,7 +96,14 @@ export const demo = async (command: Extract<Command, { name: 'demo' }>, io: CliI
   // The first sample's tenant (the basic one the demo migrates).
   const tenant =
     (loaded.events[0] as { detail?: { tenantId?: string } } | undefined)?.detail?.tenantId ?? '<tenantId>';
-  for (const next of ['list', `status ${tenant}`, 'inventory', 'reconcile', `migrate ${tenant} --to premium`])
+  for (const next of [
+    'list',
+    `status ${tenant}`,
+    'inventory',
+    'reconcile',
+    `migrate ${tenant} --to premium`,
+    'update --tier advanced --image public.ecr.aws/nginx/nginx:1.28 --dry-run',
+  ])
     io.out(`  npx tenantflow ${next} --state-dir ${stateDir}`);
   io.out('  npx tenantflow help');
   return EXIT.ok;

@@ -304,9 +304,17 @@ const nextSteps = (record: TenantRecord): string[] => {
     steps.push(
       `an operation is running (${record.lock.execution}): wait for it, or stop it with tenantflow abort ${record.lock.execution}`,
     );
+  else if (record.lifecycleStatus === 'FAILED' && record.lastError?.operation === 'update')
+    steps.push(
+      `it serves on release ${record.release?.version ?? INITIAL_RELEASE}: tenantflow retry ${id} settles it there, or tenantflow update ${id} --image … puts it on another`,
+    );
   else if (record.lifecycleStatus === 'FAILED')
     steps.push(
       `retry what failed with tenantflow retry ${id}${record.lastError?.operation === 'offboard' ? '' : `, or remove the tenant with an offboarding`}`,
+    );
+  else if (record.lastError?.operation === 'update')
+    steps.push(
+      `its last update did not happen (${record.lastError.step}); it serves on release ${record.release?.version ?? INITIAL_RELEASE}`,
     );
   if (!record.lock && record.migration)
     steps.push(`remove what the migration left with tenantflow reconcile --repair --tenant ${id}`);

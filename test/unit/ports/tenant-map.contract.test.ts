@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Placement } from '../../../src/domain/catalogue.ts';
 import { ConflictError, TenantLockedError } from '../../../src/domain/errors.ts';
 import { OPERATION_TABLE, type Operation } from '../../../src/domain/operations.ts';
-import type { AcquireRequest, TenantMap } from '../../../src/ports/tenant-map.ts';
+import type { AcquireRequest, ReleaseRequest, TenantMap } from '../../../src/ports/tenant-map.ts';
 import { tenantMaps, uniqueId } from './implementations.ts';
 
 const AT = '2025-03-01T10:00:00.000Z';
@@ -313,6 +313,49 @@ describe.each(tenantMaps)('TenantMap contract: $name', ({ make }) => {
       resources: targetResources,
       lock: { execution: 'mig-1' },
     });
+  });
+
+  it('keeps the release a tenant runs: set by an update, left alone when absent, removed with null', async () => {
+    // Prepare
+    const map = await make();
+    const id = uniqueId('rel');
+    await onboarded(map, id, PREMIUM);
+    const release = {
+      version: '2.0.0',
+      image: 'repo/app:2.0.0',
+      cpu: '1024',
+      memory: '2048',
+      environment: { A: 'b' },
+    };
+    const end = (execution: string, extra: Partial<ReleaseRequest>): ReleaseRequest => ({
+      tenantId: id,
+      execution,
+      status: 'ACTIVE',
+      active: true,
+      resources: {},
+      history: [],
+      at: AT,
+      ...extra,
+    });
+
+    // Act
+    await map.acquire(acquireRequest(id, 'update', 'upd-1'));
+    await map.release(end('upd-1', { release }));
+    const updated = await map.get(id);
+    await map.acquire(acquireRequest(id, 'update', 'upd-2'));
+    await map.release(end('upd-2', {}));
+    const untouched = await map.get(id);
+    await map.acquire(acquireRequest(id, 'migrate', 'mig-1'));
+    await map.recordMigration(id, 'mig-1', { release: { version: '2.0.0', image: 'repo/app:2.0.0' } }, []);
+    const migrated = await map.get(id);
+    await map.recordMigration(id, 'mig-1', { release: null }, []);
+    const pooled = await map.get(id);
+
+    // Assess
+    expect(updated?.release).toEqual(release);
+    expect(untouched?.release).toEqual(release);
+    expect(migrated?.release).toEqual({ version: '2.0.0', image: 'repo/app:2.0.0' });
+    expect(pooled?.release).toBeUndefined();
   });
 
   it('refuses resources for a migration the record does not have', async () => {
