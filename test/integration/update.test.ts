@@ -182,3 +182,59 @@ describe('release update of one tenant', () => {
     expect(result?.error).toContain('detail.release');
   });
 });
+
+describe('an update whose way back fails', () => {
+  let world: World;
+  const tenant = newTenant('advanced');
+
+  beforeAll(async () => {
+    // CommitRelease and then RollBackRelease fail for good: the service stays on the new revision.
+    world = await openWorld([
+      { step: 'CommitRelease', kind: 'fatal', count: 1 },
+      { step: 'RollBackRelease', kind: 'fatal', count: 1 },
+    ]);
+    const [onboarded] = await world.send([lifecycleEvent('onboard', tenant)]);
+    expect(onboarded?.outcome).toBe('succeeded');
+  }, 60_000);
+
+  afterAll(async () => {
+    await world?.close();
+    removeWorldDirs();
+  });
+
+  it('leaves the tenant FAILED on the release its service runs, and retry settles it there', async () => {
+    const [result] = await world.send([lifecycleEvent('update', tenant)]);
+
+    expect(result?.outcome).toBe('failed');
+    const failed = await world.runtime.tenant(tenant.tenantId);
+    expect({
+      status: failed?.lifecycleStatus,
+      release: failed?.release,
+      step: failed?.lastError?.step,
+    }).toEqual({
+      status: 'FAILED',
+      release: TEST_RELEASE,
+      step: 'CommitRelease',
+    });
+    // One revision left, the one the service runs and the record names.
+    expect(revisionsOf(world, tenant)).toEqual([
+      `${failed?.resources.taskDefinition?.arn.split('/').at(-1)} ACTIVE`,
+    ]);
+    expect(world.runtime.route(tenant.tenantId).targetGroups.every((group) => group.healthy > 0)).toBe(true);
+
+    const retried = await world.runtime.retry(tenant.tenantId);
+
+    expect(retried.outcome).toBe('succeeded');
+    const settled = await world.runtime.tenant(tenant.tenantId);
+    expect({
+      status: settled?.lifecycleStatus,
+      release: settled?.release,
+      lastError: settled?.lastError,
+    }).toEqual({
+      status: 'ACTIVE',
+      release: TEST_RELEASE,
+      lastError: undefined,
+    });
+    expect(settled?.resources.taskDefinition).toEqual(failed?.resources.taskDefinition);
+  });
+});
