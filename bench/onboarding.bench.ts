@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.ts';
 import { resolveTier } from '../src/domain/catalogue.ts';
 import { createLocalRuntime } from '../src/local/index.ts';
-import { bucketsFor, type SimService } from '../src/local/sim/throttle.ts';
+import { lowerBound } from './bound.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -137,29 +137,6 @@ const run = async (throttle: boolean) => {
   const succeeded = outcomes.filter((o) => o === 'succeeded').length;
   const throttled = log.filter((call) => /Throttl/.test(call.error ?? '')).length;
   return { seconds, succeeded, retries, steps, calls: log.length, throttled, failures, log, orphans, cpu };
-};
-
-/**
- * The least time AWS's rate limits force on the calls a run made: for each token bucket, the calls
- * that went through (a throttled call spends no token) beyond its burst, at its refill rate; the
- * slowest bucket binds. The saga's own waits (health polls) come on top.
- */
-const lowerBound = (log: ReadonlyArray<{ service: string; command: string; error?: string }>) => {
-  const used = new Map<string, { n: number; burst: number; perSecond: number }>();
-  for (const call of log) {
-    if (call.error) continue;
-    for (const bucket of bucketsFor(call.service as SimService, call.command)) {
-      const entry = used.get(bucket.key) ?? { n: 0, burst: bucket.burst, perSecond: bucket.perSecond };
-      entry.n += 1;
-      used.set(bucket.key, entry);
-    }
-  }
-  let bound = { seconds: 0, bucket: 'none', n: 0 };
-  for (const [key, { n, burst, perSecond }] of used) {
-    const seconds = Math.max(0, (n - burst) / perSecond);
-    if (seconds >= bound.seconds) bound = { seconds, bucket: key, n };
-  }
-  return bound;
 };
 
 const line = (label: string, r: Awaited<ReturnType<typeof run>>) =>

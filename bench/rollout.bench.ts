@@ -13,10 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runRollout } from '../src/app/rollout.ts';
-import { ValidationError } from '../src/domain/errors.ts';
 import { DEFAULT_WAVES, describeWaves, parseWaves } from '../src/domain/rollout.ts';
 import { createLocalRuntime } from '../src/local/index.ts';
-import { bucketsFor, type SimService } from '../src/local/sim/throttle.ts';
+import { lowerBound } from './bound.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -128,20 +127,7 @@ try {
   const log = runtime.calls().slice(callsBefore);
   await runtime.close();
 
-  const used = new Map<string, { n: number; burst: number; perSecond: number }>();
-  for (const call of log) {
-    if (call.error) continue;
-    for (const bucket of bucketsFor(call.service as SimService, call.command)) {
-      const entry = used.get(bucket.key) ?? { n: 0, burst: bucket.burst, perSecond: bucket.perSecond };
-      entry.n += 1;
-      used.set(bucket.key, entry);
-    }
-  }
-  let bound = { seconds: 0, bucket: 'none', n: 0 };
-  for (const [key, { n, burst, perSecond }] of used) {
-    const wait = Math.max(0, (n - burst) / perSecond);
-    if (wait >= bound.seconds) bound = { seconds: wait, bucket: key, n };
-  }
+  const bound = lowerBound(log);
   const throttled = log.filter((call) => /Throttl/.test(call.error ?? '')).length;
   console.log(
     `tenantflow rollout bench: ${options.tenants} advanced tenants, waves ${describeWaves(options.waves)} (${report.waves.length} waves), ` +

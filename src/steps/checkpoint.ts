@@ -26,6 +26,28 @@ export const historyEntry = (input: {
 });
 
 /**
+ * The history line of `step` of the saga in `state`, ending now: `compensated` on the way back after
+ * a failure, `succeeded` otherwise.
+ */
+export const stepEntry = (
+  state: SagaState,
+  deps: StepDeps,
+  ctx: StepContext,
+  step: StepName,
+  startedAt: Date,
+  reason?: string,
+): HistoryEntry =>
+  historyEntry({
+    operation: state.request.operation,
+    ctx,
+    step,
+    outcome: state.failure ? 'compensated' : 'succeeded',
+    startedAt,
+    at: deps.now(),
+    ...(reason ? { reason } : {}),
+  });
+
+/**
  * Writes `state.resources` to the tenant map with a history line, so the map always names what
  * exists. Under a compensation (`state.failure` set) a lost lock is not an error: the resource work
  * is done and MarkFailed writes the final record, so failing here would only report a false leftover.

@@ -18,7 +18,7 @@ import type { StepName } from '../domain/saga.ts';
 import type { MigrationProgress, SagaState } from '../domain/saga-state.ts';
 import { tenantRouting } from '../domain/tenant-config.ts';
 import type { MigrationRecord, TenantRecord } from '../domain/tenant-record.ts';
-import { checkpoint, historyEntry } from './checkpoint.ts';
+import { checkpoint, stepEntry as entry } from './checkpoint.ts';
 import { deleteCluster } from './cluster.ts';
 import { allocateRule, createListenerRule, deleteListenerRule, matchesTenant } from './listener-rule.ts';
 import { ensureOurs } from './placement.ts';
@@ -45,24 +45,6 @@ const recordOf = async (deps: StepDeps, tenantId: string, step: StepName): Promi
   if (!record?.placement) throw new FatalError(`${step}: tenant ${tenantId} has no placed record`);
   return record;
 };
-
-const entry = (
-  state: SagaState,
-  deps: StepDeps,
-  ctx: StepContext,
-  step: StepName,
-  startedAt: Date,
-  reason?: string,
-) =>
-  historyEntry({
-    operation: state.request.operation,
-    ctx,
-    step,
-    outcome: state.failure ? 'compensated' : 'succeeded',
-    startedAt,
-    at: deps.now(),
-    ...(reason ? { reason } : {}),
-  });
 
 /** Runs `removals` on a side of the migration (the saga state's placement and resources). */
 const removeSide = async (state: SagaState, deps: StepDeps, ctx: StepContext): Promise<SagaState> => {

@@ -7,15 +7,14 @@
 import { FatalError } from '../domain/errors.ts';
 import { failedStep, failureReason } from '../domain/reasons.ts';
 import { INITIAL_RELEASE, sizedFor } from '../domain/release.ts';
-import type { StepName } from '../domain/saga.ts';
 import type { DeploymentWait, SagaState, UpdateProgress } from '../domain/saga-state.ts';
 import type { TenantStatus } from '../domain/tenant-status.ts';
 import type { ServiceInfo } from '../ports/container-platform.ts';
-import { checkpoint, historyEntry, releaseOnce } from './checkpoint.ts';
+import { checkpoint, stepEntry as entry, historyEntry, releaseOnce } from './checkpoint.ts';
 import { assessHealth } from './health-check.ts';
 import { ensureOurs, ownServicePlacement, required } from './placement.ts';
 import { revisionsOf, SPEC_HASH_TAG, taskDefinitionSpec } from './task-definition.ts';
-import type { Step, StepContext, StepDeps } from './types.ts';
+import type { Step, StepDeps } from './types.ts';
 
 const progress = (state: SagaState, step: string): UpdateProgress =>
   required(state.update, `update (${step} runs after PlanUpdate)`);
@@ -266,24 +265,6 @@ export const deregisterRelease: Step = async (state, deps, ctx) => {
     await checkpoint(deps, ctx, next, 'DeregisterRelease', startedAt, `removed ${retired.join(', ')}`);
   return next;
 };
-
-const entry = (
-  state: SagaState,
-  deps: StepDeps,
-  ctx: StepContext,
-  step: StepName,
-  startedAt: Date,
-  reason: string,
-) =>
-  historyEntry({
-    operation: state.request.operation,
-    ctx,
-    step,
-    outcome: 'compensated',
-    startedAt,
-    at: deps.now(),
-    reason,
-  });
 
 /**
  * AbandonUpdate: the tenant as the update found it (ACTIVE or INACTIVE on its previous release), with
