@@ -115,8 +115,18 @@ export interface RolloutReport {
   rolledBack: number;
 }
 
+/** The release in one canonical form (a record read back from DynamoDB may order its keys otherwise). */
+const canonical = (release: Release): string =>
+  JSON.stringify([
+    release.version,
+    release.image,
+    release.cpu ?? null,
+    release.memory ?? null,
+    Object.entries(release.environment ?? {}).sort(([a], [b]) => a.localeCompare(b)),
+  ]);
+
 const sameRelease = (a: Release | undefined, b: Release): boolean =>
-  a !== undefined && JSON.stringify(a) === JSON.stringify(b);
+  a !== undefined && canonical(a) === canonical(b);
 
 /** Why a tenant cannot take a release now (`undefined`: it can). */
 const notUpdatable = (record: TenantRecord): string | undefined => {

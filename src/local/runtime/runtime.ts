@@ -567,10 +567,6 @@ export const openRuntime = async (
   };
 };
 
-/**
- * The event the control plane's retry of a FAILED tenant's last request would be: a new event id,
- * the request's SBT detail-type, and what the record says of the tenant.
- */
 /** `event` carrying the release an update puts the tenant on (unchanged for other operations). */
 const withRelease = <E extends { detail: Record<string, unknown> }>(
   event: E,
@@ -581,6 +577,10 @@ const withRelease = <E extends { detail: Record<string, unknown> }>(
     ? { ...event, detail: { ...event.detail, release } }
     : event;
 
+/**
+ * The event the control plane's retry of a FAILED tenant's last request would be: a new event id,
+ * the request's SBT detail-type, and what the record says of the tenant.
+ */
 export const retryEvent = (
   config: TenantFlowConfig,
   record: TenantRecord,
