@@ -10,13 +10,15 @@ import { resetStateDir } from './local.ts';
 
 /**
  * The sample events the demo replays, in order: three onboardings (one per tier), the basic tenant
- * moved to advanced (a migration), then an offboarding.
+ * moved to advanced (a migration), the premium tenant put on a new release (an update), then an
+ * offboarding.
  */
 export const DEMO_SAMPLES = [
   'onboarding-basic.json',
   'onboarding-advanced.json',
   'onboarding-premium.json',
   'migrate-basic.json',
+  'update-premium.json',
   'offboarding-advanced.json',
 ] as const;
 
