@@ -50,7 +50,9 @@ describe('the demo', () => {
       '  → SUCCEEDED',
     ]);
     // The premium tenant took the sample's release.
-    expect(demo.out.some((line) => line.trim() === 'release 1.27 (public.ecr.aws/nginx/nginx:1.27)')).toBe(true);
+    expect(demo.out.some((line) => line.trim() === 'release 1.27 (public.ecr.aws/nginx/nginx:1.27)')).toBe(
+      true,
+    );
     expect(listCode).toBe(0);
     expect(listed.out.filter((line) => / ACTIVE active$/.test(line))).toHaveLength(2);
     expect(listed.out.some((line) => / advanced {2}ACTIVE active$/.test(line))).toBe(true);
