@@ -151,4 +151,46 @@ describe('every path of each model, held against the committed ASL', () => {
       ),
     ).toBe(true);
   });
+
+  it('update: register, deploy, wait, commit, retire; back on the previous revision after a failure past the registration', () => {
+    const paths = modelPaths('update');
+    const runs = paths.map((path) => `${path.steps.join(' > ')} => ${path.final}`);
+    const has = (steps: string[], final: string) => runs.includes(`${steps.join(' > ')} => ${final}`);
+    const lock = ['ValidateRequest', 'LockTenant', 'PlanUpdate'];
+    const deploy = ['RegisterRelease', 'DeployRelease', 'WaitForDeployment', 'WaitForDeployment'];
+    const back = [
+      'RollBackRelease',
+      'RollBackRelease',
+      'DeregisterRelease',
+      'AbandonUpdate',
+      'NotifyFailure',
+    ];
+    expect(has([...lock, ...deploy, 'CommitRelease', 'RetireRevisions', 'NotifySuccess'], 'Succeeded')).toBe(
+      true,
+    );
+    // Once UpdateService may have happened, the way back starts with the rollback (waited for).
+    expect(has([...lock, 'RegisterRelease', 'DeployRelease', ...back], 'Failed')).toBe(true);
+    expect(has([...lock, ...deploy, 'CommitRelease', 'ConfirmCommitted', ...back], 'Failed')).toBe(true);
+    // Before anything runs the release: the new revision (if any) goes, the tenant is given back.
+    expect(
+      has([...lock, 'RegisterRelease', 'DeregisterRelease', 'AbandonUpdate', 'NotifyFailure'], 'Failed'),
+    ).toBe(true);
+    // A commit that went through is not undone; tidying that fails still ends in success.
+    expect(
+      has(
+        [...lock, ...deploy, 'CommitRelease', 'ConfirmCommitted', 'RetireRevisions', 'NotifySuccess'],
+        'Succeeded',
+      ),
+    ).toBe(true);
+    // No path that ends Succeeded skips the commit, and none that deployed ends without AbandonUpdate.
+    for (const path of paths) {
+      if (path.final === 'Succeeded') expect(path.steps).toContain('CommitRelease');
+      if (
+        path.final === 'Failed' &&
+        path.steps.includes('DeployRelease') &&
+        path.steps.at(-1) !== 'NotifySuccess'
+      )
+        expect(path.steps).toContain('AbandonUpdate');
+    }
+  });
 });
