@@ -219,7 +219,9 @@ describe('tenantflow --target aws against moto', () => {
 
   it('rolls a release out to the advanced tier: each service on its new revision, the old one gone', async () => {
     const advanced = [tenants.advanced, tenants.basic];
-    const before = await Promise.all(advanced.map(status));
+    // One at a time: a state dir serves one process at once.
+    const before: TenantRecord[] = [];
+    for (const tenant of advanced) before.push(await status(tenant));
 
     const run = await cli(endpoint, join(work, 'state'), [
       'update',
