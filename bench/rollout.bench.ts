@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { runRollout } from '../src/app/rollout.ts';
 import { DEFAULT_WAVES, describeWaves, parseWaves } from '../src/domain/rollout.ts';
 import { createLocalRuntime } from '../src/local/index.ts';
+import { rolloutDepsOf } from '../src/local/runtime/index.ts';
 import { lowerBound } from './bound.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -97,20 +98,17 @@ try {
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   let done = 0;
+  const deps = rolloutDepsOf(runtime);
   const report = await runRollout(
     {
-      tenants: () => runtime.tenants(),
-      tenant: (id) => runtime.tenant(id),
+      ...deps,
       update: async (id, release) => {
-        const result = await runtime.update(id, release);
+        const end = await deps.update(id, release);
         done += 1;
         if (done % Math.max(10, Math.round(options.tenants / 10)) === 0)
           process.stderr.write(`  … ${done}/${options.tenants} updated\n`);
-        return { outcome: result.outcome, ...(result.error ? { error: result.error } : {}) };
+        return end;
       },
-      initialRelease: (tier) => runtime.initialRelease(tier),
-      sleep: async () => {},
-      publish: (event) => runtime.publish(event),
     },
     {
       tier: 'advanced',

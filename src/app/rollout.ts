@@ -8,6 +8,7 @@
  * and tried again at the end.
  */
 import { ownsService } from '../domain/catalogue.ts';
+import { OPERATION_TABLE, takesFailedAfter } from '../domain/operations.ts';
 import type { Release } from '../domain/release.ts';
 import { planWaves, type WaveTarget } from '../domain/rollout.ts';
 import type { TenantRecord } from '../domain/tenant-record.ts';
@@ -130,8 +131,12 @@ const sameRelease = (a: Release | undefined, b: Release): boolean =>
 
 /** Why a tenant cannot take a release now (`undefined`: it can). */
 const notUpdatable = (record: TenantRecord): string | undefined => {
-  if (record.lifecycleStatus === 'ACTIVE' || record.lifecycleStatus === 'INACTIVE') return undefined;
-  if (record.lifecycleStatus === 'FAILED' && record.lastError?.operation === 'update') return undefined;
+  const status = record.lifecycleStatus;
+  const allowed: ReadonlyArray<string> = OPERATION_TABLE.update.lock.allowedFrom;
+  if (
+    status === 'FAILED' ? takesFailedAfter('update', record.lastError?.operation) : allowed.includes(status)
+  )
+    return undefined;
   return `${record.lifecycleStatus}${record.lastError ? ` after ${record.lastError.operation}` : ''}: onboard or offboard it first`;
 };
 

@@ -201,3 +201,27 @@ export const byOperation = <T>(make: (operation: Operation) => T): Record<Operat
   for (const operation of OPERATIONS) record[operation] = make(operation);
   return record as Record<Operation, T>;
 };
+
+/**
+ * Operations that take a FAILED tenant only after a failure of one of these: its resources are whole
+ * then (a tenant that failed to onboard or offboard has nothing to switch on or off, or to update).
+ */
+const FAILED_TAKEN_AFTER: Partial<Record<Operation, readonly Operation[]>> = {
+  activate: ['activate', 'deactivate'],
+  deactivate: ['activate', 'deactivate'],
+  update: ['update'],
+};
+
+/** Whether `operation` takes a FAILED tenant only after some failures (see {@link takesFailedAfter}). */
+export const restrictsFailed = (operation: Operation): boolean => FAILED_TAKEN_AFTER[operation] !== undefined;
+
+/**
+ * Whether `operation` may take a tenant left FAILED by `failedBy`: its lock rule allows FAILED, and
+ * (for the operations listed above) the failure was of the same kind.
+ */
+export const takesFailedAfter = (operation: Operation, failedBy: Operation | undefined): boolean => {
+  const allowed: ReadonlyArray<string> = OPERATION_TABLE[operation].lock.allowedFrom;
+  if (!allowed.includes('FAILED')) return false;
+  const after = FAILED_TAKEN_AFTER[operation];
+  return after === undefined || (failedBy !== undefined && after.includes(failedBy));
+};

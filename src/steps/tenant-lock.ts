@@ -1,6 +1,6 @@
 import { sameResources } from '../domain/catalogue.ts';
 import { ConflictError, FatalError, RegistrationBusyError, TenantLockedError } from '../domain/errors.ts';
-import { OPERATION_TABLE, type Operation } from '../domain/operations.ts';
+import { OPERATION_TABLE, restrictsFailed, takesFailedAfter } from '../domain/operations.ts';
 import { registrationToAnswer } from '../domain/request.ts';
 import { hasNoResources } from '../domain/resources.ts';
 import { LOCK_WAIT_MAX_CHECKS } from '../domain/saga.ts';
@@ -90,13 +90,6 @@ export const reserveTenant: Step = async (state, deps, ctx) => {
   return { ...state, resources: { ...record.resources, ...state.resources } };
 };
 
-/** Operations that may take a FAILED tenant, and after the failure of which operations. */
-const RETRIED_AFTER: Partial<Record<Operation, readonly Operation[]>> = {
-  activate: ['activate', 'deactivate'],
-  deactivate: ['activate', 'deactivate'],
-  update: ['update'],
-};
-
 /**
  * LockTenant: takes the tenant for offboarding, activation or deactivation. The record is the source
  * of truth for what exists and where: its placement and resources replace whatever the event says
@@ -107,16 +100,11 @@ export const lockTenant: Step = async (state, deps, ctx) => {
   const { operation, tenantId } = state.request;
   if (operation === 'onboard')
     throw new FatalError('LockTenant does not run for onboarding (ReserveTenant does)');
-  const retriesAfter = RETRIED_AFTER[operation];
-  if (retriesAfter) {
-    // A tenant that FAILED to onboard or offboard has nothing to switch on or off or to update: only
-    // a failure of the same kind may be retried from FAILED (the tenant's service is still whole).
+  if (restrictsFailed(operation)) {
+    // Only a failure of the same kind may be retried from FAILED (see takesFailedAfter).
     const current = await deps.tenants.get(tenantId);
     const failedBy = current?.lastError?.operation;
-    if (
-      current?.lifecycleStatus === 'FAILED' &&
-      (failedBy === undefined || !retriesAfter.includes(failedBy))
-    ) {
+    if (current?.lifecycleStatus === 'FAILED' && !takesFailedAfter(operation, failedBy)) {
       throw new ConflictError(
         `tenant ${tenantId} is FAILED after ${failedBy ?? 'an unknown operation'}: onboard or offboard it first`,
       );

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLLOUT_SUMMARY, type RolloutDeps, type RolloutEvent, runRollout } from '../../src/app/rollout.ts';
 import type { Release } from '../../src/domain/release.ts';
 import { parseWaves } from '../../src/domain/rollout.ts';
+import { rolloutDepsOf } from '../../src/local/runtime/index.ts';
 import {
   lifecycleEvent,
   newTenant,
@@ -21,17 +22,8 @@ const V2: Release = { version: '2.0.0', image: 'public.ecr.aws/example/tenant-ap
 const BROKEN: Release = { version: '2.1.0', image: 'public.ecr.aws/example/tenant-app:2.1.0-broken' };
 const V3: Release = { version: '3.0.0', image: 'public.ecr.aws/example/tenant-app:3.0.0' };
 
-const depsOf = (world: World): RolloutDeps => ({
-  tenants: () => world.runtime.tenants(),
-  tenant: (id) => world.runtime.tenant(id),
-  update: async (id, release) => {
-    const result = await world.runtime.update(id, release);
-    return { outcome: result.outcome, ...(result.error ? { error: result.error } : {}) };
-  },
-  initialRelease: (tier) => world.runtime.initialRelease(tier),
-  sleep: async () => {},
-  publish: (event) => world.runtime.publish(event),
-});
+/** The runtime's rollout deps, without the bake's real waiting. */
+const depsOf = (world: World): RolloutDeps => ({ ...rolloutDepsOf(world.runtime), sleep: async () => {} });
 
 const SOURCE = 'sbt.application.plane';
 

@@ -24,6 +24,7 @@ import {
   RequestNotRunError,
   type Runtime,
   requestAbort,
+  rolloutDepsOf,
   StateDirBusyError,
 } from '../../local/runtime/index.ts';
 import { readRegistry } from '../../local/runtime/registry.ts';
@@ -637,34 +638,16 @@ export const update = async (command: Of<'update'>, io: CliIo): Promise<number> 
         );
         return EXIT.usage;
       }
-      const report = await runRollout(
-        {
-          tenants: () => runtime.tenants(),
-          tenant: (id) => runtime.tenant(id),
-          update: async (id, to) => {
-            try {
-              const result = await runtime.update(id, to);
-              return { outcome: result.outcome, ...(result.error ? { error: result.error } : {}) };
-            } catch (error) {
-              if (!(error instanceof RequestNotRunError)) throw error;
-              return { outcome: 'failed', error: error.message };
-            }
-          },
-          initialRelease: (of) => runtime.initialRelease(of),
-          sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-          publish: (event) => runtime.publish(event),
-        },
-        {
-          tier,
-          release,
-          waves,
-          bakeMs: command.bakeSeconds * 1000,
-          concurrency: command.concurrency,
-          dryRun: command.dryRun,
-          source: runtime.config.contract.applicationPlaneSource,
-          onEvent: (event) => io.err(rolloutLine(event)),
-        },
-      );
+      const report = await runRollout(rolloutDepsOf(runtime), {
+        tier,
+        release,
+        waves,
+        bakeMs: command.bakeSeconds * 1000,
+        concurrency: command.concurrency,
+        dryRun: command.dryRun,
+        source: runtime.config.contract.applicationPlaneSource,
+        onEvent: (event) => io.err(rolloutLine(event)),
+      });
       if (command.json) io.out(JSON.stringify(report));
       else for (const line of rolloutText(report, waves)) io.out(line);
       return report.status === 'halted' ? EXIT.failed : EXIT.ok;
