@@ -9,7 +9,8 @@ import {
   extraResources,
   LOG_RETENTION_DAYS,
 } from './infra/deploy/resources.ts';
-import { MACHINE_IDS, type MachineId } from './src/domain/saga.ts';
+import { ROLLOUT_REQUEST } from './src/domain/rollout.ts';
+import { MACHINE_IDS, type MachineId, ROLLOUT_MACHINE } from './src/domain/saga.ts';
 
 /**
  * The deployable (osls 4 + serverless-step-functions). Functions are bundled beforehand by
@@ -33,6 +34,20 @@ const stateMachine = (id: MachineId) => ({
     destinations: [{ 'Fn::GetAtt': [LOGICAL_IDS.stateMachineLogGroup, 'Arn'] }],
   },
   tracingConfig: { enabled: true },
+  // A rollout request on SBT's bus starts the rollout machine itself (its detail is the input).
+  ...(id === ROLLOUT_MACHINE
+    ? {
+        events: [
+          {
+            eventBridge: {
+              eventBusName: PARAM.eventBus,
+              event: { source: [PARAM.operatorSource], 'detail-type': [ROLLOUT_REQUEST] },
+              inputPath: '$.detail',
+            },
+          },
+        ],
+      }
+    : {}),
 });
 
 type Configuration = AWS & {
@@ -67,6 +82,8 @@ const configuration: Configuration = {
       onboardingP95Seconds: 900,
       // The hourly reconciliation only reports drift (metrics, logs) unless this is true.
       reconcileRepair: false,
+      // The source of tenantflow's own requests on SBT's bus (a rollout request: events/README.md).
+      operatorSource: 'tenantflow.operator',
     },
     prod: { tableDeletionProtection: true },
   },

@@ -12,10 +12,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runRollout } from '../src/app/rollout.ts';
 import { DEFAULT_WAVES, describeWaves, parseWaves } from '../src/domain/rollout.ts';
 import { createLocalRuntime } from '../src/local/index.ts';
-import { rolloutDepsOf } from '../src/local/runtime/index.ts';
 import { lowerBound } from './bound.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -98,26 +96,22 @@ try {
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   let done = 0;
-  const deps = rolloutDepsOf(runtime);
-  const report = await runRollout(
-    {
-      ...deps,
-      update: async (id, release) => {
-        const end = await deps.update(id, release);
-        done += 1;
-        if (done % Math.max(10, Math.round(options.tenants / 10)) === 0)
-          process.stderr.write(`  … ${done}/${options.tenants} updated\n`);
-        return end;
-      },
-    },
+  const { report } = await runtime.rollout(
     {
       tier: 'advanced',
       release: { version: '2.0.0', image: 'public.ecr.aws/nginx/nginx:1.27' },
-      waves: options.waves,
-      bakeMs: 0,
+      waves: describeWaves(options.waves),
+      bakeSeconds: 0,
       concurrency: options.concurrency,
-      dryRun: false,
-      source: runtime.config.contract.applicationPlaneSource,
+    },
+    {
+      onState: (state) => {
+        const now = state.report.updated + state.progress.tenants.filter((t) => t.state === 'updated').length;
+        if (now >= done + Math.max(10, Math.round(options.tenants / 10))) {
+          done = now;
+          process.stderr.write(`  … about ${done}/${options.tenants} updated\n`);
+        }
+      },
     },
   );
   const seconds = (performance.now() - started) / 1000;

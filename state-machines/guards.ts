@@ -38,6 +38,16 @@ export const GUARD_CONDITIONS = {
   isDeployed: { path: ['update', 'deployment', 'done'], equals: true },
   /** The service is back on the revision it ran before the update (RollBackRelease). */
   isRolledBack: { path: ['update', 'rollback', 'done'], equals: true },
+  /** The rollout has a wave to run (or the retry of the tenants it passed over). */
+  waveRunning: { path: ['progress', 'phase'], equals: 'running' },
+  /** Every tenant of the rollout's wave (or of its rollback) has an outcome. */
+  waveSettled: { path: ['progress', 'settled'], equals: true },
+  /** The wave settled with no tenant failed: its gate passed. */
+  wavePassed: { path: ['progress', 'passed'], equals: true },
+  /** Nothing left for the rollout to do: it reports. */
+  rolloutDone: { path: ['progress', 'phase'], equals: 'done' },
+  /** The rollout reported itself completed (otherwise the execution ends failed: halted). */
+  rolloutCompleted: { path: ['report', 'status'], equals: 'completed' },
   /** The offboarding cleans up after an execution that died (it first waits out that one's steps). */
   isCleanup: { path: ['request', 'cleanup'], present: true },
 } as const satisfies Record<string, Condition>;

@@ -4,6 +4,7 @@ import { activationMachine } from './activation.ts';
 import { migrationMachine } from './migration.ts';
 import { offboardingMachine } from './offboarding.ts';
 import { onboardingMachine } from './onboarding.ts';
+import { rolloutMachine } from './rollout.ts';
 import { updateMachine } from './update.ts';
 
 export { activationMachine } from './activation.ts';
@@ -19,6 +20,7 @@ export { migrationMachine } from './migration.ts';
 export { offboardingMachine } from './offboarding.ts';
 export { onboardingMachine } from './onboarding.ts';
 export { RETRY_POLICY, type Retrier, retrierFor } from './retry.ts';
+export { rolloutMachine } from './rollout.ts';
 export { FINAL_STATES, type SagaContext, type SagaInput, sagaSetup, stepRecord } from './setup.ts';
 export { updateMachine } from './update.ts';
 
@@ -29,6 +31,7 @@ export const MACHINES = {
   activation: activationMachine,
   migration: migrationMachine,
   update: updateMachine,
+  rollout: rolloutMachine,
 } as const satisfies Record<MachineId, unknown>;
 
 /** The machine type shared by the models (they come from one `setup`). */

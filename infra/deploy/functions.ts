@@ -6,7 +6,8 @@ import {
   STEP_TIMEOUT_SECONDS,
   stateMachineArnVariable,
 } from '../../src/domain/saga.ts';
-import { type DeadLettered, type FunctionName, LOGICAL_IDS, PARAM } from './names.ts';
+import { arn } from './iam.ts';
+import { type DeadLettered, type FunctionName, LOGICAL_IDS, PARAM, stateMachineName } from './names.ts';
 
 /** One entry of serverless.ts `functions`. */
 export type FunctionConfig = NonNullable<AWS['functions']>[string];
@@ -31,6 +32,18 @@ const deadLetterArn = (name: DeadLettered) => ({ 'Fn::GetAtt': [LOGICAL_IDS.dead
 export const stateMachineArnEnvironment = (): Record<string, { Ref: string }> =>
   Object.fromEntries(
     MACHINE_IDS.map((id) => [stateMachineArnVariable(id), { Ref: LOGICAL_IDS.stateMachines[id] }]),
+  );
+
+/**
+ * The same, built from the machines' fixed names: the step function's (a `Ref` there would make a
+ * cycle, as every machine names the step function).
+ */
+export const stateMachineArnByName = (): Record<string, { 'Fn::Sub': string }> =>
+  Object.fromEntries(
+    MACHINE_IDS.map((id) => [
+      stateMachineArnVariable(id),
+      arn('states', `stateMachine:${stateMachineName(id)}`),
+    ]),
   );
 
 /**
@@ -77,6 +90,8 @@ export const step: FunctionConfig = {
   description: 'Runs one saga step (ECS, ELBv2, tenant map) for Step Functions',
   memorySize: 512,
   timeout: STEP_TIMEOUT_SECONDS,
+  // The rollout's steps start and read the update executions of its tenants.
+  environment: stateMachineArnByName(),
 };
 
 /**

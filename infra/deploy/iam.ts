@@ -1,6 +1,6 @@
 import { TAG_KEYS } from '../../src/domain/naming.ts';
 import { OPERATION_TABLE } from '../../src/domain/operations.ts';
-import { MACHINE_IDS } from '../../src/domain/saga.ts';
+import { MACHINE_IDS, SAGA_MACHINE_IDS } from '../../src/domain/saga.ts';
 import type { Json } from './asl.ts';
 import {
   DEAD_LETTERED,
@@ -58,7 +58,8 @@ const TAGGED_ON_CREATE = { StringEquals: { [`aws:RequestTag/${TAG_KEYS.managedBy
 const prefix = PARAM.resourcePrefix;
 const tableArn = { 'Fn::GetAtt': [LOGICAL_IDS.table, 'Arn'] };
 const busArn = arn('events', `event-bus/${PARAM.eventBus}`);
-const stateMachineArns = MACHINE_IDS.map((id) => ({ Ref: LOGICAL_IDS.stateMachines[id] }));
+/** The lifecycle sagas the ingress starts (a rollout request starts its machine from its own rule). */
+const sagaMachineArns = SAGA_MACHINE_IDS.map((id) => ({ Ref: LOGICAL_IDS.stateMachines[id] }));
 /** Rules live under their listener: `…:listener-rule/app/<lb>/<id>/<listener>/<rule>`. */
 const sharedListenerRules = {
   'Fn::Join': [
@@ -118,8 +119,25 @@ const deadLetters = (name: FunctionName): Grant[] =>
       ]
     : [];
 
-/** The step dispatcher: provisions and removes tenants' ECS/ELB resources and records them. */
-export const stepGrants = (): Grant[] => [...observability('step'), ...provisioning(), putStatusEvents];
+/** The update machine, by its fixed name (a `Ref` would make a cycle: every machine names the step function). */
+const updateMachineArn = arn('states', `stateMachine:${stateMachineName('update')}`);
+
+/**
+ * The step dispatcher: provisions and removes tenants' ECS/ELB resources and records them; the
+ * rollout's steps list the tier's tenants and start and read their update executions.
+ */
+export const stepGrants = (): Grant[] => [
+  ...observability('step'),
+  ...provisioning(),
+  putStatusEvents,
+  tableAccess("a rollout lists the tier's tenants", ['Scan']),
+  grant("a rollout starts its tenants' updates", ['states:StartExecution'], updateMachineArn),
+  grant(
+    "a rollout reads its tenants' update executions",
+    ['states:DescribeExecution'],
+    arn('states', `execution:${stateMachineName('update')}:*`),
+  ),
+];
 
 /** Making, changing and removing tenants' ECS/ELB resources, and recording them (steps, reconcile). */
 const provisioning = (): Grant[] => [
@@ -249,7 +267,7 @@ const provisioning = (): Grant[] => [
 export const ingressGrants = (): Grant[] => [
   ...observability('ingress'),
   ...deadLetters('ingress'),
-  grant('start the lifecycle sagas', ['states:StartExecution'], stateMachineArns),
+  grant('start the lifecycle sagas', ['states:StartExecution'], sagaMachineArns),
   putStatusEvents,
   tableAccess('status ledger (one answer per request)', ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']),
 ];

@@ -36,6 +36,7 @@ export const LOGICAL_IDS = {
     activation: 'ActivationStateMachine',
     migration: 'MigrationStateMachine',
     update: 'UpdateStateMachine',
+    rollout: 'RolloutStateMachine',
   },
 } as const satisfies {
   stateMachines: Record<MachineId, string>;
@@ -70,6 +71,7 @@ export const PARAM = {
   alarmEmail: oslsVariable('param:alarmEmail'),
   onboardingP95Seconds: oslsVariable('param:onboardingP95Seconds'),
   reconcileRepair: oslsVariable('param:reconcileRepair'),
+  operatorSource: oslsVariable('param:operatorSource'),
 } as const;
 
 /** Every physical name starts with this: `tenantflow-<stage>`. */

@@ -14,7 +14,8 @@ import {
   type TenantRequest,
 } from '../domain/request.ts';
 import { hasNoResources } from '../domain/resources.ts';
-import { DEAD_STATUSES } from '../domain/saga.ts';
+import { haltedReport, rolloutSummaryKey } from '../domain/rollout.ts';
+import { DEAD_STATUSES, ROLLOUT_MACHINE } from '../domain/saga.ts';
 import { successTenantData } from '../domain/tenant-config.ts';
 import {
   namesMigrationLeftover,
@@ -23,7 +24,8 @@ import {
   type TenantRecord,
 } from '../domain/tenant-record.ts';
 import type { EventPublisher, StatusLedger, TenantMap, WorkflowStarter } from '../ports/index.ts';
-import { claimStatusEvent, publishClaimed } from './send-once.ts';
+import { rolloutSummaryEvent } from './rollout.ts';
+import { claimStatusEvent, publishClaimed, sendOnce } from './send-once.ts';
 
 /** The `detail` of a Step Functions "Execution Status Change" event, as far as the watcher reads it. */
 export const executionStatusChangeSchema = z.object({
@@ -39,6 +41,13 @@ export type ExecutionStatusChange = z.infer<typeof executionStatusChangeSchema>;
 
 export type WatchResult =
   | { outcome: 'ignored'; reason: string }
+  /** A dead rollout: its summary event, sent now or by its own last step before. */
+  | {
+      outcome: 'rollout-reported';
+      execution: string;
+      summary: 'sent' | 'already-sent';
+      statusEvent: OutboundEvent;
+    }
   | {
       /**
        * `notified`: this delivery sent the terminal status event; `already-notified`: the saga (or an
@@ -70,6 +79,22 @@ const parseInput = (input: string | null | undefined): unknown => {
   } catch {
     return undefined;
   }
+};
+
+/**
+ * A rollout that died (stopped, timed out, or failed without its last step's report): its summary
+ * event, halted with the reason, unless its own last step had sent it. The counts are not known
+ * here (each tenant's record says where it stands); its update executions end on their own.
+ */
+const reportDeadRollout = async (change: ExecutionStatusChange, deps: WatchDeps): Promise<WatchResult> => {
+  const why = [change.error, change.cause].filter(Boolean).join(': ') || 'no error reported';
+  const report = haltedReport(
+    parseInput(change.input),
+    `the rollout execution ${change.status.toLowerCase()} (${why}); updates it had started end on their own`,
+  );
+  const event = rolloutSummaryEvent(deps.config.contract.applicationPlaneSource, report);
+  const sent = await sendOnce(deps, rolloutSummaryKey(change.name), WATCHER_OWNER, event);
+  return { outcome: 'rollout-reported', execution: change.name, summary: sent, statusEvent: event };
 };
 
 /** The watcher's identity in the status ledger. */
@@ -173,6 +198,7 @@ export const handleExecutionStatusChange = async (detail: unknown, deps: WatchDe
   if (!(DEAD_STATUSES as readonly string[]).includes(change.status)) {
     return { outcome: 'ignored', reason: `status ${change.status} is not terminal-without-report` };
   }
+  if (change.stateMachineArn.endsWith(`-${ROLLOUT_MACHINE}`)) return reportDeadRollout(change, deps);
   const request = parseLifecycleInput(parseInput(change.input), {
     contract: deps.config.contract,
     catalogue: deps.config.catalogue,

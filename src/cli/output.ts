@@ -230,6 +230,14 @@ export const recoveredText = (item: RecoveredExecution): string[] => {
     lines.push(`  nothing to do${watch ? `: ${watch.reason}` : ''}`);
     return lines;
   }
+  if (watch.outcome === 'rollout-reported') {
+    lines.push(
+      watch.summary === 'sent'
+        ? `  a rollout: sent its summary (halted); its tenants' updates ended on their own`
+        : '  a rollout: its summary had been sent',
+    );
+    return lines;
+  }
   const told =
     watch.outcome === 'notified'
       ? `sent ${watch.statusEvent?.detailType ?? 'its status event'}`

@@ -5,7 +5,7 @@
  * image at the catalogue's sizes ({@link INITIAL_RELEASE}). Pure: parsing and checking only.
  */
 import { z } from 'zod';
-import { isFargateSize, type OwnServicePlacement } from './catalogue.ts';
+import { isFargateSize, type OwnServicePlacement, ownsService, type Placement } from './catalogue.ts';
 import { ValidationError } from './errors.ts';
 
 /** The version a record implies when it names none: the release onboarding registered. */
@@ -102,6 +102,16 @@ export const sizedFor = (
   release?.cpu !== undefined && release.memory !== undefined
     ? { ...placement, cpu: release.cpu, memory: release.memory }
     : placement;
+
+/**
+ * The release a tenant of `placement` runs when its record names none: onboarding's, the shared
+ * stack's image (`tenantImage`) at the tier's sizes (a pooled tenant runs the tier's service).
+ */
+export const initialRelease = (placement: Placement, tenantImage: string): Release => ({
+  version: INITIAL_RELEASE,
+  image: tenantImage,
+  ...(ownsService(placement) ? { cpu: placement.cpu, memory: placement.memory } : {}),
+});
 
 /** The release without its task sizes: what goes with a tenant to a placement of other sizes. */
 export const withoutSizes = (release: Release): Release => {

@@ -5,11 +5,25 @@
 import { OPERATION_TABLE, OPERATIONS, type Operation } from './operations.ts';
 
 /** One state machine per kind of lifecycle request (derived from the operations table). */
-export type MachineId = (typeof OPERATION_TABLE)[Operation]['machine'];
+export type SagaMachineId = (typeof OPERATION_TABLE)[Operation]['machine'];
 
-export const MACHINE_IDS: readonly MachineId[] = [
+/**
+ * The fleet rollout's machine: no operation of one tenant, it starts the update machine for each
+ * tenant of a tier in waves (src/steps/rollout.ts).
+ */
+export const ROLLOUT_MACHINE = 'rollout';
+
+/** Every state machine: the sagas of the operations, and the rollout. */
+export type MachineId = SagaMachineId | typeof ROLLOUT_MACHINE;
+
+export const SAGA_MACHINE_IDS: readonly SagaMachineId[] = [
   ...new Set(Object.values(OPERATION_TABLE).map((row) => row.machine)),
 ];
+
+export const MACHINE_IDS: readonly MachineId[] = [...SAGA_MACHINE_IDS, ROLLOUT_MACHINE];
+
+export const isSagaMachineId = (value: unknown): value is SagaMachineId =>
+  typeof value === 'string' && (SAGA_MACHINE_IDS as readonly string[]).includes(value);
 
 export const isMachineId = (value: unknown): value is MachineId =>
   typeof value === 'string' && (MACHINE_IDS as readonly string[]).includes(value);
@@ -28,8 +42,8 @@ export const DEAD_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'] as const;
  * Every step, once. The step dispatcher binds each to its function, the xstate setup declares each
  * as an actor, and the models name them; the list is what the ASL vocabulary is checked against.
  */
-export const STEP_NAMES = [
-  // every machine starts here: raw SBT event, plain tenant request or saga state → SagaState
+export const SAGA_STEP_NAMES = [
+  // every saga starts here: raw SBT event, plain tenant request or saga state → SagaState
   'ValidateRequest',
   // onboarding, forward
   'ReserveTenant',
@@ -82,7 +96,26 @@ export const STEP_NAMES = [
   'NotifySuccess',
   'NotifyFailure',
 ] as const;
+export type SagaStepName = (typeof SAGA_STEP_NAMES)[number];
+
+/**
+ * The rollout machine's steps: plan the waves (from the raw input), run a wave (its tenants' update
+ * executions), bake, or roll the wave back; then report.
+ */
+export const ROLLOUT_STEP_NAMES = [
+  'PlanRollout',
+  'RunWave',
+  'BakeWave',
+  'RollBackWave',
+  'ReportRollout',
+] as const;
+export type RolloutStepName = (typeof ROLLOUT_STEP_NAMES)[number];
+
+export const STEP_NAMES = [...SAGA_STEP_NAMES, ...ROLLOUT_STEP_NAMES] as const;
 export type StepName = (typeof STEP_NAMES)[number];
+
+export const isRolloutStepName = (value: unknown): value is RolloutStepName =>
+  typeof value === 'string' && (ROLLOUT_STEP_NAMES as readonly string[]).includes(value);
 
 export const isStepName = (value: unknown): value is StepName =>
   typeof value === 'string' && (STEP_NAMES as readonly string[]).includes(value);
@@ -117,6 +150,9 @@ export const MACHINE_TIMEOUT_SECONDS: Readonly<Record<MachineId, number>> = {
   migration: 7200,
   // Waiting for the lock, then a deployment and perhaps its rollback, each bounded by the health checks.
   update: 7200,
+  // Waves of updates and the bakes between them (a bake is at most a day). Two weeks: also below the
+  // 24.8 days a JavaScript timer can hold, which the local interpreter's execution timeout is.
+  rollout: 14 * 86_400,
 };
 
 /**
@@ -138,6 +174,8 @@ export const DELAY_SECONDS = {
    * on their way finish (ECS itself drains the old tasks' targets when their service is deleted).
    */
   drainPrevious: 30,
+  /** Between two looks of a rollout at its wave's update executions (and at the clock, while baking). */
+  rolloutPoll: 20,
 } as const;
 
 /** How often LockTenant looks before giving up: long enough to outlast any onboarding's time bound. */

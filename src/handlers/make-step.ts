@@ -7,8 +7,7 @@ import { z } from 'zod';
 import { describeError, ValidationError } from '../domain/errors.ts';
 import { METRICS } from '../domain/metrics.ts';
 import { MACHINE_IDS, STEP_NAMES, type StepPayload } from '../domain/saga.ts';
-import type { SagaState } from '../domain/saga-state.ts';
-import { dispatchStep, type StepDeps, type UnvalidatedState } from '../steps/index.ts';
+import { dispatchStep, type StepDeps } from '../steps/index.ts';
 import { lifecycleContext } from './middleware/lifecycle-context.ts';
 import type { Observability } from './observability.ts';
 
@@ -47,7 +46,7 @@ export const makeStepHandler = (deps: StepDeps, { logger, metrics, tracer }: Obs
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics))
     .use(lifecycleContext({ logger }))
-    .handler(async (event: unknown): Promise<SagaState | UnvalidatedState> => {
+    .handler(async (event: unknown): Promise<unknown> => {
       const parsed = payloadSchema.safeParse(event);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];

@@ -36,7 +36,7 @@ export const makeWatcherHandler = (deps: WatchDeps, { logger, metrics, tracer }:
       } else {
         logger.info(`watcher: ${result.outcome}`, { ...result });
       }
-      if (result.outcome !== 'ignored' && result.cleanup) {
+      if (result.outcome !== 'ignored' && result.outcome !== 'rollout-reported' && result.cleanup) {
         metrics.addMetric('DeadExecutionCleanupStarted', MetricUnit.Count, 1);
         logger.warn('cleanup started after a dead execution', {
           execution: result.execution,

@@ -2,12 +2,17 @@
 import { loadConfig } from '../config.ts';
 import { makeStepHandler } from './make-step.ts';
 import { logOf, observability } from './observability.ts';
-import { awsClients, stepDeps } from './wiring.ts';
+import { awsClients, stateMachineArns, stepDeps, workflowStarter } from './wiring.ts';
 
 const config = loadConfig(process.env);
 const obs = observability('step');
+const clients = awsClients(config.region);
 
 export const handler = makeStepHandler(
-  stepDeps(config, awsClients(config.region), { log: logOf(obs.logger) }),
+  stepDeps(config, clients, {
+    log: logOf(obs.logger),
+    // The rollout's steps start and read the update executions of its tenants.
+    workflows: workflowStarter(clients, stateMachineArns(process.env)),
+  }),
   obs,
 );

@@ -17,8 +17,10 @@ import {
   StepFunctionsStarter,
 } from '../adapters/aws/index.ts';
 import type { TenantFlowConfig } from '../config.ts';
+import { FatalError } from '../domain/errors.ts';
 import { MACHINE_IDS, type MachineId, stateMachineArnVariable } from '../domain/saga.ts';
 import { type Log, SILENT_LOG } from '../ports/log.ts';
+import type { Workflows } from '../ports/workflow.ts';
 import type { StepDeps } from '../steps/index.ts';
 
 /** The SDK clients one process uses: built once, shared by every adapter. */
@@ -60,6 +62,8 @@ export const stepDeps = (
     log?: Log;
     /** How long a status-event claim holds before another sender may take it over (default 90 s). */
     ledgerLeaseSeconds?: number;
+    /** Step Functions, for the rollout's steps (the step function's); others start nothing from a step. */
+    workflows?: Workflows;
   } = {},
 ): StepDeps => ({
   config,
@@ -79,7 +83,18 @@ export const stepDeps = (
   }),
   log: options.log ?? SILENT_LOG,
   now: options.now ?? (() => new Date()),
+  workflows: options.workflows ?? NO_WORKFLOWS,
 });
+
+/** Step Functions for a function that starts nothing from a step: any use is a wiring mistake. */
+const NO_WORKFLOWS: Workflows = {
+  start: async (machine) => {
+    throw new FatalError(`this function is not wired to start ${machine} executions`);
+  },
+  describe: async (machine) => {
+    throw new FatalError(`this function is not wired to read ${machine} executions`);
+  },
+};
 
 /** The state machine ARNs, from the environment serverless.ts sets. */
 export const stateMachineArns = (env: Record<string, string | undefined>): Record<MachineId, string> => {

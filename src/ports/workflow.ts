@@ -32,3 +32,19 @@ export interface ExecutionHistory {
    */
   list(stateMachines: ReadonlyMap<string, MachineId>, all: boolean): Promise<DeployedExecution[]>;
 }
+
+/** Where an execution stands (Step Functions' DescribeExecution, as far as tenantflow reads it). */
+export interface ExecutionState {
+  status: string;
+  error?: string;
+  cause?: string;
+}
+
+/** Step Functions, as the rollout's steps read the update executions they started. */
+export interface ExecutionLookup {
+  /** Execution `name` of `machine`; `undefined` when there is none of that name. */
+  describe(machine: MachineId, name: string): Promise<ExecutionState | undefined>;
+}
+
+/** Starting executions and reading them back: what a rollout drives its tenants' updates with. */
+export type Workflows = WorkflowStarter & ExecutionLookup;

@@ -1,7 +1,13 @@
 /** The saga steps: one function per Step Functions Task, run by the step dispatcher and the xstate engine. */
 import { FatalError } from '../domain/errors.ts';
-import { isMachineId, isStepName, type StepName, type StepPayload } from '../domain/saga.ts';
-import type { SagaState } from '../domain/saga-state.ts';
+import {
+  isMachineId,
+  isRolloutStepName,
+  isStepName,
+  ROLLOUT_MACHINE,
+  type SagaStepName,
+  type StepPayload,
+} from '../domain/saga.ts';
 import { admitTenant } from './admission.ts';
 import { createCluster, deleteCluster } from './cluster.ts';
 import { confirmCommitted } from './commit.ts';
@@ -19,7 +25,8 @@ import {
   switchRouting,
   undoMigrationTarget,
 } from './migration.ts';
-import { notifyFailure, notifySuccess, notifyUnvalidatedFailure, type UnvalidatedState } from './notify.ts';
+import { notifyFailure, notifySuccess, notifyUnvalidatedFailure } from './notify.ts';
+import { dispatchRolloutStep } from './rollout.ts';
 import { createService, deleteService, scaleService } from './service.ts';
 import { sagaStateSchema, unvalidatedStateSchema } from './state-schema.ts';
 import { createTargetGroup, deleteTargetGroup } from './target-group.ts';
@@ -44,10 +51,11 @@ export type { UnvalidatedState } from './notify.ts';
 export type { Step, StepContext, StepDeps } from './types.ts';
 
 /**
- * Every step's function, by the names of the saga vocabulary (`STEP_NAMES`). `ValidateRequest` is
+ * Every saga step's function, by the names of the saga vocabulary (`SAGA_STEP_NAMES`; the rollout's
+ * are in rollout.ts). `ValidateRequest` is
  * handed the raw execution input instead of a saga state.
  */
-export const STEPS: Readonly<Record<StepName, Step>> = {
+export const STEPS: Readonly<Record<SagaStepName, Step>> = {
   ValidateRequest: validateRequest,
   ReserveTenant: reserveTenant,
   RemoveLeftovers: removeLeftovers,
@@ -99,10 +107,7 @@ export const STEPS: Readonly<Record<StepName, Step>> = {
  * path gets the raw input back: MarkFailed leaves it alone (no lock of ours to mark) and
  * NotifyFailure reports to whatever registration the input names.
  */
-export async function dispatchStep(
-  payload: StepPayload,
-  deps: StepDeps,
-): Promise<SagaState | UnvalidatedState> {
+export async function dispatchStep(payload: StepPayload, deps: StepDeps): Promise<unknown> {
   const step: string = payload.step;
   const machine: string = payload.machine;
   if (!isStepName(step)) throw new FatalError(`unknown step ${JSON.stringify(step)}`);
@@ -111,6 +116,9 @@ export async function dispatchStep(
     throw new FatalError('the step payload names no execution');
   }
   const ctx = { machine, execution: payload.execution };
+  if ((machine === ROLLOUT_MACHINE) !== isRolloutStepName(step))
+    throw new FatalError(`step ${step} is not a step of the ${machine} machine`);
+  if (isRolloutStepName(step)) return dispatchRolloutStep(step, payload.state, deps, ctx);
   if (step === 'ValidateRequest') return validateRequest(payload.state, deps, ctx);
   const parsed = sagaStateSchema.safeParse(payload.state);
   if (parsed.success) return STEPS[step](parsed.data, deps, ctx);

@@ -7,6 +7,7 @@ import type { LoadBalancer } from '../ports/load-balancer.ts';
 import type { Log } from '../ports/log.ts';
 import type { SharedInfrastructureLookup } from '../ports/shared-infrastructure.ts';
 import type { PriorityRegistry, StatusLedger, TenantMap } from '../ports/tenant-map.ts';
+import type { Workflows } from '../ports/workflow.ts';
 
 /** Everything a step may touch: the configuration, the ports, a clock and a log. */
 export interface StepDeps {
@@ -20,6 +21,8 @@ export interface StepDeps {
   infra: SharedInfrastructureLookup;
   log: Log;
   now: () => Date;
+  /** Step Functions: the rollout's steps start and read their tenants' update executions. */
+  workflows: Workflows;
 }
 
 /** Which saga runs the step, and under which execution (the lock owner and the status-event dedupe key). */

@@ -5,10 +5,10 @@
  * afterwards, which services were touched, and what the report says.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLLOUT_SUMMARY, type RolloutDeps, type RolloutEvent, runRollout } from '../../src/app/rollout.ts';
+import { ROLLOUT_SUMMARY, type RolloutEvent, rolloutEvents } from '../../src/app/rollout.ts';
 import type { Release } from '../../src/domain/release.ts';
-import { parseWaves } from '../../src/domain/rollout.ts';
-import { rolloutDepsOf } from '../../src/local/runtime/index.ts';
+import { planRollout, type RolloutRequest } from '../../src/domain/rollout.ts';
+import type { RolloutState } from '../../src/domain/rollout-state.ts';
 import {
   lifecycleEvent,
   newTenant,
@@ -22,9 +22,6 @@ const V2: Release = { version: '2.0.0', image: 'public.ecr.aws/example/tenant-ap
 const BROKEN: Release = { version: '2.1.0', image: 'public.ecr.aws/example/tenant-app:2.1.0-broken' };
 const V3: Release = { version: '3.0.0', image: 'public.ecr.aws/example/tenant-app:3.0.0' };
 
-/** The runtime's rollout deps, without the bake's real waiting. */
-const depsOf = (world: World): RolloutDeps => ({ ...rolloutDepsOf(world.runtime), sleep: async () => {} });
-
 const SOURCE = 'sbt.application.plane';
 
 /** The rollout summary events the (simulated) bus received, newest last. */
@@ -34,19 +31,36 @@ const summaries = (world: World) =>
     .filter((event) => event.detailType === ROLLOUT_SUMMARY)
     .map((event) => ({ source: event.source, ...(event.detail as Record<string, unknown>) }));
 
-const run = (world: World, tier: string, release: Release, spec = '1,10%,50%,100%', deps = depsOf(world)) => {
+const request = (tier: string, release: Release, waves = '1,10%,50%,100%'): RolloutRequest => ({
+  tier,
+  release,
+  waves,
+  // Two polls of the machine's bake (each a shortened Wait locally).
+  bakeSeconds: 40,
+  concurrency: 4,
+});
+
+/**
+ * Runs a rollout (the rollout machine) to its end; its progress events, read off each state its steps
+ * returned; `onState` sees each state as well (before the rollout goes on).
+ */
+const run = async (
+  world: World,
+  tier: string,
+  release: Release,
+  spec = '1,10%,50%,100%',
+  onState?: (state: RolloutState) => Promise<void>,
+) => {
   const events: RolloutEvent[] = [];
-  const report = runRollout(deps, {
-    tier,
-    release,
-    waves: parseWaves(spec),
-    bakeMs: 1,
-    concurrency: 4,
-    dryRun: false,
-    source: SOURCE,
-    onEvent: (event) => events.push(event),
+  let previous: RolloutState | undefined;
+  const result = await world.runtime.rollout(request(tier, release, spec), {
+    onState: async (state) => {
+      events.push(...rolloutEvents(previous, state));
+      previous = state;
+      await onState?.(state);
+    },
   });
-  return report.then((r) => ({ report: r, events }));
+  return { report: result.report, status: result.status, events };
 };
 
 /** Each tenant's release version and the revision number its record names. */
@@ -97,15 +111,7 @@ describe('fleet rollout', () => {
   it('plans a dry run without touching anything', async () => {
     const before = world.runtime.calls().length;
 
-    const report = await runRollout(depsOf(world), {
-      tier: 'advanced',
-      release: V2,
-      waves: parseWaves('1,10%,50%,100%'),
-      bakeMs: 0,
-      concurrency: 4,
-      dryRun: true,
-      source: SOURCE,
-    });
+    const report = planRollout(await world.runtime.tenants(), request('advanced', V2));
 
     expect(report.status).toBe('planned');
     expect(summaries(world)).toEqual([]);
@@ -125,8 +131,9 @@ describe('fleet rollout', () => {
   it('stops a failing release at the canary: the canary is back on its release, nobody else touched', async () => {
     const before = world.runtime.calls().length;
 
-    const { report, events } = await run(world, 'advanced', BROKEN);
+    const { report, events, status } = await run(world, 'advanced', BROKEN);
 
+    expect(status).toBe('FAILED');
     expect(report.status).toBe('halted');
     expect(report.reason).toContain('wave 1 of 3: 1 of 1 tenants failed');
     expect(report.reason).toContain('rolled back by the circuit breaker');
@@ -146,8 +153,9 @@ describe('fleet rollout', () => {
   });
 
   it('rolls a release out in waves: every tenant on it, its new revision recorded, the old one gone', async () => {
-    const { report, events } = await run(world, 'advanced', V2);
+    const { report, events, status } = await run(world, 'advanced', V2);
 
+    expect(status).toBe('SUCCEEDED');
     expect({ status: report.status, updated: report.updated, rolledBack: report.rolledBack }).toEqual({
       status: 'completed',
       updated: 5,
@@ -186,22 +194,14 @@ describe('fleet rollout', () => {
   });
 
   it('rolls back only the wave that fails its gate; running it again resumes and finishes', async () => {
-    // The fourth tenant's update gets an image that never starts: it fails in wave 3.
+    // The fourth tenant's update fails at its deployment (a fault in its executions alone): wave 3.
     const failing = advanced[3] as TestTenant;
-    const real = depsOf(world);
-    const deps: RolloutDeps = {
-      ...real,
-      update: (id, release) =>
-        real.update(
-          id,
-          id === failing.tenantId && release.version === V3.version
-            ? { ...V3, image: `${V3.image}-broken` }
-            : release,
-        ),
-    };
+    world = await world.reopen([
+      { step: 'WaitForDeployment', kind: 'fatal', count: 1, execution: failing.tenantId },
+    ]);
     const before = world.runtime.calls().length;
 
-    const { report } = await run(world, 'advanced', V3, '1,10%,50%,100%', deps);
+    const { report } = await run(world, 'advanced', V3);
 
     expect(report.status).toBe('halted');
     expect(report.reason).toContain(`wave 3 of 3: 1 of 2 tenants failed (${failing.tenantId}:`);
@@ -244,26 +244,39 @@ describe('fleet rollout', () => {
 
   it('passes over a tenant another operation holds and tries it again at the end', async () => {
     const held = premium[0] as TestTenant;
-    const real = depsOf(world);
-    let looks = 0;
-    const deps: RolloutDeps = {
-      ...real,
-      // The first look finds the tenant held (as while its deactivation runs); later ones free.
-      tenant: async (id) => {
-        const record = await real.tenant(id);
-        if (id !== held.tenantId || !record || looks++ > 0) return record;
-        return {
-          ...record,
-          lock: {
-            execution: 'deactivation-elsewhere',
-            operation: 'deactivate',
-            since: new Date().toISOString(),
-          },
-        };
-      },
+    // Another execution holds the canary when its turn comes (as while its deactivation runs) …
+    const tenants = world.runtime.tenantMap();
+    const other = 'deactivation-elsewhere';
+    const at = new Date().toISOString();
+    const taken = await tenants.acquire({
+      tenantId: held.tenantId,
+      operation: 'deactivate',
+      execution: other,
+      status: 'DEACTIVATING',
+      allowedFrom: ['ACTIVE'],
+      at,
+      tenantName: `tenant ${held.tenantId.slice(0, 8)}`,
+    });
+    let released = false;
+    // … and lets go once the rollout has passed it over.
+    const letGo = async (state: RolloutState) => {
+      const skipped = state.progress.tenants.some(
+        (t) => t.tenantId === held.tenantId && t.state === 'skipped',
+      );
+      if (!skipped || released) return;
+      released = true;
+      await tenants.release({
+        tenantId: held.tenantId,
+        execution: other,
+        status: 'ACTIVE',
+        active: true,
+        resources: taken.resources,
+        history: [],
+        at,
+      });
     };
 
-    const { report, events } = await run(world, 'premium', V2, '1,100%', deps);
+    const { report, events } = await run(world, 'premium', V2, '1,100%', letGo);
 
     expect(report.status).toBe('completed');
     expect(report.waves[0]?.skipped).toEqual([held.tenantId]);

@@ -42,7 +42,7 @@ import type {
   StatusLedger,
   TenantMap,
 } from '../../src/ports/tenant-map.ts';
-import type { WorkflowStarter } from '../../src/ports/workflow.ts';
+import type { ExecutionState, Workflows } from '../../src/ports/workflow.ts';
 import type { StepDeps } from '../../src/steps/index.ts';
 
 /** One recorded call. */
@@ -674,8 +674,20 @@ export class FakeEventPublisher extends Recorder<keyof EventPublisher> implement
  * the same execution (success, same ARN); the name taken otherwise is ExecutionAlreadyExists.
  * `finish` ends an execution (it stops counting as running).
  */
-export class FakeWorkflowStarter extends Recorder<keyof WorkflowStarter> implements WorkflowStarter {
-  readonly started: Array<{ machine: MachineId; name: string; input: unknown; running: boolean }> = [];
+export class FakeWorkflowStarter extends Recorder<keyof Workflows> implements Workflows {
+  readonly started: Array<{
+    machine: MachineId;
+    name: string;
+    input: unknown;
+    running: boolean;
+    end?: ExecutionState;
+  }> = [];
+  async describe(machine: MachineId, name: string): Promise<ExecutionState | undefined> {
+    await this.enter('describe', machine, name);
+    const execution = this.started.find((s) => s.machine === machine && s.name === name);
+    if (!execution) return undefined;
+    return execution.running ? { status: 'RUNNING' } : (execution.end ?? { status: 'SUCCEEDED' });
+  }
   async start(machine: MachineId, name: string, input: unknown) {
     await this.enter('start', machine, name, input);
     const executionArn = `arn:aws:states:us-east-1:123456789012:execution:tenantflow-${machine}:${name}`;
@@ -687,8 +699,13 @@ export class FakeWorkflowStarter extends Recorder<keyof WorkflowStarter> impleme
     this.started.push({ machine, name, input: structuredClone(input), running: true });
     return { outcome: 'started' as const, executionArn };
   }
-  finish(name: string): void {
-    for (const execution of this.started) if (execution.name === name) execution.running = false;
+  /** Ends execution `name` (SUCCEEDED unless `end` says otherwise), as DescribeExecution then reads it. */
+  finish(name: string, end?: ExecutionState): void {
+    for (const execution of this.started)
+      if (execution.name === name) {
+        execution.running = false;
+        if (end) execution.end = end;
+      }
   }
 }
 
@@ -745,6 +762,7 @@ export const createFakes = (options: { config?: TenantFlowConfig; now?: () => Da
     ...fakes,
     infra,
     now: options.now ?? (() => new Date(FAKE_NOW)),
+    workflows: fakes.starter,
   };
   return { ...fakes, deps };
 };

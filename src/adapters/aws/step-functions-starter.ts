@@ -1,5 +1,7 @@
 import {
+  DescribeExecutionCommand,
   ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
   ExecutionLimitExceeded,
   SFNClient,
   type SFNClientConfig,
@@ -8,7 +10,7 @@ import {
 import { z } from 'zod';
 import { FatalError, RetryableError } from '../../domain/errors.ts';
 import type { MachineId } from '../../domain/saga.ts';
-import type { WorkflowStarter } from '../../ports/workflow.ts';
+import type { ExecutionState, Workflows } from '../../ports/workflow.ts';
 import { type ClientOptions, resolveClient } from './client-options.ts';
 import { translateAwsError } from './errors.ts';
 import { parseResult } from './parse.ts';
@@ -31,8 +33,17 @@ export const executionArnOf = (stateMachineArn: string, name: string): string =>
   return `${stateMachineArn.slice(0, at)}:execution:${stateMachineArn.slice(at + marker.length)}:${name}`;
 };
 
-/** {@link WorkflowStarter} on AWS Step Functions; the execution name is the idempotency key. */
-export class StepFunctionsStarter implements WorkflowStarter {
+const describeSchema = z.object({
+  status: z.string().min(1),
+  error: z.string().nullish(),
+  cause: z.string().nullish(),
+});
+
+/**
+ * {@link Workflows} on AWS Step Functions: StartExecution (the execution name is the idempotency key)
+ * and DescribeExecution.
+ */
+export class StepFunctionsStarter implements Workflows {
   readonly #client: SFNClient;
   readonly #arns: Readonly<Record<MachineId, string>>;
 
@@ -63,6 +74,22 @@ export class StepFunctionsStarter implements WorkflowStarter {
       if (error instanceof ExecutionLimitExceeded) {
         throw new RetryableError(`${context}: ${error.message}`, { cause: error });
       }
+      throw translateAwsError(error, context);
+    }
+  }
+
+  async describe(machine: MachineId, name: string): Promise<ExecutionState | undefined> {
+    const stateMachineArn = this.#arns[machine];
+    if (!stateMachineArn) throw new FatalError(`no state machine ARN configured for ${machine}`);
+    const context = `Step Functions DescribeExecution ${machine} ${name}`;
+    try {
+      const out = await this.#client.send(
+        new DescribeExecutionCommand({ executionArn: executionArnOf(stateMachineArn, name) }),
+      );
+      const { status, error, cause } = parseResult(describeSchema, out, context);
+      return { status, ...(error ? { error } : {}), ...(cause ? { cause } : {}) };
+    } catch (error) {
+      if (error instanceof ExecutionDoesNotExist) return undefined;
       throw translateAwsError(error, context);
     }
   }

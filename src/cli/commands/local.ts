@@ -2,13 +2,22 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ContractConfig, operationRequestedBy } from '../../../events/contract.ts';
 import { deployedTableName } from '../../../infra/deploy/names.ts';
-import { type RolloutEvent, type RolloutReport, runRollout } from '../../app/rollout.ts';
+import { type RolloutEvent, type RolloutReport, rolloutEvents } from '../../app/rollout.ts';
 import { loadConfig } from '../../config.ts';
 import { ownsService, resolveTier, tierNames } from '../../domain/catalogue.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import { LIFECYCLE_ORDER } from '../../domain/operations.ts';
 import { INITIAL_RELEASE, parseRelease, type Release } from '../../domain/release.ts';
-import { describeWaves, parseWaves, type WaveTarget } from '../../domain/rollout.ts';
+import {
+  describeWaves,
+  MAX_BAKE_SECONDS,
+  MAX_ROLLOUT_CONCURRENCY,
+  parseWaves,
+  planRollout,
+  type RolloutRequest,
+  type WaveTarget,
+} from '../../domain/rollout.ts';
+import type { RolloutState } from '../../domain/rollout-state.ts';
 import type { TenantRecord } from '../../domain/tenant-record.ts';
 import {
   type AwsRuntime,
@@ -24,7 +33,6 @@ import {
   RequestNotRunError,
   type Runtime,
   requestAbort,
-  rolloutDepsOf,
   StateDirBusyError,
 } from '../../local/runtime/index.ts';
 import { readRegistry } from '../../local/runtime/registry.ts';
@@ -578,7 +586,7 @@ const rolloutLine = (event: RolloutEvent): string => {
     case 'tenant':
       return `  ${event.outcome === 'updated' ? '✓' : event.outcome === 'failed' ? '✗' : '–'} ${printable(event.tenantId)} ${event.outcome}${event.detail ? `: ${printable(event.detail)}` : ''}`;
     case 'bake':
-      return `  baking ${event.ms / 1000} s before the next wave`;
+      return `  baking ${event.seconds} s before the next wave`;
     case 'rollback':
       return `  ↩ ${printable(event.tenantId)} ${event.outcome}${event.detail ? `: ${printable(event.detail)}` : ''}`;
     case 'retry-skipped':
@@ -619,6 +627,13 @@ export const update = async (command: Of<'update'>, io: CliIo): Promise<number> 
   try {
     release = readRelease(command.release);
     waves = parseWaves(command.waves, '--wave');
+    if (command.concurrency > MAX_ROLLOUT_CONCURRENCY)
+      throw new ValidationError(
+        '--concurrency',
+        `at most ${MAX_ROLLOUT_CONCURRENCY} updates at once (ECS's task-definition rate: see the README)`,
+      );
+    if (command.bakeSeconds > MAX_BAKE_SECONDS)
+      throw new ValidationError('--bake', `at most ${MAX_BAKE_SECONDS} s (a day)`);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     io.err(`tenantflow: ${error.message}`);
@@ -638,16 +653,27 @@ export const update = async (command: Of<'update'>, io: CliIo): Promise<number> 
         );
         return EXIT.usage;
       }
-      const report = await runRollout(rolloutDepsOf(runtime), {
+      const request: RolloutRequest = {
         tier,
         release,
-        waves,
-        bakeMs: command.bakeSeconds * 1000,
+        waves: command.waves,
+        bakeSeconds: command.bakeSeconds,
         concurrency: command.concurrency,
-        dryRun: command.dryRun,
-        source: runtime.config.contract.applicationPlaneSource,
-        onEvent: (event) => io.err(rolloutLine(event)),
-      });
+      };
+      let report: RolloutReport;
+      if (command.dryRun) {
+        report = planRollout(await runtime.tenants(), request);
+      } else {
+        let previous: RolloutState | undefined;
+        const run = await runtime.rollout(request, {
+          onState: (state) => {
+            for (const event of rolloutEvents(previous, state)) io.err(rolloutLine(event));
+            previous = state;
+          },
+        });
+        io.err(`rollout execution ${run.execution} ended ${run.status}`);
+        report = run.report;
+      }
       if (command.json) io.out(JSON.stringify(report));
       else for (const line of rolloutText(report, waves)) io.out(line);
       return report.status === 'halted' ? EXIT.failed : EXIT.ok;

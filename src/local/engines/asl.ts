@@ -13,6 +13,7 @@ import { toCaughtError } from '../../../state-machines/caught-error.ts';
 import migrationAsl from '../../../state-machines/migration.asl.json' with { type: 'json' };
 import offboardingAsl from '../../../state-machines/offboarding.asl.json' with { type: 'json' };
 import onboardingAsl from '../../../state-machines/onboarding.asl.json' with { type: 'json' };
+import rolloutAsl from '../../../state-machines/rollout.asl.json' with { type: 'json' };
 import updateAsl from '../../../state-machines/update.asl.json' with { type: 'json' };
 import { MACHINE_IDS, type MachineId, STEP_NAMES, type StepPayload } from '../../domain/saga.ts';
 
@@ -65,6 +66,7 @@ const COMMITTED: Readonly<Record<MachineId, unknown>> = {
   activation: activationAsl,
   migration: migrationAsl,
   update: updateAsl,
+  rollout: rolloutAsl,
 };
 
 /** The committed `state-machines/<machine>.asl.json`. */

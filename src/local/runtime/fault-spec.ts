@@ -13,15 +13,24 @@ export interface FaultSpec {
   step: StepName;
   kind: FaultKind;
   count: number;
+  /** Only in executions whose name contains this (a tenant id: that tenant's executions alone). */
+  execution?: string;
 }
 
 const isFaultKind = (value: string): value is FaultKind => (FAULT_KINDS as readonly string[]).includes(value);
 
 /**
- * Parses `STEP:KIND[:COUNT]` (count defaults to 1). Throws an `Error` whose message says what is
+ * Parses `STEP:KIND[:COUNT][@EXECUTION]` (count defaults to 1; `@…` limits the fault to executions
+ * whose name contains that text, such as a tenant id). Throws an `Error` whose message says what is
  * wrong, fit for a one-line CLI diagnostic.
  */
-export const parseFaultSpec = (text: string): FaultSpec => {
+export const parseFaultSpec = (input: string): FaultSpec => {
+  const at = input.indexOf('@');
+  const text = at < 0 ? input : input.slice(0, at);
+  const execution = at < 0 ? undefined : input.slice(at + 1);
+  if (execution !== undefined && !/^[A-Za-z0-9_-]{1,80}$/.test(execution)) {
+    throw new Error(`--fault "${input}": after @ comes part of an execution name (letters, digits, - and _)`);
+  }
   const parts = text.split(':');
   const [step = '', kind = '', count, ...rest] = parts;
   if (parts.length < 2 || rest.length > 0) {
@@ -36,5 +45,5 @@ export const parseFaultSpec = (text: string): FaultSpec => {
   if (count !== undefined && !/^[1-9][0-9]{0,3}$/.test(count)) {
     throw new Error(`--fault "${text}": COUNT must be a whole number from 1 to 9999`);
   }
-  return { step, kind, count: count === undefined ? 1 : Number(count) };
+  return { step, kind, count: count === undefined ? 1 : Number(count), ...(execution ? { execution } : {}) };
 };

@@ -118,9 +118,17 @@ export class FaultInjector {
     this.#hung.clear();
   }
 
-  /** Runs one step; the armed fault (if any) fires during it, or at its end when it made no AWS call. */
-  async runStep<T>(step: StepName, body: () => Promise<T>): Promise<T> {
-    const fault = this.#left.find((spec) => spec.step === step && spec.count > 0);
+  /**
+   * Runs one step of `execution`; the armed fault (if any) fires during it, or at its end when it made
+   * no AWS call.
+   */
+  async runStep<T>(step: StepName, body: () => Promise<T>, execution = ''): Promise<T> {
+    const fault = this.#left.find(
+      (spec) =>
+        spec.step === step &&
+        spec.count > 0 &&
+        (spec.execution === undefined || execution.includes(spec.execution)),
+    );
     let crash = (): void => {};
     const crashed = new Promise<never>((_, reject) => {
       crash = () => reject(crashError(step));

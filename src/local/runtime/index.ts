@@ -8,7 +8,6 @@ export { type ProgressEvent, progressEvent } from './progress.ts';
 export { type ExecutionEntry, ExecutionRegistry, readRegistry } from './registry.ts';
 export type { PublishedEvent, ReplayResult, ReplayStatusEvent } from './replay-result.ts';
 export { type AbortAnswer, requestAbort } from './requests.ts';
-export { rolloutDepsOf } from './rollout-deps.ts';
 export {
   createLocalRuntime,
   type InventoryItem,

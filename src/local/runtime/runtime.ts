@@ -6,18 +6,19 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
-import type { OutboundEvent } from '../../../events/contract.ts';
 import { parseLifecycleInput } from '../../../events/index.ts';
 import { TaggingDiscovery } from '../../adapters/aws/tagging-discovery.ts';
 import type { IngestResult } from '../../app/ingest.ts';
 import { type ReconcileOptions, type ReconcileReport, reconcile } from '../../app/reconcile.ts';
 import type { WatchResult } from '../../app/watch.ts';
 import { loadConfig, type TenantFlowConfig } from '../../config.ts';
-import { ownsService, placementOf, resolveTier, tierNames } from '../../domain/catalogue.ts';
+import { placementOf, resolveTier, tierNames } from '../../domain/catalogue.ts';
 import { OPERATION_TABLE, OPERATIONS, type Operation } from '../../domain/operations.ts';
-import { INITIAL_RELEASE, type Release } from '../../domain/release.ts';
+import { initialRelease as initialReleaseOf, type Release } from '../../domain/release.ts';
 import { registrationToAnswer } from '../../domain/request.ts';
-import { MACHINE_IDS, type MachineId, STEP_NAMES } from '../../domain/saga.ts';
+import { planRollout, type RolloutReport, type RolloutRequest } from '../../domain/rollout.ts';
+import { type RolloutState, rolloutReportSchema, rolloutStateSchema } from '../../domain/rollout-state.ts';
+import { MACHINE_IDS, type MachineId, ROLLOUT_MACHINE, STEP_NAMES } from '../../domain/saga.ts';
 import type { TenantRecord } from '../../domain/tenant-record.ts';
 import {
   makeIngressHandler,
@@ -27,6 +28,8 @@ import {
   observability,
   stepDeps,
 } from '../../handlers/index.ts';
+import type { TenantMap } from '../../ports/tenant-map.ts';
+import type { Workflows } from '../../ports/workflow.ts';
 import { aslEngine, type EngineTimings, type ExecutionEnd, xstateEngine } from '../engines/index.ts';
 import type { SimulatedCloud } from '../sim/index.ts';
 import type { InventoryItem } from '../sim/inventory.ts';
@@ -178,10 +181,15 @@ export interface Runtime {
    * the tenant must have a record and not be held by another execution.
    */
   update(tenantId: string, release: Release): Promise<ReplayResult>;
+  /** The tenant map itself (for tools and tests that stand in for another operation). */
+  tenantMap(): TenantMap;
   /** The release a tenant of `tier` runs when its record names none: the shared stack's image. */
   initialRelease(tier: string): Promise<Release>;
-  /** Puts an event of tenantflow's on the bus status events go to (a rollout's summary). */
-  publish(event: OutboundEvent): Promise<void>;
+  /**
+   * Runs a fleet rollout to its end: an execution of the rollout machine, which starts each tenant's
+   * update execution here. `onState` sees each state its steps return (progress).
+   */
+  rollout(request: RolloutRequest, options?: RolloutRunOptions): Promise<RolloutRun>;
   /** Holds every record (or one tenant's) against the cloud; repairs when asked. */
   reconcile(options: ReconcileOptions): Promise<ReconcileReport>;
   /** Every resource tenantflow made there (and, locally, the shared stack's), with its tenant tag. */
@@ -201,6 +209,18 @@ export interface LocalRuntime extends Runtime {
   publishedEvents(): ReturnType<SimulatedCloud['publishedEvents']>;
   /** The AWS calls the simulated services received, in order. */
   calls(): ReturnType<SimulatedCloud['calls']>;
+}
+
+export interface RolloutRunOptions {
+  /** Each state a step of the rollout returned, in order (the rollout goes on once it returns). */
+  onState?: (state: RolloutState) => void | Promise<void>;
+}
+
+/** How a rollout execution ended, and its report. */
+export interface RolloutRun {
+  execution: string;
+  status: ExecutionEnd['status'];
+  report: RolloutReport;
 }
 
 /** A request `retry` or `migrate` will not start for the tenant, with the reason. */
@@ -293,7 +313,13 @@ export const openRuntime = async (
   const { clients } = backend;
   // Every sender of a local run lives in this process and sends within milliseconds; a claim older
   // than this is a dead process's, and the recovery may take it over without waiting AWS's 90 s.
-  const local = { ledgerLeaseSeconds: LOCAL_LEDGER_LEASE_SECONDS };
+  // The rollout's steps start and read update executions: this process's Step Functions (the
+  // starter below, made once the step handler it runs exists).
+  const workflows: Workflows = {
+    start: (machine, name, input) => starter.start(machine, name, input),
+    describe: (machine, name) => starter.describe(machine, name),
+  };
+  const local = { ledgerLeaseSeconds: LOCAL_LEDGER_LEASE_SECONDS, workflows };
   const ports = stepDeps(config, clients, local);
   const registry = new ExecutionRegistry(join(options.stateDir, 'executions.json'));
   // The step Lambda's container. A crash kills it: the next invocation gets a fresh one, so nothing
@@ -301,6 +327,8 @@ export const openRuntime = async (
   const newStepContainer = () => makeStepHandler(stepDeps(config, clients, local), obs('step'));
   let stepHandler = newStepContainer();
 
+  // Who follows a rollout execution's progress (by execution name).
+  const rolloutWatchers = new Map<string, (state: RolloutState) => void | Promise<void>>();
   // Steps running now, per execution: an aborted execution's watcher waits for them (see quiesce).
   const inFlight = new Map<string, Set<Promise<unknown>>>();
   const startedAt = new Map<string, number>();
@@ -321,12 +349,15 @@ export const openRuntime = async (
         }),
       );
     };
-    const running = injector.runStep(step, () => stepHandler(payload, lambdaContext('step')));
+    const running = injector.runStep(step, () => stepHandler(payload, lambdaContext('step')), execution);
     const steps = inFlight.get(execution) ?? new Set<Promise<unknown>>();
     inFlight.set(execution, steps.add(running));
     try {
       const next = await running;
       report();
+      const watching = machine === ROLLOUT_MACHINE ? rolloutWatchers.get(execution) : undefined;
+      const state = watching ? rolloutStateSchema.safeParse(next) : undefined;
+      if (watching && state?.success) await watching(state.data);
       return next;
     } catch (error) {
       report(error);
@@ -469,14 +500,11 @@ export const openRuntime = async (
       : { execution: name, status: 'UNKNOWN', detail: 'no execution of that name here' };
   });
 
-  const initialRelease = async (tier: string): Promise<Release> => {
-    const placement = placementOf(config.catalogue, tier, config.health.path);
-    return {
-      version: INITIAL_RELEASE,
-      image: (await ports.infra.get()).tenantImage,
-      ...(ownsService(placement) ? { cpu: placement.cpu, memory: placement.memory } : {}),
-    };
-  };
+  const initialRelease = async (tier: string): Promise<Release> =>
+    initialReleaseOf(
+      placementOf(config.catalogue, tier, config.health.path),
+      (await ports.infra.get()).tenantImage,
+    );
 
   let closed = false;
   return {
@@ -484,6 +512,7 @@ export const openRuntime = async (
     recovered,
     replay,
     tenants: () => ports.tenants.list(),
+    tenantMap: () => ports.tenants,
     tenant: (id) => ports.tenants.get(id),
     executions: () => registry.list().sort(byNewest),
     async abort(name) {
@@ -526,7 +555,29 @@ export const openRuntime = async (
       return result;
     },
     initialRelease,
-    publish: (event) => ports.events.publish(event),
+    async rollout(request, rolloutOptions = {}) {
+      const execution = `rollout-${request.tier.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 40)}-${randomUUID().slice(0, 8)}`;
+      if (rolloutOptions.onState) rolloutWatchers.set(execution, rolloutOptions.onState);
+      try {
+        await starter.start(ROLLOUT_MACHINE, execution, request);
+        const end = (await starter.completion(execution)) ?? { status: 'FAILED' as const };
+        await starter.drain();
+        backend.save();
+        const output = rolloutReportSchema.safeParse(
+          (end.output as { report?: unknown } | undefined)?.report,
+        );
+        const report: RolloutReport = output.success
+          ? output.data
+          : {
+              ...planRollout([], request),
+              status: 'halted',
+              reason: `the rollout execution ended ${end.status}${end.error ? ` (${end.error})` : ''}`,
+            };
+        return { execution, status: end.status, report };
+      } finally {
+        rolloutWatchers.delete(execution);
+      }
+    },
     async migrate(tenantId, tier) {
       const record = await ports.tenants.get(tenantId);
       if (!record) throw new RequestNotRunError(`no tenant ${tenantId} in the tenant map`);

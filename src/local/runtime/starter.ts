@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { MachineId } from '../../domain/saga.ts';
-import type { WorkflowStarter } from '../../ports/workflow.ts';
+import type { ExecutionState, Workflows } from '../../ports/workflow.ts';
 import type { ExecutionEnd, SagaEngine } from '../engines/index.ts';
 import type { ExecutionRegistry, ExecutionStart } from './registry.ts';
 
@@ -64,7 +64,7 @@ export type DescribeInput = (input: unknown) => Pick<ExecutionStart, 'tenantId' 
  * An execution that fails, times out or is aborted is handed to `onDead`, as the EventBridge rule
  * hands it to the watcher in AWS, once its steps have settled (`quiesce`).
  */
-export class LocalStarter implements WorkflowStarter {
+export class LocalStarter implements Workflows {
   readonly #running = new Map<string, { end: Promise<ExecutionEnd>; controller: AbortController }>();
   /** The end of every execution started here, running or not. */
   readonly #ends = new Map<string, Promise<ExecutionEnd>>();
@@ -103,6 +103,12 @@ export class LocalStarter implements WorkflowStarter {
     this.#running.set(name, { end, controller });
     this.#ends.set(name, end);
     return { outcome: 'started' as const, executionArn };
+  }
+
+  /** DescribeExecution: what the registry says of execution `name` of `machine`. */
+  async describe(machine: MachineId, name: string): Promise<ExecutionState | undefined> {
+    const entry = this.deps.registry.get(machine, name);
+    return entry ? { status: entry.status, ...(entry.error ? { error: entry.error } : {}) } : undefined;
   }
 
   /** The end of an execution started here; undefined for a name this starter did not start. */

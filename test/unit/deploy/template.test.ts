@@ -133,7 +133,7 @@ describe('packaged template: state machines', () => {
         ],
       },
     });
-    expect(ofType(template, 'AWS::StepFunctions::StateMachine')).toHaveLength(5);
+    expect(ofType(template, 'AWS::StepFunctions::StateMachine')).toHaveLength(MACHINE_IDS.length);
   });
 
   it.each(MACHINE_IDS)('%s: every Task calls the step Lambda, retries, and forward Tasks catch', (id) => {
@@ -240,8 +240,28 @@ describe('packaged template: rules', () => {
         stateMachineArn: MACHINE_IDS.map((id) => ({ Ref: machineLogicalId(id) })),
       },
     });
-    // Ingress, watcher, and the audit's and reconciliation's schedules.
-    expect(ofType(template, 'AWS::Events::Rule')).toHaveLength(4);
+    // Ingress, watcher, rollout requests, and the audit's and reconciliation's schedules.
+    expect(ofType(template, 'AWS::Events::Rule')).toHaveLength(5);
+  });
+
+  it('starts the rollout machine from a rollout request on SBT’s bus, its detail the input', () => {
+    // Prepare
+    const [, rule] =
+      ofType(template, 'AWS::Events::Rule').find(([, r]) =>
+        JSON.stringify(r.Properties.Targets).includes('"RolloutStateMachine"'),
+      ) ?? [];
+
+    // Act
+    const properties = rule?.Properties;
+    const [target] = (properties?.Targets ?? []) as Array<Record<string, unknown>>;
+
+    // Assess
+    expect(properties?.EventBusName).toBe('sbt-control-plane');
+    expect(properties?.EventPattern).toEqual({
+      source: ['tenantflow.operator'],
+      'detail-type': ['tenantflow_rolloutRequest'],
+    });
+    expect(target).toMatchObject({ Arn: { Ref: 'RolloutStateMachine' }, InputPath: '$.detail' });
   });
 });
 
@@ -315,8 +335,15 @@ describe('packaged template: table, functions, IAM, outputs', () => {
     // Act
     const ingress = props(template, 'IngressLambdaFunction');
 
-    // Assess
+    // Assess: the step function names the machines by their fixed names (a Ref would be a cycle).
     expect(step.Timeout).toBe(60);
+    expect(step.Environment).toMatchObject({
+      Variables: {
+        UPDATE_STATE_MACHINE_ARN: {
+          'Fn::Sub': `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:stateMachine:tenantflow-test-update`,
+        },
+      },
+    });
     expect(ingress.Environment).toMatchObject({
       Variables: {
         ONBOARDING_STATE_MACHINE_ARN: { Ref: 'OnboardingStateMachine' },

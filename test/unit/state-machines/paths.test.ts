@@ -194,3 +194,25 @@ describe('every path of each model, held against the committed ASL', () => {
     }
   });
 });
+
+describe('the rollout model', () => {
+  it('runs a wave until it settles, bakes, runs the next; rolls a failed wave back; always reports last', () => {
+    // Prepare
+    const paths = modelPaths('rollout');
+
+    // Act
+    const runs = paths.map((path) => `${path.steps.join(' > ')} => ${path.final}`);
+
+    // Assess
+    expect(runs).toContain(
+      'PlanRollout > RunWave > RunWave > BakeWave > BakeWave > RunWave > BakeWave > ReportRollout => Succeeded',
+    );
+    expect(runs).toContain(
+      'PlanRollout > RunWave > RunWave > RollBackWave > RollBackWave > ReportRollout => Failed',
+    );
+    expect(runs).toContain('PlanRollout > ReportRollout => Succeeded');
+    // A step failing for good (PlanRollout on a bad request, any other) still ends in the report.
+    expect(runs).toContain('PlanRollout > ReportRollout => Failed');
+    for (const path of paths) expect(path.steps.at(-1)).toBe('ReportRollout');
+  });
+});

@@ -20,6 +20,7 @@ const starter = new StepFunctionsStarter({
     activation: machineArn('tf-activation'),
     migration: machineArn('tf-migration'),
     update: machineArn('tf-update'),
+    rollout: machineArn('tf-rollout'),
   },
 });
 

@@ -81,6 +81,23 @@ describe('function role statements', () => {
     ]);
   });
 
+  it('lets the step function start and read update executions only (a rollout’s tenants)', () => {
+    // Prepare
+    const statements = roles.step;
+
+    // Act
+    const start = only(statements, 'states:StartExecution');
+    const describe = only(statements, 'states:DescribeExecution');
+
+    // Assess: by name, as the update machine names the step function (a Ref would be a cycle).
+    expect(start.Resource).toEqual({
+      'Fn::Sub': `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:stateMachine:\${self:service}-\${sls:stage}-update`,
+    });
+    expect(describe.Resource).toEqual({
+      'Fn::Sub': `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:\${self:service}-\${sls:stage}-update:*`,
+    });
+  });
+
   it('passes only the shared task roles, and only to ECS tasks', () => {
     // Prepare
     const statements = roles.step;
@@ -255,7 +272,7 @@ describe('function role statements', () => {
 
     // Assess
     expect(describe.Resource).toEqual(
-      ['onboarding', 'offboarding', 'activation', 'migration', 'update'].map((id) => ({
+      ['onboarding', 'offboarding', 'activation', 'migration', 'update', 'rollout'].map((id) => ({
         'Fn::Sub': `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:\${self:service}-\${sls:stage}-${id}:*`,
       })),
     );

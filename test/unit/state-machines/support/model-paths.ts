@@ -50,6 +50,8 @@ const outputsOf = (step: string, state: unknown): unknown[] => {
   if (step === 'ConfirmCommitted') return [true, false].map((committed) => ({ ...next, committed }));
   // The loops (health polls, waits for another execution's lock, a release's deployment and its
   // rollback) are taken once at most: enough to walk each wait, and it keeps the graph finite.
+  const rollout = ROLLOUT_OUTPUTS[step];
+  if (rollout) return rollout(document).map((change) => ({ ...next, ...change }));
   const loop = LOOPS[step];
   if (!loop) return [next];
   const attempts = loop.attempts(document);
@@ -61,6 +63,53 @@ const attemptsOf = (value: unknown): number =>
   isRecord(value) && typeof value.attempts === 'number' ? value.attempts : 0;
 const updateOf = (document: Record<string, unknown>): Record<string, unknown> =>
   isRecord(document.update) ? document.update : {};
+
+const progressOf = (document: Record<string, unknown>): Record<string, unknown> =>
+  isRecord(document.progress) ? document.progress : {};
+const countOf = (value: unknown): number => (typeof value === 'number' ? value : 0);
+
+/**
+ * The rollout's steps, by what the machine's choices read of them: a wave settles (or not yet) and
+ * passes (or not); a bake goes on, leads to the next wave, or ends the rollout; a rollback settles.
+ * Each loop is taken once at most, and one next wave at most, to keep the graph finite.
+ */
+const ROLLOUT_OUTPUTS: Record<string, (document: Record<string, unknown>) => Record<string, unknown>[]> = {
+  PlanRollout: () => [
+    { progress: { phase: 'running', looks: 0, bakes: 0, waves: 0 } },
+    { progress: { phase: 'done' }, report: { status: 'completed' } },
+  ],
+  RunWave: (document) => {
+    const progress = progressOf(document);
+    const looks = countOf(progress.looks) + 1;
+    const settled = [true, false].map((passed) => ({
+      progress: { ...progress, looks, settled: true, passed },
+    }));
+    return looks === 1 ? [{ progress: { ...progress, looks, settled: false } }, ...settled] : settled;
+  },
+  BakeWave: (document) => {
+    const progress = progressOf(document);
+    const bakes = countOf(progress.bakes);
+    const waves = countOf(progress.waves);
+    return [
+      { progress: { ...progress, phase: 'done' }, report: { status: 'completed' } },
+      ...(waves === 0 ? [{ progress: { ...progress, phase: 'running', settled: false, waves: 1 } }] : []),
+      ...(bakes === 0 ? [{ progress: { ...progress, phase: 'baking', bakes: 1 } }] : []),
+    ];
+  },
+  RollBackWave: (document) => {
+    const progress = progressOf(document);
+    const looks = countOf(progress.backLooks) + 1;
+    const done = {
+      progress: { ...progress, backLooks: looks, settled: true, phase: 'done' },
+      report: { status: 'halted' },
+    };
+    return looks === 1 ? [{ progress: { ...progress, backLooks: looks, settled: false } }, done] : [done];
+  },
+  // What it read decides: a completed report, or (a step failed for good) a halted one.
+  ReportRollout: (document) => [
+    isRecord(document.report) && !document.failure ? {} : { report: { status: 'halted' } },
+  ],
+};
 
 /** The steps that are looked at again until they say yes, and how each says it. */
 const LOOPS: Record<

@@ -34,6 +34,27 @@ export const fakeDispatch = (script: Script) => {
       failures += 1;
       throw script.error ? script.error() : new FatalError(`${payload.step} broke`);
     }
+    // A rollout of two waves: the first settles after the unhealthy polls and bakes once, the second
+    // settles at once; then the report.
+    if (payload.step === 'PlanRollout')
+      return { progress: { phase: 'running', wave: 0 }, report: { status: 'running' }, trail: [] };
+    if (payload.step === 'RunWave' || payload.step === 'BakeWave' || payload.step === 'ReportRollout') {
+      const state = isRecord(payload.state) ? payload.state : {};
+      const trail = [...(Array.isArray(state.trail) ? state.trail : []), payload.step];
+      const progress = isRecord(state.progress) ? state.progress : {};
+      const wave = typeof progress.wave === 'number' ? progress.wave : 0;
+      if (payload.step === 'ReportRollout') return { ...state, trail };
+      if (payload.step === 'RunWave') {
+        polls += 1;
+        const settled = wave > 0 || polls > (script.unhealthyPolls ?? 0);
+        return { ...state, trail, progress: { ...progress, settled, passed: settled } };
+      }
+      const baked = progress.phase === 'baking';
+      if (wave === 0 && !baked) return { ...state, trail, progress: { ...progress, phase: 'baking' } };
+      if (wave === 0)
+        return { ...state, trail, progress: { ...progress, phase: 'running', wave: 1, settled: false } };
+      return { ...state, trail, progress: { ...progress, phase: 'done' }, report: { status: 'completed' } };
+    }
     if (payload.step === 'ValidateRequest') {
       return {
         request: { tier: script.tier, tenantId: 't-1' },
