@@ -23,6 +23,8 @@ export interface ReliabilityCounters {
   updatedToNew: number;
   /** Revisions a tidying step that failed for good left, reported by reconcile and removed by its repair. */
   strayRevisions: number;
+  /** Rollouts run under a fault of the rollout machine (rollout-faults.ts). */
+  rollouts: number;
 }
 
 const counters: ReliabilityCounters = {
@@ -43,6 +45,7 @@ const counters: ReliabilityCounters = {
   updates: 0,
   updatedToNew: 0,
   strayRevisions: 0,
+  rollouts: 0,
 };
 
 /** Adds `by` (default 1) to one counter. */
@@ -65,4 +68,5 @@ export const summaryLine = (c: ReliabilityCounters = snapshot()): string =>
   (c.updates > 0
     ? `, release updates ${c.updates} (${c.updatedToNew} ended on the new release, ${c.updates - c.updatedToNew} on the one before)`
     : '') +
-  (c.strayRevisions > 0 ? `, ${c.strayRevisions} stray revisions found and removed by reconcile` : '');
+  (c.strayRevisions > 0 ? `, ${c.strayRevisions} stray revisions found and removed by reconcile` : '') +
+  (c.rollouts > 0 ? `, rollouts under faults ${c.rollouts} (every tenant left on one release)` : '');

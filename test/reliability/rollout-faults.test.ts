@@ -1,0 +1,7 @@
+/** The reliability suite, part 4: the rollout machine under faults (counted into the one summary line). */
+import { reportCounts } from '../support/reliability/summary.ts';
+import { describeRolloutFaults } from './rollout-faults.ts';
+
+describeRolloutFaults();
+
+reportCounts('rollout-faults');
