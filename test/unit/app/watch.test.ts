@@ -404,3 +404,55 @@ describe('handleExecutionStatusChange', () => {
     });
   });
 });
+
+describe('a rollout that died', () => {
+  const rolloutChange = (status: string) => ({
+    executionArn: 'arn:aws:states:us-east-1:123456789012:execution:tenantflow-dev-rollout:rollout-advanced-1',
+    stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:tenantflow-dev-rollout',
+    name: 'rollout-advanced-1',
+    status,
+    input: JSON.stringify({ tier: 'advanced', release: { version: '2.0.0', image: 'app:2' } }),
+    error: 'States.Aborted',
+    cause: null,
+  });
+
+  it('sends its summary, halted with the reason, once; touches no tenant', async () => {
+    // Prepare
+    const { deps, events, tenants, starter } = setup();
+
+    // Act
+    const first = await handleExecutionStatusChange(rolloutChange('ABORTED'), deps);
+    const again = await handleExecutionStatusChange(rolloutChange('ABORTED'), deps);
+
+    // Assess
+    expect([first.outcome, again.outcome]).toEqual(['rollout-reported', 'rollout-reported']);
+    expect(events.published).toEqual([
+      {
+        source: 'sbt.application.plane',
+        detailType: 'tenantflow_rolloutSummary',
+        detail: expect.objectContaining({
+          tier: 'advanced',
+          release: '2.0.0',
+          status: 'halted',
+          reason: 'the rollout execution aborted (States.Aborted); updates it had started end on their own',
+        }),
+      },
+    ]);
+    expect(tenants.calls.filter((call) => call.method !== 'get')).toEqual([]);
+    expect(starter.started).toEqual([]);
+  });
+
+  it('stays quiet when the rollout’s own last step had sent the summary', async () => {
+    // Prepare
+    const { deps, events, ledger } = setup();
+    await ledger.claim('rollout-rollout-advanced-1', 'tenantflow_rolloutSummary', 'x', 'rollout');
+    await ledger.markSent('rollout-rollout-advanced-1', 'x');
+
+    // Act
+    const result = await handleExecutionStatusChange(rolloutChange('FAILED'), deps);
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'rollout-reported', summary: 'already-sent' });
+    expect(events.published).toEqual([]);
+  });
+});

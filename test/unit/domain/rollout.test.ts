@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../src/domain/errors.ts';
-import { DEFAULT_WAVES, describeWaves, parseWaves, planWaves } from '../../../src/domain/rollout.ts';
+import {
+  DEFAULT_BAKE_SECONDS,
+  DEFAULT_ROLLOUT_CONCURRENCY,
+  DEFAULT_WAVES,
+  describeWaves,
+  parseRolloutRequest,
+  parseWaves,
+  planWaves,
+} from '../../../src/domain/rollout.ts';
+import { testConfig } from '../../support/fake-ports.ts';
 
 const fleet = (n: number): string[] => Array.from({ length: n }, (_, i) => `t${String(i).padStart(3, '0')}`);
 const sizes = (n: number, spec: string): number[] =>
@@ -51,5 +60,41 @@ describe('planWaves', () => {
 
   it('caps a count at the fleet', () => {
     expect(sizes(3, '10')).toEqual([3]);
+  });
+});
+
+describe('parseRolloutRequest', () => {
+  const catalogue = testConfig().catalogue;
+
+  it('fills in the waves, the bake and the concurrency a request leaves out', () => {
+    // Act
+    const request = parseRolloutRequest(
+      { tier: 'Advanced', release: { version: '2', image: 'app:2' } },
+      catalogue,
+    );
+
+    // Assess: the tier as the catalogue spells it.
+    expect(request).toEqual({
+      tier: 'advanced',
+      release: { version: '2', image: 'app:2' },
+      waves: DEFAULT_WAVES,
+      bakeSeconds: DEFAULT_BAKE_SECONDS,
+      concurrency: DEFAULT_ROLLOUT_CONCURRENCY,
+    });
+  });
+
+  it.each([
+    [{ release: { version: '2', image: 'app:2' } }, 'detail.tier'],
+    [{ tier: 'advanced' }, 'detail.release'],
+    [{ tier: 'advanced', release: { version: '2', image: 'app:2' }, bakeSeconds: -1 }, 'detail.bakeSeconds'],
+    [{ tier: 'advanced', release: { version: '2', image: 'app:2' }, concurrency: 1.5 }, 'detail.concurrency'],
+    [{ tier: 'advanced', release: { version: '2', image: 'app:2' }, waves: 10 }, 'detail.waves'],
+  ])('names the field of %j', (raw, field) => {
+    // Act
+    const attempt = () => parseRolloutRequest(raw, catalogue, 'detail.');
+
+    // Assess
+    expect(attempt).toThrow(ValidationError);
+    expect(attempt).toThrow(new RegExp(`^${field.replace('.', '\\.')}: `));
   });
 });
