@@ -65,6 +65,8 @@ export type Command =
       tier?: string;
       /** The release as given: `--image` (and `--version`, `--cpu`, `--memory`, `--env`) or `--release FILE`. */
       release: unknown;
+      /** A rollout request (the rollout machine's console input, or its EventBridge event) read from a file. */
+      requestFile?: string;
       waves: string;
       bakeSeconds: number;
       concurrency: number;
@@ -419,9 +421,42 @@ const commandOf = (name: string, args: string[]): Command => {
         wave: { type: 'string' },
         bake: { type: 'string' },
         concurrency: { type: 'string' },
+        request: { type: 'string' },
         'dry-run': { type: 'boolean' },
       });
       const [tenantId, ...extra] = positionals;
+      if (values.request !== undefined) {
+        const stray = (
+          [
+            'tier',
+            'image',
+            'version',
+            'cpu',
+            'memory',
+            'env',
+            'release',
+            'wave',
+            'bake',
+            'concurrency',
+          ] as const
+        ).find((flag) => values[flag] !== undefined);
+        if (positionals.length > 0 || stray)
+          throw new Error(
+            `update --request FILE says it all: ${stray ? `--${stray}` : 'a tenant id'} does not go with it`,
+          );
+        return {
+          name,
+          stateDir: values['state-dir'] ?? DEFAULT_STATE_DIR,
+          release: undefined,
+          requestFile: values.request,
+          waves: DEFAULT_WAVES,
+          bakeSeconds: 0,
+          concurrency: 10,
+          dryRun: values['dry-run'] ?? false,
+          json: values.json ?? false,
+          ...targetOf(values),
+        };
+      }
       if (extra.length > 0) throw new Error('update: give one tenant id, or --tier TIER for a rollout');
       const tier = values.tier?.trim();
       if ((tenantId === undefined) === (tier === undefined || tier === ''))

@@ -44,6 +44,8 @@ Usage: tenantflow <command> [options]          every command takes --state-dir D
       --wave SPEC             how far after each wave: counts or shares (default 1,10%,50%,100%)
       --bake SECONDS          wait after each wave that passed (default 0); --concurrency N (default 10)
       --dry-run               only list who gets the release in which wave
+  update --request FILE       the same from a rollout request: events/console/rollout.json, or the
+                              tenantflow_rolloutRequest event (events/samples/rollout-request.json)
   releases [--json]           which release each tenant with its own service runs, by tier
   reconcile [--repair] [--tenant ID] [--json]
                               hold every tenant record against what runs (found by tenantflow's tags): missing,

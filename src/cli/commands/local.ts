@@ -12,8 +12,10 @@ import {
   describeWaves,
   MAX_BAKE_SECONDS,
   MAX_ROLLOUT_CONCURRENCY,
+  parseRolloutRequest,
   parseWaves,
   planRollout,
+  ROLLOUT_REQUEST,
   type RolloutRequest,
   type WaveTarget,
 } from '../../domain/rollout.ts';
@@ -622,10 +624,12 @@ const rolloutText = (report: RolloutReport, waves: readonly WaveTarget[]): strin
  * the update failed or the rollout halted.
  */
 export const update = async (command: Of<'update'>, io: CliIo): Promise<number> => {
-  let release: Release;
+  let release: Release | undefined;
   let waves: WaveTarget[];
+  let raw: unknown;
   try {
-    release = readRelease(command.release);
+    if (command.requestFile === undefined) release = readRelease(command.release);
+    else raw = readRolloutRequest(command.requestFile);
     waves = parseWaves(command.waves, '--wave');
     if (command.concurrency > MAX_ROLLOUT_CONCURRENCY)
       throw new ValidationError(
@@ -640,26 +644,36 @@ export const update = async (command: Of<'update'>, io: CliIo): Promise<number> 
     return EXIT.usage;
   }
   const { tenantId } = command;
-  if (tenantId !== undefined)
-    return startRequest(command, io, (runtime) => runtime.update(tenantId, release));
+  if (tenantId !== undefined && release !== undefined) {
+    const given = release;
+    return startRequest(command, io, (runtime) => runtime.update(tenantId, given));
+  }
   return withRuntime(
     reading(command.stateDir),
     io,
     async (runtime) => {
-      const tier = resolveTier(runtime.config.catalogue, command.tier ?? '');
-      if (!tier) {
-        io.err(
-          `tenantflow: --tier "${printable(command.tier ?? '')}": not a tier of the catalogue (${tierNames(runtime.config.catalogue)})`,
-        );
+      let request: RolloutRequest;
+      try {
+        request =
+          raw !== undefined
+            ? parseRolloutRequest(raw, runtime.config.catalogue, `${command.requestFile}: `)
+            : parseRolloutRequest(
+                {
+                  tier: command.tier,
+                  release,
+                  waves: command.waves,
+                  bakeSeconds: command.bakeSeconds,
+                  concurrency: command.concurrency,
+                },
+                runtime.config.catalogue,
+                '--',
+              );
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        io.err(`tenantflow: ${error.message}`);
         return EXIT.usage;
       }
-      const request: RolloutRequest = {
-        tier,
-        release,
-        waves: command.waves,
-        bakeSeconds: command.bakeSeconds,
-        concurrency: command.concurrency,
-      };
+      waves = parseWaves(request.waves);
       let report: RolloutReport;
       if (command.dryRun) {
         report = planRollout(await runtime.tenants(), request);
@@ -680,6 +694,30 @@ export const update = async (command: Of<'update'>, io: CliIo): Promise<number> 
     },
     { aws: command.aws, needsBus: !command.dryRun },
   );
+};
+
+/**
+ * A rollout request from a file: the rollout machine's console input as it stands, or the
+ * `tenantflow_rolloutRequest` event whose detail is one.
+ */
+const readRolloutRequest = (file: string): unknown => {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    const why = error instanceof SyntaxError ? `not JSON (${error.message})` : 'cannot be read';
+    throw new ValidationError('--request', `${file}: ${why}`);
+  }
+  if (typeof raw === 'object' && raw !== null && 'detail-type' in raw) {
+    const event = raw as { 'detail-type': unknown; detail?: unknown };
+    if (event['detail-type'] !== ROLLOUT_REQUEST)
+      throw new ValidationError(
+        '--request',
+        `${file}: an event of detail-type ${JSON.stringify(event['detail-type'])}, not ${ROLLOUT_REQUEST}`,
+      );
+    return event.detail;
+  }
+  return raw;
 };
 
 /** `releases`: which release each tenant runs, by tier and release (pooled tenants run the tier's service). */

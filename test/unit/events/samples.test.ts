@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { executionName, parseLifecycleInput } from '../../../events/index.ts';
 import { OPERATIONS } from '../../../src/domain/operations.ts';
+import { parseRolloutRequest, ROLLOUT_REQUEST } from '../../../src/domain/rollout.ts';
 import { testConfig } from '../../support/fake-ports.ts';
 
 const { contract, catalogue } = testConfig();
@@ -123,5 +124,30 @@ describe('sample events', () => {
     expect(result.ok ? 'accepted' : result.error.field).toBe(field);
     expect(result.ok ? undefined : result.operation).toBe('onboard');
     expect(!result.ok && result.tenantRegistrationId !== undefined).toBe(salvaged);
+  });
+});
+
+describe('rollout requests', () => {
+  it.each([
+    ['console/rollout.json', (raw: unknown) => raw],
+    ['operator/rollout-request.json', (raw: unknown) => (raw as { detail: unknown }).detail],
+  ] as const)('%s is a rollout request the rollout machine takes', (path, input) => {
+    // Prepare
+    const raw = load(path);
+
+    // Act
+    const request = parseRolloutRequest(input(raw), catalogue);
+
+    // Assess
+    expect(request.release.version).toBe('1.27');
+    expect(['advanced', 'premium']).toContain(request.tier);
+  });
+
+  it('the event has the documented detail-type and the operator source serverless.ts listens to', () => {
+    // Act
+    const event = load('operator/rollout-request.json') as { 'detail-type': string; source: string };
+
+    // Assess
+    expect([event['detail-type'], event.source]).toEqual([ROLLOUT_REQUEST, 'tenantflow.operator']);
   });
 });
