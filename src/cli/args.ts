@@ -1,5 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { DEFAULT_WAVES } from '../domain/rollout.ts';
+import { DEFAULT_WAVES } from '../domain/waves.ts';
 import { type FaultSpec, parseFaultSpec } from '../local/runtime/fault-spec.ts';
 
 /** The default state directory of every command. */

@@ -19,6 +19,7 @@ import {
   planRollout,
   type RolloutReport,
   rolloutSummaryKey,
+  sameRelease,
 } from '../domain/rollout.ts';
 import {
   type RolloutState,
@@ -213,6 +214,14 @@ export const runWave: RolloutStep = async (state, deps) => {
     } else if (heldBy || why) {
       tenant.state = 'not-updated';
       tenant.reason = heldBy ? `still held by ${heldBy.execution} (${heldBy.operation})` : (why ?? 'gone');
+    } else if (
+      !record?.lock &&
+      record?.lifecycleStatus !== 'FAILED' &&
+      sameRelease(record?.release, request.release)
+    ) {
+      // Put on it meanwhile (another rollout of the same release: a second delivery of its request).
+      tenant.state = 'updated';
+      tenant.reason = 'on the release already';
     } else {
       await deps.workflows.start('update', execution, updateInput(tenant.tenantId, request.release));
       tenant.state = 'running';

@@ -292,6 +292,89 @@ const describeCtrlC = (): void => {
   });
 };
 
+const ROLLOUT_RELEASE = { version: '5.0.0', image: 'public.ecr.aws/example/tenant-app:5.0.0' };
+
+/** Kill points of a rollout over four tenants (a canary, then three): after 0–3 tenant lines, plus a delay. */
+const rolloutKillCases = (): Array<{ label: string; interruption: Interruption }> => {
+  const random = seeded(SEED + 1);
+  return Array.from({ length: 8 }, (_, n) => {
+    const afterLines = Math.floor(n / 2);
+    const delayMs = Math.floor(random() * 150);
+    return {
+      label: `rollout #${n + 1}: kill after ${afterLines} tenant lines + ${delayMs} ms`,
+      interruption: { signal: 'SIGKILL' as const, afterLines, delayMs },
+    };
+  });
+};
+
+/**
+ * `tenantflow update --tier` killed while its rollout runs: the next process's recovery hands the dead
+ * rollout (its summary, halted) and its dead updates (each tenant FAILED on one release, or as it
+ * was) to the watcher; nothing stays locked; running the rollout again finishes it, every tenant on
+ * the release with one revision (a revision a kill left unretired is reconcile's to remove).
+ */
+const describeRolloutKills = (): void => {
+  describe.concurrent('kill -9 during a rollout', () => {
+    let base: { snapshot: Snapshot; tenants: TestTenant[] };
+    beforeAll(async () => {
+      const tenants = Array.from({ length: 4 }, () => newTenant('advanced'));
+      const world = await openWorld();
+      const setup = await world.send(tenants.map((tenant) => lifecycleEvent('onboard', tenant)));
+      if (setup.some((r) => r.outcome !== 'succeeded')) throw new Error('rollout setup failed');
+      base = { snapshot: await snapshotOf(world, world.requests), tenants };
+    }, 60_000);
+
+    it.each(rolloutKillCases())('$label', async ({ interruption }) => {
+      // Prepare
+      count('scenarios');
+      const stateDir = copyOf(base.snapshot);
+      const args = ['update', '--tier', 'advanced', '--image', ROLLOUT_RELEASE.image];
+      const rest = ['--version', ROLLOUT_RELEASE.version, '--wave', '1,100%', '--state-dir', stateDir];
+
+      // Act
+      const end = await runInterrupted([...args, ...rest], interruption);
+      if (end.interrupted) count('kills');
+      const world = await openExisting(stateDir, [], base.snapshot.requests);
+      try {
+        const stuck = (await world.runtime.tenants()).filter((r) => r.lock).map((r) => r.tenantId);
+        count('stuckTenants', stuck.length);
+        const summariesAfterKill = world.runtime
+          .publishedEvents()
+          .filter((event) => event.detailType === 'tenantflow_rolloutSummary').length;
+        const again = await world.runtime.rollout({
+          tier: 'advanced',
+          release: ROLLOUT_RELEASE,
+          waves: '1,100%',
+          bakeSeconds: 0,
+          concurrency: 4,
+        });
+        const repaired = await world.runtime.reconcile({ repair: true });
+        count('strayRevisions', repaired.drifts.length);
+
+        // Assess
+        expect(end.code === 0 || end.signal === 'SIGKILL').toBe(true);
+        expect(stuck).toEqual([]);
+        // One summary per rollout execution: the killed one's (its own, or the watcher's), then this one's.
+        expect(summariesAfterKill).toBe(1);
+        expect(again.report.status).toBe('completed');
+        expect(repaired.drifts.map((drift) => `${drift.kind} ${drift.resource} ${drift.repair}`)).toEqual(
+          repaired.drifts.map(() => 'orphan taskDefinition repaired'),
+        );
+        for (const tenant of base.tenants) {
+          const record = await world.runtime.tenant(tenant.tenantId);
+          expect(`${record?.lifecycleStatus} ${record?.release?.version}`).toBe('ACTIVE 5.0.0');
+          const revisions = world.runtime
+            .inventory()
+            .filter((item) => item.type === 'task-definition' && item.tenantId === tenant.tenantId);
+          expect(revisions.map((item) => item.arn)).toEqual([record?.resources.taskDefinition?.arn]);
+        }
+      } finally {
+        await world.close();
+      }
+    });
+  });
+};
+
 export const describeInterruptions = (): void => {
   describe('interruptions', () => {
     const bases = new Map<string, { snapshot: Snapshot; tenant: TestTenant }>();
@@ -304,6 +387,7 @@ export const describeInterruptions = (): void => {
       await removeCliScript();
     });
     describeKills(bases);
+    describeRolloutKills();
     describeCtrlC();
   });
 };

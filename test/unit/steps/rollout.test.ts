@@ -291,3 +291,24 @@ describe('ReportRollout', () => {
     for (const attempt of wrong) await expect(attempt).rejects.toThrow(FatalError);
   });
 });
+
+describe('a second rollout of the same release', () => {
+  it('finds a tenant put on the release meanwhile and starts nothing for it', async () => {
+    // Prepare: planned while the tenant ran the initial release; a first rollout has moved it since.
+    const fakes = fleet(1);
+    const planned = await plan(fakes);
+    fakes.tenants.seed({
+      tenantId: 'a0',
+      lifecycleStatus: 'ACTIVE',
+      placement: placement('advanced'),
+      release: RELEASE,
+    });
+
+    // Act
+    const state = await step(fakes, 'RunWave', planned);
+
+    // Assess
+    expect(fakes.starter.started).toEqual([]);
+    expect(state.progress.tenants[0]).toMatchObject({ state: 'updated', reason: 'on the release already' });
+  });
+});
