@@ -106,7 +106,9 @@ try {
     },
     {
       onState: (state) => {
-        const now = state.report.updated + state.progress.tenants.filter((t) => t.state === 'updated').length;
+        // The wave under way counts from its tenants; a closed wave (the phase moved on) from the report.
+        const running = state.progress.phase === 'running' ? state.progress.tenants : [];
+        const now = state.report.updated + running.filter((t) => t.state === 'updated').length;
         if (now >= done + Math.max(10, Math.round(options.tenants / 10))) {
           done = now;
           process.stderr.write(`  … about ${done}/${options.tenants} updated\n`);
@@ -130,6 +132,11 @@ try {
       `makespan ${seconds.toFixed(1)} s; ${(log.length / options.tenants).toFixed(1)} AWS calls/tenant; ${throttled} throttled calls; ` +
       `${failedAttempts} failed step attempts; ${((cpu.user + cpu.system) / 1000 / Math.max(1, steps)).toFixed(1)} ms CPU per saga step (simulated AWS and dynalite included)`,
   );
+  if (report.status !== 'completed') {
+    // A figure of a rollout that did not finish is no figure: say why, and fail.
+    console.log(`not completed: ${report.reason ?? report.status}`);
+    process.exitCode = 1;
+  }
   const rss = `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`;
   console.log(
     bound.seconds > 0

@@ -47,8 +47,23 @@ export const RETRY_POLICY: readonly Retrier[] = [
     JitterStrategy: 'FULL',
   },
   {
+    // A call AWS throttled: it is let through as the bucket refills (ECS's task-definition bucket: one
+    // token a second, ../shared/aws-limits.md), so tries come back often and for long, with short
+    // jittered pauses, instead of after a backoff that grows past the refill and leaves tokens unused.
+    // Twenty tries of at most 10 s keep a call in line for about a minute and a half on average: long
+    // enough for a rollout's updates at its concurrency to take their turns.
+    ErrorEquals: ['ThrottledError'],
+    IntervalSeconds: 1,
+    MaxAttempts: 20,
+    BackoffRate: 1.5,
+    MaxDelaySeconds: 10,
+    JitterStrategy: 'FULL',
+  },
+  {
     // Our other transient errors, classified at the adapters.
-    ErrorEquals: RETRYABLE_ERROR_NAMES.filter((name) => name !== 'NotReadyError'),
+    ErrorEquals: RETRYABLE_ERROR_NAMES.filter(
+      (name) => name !== 'NotReadyError' && name !== 'ThrottledError',
+    ),
     IntervalSeconds: 2,
     MaxAttempts: 5,
     BackoffRate: 2,

@@ -226,6 +226,7 @@ export const CRASH_BUDGET = RETRY_POLICY[retrierFor('Runtime.ExitError')]?.MaxAt
 
 /** How many times our retryable errors are retried (the ASL's Retry for RetryableError). */
 export const RETRY_BUDGET = RETRY_POLICY[retrierFor('RetryableError')]?.MaxAttempts ?? 0;
+export const THROTTLE_BUDGET = RETRY_POLICY[retrierFor('ThrottledError')]?.MaxAttempts ?? 0;
 
 /** A fault plan and whether the operation must still succeed under it. */
 export interface FaultPlan {
@@ -240,7 +241,7 @@ export const FAULT_PLANS: readonly FaultPlan[] = [
   { label: 'transient once', kind: 'transient', count: 1, succeeds: true },
   { label: 'throttle once', kind: 'throttle', count: 1, succeeds: true },
   { label: 'transient past the retry budget', kind: 'transient', count: RETRY_BUDGET + 1, succeeds: false },
-  { label: 'throttle past the retry budget', kind: 'throttle', count: RETRY_BUDGET + 1, succeeds: false },
+  { label: 'throttle past the retry budget', kind: 'throttle', count: THROTTLE_BUDGET + 1, succeeds: false },
   { label: 'fatal', kind: 'fatal', count: 1, succeeds: false },
   { label: 'crash', kind: 'crash', count: 1, succeeds: true },
   { label: 'crash past the retry budget', kind: 'crash', count: CRASH_BUDGET + 1, succeeds: false },

@@ -92,7 +92,15 @@ describe('compileMachine', () => {
           JitterStrategy: 'FULL',
         },
         {
-          ErrorEquals: ['RetryableError', 'ThrottledError'],
+          ErrorEquals: ['ThrottledError'],
+          IntervalSeconds: 1,
+          MaxAttempts: 20,
+          BackoffRate: 1.5,
+          MaxDelaySeconds: 10,
+          JitterStrategy: 'FULL',
+        },
+        {
+          ErrorEquals: ['RetryableError'],
           IntervalSeconds: 2,
           MaxAttempts: 5,
           BackoffRate: 2,

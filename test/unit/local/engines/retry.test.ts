@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FatalError, ThrottledError } from '../../../../src/domain/errors.ts';
+import { FatalError, RetryableError, ThrottledError } from '../../../../src/domain/errors.ts';
 import { errorName, withRetry } from '../../../../src/local/engines/retry.ts';
 
 afterEach(() => {
@@ -15,7 +15,7 @@ describe('withRetry', () => {
     let calls = 0;
     const attempt = async () => {
       calls += 1;
-      if (calls <= 5) throw new ThrottledError('rate');
+      if (calls <= 5) throw new RetryableError('busy');
       return 'ok';
     };
 
@@ -28,6 +28,27 @@ describe('withRetry', () => {
     // Assess
     expect(result).toBe('ok');
     expect(delays).toEqual([20, 40, 80, 160, 300]);
+  });
+
+  it('brings a throttled call back often: 1 s growing by half, never more than 10 s, 20 tries', async () => {
+    // Prepare
+    vi.useFakeTimers();
+    const timeout = vi.spyOn(globalThis, 'setTimeout');
+    const attempt = vi.fn(async () => {
+      throw new ThrottledError('rate');
+    });
+
+    // Act
+    const running = withRetry(attempt, 10).catch((error: unknown) => error);
+    await vi.runAllTimersAsync();
+    const error = await running;
+    const delays = timeout.mock.calls.map((call) => Number(call[1]));
+
+    // Assess: the first try and twenty more, then the throttle is the caller's.
+    expect(error).toBeInstanceOf(ThrottledError);
+    expect(attempt).toHaveBeenCalledTimes(21);
+    expect(delays.slice(0, 5)).toEqual([10, 15, 22.5, 33.75, 50.625]);
+    expect(Math.max(...delays)).toBe(100);
   });
 
   it('rethrows at once an error no retrier names', async () => {
