@@ -565,19 +565,22 @@ export const reset = async (command: Of<'reset'>, io: CliIo): Promise<number> =>
   return EXIT.ok;
 };
 
+/** The JSON in `file`; one that cannot be read or parsed is a ValidationError of `flag`. */
+const readJsonFile = (flag: string, file: string): unknown => {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    const why = error instanceof SyntaxError ? `not JSON (${error.message})` : 'cannot be read';
+    throw new ValidationError(flag, `${file}: ${why}`);
+  }
+};
+
 /** The release `update` was given: the flags' object, or the JSON of `--release FILE`. */
 const readRelease = (given: unknown): Release => {
   const file =
     typeof given === 'object' && given !== null && 'file' in given ? String(given.file) : undefined;
   if (file === undefined) return parseRelease(given, 'release');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    const why = error instanceof SyntaxError ? `not JSON (${error.message})` : 'cannot be read';
-    throw new ValidationError('--release', `${file}: ${why}`);
-  }
-  return parseRelease(raw, `--release ${file}`);
+  return parseRelease(readJsonFile('--release', file), `--release ${file}`);
 };
 
 /** One line per rollout event, on stderr. */
@@ -701,13 +704,7 @@ export const update = async (command: Of<'update'>, io: CliIo): Promise<number> 
  * `tenantflow_rolloutRequest` event whose detail is one.
  */
 const readRolloutRequest = (file: string): unknown => {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    const why = error instanceof SyntaxError ? `not JSON (${error.message})` : 'cannot be read';
-    throw new ValidationError('--request', `${file}: ${why}`);
-  }
+  const raw = readJsonFile('--request', file);
   if (typeof raw === 'object' && raw !== null && 'detail-type' in raw) {
     const event = raw as { 'detail-type': unknown; detail?: unknown };
     if (event['detail-type'] !== ROLLOUT_REQUEST)

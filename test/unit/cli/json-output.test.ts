@@ -1,5 +1,5 @@
 /** The `--json` outputs hold to their documented shapes, and docs/cli-json.schema.json is current. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -121,5 +121,66 @@ describe('--json output', () => {
       'advanced 1.28 1',
       'premium 1.27 1',
     ]);
+  });
+});
+
+describe('update --request', () => {
+  it('runs the rollout of the console input or the event, and names the field of a bad one', async () => {
+    // Prepare
+    const dir = tempDir('tf-request-');
+    await main(['replay', join(ROOT, 'events', 'samples'), '--state-dir', dir], capture().io);
+    const bad = join(dir, 'bad.json');
+    writeFileSync(
+      bad,
+      JSON.stringify({ tier: 'premium', release: { version: '2', image: 'app:2' }, concurrency: 99 }),
+    );
+    const [fromEvent, fromConsole, refused] = [capture(), capture(), capture()];
+    const errors: string[] = [];
+
+    // Act
+    const event = await main(
+      [
+        'update',
+        '--request',
+        join(ROOT, 'events', 'operator', 'rollout-request.json'),
+        '--json',
+        '--state-dir',
+        dir,
+      ],
+      fromEvent.io,
+    );
+    const plan = await main(
+      [
+        'update',
+        '--request',
+        join(ROOT, 'events', 'console', 'rollout.json'),
+        '--dry-run',
+        '--json',
+        '--state-dir',
+        dir,
+      ],
+      fromConsole.io,
+    );
+    const wrong = await main(['update', '--request', bad, '--state-dir', dir], {
+      ...refused.io,
+      err: (line: string) => errors.push(line),
+    });
+
+    // Assess: the premium tenant was on 1.27 already (the demo's update), the advanced one is planned.
+    const rolled = rolloutReportSchema.parse(JSON.parse(fromEvent.out[0] ?? 'null'));
+    const planned = rolloutReportSchema.parse(JSON.parse(fromConsole.out[0] ?? 'null'));
+    expect({ event, status: rolled.status, tier: rolled.tier, alreadyOn: rolled.alreadyOn.length }).toEqual({
+      event: 0,
+      status: 'completed',
+      tier: 'premium',
+      alreadyOn: 1,
+    });
+    expect({ plan, status: planned.status, tier: planned.tier }).toEqual({
+      plan: 0,
+      status: 'planned',
+      tier: 'advanced',
+    });
+    expect(wrong).toBe(2);
+    expect(errors.join('\n')).toContain(`${bad}: concurrency: must be a whole number from 1 to 20`);
   });
 });
