@@ -44,6 +44,8 @@ export const GUARD_CONDITIONS = {
   waveSettled: { path: ['progress', 'settled'], equals: true },
   /** The wave settled with no tenant failed: its gate passed. */
   wavePassed: { path: ['progress', 'passed'], equals: true },
+  /** The rollout's alarm went into ALARM after a wave: the wave is rolled back. */
+  alarmRaised: { path: ['progress', 'alarm'], present: true },
   /** Nothing left for the rollout to do: it reports. */
   rolloutDone: { path: ['progress', 'phase'], equals: 'done' },
   /** The rollout reported itself completed (otherwise the execution ends failed: halted). */

@@ -137,6 +137,11 @@ export const stepGrants = (): Grant[] => [
     ['states:DescribeExecution'],
     arn('states', `execution:${stateMachineName('update')}:*`),
   ),
+  grant(
+    'a rollout watches the CloudWatch alarm its request names (read only)',
+    ['cloudwatch:DescribeAlarms'],
+    arn('cloudwatch', 'alarm:*'),
+  ),
 ];
 
 /** Making, changing and removing tenants' ECS/ELB resources, and recording them (steps, reconcile). */

@@ -70,6 +70,8 @@ export type Command =
       waves: string;
       bakeSeconds: number;
       concurrency: number;
+      /** A CloudWatch alarm the rollout watches through its bakes. */
+      alarm?: string;
       dryRun: boolean;
       json: boolean;
       aws?: AwsTargetOptions;
@@ -422,6 +424,7 @@ const commandOf = (name: string, args: string[]): Command => {
         bake: { type: 'string' },
         concurrency: { type: 'string' },
         request: { type: 'string' },
+        alarm: { type: 'string' },
         'dry-run': { type: 'boolean' },
       });
       const [tenantId, ...extra] = positionals;
@@ -438,6 +441,7 @@ const commandOf = (name: string, args: string[]): Command => {
             'wave',
             'bake',
             'concurrency',
+            'alarm',
           ] as const
         ).find((flag) => values[flag] !== undefined);
         if (positionals.length > 0 || stray)
@@ -461,8 +465,11 @@ const commandOf = (name: string, args: string[]): Command => {
       const tier = values.tier?.trim();
       if ((tenantId === undefined) === (tier === undefined || tier === ''))
         throw new Error('update: give a tenant id, or --tier TIER to roll the release out to a tier');
-      if (tenantId !== undefined && (values.wave ?? values.bake ?? values.concurrency) !== undefined)
-        throw new Error('update: --wave, --bake and --concurrency shape a rollout (--tier)');
+      if (
+        tenantId !== undefined &&
+        (values.wave ?? values.bake ?? values.concurrency ?? values.alarm) !== undefined
+      )
+        throw new Error('update: --wave, --bake, --concurrency and --alarm shape a rollout (--tier)');
       return {
         name,
         stateDir: values['state-dir'] ?? DEFAULT_STATE_DIR,
@@ -471,6 +478,7 @@ const commandOf = (name: string, args: string[]): Command => {
         waves: values.wave ?? DEFAULT_WAVES,
         bakeSeconds: count('--bake', values.bake, 0),
         concurrency: count('--concurrency', values.concurrency, 10, 1),
+        ...(values.alarm !== undefined ? { alarm: values.alarm } : {}),
         dryRun: values['dry-run'] ?? false,
         json: values.json ?? false,
         ...targetOf(values),

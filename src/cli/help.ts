@@ -43,6 +43,7 @@ Usage: tenantflow <command> [options]          every command takes --state-dir D
                               a failed wave is rolled back and the rollout halts (run it again to resume)
       --wave SPEC             how far after each wave: counts or shares (default 1,10%,50%,100%)
       --bake SECONDS          wait after each wave that passed (default 0); --concurrency N (default 10)
+      --alarm NAME            a CloudWatch alarm watched through each bake: in ALARM, the wave is rolled back
       --dry-run               only list who gets the release in which wave
   update --request FILE       the same from a rollout request: events/console/rollout.json, or the
                               tenantflow_rolloutRequest event (events/samples/rollout-request.json)

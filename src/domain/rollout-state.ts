@@ -43,6 +43,7 @@ const rolloutRequestSchema = z.object({
   waves: z.string(),
   bakeSeconds: z.number().int().min(0),
   concurrency: z.number().int().min(1),
+  alarm: z.string().optional(),
 });
 
 const waveReportSchema = z.object({
@@ -85,6 +86,8 @@ export const rolloutStateSchema = z.looseObject({
     passed: z.boolean(),
     /** Polls of the bake still to wait before the next wave. */
     bakePollsLeft: z.number().int().min(0).optional(),
+    /** The request's alarm was found in ALARM after this wave (its state and reason): roll it back. */
+    alarm: z.string().optional(),
     tenants: z.array(tenantProgressSchema),
     /** Tenants passed over (held by another operation), for the retry at the end. */
     deferred: z.array(z.string()),

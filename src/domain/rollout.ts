@@ -40,6 +40,11 @@ export interface RolloutRequest {
   waves: string;
   bakeSeconds: number;
   concurrency: number;
+  /**
+   * A CloudWatch alarm (metric or composite) watched through each bake and at the end: in ALARM, the
+   * wave is rolled back and the rollout halts.
+   */
+  alarm?: string;
 }
 
 const wholeNumber = (raw: unknown, field: string, fallback: number, min: number, max: number): number => {
@@ -58,7 +63,7 @@ export const parseRolloutRequest = (raw: unknown, catalogue: Catalogue, prefix =
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     throw new ValidationError(prefix.replace(/\.$/, '') || 'input', 'must be an object { tier, release, … }');
   const input = raw as Record<string, unknown>;
-  const known = ['tier', 'release', 'waves', 'bakeSeconds', 'concurrency'];
+  const known = ['tier', 'release', 'waves', 'bakeSeconds', 'concurrency', 'alarm'];
   const unknown = Object.keys(input).find((key) => !known.includes(key));
   if (unknown)
     throw new ValidationError(at(unknown), `is not a field of a rollout request (${known.join(', ')})`);
@@ -75,6 +80,8 @@ export const parseRolloutRequest = (raw: unknown, catalogue: Catalogue, prefix =
     throw new ValidationError(at('waves'), `must be a wave spec such as "${DEFAULT_WAVES}"`);
   const waves = input.waves ?? DEFAULT_WAVES;
   parseWaves(waves, at('waves'));
+  if (input.alarm !== undefined && (typeof input.alarm !== 'string' || !/^\S.{0,254}$/.test(input.alarm)))
+    throw new ValidationError(at('alarm'), 'must be the name of a CloudWatch alarm (1-255 characters)');
   return {
     tier,
     release,
@@ -87,6 +94,7 @@ export const parseRolloutRequest = (raw: unknown, catalogue: Catalogue, prefix =
       1,
       MAX_ROLLOUT_CONCURRENCY,
     ),
+    ...(typeof input.alarm === 'string' ? { alarm: input.alarm } : {}),
   };
 };
 

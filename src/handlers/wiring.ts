@@ -1,4 +1,5 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -8,6 +9,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   CloudFormationInfrastructure,
+  CloudWatchAlarms,
   DynamoPriorityRegistry,
   DynamoStatusLedger,
   DynamoTenantMap,
@@ -29,6 +31,7 @@ export interface AwsClients {
   elb: ElasticLoadBalancingV2Client;
   dynamo: DynamoDBDocumentClient;
   cloudformation: CloudFormationClient;
+  cloudwatch: CloudWatchClient;
   eventbridge: EventBridgeClient;
   sfn: SFNClient;
   tagging: ResourceGroupsTaggingAPIClient;
@@ -47,6 +50,7 @@ export const awsClients = (region: string, options: { profile?: string } = {}): 
       marshallOptions: { removeUndefinedValues: true },
     }),
     cloudformation: new CloudFormationClient(config),
+    cloudwatch: new CloudWatchClient(config),
     eventbridge: new EventBridgeClient(config),
     sfn: new SFNClient(config),
     tagging: new ResourceGroupsTaggingAPIClient(config),
@@ -84,6 +88,7 @@ export const stepDeps = (
   log: options.log ?? SILENT_LOG,
   now: options.now ?? (() => new Date()),
   workflows: options.workflows ?? NO_WORKFLOWS,
+  alarms: new CloudWatchAlarms({ client: clients.cloudwatch }),
 });
 
 /** Step Functions for a function that starts nothing from a step: any use is a wiring mistake. */

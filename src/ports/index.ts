@@ -1,4 +1,5 @@
 /** The ports: everything tenantflow asks of AWS, as interfaces. Adapters implement them. */
+export type * from './alarms.ts';
 export type * from './container-platform.ts';
 export type * from './dead-letters.ts';
 export type * from './event-publisher.ts';

@@ -10,7 +10,7 @@ import { executionName } from '../../events/index.ts';
 import { rolloutSummaryEvent } from '../app/rollout.ts';
 import { sendOnce } from '../app/send-once.ts';
 import { placementOf } from '../domain/catalogue.ts';
-import { FatalError } from '../domain/errors.ts';
+import { FatalError, ValidationError } from '../domain/errors.ts';
 import { initialRelease, type Release } from '../domain/release.ts';
 import {
   haltedReport,
@@ -169,6 +169,8 @@ export const planRolloutStep = async (
   ctx: StepContext,
 ): Promise<RolloutState> => {
   const request = parseRolloutRequest(raw, deps.config.catalogue);
+  if (request.alarm !== undefined && (await deps.alarms.state(request.alarm)) === undefined)
+    throw new ValidationError('alarm', `no CloudWatch alarm named ${JSON.stringify(request.alarm)}`);
   const records = await deps.tenants.list();
   const report = planRollout(records, request);
   const first = report.waves[0];
@@ -245,11 +247,22 @@ const closeRetry = (state: RolloutState): void => {
 
 /**
  * BakeWave: after a wave passed its gate, waits out the bake (counted in the machine's polls, so a
- * local run's shortened waits shorten it too; no bake after the last wave), then sets up the next
- * wave, the retry of the tenants passed over, or the end.
+ * local run's shortened waits shorten it too; no bake after the last wave), watching the request's
+ * alarm, then sets up the next wave, the retry of the tenants passed over, or the end. The alarm in
+ * ALARM sends the machine to RollBackWave instead.
  */
 export const bakeWave: RolloutStep = async (state, deps) => {
   const { progress, request, report } = state;
+  // The gate's second half: the alarm, looked at on every poll of the bake (and once after the last
+  // wave). Gone is no better than in ALARM: the rollout cannot tell the wave is fine.
+  if (request.alarm !== undefined && !progress.retrying) {
+    const alarm = await deps.alarms.state(request.alarm);
+    if (alarm === 'ALARM' || alarm === undefined) {
+      progress.alarm = `alarm ${request.alarm} ${alarm === 'ALARM' ? 'went into ALARM' : 'is gone'}`;
+      delete progress.bakePollsLeft;
+      return state;
+    }
+  }
   const lastWave = progress.retrying || progress.wave >= report.waves.length - 1;
   if (!lastWave && request.bakeSeconds > 0) {
     progress.bakePollsLeft ??= Math.ceil(request.bakeSeconds / DELAY_SECONDS.rolloutPoll);
@@ -316,9 +329,12 @@ export const rollBackWave: RolloutStep = async (state, deps) => {
   report.rolledBack += wave?.rolledBack.length ?? 0;
   closeWave(state, (wave?.updated.length ?? 0) - (wave?.rolledBack.length ?? 0));
   report.status = 'halted';
+  const why = progress.alarm
+    ? `${progress.alarm} after it`
+    : `${failed.length} of ${progress.tenants.length} tenants failed` +
+      (first ? ` (${first.tenantId}: ${first.reason ?? 'failed'})` : '');
   report.reason =
-    `wave ${progress.wave + 1} of ${report.waves.length}: ${failed.length} of ${progress.tenants.length} tenants failed` +
-    (first ? ` (${first.tenantId}: ${first.reason ?? 'failed'})` : '') +
+    `wave ${progress.wave + 1} of ${report.waves.length}: ${why}` +
     `; the wave was rolled back${stuck.length ? `, except ${stuck.join(', ')}` : ''}`;
   progress.phase = 'done';
   return state;

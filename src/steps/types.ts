@@ -1,6 +1,7 @@
 import type { TenantFlowConfig } from '../config.ts';
 import type { MachineId } from '../domain/saga.ts';
 import type { SagaState } from '../domain/saga-state.ts';
+import type { AlarmWatch } from '../ports/alarms.ts';
 import type { ContainerPlatform } from '../ports/container-platform.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { LoadBalancer } from '../ports/load-balancer.ts';
@@ -23,6 +24,8 @@ export interface StepDeps {
   now: () => Date;
   /** Step Functions: the rollout's steps start and read their tenants' update executions. */
   workflows: Workflows;
+  /** CloudWatch: the alarm a rollout watches during its bakes. */
+  alarms: AlarmWatch;
 }
 
 /** Which saga runs the step, and under which execution (the lock owner and the status-event dedupe key). */

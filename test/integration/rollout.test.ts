@@ -285,6 +285,56 @@ describe('fleet rollout', () => {
     expect(await onRelease(world, premium)).toEqual(premium.map(() => 'ACTIVE 2.0.0 :2'));
   });
 
+  it('rolls the canary back when the alarm goes into ALARM during the bake, nobody else touched', async () => {
+    // Prepare
+    world.runtime.setAlarm('advanced-5xx', 'OK');
+    const V4: Release = { version: '4.0.0', image: 'public.ecr.aws/example/tenant-app:4.0.0' };
+    const before = await onRelease(world, advanced);
+    const calls = world.runtime.calls().length;
+    let raised = false;
+    const raise = async (state: RolloutState) => {
+      if (state.progress.phase !== 'baking' || raised) return;
+      raised = true;
+      world.runtime.setAlarm('advanced-5xx', 'ALARM');
+    };
+
+    // Act
+    const events: RolloutEvent[] = [];
+    let previous: RolloutState | undefined;
+    const run = await world.runtime.rollout(
+      { ...request('advanced', V4, '1,100%'), alarm: 'advanced-5xx' },
+      {
+        onState: async (state) => {
+          events.push(...rolloutEvents(previous, state));
+          previous = state;
+          await raise(state);
+        },
+      },
+    );
+
+    // Assess: the canary took 4.0.0 and went back to 3.0.0 by an update of its own; the rest never moved.
+    expect({ status: run.status, report: run.report.status, rolledBack: run.report.rolledBack }).toEqual({
+      status: 'FAILED',
+      report: 'halted',
+      rolledBack: 1,
+    });
+    expect(run.report.reason).toBe(
+      'wave 1 of 2: alarm advanced-5xx went into ALARM after it; the wave was rolled back',
+    );
+    expect(events.filter((event) => event.kind === 'rollback')).toEqual([
+      { kind: 'rollback', wave: 1, tenantId: advanced[0]?.tenantId, outcome: 'rolled back' },
+    ]);
+    expect((await onRelease(world, advanced)).map((line) => line.split(' :')[0])).toEqual(
+      before.map((line) => line.split(' :')[0]),
+    );
+    expect(updatedServices(world, calls)).toEqual([await serviceOf(world, advanced[0] as TestTenant)]);
+    expect(summaries(world).at(-1)).toMatchObject({
+      status: 'halted',
+      rolledBack: 1,
+      rolledBackTenants: [advanced[0]?.tenantId],
+    });
+  });
+
   it('leaves pooled tenants to the tier’s service and says so', async () => {
     const { report } = await run(world, 'basic', V2);
 

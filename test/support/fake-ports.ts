@@ -9,6 +9,7 @@ import { ConflictError, FatalError, NotReadyError, TenantLockedError } from '../
 import type { Tag } from '../../src/domain/naming.ts';
 import type { MachineId } from '../../src/domain/saga.ts';
 import type { TenantRecord } from '../../src/domain/tenant-record.ts';
+import type { AlarmState, AlarmWatch } from '../../src/ports/alarms.ts';
 import type {
   ClusterInfo,
   ClusterSpec,
@@ -709,6 +710,15 @@ export class FakeWorkflowStarter extends Recorder<keyof Workflows> implements Wo
   }
 }
 
+/** CloudWatch alarms by name, set by the test. */
+export class FakeAlarmWatch extends Recorder<keyof AlarmWatch> implements AlarmWatch {
+  readonly alarms = new Map<string, AlarmState>();
+  async state(name: string): Promise<AlarmState | undefined> {
+    await this.enter('state', name);
+    return this.alarms.get(name);
+  }
+}
+
 /** A log that keeps what it was told, for assertions. */
 export class FakeLog implements Log {
   readonly lines: Array<{ level: 'info' | 'warn'; message: string; fields?: Record<string, unknown> }> = [];
@@ -755,6 +765,7 @@ export const createFakes = (options: { config?: TenantFlowConfig; now?: () => Da
     events: new FakeEventPublisher(),
     log: new FakeLog(),
     starter: new FakeWorkflowStarter(),
+    alarms: new FakeAlarmWatch(),
   };
   const infra: SharedInfrastructureLookup = { get: async () => ({ ...FAKE_INFRA }) };
   const deps: StepDeps = {

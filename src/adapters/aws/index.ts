@@ -4,6 +4,7 @@ export {
   CloudFormationInfrastructure,
   type CloudFormationInfrastructureOptions,
 } from './cloudformation-infrastructure.ts';
+export { CloudWatchAlarms } from './cloudwatch-alarms.ts';
 export type { DynamoAdapterOptions } from './dynamo-client.ts';
 export { DynamoPriorityRegistry, type DynamoPriorityRegistryOptions } from './dynamo-priority-registry.ts';
 export { DynamoStatusLedger, type DynamoStatusLedgerOptions } from './dynamo-status-ledger.ts';

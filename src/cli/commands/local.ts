@@ -667,6 +667,7 @@ export const update = async (command: Of<'update'>, io: CliIo): Promise<number> 
                   waves: command.waves,
                   bakeSeconds: command.bakeSeconds,
                   concurrency: command.concurrency,
+                  ...(command.alarm !== undefined ? { alarm: command.alarm } : {}),
                 },
                 runtime.config.catalogue,
                 '--',

@@ -1,4 +1,5 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -42,7 +43,7 @@ const addFaults = <I extends object, O extends MetadataBearer>(
 };
 
 /**
- * Real AWS SDK clients for a local run: ECS, ELBv2, CloudFormation and EventBridge answered by the
+ * Real AWS SDK clients for a local run: ECS, ELBv2, CloudFormation, CloudWatch and EventBridge answered by the
  * simulated cloud, DynamoDB by dynalite. One attempt per call: the state machine's Retry is the policy.
  */
 export const localClients = (
@@ -55,16 +56,19 @@ export const localClients = (
   const ecs = new ECSClient(common);
   const elb = new ElasticLoadBalancingV2Client(common);
   const cloudformation = new CloudFormationClient(common);
+  const cloudwatch = new CloudWatchClient(common);
   const eventbridge = new EventBridgeClient(common);
   const tagging = new ResourceGroupsTaggingAPIClient(common);
   addFaults(ecs.middlewareStack, injector, 'ecs', false);
   addFaults(elb.middlewareStack, injector, 'elbv2', false);
   addFaults(cloudformation.middlewareStack, injector, 'cloudformation', false);
+  addFaults(cloudwatch.middlewareStack, injector, 'cloudwatch', false);
   addFaults(eventbridge.middlewareStack, injector, 'eventbridge', false);
   addFaults(tagging.middlewareStack, injector, 'tagging', false);
   sim.attach(ecs);
   sim.attach(elb);
   sim.attach(cloudformation);
+  sim.attach(cloudwatch);
   sim.attach(eventbridge);
   sim.attach(tagging);
   const base = new DynamoDBClient({ ...dynamoConfig, credentials, maxAttempts: 1 });
@@ -73,6 +77,7 @@ export const localClients = (
     ecs,
     elb,
     cloudformation,
+    cloudwatch,
     eventbridge,
     tagging,
     dynamo: DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } }),

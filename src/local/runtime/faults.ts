@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { CloudFormationServiceException } from '@aws-sdk/client-cloudformation';
+import { CloudWatchServiceException } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { ECSServiceException } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2ServiceException } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -10,7 +11,14 @@ import type { StepName } from '../../domain/saga.ts';
 import type { FaultKind, FaultSpec } from './fault-spec.ts';
 
 /** The AWS services a local run talks to. */
-export type LocalService = 'ecs' | 'elbv2' | 'cloudformation' | 'eventbridge' | 'tagging' | 'dynamodb';
+export type LocalService =
+  | 'ecs'
+  | 'elbv2'
+  | 'cloudformation'
+  | 'cloudwatch'
+  | 'eventbridge'
+  | 'tagging'
+  | 'dynamodb';
 
 interface ExceptionOptions {
   name: string;
@@ -23,6 +31,7 @@ const EXCEPTION_CLASSES: Record<LocalService, new (options: ExceptionOptions) =>
   ecs: ECSServiceException,
   elbv2: ElasticLoadBalancingV2ServiceException,
   cloudformation: CloudFormationServiceException,
+  cloudwatch: CloudWatchServiceException,
   eventbridge: EventBridgeServiceException,
   tagging: ResourceGroupsTaggingAPIServiceException,
   dynamodb: DynamoDBServiceException,

@@ -209,6 +209,8 @@ export interface LocalRuntime extends Runtime {
   publishedEvents(): ReturnType<SimulatedCloud['publishedEvents']>;
   /** The AWS calls the simulated services received, in order. */
   calls(): ReturnType<SimulatedCloud['calls']>;
+  /** Makes CloudWatch alarm `name` (if need be) and sets its state: a rollout's gate reads it. */
+  setAlarm(name: string, state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'): void;
 }
 
 export interface RolloutRunOptions {
@@ -287,6 +289,7 @@ export const createLocalRuntime = async (options: LocalRuntimeOptions): Promise<
       route: (tenantId) => sim.route({ [runtime.config.tenantHeaderName]: tenantId }),
       calls: () => sim.calls(),
       publishedEvents: () => sim.publishedEvents(),
+      setAlarm: (name, state) => sim.setAlarm(name, state),
     };
   } catch (error) {
     // dynalite's server would otherwise keep the process alive.

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { putMetricAlarm, setAlarmState } from './cloudwatch.ts';
 import type { SimContext } from './context.ts';
 import { notImplemented, throttlingError } from './faults.ts';
 import { HANDLERS, isReadOnly } from './handlers.ts';
@@ -129,6 +131,12 @@ export class SimulatedCloud {
           reply(this.invoke('tagging', command(context.commandName), args.input)),
         MIDDLEWARE,
       );
+    } else if (c instanceof CloudWatchClient) {
+      c.middlewareStack.add(
+        (_next, context) => async (args) =>
+          reply(this.invoke('cloudwatch', command(context.commandName), args.input)),
+        MIDDLEWARE,
+      );
     } else if (c instanceof CloudFormationClient) {
       c.middlewareStack.add(
         (_next, context) => async (args) =>
@@ -151,6 +159,15 @@ export class SimulatedCloud {
     return () => {
       this.hooks.delete(hook);
     };
+  }
+
+  /** Makes alarm `name` if there is none, and sets its state (what an operator's SetAlarmState does). */
+  setAlarm(name: string, state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA', reason = 'set by hand'): void {
+    this.transact(this.clock(), (ctx) => {
+      putMetricAlarm(ctx, { AlarmName: name });
+      setAlarmState(ctx, { AlarmName: name, StateValue: state, StateReason: reason });
+    });
+    this.save();
   }
 
   /** Creates the shared infrastructure and its CloudFormation stack, once per stack name. */

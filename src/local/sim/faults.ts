@@ -1,4 +1,5 @@
 import { CloudFormationServiceException } from '@aws-sdk/client-cloudformation';
+import { CloudWatchServiceException } from '@aws-sdk/client-cloudwatch';
 import { ECSServiceException } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2ServiceException } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { EventBridgeServiceException } from '@aws-sdk/client-eventbridge';
@@ -16,6 +17,8 @@ export const serviceError = (service: SimService, name: string, message: string)
       return new ElasticLoadBalancingV2ServiceException(options);
     case 'cloudformation':
       return new CloudFormationServiceException(options);
+    case 'cloudwatch':
+      return new CloudWatchServiceException(options);
     case 'eventbridge':
       return new EventBridgeServiceException(options);
     case 'tagging':

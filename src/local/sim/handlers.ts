@@ -1,4 +1,5 @@
 import { describeStacks } from './cloudformation.ts';
+import { describeAlarms, putMetricAlarm, setAlarmState } from './cloudwatch.ts';
 import { createCluster, deleteCluster, describeClusters, listClusters } from './ecs-clusters.ts';
 import { createService, deleteService, describeServices, updateService } from './ecs-services.ts';
 import {
@@ -52,6 +53,11 @@ export const HANDLERS: Record<SimService, ReadonlyMap<string, SimHandler>> = {
     ['DescribeTags', describeTags],
   ]),
   cloudformation: new Map<string, SimHandler>([['DescribeStacks', describeStacks]]),
+  cloudwatch: new Map<string, SimHandler>([
+    ['DescribeAlarms', describeAlarms],
+    ['PutMetricAlarm', putMetricAlarm],
+    ['SetAlarmState', setAlarmState],
+  ]),
   eventbridge: new Map<string, SimHandler>([['PutEvents', putEvents]]),
   tagging: new Map<string, SimHandler>([['GetResources', getResources]]),
 };

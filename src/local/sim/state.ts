@@ -226,6 +226,14 @@ const event = z.object({
   resources: z.array(z.string()),
 });
 
+/** A CloudWatch alarm: only its name and state (what a rollout's gate reads). */
+const alarm = z.object({
+  name: z.string(),
+  state: z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']),
+  reason: z.string(),
+  updatedAt: z.number(),
+});
+
 const network = z.object({ vpcId: z.string(), subnetIds: z.array(z.string()), securityGroupId: z.string() });
 
 /** Schema of the persisted state file. */
@@ -243,6 +251,8 @@ export const simStateSchema = z.object({
   rules: z.array(rule),
   stacks: z.array(stack),
   events: z.array(event),
+  /** Absent in a state file written before the simulator had CloudWatch. */
+  alarms: z.array(alarm).default([]),
 });
 
 export type SimState = z.infer<typeof simStateSchema>;
@@ -259,6 +269,7 @@ export type RuleAction = z.infer<typeof action>;
 export type RuleConditionRecord = z.infer<typeof condition>;
 export type StackRecord = z.infer<typeof stack>;
 export type EventRecord = z.infer<typeof event>;
+export type AlarmRecord = z.infer<typeof alarm>;
 
 /** A cloud with nothing in it. */
 export const emptyState = (): SimState => ({
@@ -273,6 +284,7 @@ export const emptyState = (): SimState => ({
   rules: [],
   stacks: [],
   events: [],
+  alarms: [],
 });
 
 /** Reads `file` when it exists; a file that does not parse is an error, never silently replaced. */

@@ -1,5 +1,5 @@
 /** The services the simulator emulates. */
-export type SimService = 'ecs' | 'elbv2' | 'cloudformation' | 'eventbridge' | 'tagging';
+export type SimService = 'ecs' | 'elbv2' | 'cloudformation' | 'cloudwatch' | 'eventbridge' | 'tagging';
 
 interface BucketSpec {
   key: string;

@@ -211,6 +211,10 @@ describe('the rollout model', () => {
       'PlanRollout > RunWave > RunWave > RollBackWave > RollBackWave > ReportRollout => Failed',
     );
     expect(runs).toContain('PlanRollout > ReportRollout => Succeeded');
+    // The alarm in ALARM during the bake: the wave goes back, though every tenant of it took the release.
+    expect(runs).toContain(
+      'PlanRollout > RunWave > RunWave > BakeWave > RollBackWave > RollBackWave > ReportRollout => Failed',
+    );
     // A step failing for good (PlanRollout on a bad request, any other) still ends in the report.
     expect(runs).toContain('PlanRollout > ReportRollout => Failed');
     for (const path of paths) expect(path.steps.at(-1)).toBe('ReportRollout');

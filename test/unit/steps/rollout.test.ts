@@ -312,3 +312,49 @@ describe('a second rollout of the same release', () => {
     expect(state.progress.tenants[0]).toMatchObject({ state: 'updated', reason: 'on the release already' });
   });
 });
+
+describe('the alarm gate', () => {
+  it('refuses a request naming an alarm CloudWatch does not have', async () => {
+    // Prepare
+    const fakes = fleet(1);
+
+    // Act
+    const attempt = plan(fakes, { alarm: 'advanced-5xx' }).catch((error: unknown) => error);
+
+    // Assess
+    expect(await attempt).toMatchObject({ name: 'ValidationError', field: 'alarm' });
+    expect(fakes.starter.started).toEqual([]);
+  });
+
+  it('watches the alarm through the bake: in ALARM, the wave is rolled back and the rollout halts', async () => {
+    // Prepare: a canary that took the release, a bake of two polls.
+    const fakes = fleet(2);
+    fakes.alarms.alarms.set('advanced-5xx', 'OK');
+    let state = await step(fakes, 'RunWave', await plan(fakes, { bakeSeconds: 40, alarm: 'advanced-5xx' }));
+    fakes.starter.finish(fakes.starter.started[0]?.name ?? '');
+    state = await step(fakes, 'RunWave', state);
+    state = await step(fakes, 'BakeWave', state);
+    const before = state.progress.phase;
+
+    // Act
+    fakes.alarms.alarms.set('advanced-5xx', 'ALARM');
+    state = await step(fakes, 'BakeWave', state);
+    const flagged = state.progress.alarm;
+    state = await step(fakes, 'RollBackWave', state);
+    fakes.starter.finish(fakes.starter.started[1]?.name ?? '');
+    state = await step(fakes, 'RollBackWave', state);
+
+    // Assess
+    expect(before).toBe('baking');
+    expect(flagged).toBe('alarm advanced-5xx went into ALARM');
+    expect(fakes.starter.started[1]?.input).toMatchObject({
+      tenantId: 'a0',
+      release: { version: 'initial' },
+    });
+    expect(state.report).toMatchObject({ status: 'halted', updated: 0, rolledBack: 1 });
+    expect(state.report.reason).toBe(
+      'wave 1 of 2: alarm advanced-5xx went into ALARM after it; the wave was rolled back',
+    );
+    expect(fakes.alarms.callsOf('state')).toHaveLength(3);
+  });
+});

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -85,6 +86,7 @@ export const startFlow = async (): Promise<Flow> => {
     elb: new ElasticLoadBalancingV2Client({ region: REGION, credentials }),
     dynamo: document,
     cloudformation: new CloudFormationClient({ region: REGION, credentials }),
+    cloudwatch: new CloudWatchClient({ region: REGION, credentials }),
     eventbridge: new EventBridgeClient({ region: REGION, credentials }),
     sfn: new SFNClient({ region: REGION, credentials }),
     tagging: new ResourceGroupsTaggingAPIClient({ region: REGION, credentials }),

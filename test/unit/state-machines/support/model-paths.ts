@@ -94,6 +94,10 @@ const ROLLOUT_OUTPUTS: Record<string, (document: Record<string, unknown>) => Rec
       { progress: { ...progress, phase: 'done' }, report: { status: 'completed' } },
       ...(waves === 0 ? [{ progress: { ...progress, phase: 'running', settled: false, waves: 1 } }] : []),
       ...(bakes === 0 ? [{ progress: { ...progress, phase: 'baking', bakes: 1 } }] : []),
+      // The alarm went into ALARM: once, so the graph stays finite.
+      ...(bakes === 0 && waves === 0
+        ? [{ progress: { ...progress, alarm: 'alarm x went into ALARM' } }]
+        : []),
     ];
   },
   RollBackWave: (document) => {
