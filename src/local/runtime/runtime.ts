@@ -360,7 +360,8 @@ export const openRuntime = async (
       report();
       const watching = machine === ROLLOUT_MACHINE ? rolloutWatchers.get(execution) : undefined;
       const state = watching ? rolloutStateSchema.safeParse(next) : undefined;
-      if (watching && state?.success) await watching(state.data);
+      // Progress never fails a step: whatever the follower does, the rollout goes on.
+      if (watching && state?.success) await Promise.resolve(watching(state.data)).catch(() => undefined);
       return next;
     } catch (error) {
       report(error);
