@@ -361,7 +361,11 @@ export const openRuntime = async (
       const watching = machine === ROLLOUT_MACHINE ? rolloutWatchers.get(execution) : undefined;
       const state = watching ? rolloutStateSchema.safeParse(next) : undefined;
       // Progress never fails a step: whatever the follower does, the rollout goes on.
-      if (watching && state?.success) await Promise.resolve(watching(state.data)).catch(() => undefined);
+      if (watching && state?.success) {
+        const follow = watching;
+        const seen = state.data;
+        await (async () => follow(seen))().catch(() => undefined);
+      }
       return next;
     } catch (error) {
       report(error);
