@@ -1,5 +1,7 @@
 import {
+  DescribeExecutionCommand,
   ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
   ExecutionLimitExceeded,
   InvalidExecutionInput,
   SFNClient,
@@ -118,5 +120,48 @@ describe('executionArnOf', () => {
 
     // Assess
     expect(build).toThrow('not a state machine ARN');
+  });
+});
+
+describe('StepFunctionsStarter.describe', () => {
+  it('reads an execution of the machine by name: its status, error and cause', async () => {
+    // Prepare
+    sfn.on(DescribeExecutionCommand).resolves({
+      executionArn: 'x',
+      stateMachineArn: machineArn('tf-update'),
+      status: 'FAILED',
+      error: 'TenantLifecycleFailed',
+      cause: 'the update saga failed',
+      startDate: new Date(0),
+    });
+
+    // Act
+    const state = await starter.describe('update', 'update-acme-1');
+
+    // Assess
+    expect(sfn).toHaveReceivedCommandExactlyOnceWith(DescribeExecutionCommand, {
+      executionArn: 'arn:aws:states:us-east-1:111122223333:execution:tf-update:update-acme-1',
+    });
+    expect(state).toEqual({
+      status: 'FAILED',
+      error: 'TenantLifecycleFailed',
+      cause: 'the update saga failed',
+    });
+  });
+
+  it('answers undefined for an execution Step Functions does not have, and translates throttling', async () => {
+    // Prepare
+    sfn
+      .on(DescribeExecutionCommand)
+      .rejectsOnce(new ExecutionDoesNotExist({ message: 'no', $metadata: {} }))
+      .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: {} }));
+
+    // Act
+    const missing = await starter.describe('update', 'update-none-1');
+    const throttled = await starter.describe('update', 'update-busy-1').catch((error: unknown) => error);
+
+    // Assess
+    expect(missing).toBeUndefined();
+    expect(throttled).toMatchObject({ name: 'ThrottledError' });
   });
 });
