@@ -89,8 +89,8 @@ const failureReason = async (
   const record = await deps.tenants.get(tenantId);
   // The record's last error is this execution's while nothing else has written to it since.
   const last = record?.history.at(-1);
-  if (record?.lastError && last?.execution === execution)
-    return `${record.lastError.step}: ${record.lastError.reason}`;
+  // Its reason names the step already (`<step>: <cause>`, src/domain/reasons.ts).
+  if (record?.lastError && last?.execution === execution) return record.lastError.reason;
   return `update ${end.status.toLowerCase()}${end.error ? ` (${end.error}${end.cause ? `: ${end.cause}` : ''})` : ''}`;
 };
 

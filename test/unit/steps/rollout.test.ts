@@ -145,7 +145,12 @@ describe('RunWave', () => {
       tenantId: 'a1',
       lifecycleStatus: 'ACTIVE',
       placement: placement('advanced'),
-      lastError: { operation: 'update', step: 'WaitForDeployment', reason: 'circuit breaker', at: 'x' },
+      lastError: {
+        operation: 'update',
+        step: 'WaitForDeployment',
+        reason: 'WaitForDeployment: circuit breaker',
+        at: 'x',
+      },
       history: [
         {
           operation: 'update',
