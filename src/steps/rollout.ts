@@ -55,7 +55,11 @@ const updateExecution = (state: RolloutState, tenantId: string, purpose: 'forwar
 /** What an update request of the update machine looks like (its console input). */
 const updateInput = (tenantId: string, release: Release) => ({ operation: 'update', tenantId, release });
 
-const initialReleaseOf = async (deps: StepDeps, tier: string): Promise<Release> =>
+/** The release a tenant of `tier` runs when its record names none (the shared stack's image). */
+export const tierInitialRelease = async (
+  deps: Pick<StepDeps, 'config' | 'infra'>,
+  tier: string,
+): Promise<Release> =>
   initialRelease(
     placementOf(deps.config.catalogue, tier, deps.config.health.path),
     (await deps.infra.get()).tenantImage,
@@ -73,7 +77,7 @@ const waveTenants = async (
   for (const tenantId of tenantIds) {
     const record = known.get(tenantId) ?? (await deps.tenants.get(tenantId));
     let before = record?.release;
-    if (record && !before) before = initial ??= await initialReleaseOf(deps, tier);
+    if (record && !before) before = initial ??= await tierInitialRelease(deps, tier);
     tenants.push({ tenantId, state: 'pending', ...(before ? { before } : {}) });
   }
   return tenants;

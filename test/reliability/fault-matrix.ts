@@ -39,10 +39,12 @@ import {
   FAULT_PLANS,
   type FaultPlan,
   faultSpec,
+  INJECTED_NAMES,
   MIGRATION_COMMITTED,
   SAGA_CASES,
   type SagaCase,
   taskStates,
+  within,
 } from '../support/reliability/matrix.ts';
 import {
   lifecycleEvent,
@@ -92,17 +94,7 @@ const UPDATE_BEFORE_DEPLOY: readonly StepName[] = [
 ];
 /** Update steps that only tidy revisions up: failing for good, they leave one for reconcile. */
 const TIDYING: readonly StepName[] = ['RetireRevisions', 'DeregisterRelease'];
-const INJECTED_NAMES = ['Runtime.ExitError', 'RetryableError', 'ThrottledError', 'FatalError'];
 const SCENARIO_LIMIT_MS = 10_000;
-
-/** Rejects when `work` has not settled in `ms` (a hung step would otherwise hold the suite for minutes). */
-const within = <T>(work: Promise<T>, ms: number, what: string): Promise<T> =>
-  Promise.race([
-    work,
-    new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`${what}: no end after ${ms} ms (hung)`)), ms).unref(),
-    ),
-  ]);
 
 const typesOf = (world: World, tenantId: string): string[] =>
   world.runtime

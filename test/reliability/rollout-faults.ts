@@ -21,7 +21,14 @@ import type { Release } from '../../src/domain/release.ts';
 import type { RolloutRequest } from '../../src/domain/rollout.ts';
 import type { FaultSpec } from '../../src/local/index.ts';
 import { count } from '../support/reliability/counters.ts';
-import { FAULT_PLANS, type FaultPlan, faultSpec, taskStates } from '../support/reliability/matrix.ts';
+import {
+  FAULT_PLANS,
+  type FaultPlan,
+  faultSpec,
+  INJECTED_NAMES,
+  taskStates,
+  within,
+} from '../support/reliability/matrix.ts';
 import {
   lifecycleEvent,
   newTenant,
@@ -42,19 +49,10 @@ const REQUEST: RolloutRequest = {
   bakeSeconds: 20,
   concurrency: 4,
 };
-const INJECTED_NAMES = ['Runtime.ExitError', 'RetryableError', 'ThrottledError', 'FatalError'];
 const SCENARIO_LIMIT_MS = 20_000;
 
 /** The steps a clean rollout runs; RollBackWave only runs once a wave failed its gate. */
 const FORWARD = ['PlanRollout', 'RunWave', 'BakeWave', 'ReportRollout'] as const;
-
-const within = <T>(work: Promise<T>, ms: number, what: string): Promise<T> =>
-  Promise.race([
-    work,
-    new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`${what}: no end after ${ms} ms (hung)`)), ms).unref(),
-    ),
-  ]);
 
 /** Each tenant's status and release version, in tenant order. */
 const releasesOf = async (world: World, tenants: readonly TestTenant[]): Promise<string[]> =>

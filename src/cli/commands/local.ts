@@ -4,7 +4,7 @@ import { type ContractConfig, operationRequestedBy } from '../../../events/contr
 import { deployedTableName } from '../../../infra/deploy/names.ts';
 import { type RolloutEvent, type RolloutReport, rolloutEvents } from '../../app/rollout.ts';
 import { loadConfig } from '../../config.ts';
-import { ownsService, resolveTier, tierNames } from '../../domain/catalogue.ts';
+import { ownsService } from '../../domain/catalogue.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import { LIFECYCLE_ORDER } from '../../domain/operations.ts';
 import { INITIAL_RELEASE, parseRelease, type Release } from '../../domain/release.ts';

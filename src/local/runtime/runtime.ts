@@ -12,11 +12,11 @@ import type { IngestResult } from '../../app/ingest.ts';
 import { type ReconcileOptions, type ReconcileReport, reconcile } from '../../app/reconcile.ts';
 import type { WatchResult } from '../../app/watch.ts';
 import { loadConfig, type TenantFlowConfig } from '../../config.ts';
-import { placementOf, resolveTier, tierNames } from '../../domain/catalogue.ts';
+import { resolveTier, tierNames } from '../../domain/catalogue.ts';
 import { OPERATION_TABLE, OPERATIONS, type Operation } from '../../domain/operations.ts';
-import { initialRelease as initialReleaseOf, type Release } from '../../domain/release.ts';
+import type { Release } from '../../domain/release.ts';
 import { registrationToAnswer } from '../../domain/request.ts';
-import { planRollout, type RolloutReport, type RolloutRequest } from '../../domain/rollout.ts';
+import { haltedReport, type RolloutReport, type RolloutRequest } from '../../domain/rollout.ts';
 import { type RolloutState, rolloutReportSchema, rolloutStateSchema } from '../../domain/rollout-state.ts';
 import { MACHINE_IDS, type MachineId, ROLLOUT_MACHINE, STEP_NAMES } from '../../domain/saga.ts';
 import type { TenantRecord } from '../../domain/tenant-record.ts';
@@ -30,6 +30,7 @@ import {
 } from '../../handlers/index.ts';
 import type { TenantMap } from '../../ports/tenant-map.ts';
 import type { Workflows } from '../../ports/workflow.ts';
+import { tierInitialRelease } from '../../steps/rollout.ts';
 import { aslEngine, type EngineTimings, type ExecutionEnd, xstateEngine } from '../engines/index.ts';
 import type { SimulatedCloud } from '../sim/index.ts';
 import type { InventoryItem } from '../sim/inventory.ts';
@@ -508,11 +509,7 @@ export const openRuntime = async (
       : { execution: name, status: 'UNKNOWN', detail: 'no execution of that name here' };
   });
 
-  const initialRelease = async (tier: string): Promise<Release> =>
-    initialReleaseOf(
-      placementOf(config.catalogue, tier, config.health.path),
-      (await ports.infra.get()).tenantImage,
-    );
+  const initialRelease = (tier: string): Promise<Release> => tierInitialRelease(ports, tier);
 
   let closed = false;
   return {
@@ -576,11 +573,10 @@ export const openRuntime = async (
         );
         const report: RolloutReport = output.success
           ? output.data
-          : {
-              ...planRollout([], request),
-              status: 'halted',
-              reason: `the rollout execution ended ${end.status}${end.error ? ` (${end.error})` : ''}`,
-            };
+          : haltedReport(
+              request,
+              `the rollout execution ended ${end.status}${end.error ? ` (${end.error})` : ''}`,
+            );
         return { execution, status: end.status, report };
       } finally {
         rolloutWatchers.delete(execution);

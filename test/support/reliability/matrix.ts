@@ -252,3 +252,15 @@ export const faultSpec = (step: StepName, plan: FaultPlan): FaultSpec => ({
   kind: plan.kind,
   count: plan.count,
 });
+
+/** The error names an injected fault surfaces as (what counts as a fault that fired). */
+export const INJECTED_NAMES = ['Runtime.ExitError', 'RetryableError', 'ThrottledError', 'FatalError'];
+
+/** Rejects when `work` has not settled in `ms` (a hung step would otherwise hold the suite for minutes). */
+export const within = <T>(work: Promise<T>, ms: number, what: string): Promise<T> =>
+  Promise.race([
+    work,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`${what}: no end after ${ms} ms (hung)`)), ms).unref(),
+    ),
+  ]);
