@@ -74,6 +74,22 @@ const sharedCluster = {
     { Shared: sharedExport('ClusterName') },
   ],
 };
+/**
+ * The shared stack's pooled service, by its exported names (exactly that one: it carries no tenantflow
+ * tag, being the stack's), and its task definition family, named like it (`<stack>-pooled`).
+ */
+const pooledService = {
+  'Fn::Sub': [
+    `arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:service/\${Cluster}/\${Pooled}`,
+    { Cluster: sharedExport('ClusterName'), Pooled: sharedExport('PooledServiceName') },
+  ],
+};
+const pooledFamily = {
+  'Fn::Sub': [
+    `arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:task-definition/\${Pooled}:*`,
+    { Pooled: sharedExport('PooledServiceName') },
+  ],
+};
 /** The shared cluster and tenantflow's own clusters. */
 const allowedClusters = [sharedCluster, arn('ecs', `cluster/${prefix}-*`)];
 const inAllowedCluster = { ArnLike: { 'ecs:cluster': allowedClusters } };
@@ -132,6 +148,17 @@ export const stepGrants = (): Grant[] => [
   putStatusEvents,
   tableAccess("a rollout lists the tier's tenants", ['Scan']),
   grant("a rollout starts its tenants' updates", ['states:StartExecution'], updateMachineArn),
+  grant(
+    "a pooled tier's rollout reads the shared stack's pooled service and puts it on the release's revision (or back): that one service, by name",
+    ['ecs:DescribeServices', 'ecs:UpdateService'],
+    pooledService,
+  ),
+  grant(
+    "a pooled tier's rollout tags the pooled revision it registers, only as part of registering it",
+    ['ecs:TagResource'],
+    pooledFamily,
+    { StringEquals: { 'ecs:CreateAction': ['RegisterTaskDefinition'] } },
+  ),
   grant(
     "a rollout reads its tenants' update executions",
     ['states:DescribeExecution'],

@@ -25,6 +25,7 @@ export const rolloutSummaryEvent = (source: string, report: RolloutReport): Outb
     detail: {
       tier: report.tier,
       release: report.release,
+      ...(report.pooled ? { pooled: true } : {}),
       status: report.status,
       ...(report.reason ? { reason: report.reason } : {}),
       waves: report.waves.length,
@@ -52,7 +53,22 @@ export type RolloutEvent =
     }
   | { kind: 'bake'; wave: number; seconds: number }
   | { kind: 'rollback'; wave: number; tenantId: string; outcome: 'rolled back' | 'failed'; detail?: string }
-  | { kind: 'retry-skipped'; tenants: string[] };
+  | { kind: 'retry-skipped'; tenants: string[] }
+  | {
+      kind: 'pool';
+      service: string;
+      outcome: 'deploying' | 'updated' | 'failed' | 'rolling back' | 'rolled back' | 'rollback failed';
+      detail?: string;
+    };
+
+const POOL_OUTCOMES = {
+  deploying: 'deploying',
+  updated: 'updated',
+  failed: 'failed',
+  'rolling-back': 'rolling back',
+  'rolled-back': 'rolled back',
+  'rollback-failed': 'rollback failed',
+} as const;
 
 const TENANT_OUTCOMES = {
   updated: 'updated',
@@ -73,8 +89,11 @@ export const rolloutEvents = (previous: RolloutState | undefined, next: RolloutS
   const wave = progress.wave + 1;
   const newWave =
     !previous || previous.progress.wave !== progress.wave || previous.progress.retrying !== progress.retrying;
-  if (newWave && progress.tenants.length > 0 && progress.phase === 'running') {
-    const tenants = progress.tenants.map((tenant) => tenant.tenantId);
+  const { pool } = progress;
+  if (newWave && (progress.tenants.length > 0 || pool) && progress.phase === 'running') {
+    const tenants = pool
+      ? (next.report.waves[progress.wave]?.tenants ?? [])
+      : progress.tenants.map((tenant) => tenant.tenantId);
     events.push(
       progress.retrying
         ? { kind: 'retry-skipped', tenants }
@@ -94,6 +113,11 @@ export const rolloutEvents = (previous: RolloutState | undefined, next: RolloutS
       const outcome = ROLLBACK_OUTCOMES[tenant.state as keyof typeof ROLLBACK_OUTCOMES];
       events.push({ kind: 'rollback', wave, tenantId: tenant.tenantId, outcome, ...detail });
     }
+  }
+  if (pool && pool.state !== 'pending' && pool.state !== previous?.progress.pool?.state) {
+    const detail = pool.rollbackFailure ?? (pool.state === 'failed' ? pool.reason : undefined);
+    const outcome = POOL_OUTCOMES[pool.state];
+    events.push({ kind: 'pool', service: pool.service, outcome, ...(detail ? { detail } : {}) });
   }
   if (progress.phase === 'baking' && previous?.progress.phase !== 'baking')
     events.push({ kind: 'bake', wave, seconds: next.request.bakeSeconds });

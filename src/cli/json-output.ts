@@ -102,6 +102,10 @@ const tenantReasons = z.array(z.strictObject({ tenantId: z.string(), reason: z.s
 export const rolloutReportSchema = z.strictObject({
   tier: z.string(),
   release: z.string().describe('the release version'),
+  pooled: z
+    .literal(true)
+    .optional()
+    .describe("a pooled tier's: the pooled service takes the release, for every tenant in it"),
   status: z.enum(['planned', 'completed', 'halted']),
   reason: z.string().optional().describe('why the rollout halted'),
   waves: z.array(
@@ -121,7 +125,15 @@ export const rolloutReportSchema = z.strictObject({
 
 /** `releases --json`: the tenants of each tier and release. */
 export const releasesSchema = z.array(
-  z.strictObject({ tier: z.string(), release: z.string(), tenants: z.array(z.string()) }),
+  z.strictObject({
+    tier: z.string(),
+    release: z.string(),
+    pooled: z
+      .literal(true)
+      .optional()
+      .describe("the pooled service's release, which every pooled tenant runs"),
+    tenants: z.array(z.string()),
+  }),
 );
 
 /** The JSON Schema document of every `--json` output. */

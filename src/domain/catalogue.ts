@@ -199,6 +199,10 @@ export const tierNames = (catalogue: Catalogue): string =>
     .map(([tier, row]) => (row.aliases.length ? `${tier} (${row.aliases.join(', ')})` : tier))
     .join(', ');
 
+/** Whether tier `tier`'s tenants run in the shared stack's pooled service (one for every pooled tier). */
+export const isPooledTier = (catalogue: Catalogue, tier: string): boolean =>
+  catalogue.tiers[tier]?.service === 'pooled';
+
 /** The placement of catalogue tier `tier` (a name `resolveTier` returned). */
 export const placementOf = (
   catalogue: Catalogue,

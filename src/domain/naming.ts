@@ -10,6 +10,9 @@ export interface ResourceNames {
   targetGroupName: string;
 }
 
+/** The one container of every task definition tenantflow registers (and of the shared stack's pooled one). */
+export const CONTAINER_NAME = 'app';
+
 /** Tag keys written on every resource. */
 export const TAG_KEYS = {
   tenantId: 'tenantflow:tenant-id',
@@ -60,7 +63,7 @@ export const resourceNames = (tenantId: string, prefix = 'tf', generation = 0): 
     clusterName: ecsName,
     serviceName: ecsName,
     taskDefinitionFamily: ecsName,
-    containerName: 'app',
+    containerName: CONTAINER_NAME,
     targetGroupName: [tgPrefix, slug, digest].filter(Boolean).join('-'),
   };
 };

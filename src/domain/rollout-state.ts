@@ -37,6 +37,41 @@ const tenantProgressSchema = z.object({
 });
 export type TenantProgress = z.infer<typeof tenantProgressSchema>;
 
+/**
+ * Where the pooled service of a pooled tier stands in its rollout (the tier's one "wave"): `pending` →
+ * `deploying` (UpdateService onto the release's revision) → `updated` | `failed` (the circuit breaker
+ * rolled it back, or it never became healthy); rolling back: `rolling-back` → `rolled-back` |
+ * `rollback-failed`.
+ */
+export const POOL_PROGRESS = [
+  'pending',
+  'deploying',
+  'updated',
+  'failed',
+  'rolling-back',
+  'rolled-back',
+  'rollback-failed',
+] as const;
+export type PoolProgressState = (typeof POOL_PROGRESS)[number];
+
+const poolProgressSchema = z.object({
+  state: z.enum(POOL_PROGRESS),
+  cluster: z.string(),
+  service: z.string(),
+  targetGroupArn: z.string(),
+  /** The revision the service ran when the rollout began: what rolling back puts it on. */
+  previous: z.string().optional(),
+  /** The release's revision. */
+  revisionArn: z.string().optional(),
+  /** Looks at the deployment so far (a deployment never healthy fails after `health.maxAttempts`). */
+  looks: z.number().int().min(0),
+  /** Why its deployment failed. */
+  reason: z.string().optional(),
+  /** Why going back failed. */
+  rollbackFailure: z.string().optional(),
+});
+export type PoolProgress = z.infer<typeof poolProgressSchema>;
+
 const rolloutRequestSchema = z.object({
   tier: z.string(),
   release: tenantReleaseSchema,
@@ -57,6 +92,7 @@ const waveReportSchema = z.object({
 export const rolloutReportSchema = z.object({
   tier: z.string(),
   release: z.string(),
+  pooled: z.literal(true).optional(),
   status: z.enum(['planned', 'running', 'completed', 'halted']),
   reason: z.string().optional(),
   waves: z.array(waveReportSchema),
@@ -89,6 +125,8 @@ export const rolloutStateSchema = z.looseObject({
     /** The request's alarm was found in ALARM after this wave (its state and reason): roll it back. */
     alarm: z.string().optional(),
     tenants: z.array(tenantProgressSchema),
+    /** A pooled tier: its pooled service, which every tenant of the tier runs (then `tenants` is empty). */
+    pool: poolProgressSchema.optional(),
     /** Tenants passed over (held by another operation), for the retry at the end. */
     deferred: z.array(z.string()),
   }),

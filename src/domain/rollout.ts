@@ -111,6 +111,11 @@ export interface WaveReport {
 export interface RolloutReport {
   tier: string;
   release: string;
+  /**
+   * A pooled tier's rollout: the pooled service is what takes the release, in one wave whose tenants
+   * are every tenant running in it (they take it together).
+   */
+  pooled?: true;
   status: 'planned' | 'running' | 'completed' | 'halted';
   /** Why the rollout halted. */
   reason?: string;
@@ -151,27 +156,40 @@ export const notUpdatable = (record: TenantRecord): string | undefined => {
 /**
  * Who a rollout of `request` updates, in which wave, from the tier's records (any order): tenants of the
  * tier that run their own service and are not on the release yet, by tenant id; the others are
- * reported as on it already or not updatable (pooled tenants run the tier's service). A tenant held by
- * another operation is planned: its turn decides. Pure.
+ * reported as on it already or not updatable. A tenant held by another operation is planned: its turn
+ * decides. A pooled tier (`pooled`) is one wave, the pooled service, which every tenant running in it
+ * takes at once (whatever their lifecycle: the service serves them all). Pure.
  */
-export const planRollout = (records: readonly TenantRecord[], request: RolloutRequest): RolloutReport => {
+export const planRollout = (
+  records: readonly TenantRecord[],
+  request: RolloutRequest,
+  pooled = false,
+): RolloutReport => {
   const fleet = records
-    .filter((record) => record.placement?.tier === request.tier && record.lifecycleStatus !== 'DELETED')
+    .filter((record) => record.lifecycleStatus !== 'DELETED')
+    .filter((record) => (pooled ? !ownsService(record.placement) : record.placement?.tier === request.tier))
     .sort((a, b) => a.tenantId.localeCompare(b.tenantId));
   const report: RolloutReport = {
     tier: request.tier,
     release: request.release.version,
     status: 'planned',
+    ...(pooled ? { pooled: true as const } : {}),
     waves: [],
     alreadyOn: [],
     notUpdated: [],
     updated: 0,
     rolledBack: 0,
   };
+  if (pooled) {
+    const tenants = fleet.filter((record) => record.placement).map((record) => record.tenantId);
+    report.waves = [{ tenants, updated: [], failed: [], rolledBack: [], skipped: [] }];
+    return report;
+  }
   const candidates: string[] = [];
   for (const record of fleet) {
     if (!ownsService(record.placement)) {
-      report.notUpdated.push({ tenantId: record.tenantId, reason: 'runs in the pooled service' });
+      // Not in the tier's catalogue row any more (a tier turned pooled): its service is its own still.
+      report.notUpdated.push({ tenantId: record.tenantId, reason: 'has no service of its own' });
     } else if (sameRelease(record.release, request.release) && record.lifecycleStatus !== 'FAILED') {
       report.alreadyOn.push(record.tenantId);
     } else {

@@ -41,6 +41,9 @@ export interface TaskDefinitionInfo {
   revision: number;
   /** ACTIVE, INACTIVE or DELETE_IN_PROGRESS. */
   status: string;
+  /** The task size (Fargate: both set). */
+  cpu?: string;
+  memory?: string;
   tags: Tag[];
 }
 

@@ -35,3 +35,35 @@ export const assessHealth = (
     (targets?.healthy ?? 0) >= 1;
   return { healthy, detail };
 };
+
+/** One look at a deployment onto a revision: done, not yet, or rolled back (`rolledBack`: why). */
+export interface DeploymentLook {
+  done: boolean;
+  detail: string;
+  rolledBack?: string;
+}
+
+/**
+ * Whether the deployment of `revisionArn` has completed: the service runs it, its rollout COMPLETED,
+ * every desired task running and a target healthy (a service switched off, desired 0, has no target
+ * to be healthy: its rollout completing is enough). A service back on another revision, or a
+ * FAILED rollout, is the circuit breaker's rollback, with its reason. Pure.
+ */
+export const assessDeployment = (
+  service: ServiceInfo | undefined,
+  targets: TargetHealthSummary | undefined,
+  revisionArn: string,
+): DeploymentLook => {
+  const seen = assessHealth(service, targets);
+  if (service && service.taskDefinition !== revisionArn) {
+    const why =
+      service.failedRollout?.taskDefinition === revisionArn ? service.failedRollout.reason : seen.detail;
+    return { done: false, detail: seen.detail, rolledBack: why };
+  }
+  if (seen.rolloutFailure !== undefined)
+    return { done: false, detail: seen.detail, rolledBack: seen.rolloutFailure };
+  const done =
+    seen.healthy ||
+    (service?.status === 'ACTIVE' && service.desiredCount === 0 && service.rolloutState === 'COMPLETED');
+  return { done, detail: seen.detail };
+};

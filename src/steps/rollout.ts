@@ -9,7 +9,7 @@
 import { executionName } from '../../events/index.ts';
 import { rolloutSummaryEvent } from '../app/rollout.ts';
 import { sendOnce } from '../app/send-once.ts';
-import { placementOf } from '../domain/catalogue.ts';
+import { isPooledTier, placementOf } from '../domain/catalogue.ts';
 import { FatalError, ValidationError } from '../domain/errors.ts';
 import { initialRelease, type Release } from '../domain/release.ts';
 import {
@@ -29,6 +29,7 @@ import {
 } from '../domain/rollout-state.ts';
 import { DELAY_SECONDS, type RolloutStepName } from '../domain/saga.ts';
 import type { TenantRecord } from '../domain/tenant-record.ts';
+import { advancePool, poolToUpdate, retirePrevious, rollBackPool } from './pool-release.ts';
 import { unvalidatedStateSchema } from './state-schema.ts';
 import type { StepContext, StepDeps } from './types.ts';
 
@@ -132,7 +133,14 @@ const lookAtRunning = async (state: RolloutState, deps: StepDeps): Promise<void>
 const reportWave = (state: RolloutState): void => {
   const wave = state.report.waves[state.progress.wave];
   if (!wave || state.progress.retrying) return;
-  const { tenants } = state.progress;
+  const { tenants, pool } = state.progress;
+  if (pool) {
+    // The pooled service's tenants take (or go back from) the release together.
+    const moved = ['updated', 'rolling-back', 'rolled-back', 'rollback-failed'].includes(pool.state);
+    wave.updated = moved ? [...wave.tenants] : [];
+    wave.rolledBack = pool.state === 'rolled-back' ? [...wave.tenants] : [];
+    return;
+  }
   wave.updated = tenants
     .filter((tenant) =>
       ['updated', 'back-pending', 'rolling-back', 'rolled-back', 'rollback-failed'].includes(tenant.state),
@@ -176,10 +184,12 @@ export const planRolloutStep = async (
   if (request.alarm !== undefined && (await deps.alarms.state(request.alarm)) === undefined)
     throw new ValidationError('alarm', `no CloudWatch alarm named ${JSON.stringify(request.alarm)}`);
   const records = await deps.tenants.list();
-  const report = planRollout(records, request);
+  const pooled = isPooledTier(deps.config.catalogue, request.tier);
+  const report = planRollout(records, request, pooled);
   const first = report.waves[0];
   report.status = first ? 'running' : 'completed';
   const byId = new Map(records.map((record) => [record.tenantId, record]));
+  const pool = pooled ? await poolToUpdate(deps) : undefined;
   return {
     request,
     rolloutId: ctx.execution,
@@ -190,7 +200,8 @@ export const planRolloutStep = async (
       retrying: false,
       settled: false,
       passed: false,
-      tenants: first ? await waveTenants(deps, request.tier, first.tenants, byId) : [],
+      tenants: first && !pool ? await waveTenants(deps, request.tier, first.tenants, byId) : [],
+      ...(pool ? { pool } : {}),
       deferred: [],
     },
   };
@@ -204,6 +215,13 @@ export const planRolloutStep = async (
  */
 export const runWave: RolloutStep = async (state, deps) => {
   const { progress, request } = state;
+  if (progress.pool) {
+    await advancePool(deps, request.tier, request.release, progress.pool);
+    progress.settled = progress.pool.state === 'updated' || progress.pool.state === 'failed';
+    progress.passed = progress.pool.state === 'updated';
+    reportWave(state);
+    return state;
+  }
   await lookAtRunning(state, deps);
   let running = count(progress.tenants, 'running');
   for (const tenant of progress.tenants) {
@@ -288,6 +306,7 @@ export const bakeWave: RolloutStep = async (state, deps) => {
     Object.assign(progress, { phase: 'running', settled: false, passed: false });
     return state;
   }
+  if (progress.pool?.state === 'updated') await retirePrevious(deps, progress.pool);
   progress.phase = 'done';
   report.status = 'completed';
   return state;
@@ -300,10 +319,19 @@ export const bakeWave: RolloutStep = async (state, deps) => {
  * the reason.
  */
 export const rollBackWave: RolloutStep = async (state, deps) => {
-  const { progress, request, report } = state;
+  const { progress, request } = state;
   if (progress.phase !== 'rolling-back') {
     progress.phase = 'rolling-back';
     for (const tenant of progress.tenants) if (tenant.state === 'updated') tenant.state = 'back-pending';
+  }
+  const { pool } = progress;
+  if (pool) {
+    await rollBackPool(deps, pool);
+    progress.settled = pool.state === 'rolled-back' || pool.state === 'rollback-failed';
+    reportWave(state);
+    if (!progress.settled) return state;
+    const stuck = pool.rollbackFailure ? [`${pool.service} (${pool.rollbackFailure})`] : [];
+    return halt(state, pool.reason ?? `${pool.service} failed`, stuck);
   }
   await lookAtRunning(state, deps);
   let running = count(progress.tenants, 'rolling-back');
@@ -324,21 +352,26 @@ export const rollBackWave: RolloutStep = async (state, deps) => {
   progress.settled = count(progress.tenants, 'back-pending', 'rolling-back') === 0;
   reportWave(state);
   if (!progress.settled) return state;
-  const wave = report.waves[progress.wave];
   const failed = progress.tenants.filter((tenant) => tenant.state === 'failed');
   const stuck = progress.tenants
     .filter((tenant) => tenant.state === 'rollback-failed')
     .map((tenant) => `${tenant.tenantId} (${tenant.reason ?? 'failed'})`);
   const first = failed[0];
+  const why =
+    `${failed.length} of ${progress.tenants.length} tenants failed` +
+    (first ? ` (${first.tenantId}: ${first.reason ?? 'failed'})` : '');
+  return halt(state, why, stuck);
+};
+
+/** The wave rolled back (but `stuck`): its counts closed, the rollout halted with why, the reason. */
+const halt = (state: RolloutState, why: string, stuck: readonly string[]): RolloutState => {
+  const { progress, report } = state;
+  const wave = report.waves[progress.wave];
   report.rolledBack += wave?.rolledBack.length ?? 0;
   closeWave(state, (wave?.updated.length ?? 0) - (wave?.rolledBack.length ?? 0));
   report.status = 'halted';
-  const why = progress.alarm
-    ? `${progress.alarm} after it`
-    : `${failed.length} of ${progress.tenants.length} tenants failed` +
-      (first ? ` (${first.tenantId}: ${first.reason ?? 'failed'})` : '');
   report.reason =
-    `wave ${progress.wave + 1} of ${report.waves.length}: ${why}` +
+    `wave ${progress.wave + 1} of ${report.waves.length}: ${progress.alarm ? `${progress.alarm} after it` : why}` +
     `; the wave was rolled back${stuck.length ? `, except ${stuck.join(', ')}` : ''}`;
   progress.phase = 'done';
   return state;

@@ -1,6 +1,6 @@
 import type { TenantFlowConfig } from '../config.ts';
 import { type OwnServicePlacement, ownsService } from '../domain/catalogue.ts';
-import { ownership, specHash, tenantTags } from '../domain/naming.ts';
+import { CONTAINER_NAME, ownership, specHash, tenantTags } from '../domain/naming.ts';
 import { type Release, sizedFor } from '../domain/release.ts';
 import { withoutResource } from '../domain/resources.ts';
 import type { SagaState } from '../domain/saga-state.ts';
@@ -49,6 +49,49 @@ export const taskDefinitionSpec = (
     tags: [...tenantTags(tenantId, placement.tier), { key: SPEC_HASH_TAG, value: specHash(spec) }],
   };
 };
+
+/** Tag naming the tier whose pooled service a revision was registered for (by a rollout). */
+export const POOL_TAG = 'tenantflow:pool';
+/** Tag naming the release version a pooled revision runs. */
+export const RELEASE_TAG = 'tenantflow:release';
+
+/**
+ * A revision of the pooled service's family (the shared stack's) for `release`: its sizes, or those
+ * of the revision the service runs (`current`), the tier in the environment, no tenant id. Tagged with
+ * the tier and the release but not as tenantflow's (no managed-by tag): it belongs to the shared
+ * stack's service, not to a tenant, so reconciliation never takes it for an orphan. Pure.
+ */
+export const poolTaskDefinitionSpec = (
+  tier: string,
+  current: { family: string; cpu?: string; memory?: string },
+  config: TenantFlowConfig,
+  infra: SharedInfrastructure,
+  release: Release,
+): TaskDefinitionSpec => {
+  const spec: Omit<TaskDefinitionSpec, 'tags'> = {
+    family: current.family,
+    cpu: release.cpu ?? current.cpu ?? POOL_DEFAULT_SIZE.cpu,
+    memory: release.memory ?? current.memory ?? POOL_DEFAULT_SIZE.memory,
+    containerName: CONTAINER_NAME,
+    image: release.image,
+    containerPort: infra.containerPort,
+    environment: { ...release.environment, TENANT_TIER: tier },
+    executionRoleArn: infra.executionRoleArn,
+    taskRoleArn: infra.taskRoleArn,
+    log: { driver: 'awslogs', group: infra.logGroupName, region: config.region, streamPrefix: 'pooled' },
+  };
+  return {
+    ...spec,
+    tags: [
+      { key: POOL_TAG, value: tier },
+      { key: RELEASE_TAG, value: release.version },
+      { key: SPEC_HASH_TAG, value: specHash(spec) },
+    ],
+  };
+};
+
+/** The pooled task size infra/shared.yaml declares, for a revision that does not say its own. */
+const POOL_DEFAULT_SIZE = { cpu: '256', memory: '512' } as const;
 
 /**
  * RegisterTaskDefinition: a new revision only when the newest one was registered from another spec.

@@ -11,7 +11,7 @@ import type { DeploymentWait, SagaState, UpdateProgress } from '../domain/saga-s
 import type { TenantStatus } from '../domain/tenant-status.ts';
 import type { ServiceInfo } from '../ports/container-platform.ts';
 import { checkpoint, stepEntry as entry, historyEntry, releaseOnce } from './checkpoint.ts';
-import { assessHealth } from './health-check.ts';
+import { assessDeployment, type DeploymentLook } from './health-check.ts';
 import { ensureOurs, ownServicePlacement, required } from './placement.ts';
 import { revisionsOf, SPEC_HASH_TAG, taskDefinitionSpec } from './task-definition.ts';
 import type { Step, StepDeps } from './types.ts';
@@ -37,7 +37,7 @@ export const planUpdate: Step = async (state, deps) => {
   const placement = state.placement;
   if (placement?.service !== 'own') {
     throw new FatalError(
-      `tenant ${tenantId} is on tier ${placement?.tier ?? '(none)'}, which runs in the pooled service: it takes the tier's release, not one of its own`,
+      `tenant ${tenantId} is on tier ${placement?.tier ?? '(none)'}, which runs in the pooled service: it takes the tier's release, not one of its own (a rollout of the tier: tenantflow update --tier ${placement?.tier ?? '<tier>'} …)`,
     );
   }
   const service = await describe(state, deps);
@@ -88,28 +88,16 @@ export const deployRelease: Step = async (state, deps, ctx) => {
   return state;
 };
 
-/** One look at a deployment of `revisionArn`: done, not yet, or failed (thrown). */
+/** One look at the tenant's deployment of `revisionArn` (see {@link assessDeployment}). */
 const lookAtDeployment = async (
   state: SagaState,
   deps: StepDeps,
   revisionArn: string,
-): Promise<{ done: boolean; detail: string; rolledBack?: string }> => {
+): Promise<DeploymentLook> => {
   const service = await describe(state, deps);
   const targetGroupArn = state.resources.targetGroup?.arn;
   const targets = service && targetGroupArn ? await deps.elb.targetHealth(targetGroupArn) : undefined;
-  const seen = assessHealth(service, targets);
-  if (service && service.taskDefinition !== revisionArn) {
-    const why =
-      service.failedRollout?.taskDefinition === revisionArn ? service.failedRollout.reason : seen.detail;
-    return { done: false, detail: seen.detail, rolledBack: why };
-  }
-  if (seen.rolloutFailure !== undefined)
-    return { done: false, detail: seen.detail, rolledBack: seen.rolloutFailure };
-  // A service switched off (desired 0) has no target to be healthy: its rollout completing is enough.
-  const done =
-    seen.healthy ||
-    (service?.status === 'ACTIVE' && service.desiredCount === 0 && service.rolloutState === 'COMPLETED');
-  return { done, detail: seen.detail };
+  return assessDeployment(service, targets, revisionArn);
 };
 
 const nextWait = (wait: DeploymentWait | undefined, done: boolean, detail: string): DeploymentWait => ({

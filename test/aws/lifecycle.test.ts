@@ -260,6 +260,45 @@ describe('tenantflow --target aws against moto', () => {
     }
   });
 
+  it("rolls a release out to the basic tier: the shared stack's pooled service on a revision of its family", async () => {
+    const cluster = outputs.get('ClusterName') ?? '';
+    const pooled = outputs.get('PooledServiceName') ?? '';
+    const stackRevision = (
+      await clients.ecs.send(new DescribeServicesCommand({ cluster, services: [pooled] }))
+    ).services?.[0]?.taskDefinition;
+
+    const run = await cli(endpoint, join(work, 'state'), [
+      'update',
+      '--tier',
+      'basic',
+      '--image',
+      'public.ecr.aws/nginx/nginx:1.27',
+      '--sbt-bus',
+      SBT_BUS,
+      '--json',
+    ]);
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.json[0]).toMatchObject({ status: 'completed', pooled: true, rolledBack: 0 });
+    const service = (await clients.ecs.send(new DescribeServicesCommand({ cluster, services: [pooled] })))
+      .services?.[0];
+    expect(service?.taskDefinition).not.toBe(stackRevision);
+    const described = await clients.ecs.send(
+      new DescribeTaskDefinitionCommand({ taskDefinition: service?.taskDefinition, include: ['TAGS'] }),
+    );
+    expect(described.taskDefinition?.containerDefinitions?.[0]?.image).toBe(
+      'public.ecr.aws/nginx/nginx:1.27',
+    );
+    expect(described.tags).toContainEqual({ key: 'tenantflow:release', value: '1.27' });
+    // The stack's own revision stays (CloudFormation's), beside the release's.
+    const active = await clients.ecs.send(
+      new ListTaskDefinitionsCommand({ familyPrefix: described.taskDefinition?.family, status: 'ACTIVE' }),
+    );
+    expect(active.taskDefinitionArns).toEqual(
+      expect.arrayContaining([stackRevision, service?.taskDefinition]),
+    );
+  });
+
   it('undoes a failed onboarding on the real API (failure sent, nothing left), then a retry onboards it', async () => {
     const doomed = newTenant('advanced');
     const [result] = await replay([sbtEvent('onboard', doomed)], ['--fault', 'CreateService:fatal']);

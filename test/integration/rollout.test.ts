@@ -335,10 +335,95 @@ describe('fleet rollout', () => {
     });
   });
 
-  it('leaves pooled tenants to the tier’s service and says so', async () => {
-    const { report } = await run(world, 'basic', V2);
+  describe('a pooled tier', () => {
+    /** The pooled service's revision (family:revision), its image, and the family's revisions still ACTIVE. */
+    const pool = () => {
+      const items = world.runtime.inventory();
+      const service = items.find((item) => item.type === 'service' && item.id.endsWith('-pooled'));
+      const family = items.filter(
+        (item) => item.type === 'task-definition' && item.id.includes('-pooled:') && item.status === 'ACTIVE',
+      );
+      return { service, active: family.map((item) => item.id).sort() };
+    };
+    /** The image of the last revision registered for the pooled family, and the revision it got. */
+    const lastPoolImage = (from: number) =>
+      world.runtime
+        .calls()
+        .slice(from)
+        .filter((call) => call.command === 'RegisterTaskDefinition')
+        .map((call) => call.input as { family: string; containerDefinitions: Array<{ image: string }> })
+        .filter((input) => input.family.endsWith('-pooled'))
+        .map((input) => input.containerDefinitions[0]?.image);
 
-    expect(report.waves).toEqual([]);
-    expect(report.notUpdated).toEqual([{ tenantId: basic.tenantId, reason: 'runs in the pooled service' }]);
+    /**
+     * The pool's outcomes as the progress lines show them, without the in-between ones (whether a
+     * look right after UpdateService still sees the deployment going depends on the simulated timing).
+     */
+    const poolOutcomes = (events: RolloutEvent[]) =>
+      events.flatMap((event) =>
+        event.kind === 'pool' && event.outcome !== 'deploying' && event.outcome !== 'rolling back'
+          ? [event.outcome]
+          : [],
+      );
+
+    it('takes the release in its pooled service, one wave for every tenant in it', async () => {
+      const calls = world.runtime.calls().length;
+      const stackRevision = pool().active;
+
+      const { report, status, events } = await run(world, 'basic', V2);
+
+      expect(status).toBe('SUCCEEDED');
+      expect(report).toMatchObject({ status: 'completed', pooled: true, updated: 1, rolledBack: 0 });
+      expect(report.waves.map((wave) => wave.tenants)).toEqual([[basic.tenantId]]);
+      expect(lastPoolImage(calls)).toEqual([V2.image]);
+      // Only the pooled service was deployed; the stack's own revision stays (CloudFormation's).
+      expect(updatedServices(world, calls)).toEqual([pool().service?.id.split('/')[1]]);
+      expect(pool().active).toHaveLength(2);
+      expect(pool().active).toEqual(expect.arrayContaining(stackRevision));
+      expect(poolOutcomes(events)).toEqual(['updated']);
+      expect(summaries(world).at(-1)).toMatchObject({
+        tier: 'basic',
+        pooled: true,
+        status: 'completed',
+        updated: 1,
+      });
+      // The tenant is served throughout and after.
+      expect(world.runtime.route(basic.tenantId).targetGroups.map((group) => group.healthy > 0)).toEqual([
+        true,
+      ]);
+    });
+
+    it('goes back to the revision it ran when the release fails, and removes the failed one', async () => {
+      const before = pool().active;
+      const calls = world.runtime.calls().length;
+
+      const { report, events } = await run(world, 'basic', BROKEN);
+
+      expect(report.status).toBe('halted');
+      expect(report.reason).toMatch(
+        /^wave 1 of 1: deployment of \S+-pooled rolled back by the circuit breaker/,
+      );
+      expect(report).toMatchObject({ updated: 0, rolledBack: 1 });
+      expect(poolOutcomes(events)).toEqual(['failed', 'rolled back']);
+      expect(lastPoolImage(calls)).toEqual([BROKEN.image]);
+      expect(pool().active).toEqual(before);
+      expect(world.runtime.route(basic.tenantId).targetGroups.map((group) => group.healthy > 0)).toEqual([
+        true,
+      ]);
+    });
+
+    it('retires the release it replaces when that was a rollout’s, keeping the stack’s', async () => {
+      const before = pool().active;
+      const calls = world.runtime.calls().length;
+
+      const { report } = await run(world, 'basic', V3);
+
+      expect(report).toMatchObject({ status: 'completed', updated: 1 });
+      expect(lastPoolImage(calls)).toEqual([V3.image]);
+      const after = pool().active;
+      expect(after).toHaveLength(2);
+      // V2's revision went, the stack's stayed, V3's came.
+      expect(after.filter((id) => before.includes(id))).toHaveLength(1);
+    });
   });
 });

@@ -209,3 +209,109 @@ export const describeRolloutFaults = (): void => {
     });
   });
 };
+
+const BROKEN: Release = { version: '4.1.0', image: 'public.ecr.aws/example/tenant-app:4.1.0-broken' };
+const POOLED: RolloutRequest = { ...REQUEST, tier: 'basic' };
+
+/** The pooled family's ACTIVE revisions (ARNs, sorted). */
+const poolRevisions = (world: World): string[] =>
+  world.runtime
+    .inventory()
+    .filter((item) => item.type === 'task-definition' && /-pooled:\d+$/.test(item.id))
+    .filter((item) => item.status === 'ACTIVE')
+    .map((item) => item.arn)
+    .sort();
+
+/**
+ * A pooled tier's rollout (the shared stack's pooled service, one wave) under the same matrix, with
+ * one basic tenant in the pool. RollBackWave is reached with a release the simulated circuit breaker
+ * rolls back. Whatever the fault: the pool serves on exactly one release (the stack's or the new
+ * one), its tenant's route healthy, the stack's own revision kept; a revision left registered but not
+ * running only when the rollout halted for good (counted: the next pooled rollout removes it).
+ */
+export const describePooledRolloutFaults = (): void => {
+  describe('a pooled tier’s rollout under faults', () => {
+    let snapshot: Snapshot;
+    let tenant: TestTenant;
+    let stackRevisions: string[];
+
+    beforeAll(async () => {
+      tenant = newTenant('basic');
+      const world = await openWorld();
+      const setup = await world.send([lifecycleEvent('onboard', tenant)]);
+      if (setup.some((result) => result.outcome !== 'succeeded'))
+        throw new Error(`setup failed: ${JSON.stringify(setup)}`);
+      stackRevisions = poolRevisions(world);
+      snapshot = await snapshotOf(world, world.requests);
+    }, 60_000);
+
+    const scenarios: Scenario[] = [
+      ...FORWARD.flatMap((step) => FAULT_PLANS.map((plan) => ({ step, plan, failingWave: false }))),
+      ...FAULT_PLANS.map((plan) => ({ step: 'RollBackWave', plan, failingWave: true })),
+    ];
+
+    it.each(scenarios.map((s) => [`${s.step}, ${s.plan.label}`, s] as const))('%s', async (label, s) => {
+      count('scenarios');
+      const world = await openFrom(snapshot, [faultSpec(s.step as FaultSpec['step'], s.plan)]);
+      try {
+        const summariesBefore = world.runtime
+          .publishedEvents()
+          .filter((event) => event.detailType === ROLLOUT_SUMMARY).length;
+        const request = s.failingWave ? { ...POOLED, release: BROKEN } : POOLED;
+        const run = await within(world.runtime.rollout(request), SCENARIO_LIMIT_MS, label);
+        const fired = world.progress.filter(
+          (p) => p.step === s.step && p.error !== undefined && INJECTED_NAMES.includes(p.error),
+        ).length;
+        count('faults', fired);
+        expect(fired).toBeGreaterThan(0);
+
+        const summaries = world.runtime
+          .publishedEvents()
+          .filter((event) => event.detailType === ROLLOUT_SUMMARY)
+          .slice(summariesBefore)
+          .map((event) => event.detail as { status: string; reason?: string });
+        const reportLost = s.step === 'ReportRollout' && !s.plan.succeeds;
+        expect(summaries.map((summary) => summary.status)).toEqual([
+          reportLost ? 'halted' : run.report.status,
+        ]);
+
+        const pool = await world.runtime.poolRelease();
+        if (s.plan.succeeds) {
+          expect(run.report.status).toBe(s.failingWave ? 'halted' : 'completed');
+          // The broken release was rolled back by the circuit breaker: the pool is on the stack's again.
+          expect(pool?.version).toBe(s.failingWave ? 'initial' : '4.0.0');
+          if (s.failingWave) expect(run.report.rolledBack).toBe(1);
+        } else {
+          expect(run.status).toBe('FAILED');
+          expect(summaries[0]?.reason).toContain(
+            s.step === 'ReportRollout' ? 'the rollout execution failed' : s.step,
+          );
+          const expected: Record<string, string[]> = {
+            PlanRollout: ['initial'],
+            // The first look failed before it deployed, or (crash) after.
+            RunWave: ['initial', '4.0.0'],
+            BakeWave: ['4.0.0'],
+            ReportRollout: ['4.0.0'],
+            RollBackWave: ['initial'],
+          };
+          expect(expected[s.step]).toContain(pool?.version);
+        }
+        // One working release: the pool ACTIVE on it, its tenant served.
+        expect(pool).toBeDefined();
+        for (const group of world.runtime.route(tenant.tenantId).targetGroups)
+          expect(group.healthy).toBeGreaterThan(0);
+        const revisions = poolRevisions(world);
+        expect(revisions).toEqual(expect.arrayContaining([...stackRevisions, pool?.taskDefinition]));
+        const stray = revisions.filter(
+          (arn) => !stackRevisions.includes(arn) && arn !== pool?.taskDefinition,
+        ).length;
+        if (s.plan.succeeds) expect(stray).toBe(0);
+        count('strayPoolRevisions', stray);
+        count('rollouts');
+        count('pooledRollouts');
+      } finally {
+        await world.close();
+      }
+    });
+  });
+};

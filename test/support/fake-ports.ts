@@ -119,12 +119,14 @@ export class FakeContainerPlatform extends Recorder<keyof ContainerPlatform> imp
     return 'deleted' as const;
   }
 
-  private revision(td: TaskDefinitionInfo): TaskDefinitionInfo {
+  private revision(td: TaskDefinitionInfo & { spec: TaskDefinitionSpec }): TaskDefinitionInfo {
     return {
       arn: td.arn,
       family: td.family,
       revision: td.revision,
       status: td.status,
+      cpu: td.spec.cpu,
+      memory: td.spec.memory,
       tags: copyTags(td.tags),
     };
   }

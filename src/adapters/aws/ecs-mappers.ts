@@ -34,6 +34,8 @@ const taskDefinitionSchema = z.object({
   family: z.string().min(1),
   revision: z.number().int().positive(),
   status: z.string().optional(),
+  cpu: z.string().optional(),
+  memory: z.string().optional(),
 });
 
 /** Parses an ECS `TaskDefinition` plus the tags returned next to it. */
@@ -48,6 +50,8 @@ export const toTaskDefinitionInfo = (
     family: parsed.family,
     revision: parsed.revision,
     status: parsed.status ?? 'ACTIVE',
+    ...(parsed.cpu !== undefined ? { cpu: parsed.cpu } : {}),
+    ...(parsed.memory !== undefined ? { memory: parsed.memory } : {}),
     tags: parseResult(tagsSchema, tags, context),
   };
 };

@@ -4,7 +4,7 @@ import { type ContractConfig, operationRequestedBy } from '../../../events/contr
 import { deployedTableName } from '../../../infra/deploy/names.ts';
 import { type RolloutEvent, type RolloutReport, rolloutEvents } from '../../app/rollout.ts';
 import { loadConfig } from '../../config.ts';
-import { ownsService } from '../../domain/catalogue.ts';
+import { isPooledTier, ownsService } from '../../domain/catalogue.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import { LIFECYCLE_ORDER } from '../../domain/operations.ts';
 import { INITIAL_RELEASE, parseRelease, type Release } from '../../domain/release.ts';
@@ -596,16 +596,27 @@ const rolloutLine = (event: RolloutEvent): string => {
       return `  ↩ ${printable(event.tenantId)} ${event.outcome}${event.detail ? `: ${printable(event.detail)}` : ''}`;
     case 'retry-skipped':
       return `trying again the ${event.tenants.length} tenant(s) another operation held`;
+    case 'pool': {
+      const mark = { updated: '✓', failed: '✗', 'rolled back': '↩', 'rollback failed': '✗' }[
+        event.outcome as string
+      ];
+      return `  ${mark ?? '…'} pooled service ${printable(event.service)} ${event.outcome}${event.detail ? `: ${printable(event.detail)}` : ''}`;
+    }
   }
 };
 
 /** The rollout's plan (dry run) or its outcome, for people. */
 const rolloutText = (report: RolloutReport, waves: readonly WaveTarget[]): string[] => {
   const lines = [
-    `${report.status === 'planned' ? 'plan' : 'rollout'}: release ${printable(report.release)} to tier ${report.tier} in waves ${describeWaves(waves)}`,
+    `${report.status === 'planned' ? 'plan' : 'rollout'}: release ${printable(report.release)} to tier ${report.tier} ${report.pooled ? "in its pooled service's one wave" : `in waves ${describeWaves(waves)}`}`,
   ];
   for (const [index, wave] of report.waves.entries()) {
-    lines.push(`  wave ${index + 1}: ${wave.tenants.map(printable).join(', ')}`);
+    const who = wave.tenants.map(printable).join(', ');
+    lines.push(
+      report.pooled
+        ? `  wave ${index + 1}: the pooled service, which ${wave.tenants.length ? who : 'no tenant yet'} run${wave.tenants.length === 1 ? 's' : ''}`
+        : `  wave ${index + 1}: ${who}`,
+    );
   }
   if (report.waves.length === 0) lines.push('  nobody to update');
   if (report.alreadyOn.length > 0)
@@ -680,7 +691,8 @@ export const update = async (command: Of<'update'>, io: CliIo): Promise<number> 
       waves = parseWaves(request.waves);
       let report: RolloutReport;
       if (command.dryRun) {
-        report = planRollout(await runtime.tenants(), request);
+        const pooled = isPooledTier(runtime.config.catalogue, request.tier);
+        report = planRollout(await runtime.tenants(), request, pooled);
       } else {
         let previous: RolloutState | undefined;
         const run = await runtime.rollout(request, {
@@ -718,21 +730,32 @@ const readRolloutRequest = (file: string): unknown => {
   return raw;
 };
 
-/** `releases`: which release each tenant runs, by tier and release (pooled tenants run the tier's service). */
+/**
+ * `releases`: which release each tenant runs, by tier and release (pooled tenants: the pooled
+ * service's, `pooled` in the JSON).
+ */
 export const releases = async (command: Of<'releases'>, io: CliIo): Promise<number> =>
   withRuntime(
     reading(command.stateDir),
     io,
     async (runtime) => {
-      const groups = new Map<string, { tier: string; release: string; tenants: string[] }>();
+      const groups = new Map<string, { tier: string; release: string; pooled?: true; tenants: string[] }>();
+      let pool: Promise<string> | undefined;
       for (const record of await runtime.tenants()) {
         if (record.lifecycleStatus === 'DELETED' || !record.placement) continue;
         const { tier } = record.placement;
-        const version = ownsService(record.placement)
-          ? (record.release?.version ?? INITIAL_RELEASE)
-          : '(the pooled service)';
+        const pooled = !ownsService(record.placement);
+        pool ??= pooled
+          ? runtime.poolRelease().then((found) => found?.version ?? '(no pooled service)')
+          : undefined;
+        const version = pool && pooled ? await pool : (record.release?.version ?? INITIAL_RELEASE);
         const key = `${tier}\n${version}`;
-        const group = groups.get(key) ?? { tier, release: version, tenants: [] };
+        const group = groups.get(key) ?? {
+          tier,
+          release: version,
+          ...(pooled ? { pooled } : {}),
+          tenants: [],
+        };
         group.tenants.push(record.tenantId);
         group.tenants.sort();
         groups.set(key, group);
@@ -747,7 +770,7 @@ export const releases = async (command: Of<'releases'>, io: CliIo): Promise<numb
       if (rows.length === 0) io.err('no tenants');
       for (const row of rows)
         io.out(
-          `${row.tier}  ${printable(row.release)}  ${row.tenants.length} tenant${row.tenants.length === 1 ? '' : 's'}: ${row.tenants.map(printable).join(', ')}`,
+          `${row.tier}  ${printable(row.release)}${row.pooled ? ' (the pooled service)' : ''}  ${row.tenants.length} tenant${row.tenants.length === 1 ? '' : 's'}: ${row.tenants.map(printable).join(', ')}`,
         );
       return EXIT.ok;
     },

@@ -30,6 +30,7 @@ import {
 } from '../../handlers/index.ts';
 import type { TenantMap } from '../../ports/tenant-map.ts';
 import type { Workflows } from '../../ports/workflow.ts';
+import { poolRelease } from '../../steps/pool-release.ts';
 import { tierInitialRelease } from '../../steps/rollout.ts';
 import { aslEngine, type EngineTimings, type ExecutionEnd, xstateEngine } from '../engines/index.ts';
 import type { SimulatedCloud } from '../sim/index.ts';
@@ -186,6 +187,8 @@ export interface Runtime {
   tenantMap(): TenantMap;
   /** The release a tenant of `tier` runs when its record names none: the shared stack's image. */
   initialRelease(tier: string): Promise<Release>;
+  /** The release the pooled service runs (every pooled tenant's), and its revision. */
+  poolRelease(): Promise<{ version: string; taskDefinition: string } | undefined>;
   /**
    * Runs a fleet rollout to its end: an execution of the rollout machine, which starts each tenant's
    * update execution here. `onState` sees each state its steps return (progress).
@@ -560,6 +563,7 @@ export const openRuntime = async (
       return result;
     },
     initialRelease,
+    poolRelease: () => poolRelease(ports),
     async rollout(request, rolloutOptions = {}) {
       const execution = `rollout-${request.tier.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 40)}-${randomUUID().slice(0, 8)}`;
       if (rolloutOptions.onState) rolloutWatchers.set(execution, rolloutOptions.onState);

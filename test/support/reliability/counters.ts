@@ -23,8 +23,11 @@ export interface ReliabilityCounters {
   updatedToNew: number;
   /** Revisions a tidying step that failed for good left, reported by reconcile and removed by its repair. */
   strayRevisions: number;
-  /** Rollouts run under a fault of the rollout machine (rollout-faults.ts). */
+  /** Rollouts run under a fault of the rollout machine (rollout-faults.ts), and those of a pooled tier. */
   rollouts: number;
+  pooledRollouts: number;
+  /** Pooled revisions a rollout halted for good left registered (the next pooled rollout removes them). */
+  strayPoolRevisions: number;
 }
 
 const counters: ReliabilityCounters = {
@@ -46,6 +49,8 @@ const counters: ReliabilityCounters = {
   updatedToNew: 0,
   strayRevisions: 0,
   rollouts: 0,
+  pooledRollouts: 0,
+  strayPoolRevisions: 0,
 };
 
 /** Adds `by` (default 1) to one counter. */
@@ -69,4 +74,9 @@ export const summaryLine = (c: ReliabilityCounters = snapshot()): string =>
     ? `, release updates ${c.updates} (${c.updatedToNew} ended on the new release, ${c.updates - c.updatedToNew} on the one before)`
     : '') +
   (c.strayRevisions > 0 ? `, ${c.strayRevisions} stray revisions found and removed by reconcile` : '') +
-  (c.rollouts > 0 ? `, rollouts under faults ${c.rollouts} (every tenant left on one release)` : '');
+  (c.rollouts > 0
+    ? `, rollouts under faults ${c.rollouts} (${c.pooledRollouts} of a pooled tier; every tenant left on one release)`
+    : '') +
+  (c.strayPoolRevisions > 0
+    ? `, ${c.strayPoolRevisions} pooled revisions left by a halted rollout (the next pooled rollout removes them)`
+    : '');

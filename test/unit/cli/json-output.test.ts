@@ -21,7 +21,8 @@ const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 const capture = () => {
   const out: string[] = [];
-  return { io: { out: (line: string) => out.push(line), err: () => {} }, out };
+  const err: string[] = [];
+  return { io: { out: (line: string) => out.push(line), err: (line: string) => err.push(line) }, out, err };
 };
 
 describe('--json output', () => {
@@ -120,6 +121,43 @@ describe('--json output', () => {
     expect(rows.data?.map((row) => `${row.tier} ${row.release} ${row.tenants.length}`)).toEqual([
       'advanced 1.28 1',
       'premium 1.27 1',
+    ]);
+  });
+});
+
+describe('update --tier of a pooled tier', () => {
+  it('rolls the pooled service (one wave, `pooled` in the JSON) and says so in words', async () => {
+    // Prepare
+    const dir = tempDir('tf-pooled-');
+    await main(
+      ['replay', join(ROOT, 'events', 'samples', 'onboarding-basic.json'), '--state-dir', dir],
+      capture().io,
+    );
+    const [json, text, releases] = [capture(), capture(), capture()];
+    const release = ['--image', 'public.ecr.aws/nginx/nginx:1.28', '--state-dir', dir];
+
+    // Act
+    const planned = await main(['update', '--tier', 'basic', '--dry-run', '--json', ...release], json.io);
+    const rolled = await main(['update', '--tier', 'basic', ...release], text.io);
+    await main(['releases', '--json', '--state-dir', dir], releases.io);
+
+    // Assess
+    const plan = rolloutReportSchema.safeParse(JSON.parse(json.out[0] ?? 'null'));
+    expect(plan.error?.issues).toBeUndefined();
+    expect({ code: planned, pooled: plan.data?.pooled, waves: plan.data?.waves.length }).toEqual({
+      code: 0,
+      pooled: true,
+      waves: 1,
+    });
+    expect(rolled).toBe(0);
+    expect(text.out[0]).toBe("rollout: release 1.28 to tier basic in its pooled service's one wave");
+    expect(text.out[1]).toMatch(/^ {2}wave 1: the pooled service, which \S+ runs$/);
+    expect(text.out.at(-1)).toBe('completed: 1 updated, 0 already on it, 0 not updated');
+    expect(text.err.join('\n')).toMatch(/✓ pooled service tenantflow-shared-pooled updated/);
+    const rows = releasesSchema.safeParse(JSON.parse(releases.out[0] ?? 'null'));
+    expect(rows.error?.issues).toBeUndefined();
+    expect(rows.data).toEqual([
+      { tier: 'basic', release: '1.28', pooled: true, tenants: [expect.any(String)] },
     ]);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { placementOf } from '../../../src/domain/catalogue.ts';
 import { ValidationError } from '../../../src/domain/errors.ts';
 import {
   DEFAULT_BAKE_SECONDS,
@@ -7,8 +8,10 @@ import {
   describeWaves,
   parseRolloutRequest,
   parseWaves,
+  planRollout,
   planWaves,
 } from '../../../src/domain/rollout.ts';
+import type { TenantRecord } from '../../../src/domain/tenant-record.ts';
 import { testConfig } from '../../support/fake-ports.ts';
 
 const fleet = (n: number): string[] => Array.from({ length: n }, (_, i) => `t${String(i).padStart(3, '0')}`);
@@ -96,5 +99,41 @@ describe('parseRolloutRequest', () => {
     // Assess
     expect(attempt).toThrow(ValidationError);
     expect(attempt).toThrow(new RegExp(`^${field.replace('.', '\\.')}: `));
+  });
+});
+
+describe('planRollout of a pooled tier', () => {
+  const record = (tenantId: string, tier: string, lifecycleStatus: TenantRecord['lifecycleStatus']) =>
+    ({
+      tenantId,
+      tenantName: tenantId,
+      lifecycleStatus,
+      placement: placementOf(testConfig().catalogue, tier, '/'),
+      resources: {},
+      history: [],
+      version: 1,
+    }) as unknown as TenantRecord;
+
+  it('is one wave, the pooled service, for every tenant running in it (none deleted, no silo tenant)', () => {
+    // Prepare
+    const request = parseRolloutRequest(
+      { tier: 'basic', release: { version: '2', image: 'app:2' } },
+      testConfig().catalogue,
+    );
+    const records = [
+      record('p2', 'basic', 'INACTIVE'),
+      record('p1', 'basic', 'ACTIVE'),
+      record('p0', 'basic', 'DELETED'),
+      record('s1', 'advanced', 'ACTIVE'),
+      record('p3', 'basic', 'FAILED'),
+    ];
+
+    // Act
+    const report = planRollout(records, request, true);
+
+    // Assess: the waves spec does not apply: one service, one wave.
+    expect(report).toMatchObject({ pooled: true, status: 'planned', alreadyOn: [], notUpdated: [] });
+    expect(report.waves.map((wave) => wave.tenants)).toEqual([['p1', 'p2', 'p3']]);
+    expect(planRollout(records, request, false).waves).toEqual([]);
   });
 });

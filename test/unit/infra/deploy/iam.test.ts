@@ -17,6 +17,14 @@ const roles = Object.fromEntries(
   Object.entries(FUNCTION_GRANTS).map(([name, grants]) => [name, grants().map(statement)]),
 ) as Record<keyof typeof FUNCTION_GRANTS, Statement[]>;
 
+/**
+ * Whether a statement is about the shared stack's pooled service or its family (a pooled tier's
+ * rollout): that one service is no tenant's and carries no tenantflow tag (checked on its own below).
+ */
+const onPool = (s: Statement): boolean => /\/\$\{Pooled\}/.test(JSON.stringify(s.Resource));
+/** The step role's statements about tenants' resources. */
+const tenantStatements = roles.step.filter((s) => !onPool(s));
+
 /** Actions AWS offers no resource scoping for: the only ones allowed on `Resource: '*'`. */
 const UNSCOPABLE = new Set([
   'ecs:RegisterTaskDefinition',
@@ -150,7 +158,7 @@ describe('function role statements', () => {
     ];
 
     // Act
-    const conditions = destructive.map((action) => only(roles.step, action).Condition);
+    const conditions = destructive.map((action) => only(tenantStatements, action).Condition);
 
     // Assess
     for (const condition of conditions) {
@@ -160,7 +168,7 @@ describe('function role statements', () => {
 
   it('tags only in the call that creates the resource, and every create tags', () => {
     // Act
-    const ecsTag = only(roles.step, 'ecs:TagResource').Condition;
+    const ecsTag = only(tenantStatements, 'ecs:TagResource').Condition;
     const elbTag = only(roles.step, 'elasticloadbalancing:AddTags').Condition;
     const creates = [
       'ecs:CreateCluster',
@@ -180,10 +188,33 @@ describe('function role statements', () => {
       expect(condition).toMatchObject({ 'aws:RequestTag/tenantflow:managed-by': 'tenantflow' });
   });
 
+  it("changes the shared stack's pooled service by its exact name only, and tags a pooled revision only on register", () => {
+    // Act
+    const pool = roles.step.filter(onPool);
+
+    // Assess
+    expect(pool.map((s) => s.Action)).toEqual([
+      ['ecs:DescribeServices', 'ecs:UpdateService'],
+      ['ecs:TagResource'],
+    ]);
+    expect(pool[0]?.Resource).toEqual({
+      'Fn::Sub': [
+        `arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:service/\${Cluster}/\${Pooled}`,
+        {
+          Cluster: { 'Fn::ImportValue': `\${param:sharedStackName}-ClusterName` },
+          Pooled: { 'Fn::ImportValue': `\${param:sharedStackName}-PooledServiceName` },
+        },
+      ],
+    });
+    expect(pool[1]?.Condition).toEqual({ StringEquals: { 'ecs:CreateAction': ['RegisterTaskDefinition'] } });
+    for (const name of ['ingress', 'watcher', 'reconcile', 'audit'] as const)
+      expect(roles[name]?.filter(onPool) ?? []).toEqual([]);
+  });
+
   it('creates and changes services only in the shared cluster or its own clusters', () => {
     // Act
     const conditions = ['ecs:CreateService', 'ecs:UpdateService', 'ecs:DeleteService'].map(
-      (action) => only(roles.step, action).Condition?.ArnLike,
+      (action) => only(tenantStatements, action).Condition?.ArnLike,
     );
 
     // Assess
