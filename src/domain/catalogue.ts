@@ -88,6 +88,11 @@ const rowCommon = {
   description: z.string().max(500).optional(),
   /** Other names the tier goes by (compared case-insensitively, e.g. `standard` for advanced). */
   aliases: z.array(z.string().trim().min(1).max(64)).default([]),
+  /**
+   * A CloudWatch alarm (metric or composite) every rollout of the tier watches through its bakes,
+   * unless the rollout request names its own.
+   */
+  rolloutAlarm: z.string().regex(/^\S.{0,254}$/, 'must be the name of a CloudWatch alarm').optional(),
 };
 
 const catalogueRowSchema = z.discriminatedUnion('service', [
@@ -198,6 +203,10 @@ export const tierNames = (catalogue: Catalogue): string =>
   Object.entries(catalogue.tiers)
     .map(([tier, row]) => (row.aliases.length ? `${tier} (${row.aliases.join(', ')})` : tier))
     .join(', ');
+
+/** The alarm a rollout of `tier` watches when its request names none (the catalogue's). */
+export const tierRolloutAlarm = (catalogue: Catalogue, tier: string): string | undefined =>
+  catalogue.tiers[tier]?.rolloutAlarm;
 
 /** Whether tier `tier`'s tenants run in the shared stack's pooled service (one for every pooled tier). */
 export const isPooledTier = (catalogue: Catalogue, tier: string): boolean =>

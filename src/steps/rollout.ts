@@ -9,7 +9,7 @@
 import { executionName } from '../../events/index.ts';
 import { rolloutSummaryEvent } from '../app/rollout.ts';
 import { sendOnce } from '../app/send-once.ts';
-import { isPooledTier, placementOf } from '../domain/catalogue.ts';
+import { isPooledTier, placementOf, tierRolloutAlarm } from '../domain/catalogue.ts';
 import { FatalError, ValidationError } from '../domain/errors.ts';
 import { initialRelease, type Release } from '../domain/release.ts';
 import {
@@ -180,9 +180,14 @@ export const planRolloutStep = async (
   deps: StepDeps,
   ctx: StepContext,
 ): Promise<RolloutState> => {
-  const request = parseRolloutRequest(raw, deps.config.catalogue);
+  const given = parseRolloutRequest(raw, deps.config.catalogue);
+  const tierAlarm = tierRolloutAlarm(deps.config.catalogue, given.tier);
+  const request = given.alarm === undefined && tierAlarm ? { ...given, alarm: tierAlarm } : given;
   if (request.alarm !== undefined && (await deps.alarms.state(request.alarm)) === undefined)
-    throw new ValidationError('alarm', `no CloudWatch alarm named ${JSON.stringify(request.alarm)}`);
+    throw new ValidationError(
+      given.alarm === undefined ? `tiers.${request.tier}.rolloutAlarm (the tier catalogue)` : 'alarm',
+      `no CloudWatch alarm named ${JSON.stringify(request.alarm)}`,
+    );
   const records = await deps.tenants.list();
   const pooled = isPooledTier(deps.config.catalogue, request.tier);
   const report = planRollout(records, request, pooled);

@@ -2,11 +2,14 @@
  * The rollout machine's steps on the fakes: which update executions they start (names, inputs, how
  * many at once), what they read back, and what a step run again after a crash does.
  */
+
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FatalError, ValidationError } from '../../../src/domain/errors.ts';
 import type { RolloutState } from '../../../src/domain/rollout-state.ts';
+import { projectPath } from '../../../src/project-root.ts';
 import { dispatchStep } from '../../../src/steps/index.ts';
-import { createFakes, FAKE_INFRA } from '../../support/fake-ports.ts';
+import { createFakes, FAKE_INFRA, testConfig } from '../../support/fake-ports.ts';
 import { placement } from './fixtures.ts';
 
 const RELEASE = { version: '2.0.0', image: 'public.ecr.aws/example/app:2.0.0' };
@@ -329,6 +332,31 @@ describe('the alarm gate', () => {
     // Assess
     expect(await attempt).toMatchObject({ name: 'ValidationError', field: 'alarm' });
     expect(fakes.starter.started).toEqual([]);
+  });
+
+  it("watches the tier catalogue's alarm when the request names none, and names the catalogue when it is missing", async () => {
+    // Prepare
+    const catalogue = JSON.parse(readFileSync(projectPath('infra', 'tier-catalogue.json'), 'utf8'));
+    catalogue.tiers.advanced.rolloutAlarm = 'advanced-5xx';
+    const config = testConfig({ TIER_CATALOGUE: JSON.stringify(catalogue) });
+    const [missing, present] = [createFakes({ config }), createFakes({ config })];
+    for (const fakes of [missing, present])
+      fakes.tenants.seed({ tenantId: 'a0', lifecycleStatus: 'ACTIVE', placement: placement('advanced') });
+    present.alarms.alarms.set('advanced-5xx', 'OK');
+    present.alarms.alarms.set('own-alarm', 'OK');
+
+    // Act
+    const refused = await plan(missing).catch((error: unknown) => error);
+    const fromCatalogue = await plan(present);
+    const fromRequest = await plan(present, { alarm: 'own-alarm' });
+
+    // Assess
+    expect(refused).toMatchObject({
+      name: 'ValidationError',
+      field: 'tiers.advanced.rolloutAlarm (the tier catalogue)',
+    });
+    expect(fromCatalogue.request.alarm).toBe('advanced-5xx');
+    expect(fromRequest.request.alarm).toBe('own-alarm');
   });
 
   it('watches the alarm through the bake: in ALARM, the wave is rolled back and the rollout halts', async () => {
