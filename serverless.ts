@@ -74,6 +74,8 @@ const configuration: Configuration = {
       healthCheckPath: '/',
       // Empty: the catalogue bundled from infra/tier-catalogue.json. A whole catalogue as JSON replaces it.
       tierCatalogue: '',
+      // Empty: as many tenants per load balancer shard as the ALB quotas allow; fewer leaves headroom.
+      shardCapacity: '',
       // Execution data (tenant names, emails) stays out of the state machines' logs unless this is true.
       logExecutionData: false,
       // An email address for the alarm topic (empty: subscribe yourself to the AlarmTopicArn output).
@@ -110,6 +112,7 @@ const configuration: Configuration = {
       RESOURCE_PREFIX: PARAM.resourcePrefix,
       HEALTH_CHECK_PATH: PARAM.healthCheckPath,
       TIER_CATALOGUE: PARAM.tierCatalogue,
+      SHARD_CAPACITY: PARAM.shardCapacity,
       POWERTOOLS_SERVICE_NAME: 'tenantflow',
       POWERTOOLS_METRICS_NAMESPACE: 'tenantflow',
       POWERTOOLS_LOG_LEVEL: 'INFO',

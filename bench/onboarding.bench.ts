@@ -4,7 +4,10 @@
  * by the simulated cloud (`--throttle`: only the rate-limited run). Prints figures; asserts nothing
  * (speed is not a test).
  *
- *   npm run bench -- [--mix basic=10,advanced=30] [--tenants 40 --tier advanced] [--concurrency 10] [--throttle]
+ *   npm run bench -- [--mix basic=10,advanced=30] [--tenants 40 --tier advanced] [--concurrency 10] [--throttle] [--shards N]
+ *
+ * The simulated shared stack has as many load balancer shards as the mix's silo tenants need (at
+ * most MAX_SHARDS), unless `--shards` says.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -12,14 +15,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.ts';
-import { resolveTier } from '../src/domain/catalogue.ts';
+import { isPooledTier, resolveTier } from '../src/domain/catalogue.ts';
+import { MAX_SHARDS, shardCapacity } from '../src/domain/shards.ts';
 import { createLocalRuntime } from '../src/local/index.ts';
 import { lowerBound } from './bound.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const USAGE =
-  'usage: npm run bench -- [--mix basic=10,advanced=30,premium=5 | --tenants 40 --tier advanced] [--concurrency 10] [--throttle]';
+  'usage: npm run bench -- [--mix basic=10,advanced=30,premium=5 | --tenants 40 --tier advanced] [--concurrency 10] [--throttle] [--shards 1-6]';
 
 const catalogue = loadConfig({ SBT_EVENT_BUS: 'bench' }).catalogue;
 
@@ -45,6 +49,7 @@ const options = (() => {
         concurrency: { type: 'string', default: '10' },
         tier: { type: 'string', default: 'advanced' },
         throttle: { type: 'boolean', default: false },
+        shards: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -59,13 +64,21 @@ const options = (() => {
       return value;
     };
     const mix = values.mix ? parseMix(values.mix) : parseMix(`${values.tier}=${whole('tenants')}`);
-    return { mix, concurrency: whole('concurrency'), throttleOnly: values.throttle };
+    // The shards the silo tenants need: the first holds one fewer (the pooled rule is on it).
+    const silo = mix.filter(([tier]) => !isPooledTier(catalogue, tier)).reduce((sum, [, n]) => sum + n, 0);
+    let needed = 1;
+    for (let room = shardCapacity(0); room < silo && needed < MAX_SHARDS; needed += 1)
+      room += shardCapacity(needed);
+    const shards = values.shards === undefined ? needed : Number(values.shards);
+    if (!Number.isInteger(shards) || shards < 1 || shards > MAX_SHARDS)
+      throw new Error(`--shards "${values.shards}": a whole number from 1 to ${MAX_SHARDS}`);
+    return { mix, concurrency: whole('concurrency'), throttleOnly: values.throttle, shards };
   } catch (error) {
     console.error(`bench: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
     process.exit(2);
   }
 })();
-const { mix, concurrency, throttleOnly } = options;
+const { mix, concurrency, throttleOnly, shards } = options;
 const tenants = mix.reduce((sum, [, n]) => sum + n, 0);
 const template = JSON.parse(
   readFileSync(new URL('../events/samples/onboarding-advanced.json', import.meta.url), 'utf8'),
@@ -99,6 +112,7 @@ const run = async (throttle: boolean) => {
     engine: 'asl',
     throttle,
     fast: !throttle,
+    shards,
     onProgress: (event) => {
       steps += 1;
       if (!event.ok) retries += 1;
@@ -132,11 +146,28 @@ const run = async (throttle: boolean) => {
   const orphans = runtime
     .inventory()
     .filter((item) => item.tenantId && records.get(item.tenantId)?.lifecycleStatus !== 'ACTIVE').length;
+  const shardsUsed = new Set(
+    [...records.values()].flatMap((record) =>
+      record.resources.listenerRule ? [record.resources.listenerRule.listenerArn] : [],
+    ),
+  ).size;
   await runtime.close();
   rmSync(stateDir, { recursive: true, force: true });
   const succeeded = outcomes.filter((o) => o === 'succeeded').length;
   const throttled = log.filter((call) => /Throttl/.test(call.error ?? '')).length;
-  return { seconds, succeeded, retries, steps, calls: log.length, throttled, failures, log, orphans, cpu };
+  return {
+    seconds,
+    succeeded,
+    retries,
+    steps,
+    calls: log.length,
+    throttled,
+    failures,
+    log,
+    orphans,
+    cpu,
+    shardsUsed,
+  };
 };
 
 const line = (label: string, r: Awaited<ReturnType<typeof run>>) =>
@@ -144,12 +175,13 @@ const line = (label: string, r: Awaited<ReturnType<typeof run>>) =>
     `${label.padEnd(16)} ${String(r.succeeded).padStart(5)}/${tenants} succeeded  ${r.seconds.toFixed(2).padStart(8)} s  ` +
       `${(r.succeeded / r.seconds).toFixed(2).padStart(6)} tenants/s  ${(r.calls / tenants).toFixed(1)} AWS calls/tenant  ` +
       `${r.throttled} throttled calls  ${r.retries} retried step attempts  ${r.orphans} orphans  ` +
+      `${r.shardsUsed} of ${shards} load balancer shard${shards === 1 ? '' : 's'} used  ` +
       `${((r.cpu.user + r.cpu.system) / 1000 / Math.max(1, r.steps)).toFixed(1)} ms CPU per saga step (simulated AWS and dynalite included)` +
       [...r.failures].map(([why, n]) => `\n  not succeeded ×${n}: ${why}`).join(''),
   );
 
 console.log(
-  `tenantflow onboarding bench: ${mix.map(([tier, n]) => `${n} ${tier}`).join(', ')}; ${concurrency} at a time, ASL engine, simulated AWS, one load balancer`,
+  `tenantflow onboarding bench: ${mix.map(([tier, n]) => `${n} ${tier}`).join(', ')}; ${concurrency} at a time, ASL engine, simulated AWS, ${shards} load balancer shard${shards === 1 ? '' : 's'}`,
 );
 if (!throttleOnly) line('no rate limits', await run(false));
 const limited = await run(true);

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { projectPath } from '../src/project-root.ts';
 
 const INTRINSICS = [
+  'And',
   'Base64',
   'Cidr',
   'Equals',
@@ -18,6 +19,7 @@ const INTRINSICS = [
   'ImportValue',
   'Join',
   'Not',
+  'Or',
   'Select',
   'Split',
   'Sub',

@@ -17,6 +17,8 @@ export interface TenantFlowConfig {
   catalogue: Catalogue;
   /** How many readiness checks before giving up (their spacing is the ASL's `healthPoll` wait). */
   health: { maxAttempts: number; path: string };
+  /** Tenants per load balancer shard, when fewer than the ALB quotas allow (src/domain/shards.ts). */
+  shardCapacity?: number;
   contract: ContractConfig;
 }
 
@@ -51,6 +53,11 @@ const envSchema = z.object({
   HEALTH_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(500).default(40),
   // The default tenant image (stock nginx) answers on / only.
   HEALTH_CHECK_PATH: z.string().startsWith('/').default('/'),
+  /** Tenants per load balancer shard (1-100): headroom below what the ALB quotas allow. */
+  SHARD_CAPACITY: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.coerce.number().int().min(1).max(100).optional(),
+  ),
   CONTROL_PLANE_SOURCES: csv('sbt.control.plane,controlPlaneEventSource'),
   APPLICATION_PLANE_SOURCE: z.string().min(1).default('sbt.application.plane'),
   DETAIL_TYPE_PREFIX: z.string().default('sbt_aws_'),
@@ -98,6 +105,7 @@ export const loadConfig = (env: Record<string, string | undefined>): TenantFlowC
       maxAttempts: e.HEALTH_MAX_ATTEMPTS,
       path: e.HEALTH_CHECK_PATH,
     },
+    ...(e.SHARD_CAPACITY !== undefined ? { shardCapacity: e.SHARD_CAPACITY } : {}),
     contract: contractConfig({
       controlPlaneSources: e.CONTROL_PLANE_SOURCES,
       applicationPlaneSource: e.APPLICATION_PLANE_SOURCE,

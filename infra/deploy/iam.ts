@@ -1,6 +1,7 @@
 import { TAG_KEYS } from '../../src/domain/naming.ts';
 import { OPERATION_TABLE } from '../../src/domain/operations.ts';
 import { MACHINE_IDS, SAGA_MACHINE_IDS } from '../../src/domain/saga.ts';
+import { MAX_SHARDS } from '../../src/domain/shards.ts';
 import type { Json } from './asl.ts';
 import {
   DEAD_LETTERED,
@@ -60,13 +61,20 @@ const tableArn = { 'Fn::GetAtt': [LOGICAL_IDS.table, 'Arn'] };
 const busArn = arn('events', `event-bus/${PARAM.eventBus}`);
 /** The lifecycle sagas the ingress starts (a rollout request starts its machine from its own rule). */
 const sagaMachineArns = SAGA_MACHINE_IDS.map((id) => ({ Ref: LOGICAL_IDS.stateMachines[id] }));
+/**
+ * Every load balancer shard's listener, by its export: the first's `ListenerArn`, then
+ * `Shard<N>ListenerArn`, which the shared stack exports for every N (the first listener's ARN when
+ * shard N is not declared), so this list never names an export that is not there.
+ */
+const shardListeners = [
+  sharedExport('ListenerArn'),
+  ...Array.from({ length: MAX_SHARDS - 1 }, (_, i) => sharedExport(`Shard${i + 2}ListenerArn`)),
+];
 /** Rules live under their listener: `…:listener-rule/app/<lb>/<id>/<listener>/<rule>`. */
-const sharedListenerRules = {
-  'Fn::Join': [
-    '',
-    [{ 'Fn::Join': [':listener-rule/', { 'Fn::Split': [':listener/', sharedExport('ListenerArn')] }] }, '/*'],
-  ],
-};
+const rulesOf = (listener: Json) => ({
+  'Fn::Join': ['', [{ 'Fn::Join': [':listener-rule/', { 'Fn::Split': [':listener/', listener] }] }, '/*']],
+});
+const shardListenerRules = shardListeners.map(rulesOf);
 /** The shared cluster, by its exported name. */
 const sharedCluster = {
   'Fn::Sub': [
@@ -265,21 +273,21 @@ const provisioning = (): Grant[] => [
     MANAGED_BY_US,
   ),
   grant(
-    'tenant rules on the shared listener, created tagged',
+    "tenant rules on the load balancer shards' listeners, created tagged",
     ['elasticloadbalancing:CreateRule'],
-    [sharedExport('ListenerArn'), sharedListenerRules],
+    [...shardListeners, ...shardListenerRules],
     TAGGED_ON_CREATE,
   ),
   grant(
     'switch (a migration) and delete only rules it made',
     ['elasticloadbalancing:ModifyRule', 'elasticloadbalancing:DeleteRule'],
-    sharedListenerRules,
+    shardListenerRules,
     MANAGED_BY_US,
   ),
   grant(
     'tags only as part of the call that creates the target group or rule',
     ['elasticloadbalancing:AddTags'],
-    [arn('elasticloadbalancing', `targetgroup/${prefix}-*/*`), sharedListenerRules],
+    [arn('elasticloadbalancing', `targetgroup/${prefix}-*/*`), ...shardListenerRules],
     { StringEquals: { 'elasticloadbalancing:CreateAction': ['CreateTargetGroup', 'CreateRule'] } },
   ),
   grant(
@@ -394,7 +402,18 @@ export const functionRoles = () =>
 /** A CloudFormation value as the IAM table shows it. */
 const shown = (value: Json): string => {
   if (typeof value === 'string') return value.replaceAll('${param:', '${');
-  if (Array.isArray(value)) return value.map(shown).join(', ');
+  if (Array.isArray(value)) {
+    // The shards' listener exports and their rules read as one item each.
+    const items = value
+      .map(shown)
+      .map((item) =>
+        item.replace(
+          /^shared stack's Shard\d+ListenerArn$/,
+          `shared stack's Shard2…${MAX_SHARDS}ListenerArn`,
+        ),
+      );
+    return [...new Set(items)].join(', ');
+  }
   if (value && typeof value === 'object') {
     const [key, inner] = Object.entries(value)[0] ?? [];
     if (key === 'Fn::Sub')
@@ -404,7 +423,7 @@ const shown = (value: Json): string => {
     if (key === 'Fn::GetAtt') return `${(inner as string[])[0]}`;
     if (key === 'Ref') return `${inner as string}`;
     if (key === 'Fn::ImportValue') return `shared stack's ${String(inner).split('-').at(-1)}`;
-    if (key === 'Fn::Join') return 'rules of the shared listener';
+    if (key === 'Fn::Join') return "rules of the shards' listeners";
   }
   return JSON.stringify(value);
 };

@@ -67,6 +67,7 @@ export const PARAM = {
   tableDeletionProtection: oslsVariable('param:tableDeletionProtection'),
   healthCheckPath: oslsVariable('param:healthCheckPath'),
   tierCatalogue: oslsVariable('param:tierCatalogue'),
+  shardCapacity: oslsVariable('param:shardCapacity'),
   logExecutionData: oslsVariable('param:logExecutionData'),
   alarmEmail: oslsVariable('param:alarmEmail'),
   onboardingP95Seconds: oslsVariable('param:onboardingP95Seconds'),

@@ -92,7 +92,10 @@ const rowCommon = {
    * A CloudWatch alarm (metric or composite) every rollout of the tier watches through its bakes,
    * unless the rollout request names its own.
    */
-  rolloutAlarm: z.string().regex(/^\S.{0,254}$/, 'must be the name of a CloudWatch alarm').optional(),
+  rolloutAlarm: z
+    .string()
+    .regex(/^\S.{0,254}$/, 'must be the name of a CloudWatch alarm')
+    .optional(),
 };
 
 const catalogueRowSchema = z.discriminatedUnion('service', [

@@ -1,6 +1,7 @@
 import { ownsService, type Placement } from './catalogue.ts';
 import { OPERATION_TABLE, type Operation } from './operations.ts';
 import type { TenantResources } from './resources.ts';
+import { type LoadBalancerShard, shardOfListener } from './shards.ts';
 import type { TenantRouting } from './tenant-record.ts';
 
 /** What routing needs of the shared infrastructure. */
@@ -8,6 +9,8 @@ export interface PooledTarget {
   clusterName: string;
   pooledServiceName: string;
   pooledTargetGroupArn: string;
+  /** The load balancer shards (the first carries the pooled rule). */
+  shards?: readonly LoadBalancerShard[];
 }
 
 /**
@@ -21,6 +24,7 @@ export const tenantRouting = (
   resources: TenantResources,
   shared: PooledTarget,
 ): TenantRouting | undefined => {
+  const dns = (shard: LoadBalancerShard | undefined) => (shard ? { loadBalancerDns: shard.dnsName } : {});
   if (!ownsService(placement)) {
     return {
       mode: 'pooled',
@@ -28,6 +32,7 @@ export const tenantRouting = (
       serviceName: shared.pooledServiceName,
       targetGroupArn: shared.pooledTargetGroupArn,
       tenantHeader: tenantId,
+      ...dns(shared.shards?.[0]),
     };
   }
   const { service, targetGroup } = resources;
@@ -38,6 +43,7 @@ export const tenantRouting = (
     serviceName: service.name,
     targetGroupArn: targetGroup.arn,
     tenantHeader: tenantId,
+    ...dns(shardOfListener(shared.shards ?? [], resources.listenerRule?.listenerArn)),
   };
 };
 
@@ -49,6 +55,8 @@ export interface TenantConfig {
     headerName: string;
     headerValue: string;
     listenerRulePriority?: number;
+    /** The load balancer (shard) to send the tenant's requests to, with the header. */
+    loadBalancerDns?: string;
   };
   cluster: string;
   service: string;
@@ -70,6 +78,7 @@ export const tenantConfigOf = (
       headerName,
       headerValue: routing.tenantHeader,
       ...(priority === undefined ? {} : { listenerRulePriority: priority }),
+      ...(routing.loadBalancerDns === undefined ? {} : { loadBalancerDns: routing.loadBalancerDns }),
     },
     cluster: routing.clusterName,
     service: routing.serviceName,

@@ -33,6 +33,8 @@ export interface TenantRouting {
   targetGroupArn: string;
   /** Requests carrying this header value on the shared listener go to the tenant. */
   tenantHeader: string;
+  /** The DNS name of the load balancer shard the tenant's requests go to (records before shards: none). */
+  loadBalancerDns?: string;
 }
 
 /**

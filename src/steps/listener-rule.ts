@@ -1,8 +1,10 @@
 import { ownsService } from '../domain/catalogue.ts';
 import { QuotaExceededError, RetryableError } from '../domain/errors.ts';
 import { ownership, type Tag, tenantTags } from '../domain/naming.ts';
+import { QUOTAS } from '../domain/quotas.ts';
 import { withoutResource } from '../domain/resources.ts';
 import type { SagaState } from '../domain/saga-state.ts';
+import { type LoadBalancerShard, shardCapacity } from '../domain/shards.ts';
 import type { ListenerRuleInfo } from '../ports/load-balancer.ts';
 import { checkpoint } from './checkpoint.ts';
 import { distinct, ensureOurs, notOurs, ownServicePlacement, required } from './placement.ts';
@@ -25,15 +27,25 @@ export const allocateRule = async (
     targetGroupArn: string;
     standbyTargetGroupArn?: string;
     tags: Tag[];
+    /** The shard's capacity: its slots are the priorities 1..max. */
+    maxPriority: number;
   },
   usedByRules: ReadonlySet<number>,
 ): Promise<ListenerRuleInfo> => {
   const tried = new Set<number>();
   for (let attempt = 0; attempt < MAX_PRIORITY_ATTEMPTS; attempt += 1) {
     const claims = await deps.priorities.list(spec.listenerArn);
-    const priority = choosePriority({ tenantId: spec.tenantId, usedByRules, claims, tried });
+    const priority = choosePriority({
+      tenantId: spec.tenantId,
+      usedByRules,
+      claims,
+      tried,
+      max: spec.maxPriority,
+    });
     if (priority === undefined)
-      throw new QuotaExceededError(`no free listener rule priority on ${spec.listenerArn}`);
+      throw new QuotaExceededError(
+        `no free listener rule priority from 1 to ${spec.maxPriority} on ${spec.listenerArn}`,
+      );
     tried.add(priority);
     if (!(await deps.priorities.claim(spec.listenerArn, priority, spec.tenantId))) continue;
     const created = await deps.elb.createListenerRule({
@@ -52,59 +64,112 @@ export const allocateRule = async (
 };
 
 /**
- * CreateListenerRule: adopts the rule already matching the tenant's header when it is tagged as the
- * tenant's (an earlier attempt made it), else allocates a priority and creates it. A rule matching
- * the header that belongs to anyone else fails the step: it would route the tenant's requests.
+ * The shards a tenant's rule may go to, in the order to try them: the one where it holds a priority
+ * already (an earlier attempt claimed there, and may have made the rule), then each shard with a free
+ * slot by the registry, in order (shards fill one after the other).
+ */
+const shardsToTry = async (
+  deps: StepDeps,
+  shards: readonly LoadBalancerShard[],
+  tenantId: string,
+): Promise<LoadBalancerShard[]> => {
+  const own: LoadBalancerShard[] = [];
+  const free: LoadBalancerShard[] = [];
+  for (const shard of shards) {
+    const claims = await deps.priorities.list(shard.listenerArn);
+    const capacity = shardCapacity(shard.index, deps.config.shardCapacity);
+    if (claims.some((claim) => claim.tenantId === tenantId)) own.push(shard);
+    else if (
+      new Set(claims.filter((claim) => claim.priority <= capacity).map((c) => c.priority)).size < capacity
+    )
+      free.push(shard);
+  }
+  return [...own, ...free];
+};
+
+/** Every shard full: the quota named, and the way past it. */
+const shardsFull = (shards: readonly LoadBalancerShard[], deps: StepDeps): QuotaExceededError =>
+  new QuotaExceededError(
+    `every load balancer shard is full (${shards.length} shard${shards.length === 1 ? '' : 's'} of ` +
+      `${shards.map((shard) => shardCapacity(shard.index, deps.config.shardCapacity)).join('+')} tenants; ` +
+      `${QUOTAS.targetGroupsPerLoadBalancer.name}: ${QUOTAS.targetGroupsPerLoadBalancer.limit}): ` +
+      'raise LoadBalancerShards of the shared stack',
+  );
+
+/**
+ * CreateListenerRule: the tenant's rule on a load balancer shard (src/domain/shards.ts). It adopts
+ * the rule already matching the tenant's header on the shard where it holds a priority when it is
+ * tagged as the tenant's (an earlier attempt made it), else claims a free slot (a priority up to the
+ * shard's capacity) on the first shard with one and creates the rule there. A rule matching the
+ * header that belongs to anyone else fails the step: it would route the tenant's requests.
  */
 export const createListenerRule: Step = async (state, deps, ctx) => {
   const startedAt = deps.now();
   const { tenantId } = state.request;
   const placement = ownServicePlacement(state, 'CreateListenerRule');
-  const { listenerArn } = await deps.infra.get();
+  const { shards } = await deps.infra.get();
   const targetGroupArn = required(state.resources.targetGroup?.arn, 'resources.targetGroup');
-  const rules = await deps.elb.listListenerRules(listenerArn);
-  const existing = rules.find((candidate) => matchesTenant(candidate, tenantId));
-  if (existing) {
-    const tags = (await deps.elb.tagsOf([existing.arn])).get(existing.arn) ?? [];
-    ensureOurs(tags, tenantId, `listener rule ${existing.arn} (priority ${existing.priority})`);
-  }
-  const rule =
-    existing ??
-    (await allocateRule(
-      deps,
-      { listenerArn, tenantId, targetGroupArn, tags: tenantTags(tenantId, placement.tier) },
-      new Set(rules.flatMap((candidate) => (candidate.priority === undefined ? [] : [candidate.priority]))),
-    ));
-  const priority = required(rule.priority, `the priority of rule ${rule.arn}`);
-  // The registry must hold the priority the rule has (a rule found after a crash may predate its claim),
-  // and nothing else for this tenant (claims left by lost races).
-  await deps.priorities.claim(listenerArn, priority, tenantId);
-  for (const claim of await deps.priorities.list(listenerArn)) {
-    if (claim.tenantId === tenantId && claim.priority !== priority) {
-      await deps.priorities.release(listenerArn, claim.priority, tenantId);
+  for (const shard of await shardsToTry(deps, shards, tenantId)) {
+    const { listenerArn } = shard;
+    const rules = await deps.elb.listListenerRules(listenerArn);
+    const existing = rules.find((candidate) => matchesTenant(candidate, tenantId));
+    if (existing) {
+      const tags = (await deps.elb.tagsOf([existing.arn])).get(existing.arn) ?? [];
+      ensureOurs(tags, tenantId, `listener rule ${existing.arn} (priority ${existing.priority})`);
     }
+    let rule = existing;
+    try {
+      rule ??= await allocateRule(
+        deps,
+        {
+          listenerArn,
+          tenantId,
+          targetGroupArn,
+          tags: tenantTags(tenantId, placement.tier),
+          maxPriority: shardCapacity(shard.index, deps.config.shardCapacity),
+        },
+        new Set(rules.flatMap((candidate) => (candidate.priority === undefined ? [] : [candidate.priority]))),
+      );
+    } catch (error) {
+      // Filled meanwhile (another onboarding took its last slot): the next shard.
+      if (error instanceof QuotaExceededError) continue;
+      throw error;
+    }
+    const priority = required(rule.priority, `the priority of rule ${rule.arn}`);
+    // The registry must hold the priority the rule has (a rule found after a crash may predate its
+    // claim), and nothing else for this tenant (claims left by lost races).
+    await deps.priorities.claim(listenerArn, priority, tenantId);
+    for (const claim of await deps.priorities.list(listenerArn)) {
+      if (claim.tenantId === tenantId && claim.priority !== priority) {
+        await deps.priorities.release(listenerArn, claim.priority, tenantId);
+      }
+    }
+    const next: SagaState = {
+      ...state,
+      resources: { ...state.resources, listenerRule: { listenerArn, arn: rule.arn, priority } },
+    };
+    await checkpoint(deps, ctx, next, 'CreateListenerRule', startedAt);
+    return next;
   }
-  const next: SagaState = {
-    ...state,
-    resources: { ...state.resources, listenerRule: { listenerArn, arn: rule.arn, priority } },
-  };
-  await checkpoint(deps, ctx, next, 'CreateListenerRule', startedAt);
-  return next;
+  throw shardsFull(shards, deps);
 };
 
 /**
  * DeleteListenerRule: the recorded rule and every rule matching the tenant's header, on the recorded
- * listener and (own-service placements) the shared one, each only when tagged as the tenant's; then
- * every priority the tenant holds there.
+ * listener and (own-service placements) the first shard's and every shard's where the tenant holds
+ * a priority (a rule is only made after its claim: an attempt that died before recording its rule
+ * left one there), each only when tagged as the tenant's; then every priority the tenant holds there.
  */
 export const deleteListenerRule: Step = async (state, deps, ctx) => {
   const { tenantId } = state.request;
   const recorded = state.resources.listenerRule;
-  const infra = ownsService(state.placement) || recorded ? await deps.infra.get() : undefined;
-  const listeners = distinct([
-    recorded?.listenerArn,
-    ownsService(state.placement) ? infra?.listenerArn : undefined,
-  ]);
+  const own = ownsService(state.placement);
+  const shards = own ? (await deps.infra.get()).shards : [];
+  const claimedOn: string[] = [];
+  for (const shard of shards.slice(1))
+    if ((await deps.priorities.list(shard.listenerArn)).some((claim) => claim.tenantId === tenantId))
+      claimedOn.push(shard.listenerArn);
+  const listeners = distinct([recorded?.listenerArn, shards[0]?.listenerArn, ...claimedOn]);
   if (listeners.length === 0) return state;
   const startedAt = deps.now();
   const candidates: string[] = recorded ? [recorded.arn] : [];

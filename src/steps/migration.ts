@@ -8,6 +8,7 @@
  * Resource names carry the placement's generation (one more per migration), so the source and the
  * target never share a name.
  */
+
 import { ownsService, type Placement, placementOf } from '../domain/catalogue.ts';
 import { ConflictError, FatalError, ValidationError } from '../domain/errors.ts';
 import { tenantTags } from '../domain/naming.ts';
@@ -16,6 +17,7 @@ import { withoutSizes } from '../domain/release.ts';
 import { hasNoResources, type TenantResources, withoutResource } from '../domain/resources.ts';
 import type { StepName } from '../domain/saga.ts';
 import type { MigrationProgress, SagaState } from '../domain/saga-state.ts';
+import { shardCapacity } from '../domain/shards.ts';
 import { tenantRouting } from '../domain/tenant-config.ts';
 import type { MigrationRecord, TenantRecord } from '../domain/tenant-record.ts';
 import { checkpoint, stepEntry as entry } from './checkpoint.ts';
@@ -130,7 +132,10 @@ export const planMigration: Step = async (state, deps, ctx) => {
   };
 };
 
-/** The tenant's rule on the shared listener (tagged as its own), if it has one. */
+/**
+ * The tenant's rule on the first shard's listener (tagged as its own), if it has one: where a pooled
+ * tenant's rule for a move goes (the pooled group is that load balancer's).
+ */
 const tenantRule = async (deps: StepDeps, tenantId: string) => {
   const { listenerArn } = await deps.infra.get();
   const found = (await deps.elb.listListenerRules(listenerArn)).find((rule) => matchesTenant(rule, tenantId));
@@ -177,6 +182,8 @@ export const attachTargetGroup: Step = async (state, deps, ctx) => {
             targetGroupArn: infra.pooledTargetGroupArn,
             standbyTargetGroupArn: group.arn,
             tags: tenantTags(tenantId, target.tier),
+            // The pooled group is the first shard's: the tenant's own rule goes there too.
+            maxPriority: shardCapacity(0, deps.config.shardCapacity),
           },
           new Set(
             (await deps.elb.listListenerRules(infra.listenerArn)).flatMap((r) =>

@@ -13,6 +13,7 @@ const routingSchema = z.object({
   serviceName: z.string(),
   targetGroupArn: z.string(),
   tenantHeader: z.string(),
+  loadBalancerDns: z.string().optional(),
 });
 
 /** Step Functions' `{Error, Cause}`; `Cause` can be missing (timeouts), so it defaults to empty. */

@@ -82,6 +82,8 @@ export const deploy = async (clients: Clients): Promise<Map<string, string>> => 
     new CreateStackCommand({
       StackName: SHARED_STACK,
       TemplateBody: JSON.stringify(withoutCidr(readTemplate())),
+      // Two load balancer shards: the sagas read a sharded stack (tenants fill the first).
+      Parameters: [{ ParameterKey: 'LoadBalancerShards', ParameterValue: '2' }],
       Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM'],
     }),
   );

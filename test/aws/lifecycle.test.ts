@@ -130,6 +130,13 @@ describe('tenantflow --target aws against moto', () => {
     expectAnswered(results[0], tenants.basic, 'onboard', 'success');
     expectAnswered(results[1], tenants.advanced, 'onboard', 'success');
     expectAnswered(results[2], tenants.premium, 'onboard', 'success');
+    // A stack of two load balancer shards: the tenants fill the first, and SBT hears its DNS name.
+    expect(outputs.get('Shard2ListenerArn')).toMatch(/^arn:aws:elasticloadbalancing:/);
+    for (const result of results) {
+      const detail = result.statusEvent?.detail as { jobOutput?: { tenantData?: { tenantConfig?: string } } };
+      const config = JSON.parse(detail?.jobOutput?.tenantData?.tenantConfig ?? '{}');
+      expect(config.routing?.loadBalancerDns).toBe(outputs.get('LoadBalancerDnsName'));
+    }
 
     const basic = await status(tenants.basic);
     expect(basic).toMatchObject({

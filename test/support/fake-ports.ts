@@ -8,6 +8,7 @@ import { loadConfig, type TenantFlowConfig } from '../../src/config.ts';
 import { ConflictError, FatalError, NotReadyError, TenantLockedError } from '../../src/domain/errors.ts';
 import type { Tag } from '../../src/domain/naming.ts';
 import type { MachineId } from '../../src/domain/saga.ts';
+import type { LoadBalancerShard } from '../../src/domain/shards.ts';
 import type { TenantRecord } from '../../src/domain/tenant-record.ts';
 import type { AlarmState, AlarmWatch } from '../../src/ports/alarms.ts';
 import type {
@@ -732,6 +733,17 @@ export class FakeLog implements Log {
   }
 }
 
+/** Shard `index` of the fake shared stack (the first is FAKE_INFRA's own load balancer and listener). */
+export const fakeShard = (index: number): LoadBalancerShard => {
+  const lb = index === 0 ? 'tf-alb/1' : `tf-alb-${index + 1}/${index + 1}`;
+  return {
+    index,
+    loadBalancerArn: `arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/${lb}`,
+    listenerArn: `arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/${lb}/${index + 2}`,
+    dnsName: `${lb.split('/')[0]}-${index + 100}.us-east-1.elb.amazonaws.com`,
+  };
+};
+
 /** The shared stack's outputs. */
 export const FAKE_INFRA: SharedInfrastructure = {
   vpcId: 'vpc-0abc',
@@ -739,6 +751,7 @@ export const FAKE_INFRA: SharedInfrastructure = {
   serviceSecurityGroupId: 'sg-service',
   loadBalancerArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/tf-alb/1',
   listenerArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/tf-alb/1/2',
+  shards: [fakeShard(0)],
   clusterName: 'tf-shared',
   pooledServiceName: 'tf-pooled',
   pooledTargetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/tf-pooled/9',
@@ -757,7 +770,9 @@ export const testConfig = (env: Record<string, string | undefined> = {}): Tenant
   loadConfig({ SBT_EVENT_BUS: 'sbt-bus', ...env });
 
 /** Every fake, and the StepDeps wired from them. */
-export const createFakes = (options: { config?: TenantFlowConfig; now?: () => Date } = {}) => {
+export const createFakes = (
+  options: { config?: TenantFlowConfig; now?: () => Date; shards?: number } = {},
+) => {
   const fakes = {
     ecs: new FakeContainerPlatform(),
     elb: new FakeLoadBalancer(),
@@ -769,7 +784,8 @@ export const createFakes = (options: { config?: TenantFlowConfig; now?: () => Da
     starter: new FakeWorkflowStarter(),
     alarms: new FakeAlarmWatch(),
   };
-  const infra: SharedInfrastructureLookup = { get: async () => ({ ...FAKE_INFRA }) };
+  const shards = Array.from({ length: options.shards ?? 1 }, (_, index) => fakeShard(index));
+  const infra: SharedInfrastructureLookup = { get: async () => ({ ...FAKE_INFRA, shards }) };
   const deps: StepDeps = {
     config: options.config ?? testConfig(),
     ...fakes,

@@ -5,6 +5,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { z } from 'zod';
 import { FatalError } from '../../domain/errors.ts';
+import { type LoadBalancerShard, MAX_SHARDS } from '../../domain/shards.ts';
 import type { SharedInfrastructure, SharedInfrastructureLookup } from '../../ports/shared-infrastructure.ts';
 import { type ClientOptions, resolveClient } from './client-options.ts';
 import { translateAwsError } from './errors.ts';
@@ -43,6 +44,42 @@ const OUTPUTS = {
   tenantImage: ['TenantImage', text],
   containerPort: ['ContainerPort', z.coerce.number().int().min(1).max(65535)],
 } as const;
+
+/** The outputs of shard `n` (2..MAX_SHARDS; the first shard's are LoadBalancerArn, ListenerArn, LoadBalancerDnsName). */
+const shardOutputs = (n: number) =>
+  ({
+    loadBalancerArn: `Shard${n}LoadBalancerArn`,
+    listenerArn: `Shard${n}ListenerArn`,
+    dnsName: `Shard${n}DnsName`,
+  }) as const;
+
+/**
+ * Every shard the stack declares: the first always, then shard 2, 3, … while its listener output
+ * names a listener of its own.
+ */
+const readShards = (outputs: Map<string, string>, stack: string): LoadBalancerShard[] => {
+  const shards: LoadBalancerShard[] = [
+    {
+      index: 0,
+      loadBalancerArn: readOutput(outputs, 'LoadBalancerArn', text, stack),
+      listenerArn: readOutput(outputs, 'ListenerArn', text, stack),
+      dnsName: readOutput(outputs, 'LoadBalancerDnsName', text, stack),
+    },
+  ];
+  for (let n = 2; n <= MAX_SHARDS; n += 1) {
+    const keys = shardOutputs(n);
+    // Exported for every n (for the orchestrator's IAM), as the first listener when not declared.
+    const listener = outputs.get(keys.listenerArn);
+    if (listener === undefined || listener === shards[0]?.listenerArn) break;
+    shards.push({
+      index: n - 1,
+      loadBalancerArn: readOutput(outputs, keys.loadBalancerArn, text, stack),
+      listenerArn: readOutput(outputs, keys.listenerArn, text, stack),
+      dnsName: readOutput(outputs, keys.dnsName, text, stack),
+    });
+  }
+  return shards;
+};
 
 const readOutput = <T>(outputs: Map<string, string>, key: string, schema: z.ZodType<T>, stack: string): T => {
   const result = schema.safeParse(outputs.get(key));
@@ -101,6 +138,7 @@ export class CloudFormationInfrastructure implements SharedInfrastructureLookup 
       serviceSecurityGroupId: readOutput(outputs, ...OUTPUTS.serviceSecurityGroupId, stack),
       loadBalancerArn: readOutput(outputs, ...OUTPUTS.loadBalancerArn, stack),
       listenerArn: readOutput(outputs, ...OUTPUTS.listenerArn, stack),
+      shards: readShards(outputs, stack),
       clusterName: readOutput(outputs, ...OUTPUTS.clusterName, stack),
       pooledServiceName: readOutput(outputs, ...OUTPUTS.pooledServiceName, stack),
       pooledTargetGroupArn: readOutput(outputs, ...OUTPUTS.pooledTargetGroupArn, stack),

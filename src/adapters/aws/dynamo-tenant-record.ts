@@ -53,6 +53,7 @@ export const tenantRecordSchema = z.object({
       serviceName: z.string(),
       targetGroupArn: z.string(),
       tenantHeader: z.string(),
+      loadBalancerDns: z.string().optional(),
     })
     .optional(),
   release: tenantReleaseSchema.optional(),

@@ -37,6 +37,10 @@ export interface SimulatedBackendOptions {
   stateDir: string;
   throttle?: boolean;
   fast?: boolean;
+  /** `LoadBalancerShards` of the shared stack when the simulator first makes it. */
+  shards?: number;
+  /** `SHARD_CAPACITY` of the orchestrator. */
+  shardCapacity?: number;
 }
 
 /**
@@ -47,7 +51,10 @@ export const simulatedBackend = async (
   options: SimulatedBackendOptions,
   injector: FaultInjector,
 ): Promise<{ backend: CloudBackend; sim: SimulatedCloud }> => {
-  const env = { SBT_EVENT_BUS: LOCAL_SBT_BUS };
+  const env: Record<string, string> = {
+    SBT_EVENT_BUS: LOCAL_SBT_BUS,
+    ...(options.shardCapacity !== undefined ? { SHARD_CAPACITY: String(options.shardCapacity) } : {}),
+  };
   const config = loadConfig(env);
   const fast = options.fast ?? false;
   const sim = new SimulatedCloud({
@@ -59,7 +66,10 @@ export const simulatedBackend = async (
     healthyAfterMs: fast ? 0 : 40,
     drainMs: fast ? 0 : 20,
   });
-  sim.seedSharedInfrastructure(config.sharedStackName);
+  sim.seedSharedInfrastructure(
+    config.sharedStackName,
+    options.shards !== undefined ? { LoadBalancerShards: String(options.shards) } : {},
+  );
   const dynamo = await startLocalDynamo({
     dir: join(options.stateDir, 'dynamo'),
     tableName: config.tableName,

@@ -90,6 +90,12 @@ export interface LocalRuntimeOptions {
   onRecovered?: (recovered: RecoveredExecution) => void;
   /** No simulated delays at all (services ready and drained at once): deterministic runs for tests. */
   fast?: boolean;
+  /**
+   * Load balancer shards of the simulated shared stack (its `LoadBalancerShards`), when it is first
+   * made in this state directory; and tenants per shard (`SHARD_CAPACITY`), for every run.
+   */
+  shards?: number;
+  shardCapacity?: number;
   /** Let Powertools log, as in Lambda (off by default: local output is the progress lines). */
   verbose?: boolean;
 }

@@ -170,9 +170,12 @@ export class SimulatedCloud {
     this.save();
   }
 
-  /** Creates the shared infrastructure and its CloudFormation stack, once per stack name. */
-  seedSharedInfrastructure(stackName: string): void {
-    this.transact(this.clock(), (ctx) => seedSharedInfrastructure(ctx, stackName));
+  /**
+   * Creates the shared infrastructure and its CloudFormation stack, once per stack name, with the
+   * template's parameters at their defaults but those given (e.g. `LoadBalancerShards`).
+   */
+  seedSharedInfrastructure(stackName: string, parameters: Record<string, string> = {}): void {
+    this.transact(this.clock(), (ctx) => seedSharedInfrastructure(ctx, stackName, parameters));
     this.save();
   }
 

@@ -57,6 +57,9 @@ const forwardsOf = (actions: RuleRecord['actions']): string[] =>
         ],
   );
 
+/** Rules below this priority are tenants' own; the shared stack's pooled rule sits at the last one. */
+const POOLED_PRIORITY = 50_000;
+
 const health = (ctx: SimContext, arn: string) => {
   const targets = describeTargetHealth(ctx, { TargetGroupArn: arn }).TargetHealthDescriptions ?? [];
   return {
@@ -66,14 +69,26 @@ const health = (ctx: SimContext, arn: string) => {
   };
 };
 
-/** Where a request with `headers` to `path` on the first listener of the shared load balancer goes. */
+/** The rule of `listener` a request with `headers` to `path` meets first, if any. */
+const ruleOf = (ctx: SimContext, listenerArn: string, headers: Record<string, string>, path: string) =>
+  ctx.state.rules
+    .filter((r) => r.listenerArn === listenerArn)
+    .sort((a, b) => a.priority - b.priority)
+    .find((r) => r.conditions.every((c) => meets(c as Condition, headers, path)));
+
+/**
+ * Where a request with `headers` to `path` goes: to the load balancer shard whose listener has a rule
+ * for it (each shard has a DNS name of its own, and the front door sends a tenant's requests to its
+ * shard's), else the first shard's listener (the pooled rule, or the 404).
+ */
 export const routeOf = (ctx: SimContext, headers: Record<string, string>, path = '/'): Route => {
-  const listener = ctx.state.listeners[0];
-  if (!listener) return { rule: 'default', targetGroups: [], fixedResponse: 'no listener' };
-  const rules = ctx.state.rules
-    .filter((r) => r.listenerArn === listener.arn)
-    .sort((a, b) => a.priority - b.priority);
-  const rule = rules.find((r) => r.conditions.every((c) => meets(c as Condition, headers, path)));
+  const first = ctx.state.listeners[0];
+  if (!first) return { rule: 'default', targetGroups: [], fixedResponse: 'no listener' };
+  const matched = ctx.state.listeners
+    .map((listener) => ({ listener, rule: ruleOf(ctx, listener.arn, headers, path) }))
+    .find((found) => found.rule !== undefined && found.rule.priority < POOLED_PRIORITY);
+  const listener = matched?.listener ?? first;
+  const rule = matched?.rule ?? ruleOf(ctx, first.arn, headers, path);
   const actions = rule ? rule.actions : listener.defaultActions;
   const groups = forwardsOf(actions);
   const fixed = actions.find((a) => a.Type === 'fixed-response')?.FixedResponseConfig?.StatusCode;

@@ -79,8 +79,15 @@ const network = (ctx: SimContext, stack: StackEvaluator) => {
   return net;
 };
 
-const loadBalancer = (ctx: SimContext, stack: StackEvaluator, stackName: string, vpcId: string) => {
-  const name = generatedName(ctx, stackName, 'LoadBalancer', 32);
+/** Load balancer `LoadBalancer<suffix>` and its listener `Listener<suffix>` (suffix '' for the first shard). */
+const loadBalancer = (
+  ctx: SimContext,
+  stack: StackEvaluator,
+  stackName: string,
+  vpcId: string,
+  suffix = '',
+) => {
+  const name = generatedName(ctx, stackName, `LoadBalancer${suffix}`, 32);
   const id = nextHex(ctx);
   const lb: LoadBalancerRecord = {
     arn: arn(ctx, 'elasticloadbalancing', `loadbalancer/app/${name}/${id}`),
@@ -91,8 +98,8 @@ const loadBalancer = (ctx: SimContext, stack: StackEvaluator, stackName: string,
     shared: true,
   };
   ctx.state.loadBalancers.push(lb);
-  stack.record('LoadBalancer', { ref: lb.arn, attributes: { DNSName: lb.dnsName } });
-  const props = stack.properties('Listener');
+  stack.record(`LoadBalancer${suffix}`, { ref: lb.arn, attributes: { DNSName: lb.dnsName } });
+  const props = stack.properties(`Listener${suffix}`);
   const listenerArn = `${lb.arn.replace(':loadbalancer/', ':listener/')}/${nextHex(ctx)}`;
   const listener: ListenerRecord = {
     arn: listenerArn,
@@ -119,7 +126,7 @@ const loadBalancer = (ctx: SimContext, stack: StackEvaluator, stackName: string,
     defaultRuleArn: `${listenerArn.replace(':listener/', ':listener-rule/')}/${nextHex(ctx)}`,
   };
   ctx.state.listeners.push(listener);
-  stack.record('Listener', { ref: listener.arn });
+  stack.record(`Listener${suffix}`, { ref: listener.arn });
 };
 
 /**
@@ -127,11 +134,18 @@ const loadBalancer = (ctx: SimContext, stack: StackEvaluator, stackName: string,
  * settings: the network, the load balancer and its listener, the shared cluster, the pooled service
  * with its task definition, target group and listener rule, and the stack with its outputs.
  */
-export const seedSharedInfrastructure = (ctx: SimContext, stackName: string): void => {
+export const seedSharedInfrastructure = (
+  ctx: SimContext,
+  stackName: string,
+  parameters: Record<string, string> = {},
+): void => {
   if (ctx.state.stacks.some((s) => s.name === stackName)) return;
-  const stack = sharedStack(stackName, ctx.region, ctx.accountId);
+  const stack = sharedStack(stackName, ctx.region, ctx.accountId, parameters);
   const net = network(ctx, stack);
   loadBalancer(ctx, stack, stackName, net.vpcId);
+  // Further load balancer shards, as many as the stack's LoadBalancerShards declares.
+  for (let n = 2; stack.template.Resources[`LoadBalancer${n}`]; n += 1)
+    if (stack.creates(`LoadBalancer${n}`)) loadBalancer(ctx, stack, stackName, net.vpcId, String(n));
 
   const clusterProps = stack.properties('Cluster');
   const cluster = putCluster(

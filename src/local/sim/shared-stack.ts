@@ -22,7 +22,35 @@ export class StackEvaluator {
     readonly template: Template,
     private readonly pseudo: Record<string, string>,
     private readonly made: Map<string, MadeResource> = new Map(),
+    /** Parameters given a value (the others take their default). */
+    private readonly parameters: Record<string, string> = {},
   ) {}
+
+  /** Whether condition `name` of the template holds. */
+  condition(name: string): boolean {
+    if (!Object.hasOwn(this.template.Conditions, name))
+      throw new Error(`infra/shared.yaml has no condition ${name}`);
+    return this.truth(this.template.Conditions[name]);
+  }
+
+  /** Whether resource `logicalId` is made (it has no condition, or its condition holds). */
+  creates(logicalId: string): boolean {
+    const condition = this.template.Resources[logicalId]?.Condition;
+    return condition === undefined || this.condition(condition);
+  }
+
+  private truth(value: Json): boolean {
+    if (!isRecord(value)) throw new Error(`infra/shared.yaml: ${JSON.stringify(value)} is not a condition`);
+    const [key] = Object.keys(value);
+    const argument = value[key ?? ''];
+    const list = Array.isArray(argument) ? argument : [];
+    if (key === 'Condition' && typeof argument === 'string') return this.condition(argument);
+    if (key === 'Fn::Equals') return String(this.value(list[0])) === String(this.value(list[1]));
+    if (key === 'Fn::Not') return !this.truth(list[0]);
+    if (key === 'Fn::And') return list.every((item) => this.truth(item));
+    if (key === 'Fn::Or') return list.some((item) => this.truth(item));
+    throw new Error(`infra/shared.yaml: condition function ${key} is not known to the simulator`);
+  }
 
   /** Records what a resource answers to `Ref` / `Fn::GetAtt`. */
   record(logicalId: string, resource: MadeResource): void {
@@ -32,7 +60,7 @@ export class StackEvaluator {
   private ref(name: string): string {
     if (this.pseudo[name] !== undefined) return this.pseudo[name];
     const parameter = this.template.Parameters[name];
-    if (parameter) return String(parameter.Default ?? '');
+    if (parameter) return this.parameters[name] ?? String(parameter.Default ?? '');
     const made = this.made.get(name);
     if (made) return made.ref;
     throw new Error(`infra/shared.yaml: Ref ${name} is not known to the simulator`);
@@ -63,6 +91,10 @@ export class StackEvaluator {
           return attribute === undefined ? this.ref(name) : this.attribute(id ?? '', attribute);
         });
       }
+      if (key === 'Fn::If' && Array.isArray(argument)) {
+        const [condition, whenTrue, whenFalse] = argument;
+        return this.value(this.condition(String(condition)) ? whenTrue : whenFalse);
+      }
       if (key === 'Fn::Join' && Array.isArray(argument)) {
         const [separator, parts] = argument;
         const evaluated = this.value(parts);
@@ -83,16 +115,28 @@ export class StackEvaluator {
   /** Every output, evaluated. */
   outputs(): Record<string, string> {
     return Object.fromEntries(
-      Object.entries(this.template.Outputs).map(([key, output]) => [key, String(this.value(output.Value))]),
+      Object.entries(this.template.Outputs)
+        .filter(([, output]) => typeof output.Condition !== 'string' || this.condition(output.Condition))
+        .map(([key, output]) => [key, String(this.value(output.Value))]),
     );
   }
 }
 
 /** The evaluator of infra/shared.yaml for a stack named `stackName`. */
-export const sharedStack = (stackName: string, region: string, accountId: string): StackEvaluator =>
-  new StackEvaluator(readTemplate(), {
-    'AWS::StackName': stackName,
-    'AWS::Region': region,
-    'AWS::AccountId': accountId,
-    'AWS::Partition': 'aws',
-  });
+export const sharedStack = (
+  stackName: string,
+  region: string,
+  accountId: string,
+  parameters: Record<string, string> = {},
+): StackEvaluator =>
+  new StackEvaluator(
+    readTemplate(),
+    {
+      'AWS::StackName': stackName,
+      'AWS::Region': region,
+      'AWS::AccountId': accountId,
+      'AWS::Partition': 'aws',
+    },
+    new Map(),
+    parameters,
+  );

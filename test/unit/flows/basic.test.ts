@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { historyOf, successEvent } from './support/expectations.ts';
 import {
   effects,
+  LOAD_BALANCER_DNS,
   mocks,
   POOLED_TARGET_GROUP_ARN,
   SHARED_CLUSTER,
@@ -51,6 +52,7 @@ describe('basic tier lifecycle over the production adapters', () => {
       serviceName: 'tf-pool',
       targetGroupArn: POOLED_TARGET_GROUP_ARN,
       tenantHeader: tenantId,
+      loadBalancerDns: LOAD_BALANCER_DNS,
     };
     expect(await flow.item(tenantId)).toEqual({
       pk: `TENANT#${tenantId}`,
@@ -70,7 +72,12 @@ describe('basic tier lifecycle over the production adapters', () => {
     });
     const tenantConfig = JSON.stringify({
       tier: 'basic',
-      routing: { mode: 'pooled', headerName: 'x-tenant-id', headerValue: tenantId },
+      routing: {
+        mode: 'pooled',
+        headerName: 'x-tenant-id',
+        headerValue: tenantId,
+        loadBalancerDns: LOAD_BALANCER_DNS,
+      },
       cluster: SHARED_CLUSTER,
       service: 'tf-pool',
       targetGroupArn: POOLED_TARGET_GROUP_ARN,

@@ -13,6 +13,7 @@ import {
   effects,
   IMAGE,
   LISTENER_ARN,
+  LOAD_BALANCER_DNS,
   LOG_GROUP,
   leftovers,
   mocks,
@@ -234,6 +235,7 @@ describe.each(TIERS)('$tier tier lifecycle over the production adapters', (profi
       serviceName: name,
       targetGroupArn: group?.arn,
       tenantHeader: tenantId,
+      loadBalancerDns: LOAD_BALANCER_DNS,
     });
     expect(item).not.toHaveProperty('lock');
     expect(item?.history).toEqual(
@@ -241,7 +243,13 @@ describe.each(TIERS)('$tier tier lifecycle over the production adapters', (profi
     );
     const tenantConfig = JSON.stringify({
       tier: profile.tier,
-      routing: { mode: 'silo', headerName: 'x-tenant-id', headerValue: tenantId, listenerRulePriority: 2 },
+      routing: {
+        mode: 'silo',
+        headerName: 'x-tenant-id',
+        headerValue: tenantId,
+        listenerRulePriority: 2,
+        loadBalancerDns: LOAD_BALANCER_DNS,
+      },
       cluster,
       service: name,
       targetGroupArn: group?.arn,

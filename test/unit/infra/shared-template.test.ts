@@ -1,60 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parse, type Tags } from 'yaml';
-import { z } from 'zod';
+import { readTemplate } from '../../../infra/template.ts';
+import { MAX_SHARDS } from '../../../src/domain/shards.ts';
+import { sharedStack } from '../../../src/local/sim/shared-stack.ts';
 
-/**
- * CloudFormation's short-form tags (`!Ref`, `!Sub`, …) as the long form (`{ Ref: … }`), so the
- * template reads as the JSON CloudFormation sees. `yaml` (2.x, present through asl-validator) is used
- * because it ships its own types; js-yaml (through osls) has none.
- */
-const INTRINSICS = [
-  'Base64',
-  'Cidr',
-  'Equals',
-  'FindInMap',
-  'GetAZs',
-  'If',
-  'ImportValue',
-  'Join',
-  'Not',
-  'Select',
-  'Split',
-  'Sub',
-];
-const cloudFormationTags: Tags = [
-  { tag: '!Ref', resolve: (value: string) => ({ Ref: value }) },
-  { tag: '!Condition', resolve: (value: string) => ({ Condition: value }) },
-  { tag: '!GetAtt', resolve: (value: string) => ({ 'Fn::GetAtt': value.split('.') }) },
-  { tag: '!GetAtt', collection: 'seq', resolve: (value) => ({ 'Fn::GetAtt': value.toJSON() }) },
-  ...INTRINSICS.flatMap((name) => [
-    { tag: `!${name}`, resolve: (value: string) => ({ [`Fn::${name}`]: value }) },
-    {
-      tag: `!${name}`,
-      collection: 'seq' as const,
-      resolve: (value: { toJSON(): unknown }) => ({ [`Fn::${name}`]: value.toJSON() }),
-    },
-  ]),
-];
-
-const resourceSchema = z.object({
-  Type: z.string(),
-  Properties: z.record(z.string(), z.unknown()).default({}),
-});
-const templateSchema = z.object({
-  Parameters: z.record(z.string(), z.looseObject({ Type: z.string(), Default: z.unknown().optional() })),
-  Resources: z.record(z.string(), resourceSchema),
-  Outputs: z.record(
-    z.string(),
-    z.looseObject({ Value: z.unknown(), Export: z.object({ Name: z.unknown() }) }),
-  ),
-});
-
-const templatePath = fileURLToPath(new URL('../../../infra/shared.yaml', import.meta.url));
-const template = templateSchema.parse(
-  parse(readFileSync(templatePath, 'utf8'), { customTags: cloudFormationTags }),
-);
+const template = readTemplate();
 
 const ofType = (type: string) =>
   Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
@@ -71,6 +20,10 @@ const OUTPUT_KEYS = [
   'ServiceSecurityGroupId',
   'LoadBalancerArn',
   'ListenerArn',
+  'LoadBalancerDnsName',
+  ...Array.from({ length: MAX_SHARDS - 1 }, (_, i) =>
+    ['LoadBalancerArn', 'ListenerArn', 'DnsName'].map((key) => `Shard${i + 2}${key}`),
+  ).flat(),
   'ClusterName',
   'PooledServiceName',
   'PooledTargetGroupArn',
@@ -87,7 +40,7 @@ describe('infra/shared.yaml', () => {
     const outputs = template.Outputs;
 
     // Act
-    const exports = Object.entries(outputs).map(([key, output]) => [key, output.Export.Name]);
+    const exports = Object.entries(outputs).map(([key, output]) => [key, output.Export?.Name]);
 
     // Assess
     expect(Object.keys(outputs).sort()).toEqual([...OUTPUT_KEYS].sort());
@@ -97,6 +50,36 @@ describe('infra/shared.yaml', () => {
     expect(outputs.PrivateSubnetIds?.Value).toEqual({
       'Fn::Join': [',', [{ Ref: 'PrivateSubnet1' }, { Ref: 'PrivateSubnet2' }]],
     });
+  });
+
+  it('declares each further load balancer shard as the first, made exactly when LoadBalancerShards reaches it', () => {
+    // Prepare
+    const counts = Array.from({ length: MAX_SHARDS }, (_, i) => i + 1);
+
+    // Act
+    const made = counts.map((count) => {
+      const stack = sharedStack('s', 'us-east-1', '000000000000', { LoadBalancerShards: String(count) });
+      return Array.from({ length: MAX_SHARDS - 1 }, (_, i) => stack.creates(`LoadBalancer${i + 2}`));
+    });
+
+    // Assess
+    expect(template.Parameters.LoadBalancerShards).toMatchObject({ Default: 1, AllowedValues: counts });
+    expect(made).toEqual(counts.map((count) => counts.slice(1).map((n) => n <= count)));
+    for (let n = 2; n <= MAX_SHARDS; n += 1) {
+      expect(resource(`LoadBalancer${n}`).Properties).toEqual(resource('LoadBalancer').Properties);
+      expect(resource(`Listener${n}`).Properties).toEqual({
+        ...resource('Listener').Properties,
+        LoadBalancerArn: { Ref: `LoadBalancer${n}` },
+      });
+      for (const id of [`LoadBalancer${n}`, `Listener${n}`]) expect(resource(id).Condition).toBe(`Shard${n}`);
+      for (const key of ['LoadBalancerArn', 'DnsName'])
+        expect(template.Outputs[`Shard${n}${key}`]).toMatchObject({ Condition: `Shard${n}` });
+      // Always exported (the orchestrator's IAM imports it): the first listener when not declared.
+      expect(template.Outputs[`Shard${n}ListenerArn`]).toEqual({
+        Value: { 'Fn::If': [`Shard${n}`, { Ref: `Listener${n}` }, { Ref: 'Listener' }] },
+        Export: { Name: { 'Fn::Sub': `\${AWS::StackName}-Shard${n}ListenerArn` } },
+      });
+    }
   });
 
   it('defaults the tenant image and container port', () => {

@@ -2,16 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { QuotaExceededError } from '../../../src/domain/errors.ts';
 import { QUOTAS, quotaNeeds, quotaRefusals } from '../../../src/domain/quotas.ts';
 import { admitTenant } from '../../../src/steps/admission.ts';
-import { createFakes, FAKE_INFRA } from '../../support/fake-ports.ts';
+import { createFakes, FAKE_INFRA, fakeShard, testConfig } from '../../support/fake-ports.ts';
 import { context, placement, sagaState, TENANT, tagsOf } from './fixtures.ts';
 
-/** `count` rules of other tenants on the shared listener, each forwarding to a group of its own. */
-const fillListener = (fakes: ReturnType<typeof createFakes>, count: number, firstPriority = 1) => {
+/** `count` rules of other tenants on a listener (the first shard's), each forwarding to a group of its own. */
+const fillListener = (
+  fakes: ReturnType<typeof createFakes>,
+  count: number,
+  firstPriority = 1,
+  listenerArn = FAKE_INFRA.listenerArn,
+) => {
   const first = fakes.elb.rules.length;
   for (let i = first; i < first + count; i += 1)
     fakes.elb.rules.push({
-      arn: `${FAKE_INFRA.listenerArn.replace(':listener/', ':listener-rule/')}/r${i}`,
-      listenerArn: FAKE_INFRA.listenerArn,
+      arn: `${listenerArn.replace(':listener/', ':listener-rule/')}/r${i}`,
+      listenerArn,
       priority: firstPriority + i - first,
       headerValue: `tenant-${i}`,
       targetGroupArns: [`arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/tg-${i}/${i}`],
@@ -89,11 +94,52 @@ describe('AdmitTenant', () => {
     expect(admitted).toEqual(sagaState('advanced'));
     await expect(refused).rejects.toThrow(QuotaExceededError);
     await expect(refused).rejects.toThrow(
-      'not admitted: listener rules per Application Load Balancer: 100 of 100 in use, this tenant needs 1 more; target groups per Application Load Balancer: 100 of 100 in use, this tenant needs 1 more',
+      'not admitted: listener rules per Application Load Balancer: 100 of 100 in use, this tenant needs 1 more; target groups per Application Load Balancer: 100 of 100 in use, this tenant needs 1 more (on the one load balancer shard: raise LoadBalancerShards of the shared stack)',
     );
     // Admission only reads: nothing was created.
     expect(fakes.elb.callsOf('createTargetGroup')).toEqual([]);
     expect(fakes.elb.callsOf('createListenerRule')).toEqual([]);
+  });
+
+  it('admits a silo tenant while any load balancer shard has room, and names every shard when none has', async () => {
+    const fakes = createFakes({ shards: 2 });
+    fillListener(fakes, QUOTAS.rulesPerLoadBalancer.limit);
+    const admitted = await admitTenant(sagaState('advanced'), fakes.deps, context());
+    const second = fakeShard(1).listenerArn;
+    fillListener(fakes, QUOTAS.rulesPerLoadBalancer.limit, 1, second);
+
+    const refused = admitTenant(sagaState('advanced'), fakes.deps, context());
+
+    expect(admitted).toEqual(sagaState('advanced'));
+    await expect(refused).rejects.toThrow(
+      'listener rules per Application Load Balancer: 100 of 100 in use, this tenant needs 1 more; target groups per Application Load Balancer: 100 of 100 in use, this tenant needs 1 more (on each of the 2 load balancer shards: raise LoadBalancerShards of the shared stack)',
+    );
+    expect(fakes.elb.callsOf('listListenerRules').map(([arn]) => arn)).toEqual([
+      FAKE_INFRA.listenerArn,
+      second,
+      FAKE_INFRA.listenerArn,
+      second,
+    ]);
+  });
+
+  it('holds a shard to SHARD_CAPACITY tenants (the pooled rule on the first is no tenant)', async () => {
+    const fakes = createFakes({ config: testConfig({ SHARD_CAPACITY: '3' }) });
+    fillListener(fakes, 2);
+    fakes.elb.rules.push({
+      ...(fakes.elb.rules[0] as (typeof fakes.elb.rules)[number]),
+      arn: 'arn:pooled-rule',
+      priority: 50_000,
+      headerValue: undefined,
+    });
+    const admitted = await admitTenant(sagaState('advanced'), fakes.deps, context());
+    fillListener(fakes, 1, 3);
+
+    const refused = admitTenant(sagaState('advanced'), fakes.deps, context());
+
+    expect(admitted).toEqual(sagaState('advanced'));
+    await expect(refused).rejects.toThrow(
+      'not admitted: SHARD_CAPACITY: 3 of 3 tenants on it (on the one load balancer shard',
+    );
   });
 
   it("does not count the tenant's own rule against it (a re-run)", async () => {

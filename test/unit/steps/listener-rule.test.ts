@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { OwnershipError, RetryableError } from '../../../src/domain/errors.ts';
+import { OwnershipError, QuotaExceededError, RetryableError } from '../../../src/domain/errors.ts';
 import type { SagaState } from '../../../src/domain/saga-state.ts';
 import { createListenerRule, deleteListenerRule } from '../../../src/steps/listener-rule.ts';
 import { MAX_PRIORITY_ATTEMPTS } from '../../../src/steps/priority.ts';
-import { createFakes, FAKE_INFRA } from '../../support/fake-ports.ts';
+import { createFakes, FAKE_INFRA, fakeShard, testConfig } from '../../support/fake-ports.ts';
 import { context, lockedRecord, placement, request, tagsOf } from './fixtures.ts';
 
 const LISTENER = FAKE_INFRA.listenerArn;
@@ -92,14 +92,13 @@ describe('CreateListenerRule', () => {
   it('picks again when another tenant wins the claim', async () => {
     // Prepare
     const fakes = setup('acme');
-    const list = fakes.priorities.list.bind(fakes.priorities);
+    const claim = fakes.priorities.claim.bind(fakes.priorities);
     let first = true;
     // Another tenant claims 1 between our look at the registry and our claim.
-    fakes.priorities.list = async (listenerArn) => {
-      const claims = await list(listenerArn);
-      if (first) fakes.priorities.claims.get(LISTENER)?.set(1, 'globex');
+    fakes.priorities.claim = async (listenerArn, priority, tenantId) => {
+      if (first) fakes.priorities.claims.set(LISTENER, new Map([[1, 'globex']]));
       first = false;
-      return claims;
+      return claim(listenerArn, priority, tenantId);
     };
     // Act
     const next = await createListenerRule(stateFor('acme'), fakes.deps, context('onboarding', 'exec-acme'));
@@ -136,7 +135,8 @@ describe('CreateListenerRule', () => {
     const run = createListenerRule(stateFor('acme'), fakes.deps, context('onboarding', 'exec-acme'));
     // Assess
     await expect(run).rejects.toBeInstanceOf(RetryableError);
-    expect(fakes.priorities.callsOf('list')).toHaveLength(MAX_PRIORITY_ATTEMPTS);
+    // One look to choose the shard, then one per attempt.
+    expect(fakes.priorities.callsOf('list')).toHaveLength(1 + MAX_PRIORITY_ATTEMPTS);
     expect(fakes.elb.callsOf('createListenerRule')).toEqual([]);
   });
 
@@ -258,5 +258,102 @@ describe('DeleteListenerRule', () => {
     // Assess
     expect(fakes.elb.callsOf('deleteListenerRule')).toEqual([]);
     expect(fakes.elb.rules.map((rule) => rule.headerValue)).toEqual(['ACME']);
+  });
+});
+
+describe('load balancer shards', () => {
+  /** Fakes with `shards` shards of `capacity` tenants each, and the tenants `ids` locked for onboarding. */
+  const sharded = (shards: number, capacity: number, ids: string[]) => {
+    const fakes = createFakes({ shards, config: testConfig({ SHARD_CAPACITY: String(capacity) }) });
+    for (const tenantId of ids)
+      fakes.tenants.seed({ ...lockedRecord('advanced', `exec-${tenantId}`), tenantId });
+    return fakes;
+  };
+  const ids = (n: number) => Array.from({ length: n }, (_, i) => `t${i}`);
+  const onboard = (fakes: ReturnType<typeof createFakes>, tenantId: string) =>
+    createListenerRule(stateFor(tenantId), fakes.deps, context('onboarding', `exec-${tenantId}`));
+
+  it('fills the shards in order, a slot being a priority up to the capacity, and refuses when all are full', async () => {
+    // Prepare
+    const fakes = sharded(2, 2, ids(5));
+
+    // Act
+    const placed: string[] = [];
+    for (const tenantId of ids(4)) {
+      const next = await onboard(fakes, tenantId);
+      placed.push(
+        `${next.resources.listenerRule?.listenerArn === fakeShard(0).listenerArn ? 0 : 1}:${next.resources.listenerRule?.priority}`,
+      );
+    }
+    const fifth = await onboard(fakes, 't4').catch((error: unknown) => error);
+
+    // Assess
+    expect(placed).toEqual(['0:1', '0:2', '1:1', '1:2']);
+    expect(fifth).toBeInstanceOf(QuotaExceededError);
+    expect(String(fifth)).toContain('every load balancer shard is full (2 shards of 2+2 tenants');
+    expect(fakes.elb.rules.filter((rule) => rule.headerValue === 't4')).toEqual([]);
+  });
+
+  it('never puts a shard over its capacity nor two tenants on one priority, however many onboard at once', async () => {
+    // Prepare: 3 shards of 3, 12 tenants at once.
+    const fakes = sharded(3, 3, ids(12));
+
+    // Act
+    const outcomes = await Promise.allSettled(ids(12).map((tenantId) => onboard(fakes, tenantId)));
+
+    // Assess
+    const made = outcomes.filter((outcome) => outcome.status === 'fulfilled');
+    const refused = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
+    expect(made).toHaveLength(9);
+    expect(
+      refused.every((error) => error instanceof QuotaExceededError || error instanceof RetryableError),
+    ).toBe(true);
+    for (const shard of [0, 1, 2].map(fakeShard)) {
+      const rules = fakes.elb.rules.filter((rule) => rule.listenerArn === shard.listenerArn);
+      expect(rules.length).toBeLessThanOrEqual(3);
+      expect(new Set(rules.map((rule) => rule.priority)).size).toBe(rules.length);
+      const claims = [...(fakes.priorities.claims.get(shard.listenerArn)?.entries() ?? [])];
+      expect(claims.every(([priority]) => priority >= 1 && priority <= 3)).toBe(true);
+    }
+    expect(fakes.elb.rules).toHaveLength(9);
+  });
+
+  it('run again after a crash, adopts the rule it made on the shard where it holds a claim', async () => {
+    // Prepare: t0 and t1 fill the first shard; t2's first attempt made its rule on the second and died.
+    const fakes = sharded(2, 2, ids(3));
+    await onboard(fakes, 't0');
+    await onboard(fakes, 't1');
+    await onboard(fakes, 't2');
+    await deleteListenerRule(
+      { ...stateFor('t0'), resources: {} },
+      fakes.deps,
+      context('offboarding', 'exec-t0'),
+    );
+    const rulesBefore = fakes.elb.rules.length;
+
+    // Act: the first shard has a free slot again, but t2's rule is on the second.
+    const again = await onboard(fakes, 't2');
+
+    // Assess
+    expect(again.resources.listenerRule?.listenerArn).toBe(fakeShard(1).listenerArn);
+    expect(fakes.elb.rules).toHaveLength(rulesBefore);
+  });
+
+  it('finds and deletes a rule an attempt made on a later shard but never recorded', async () => {
+    // Prepare
+    const fakes = sharded(2, 1, ids(2));
+    await onboard(fakes, 't0');
+    await onboard(fakes, 't1');
+
+    // Act: offboarding with nothing recorded (the attempt died before its checkpoint).
+    await deleteListenerRule(
+      { ...stateFor('t1'), resources: {} },
+      fakes.deps,
+      context('offboarding', 'exec-t1'),
+    );
+
+    // Assess
+    expect(fakes.elb.rules.map((rule) => rule.headerValue)).toEqual(['t0']);
+    expect(fakes.priorities.claims.get(fakeShard(1).listenerArn)?.size ?? 0).toBe(0);
   });
 });

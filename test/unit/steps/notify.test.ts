@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RetryableError } from '../../../src/domain/errors.ts';
 import { notifyFailure, notifySuccess, notifyUnvalidatedFailure } from '../../../src/steps/notify.ts';
-import { createFakes, FAKE_INFRA } from '../../support/fake-ports.ts';
+import { createFakes, FAKE_INFRA, fakeShard } from '../../support/fake-ports.ts';
 import { context, EXECUTION, NAMES, request, SHARED_CLUSTER, sagaState } from './fixtures.ts';
 
 const SILO = {
@@ -30,7 +30,13 @@ describe('NotifySuccess', () => {
     // Assess
     const tenantConfig = {
       tier: 'advanced',
-      routing: { mode: 'silo', headerName: 'x-tenant-id', headerValue: 'acme', listenerRulePriority: 4 },
+      routing: {
+        mode: 'silo',
+        headerName: 'x-tenant-id',
+        headerValue: 'acme',
+        listenerRulePriority: 4,
+        loadBalancerDns: fakeShard(0).dnsName,
+      },
       cluster: SHARED_CLUSTER,
       service: NAMES.serviceName,
       targetGroupArn: 'arn:tg',
@@ -68,7 +74,12 @@ describe('NotifySuccess', () => {
         tenantData: {
           tenantConfig: JSON.stringify({
             tier: 'basic',
-            routing: { mode: 'pooled', headerName: 'x-tenant-id', headerValue: 'acme' },
+            routing: {
+              mode: 'pooled',
+              headerName: 'x-tenant-id',
+              headerValue: 'acme',
+              loadBalancerDns: fakeShard(0).dnsName,
+            },
             cluster: 'tf-shared',
             service: 'tf-pooled',
             targetGroupArn: FAKE_INFRA.pooledTargetGroupArn,

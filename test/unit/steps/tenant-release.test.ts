@@ -6,7 +6,7 @@ import {
   removeTenant,
   setActivation,
 } from '../../../src/steps/tenant-release.ts';
-import { createFakes, FAKE_INFRA } from '../../support/fake-ports.ts';
+import { createFakes, FAKE_INFRA, fakeShard } from '../../support/fake-ports.ts';
 import { AT, context, EXECUTION, lockedRecord, NAMES, sagaState } from './fixtures.ts';
 
 const SILO = {
@@ -37,6 +37,7 @@ describe('ActivateTenant', () => {
             serviceName: 'tf-pooled',
             targetGroupArn: FAKE_INFRA.pooledTargetGroupArn,
             tenantHeader: 'acme',
+            loadBalancerDns: fakeShard(0).dnsName,
           },
           lastError: null,
           history: [

@@ -15,6 +15,7 @@ const outputs: Record<string, string> = {
   ServiceSecurityGroupId: 'sg-1',
   LoadBalancerArn: 'arn:alb',
   ListenerArn: 'arn:listener',
+  LoadBalancerDnsName: 'alb-1.elb.amazonaws.com',
   ClusterName: 'tf-shared',
   PooledServiceName: 'tf-pool',
   PooledTargetGroupArn: 'arn:tg-pool',
@@ -58,6 +59,14 @@ describe('CloudFormationInfrastructure', () => {
       serviceSecurityGroupId: 'sg-1',
       loadBalancerArn: 'arn:alb',
       listenerArn: 'arn:listener',
+      shards: [
+        {
+          index: 0,
+          loadBalancerArn: 'arn:alb',
+          listenerArn: 'arn:listener',
+          dnsName: 'alb-1.elb.amazonaws.com',
+        },
+      ],
       clusterName: 'tf-shared',
       pooledServiceName: 'tf-pool',
       pooledTargetGroupArn: 'arn:tg-pool',
@@ -67,6 +76,41 @@ describe('CloudFormationInfrastructure', () => {
       tenantImage: 'public.ecr.aws/nginx/nginx:1.27',
       containerPort: 8080,
     });
+  });
+
+  it('reads every further load balancer shard the stack declares, in order', async () => {
+    // Prepare
+    const shard = (n: number) => ({
+      [`Shard${n}LoadBalancerArn`]: `arn:alb-${n}`,
+      [`Shard${n}ListenerArn`]: `arn:listener-${n}`,
+      [`Shard${n}DnsName`]: `alb-${n}.elb.amazonaws.com`,
+    });
+    cloudformation.on(DescribeStacksCommand).resolves(stackWith({ ...outputs, ...shard(2), ...shard(3) }));
+
+    // Act
+    const infra = await lookup().get();
+
+    // Assess
+    expect(infra.shards.map((s) => [s.index, s.listenerArn, s.dnsName])).toEqual([
+      [0, 'arn:listener', 'alb-1.elb.amazonaws.com'],
+      [1, 'arn:listener-2', 'alb-2.elb.amazonaws.com'],
+      [2, 'arn:listener-3', 'alb-3.elb.amazonaws.com'],
+    ]);
+  });
+
+  it('names a shard output that is missing', async () => {
+    // Prepare
+    cloudformation
+      .on(DescribeStacksCommand)
+      .resolves(stackWith({ ...outputs, Shard2ListenerArn: 'arn:listener-2', Shard2DnsName: 'x' }));
+
+    // Act
+    const attempt = lookup().get();
+
+    // Assess
+    await expect(attempt).rejects.toThrow(
+      'CloudFormation stack tenantflow-shared: output Shard2LoadBalancerArn is missing',
+    );
   });
 
   it('looks the stack up once per instance', async () => {

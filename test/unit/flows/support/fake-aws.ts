@@ -40,6 +40,9 @@ export const LOG_GROUP = '/tenantflow/tenants';
 /** A rule some earlier tenant holds at priority 1: the next free priority is 2. */
 export const EARLIER_RULE_ARN = `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:listener-rule/app/tf-shared/50dc6c495c0c9188/f2f7dc8efc522ab2/1111111111111111`;
 
+/** The shared load balancer's DNS name (the first and only shard's). */
+export const LOAD_BALANCER_DNS = 'tf-shared-1234567890.us-east-1.elb.amazonaws.com';
+
 /** The shared stack's outputs: every key CloudFormationInfrastructure reads. */
 const STACK_OUTPUTS: Record<string, string> = {
   VpcId: VPC_ID,
@@ -47,6 +50,7 @@ const STACK_OUTPUTS: Record<string, string> = {
   ServiceSecurityGroupId: SECURITY_GROUP,
   LoadBalancerArn: LOAD_BALANCER_ARN,
   ListenerArn: LISTENER_ARN,
+  LoadBalancerDnsName: LOAD_BALANCER_DNS,
   ClusterName: SHARED_CLUSTER,
   PooledServiceName: POOLED_SERVICE,
   PooledTargetGroupArn: POOLED_TARGET_GROUP_ARN,

@@ -248,33 +248,26 @@ describe('function role statements', () => {
     },
   );
 
-  it('creates listener rules on the shared listener and deletes only rules under it', () => {
+  it("creates listener rules on every load balancer shard's listener and deletes only rules under them", () => {
     // Prepare
     const statements = roles.step;
+    const listeners = ['ListenerArn', ...[2, 3, 4, 5, 6].map((n) => `Shard${n}ListenerArn`)].map((key) => ({
+      'Fn::ImportValue': `\${param:sharedStackName}-${key}`,
+    }));
+    const rulesUnder = (listener: unknown) => ({
+      'Fn::Join': [
+        '',
+        [{ 'Fn::Join': [':listener-rule/', { 'Fn::Split': [':listener/', listener] }] }, '/*'],
+      ],
+    });
 
     // Act
     const create = only(statements, 'elasticloadbalancing:CreateRule');
     const remove = only(statements, 'elasticloadbalancing:DeleteRule');
 
     // Assess
-    expect(create.Resource).toEqual([
-      { 'Fn::ImportValue': `\${param:sharedStackName}-ListenerArn` },
-      remove.Resource,
-    ]);
-    expect(remove.Resource).toEqual({
-      'Fn::Join': [
-        '',
-        [
-          {
-            'Fn::Join': [
-              ':listener-rule/',
-              { 'Fn::Split': [':listener/', { 'Fn::ImportValue': `\${param:sharedStackName}-ListenerArn` }] },
-            ],
-          },
-          '/*',
-        ],
-      ],
-    });
+    expect(remove.Resource).toEqual(listeners.map(rulesUnder));
+    expect(create.Resource).toEqual([...listeners, ...listeners.map(rulesUnder)]);
   });
 
   it('reads only the shared stack and publishes only to the SBT bus', () => {

@@ -48,6 +48,7 @@ describe('SimulatedCloud: seeding, CloudFormation, inventory', () => {
         'ServiceSecurityGroupId',
         'LoadBalancerArn',
         'ListenerArn',
+        'LoadBalancerDnsName',
         'ClusterName',
         'PooledServiceName',
         'PooledTargetGroupArn',

@@ -42,7 +42,14 @@ describe('the simulated shared stack', () => {
       (await aws.elb.send(new DescribeRulesCommand({ ListenerArn: outputs.ListenerArn }))).Rules ?? [];
 
     // Assess
-    expect(Object.keys(outputs).sort()).toEqual(Object.keys(template.Outputs).sort());
+    // One load balancer shard by default: the further shards' outputs are not there, but for their
+    // listener's, which names the first listener then.
+    expect(Object.keys(outputs).sort()).toEqual(
+      Object.keys(template.Outputs)
+        .filter((key) => !key.startsWith('Shard') || key.endsWith('ListenerArn'))
+        .sort(),
+    );
+    expect(outputs.Shard2ListenerArn).toBe(outputs.ListenerArn);
     expect(outputs).toMatchObject({
       ClusterName: 'acme-shared',
       PooledServiceName: 'acme-shared-pooled',
@@ -77,5 +84,43 @@ describe('the simulated shared stack', () => {
       Type: 'fixed-response',
       FixedResponseConfig: { StatusCode: '404', MessageBody: 'unknown tenant' },
     });
+  });
+
+  it('makes as many load balancer shards as LoadBalancerShards says, each with its 404 listener and outputs', async () => {
+    // Prepare
+    const aws = simulatedAws();
+    aws.cloud.seedSharedInfrastructure('acme-shared', { LoadBalancerShards: '3' });
+
+    // Act
+    const [stack] =
+      (await aws.cfn.send(new DescribeStacksCommand({ StackName: 'acme-shared' }))).Stacks ?? [];
+    const outputs = Object.fromEntries((stack?.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue]));
+    const shards = await Promise.all(
+      ['', 'Shard2', 'Shard3'].map(async (prefix) => {
+        const lb = outputs[prefix ? `${prefix}LoadBalancerArn` : 'LoadBalancerArn'] ?? '';
+        const [listener] =
+          (await aws.elb.send(new DescribeListenersCommand({ LoadBalancerArn: lb }))).Listeners ?? [];
+        return {
+          listener: listener?.ListenerArn === outputs[prefix ? `${prefix}ListenerArn` : 'ListenerArn'],
+          notFound: listener?.DefaultActions?.[0]?.FixedResponseConfig?.StatusCode,
+          dns: (outputs[prefix ? `${prefix}DnsName` : 'LoadBalancerDnsName'] ?? '').endsWith(
+            '.elb.amazonaws.com',
+          ),
+        };
+      }),
+    );
+
+    // Assess
+    expect(
+      Object.keys(outputs)
+        .filter((key) => key.startsWith('Shard') && !key.endsWith('ListenerArn'))
+        .sort(),
+    ).toEqual(['Shard2DnsName', 'Shard2LoadBalancerArn', 'Shard3DnsName', 'Shard3LoadBalancerArn']);
+    expect(outputs.Shard4ListenerArn).toBe(outputs.ListenerArn);
+    expect(shards).toEqual(shards.map(() => ({ listener: true, notFound: '404', dns: true })));
+    expect(
+      new Set(['LoadBalancerArn', 'Shard2LoadBalancerArn', 'Shard3LoadBalancerArn'].map((k) => outputs[k]))
+        .size,
+    ).toBe(3);
   });
 });
