@@ -39,12 +39,14 @@ export const quotaNeeds = (placement: Placement | undefined): Record<QuotaName, 
  * The quotas a tenant of `placement` would exceed, as one reason each naming the quota, what is in
  * use and what the tenant needs (empty: it fits). Pure: usage is measured by the caller.
  */
-export const quotaRefusals = (placement: Placement | undefined, usage: QuotaUsage): string[] => {
-  const needs = quotaNeeds(placement);
-  return (Object.keys(QUOTAS) as QuotaName[]).flatMap((quota) => {
+export const quotaRefusals = (placement: Placement | undefined, usage: QuotaUsage): string[] =>
+  refusalsFor(quotaNeeds(placement), usage);
+
+/** The quotas `needs` would exceed at `usage`, one reason each (empty: it fits). Pure. */
+export const refusalsFor = (needs: Record<QuotaName, number>, usage: QuotaUsage): string[] =>
+  (Object.keys(QUOTAS) as QuotaName[]).flatMap((quota) => {
     const need = needs[quota];
     const { limit, name } = QUOTAS[quota];
     if (need === 0 || usage[quota] + need <= limit) return [];
     return [`${name}: ${usage[quota]} of ${limit} in use, this tenant needs ${need} more`];
   });
-};

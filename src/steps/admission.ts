@@ -1,31 +1,87 @@
+import { ownsService, type Placement } from '../domain/catalogue.ts';
 import { QuotaExceededError } from '../domain/errors.ts';
-import { type QuotaUsage, quotaNeeds, quotaRefusals } from '../domain/quotas.ts';
+import { type QuotaName, type QuotaUsage, quotaNeeds, refusalsFor } from '../domain/quotas.ts';
+import type { TenantResources } from '../domain/resources.ts';
 import { type LoadBalancerShard, shardCapacity } from '../domain/shards.ts';
 import type { Step, StepDeps } from './types.ts';
 
-/** What one shard has in use, and why it cannot take the tenant (empty: it can). */
+type Needs = Record<QuotaName, number>;
+const NOTHING: Needs = {
+  rulesPerLoadBalancer: 0,
+  targetGroupsPerLoadBalancer: 0,
+  servicesPerCluster: 0,
+  clustersPerAccount: 0,
+};
+
+/** What one shard has in use, and why it cannot take `needs` of the tenant (empty: it can). */
 const shardRefusals = async (
   deps: StepDeps,
   shard: LoadBalancerShard,
   tenantId: string,
-  placement: Parameters<typeof quotaRefusals>[0],
+  needs: Needs,
 ): Promise<string[]> => {
   const others = (await deps.elb.listListenerRules(shard.listenerArn)).filter(
     (rule) => rule.headerValue !== tenantId,
   );
   const rules = others.filter((rule) => rule.priority !== undefined).length;
-  const usage: Pick<QuotaUsage, 'rulesPerLoadBalancer' | 'targetGroupsPerLoadBalancer'> = {
+  const groups = new Set(others.flatMap((rule) => [...rule.targetGroupArns, ...rule.standbyTargetGroupArns]));
+  const lbNeeds = { ...NOTHING, rulesPerLoadBalancer: needs.rulesPerLoadBalancer };
+  lbNeeds.targetGroupsPerLoadBalancer = needs.targetGroupsPerLoadBalancer;
+  const refusals = refusalsFor(lbNeeds, {
+    ...NOTHING,
     rulesPerLoadBalancer: rules,
-    targetGroupsPerLoadBalancer: new Set(
-      others.flatMap((rule) => [...rule.targetGroupArns, ...rule.standbyTargetGroupArns]),
-    ).size,
-  };
-  const refusals = quotaRefusals(placement, { ...usage, servicesPerCluster: 0, clustersPerAccount: 0 });
+    targetGroupsPerLoadBalancer: groups.size,
+  });
   const configured = deps.config.shardCapacity;
   // The shared stack's own rule on the first shard (the pooled one) is not a tenant's slot.
   const tenants = rules - (shard.index === 0 ? 1 : 0);
-  if (refusals.length === 0 && configured !== undefined && tenants >= shardCapacity(shard.index, configured))
+  if (
+    refusals.length === 0 &&
+    needs.rulesPerLoadBalancer > 0 &&
+    configured !== undefined &&
+    tenants >= shardCapacity(shard.index, configured)
+  )
     refusals.push(`SHARD_CAPACITY: ${tenants} of ${configured} tenants on it`);
+  return refusals;
+};
+
+/**
+ * Why `needs` of tenant `tenantId` do not fit (empty: they do). The load balancer quotas are measured
+ * on `shards`, in order, one with room being enough; the ECS ones in the shared cluster and the
+ * account.
+ */
+const admissionRefusals = async (
+  deps: StepDeps,
+  tenantId: string,
+  needs: Needs,
+  shards: readonly LoadBalancerShard[],
+  /** Where the load balancer quotas were measured, for the reason. */
+  where: string,
+): Promise<string[]> => {
+  const infra = await deps.infra.get();
+  const refusals: string[] = [];
+  if (needs.rulesPerLoadBalancer + needs.targetGroupsPerLoadBalancer > 0) {
+    let full: string[] | undefined;
+    for (const shard of shards) {
+      const why = await shardRefusals(deps, shard, tenantId, needs);
+      if (why.length === 0) {
+        full = undefined;
+        break;
+      }
+      full ??= why;
+    }
+    if (full) refusals.push(`${full.join('; ')} (${where}: raise LoadBalancerShards of the shared stack)`);
+  }
+  // The load balancer quotas were measured per shard above: none is counted again here.
+  const usage: QuotaUsage = {
+    ...NOTHING,
+    servicesPerCluster:
+      needs.servicesPerCluster > 0
+        ? ((await deps.ecs.describeCluster(infra.clusterName))?.activeServicesCount ?? 0)
+        : 0,
+    clustersPerAccount: needs.clustersPerAccount > 0 ? await deps.ecs.countClusters() : 0,
+  };
+  refusals.push(...refusalsFor({ ...needs, rulesPerLoadBalancer: 0, targetGroupsPerLoadBalancer: 0 }, usage));
   return refusals;
 };
 
@@ -46,35 +102,57 @@ export const admitTenant: Step = async (state, deps) => {
   const { tenantId } = state.request;
   const needs = quotaNeeds(state.placement);
   if (Object.values(needs).every((need) => need === 0)) return state;
-  const infra = await deps.infra.get();
-  const refusals: string[] = [];
-  if (needs.rulesPerLoadBalancer + needs.targetGroupsPerLoadBalancer > 0) {
-    let full: string[] | undefined;
-    for (const shard of infra.shards) {
-      const why = await shardRefusals(deps, shard, tenantId, state.placement);
-      if (why.length === 0) {
-        full = undefined;
-        break;
-      }
-      full ??= why;
+  const { shards } = await deps.infra.get();
+  // Shards the registry says are full (every slot claimed, none by this tenant) are passed over
+  // without a look at their rules (ELB's read rate is the onboarding's tightest bucket); when all
+  // are, the last one is looked at to name the quota.
+  const open: LoadBalancerShard[] = [];
+  if (needs.rulesPerLoadBalancer > 0)
+    for (const shard of shards) {
+      const claims = await deps.priorities.list(shard.listenerArn);
+      const capacity = shardCapacity(shard.index, deps.config.shardCapacity);
+      const used = new Set(claims.filter((c) => c.priority <= capacity).map((c) => c.priority)).size;
+      if (used < capacity || claims.some((claim) => claim.tenantId === tenantId)) open.push(shard);
     }
-    const count = infra.shards.length;
-    if (full)
-      refusals.push(
-        `${full.join('; ')} (on ${count === 1 ? 'the one load balancer shard' : `each of the ${count} load balancer shards`}: raise LoadBalancerShards of the shared stack)`,
-      );
-  }
-  // The load balancer quotas were measured per shard above: none is counted again here.
-  const usage: QuotaUsage = {
-    rulesPerLoadBalancer: 0,
-    targetGroupsPerLoadBalancer: 0,
-    servicesPerCluster:
-      needs.servicesPerCluster > 0
-        ? ((await deps.ecs.describeCluster(infra.clusterName))?.activeServicesCount ?? 0)
-        : 0,
-    clustersPerAccount: needs.clustersPerAccount > 0 ? await deps.ecs.countClusters() : 0,
-  };
-  refusals.push(...quotaRefusals(state.placement, usage));
+  const looked = needs.rulesPerLoadBalancer === 0 ? shards : open.length > 0 ? open : shards.slice(-1);
+  const where =
+    shards.length === 1
+      ? 'on the one load balancer shard'
+      : `on each of the ${shards.length} load balancer shards`;
+  const refusals = await admissionRefusals(deps, tenantId, needs, looked, where);
   if (refusals.length > 0) throw new QuotaExceededError(`not admitted: ${refusals.join('; ')}`);
   return state;
+};
+
+/**
+ * Whether a migration from `current` to `target` fits, before anything is made (PlanMigration): the
+ * target's service in the shared cluster, or its cluster in the account; and on the load balancer the
+ * tenant's rule is on (a silo tenant keeps its rule and shard, the target's group joining it: one
+ * more group there) or, for a pooled tenant, on the first shard (its rule for the move goes where the
+ * pooled group is: a rule and a group more there). A move to a pooled tier needs nothing new.
+ * QuotaExceededError naming the quota otherwise.
+ */
+export const admitMigration = async (
+  deps: StepDeps,
+  tenantId: string,
+  current: { placement: Placement; resources: TenantResources },
+  target: Placement,
+): Promise<void> => {
+  if (!ownsService(target)) return;
+  const needs = quotaNeeds(target);
+  const { shards } = await deps.infra.get();
+  const rule = current.resources.listenerRule;
+  const own = rule ? shards.filter((shard) => shard.listenerArn === rule.listenerArn) : shards.slice(0, 1);
+  const refusals = await admissionRefusals(
+    deps,
+    tenantId,
+    // Its own rule is not counted in use, so it is counted as needed; during the move it forwards to
+    // two groups of the tenant's (the one it serves from and the target's), or to the pooled one
+    // (counted in use) and the target's.
+    { ...needs, rulesPerLoadBalancer: 1, targetGroupsPerLoadBalancer: rule ? 2 : 1 },
+    own.length > 0 ? own : shards.slice(0, 1),
+    `on load balancer shard ${(own[0]?.index ?? 0) + 1}, where the move happens`,
+  );
+  if (refusals.length > 0)
+    throw new QuotaExceededError(`migration to tier ${target.tier} not admitted: ${refusals.join('; ')}`);
 };

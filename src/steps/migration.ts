@@ -20,6 +20,7 @@ import type { MigrationProgress, SagaState } from '../domain/saga-state.ts';
 import { shardCapacity } from '../domain/shards.ts';
 import { tenantRouting } from '../domain/tenant-config.ts';
 import type { MigrationRecord, TenantRecord } from '../domain/tenant-record.ts';
+import { admitMigration } from './admission.ts';
 import { checkpoint, stepEntry as entry } from './checkpoint.ts';
 import { deleteCluster } from './cluster.ts';
 import { allocateRule, createListenerRule, deleteListenerRule, matchesTenant } from './listener-rule.ts';
@@ -110,6 +111,8 @@ export const planMigration: Step = async (state, deps, ctx) => {
   if (target.tier === current.placement.tier) {
     throw new ConflictError(`tenant ${tenantId} is already on tier ${tier}: nothing to migrate`);
   }
+  // Before anything is made for the target: whether it fits the quotas (nothing to undo if not).
+  await admitMigration(deps, tenantId, current, target);
   const migration: MigrationRecord = { direction: 'to', placement: target, resources: {} };
   await deps.tenants.recordMigration(tenantId, ctx.execution, { migration }, [
     entry(

@@ -87,6 +87,25 @@ describe('load balancer shards on the embedded default', () => {
     expect(runtime.inventory().filter((item) => item.tenantId === tenants[4]?.tenantId)).toEqual([]);
   });
 
+  it('refuses to migrate a pooled tenant to a silo tier while the first shard is full, making nothing', async () => {
+    const pooled = newTenant('basic');
+    const [onboarded] = await runtime.replay([lifecycleEvent('onboard', pooled)]);
+    const before = runtime.inventory().length;
+
+    const moved = await runtime.migrate(pooled.tenantId, 'advanced');
+
+    expect(onboarded?.outcome).toBe('succeeded');
+    expect(moved.outcome).toBe('failed');
+    expect(moved.error).toContain(
+      'migration to tier advanced not admitted: SHARD_CAPACITY: 2 of 2 tenants on it (on load balancer shard 1, where the move happens',
+    );
+    expect(runtime.inventory()).toHaveLength(before);
+    expect(await runtime.tenant(pooled.tenantId)).toMatchObject({
+      lifecycleStatus: 'ACTIVE',
+      placement: { tier: 'basic' },
+    });
+  });
+
   it('takes the tenant once offboarding freed a slot, on the shard that has it', async () => {
     const [first] = (await shardsOf(tenants.slice(0, 4)))
       .map((shard, index) => ({ shard, tenant: tenants[index] as TestTenant }))

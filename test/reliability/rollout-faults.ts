@@ -94,6 +94,32 @@ interface Scenario {
   failingWave: boolean;
 }
 
+/**
+ * Runs `request` in `world` (whose fault plan is `s`'s) to its end, and checks what every scenario
+ * must show: the fault's step really ran and its fault fired (or the scenario proves nothing), and one
+ * summary went out however the rollout ended (the watcher's, halted, naming the execution's end, when
+ * the report itself failed for good: the work done all the same).
+ */
+const rolloutUnderFault = async (world: World, s: Scenario, request: RolloutRequest, label: string) => {
+  const summariesBefore = world.runtime
+    .publishedEvents()
+    .filter((event) => event.detailType === ROLLOUT_SUMMARY).length;
+  const run = await within(world.runtime.rollout(request), SCENARIO_LIMIT_MS, label);
+  const fired = world.progress.filter(
+    (p) => p.step === s.step && p.error !== undefined && INJECTED_NAMES.includes(p.error),
+  ).length;
+  count('faults', fired);
+  expect(fired).toBeGreaterThan(0);
+  const summaries = world.runtime
+    .publishedEvents()
+    .filter((event) => event.detailType === ROLLOUT_SUMMARY)
+    .slice(summariesBefore)
+    .map((event) => event.detail as { status: string; reason?: string });
+  const reportLost = s.step === 'ReportRollout' && !s.plan.succeeds;
+  expect(summaries.map((summary) => summary.status)).toEqual([reportLost ? 'halted' : run.report.status]);
+  return { run, summaries, reportLost };
+};
+
 export const describeRolloutFaults = (): void => {
   describe('the rollout machine under faults', () => {
     let snapshot: Snapshot;
@@ -138,28 +164,7 @@ export const describeRolloutFaults = (): void => {
       ];
       const world = await openFrom(snapshot, faults);
       try {
-        const summariesBefore = world.runtime
-          .publishedEvents()
-          .filter((event) => event.detailType === ROLLOUT_SUMMARY).length;
-        const run = await within(world.runtime.rollout(REQUEST), SCENARIO_LIMIT_MS, label);
-        const fired = world.progress.filter(
-          (p) => p.step === s.step && p.error !== undefined && INJECTED_NAMES.includes(p.error),
-        ).length;
-        count('faults', fired);
-        // The fault's step really ran, and its fault fired, or the scenario proves nothing.
-        expect(fired).toBeGreaterThan(0);
-
-        // One summary, however the rollout ended: the watcher's (halted, naming the execution's end)
-        // when the report itself failed for good, the work done all the same.
-        const summaries = world.runtime
-          .publishedEvents()
-          .filter((event) => event.detailType === ROLLOUT_SUMMARY)
-          .slice(summariesBefore)
-          .map((event) => event.detail as { status: string; reason?: string });
-        const reportLost = s.step === 'ReportRollout' && !s.plan.succeeds;
-        expect(summaries.map((summary) => summary.status)).toEqual([
-          reportLost ? 'halted' : run.report.status,
-        ]);
+        const { run, summaries, reportLost } = await rolloutUnderFault(world, s, REQUEST, label);
 
         const releases = await releasesOf(world, tenants);
         if (s.plan.succeeds) {
@@ -254,26 +259,8 @@ export const describePooledRolloutFaults = (): void => {
       count('scenarios');
       const world = await openFrom(snapshot, [faultSpec(s.step as FaultSpec['step'], s.plan)]);
       try {
-        const summariesBefore = world.runtime
-          .publishedEvents()
-          .filter((event) => event.detailType === ROLLOUT_SUMMARY).length;
         const request = s.failingWave ? { ...POOLED, release: BROKEN } : POOLED;
-        const run = await within(world.runtime.rollout(request), SCENARIO_LIMIT_MS, label);
-        const fired = world.progress.filter(
-          (p) => p.step === s.step && p.error !== undefined && INJECTED_NAMES.includes(p.error),
-        ).length;
-        count('faults', fired);
-        expect(fired).toBeGreaterThan(0);
-
-        const summaries = world.runtime
-          .publishedEvents()
-          .filter((event) => event.detailType === ROLLOUT_SUMMARY)
-          .slice(summariesBefore)
-          .map((event) => event.detail as { status: string; reason?: string });
-        const reportLost = s.step === 'ReportRollout' && !s.plan.succeeds;
-        expect(summaries.map((summary) => summary.status)).toEqual([
-          reportLost ? 'halted' : run.report.status,
-        ]);
+        const { run, summaries } = await rolloutUnderFault(world, s, request, label);
 
         const pool = await world.runtime.poolRelease();
         if (s.plan.succeeds) {

@@ -122,6 +122,22 @@ describe('AdmitTenant', () => {
     ]);
   });
 
+  it('passes over a shard whose every slot the registry has claimed, without reading its rules', async () => {
+    const fakes = createFakes({ shards: 2, config: testConfig({ SHARD_CAPACITY: '2' }) });
+    fakes.priorities.claims.set(
+      FAKE_INFRA.listenerArn,
+      new Map([
+        [1, 'tenant-a'],
+        [2, 'tenant-b'],
+      ]),
+    );
+
+    const admitted = await admitTenant(sagaState('advanced'), fakes.deps, context());
+
+    expect(admitted).toEqual(sagaState('advanced'));
+    expect(fakes.elb.callsOf('listListenerRules').map(([arn]) => arn)).toEqual([fakeShard(1).listenerArn]);
+  });
+
   it('holds a shard to SHARD_CAPACITY tenants (the pooled rule on the first is no tenant)', async () => {
     const fakes = createFakes({ config: testConfig({ SHARD_CAPACITY: '3' }) });
     fillListener(fakes, 2);
