@@ -28,6 +28,8 @@ export interface ReliabilityCounters {
   pooledRollouts: number;
   /** Pooled revisions a rollout halted for good left registered (the next pooled rollout removes them). */
   strayPoolRevisions: number;
+  /** Scenarios on a sharded stack (shard-faults.ts). */
+  shardScenarios: number;
 }
 
 const counters: ReliabilityCounters = {
@@ -51,6 +53,7 @@ const counters: ReliabilityCounters = {
   rollouts: 0,
   pooledRollouts: 0,
   strayPoolRevisions: 0,
+  shardScenarios: 0,
 };
 
 /** Adds `by` (default 1) to one counter. */
@@ -77,6 +80,7 @@ export const summaryLine = (c: ReliabilityCounters = snapshot()): string =>
   (c.rollouts > 0
     ? `, rollouts under faults ${c.rollouts} (${c.pooledRollouts} of a pooled tier; every tenant left on one release)`
     : '') +
+  (c.shardScenarios > 0 ? `, sharded onboardings/offboardings under faults ${c.shardScenarios}` : '') +
   (c.strayPoolRevisions > 0
     ? `, ${c.strayPoolRevisions} pooled revisions left by a halted rollout (the next pooled rollout removes them)`
     : '');

@@ -115,20 +115,25 @@ const resourceFindings = (
       });
     }
   }
-  const priorities = new Map<number, string[]>();
+  // Priorities are unique per listener (each load balancer shard has its own).
+  const priorities = new Map<string, string[]>();
   for (const record of records) {
-    const priority = record.resources.listenerRule?.priority;
-    if (priority !== undefined)
-      priorities.set(priority, [...(priorities.get(priority) ?? []), record.tenantId]);
+    const rule = record.resources.listenerRule;
+    if (rule?.priority === undefined) continue;
+    const key = `${rule.priority} on ${rule.listenerArn}`;
+    priorities.set(key, [...(priorities.get(key) ?? []), record.tenantId]);
   }
-  for (const [priority, tenants] of priorities) {
+  for (const [key, tenants] of priorities) {
     if (tenants.length > 1)
       findings.push({
         kind: 'shared-priority',
-        detail: `priority ${priority} recorded by ${tenants.join(', ')}`,
+        detail: `priority ${key} recorded by ${tenants.join(', ')}`,
       });
   }
-  const rulePriorities = inventory.filter((i) => i.type === 'listener-rule').map((i) => i.id);
+  // A rule's ARN is `…:listener-rule/app/<lb>/<id>/<listener>/<rule>`: its listener is all but the last part.
+  const rulePriorities = inventory
+    .filter((i) => i.type === 'listener-rule')
+    .map((i) => `${i.id} on ${i.arn.slice(0, i.arn.lastIndexOf('/'))}`);
   const dupes = rulePriorities.filter((id, index) => rulePriorities.indexOf(id) !== index);
   for (const id of new Set(dupes))
     findings.push({ kind: 'shared-priority', detail: `two listener rules at ${id}` });

@@ -137,6 +137,7 @@ const deferring = (sent: SentRequest[], results: ReplayResult[]): ReplayResult[]
 export interface World {
   readonly runtime: LocalRuntime;
   readonly stateDir: string;
+  readonly options: WorldOptions;
   /** Every step run in this runtime, as it ended. */
   readonly progress: readonly ProgressEvent[];
   /** Calls `listener` as each step ends, while the saga is still running (e.g. to look at routing). */
@@ -167,12 +168,19 @@ const isEvent = (raw: unknown): boolean => typeof raw === 'object' && raw !== nu
 
 const ANSWERED_FROM_RECORD: readonly Operation[] = ['activate', 'deactivate'];
 
+/** How a world's simulated shared stack is made, and the orchestrator's shard capacity. */
+export interface WorldOptions {
+  shards?: number;
+  shardCapacity?: number;
+}
+
 const open = async (
   stateDir: string,
   faults: FaultSpec[],
   requests: SentRequest[],
   reported = new Set<string>(),
   seen: Finding[] = [],
+  options: WorldOptions = {},
 ): Promise<World> => {
   const progress: ProgressEvent[] = [];
   const listeners: Array<(event: ProgressEvent) => void> = [];
@@ -181,6 +189,7 @@ const open = async (
     engine: 'asl',
     fast: true,
     faults,
+    ...options,
     onProgress: (event) => {
       progress.push(event);
       for (const listener of listeners) listener(event);
@@ -236,6 +245,7 @@ const open = async (
   const world: World = {
     runtime,
     stateDir,
+    options,
     requests,
     progress,
     onStep: (listener) => {
@@ -278,7 +288,7 @@ const open = async (
     async reopen(nextFaults = [], meanwhile) {
       await runtime.close();
       await meanwhile?.(stateDir);
-      return open(stateDir, nextFaults, requests, reported, seen);
+      return open(stateDir, nextFaults, requests, reported, seen, options);
     },
   };
   return world;
@@ -298,7 +308,8 @@ export const removeWorldDirs = (): void => {
 };
 
 /** A world on a fresh temp state dir; `faults` apply to every step run in it. */
-export const openWorld = async (faults: FaultSpec[] = []): Promise<World> => open(freshDir(), faults, []);
+export const openWorld = async (faults: FaultSpec[] = [], options: WorldOptions = {}): Promise<World> =>
+  open(freshDir(), faults, [], new Set(), [], options);
 
 /**
  * A world on an existing state dir (e.g. one a closed world left, or a killed process), with
@@ -324,17 +335,18 @@ export const requestOf = (raw: unknown): SentRequest => sentRequest(raw);
 export interface Snapshot {
   stateDir: string;
   requests: readonly SentRequest[];
+  options?: WorldOptions;
 }
 
 /** Closes `world` and keeps its state as a starting point. */
 export const snapshotOf = async (world: World, requests: readonly SentRequest[]): Promise<Snapshot> => {
   await world.close();
-  return { stateDir: world.stateDir, requests };
+  return { stateDir: world.stateDir, requests, options: world.options };
 };
 
 /** A world on a copy of `snapshot` (its requests count as already sent), with `faults`. */
 export const openFrom = async (snapshot: Snapshot, faults: FaultSpec[] = []): Promise<World> => {
   const stateDir = freshDir();
   cpSync(snapshot.stateDir, stateDir, { recursive: true });
-  return open(stateDir, faults, [...snapshot.requests]);
+  return open(stateDir, faults, [...snapshot.requests], new Set(), [], snapshot.options);
 };

@@ -57,8 +57,11 @@ describe('SimulatedCloud: seeding, CloudFormation, inventory', () => {
         'LogGroupName',
         'TenantImage',
         'ContainerPort',
+        // Exported for every further shard (the first listener while it is not declared).
+        ...[2, 3, 4, 5, 6].map((n) => `Shard${n}ListenerArn`),
       ].sort(),
     );
+    expect(outputs.Shard6ListenerArn).toBe(outputs.ListenerArn);
     expect(outputs.ClusterName).toBe('tenantflow-shared');
     expect(outputs.PrivateSubnetIds?.split(',')).toHaveLength(2);
     expect(outputs.ContainerPort).toBe('80');
