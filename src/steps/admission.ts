@@ -3,6 +3,7 @@ import { QuotaExceededError } from '../domain/errors.ts';
 import { type QuotaName, type QuotaUsage, quotaNeeds, refusalsFor } from '../domain/quotas.ts';
 import type { TenantResources } from '../domain/resources.ts';
 import { type LoadBalancerShard, shardCapacity } from '../domain/shards.ts';
+import { shardsToTry } from './listener-rule.ts';
 import type { Step, StepDeps } from './types.ts';
 
 type Needs = Record<QuotaName, number>;
@@ -25,8 +26,11 @@ const shardRefusals = async (
   );
   const rules = others.filter((rule) => rule.priority !== undefined).length;
   const groups = new Set(others.flatMap((rule) => [...rule.targetGroupArns, ...rule.standbyTargetGroupArns]));
-  const lbNeeds = { ...NOTHING, rulesPerLoadBalancer: needs.rulesPerLoadBalancer };
-  lbNeeds.targetGroupsPerLoadBalancer = needs.targetGroupsPerLoadBalancer;
+  const lbNeeds = {
+    ...NOTHING,
+    rulesPerLoadBalancer: needs.rulesPerLoadBalancer,
+    targetGroupsPerLoadBalancer: needs.targetGroupsPerLoadBalancer,
+  };
   const refusals = refusalsFor(lbNeeds, {
     ...NOTHING,
     rulesPerLoadBalancer: rules,
@@ -104,17 +108,10 @@ export const admitTenant: Step = async (state, deps) => {
   if (Object.values(needs).every((need) => need === 0)) return state;
   const { shards } = await deps.infra.get();
   // Shards the registry says are full (every slot claimed, none by this tenant) are passed over
-  // without a look at their rules (ELB's read rate is the onboarding's tightest bucket); when all
-  // are, the last one is looked at to name the quota.
-  const open: LoadBalancerShard[] = [];
-  if (needs.rulesPerLoadBalancer > 0)
-    for (const shard of shards) {
-      const claims = await deps.priorities.list(shard.listenerArn);
-      const capacity = shardCapacity(shard.index, deps.config.shardCapacity);
-      const used = new Set(claims.filter((c) => c.priority <= capacity).map((c) => c.priority)).size;
-      if (used < capacity || claims.some((claim) => claim.tenantId === tenantId)) open.push(shard);
-    }
-  const looked = needs.rulesPerLoadBalancer === 0 ? shards : open.length > 0 ? open : shards.slice(-1);
+  // without a look at their rules (ELB's read rate is the onboarding's tightest bucket), as
+  // CreateListenerRule passes them over; when all are, the last one is looked at to name the quota.
+  const open = needs.rulesPerLoadBalancer > 0 ? await shardsToTry(deps, shards, tenantId) : [...shards];
+  const looked = open.length > 0 ? open : shards.slice(-1);
   const where =
     shards.length === 1
       ? 'on the one load balancer shard'

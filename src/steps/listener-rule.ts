@@ -64,11 +64,12 @@ export const allocateRule = async (
 };
 
 /**
- * The shards a tenant's rule may go to, in the order to try them: the one where it holds a priority
- * already (an earlier attempt claimed there, and may have made the rule), then each shard with a free
- * slot by the registry, in order (shards fill one after the other).
+ * The shards a tenant's rule may go to, by the priority registry, in the order to try them: the one
+ * where it holds a priority already (an earlier attempt claimed there, and may have made the rule),
+ * then each shard with a free slot, in order (shards fill one after the other). A shard whose every
+ * slot another tenant claimed is left out.
  */
-const shardsToTry = async (
+export const shardsToTry = async (
   deps: StepDeps,
   shards: readonly LoadBalancerShard[],
   tenantId: string,

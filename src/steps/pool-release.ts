@@ -174,7 +174,7 @@ const retireIdle = async (deps: StepDeps, keep: string): Promise<void> => {
 const familyOf = (arn: string): string => arn.slice(arn.lastIndexOf('/') + 1).replace(/:\d+$/, '');
 
 /** The release is in: the rollouts' other revisions go (the one the pool ran before, strays). */
-export const retirePrevious = async (deps: StepDeps, pool: PoolProgress): Promise<void> => {
+export const retireStale = async (deps: StepDeps, pool: PoolProgress): Promise<void> => {
   if (pool.revisionArn !== undefined) await retireIdle(deps, pool.revisionArn);
 };
 

@@ -29,7 +29,7 @@ import {
 } from '../domain/rollout-state.ts';
 import { DELAY_SECONDS, type RolloutStepName } from '../domain/saga.ts';
 import type { TenantRecord } from '../domain/tenant-record.ts';
-import { advancePool, poolToUpdate, retirePrevious, rollBackPool } from './pool-release.ts';
+import { advancePool, poolToUpdate, retireStale, rollBackPool } from './pool-release.ts';
 import { unvalidatedStateSchema } from './state-schema.ts';
 import type { StepContext, StepDeps } from './types.ts';
 
@@ -311,7 +311,7 @@ export const bakeWave: RolloutStep = async (state, deps) => {
     Object.assign(progress, { phase: 'running', settled: false, passed: false });
     return state;
   }
-  if (progress.pool?.state === 'updated') await retirePrevious(deps, progress.pool);
+  if (progress.pool?.state === 'updated') await retireStale(deps, progress.pool);
   progress.phase = 'done';
   report.status = 'completed';
   return state;
