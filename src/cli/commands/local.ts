@@ -614,7 +614,7 @@ const rolloutText = (report: RolloutReport, waves: readonly WaveTarget[]): strin
     const who = wave.tenants.map(printable).join(', ');
     lines.push(
       report.pooled
-        ? `  wave ${index + 1}: the pooled service, which ${wave.tenants.length ? who : 'no tenant yet'} run${wave.tenants.length === 1 ? 's' : ''}`
+        ? `  wave ${index + 1}: the pooled service, which ${wave.tenants.length === 0 ? 'no tenant runs yet' : `${who} run${wave.tenants.length === 1 ? 's' : ''}`}`
         : `  wave ${index + 1}: ${who}`,
     );
   }
