@@ -39,15 +39,17 @@ Usage: tenantflow <command> [options]          every command takes --state-dir D
                               put a tenant's own service on a release (or --release FILE, its JSON); a
                               failing one is rolled back and the tenant stays on the release it ran
   update --tier TIER --image IMAGE ...
-                              roll the release out to every tenant of TIER with its own service, in waves;
-                              a failed wave is rolled back and the rollout halts (run it again to resume)
+                              roll the release out to every tenant of TIER, in waves (a pooled tier: its
+                              pooled service, one wave); a failed wave is rolled back and the rollout halts
+                              (run it again to resume)
       --wave SPEC             how far after each wave: counts or shares (default 1,10%,50%,100%)
       --bake SECONDS          wait after each wave that passed (default 0); --concurrency N (default 10)
-      --alarm NAME            a CloudWatch alarm watched through each bake: in ALARM, the wave is rolled back
+      --alarm NAME            a CloudWatch alarm watched through each bake (default: the tier's rolloutAlarm
+                              in the catalogue): in ALARM, the wave is rolled back
       --dry-run               only list who gets the release in which wave
   update --request FILE       the same from a rollout request: events/console/rollout.json, or the
-                              tenantflow_rolloutRequest event (events/samples/rollout-request.json)
-  releases [--json]           which release each tenant with its own service runs, by tier
+                              tenantflow_rolloutRequest event (events/operator/rollout-request.json)
+  releases [--json]           which release each tenant runs, by tier (pooled ones: the pooled service's)
   reconcile [--repair] [--tenant ID] [--json]
                               hold every tenant record against what runs (found by tenantflow's tags): missing,
                               orphaned, scaled or redeployed by hand; --repair converges (exit 1: drift left)
