@@ -45,3 +45,8 @@ export const ecsNamesOfArn = (arn: string): { cluster: string; name: string } =>
   const [kind, first = '', second = ''] = arn.split(':').slice(5).join(':').split('/');
   return kind === 'service' ? { cluster: first, name: second } : { cluster: first, name: first };
 };
+
+const TASK_DEFINITION_ARN = /:task-definition\/([^:/]+):(\d+)$/;
+
+/** The family named by a task definition ARN (`…:task-definition/<family>:<revision>`), if it is one. */
+export const familyOfArn = (arn: string): string | undefined => TASK_DEFINITION_ARN.exec(arn)?.[1];

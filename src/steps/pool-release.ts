@@ -16,6 +16,7 @@ import { tagValue } from '../domain/naming.ts';
 import { INITIAL_RELEASE, type Release } from '../domain/release.ts';
 import type { PoolProgress } from '../domain/rollout-state.ts';
 import type { TaskDefinitionInfo } from '../ports/container-platform.ts';
+import { familyOfArn } from '../ports/resource-discovery.ts';
 import { assessDeployment } from './health-check.ts';
 import { POOL_TAG, poolTaskDefinitionSpec, RELEASE_TAG, SPEC_HASH_TAG } from './task-definition.ts';
 import type { StepDeps } from './types.ts';
@@ -119,8 +120,8 @@ const lookAt = async (deps: StepDeps, pool: PoolProgress, revisionArn: string) =
 /**
  * One look going back: the service put on the revision it ran before (unless the circuit breaker put
  * it there already), watched until that deployment completes; then the release's revision is
- * deregistered and deleted (with any other a rollout left). A pool whose earlier revision is unknown (the release was on it already
- * when the rollout began) cannot go back: `rollback-failed`, with the reason.
+ * deregistered and deleted (with any other a rollout left). A pool whose earlier revision is unknown
+ * (the release was on it already when the rollout began) cannot go back: `rollback-failed`.
  */
 export const rollBackPool = async (deps: StepDeps, pool: PoolProgress): Promise<void> => {
   if (pool.state === 'updated' || pool.state === 'failed') {
@@ -156,7 +157,8 @@ export const rollBackPool = async (deps: StepDeps, pool: PoolProgress): Promise<
  * stack's own revisions (CloudFormation's) are never touched.
  */
 const retireIdle = async (deps: StepDeps, keep: string): Promise<void> => {
-  const family = familyOf(keep);
+  const family = familyOfArn(keep);
+  if (family === undefined) return;
   const idle: string[] = [];
   for (const status of ['ACTIVE', 'INACTIVE'] as const) {
     for (const arn of await deps.ecs.listTaskDefinitions(family, status)) {
@@ -169,9 +171,6 @@ const retireIdle = async (deps: StepDeps, keep: string): Promise<void> => {
   }
   if (idle.length > 0) await deps.ecs.deleteTaskDefinitions(idle);
 };
-
-/** The family of a task definition ARN (`…:task-definition/<family>:<revision>`). */
-const familyOf = (arn: string): string => arn.slice(arn.lastIndexOf('/') + 1).replace(/:\d+$/, '');
 
 /** The release is in: the rollouts' other revisions go (the one the pool ran before, strays). */
 export const retireStale = async (deps: StepDeps, pool: PoolProgress): Promise<void> => {

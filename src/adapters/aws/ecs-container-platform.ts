@@ -29,14 +29,9 @@ import type {
   TaskDefinitionInfo,
   TaskDefinitionSpec,
 } from '../../ports/container-platform.ts';
+import { familyOfArn } from '../../ports/resource-discovery.ts';
 import { type ClientOptions, resolveClient } from './client-options.ts';
-import {
-  familyOfArn,
-  reportsMissing,
-  toClusterInfo,
-  toServiceInfo,
-  toTaskDefinitionInfo,
-} from './ecs-mappers.ts';
+import { reportsMissing, toClusterInfo, toServiceInfo, toTaskDefinitionInfo } from './ecs-mappers.ts';
 import { translateAwsError } from './errors.ts';
 
 /** Options of {@link EcsContainerPlatform}: an `ECSClient` or its configuration. */

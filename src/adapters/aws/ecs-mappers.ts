@@ -107,11 +107,6 @@ export const toServiceInfo = (service: unknown, context: string): ServiceInfo =>
   };
 };
 
-const TASK_DEFINITION_ARN = /:task-definition\/([^:/]+):(\d+)$/;
-
-/** The family named by a task definition ARN (`…:task-definition/<family>:<revision>`), if it is one. */
-export const familyOfArn = (arn: string): string | undefined => TASK_DEFINITION_ARN.exec(arn)?.[1];
-
 /** True when the `failures` of a Describe* call report `arn`-less or matching MISSING entries. */
 export const reportsMissing = (
   failures: ReadonlyArray<{ reason?: string | undefined }> | undefined,
