@@ -76,6 +76,10 @@ const configuration: Configuration = {
       tierCatalogue: '',
       // Empty: as many tenants per load balancer shard as the ALB quotas allow; fewer leaves headroom.
       shardCapacity: '',
+      // When every load balancer shard is filled to this fraction, an onboarding starts the shard
+      // machine to add one (empty: never), up to shardGrowthLimit added shards.
+      shardGrowthThreshold: '0.8',
+      shardGrowthLimit: '4',
       // Execution data (tenant names, emails) stays out of the state machines' logs unless this is true.
       logExecutionData: false,
       // An email address for the alarm topic (empty: subscribe yourself to the AlarmTopicArn output).
@@ -113,6 +117,8 @@ const configuration: Configuration = {
       HEALTH_CHECK_PATH: PARAM.healthCheckPath,
       TIER_CATALOGUE: PARAM.tierCatalogue,
       SHARD_CAPACITY: PARAM.shardCapacity,
+      SHARD_GROWTH_THRESHOLD: PARAM.shardGrowthThreshold,
+      SHARD_GROWTH_LIMIT: PARAM.shardGrowthLimit,
       POWERTOOLS_SERVICE_NAME: 'tenantflow',
       POWERTOOLS_METRICS_NAMESPACE: 'tenantflow',
       POWERTOOLS_LOG_LEVEL: 'INFO',

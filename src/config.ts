@@ -19,6 +19,11 @@ export interface TenantFlowConfig {
   health: { maxAttempts: number; path: string };
   /** Tenants per load balancer shard, when fewer than the ALB quotas allow (src/domain/shards.ts). */
   shardCapacity?: number;
+  /**
+   * Adding load balancer shards (the shard machine): when every shard is filled to `threshold` (a
+   * fraction), an onboarding starts one, up to `limit` added shards. No `threshold`: never.
+   */
+  shardGrowth: { threshold?: number; limit: number };
   contract: ContractConfig;
 }
 
@@ -57,6 +62,16 @@ const envSchema = z.object({
   SHARD_CAPACITY: z.preprocess(
     (value) => (value === '' ? undefined : value),
     z.coerce.number().int().min(1).max(100).optional(),
+  ),
+  /** Fill (0-1, e.g. 0.8) of every shard at which an onboarding starts adding one; empty: never. */
+  SHARD_GROWTH_THRESHOLD: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.coerce.number().gt(0).max(1).optional(),
+  ),
+  /** How many load balancer shards the orchestrator may add (AWS: 50 load balancers per Region). */
+  SHARD_GROWTH_LIMIT: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.coerce.number().int().min(0).max(40).default(4),
   ),
   CONTROL_PLANE_SOURCES: csv('sbt.control.plane,controlPlaneEventSource'),
   APPLICATION_PLANE_SOURCE: z.string().min(1).default('sbt.application.plane'),
@@ -106,6 +121,10 @@ export const loadConfig = (env: Record<string, string | undefined>): TenantFlowC
       path: e.HEALTH_CHECK_PATH,
     },
     ...(e.SHARD_CAPACITY !== undefined ? { shardCapacity: e.SHARD_CAPACITY } : {}),
+    shardGrowth: {
+      ...(e.SHARD_GROWTH_THRESHOLD !== undefined ? { threshold: e.SHARD_GROWTH_THRESHOLD } : {}),
+      limit: e.SHARD_GROWTH_LIMIT,
+    },
     contract: contractConfig({
       controlPlaneSources: e.CONTROL_PLANE_SOURCES,
       applicationPlaneSource: e.APPLICATION_PLANE_SOURCE,

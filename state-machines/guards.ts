@@ -50,6 +50,10 @@ export const GUARD_CONDITIONS = {
   rolloutDone: { path: ['progress', 'phase'], equals: 'done' },
   /** The rollout reported itself completed (otherwise the execution ends failed: halted). */
   rolloutCompleted: { path: ['report', 'status'], equals: 'completed' },
+  /** The shard machine reserved a shard to add (otherwise there is nothing to add). */
+  shardPlanned: { path: ['outcome'], equals: 'adding' },
+  /** The new shard's load balancer is active: it may take its listener. */
+  shardReady: { path: ['ready'], equals: true },
   /** The offboarding cleans up after an execution that died (it first waits out that one's steps). */
   isCleanup: { path: ['request', 'cleanup'], present: true },
 } as const satisfies Record<string, Condition>;

@@ -5,6 +5,7 @@ import { migrationMachine } from './migration.ts';
 import { offboardingMachine } from './offboarding.ts';
 import { onboardingMachine } from './onboarding.ts';
 import { rolloutMachine } from './rollout.ts';
+import { shardMachine } from './shard.ts';
 import { updateMachine } from './update.ts';
 
 export { activationMachine } from './activation.ts';
@@ -22,6 +23,7 @@ export { onboardingMachine } from './onboarding.ts';
 export { RETRY_POLICY, type Retrier, retrierFor } from './retry.ts';
 export { rolloutMachine } from './rollout.ts';
 export { FINAL_STATES, type SagaContext, type SagaInput, sagaSetup, stepRecord } from './setup.ts';
+export { shardMachine } from './shard.ts';
 export { updateMachine } from './update.ts';
 
 /** The model of each state machine. */
@@ -32,6 +34,7 @@ export const MACHINES = {
   migration: migrationMachine,
   update: updateMachine,
   rollout: rolloutMachine,
+  shard: shardMachine,
 } as const satisfies Record<MachineId, unknown>;
 
 /** The machine type shared by the models (they come from one `setup`). */

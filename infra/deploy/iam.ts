@@ -75,6 +75,15 @@ const rulesOf = (listener: Json) => ({
   'Fn::Join': ['', [{ 'Fn::Join': [':listener-rule/', { 'Fn::Split': [':listener/', listener] }] }, '/*']],
 });
 const shardListenerRules = shardListeners.map(rulesOf);
+/**
+ * The load balancer shards the shard machine adds (src/steps/shard.ts), by their names
+ * `<prefix>-shard-<n>`: the load balancers, their listeners and the rules on them.
+ */
+const grownShards = {
+  loadBalancers: arn('elasticloadbalancing', `loadbalancer/app/${prefix}-shard-*/*`),
+  listeners: arn('elasticloadbalancing', `listener/app/${prefix}-shard-*/*/*`),
+  rules: arn('elasticloadbalancing', `listener-rule/app/${prefix}-shard-*/*/*/*`),
+};
 /** The shared cluster, by its exported name. */
 const sharedCluster = {
   'Fn::Sub': [
@@ -145,6 +154,8 @@ const deadLetters = (name: FunctionName): Grant[] =>
 
 /** The update machine, by its fixed name (a `Ref` would make a cycle: every machine names the step function). */
 const updateMachineArn = arn('states', `stateMachine:${stateMachineName('update')}`);
+/** The shard machine, by its fixed name (as the update machine's). */
+const shardMachineArn = arn('states', `stateMachine:${stateMachineName('shard')}`);
 
 /**
  * The step dispatcher: provisions and removes tenants' ECS/ELB resources and records them; the
@@ -156,6 +167,16 @@ export const stepGrants = (): Grant[] => [
   putStatusEvents,
   tableAccess("a rollout lists the tier's tenants", ['Scan']),
   grant("a rollout starts its tenants' updates", ['states:StartExecution'], updateMachineArn),
+  grant(
+    'an onboarding that finds every load balancer shard filling up starts the shard machine',
+    ['states:StartExecution'],
+    shardMachineArn,
+  ),
+  grant(
+    'the shard machine looks whether the execution that reserved a shard still runs',
+    ['states:DescribeExecution'],
+    arn('states', `execution:${stateMachineName('shard')}:*`),
+  ),
   grant(
     "a pooled tier's rollout reads the shared stack's pooled service and puts it on the release's revision (or back): that one service, by name",
     ['ecs:DescribeServices', 'ecs:UpdateService'],
@@ -275,20 +296,47 @@ const provisioning = (): Grant[] => [
   grant(
     "tenant rules on the load balancer shards' listeners, created tagged",
     ['elasticloadbalancing:CreateRule'],
-    [...shardListeners, ...shardListenerRules],
+    [...shardListeners, ...shardListenerRules, grownShards.listeners, grownShards.rules],
     TAGGED_ON_CREATE,
   ),
   grant(
     'switch (a migration) and delete only rules it made',
     ['elasticloadbalancing:ModifyRule', 'elasticloadbalancing:DeleteRule'],
-    shardListenerRules,
+    [...shardListenerRules, grownShards.rules],
     MANAGED_BY_US,
   ),
   grant(
-    'tags only as part of the call that creates the target group or rule',
+    'the shard machine adds load balancer shards and their listeners, created tagged, under its own names',
+    ['elasticloadbalancing:CreateLoadBalancer', 'elasticloadbalancing:CreateListener'],
+    [grownShards.loadBalancers, grownShards.listeners],
+    TAGGED_ON_CREATE,
+  ),
+  grant(
+    'and undoes only those it made',
+    ['elasticloadbalancing:DeleteLoadBalancer', 'elasticloadbalancing:DeleteListener'],
+    [grownShards.loadBalancers, grownShards.listeners],
+    MANAGED_BY_US,
+  ),
+  grant(
+    'tags only as part of the call that creates the target group, rule, load balancer or listener',
     ['elasticloadbalancing:AddTags'],
-    [arn('elasticloadbalancing', `targetgroup/${prefix}-*/*`), ...shardListenerRules],
-    { StringEquals: { 'elasticloadbalancing:CreateAction': ['CreateTargetGroup', 'CreateRule'] } },
+    [
+      arn('elasticloadbalancing', `targetgroup/${prefix}-*/*`),
+      ...shardListenerRules,
+      grownShards.loadBalancers,
+      grownShards.listeners,
+      grownShards.rules,
+    ],
+    {
+      StringEquals: {
+        'elasticloadbalancing:CreateAction': [
+          'CreateTargetGroup',
+          'CreateRule',
+          'CreateLoadBalancer',
+          'CreateListener',
+        ],
+      },
+    },
   ),
   grant(
     'reads; ELB supports no resource-level permissions for Describe* (Service Authorization Reference, Elastic Load Balancing V2)',
@@ -298,6 +346,7 @@ const provisioning = (): Grant[] => [
       'elasticloadbalancing:DescribeRules',
       'elasticloadbalancing:DescribeListeners',
       'elasticloadbalancing:DescribeTags',
+      'elasticloadbalancing:DescribeLoadBalancers',
     ],
     '*',
   ),

@@ -37,6 +37,7 @@ export const LOGICAL_IDS = {
     migration: 'MigrationStateMachine',
     update: 'UpdateStateMachine',
     rollout: 'RolloutStateMachine',
+    shard: 'ShardStateMachine',
   },
 } as const satisfies {
   stateMachines: Record<MachineId, string>;
@@ -68,6 +69,8 @@ export const PARAM = {
   healthCheckPath: oslsVariable('param:healthCheckPath'),
   tierCatalogue: oslsVariable('param:tierCatalogue'),
   shardCapacity: oslsVariable('param:shardCapacity'),
+  shardGrowthThreshold: oslsVariable('param:shardGrowthThreshold'),
+  shardGrowthLimit: oslsVariable('param:shardGrowthLimit'),
   logExecutionData: oslsVariable('param:logExecutionData'),
   alarmEmail: oslsVariable('param:alarmEmail'),
   onboardingP95Seconds: oslsVariable('param:onboardingP95Seconds'),

@@ -15,7 +15,7 @@ import {
 } from '../domain/request.ts';
 import { hasNoResources } from '../domain/resources.ts';
 import { haltedReport, rolloutSummaryKey } from '../domain/rollout.ts';
-import { DEAD_STATUSES, ROLLOUT_MACHINE } from '../domain/saga.ts';
+import { DEAD_STATUSES, ROLLOUT_MACHINE, SHARD_MACHINE } from '../domain/saga.ts';
 import { successTenantData } from '../domain/tenant-config.ts';
 import {
   namesMigrationLeftover,
@@ -199,6 +199,9 @@ export const handleExecutionStatusChange = async (detail: unknown, deps: WatchDe
     return { outcome: 'ignored', reason: `status ${change.status} is not terminal-without-report` };
   }
   if (change.stateMachineArn.endsWith(`-${ROLLOUT_MACHINE}`)) return reportDeadRollout(change, deps);
+  // A dead shard execution answers nobody; the next one takes over the shard it left reserved.
+  if (change.stateMachineArn.endsWith(`-${SHARD_MACHINE}`))
+    return { outcome: 'ignored', reason: 'a shard execution: the next one takes over what it left' };
   const request = parseLifecycleInput(parseInput(change.input), {
     contract: deps.config.contract,
     catalogue: deps.config.catalogue,

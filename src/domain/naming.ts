@@ -18,6 +18,8 @@ export const TAG_KEYS = {
   tenantId: 'tenantflow:tenant-id',
   tier: 'tenantflow:tier',
   managedBy: 'tenantflow:managed-by',
+  /** On a load balancer shard the orchestrator added (and its listener): the shard's number. */
+  shard: 'tenantflow:shard',
 } as const;
 
 /** The value of the managed-by tag on everything tenantflow creates. */

@@ -13,14 +13,20 @@ export type SagaMachineId = (typeof OPERATION_TABLE)[Operation]['machine'];
  */
 export const ROLLOUT_MACHINE = 'rollout';
 
-/** Every state machine: the sagas of the operations, and the rollout. */
-export type MachineId = SagaMachineId | typeof ROLLOUT_MACHINE;
+/**
+ * The shard machine's: no operation of a tenant either, it adds a load balancer shard
+ * (src/steps/shard.ts).
+ */
+export const SHARD_MACHINE = 'shard';
+
+/** Every state machine: the sagas of the operations, the rollout, and the shard machine. */
+export type MachineId = SagaMachineId | typeof ROLLOUT_MACHINE | typeof SHARD_MACHINE;
 
 export const SAGA_MACHINE_IDS: readonly SagaMachineId[] = [
   ...new Set(Object.values(OPERATION_TABLE).map((row) => row.machine)),
 ];
 
-export const MACHINE_IDS: readonly MachineId[] = [...SAGA_MACHINE_IDS, ROLLOUT_MACHINE];
+export const MACHINE_IDS: readonly MachineId[] = [...SAGA_MACHINE_IDS, ROLLOUT_MACHINE, SHARD_MACHINE];
 
 export const isSagaMachineId = (value: unknown): value is SagaMachineId =>
   typeof value === 'string' && (SAGA_MACHINE_IDS as readonly string[]).includes(value);
@@ -111,11 +117,30 @@ export const ROLLOUT_STEP_NAMES = [
 ] as const;
 export type RolloutStepName = (typeof ROLLOUT_STEP_NAMES)[number];
 
-export const STEP_NAMES = [...SAGA_STEP_NAMES, ...ROLLOUT_STEP_NAMES] as const;
+/**
+ * The shard machine's steps: plan (reserve the shard's index), create its load balancer, wait until
+ * it is active, give it its listener, record it; undone in reverse.
+ */
+export const SHARD_STEP_NAMES = [
+  'PlanShard',
+  'CreateLoadBalancer',
+  'WaitForLoadBalancer',
+  'CreateShardListener',
+  'RecordShard',
+  'DeleteShardListener',
+  'DeleteShardLoadBalancer',
+  'ReleaseShard',
+] as const;
+export type ShardStepName = (typeof SHARD_STEP_NAMES)[number];
+
+export const STEP_NAMES = [...SAGA_STEP_NAMES, ...ROLLOUT_STEP_NAMES, ...SHARD_STEP_NAMES] as const;
 export type StepName = (typeof STEP_NAMES)[number];
 
 export const isRolloutStepName = (value: unknown): value is RolloutStepName =>
   typeof value === 'string' && (ROLLOUT_STEP_NAMES as readonly string[]).includes(value);
+
+export const isShardStepName = (value: unknown): value is ShardStepName =>
+  typeof value === 'string' && (SHARD_STEP_NAMES as readonly string[]).includes(value);
 
 export const isStepName = (value: unknown): value is StepName =>
   typeof value === 'string' && (STEP_NAMES as readonly string[]).includes(value);
@@ -153,7 +178,12 @@ export const MACHINE_TIMEOUT_SECONDS: Readonly<Record<MachineId, number>> = {
   // Waves of updates and the bakes between them (a bake is at most a day). Two weeks: also below the
   // 24.8 days a JavaScript timer can hold, which the local interpreter's execution timeout is.
   rollout: 14 * 86_400,
+  // A load balancer provisions in minutes; the wait for it is bounded by SHARD_MAX_LOOKS below.
+  shard: 3600,
 };
+
+/** How often WaitForLoadBalancer looks at a new load balancer before giving up (about 20 minutes). */
+export const SHARD_MAX_LOOKS = 40;
 
 /**
  * The step Lambda's timeout: no invocation of a step outlives it, so once it has passed after an
@@ -176,6 +206,8 @@ export const DELAY_SECONDS = {
   drainPrevious: 30,
   /** Between two looks of a rollout at its wave's update executions (and at the clock, while baking). */
   rolloutPoll: 20,
+  /** Between two looks at a load balancer shard being provisioned. */
+  shardPoll: 30,
 } as const;
 
 /** How often LockTenant looks before giving up: long enough to outlast any onboarding's time bound. */

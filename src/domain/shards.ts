@@ -35,3 +35,70 @@ export const shardOfListener = (
   shards: readonly LoadBalancerShard[],
   listenerArn: string | undefined,
 ): LoadBalancerShard | undefined => shards.find((shard) => shard.listenerArn === listenerArn);
+
+/**
+ * Shards the orchestrator adds itself (the shard machine, src/steps/shard.ts) take the indexes after
+ * every shard the stack can declare, so a stack updated to declare more never meets one of them.
+ */
+export const FIRST_GROWN_SHARD_INDEX = MAX_SHARDS;
+
+/** A grown shard's load balancer name: `<prefix>-shard-<n>` (n 1-based, as the stack's `Shard<n>`). */
+export const grownShardName = (prefix: string, index: number): string => `${prefix}-shard-${index + 1}`;
+
+/** Where a grown shard stands in the shard registry. */
+export type GrownShardStatus = 'CREATING' | 'ACTIVE';
+
+/**
+ * A shard the orchestrator added, as the shard registry holds it: reserved by one shard execution
+ * (`CREATING`) until its load balancer and listener exist, then `ACTIVE` with them.
+ */
+export interface GrownShard {
+  index: number;
+  status: GrownShardStatus;
+  /** The shard execution that reserved it (and may go on with it). */
+  execution: string;
+  loadBalancerArn?: string;
+  listenerArn?: string;
+  dnsName?: string;
+}
+
+/** The grown shards that take tenants: ACTIVE, with their listener. */
+export const activeGrownShards = (grown: readonly GrownShard[]): LoadBalancerShard[] =>
+  grown.flatMap((shard) =>
+    shard.status === 'ACTIVE' && shard.loadBalancerArn && shard.listenerArn && shard.dnsName
+      ? [
+          {
+            index: shard.index,
+            loadBalancerArn: shard.loadBalancerArn,
+            listenerArn: shard.listenerArn,
+            dnsName: shard.dnsName,
+          },
+        ]
+      : [],
+  );
+
+/** How full one shard is: the slots claimed on it, of its capacity. */
+export interface ShardFill {
+  index: number;
+  used: number;
+  capacity: number;
+}
+
+/**
+ * Whether to add a shard: every shard is filled to `threshold` (a fraction, 0–1) or beyond, none is
+ * being added already, and fewer than `limit` grown shards exist. Pure.
+ */
+export const shouldGrow = (
+  fills: readonly ShardFill[],
+  grown: readonly GrownShard[],
+  threshold: number,
+  limit: number,
+): boolean =>
+  fills.length > 0 &&
+  fills.every((fill) => fill.used >= fill.capacity * threshold) &&
+  !grown.some((shard) => shard.status === 'CREATING') &&
+  grown.length < limit;
+
+/** The index the next grown shard takes: after the highest one reserved. Pure. */
+export const nextGrownShardIndex = (grown: readonly GrownShard[]): number =>
+  Math.max(FIRST_GROWN_SHARD_INDEX - 1, ...grown.map((shard) => shard.index)) + 1;

@@ -11,6 +11,7 @@ import {
   CloudFormationInfrastructure,
   CloudWatchAlarms,
   DynamoPriorityRegistry,
+  DynamoShardRegistry,
   DynamoStatusLedger,
   DynamoTenantMap,
   EcsContainerPlatform,
@@ -75,6 +76,7 @@ export const stepDeps = (
   elb: new ElbLoadBalancer({ client: clients.elb }),
   tenants: new DynamoTenantMap({ client: clients.dynamo, tableName: config.tableName }),
   priorities: new DynamoPriorityRegistry({ client: clients.dynamo, tableName: config.tableName }),
+  shardRegistry: new DynamoShardRegistry({ client: clients.dynamo, tableName: config.tableName }),
   ledger: new DynamoStatusLedger({
     client: clients.dynamo,
     tableName: config.tableName,

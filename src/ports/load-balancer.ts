@@ -49,6 +49,28 @@ export interface ListenerRuleInfo {
   standbyTargetGroupArns: string[];
 }
 
+/** A load balancer shard's ALB to create (internet-facing, HTTP, in the shared stack's network). */
+export interface LoadBalancerSpec {
+  name: string;
+  subnetIds: string[];
+  securityGroupIds: string[];
+  tags: Tag[];
+}
+
+export interface LoadBalancerInfo {
+  arn: string;
+  name: string;
+  dnsName: string;
+  /** ELBv2's state code: `provisioning`, `active`, `active_impaired` or `failed`. */
+  state: string;
+}
+
+/** A listener of a load balancer. */
+export interface ListenerInfo {
+  arn: string;
+  port: number;
+}
+
 /** ELBv2, as the sagas need it. `undefined` / `'absent'` mean "not found": never an error. */
 export interface LoadBalancer {
   /** The target group of that name, with its tags. */
@@ -78,6 +100,23 @@ export interface LoadBalancer {
     standbyTargetGroupArn?: string,
   ): Promise<'forwarded' | 'absent'>;
 
-  /** Tags of target groups and rules by ARN; an ARN that does not exist is left out. */
+  /** The load balancer of that name; `undefined` when there is none. */
+  findLoadBalancer(name: string): Promise<LoadBalancerInfo | undefined>;
+  /**
+   * Creates the load balancer (ELBv2 answers a second create of the same name and settings with the
+   * same one). A name taken with other settings is a FatalError.
+   */
+  createLoadBalancer(spec: LoadBalancerSpec): Promise<LoadBalancerInfo>;
+  /** Deletes the load balancer (and its listeners and rules); one that does not exist is no error. */
+  deleteLoadBalancer(arn: string): Promise<void>;
+  listListeners(loadBalancerArn: string): Promise<ListenerInfo[]>;
+  /**
+   * An HTTP listener on `port` whose default action answers 404 (`unknown tenant`): requests no
+   * tenant's rule claims never reach a service.
+   */
+  createListener(spec: { loadBalancerArn: string; port: number; tags: Tag[] }): Promise<ListenerInfo>;
+  deleteListener(arn: string): Promise<'deleted' | 'absent'>;
+
+  /** Tags of target groups, rules and load balancers by ARN; an ARN that does not exist is left out. */
   tagsOf(arns: readonly string[]): Promise<Map<string, Tag[]>>;
 }

@@ -5,10 +5,20 @@ export interface SharedInfrastructure {
   vpcId: string;
   privateSubnetIds: string[];
   serviceSecurityGroupId: string;
+  /**
+   * The load balancers' subnets and security group, where a shard the orchestrator adds goes
+   * (outputs `PublicSubnetIds`, `LoadBalancerSecurityGroupId`; a stack made before them has none).
+   */
+  publicSubnetIds?: string[];
+  loadBalancerSecurityGroupId?: string;
   /** The first shard's load balancer and listener (the pooled rule's). */
   loadBalancerArn: string;
   listenerArn: string;
-  /** Every load balancer shard, in order (the first is the one above); at least one. */
+  /**
+   * Every load balancer shard the stack declares, in order (the first is the one above); at least
+   * one. The shards the orchestrator added are in the shard registry: `sharedInfrastructure` in
+   * src/steps/shards.ts gives both.
+   */
   shards: LoadBalancerShard[];
   clusterName: string;
   pooledServiceName: string;

@@ -2,6 +2,7 @@ import type { Placement } from '../domain/catalogue.ts';
 import type { Operation } from '../domain/operations.ts';
 import type { TenantRelease } from '../domain/release.ts';
 import type { TenantResources } from '../domain/resources.ts';
+import type { GrownShard } from '../domain/shards.ts';
 import type {
   HistoryEntry,
   MigrationRecord,
@@ -130,6 +131,34 @@ export interface PriorityRegistry {
   claim(listenerArn: string, priority: number, tenantId: string): Promise<boolean>;
   /** Frees the priority if `tenantId` holds it. */
   release(listenerArn: string, priority: number, tenantId: string): Promise<void>;
+}
+
+/**
+ * The load balancer shards the orchestrator added (src/domain/shards.ts), one item each. A shard
+ * execution reserves the next index before it creates anything, so two executions never build the
+ * same shard, and only the reserving execution completes or releases it.
+ */
+export interface ShardRegistry {
+  /** Every grown shard, by index. */
+  list(): Promise<GrownShard[]>;
+  /**
+   * Reserves `index` for `execution` (CREATING). `'reserved'` also when it already holds it;
+   * `'taken'` when another execution reserved that index, or it is ACTIVE.
+   */
+  reserve(index: number, execution: string): Promise<'reserved' | 'taken'>;
+  /**
+   * Hands a CREATING reservation over to `execution` (a new run taking up a dead one's shard);
+   * false when it is no longer CREATING under `from`.
+   */
+  takeOver(index: number, from: string, execution: string): Promise<boolean>;
+  /** Marks the reservation ACTIVE with its load balancer; false when `execution` does not hold it. */
+  activate(
+    index: number,
+    execution: string,
+    shard: { loadBalancerArn: string; listenerArn: string; dnsName: string },
+  ): Promise<boolean>;
+  /** Deletes the reservation if `execution` holds it and it is still CREATING (nothing otherwise). */
+  release(index: number, execution: string): Promise<void>;
 }
 
 /**

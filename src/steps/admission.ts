@@ -4,6 +4,7 @@ import { type QuotaName, type QuotaUsage, quotaNeeds, refusalsFor } from '../dom
 import type { TenantResources } from '../domain/resources.ts';
 import { type LoadBalancerShard, shardCapacity } from '../domain/shards.ts';
 import { shardsToTry } from './listener-rule.ts';
+import { growIfFilling, sharedInfrastructure } from './shard.ts';
 import type { Step, StepDeps } from './types.ts';
 
 type Needs = Record<QuotaName, number>;
@@ -106,7 +107,8 @@ export const admitTenant: Step = async (state, deps) => {
   const { tenantId } = state.request;
   const needs = quotaNeeds(state.placement);
   if (Object.values(needs).every((need) => need === 0)) return state;
-  const { shards } = await deps.infra.get();
+  const { shards } = await sharedInfrastructure(deps);
+  if (needs.rulesPerLoadBalancer > 0) await growIfFilling(deps, shards, `onboarding of ${tenantId}`);
   // Shards the registry says are full (every slot claimed, none by this tenant) are passed over
   // without a look at their rules (ELB's read rate is the onboarding's tightest bucket), as
   // CreateListenerRule passes them over; when all are, the last one is looked at to name the quota.
@@ -137,7 +139,7 @@ export const admitMigration = async (
 ): Promise<void> => {
   if (!ownsService(target)) return;
   const needs = quotaNeeds(target);
-  const { shards } = await deps.infra.get();
+  const { shards } = await sharedInfrastructure(deps);
   const rule = current.resources.listenerRule;
   const own = rule ? shards.filter((shard) => shard.listenerArn === rule.listenerArn) : shards.slice(0, 1);
   const refusals = await admissionRefusals(

@@ -3,9 +3,11 @@ import { FatalError } from '../domain/errors.ts';
 import {
   isMachineId,
   isRolloutStepName,
+  isShardStepName,
   isStepName,
   ROLLOUT_MACHINE,
   type SagaStepName,
+  SHARD_MACHINE,
   type StepPayload,
 } from '../domain/saga.ts';
 import { admitTenant } from './admission.ts';
@@ -28,6 +30,7 @@ import {
 import { notifyFailure, notifySuccess, notifyUnvalidatedFailure } from './notify.ts';
 import { dispatchRolloutStep } from './rollout.ts';
 import { createService, deleteService, scaleService } from './service.ts';
+import { dispatchShardStep } from './shard.ts';
 import { sagaStateSchema, unvalidatedStateSchema } from './state-schema.ts';
 import { createTargetGroup, deleteTargetGroup } from './target-group.ts';
 import { deregisterTaskDefinition, registerTaskDefinition } from './task-definition.ts';
@@ -52,7 +55,7 @@ export type { Step, StepContext, StepDeps } from './types.ts';
 
 /**
  * Every saga step's function, by the names of the saga vocabulary (`SAGA_STEP_NAMES`; the rollout's
- * are in rollout.ts). `ValidateRequest` is
+ * are in rollout.ts, the shard machine's in shard.ts). `ValidateRequest` is
  * handed the raw execution input instead of a saga state.
  */
 export const STEPS: Readonly<Record<SagaStepName, Step>> = {
@@ -116,9 +119,13 @@ export async function dispatchStep(payload: StepPayload, deps: StepDeps): Promis
     throw new FatalError('the step payload names no execution');
   }
   const ctx = { machine, execution: payload.execution };
-  if ((machine === ROLLOUT_MACHINE) !== isRolloutStepName(step))
+  if (
+    (machine === ROLLOUT_MACHINE) !== isRolloutStepName(step) ||
+    (machine === SHARD_MACHINE) !== isShardStepName(step)
+  )
     throw new FatalError(`step ${step} is not a step of the ${machine} machine`);
   if (isRolloutStepName(step)) return dispatchRolloutStep(step, payload.state, deps, ctx);
+  if (isShardStepName(step)) return dispatchShardStep(step, payload.state, deps, ctx);
   if (step === 'ValidateRequest') return validateRequest(payload.state, deps, ctx);
   const parsed = sagaStateSchema.safeParse(payload.state);
   if (parsed.success) return STEPS[step](parsed.data, deps, ctx);

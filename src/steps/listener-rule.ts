@@ -9,6 +9,7 @@ import type { ListenerRuleInfo } from '../ports/load-balancer.ts';
 import { checkpoint } from './checkpoint.ts';
 import { distinct, ensureOurs, notOurs, ownServicePlacement, required } from './placement.ts';
 import { choosePriority, MAX_PRIORITY_ATTEMPTS } from './priority.ts';
+import { sharedInfrastructure } from './shard.ts';
 import type { Step, StepDeps } from './types.ts';
 
 /** The ALB compares http-header condition values case-insensitively, and so does tenantflow. */
@@ -108,7 +109,7 @@ export const createListenerRule: Step = async (state, deps, ctx) => {
   const startedAt = deps.now();
   const { tenantId } = state.request;
   const placement = ownServicePlacement(state, 'CreateListenerRule');
-  const { shards } = await deps.infra.get();
+  const { shards } = await sharedInfrastructure(deps);
   const targetGroupArn = required(state.resources.targetGroup?.arn, 'resources.targetGroup');
   for (const shard of await shardsToTry(deps, shards, tenantId)) {
     const { listenerArn } = shard;
@@ -165,7 +166,7 @@ export const deleteListenerRule: Step = async (state, deps, ctx) => {
   const { tenantId } = state.request;
   const recorded = state.resources.listenerRule;
   const own = ownsService(state.placement);
-  const shards = own ? (await deps.infra.get()).shards : [];
+  const shards = own ? (await sharedInfrastructure(deps)).shards : [];
   const claimedOn: string[] = [];
   for (const shard of shards.slice(1))
     if ((await deps.priorities.list(shard.listenerArn)).some((claim) => claim.tenantId === tenantId))

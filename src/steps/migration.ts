@@ -26,6 +26,7 @@ import { deleteCluster } from './cluster.ts';
 import { allocateRule, createListenerRule, deleteListenerRule, matchesTenant } from './listener-rule.ts';
 import { ensureOurs } from './placement.ts';
 import { deleteService } from './service.ts';
+import { sharedInfrastructure } from './shard.ts';
 import { deleteTargetGroup } from './target-group.ts';
 import { deregisterTaskDefinition } from './task-definition.ts';
 import type { Step, StepContext, StepDeps } from './types.ts';
@@ -352,7 +353,12 @@ export const commitMigration: Step = async (state, deps, ctx) => {
   const startedAt = deps.now();
   const progress = progressOf(state, 'CommitMigration');
   const target = placementOfState(state, 'CommitMigration');
-  const routing = tenantRouting(state.request.tenantId, target, state.resources, await deps.infra.get());
+  const routing = tenantRouting(
+    state.request.tenantId,
+    target,
+    state.resources,
+    await sharedInfrastructure(deps),
+  );
   const { original } = progress;
   // A rule the target took over is not the source's any more; one that forwards to the pooled
   // group (the target is pooled) goes with the source.

@@ -7,6 +7,7 @@ import { resourceArns, type TenantResources } from '../domain/resources.ts';
 import { operationsOf } from '../domain/saga.ts';
 import type { SagaFailure, SagaState } from '../domain/saga-state.ts';
 import { successTenantData, tenantRouting } from '../domain/tenant-config.ts';
+import { sharedInfrastructure } from './shard.ts';
 import type { Step, StepContext, StepDeps } from './types.ts';
 
 /**
@@ -60,7 +61,12 @@ export const notifySuccess: Step = async (state, deps, ctx) => {
   if (registration === undefined) return noRegistration(state, deps, ctx, 'success');
   let tenantData: Record<string, string> | undefined;
   if (OPERATION_TABLE[request.operation].tier !== 'informational' && placement) {
-    const routing = tenantRouting(request.tenantId, placement, state.resources, await deps.infra.get());
+    const routing = tenantRouting(
+      request.tenantId,
+      placement,
+      state.resources,
+      await sharedInfrastructure(deps),
+    );
     tenantData = successTenantData(
       request.operation,
       placement,

@@ -6,6 +6,7 @@ import { tenantRouting } from '../domain/tenant-config.ts';
 import type { ReleaseRequest } from '../ports/tenant-map.ts';
 import { historyEntry, releaseOnce } from './checkpoint.ts';
 import { placementIn } from './placement.ts';
+import { sharedInfrastructure } from './shard.ts';
 import type { Step, StepContext, StepDeps } from './types.ts';
 
 const releaseRequest = (
@@ -41,7 +42,12 @@ const releaseRequest = (
 export const activateTenant: Step = async (state, deps, ctx) => {
   const startedAt = deps.now();
   const placement = placementIn(state);
-  const routing = tenantRouting(state.request.tenantId, placement, state.resources, await deps.infra.get());
+  const routing = tenantRouting(
+    state.request.tenantId,
+    placement,
+    state.resources,
+    await sharedInfrastructure(deps),
+  );
   if (!routing) throw new FatalError('ActivateTenant: the tenant has no service or target group recorded');
   const request = releaseRequest(
     state,

@@ -7,7 +7,7 @@ import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { LoadBalancer } from '../ports/load-balancer.ts';
 import type { Log } from '../ports/log.ts';
 import type { SharedInfrastructureLookup } from '../ports/shared-infrastructure.ts';
-import type { PriorityRegistry, StatusLedger, TenantMap } from '../ports/tenant-map.ts';
+import type { PriorityRegistry, ShardRegistry, StatusLedger, TenantMap } from '../ports/tenant-map.ts';
 import type { Workflows } from '../ports/workflow.ts';
 
 /** Everything a step may touch: the configuration, the ports, a clock and a log. */
@@ -17,6 +17,8 @@ export interface StepDeps {
   elb: LoadBalancer;
   tenants: TenantMap;
   priorities: PriorityRegistry;
+  /** The load balancer shards the orchestrator added (the shard machine). */
+  shardRegistry: ShardRegistry;
   ledger: StatusLedger;
   events: EventPublisher;
   infra: SharedInfrastructureLookup;

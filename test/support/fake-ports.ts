@@ -8,7 +8,7 @@ import { loadConfig, type TenantFlowConfig } from '../../src/config.ts';
 import { ConflictError, FatalError, NotReadyError, TenantLockedError } from '../../src/domain/errors.ts';
 import type { Tag } from '../../src/domain/naming.ts';
 import type { MachineId } from '../../src/domain/saga.ts';
-import type { LoadBalancerShard } from '../../src/domain/shards.ts';
+import type { GrownShard, LoadBalancerShard } from '../../src/domain/shards.ts';
 import type { TenantRecord } from '../../src/domain/tenant-record.ts';
 import type { AlarmState, AlarmWatch } from '../../src/ports/alarms.ts';
 import type {
@@ -22,9 +22,12 @@ import type {
 } from '../../src/ports/container-platform.ts';
 import type { EventPublisher, OutboundEvent } from '../../src/ports/event-publisher.ts';
 import type {
+  ListenerInfo,
   ListenerRuleInfo,
   ListenerRuleSpec,
   LoadBalancer,
+  LoadBalancerInfo,
+  LoadBalancerSpec,
   TargetGroupInfo,
   TargetGroupSpec,
   TargetHealthSummary,
@@ -41,6 +44,7 @@ import type {
   PriorityRegistry,
   ReleaseRequest,
   RepairRequest,
+  ShardRegistry,
   StatusLedger,
   TenantMap,
 } from '../../src/ports/tenant-map.ts';
@@ -378,10 +382,82 @@ export class FakeLoadBalancer extends Recorder<keyof LoadBalancer> implements Lo
     for (const arn of arns) {
       const tagged =
         [...this.targetGroups.values()].find((group) => group.arn === arn) ??
-        this.rules.find((rule) => rule.arn === arn);
+        this.rules.find((rule) => rule.arn === arn) ??
+        [...this.loadBalancers.values()].find((lb) => lb.arn === arn) ??
+        this.listeners.find((listener) => listener.arn === arn);
       if (tagged) found.set(arn, copyTags(tagged.tags));
     }
     return found;
+  }
+
+  /** Load balancers the shard machine made, by name; `provisioning` for their first `provisioningLooks` finds. */
+  readonly loadBalancers = new Map<string, LoadBalancerInfo & { tags: Tag[]; looks: number }>();
+  readonly listeners: Array<ListenerInfo & { loadBalancerArn: string; tags: Tag[] }> = [];
+  provisioningLooks = 1;
+
+  async findLoadBalancer(name: string) {
+    await this.enter('findLoadBalancer', name);
+    const found = this.loadBalancers.get(name);
+    if (!found) return undefined;
+    found.looks += 1;
+    const state = found.looks > this.provisioningLooks ? 'active' : 'provisioning';
+    return { arn: found.arn, name: found.name, dnsName: found.dnsName, state };
+  }
+  async createLoadBalancer(spec: LoadBalancerSpec) {
+    await this.enter('createLoadBalancer', spec);
+    const existing = this.loadBalancers.get(spec.name);
+    if (existing && JSON.stringify(existing.tags) !== JSON.stringify(spec.tags))
+      throw new FatalError(`load balancer name ${spec.name} is taken with other settings`);
+    this.sequence += 1;
+    const made = existing ?? {
+      arn: `arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/${spec.name}/${this.sequence}`,
+      name: spec.name,
+      dnsName: `${spec.name}-${this.sequence}.us-east-1.elb.amazonaws.com`,
+      state: 'provisioning',
+      tags: copyTags(spec.tags),
+      looks: 0,
+    };
+    this.loadBalancers.set(spec.name, made);
+    return { arn: made.arn, name: made.name, dnsName: made.dnsName, state: 'provisioning' };
+  }
+  async deleteLoadBalancer(arn: string) {
+    await this.enter('deleteLoadBalancer', arn);
+    const found = [...this.loadBalancers.values()].find((lb) => lb.arn === arn);
+    if (!found) return;
+    const gone = new Set(this.listeners.filter((l) => l.loadBalancerArn === arn).map((l) => l.arn));
+    this.rules.splice(0, this.rules.length, ...this.rules.filter((rule) => !gone.has(rule.listenerArn)));
+    this.listeners.splice(0, this.listeners.length, ...this.listeners.filter((l) => !gone.has(l.arn)));
+    this.loadBalancers.delete(found.name);
+  }
+  async listListeners(loadBalancerArn: string) {
+    await this.enter('listListeners', loadBalancerArn);
+    return this.listeners
+      .filter((listener) => listener.loadBalancerArn === loadBalancerArn)
+      .map((listener) => ({ arn: listener.arn, port: listener.port }));
+  }
+  async createListener(spec: { loadBalancerArn: string; port: number; tags: Tag[] }) {
+    await this.enter('createListener', spec);
+    if (![...this.loadBalancers.values()].some((lb) => lb.arn === spec.loadBalancerArn))
+      throw new FatalError(`no load balancer ${spec.loadBalancerArn}`);
+    if (this.listeners.some((l) => l.loadBalancerArn === spec.loadBalancerArn && l.port === spec.port))
+      throw new FatalError(`a listener already exists on port ${spec.port}`);
+    this.sequence += 1;
+    const listener = {
+      arn: `${spec.loadBalancerArn.replace(':loadbalancer/', ':listener/')}/${this.sequence}`,
+      port: spec.port,
+      loadBalancerArn: spec.loadBalancerArn,
+      tags: copyTags(spec.tags),
+    };
+    this.listeners.push(listener);
+    return { arn: listener.arn, port: listener.port };
+  }
+  async deleteListener(arn: string) {
+    await this.enter('deleteListener', arn);
+    const index = this.listeners.findIndex((listener) => listener.arn === arn);
+    if (index < 0) return 'absent' as const;
+    this.listeners.splice(index, 1);
+    this.rules.splice(0, this.rules.length, ...this.rules.filter((rule) => rule.listenerArn !== arn));
+    return 'deleted' as const;
   }
 }
 
@@ -627,6 +703,46 @@ export class FakePriorityRegistry extends Recorder<keyof PriorityRegistry> imple
   }
 }
 
+/** The grown shards, one entry per index, changed only under the same conditions as DynamoDB's. */
+export class FakeShardRegistry extends Recorder<keyof ShardRegistry> implements ShardRegistry {
+  readonly shards = new Map<number, GrownShard>();
+
+  async list() {
+    await this.enter('list');
+    return [...this.shards.values()].sort((a, b) => a.index - b.index).map((shard) => ({ ...shard }));
+  }
+  async reserve(index: number, execution: string) {
+    await this.enter('reserve', index, execution);
+    const found = this.shards.get(index);
+    if (found && !(found.execution === execution && found.status === 'CREATING')) return 'taken' as const;
+    this.shards.set(index, { index, status: 'CREATING', execution });
+    return 'reserved' as const;
+  }
+  async takeOver(index: number, from: string, execution: string) {
+    await this.enter('takeOver', index, from, execution);
+    const found = this.shards.get(index);
+    if (!found || found.execution !== from || found.status !== 'CREATING') return false;
+    this.shards.set(index, { ...found, execution });
+    return true;
+  }
+  async activate(
+    index: number,
+    execution: string,
+    shard: { loadBalancerArn: string; listenerArn: string; dnsName: string },
+  ) {
+    await this.enter('activate', index, execution, shard);
+    const found = this.shards.get(index);
+    if (!found || found.execution !== execution) return false;
+    this.shards.set(index, { ...found, ...shard, status: 'ACTIVE' });
+    return true;
+  }
+  async release(index: number, execution: string) {
+    await this.enter('release', index, execution);
+    const found = this.shards.get(index);
+    if (found?.execution === execution && found.status === 'CREATING') this.shards.delete(index);
+  }
+}
+
 /** Status ledger: one entry per key, `claimed` by an owner until marked `sent` (no lease expiry here). */
 export class FakeStatusLedger extends Recorder<keyof StatusLedger> implements StatusLedger {
   readonly entries = new Map<
@@ -749,6 +865,8 @@ export const FAKE_INFRA: SharedInfrastructure = {
   vpcId: 'vpc-0abc',
   privateSubnetIds: ['subnet-a', 'subnet-b'],
   serviceSecurityGroupId: 'sg-service',
+  publicSubnetIds: ['subnet-public-a', 'subnet-public-b'],
+  loadBalancerSecurityGroupId: 'sg-alb',
   loadBalancerArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/tf-alb/1',
   listenerArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/tf-alb/1/2',
   shards: [fakeShard(0)],
@@ -778,6 +896,7 @@ export const createFakes = (
     elb: new FakeLoadBalancer(),
     tenants: new FakeTenantMap(),
     priorities: new FakePriorityRegistry(),
+    shardRegistry: new FakeShardRegistry(),
     ledger: new FakeStatusLedger(),
     events: new FakeEventPublisher(),
     log: new FakeLog(),

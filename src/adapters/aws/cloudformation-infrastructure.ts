@@ -19,19 +19,17 @@ export type CloudFormationInfrastructureOptions = ClientOptions<
 };
 
 const text = z.string().trim().min(1);
+const list = text.transform((value) =>
+  value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean),
+);
 
 /** Each field of {@link SharedInfrastructure}, the stack output it comes from and how it is read. */
 const OUTPUTS = {
   vpcId: ['VpcId', text],
-  privateSubnetIds: [
-    'PrivateSubnetIds',
-    text.transform((value) =>
-      value
-        .split(',')
-        .map((part) => part.trim())
-        .filter(Boolean),
-    ),
-  ],
+  privateSubnetIds: ['PrivateSubnetIds', list],
   serviceSecurityGroupId: ['ServiceSecurityGroupId', text],
   loadBalancerArn: ['LoadBalancerArn', text],
   listenerArn: ['ListenerArn', text],
@@ -139,6 +137,13 @@ export class CloudFormationInfrastructure implements SharedInfrastructureLookup 
       loadBalancerArn: readOutput(outputs, ...OUTPUTS.loadBalancerArn, stack),
       listenerArn: readOutput(outputs, ...OUTPUTS.listenerArn, stack),
       shards: readShards(outputs, stack),
+      // Stacks made before the shard machine lack these: only adding a shard needs them.
+      ...(outputs.has('PublicSubnetIds')
+        ? { publicSubnetIds: readOutput(outputs, 'PublicSubnetIds', list, stack) }
+        : {}),
+      ...(outputs.has('LoadBalancerSecurityGroupId')
+        ? { loadBalancerSecurityGroupId: readOutput(outputs, 'LoadBalancerSecurityGroupId', text, stack) }
+        : {}),
       clusterName: readOutput(outputs, ...OUTPUTS.clusterName, stack),
       pooledServiceName: readOutput(outputs, ...OUTPUTS.pooledServiceName, stack),
       pooledTargetGroupArn: readOutput(outputs, ...OUTPUTS.pooledTargetGroupArn, stack),

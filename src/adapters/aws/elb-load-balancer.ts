@@ -1,32 +1,51 @@
 import {
+  CreateListenerCommand,
+  CreateLoadBalancerCommand,
   CreateRuleCommand,
   CreateTargetGroupCommand,
+  DeleteListenerCommand,
+  DeleteLoadBalancerCommand,
   DeleteRuleCommand,
   DeleteTargetGroupCommand,
+  DescribeListenersCommand,
+  DescribeLoadBalancersCommand,
   DescribeRulesCommand,
   DescribeTagsCommand,
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
+  DuplicateLoadBalancerNameException,
   DuplicateTargetGroupNameException,
   ElasticLoadBalancingV2Client,
   type ElasticLoadBalancingV2ClientConfig,
+  ListenerNotFoundException,
+  LoadBalancerNotFoundException,
   ModifyRuleCommand,
   PriorityInUseException,
   RuleNotFoundException,
   TargetGroupNotFoundException,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { NotReadyError } from '../../domain/errors.ts';
+import { FatalError, NotReadyError } from '../../domain/errors.ts';
 import type { Tag } from '../../domain/naming.ts';
 import type {
+  ListenerInfo,
   ListenerRuleInfo,
   ListenerRuleSpec,
   LoadBalancer,
+  LoadBalancerInfo,
+  LoadBalancerSpec,
   TargetGroupInfo,
   TargetGroupSpec,
   TargetHealthSummary,
 } from '../../ports/load-balancer.ts';
 import { type ClientOptions, resolveClient } from './client-options.ts';
-import { isNotFound, toListenerRuleInfo, toTagDescriptions, toTargetGroupInfo } from './elb-mappers.ts';
+import {
+  isNotFound,
+  toListenerInfo,
+  toListenerRuleInfo,
+  toLoadBalancerInfo,
+  toTagDescriptions,
+  toTargetGroupInfo,
+} from './elb-mappers.ts';
 import { translateAwsError } from './errors.ts';
 
 /** A forward action: to one group, or to one with another attached at weight 0 (receiving nothing). */
@@ -218,6 +237,106 @@ export class ElbLoadBalancer implements LoadBalancer {
     } catch (error) {
       if (error instanceof RuleNotFoundException) return 'absent';
       throw translateAwsError(error, `ELBv2 DeleteRule ${arn}`);
+    }
+  }
+
+  async findLoadBalancer(name: string): Promise<LoadBalancerInfo | undefined> {
+    const context = `ELBv2 DescribeLoadBalancers ${name}`;
+    try {
+      const out = await this.#client.send(new DescribeLoadBalancersCommand({ Names: [name] }));
+      const found = out.LoadBalancers?.[0];
+      return found === undefined ? undefined : toLoadBalancerInfo(found, context);
+    } catch (error) {
+      if (error instanceof LoadBalancerNotFoundException) return undefined;
+      throw translateAwsError(error, context);
+    }
+  }
+
+  async createLoadBalancer(spec: LoadBalancerSpec): Promise<LoadBalancerInfo> {
+    const context = `ELBv2 CreateLoadBalancer ${spec.name}`;
+    try {
+      const out = await this.#client.send(
+        new CreateLoadBalancerCommand({
+          Name: spec.name,
+          Type: 'application',
+          Scheme: 'internet-facing',
+          IpAddressType: 'ipv4',
+          Subnets: spec.subnetIds,
+          SecurityGroups: spec.securityGroupIds,
+          Tags: spec.tags.map(({ key, value }) => ({ Key: key, Value: value })),
+        }),
+      );
+      return toLoadBalancerInfo(out.LoadBalancers?.[0], context);
+    } catch (error) {
+      if (error instanceof DuplicateLoadBalancerNameException)
+        throw new FatalError(`${context}: the name is taken by a load balancer with other settings`, {
+          cause: error,
+        });
+      throw translateAwsError(error, context);
+    }
+  }
+
+  async deleteLoadBalancer(arn: string): Promise<void> {
+    try {
+      await this.#client.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: arn }));
+    } catch (error) {
+      if (error instanceof LoadBalancerNotFoundException) return;
+      throw translateAwsError(error, `ELBv2 DeleteLoadBalancer ${arn}`);
+    }
+  }
+
+  async listListeners(loadBalancerArn: string): Promise<ListenerInfo[]> {
+    const context = `ELBv2 DescribeListeners ${loadBalancerArn}`;
+    const listeners: ListenerInfo[] = [];
+    let marker: string | undefined;
+    try {
+      do {
+        const out = await this.#client.send(
+          new DescribeListenersCommand({ LoadBalancerArn: loadBalancerArn, Marker: marker }),
+        );
+        listeners.push(...(out.Listeners ?? []).map((listener) => toListenerInfo(listener, context)));
+        marker = out.NextMarker;
+      } while (marker);
+    } catch (error) {
+      throw translateAwsError(error, context);
+    }
+    return listeners;
+  }
+
+  async createListener(spec: { loadBalancerArn: string; port: number; tags: Tag[] }): Promise<ListenerInfo> {
+    const context = `ELBv2 CreateListener ${spec.loadBalancerArn}:${spec.port}`;
+    try {
+      const out = await this.#client.send(
+        new CreateListenerCommand({
+          LoadBalancerArn: spec.loadBalancerArn,
+          Protocol: 'HTTP',
+          Port: spec.port,
+          DefaultActions: [
+            {
+              Type: 'fixed-response',
+              FixedResponseConfig: {
+                StatusCode: '404',
+                ContentType: 'text/plain',
+                MessageBody: 'unknown tenant',
+              },
+            },
+          ],
+          Tags: spec.tags.map(({ key, value }) => ({ Key: key, Value: value })),
+        }),
+      );
+      return toListenerInfo(out.Listeners?.[0], context);
+    } catch (error) {
+      throw translateAwsError(error, context);
+    }
+  }
+
+  async deleteListener(arn: string): Promise<'deleted' | 'absent'> {
+    try {
+      await this.#client.send(new DeleteListenerCommand({ ListenerArn: arn }));
+      return 'deleted';
+    } catch (error) {
+      if (error instanceof ListenerNotFoundException) return 'absent';
+      throw translateAwsError(error, `ELBv2 DeleteListener ${arn}`);
     }
   }
 }

@@ -6,7 +6,12 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { z } from 'zod';
 import type { Tag } from '../../domain/naming.ts';
-import type { ListenerRuleInfo, TargetGroupInfo } from '../../ports/load-balancer.ts';
+import type {
+  ListenerInfo,
+  ListenerRuleInfo,
+  LoadBalancerInfo,
+  TargetGroupInfo,
+} from '../../ports/load-balancer.ts';
 import { parseResult } from './parse.ts';
 
 const targetGroupSchema = z.object({
@@ -99,4 +104,30 @@ export const toListenerRuleInfo = (rule: unknown, context: string): ListenerRule
     targetGroupArns: [...new Set(forwards.filter((f) => f.weight > 0).map((f) => f.arn))],
     standbyTargetGroupArns: [...new Set(forwards.filter((f) => f.weight === 0).map((f) => f.arn))],
   };
+};
+
+const loadBalancerSchema = z.object({
+  LoadBalancerArn: z.string().min(1),
+  LoadBalancerName: z.string().min(1),
+  DNSName: z.string().min(1),
+  State: z.object({ Code: z.string().min(1) }),
+});
+
+/** Parses an ELBv2 `LoadBalancer`; a missing ARN, name, DNS name or state is a `FatalError`. */
+export const toLoadBalancerInfo = (loadBalancer: unknown, context: string): LoadBalancerInfo => {
+  const parsed = parseResult(loadBalancerSchema, loadBalancer, context);
+  return {
+    arn: parsed.LoadBalancerArn,
+    name: parsed.LoadBalancerName,
+    dnsName: parsed.DNSName,
+    state: parsed.State.Code,
+  };
+};
+
+const listenerSchema = z.object({ ListenerArn: z.string().min(1), Port: z.number().int() });
+
+/** Parses an ELBv2 `Listener`. */
+export const toListenerInfo = (listener: unknown, context: string): ListenerInfo => {
+  const parsed = parseResult(listenerSchema, listener, context);
+  return { arn: parsed.ListenerArn, port: parsed.Port };
 };

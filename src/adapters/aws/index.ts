@@ -7,6 +7,7 @@ export {
 export { CloudWatchAlarms } from './cloudwatch-alarms.ts';
 export type { DynamoAdapterOptions } from './dynamo-client.ts';
 export { DynamoPriorityRegistry, type DynamoPriorityRegistryOptions } from './dynamo-priority-registry.ts';
+export { DynamoShardRegistry, type DynamoShardRegistryOptions } from './dynamo-shard-registry.ts';
 export { DynamoStatusLedger, type DynamoStatusLedgerOptions } from './dynamo-status-ledger.ts';
 export { DynamoTenantMap, type DynamoTenantMapOptions } from './dynamo-tenant-map.ts';
 export { EcsContainerPlatform, type EcsContainerPlatformOptions } from './ecs-container-platform.ts';

@@ -14,6 +14,7 @@ import migrationAsl from '../../../state-machines/migration.asl.json' with { typ
 import offboardingAsl from '../../../state-machines/offboarding.asl.json' with { type: 'json' };
 import onboardingAsl from '../../../state-machines/onboarding.asl.json' with { type: 'json' };
 import rolloutAsl from '../../../state-machines/rollout.asl.json' with { type: 'json' };
+import shardAsl from '../../../state-machines/shard.asl.json' with { type: 'json' };
 import updateAsl from '../../../state-machines/update.asl.json' with { type: 'json' };
 import { MACHINE_IDS, type MachineId, STEP_NAMES, type StepPayload } from '../../domain/saga.ts';
 
@@ -67,6 +68,7 @@ const COMMITTED: Readonly<Record<MachineId, unknown>> = {
   migration: migrationAsl,
   update: updateAsl,
   rollout: rolloutAsl,
+  shard: shardAsl,
 };
 
 /** The committed `state-machines/<machine>.asl.json`. */

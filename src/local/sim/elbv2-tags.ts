@@ -32,10 +32,11 @@ const notFound = (resourceArn: string): Error => {
 
 const tagsOf = (ctx: SimContext, resourceArn: string): SimTag[] | undefined => {
   const s = ctx.state;
-  const tagged = [...s.targetGroups, ...s.rules, ...s.loadBalancers].find((r) => r.arn === resourceArn);
+  const tagged = [...s.targetGroups, ...s.rules, ...s.loadBalancers, ...s.listeners].find(
+    (r) => r.arn === resourceArn,
+  );
   if (tagged) return tagged.tags;
-  const untagged = s.listeners.some((l) => l.arn === resourceArn || l.defaultRuleArn === resourceArn);
-  return untagged ? [] : undefined;
+  return s.listeners.some((l) => l.defaultRuleArn === resourceArn) ? [] : undefined;
 };
 
 const input = z.object({ ResourceArns: z.array(z.string()).min(1).max(20) });

@@ -10,6 +10,13 @@ import {
   registerTaskDefinition,
 } from './ecs-task-definitions.ts';
 import { describeListeners } from './elbv2-listeners.ts';
+import {
+  createListener,
+  createLoadBalancer,
+  deleteListener,
+  deleteLoadBalancer,
+  describeLoadBalancers,
+} from './elbv2-load-balancers.ts';
 import { createRule, deleteRule, describeRules, modifyRule } from './elbv2-rules.ts';
 import { describeTags } from './elbv2-tags.ts';
 import {
@@ -51,6 +58,11 @@ export const HANDLERS: Record<SimService, ReadonlyMap<string, SimHandler>> = {
     ['ModifyRule', modifyRule],
     ['DeleteRule', deleteRule],
     ['DescribeTags', describeTags],
+    ['CreateLoadBalancer', createLoadBalancer],
+    ['DescribeLoadBalancers', describeLoadBalancers],
+    ['DeleteLoadBalancer', deleteLoadBalancer],
+    ['CreateListener', createListener],
+    ['DeleteListener', deleteListener],
   ]),
   cloudformation: new Map<string, SimHandler>([['DescribeStacks', describeStacks]]),
   cloudwatch: new Map<string, SimHandler>([

@@ -96,6 +96,7 @@ const loadBalancer = (
     vpcId,
     tags: [],
     shared: true,
+    createdAt: 0,
   };
   ctx.state.loadBalancers.push(lb);
   stack.record(`LoadBalancer${suffix}`, { ref: lb.arn, attributes: { DNSName: lb.dnsName } });
@@ -124,6 +125,7 @@ const loadBalancer = (
       } as const;
     }),
     defaultRuleArn: `${listenerArn.replace(':listener/', ':listener-rule/')}/${nextHex(ctx)}`,
+    tags: [],
   };
   ctx.state.listeners.push(listener);
   stack.record(`Listener${suffix}`, { ref: listener.arn });

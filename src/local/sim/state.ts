@@ -190,6 +190,8 @@ const loadBalancer = z.object({
   vpcId: z.string(),
   tags: z.array(tag),
   shared: z.boolean(),
+  /** When CreateLoadBalancer made it (provisioning until `serviceStartMs` later); the stack's: 0. */
+  createdAt: z.number().default(0),
 });
 const listener = z.object({
   arn: z.string(),
@@ -198,6 +200,7 @@ const listener = z.object({
   protocol: z.enum(ProtocolEnum),
   defaultActions: z.array(action),
   defaultRuleArn: z.string(),
+  tags: z.array(tag).default([]),
 });
 const rule = z.object({
   arn: z.string(),

@@ -467,6 +467,7 @@ const STAR_ALLOW_LIST: Record<string, string> = {
   'elasticloadbalancing:DescribeRules': 'ELBv2 Describe*: no resource-level permissions',
   'elasticloadbalancing:DescribeListeners': 'ELBv2 Describe*: no resource-level permissions',
   'elasticloadbalancing:DescribeTags': 'ELBv2 Describe*: no resource-level permissions',
+  'elasticloadbalancing:DescribeLoadBalancers': 'ELBv2 Describe*: no resource-level permissions',
   'logs:CreateLogDelivery':
     'CloudWatch Logs vended delivery (Step Functions logging): no resource-level permissions',
   'logs:GetLogDelivery': 'CloudWatch Logs vended delivery: no resource-level permissions',

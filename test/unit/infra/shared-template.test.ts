@@ -18,6 +18,9 @@ const OUTPUT_KEYS = [
   'VpcId',
   'PrivateSubnetIds',
   'ServiceSecurityGroupId',
+  // Where the shard machine puts the load balancers it adds.
+  'PublicSubnetIds',
+  'LoadBalancerSecurityGroupId',
   'LoadBalancerArn',
   'ListenerArn',
   'LoadBalancerDnsName',
@@ -49,6 +52,12 @@ describe('infra/shared.yaml', () => {
     );
     expect(outputs.PrivateSubnetIds?.Value).toEqual({
       'Fn::Join': [',', [{ Ref: 'PrivateSubnet1' }, { Ref: 'PrivateSubnet2' }]],
+    });
+    expect(outputs.PublicSubnetIds?.Value).toEqual({
+      'Fn::Join': [',', [{ Ref: 'PublicSubnet1' }, { Ref: 'PublicSubnet2' }]],
+    });
+    expect(outputs.LoadBalancerSecurityGroupId?.Value).toEqual({
+      'Fn::GetAtt': ['AlbSecurityGroup', 'GroupId'],
     });
   });
 

@@ -14,6 +14,7 @@ import { afterAll } from 'vitest';
 import { z } from 'zod';
 import {
   DynamoPriorityRegistry,
+  DynamoShardRegistry,
   DynamoStatusLedger,
   DynamoTenantMap,
   EcsContainerPlatform,
@@ -28,12 +29,18 @@ import type {
   LoadBalancer,
   OutboundEvent,
 } from '../../../src/ports/index.ts';
-import type { PriorityRegistry, StatusLedger, TenantMap } from '../../../src/ports/tenant-map.ts';
+import type {
+  PriorityRegistry,
+  ShardRegistry,
+  StatusLedger,
+  TenantMap,
+} from '../../../src/ports/tenant-map.ts';
 import {
   FakeContainerPlatform,
   FakeEventPublisher,
   FakeLoadBalancer,
   FakePriorityRegistry,
+  FakeShardRegistry,
   FakeStatusLedger,
   FakeTenantMap,
 } from '../../support/fake-ports.ts';
@@ -99,6 +106,15 @@ export const priorityRegistries: Implementation<PriorityRegistry>[] = [
   {
     name: 'adapter',
     make: async () => new DynamoPriorityRegistry({ client: await document(), tableName: TABLE }),
+  },
+];
+
+export const shardRegistries: Implementation<ShardRegistry>[] = [
+  { name: 'fake', make: async () => new FakeShardRegistry() },
+  {
+    name: 'adapter',
+    // Every grown shard is under one partition key: tests sharing the table use indexes of their own.
+    make: async () => new DynamoShardRegistry({ client: await document(), tableName: TABLE }),
   },
 ];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NotReadyError } from '../../../src/domain/errors.ts';
+import { FatalError, NotReadyError } from '../../../src/domain/errors.ts';
 import type { Tag } from '../../../src/domain/naming.ts';
 import { loadBalancers } from './implementations.ts';
 
@@ -206,5 +206,59 @@ describe.each(loadBalancers)('LoadBalancer contract: $name', ({ make }) => {
       tags: TAGS,
     });
     expect(await elb.targetHealth(group.arn)).toEqual({ healthy: 0, total: 0, states: [] });
+  });
+
+  it("adds a shard's load balancer and 404 listener, adopts them on a second create, and deletes them whole", async () => {
+    // Prepare
+    const { elb } = await make();
+    const tags: Tag[] = [
+      { key: 'tenantflow:managed-by', value: 'tenantflow' },
+      { key: 'tenantflow:shard', value: '7' },
+    ];
+    const spec = {
+      name: 'tf-shard-7',
+      subnetIds: ['subnet-0a', 'subnet-0b'],
+      securityGroupIds: ['sg-0alb'],
+      tags,
+    };
+
+    // Act
+    const before = await elb.findLoadBalancer('tf-shard-7');
+    const created = await elb.createLoadBalancer(spec);
+    const again = await elb.createLoadBalancer(spec);
+    let found = await elb.findLoadBalancer('tf-shard-7');
+    for (let look = 0; look < 5 && found?.state !== 'active'; look += 1)
+      found = await elb.findLoadBalancer('tf-shard-7');
+    const listener = await elb.createListener({ loadBalancerArn: created.arn, port: 80, tags });
+    const listeners = await elb.listListeners(created.arn);
+    const tagged = await elb.tagsOf([created.arn, listener.arn]);
+    const other = elb.createLoadBalancer({ ...spec, tags: [] });
+
+    // Assess
+    expect(before).toBeUndefined();
+    expect(created).toMatchObject({ name: 'tf-shard-7' });
+    expect(created.dnsName).toMatch(/^tf-shard-7-.*\.elb\.amazonaws\.com$/);
+    expect(again.arn).toBe(created.arn);
+    expect(found).toEqual({
+      arn: created.arn,
+      name: 'tf-shard-7',
+      dnsName: created.dnsName,
+      state: 'active',
+    });
+    expect(listeners).toEqual([{ arn: listener.arn, port: 80 }]);
+    expect(tagged.get(created.arn)).toEqual(tags);
+    expect(tagged.get(listener.arn)).toEqual(tags);
+    await expect(other).rejects.toThrow(FatalError);
+    expect(await elb.listListenerRules(listener.arn)).toHaveLength(1);
+
+    // Act: undo
+    const deleted = await elb.deleteListener(listener.arn);
+    const deletedAgain = await elb.deleteListener(listener.arn);
+    await elb.deleteLoadBalancer(created.arn);
+    await elb.deleteLoadBalancer(created.arn);
+
+    // Assess
+    expect([deleted, deletedAgain]).toEqual(['deleted', 'absent']);
+    expect(await elb.findLoadBalancer('tf-shard-7')).toBeUndefined();
   });
 });

@@ -220,3 +220,30 @@ describe('the rollout model', () => {
     for (const path of paths) expect(path.steps.at(-1)).toBe('ReportRollout');
   });
 });
+
+describe('the shard model', () => {
+  it('adds a shard (waiting for its load balancer), or nothing; undoes in reverse; an ACTIVE shard is kept', () => {
+    // Prepare
+    const paths = modelPaths('shard');
+
+    // Act
+    const runs = paths.map((path) => `${path.steps.join(' > ')} => ${path.final}`);
+
+    // Assess
+    expect(runs).toContain(
+      'PlanShard > CreateLoadBalancer > WaitForLoadBalancer > WaitForLoadBalancer > CreateShardListener > RecordShard => Succeeded',
+    );
+    expect(runs).toContain('PlanShard => Succeeded');
+    expect(runs).toContain(
+      'PlanShard > CreateLoadBalancer > WaitForLoadBalancer > CreateShardListener > RecordShard > DeleteShardListener > DeleteShardLoadBalancer > ReleaseShard => Failed',
+    );
+    // RecordShard failed after its write went through: nothing is undone, the shard stays.
+    expect(runs).toContain(
+      'PlanShard > CreateLoadBalancer > WaitForLoadBalancer > CreateShardListener > RecordShard > DeleteShardListener > DeleteShardLoadBalancer > ReleaseShard => Succeeded',
+    );
+    expect(runs).toContain('PlanShard > ReleaseShard => Failed');
+    expect(runs).toContain(
+      'PlanShard > CreateLoadBalancer > DeleteShardLoadBalancer > ReleaseShard => Failed',
+    );
+  });
+});

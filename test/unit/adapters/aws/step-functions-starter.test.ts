@@ -23,6 +23,7 @@ const starter = new StepFunctionsStarter({
     migration: machineArn('tf-migration'),
     update: machineArn('tf-update'),
     rollout: machineArn('tf-rollout'),
+    shard: machineArn('tf-shard'),
   },
 });
 

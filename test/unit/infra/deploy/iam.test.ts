@@ -38,6 +38,7 @@ const UNSCOPABLE = new Set([
   'elasticloadbalancing:DescribeRules',
   'elasticloadbalancing:DescribeListeners',
   'elasticloadbalancing:DescribeTags',
+  'elasticloadbalancing:DescribeLoadBalancers',
   'xray:PutTraceSegments',
   'xray:PutTelemetryRecords',
   'tag:GetResources',
@@ -89,21 +90,27 @@ describe('function role statements', () => {
     ]);
   });
 
-  it('lets the step function start and read update executions only (a rollout’s tenants)', () => {
+  it('lets the step function start and read update executions (a rollout’s tenants) and shard executions only', () => {
     // Prepare
     const statements = roles.step;
+    const resources = (action: string) =>
+      statements
+        .filter((statement) => statement.Action.includes(action))
+        .map((statement) => statement.Resource);
+    const machine = (id: string) => ({
+      'Fn::Sub': `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:stateMachine:\${self:service}-\${sls:stage}-${id}`,
+    });
+    const executions = (id: string) => ({
+      'Fn::Sub': `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:\${self:service}-\${sls:stage}-${id}:*`,
+    });
 
     // Act
-    const start = only(statements, 'states:StartExecution');
-    const describe = only(statements, 'states:DescribeExecution');
+    const start = resources('states:StartExecution');
+    const describe = resources('states:DescribeExecution');
 
-    // Assess: by name, as the update machine names the step function (a Ref would be a cycle).
-    expect(start.Resource).toEqual({
-      'Fn::Sub': `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:stateMachine:\${self:service}-\${sls:stage}-update`,
-    });
-    expect(describe.Resource).toEqual({
-      'Fn::Sub': `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:\${self:service}-\${sls:stage}-update:*`,
-    });
+    // Assess: by name, as the machines name the step function (a Ref would be a cycle).
+    expect(start).toEqual([machine('update'), machine('shard')]);
+    expect(describe).toEqual([executions('shard'), executions('update')]);
   });
 
   it('passes only the shared task roles, and only to ECS tasks', () => {
@@ -175,6 +182,8 @@ describe('function role statements', () => {
       'ecs:CreateService',
       'elasticloadbalancing:CreateTargetGroup',
       'elasticloadbalancing:CreateRule',
+      'elasticloadbalancing:CreateLoadBalancer',
+      'elasticloadbalancing:CreateListener',
     ].map((action) => only(roles.step, action).Condition?.StringEquals);
 
     // Assess
@@ -182,7 +191,14 @@ describe('function role statements', () => {
       StringEquals: { 'ecs:CreateAction': ['CreateCluster', 'CreateService', 'RegisterTaskDefinition'] },
     });
     expect(elbTag).toEqual({
-      StringEquals: { 'elasticloadbalancing:CreateAction': ['CreateTargetGroup', 'CreateRule'] },
+      StringEquals: {
+        'elasticloadbalancing:CreateAction': [
+          'CreateTargetGroup',
+          'CreateRule',
+          'CreateLoadBalancer',
+          'CreateListener',
+        ],
+      },
     });
     for (const condition of creates)
       expect(condition).toMatchObject({ 'aws:RequestTag/tenantflow:managed-by': 'tenantflow' });
@@ -265,9 +281,44 @@ describe('function role statements', () => {
     const create = only(statements, 'elasticloadbalancing:CreateRule');
     const remove = only(statements, 'elasticloadbalancing:DeleteRule');
 
+    const grown = (resource: string) => ({
+      'Fn::Sub': `arn:\${AWS::Partition}:elasticloadbalancing:\${AWS::Region}:\${AWS::AccountId}:${resource}`,
+    });
+    const grownListeners = grown(`listener/app/\${param:resourcePrefix}-shard-*/*/*`);
+    const grownRules = grown(`listener-rule/app/\${param:resourcePrefix}-shard-*/*/*/*`);
+
+    // Assess: the stack's shards, and the ones the shard machine adds (by their names).
+    expect(remove.Resource).toEqual([...listeners.map(rulesUnder), grownRules]);
+    expect(create.Resource).toEqual([...listeners, ...listeners.map(rulesUnder), grownListeners, grownRules]);
+  });
+
+  it('creates load balancers and listeners only under the names of added shards, tagged, and deletes only tagged ones', () => {
+    // Prepare
+    const grown = [
+      `loadbalancer/app/\${param:resourcePrefix}-shard-*/*`,
+      `listener/app/\${param:resourcePrefix}-shard-*/*/*`,
+    ].map((resource) => ({
+      'Fn::Sub': `arn:\${AWS::Partition}:elasticloadbalancing:\${AWS::Region}:\${AWS::AccountId}:${resource}`,
+    }));
+
+    // Act
+    const create = only(roles.step, 'elasticloadbalancing:CreateLoadBalancer');
+    const remove = only(roles.step, 'elasticloadbalancing:DeleteLoadBalancer');
+
     // Assess
-    expect(remove.Resource).toEqual(listeners.map(rulesUnder));
-    expect(create.Resource).toEqual([...listeners, ...listeners.map(rulesUnder)]);
+    expect(create.Resource).toEqual(grown);
+    expect(create.Action).toEqual([
+      'elasticloadbalancing:CreateLoadBalancer',
+      'elasticloadbalancing:CreateListener',
+    ]);
+    expect(remove.Resource).toEqual(grown);
+    expect(remove.Action).toEqual([
+      'elasticloadbalancing:DeleteLoadBalancer',
+      'elasticloadbalancing:DeleteListener',
+    ]);
+    expect(remove.Condition).toEqual({
+      StringEquals: { 'aws:ResourceTag/tenantflow:managed-by': 'tenantflow' },
+    });
   });
 
   it('reads only the shared stack and publishes only to the SBT bus', () => {
@@ -296,7 +347,7 @@ describe('function role statements', () => {
 
     // Assess
     expect(describe.Resource).toEqual(
-      ['onboarding', 'offboarding', 'activation', 'migration', 'update', 'rollout'].map((id) => ({
+      ['onboarding', 'offboarding', 'activation', 'migration', 'update', 'rollout', 'shard'].map((id) => ({
         'Fn::Sub': `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:\${self:service}-\${sls:stage}-${id}:*`,
       })),
     );

@@ -46,6 +46,8 @@ describe('SimulatedCloud: seeding, CloudFormation, inventory', () => {
         'VpcId',
         'PrivateSubnetIds',
         'ServiceSecurityGroupId',
+        'PublicSubnetIds',
+        'LoadBalancerSecurityGroupId',
         'LoadBalancerArn',
         'ListenerArn',
         'LoadBalancerDnsName',
@@ -64,6 +66,8 @@ describe('SimulatedCloud: seeding, CloudFormation, inventory', () => {
     expect(outputs.Shard6ListenerArn).toBe(outputs.ListenerArn);
     expect(outputs.ClusterName).toBe('tenantflow-shared');
     expect(outputs.PrivateSubnetIds?.split(',')).toHaveLength(2);
+    expect(outputs.PublicSubnetIds?.split(',')).toHaveLength(2);
+    expect(outputs.LoadBalancerSecurityGroupId).toMatch(/^sg-[0-9a-f]{17}$/);
     expect(outputs.ContainerPort).toBe('80');
     expect(outputs.TenantImage).toBe('public.ecr.aws/nginx/nginx:stable');
     expect(outputs.VpcId).toMatch(/^vpc-[0-9a-f]{17}$/);

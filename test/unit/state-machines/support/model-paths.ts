@@ -50,7 +50,7 @@ const outputsOf = (step: string, state: unknown): unknown[] => {
   if (step === 'ConfirmCommitted') return [true, false].map((committed) => ({ ...next, committed }));
   // The loops (health polls, waits for another execution's lock, a release's deployment and its
   // rollback) are taken once at most: enough to walk each wait, and it keeps the graph finite.
-  const rollout = ROLLOUT_OUTPUTS[step];
+  const rollout = ROLLOUT_OUTPUTS[step] ?? SHARD_OUTPUTS[step];
   if (rollout) return rollout(document).map((change) => ({ ...next, ...change }));
   const loop = LOOPS[step];
   if (!loop) return [next];
@@ -113,6 +113,25 @@ const ROLLOUT_OUTPUTS: Record<string, (document: Record<string, unknown>) => Rec
   ReportRollout: (document) => [
     isRecord(document.report) && !document.failure ? {} : { report: { status: 'halted' } },
   ],
+};
+
+/**
+ * The shard machine's steps, by what its choices read: a shard to add or nothing to add; the load
+ * balancer active at once, or after one more look; an undo step finding the shard recorded ACTIVE.
+ */
+const SHARD_OUTPUTS: Record<string, (document: Record<string, unknown>) => Record<string, unknown>[]> = {
+  PlanShard: () => [
+    { outcome: 'adding', shard: { index: 6, name: 'tf-shard-7' } },
+    { outcome: 'not-needed' },
+  ],
+  WaitForLoadBalancer: (document) =>
+    countOf(document.looks) === 0
+      ? [
+          { looks: 1, ready: true },
+          { looks: 1, ready: false },
+        ]
+      : [{ looks: 2, ready: true }],
+  ReleaseShard: () => [{}, { committed: true }],
 };
 
 /** The steps that are looked at again until they say yes, and how each says it. */
