@@ -41,6 +41,8 @@ export interface SimulatedBackendOptions {
   shards?: number;
   /** `SHARD_CAPACITY` of the orchestrator. */
   shardCapacity?: number;
+  /** `SHARD_GROWTH_THRESHOLD` of the orchestrator. */
+  shardGrowthThreshold?: number;
 }
 
 /**
@@ -54,6 +56,9 @@ export const simulatedBackend = async (
   const env: Record<string, string> = {
     SBT_EVENT_BUS: LOCAL_SBT_BUS,
     ...(options.shardCapacity !== undefined ? { SHARD_CAPACITY: String(options.shardCapacity) } : {}),
+    ...(options.shardGrowthThreshold !== undefined
+      ? { SHARD_GROWTH_THRESHOLD: String(options.shardGrowthThreshold) }
+      : {}),
   };
   const config = loadConfig(env);
   const fast = options.fast ?? false;

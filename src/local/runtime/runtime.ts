@@ -18,7 +18,10 @@ import type { Release } from '../../domain/release.ts';
 import { registrationToAnswer } from '../../domain/request.ts';
 import { haltedReport, type RolloutReport, type RolloutRequest } from '../../domain/rollout.ts';
 import { type RolloutState, rolloutReportSchema, rolloutStateSchema } from '../../domain/rollout-state.ts';
-import { MACHINE_IDS, type MachineId, ROLLOUT_MACHINE, STEP_NAMES } from '../../domain/saga.ts';
+import { MACHINE_IDS, type MachineId, ROLLOUT_MACHINE, SHARD_MACHINE, STEP_NAMES } from '../../domain/saga.ts';
+import { type ShardState, shardStateSchema } from '../../domain/shard-state.ts';
+import { activeGrownShards, shardCapacity } from '../../domain/shards.ts';
+import { shardFills } from '../../steps/shard.ts';
 import type { TenantRecord } from '../../domain/tenant-record.ts';
 import {
   makeIngressHandler,
@@ -96,6 +99,8 @@ export interface LocalRuntimeOptions {
    */
   shards?: number;
   shardCapacity?: number;
+  /** `SHARD_GROWTH_THRESHOLD`: onboardings add a shard when every shard is filled to it (default: never). */
+  shardGrowthThreshold?: number;
   /** Let Powertools log, as in Lambda (off by default: local output is the progress lines). */
   verbose?: boolean;
 }
@@ -200,6 +205,13 @@ export interface Runtime {
    * update execution here. `onState` sees each state its steps return (progress).
    */
   rollout(request: RolloutRequest, options?: RolloutRunOptions): Promise<RolloutRun>;
+  /**
+   * Adds a load balancer shard now (an execution of the shard machine, forced: the shards need not
+   * be filling up), to its end.
+   */
+  addShard(reason?: string): Promise<ShardRun>;
+  /** Every load balancer shard (the stack's, then the added ones), with how full each is. */
+  shards(): Promise<ShardView[]>;
   /** Holds every record (or one tenant's) against the cloud; repairs when asked. */
   reconcile(options: ReconcileOptions): Promise<ReconcileReport>;
   /** Every resource tenantflow made there (and, locally, the shared stack's), with its tenant tag. */
@@ -233,6 +245,26 @@ export interface RolloutRun {
   execution: string;
   status: ExecutionEnd['status'];
   report: RolloutReport;
+}
+
+/** How a shard machine execution ended, and its last state (`undefined` when it had none readable). */
+export interface ShardRun {
+  execution: string;
+  status: ExecutionEnd['status'];
+  state: ShardState | undefined;
+}
+
+/** One load balancer shard as `tenantflow shards` shows it. */
+export interface ShardView {
+  /** 1-based, as the stack's `Shard<N>` and the added shards' names count. */
+  number: number;
+  source: 'stack' | 'added';
+  /** `CREATING` while the shard machine is still making it (it takes no tenants yet). */
+  status: 'ACTIVE' | 'CREATING';
+  dnsName?: string;
+  listenerArn?: string;
+  used: number;
+  capacity: number;
 }
 
 /** A request `retry` or `migrate` will not start for the tenant, with the reason. */
@@ -610,6 +642,33 @@ export const openRuntime = async (
       const [result] = await replay([retryEvent(config, record, 'migrate', resolved)]);
       if (!result) throw new RequestNotRunError(`tenant ${tenantId}: the migration was not run`);
       return result;
+    },
+    async addShard(reason = 'an operator') {
+      const execution = `add-shard-${randomUUID().slice(0, 8)}`;
+      await starter.start(SHARD_MACHINE, execution, { force: true, reason });
+      const end = (await starter.completion(execution)) ?? { status: 'FAILED' as const };
+      await starter.drain();
+      backend.save();
+      const state = shardStateSchema.safeParse(end.output);
+      return { execution, status: end.status, state: state.success ? state.data : undefined };
+    },
+    async shards() {
+      const infra = await ports.infra.get();
+      const grown = await ports.shardRegistry.list();
+      const fills = await shardFills(ports, [...infra.shards, ...activeGrownShards(grown)]);
+      const fill = (index: number) => fills.find((f) => f.index === index);
+      return [
+        ...infra.shards.map((shard) => ({ ...shard, source: 'stack' as const, status: 'ACTIVE' as const })),
+        ...grown.map((shard) => ({ ...shard, source: 'added' as const })),
+      ].map((shard) => ({
+        number: shard.index + 1,
+        source: shard.source,
+        status: shard.status,
+        ...(shard.dnsName ? { dnsName: shard.dnsName } : {}),
+        ...(shard.listenerArn ? { listenerArn: shard.listenerArn } : {}),
+        used: fill(shard.index)?.used ?? 0,
+        capacity: fill(shard.index)?.capacity ?? shardCapacity(shard.index, config.shardCapacity),
+      }));
     },
     reconcile: (reconcileOptions) =>
       reconcile({ ...ports, discovery: new TaggingDiscovery({ client: clients.tagging }) }, reconcileOptions),
