@@ -30,6 +30,9 @@ export interface ReliabilityCounters {
   strayPoolRevisions: number;
   /** Scenarios on a sharded stack (shard-faults.ts). */
   shardScenarios: number;
+  /** Shard machine runs under a fault (shard-growth-faults.ts), and those that left something for the next run. */
+  shardGrowths: number;
+  shardGrowthLeftovers: number;
 }
 
 const counters: ReliabilityCounters = {
@@ -54,6 +57,8 @@ const counters: ReliabilityCounters = {
   pooledRollouts: 0,
   strayPoolRevisions: 0,
   shardScenarios: 0,
+  shardGrowths: 0,
+  shardGrowthLeftovers: 0,
 };
 
 /** Adds `by` (default 1) to one counter. */
@@ -81,6 +86,9 @@ export const summaryLine = (c: ReliabilityCounters = snapshot()): string =>
     ? `, rollouts under faults ${c.rollouts} (${c.pooledRollouts} of a pooled tier; every tenant left on one release)`
     : '') +
   (c.shardScenarios > 0 ? `, sharded onboardings/offboardings under faults ${c.shardScenarios}` : '') +
+  (c.shardGrowths > 0
+    ? `, shards added under faults ${c.shardGrowths} (${c.shardGrowthLeftovers} left a load balancer or reservation that the next run adopted)`
+    : '') +
   (c.strayPoolRevisions > 0
     ? `, ${c.strayPoolRevisions} pooled revisions left by a halted rollout (the next pooled rollout removes them)`
     : '');
