@@ -18,10 +18,15 @@ import type { Release } from '../../domain/release.ts';
 import { registrationToAnswer } from '../../domain/request.ts';
 import { haltedReport, type RolloutReport, type RolloutRequest } from '../../domain/rollout.ts';
 import { type RolloutState, rolloutReportSchema, rolloutStateSchema } from '../../domain/rollout-state.ts';
-import { MACHINE_IDS, type MachineId, ROLLOUT_MACHINE, SHARD_MACHINE, STEP_NAMES } from '../../domain/saga.ts';
+import {
+  MACHINE_IDS,
+  type MachineId,
+  ROLLOUT_MACHINE,
+  SHARD_MACHINE,
+  STEP_NAMES,
+} from '../../domain/saga.ts';
 import { type ShardState, shardStateSchema } from '../../domain/shard-state.ts';
 import { activeGrownShards, shardCapacity } from '../../domain/shards.ts';
-import { shardFills } from '../../steps/shard.ts';
 import type { TenantRecord } from '../../domain/tenant-record.ts';
 import {
   makeIngressHandler,
@@ -35,6 +40,7 @@ import type { TenantMap } from '../../ports/tenant-map.ts';
 import type { Workflows } from '../../ports/workflow.ts';
 import { poolRelease } from '../../steps/pool-release.ts';
 import { tierInitialRelease } from '../../steps/rollout.ts';
+import { shardFills } from '../../steps/shard.ts';
 import { aslEngine, type EngineTimings, type ExecutionEnd, xstateEngine } from '../engines/index.ts';
 import type { SimulatedCloud } from '../sim/index.ts';
 import type { InventoryItem } from '../sim/inventory.ts';
