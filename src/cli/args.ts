@@ -78,6 +78,15 @@ export type Command =
     }
   | { name: 'releases'; stateDir: string; json: boolean; aws?: AwsTargetOptions }
   | {
+      name: 'shards';
+      /** `shards add`: run the shard machine now (forced); otherwise list the shards. */
+      add: boolean;
+      reason?: string;
+      stateDir: string;
+      json: boolean;
+      aws?: AwsTargetOptions;
+    }
+  | {
       name: 'reconcile';
       stateDir: string;
       repair: boolean;
@@ -185,6 +194,7 @@ export const TARGETED_COMMANDS = [
   'migrate',
   'update',
   'releases',
+  'shards',
   'reconcile',
 ] as const;
 
@@ -489,6 +499,27 @@ const commandOf = (name: string, args: string[]): Command => {
       if (positionals.length > 0) throw new Error('releases: takes no arguments');
       return {
         name,
+        stateDir: values['state-dir'] ?? DEFAULT_STATE_DIR,
+        json: values.json ?? false,
+        ...targetOf(values),
+      };
+    }
+    case 'shards': {
+      const { values, positionals } = parse(args, {
+        ...stateDir,
+        ...json,
+        ...target,
+        reason: { type: 'string' },
+      });
+      const [action, ...rest] = positionals;
+      if (rest.length > 0 || (action !== undefined && action !== 'add'))
+        throw new Error(`shards: takes nothing, or "add" (got ${positionals.join(' ')})`);
+      if (values.reason !== undefined && action !== 'add')
+        throw new Error('shards: --reason goes with "shards add"');
+      return {
+        name,
+        add: action === 'add',
+        ...(values.reason !== undefined ? { reason: values.reason } : {}),
         stateDir: values['state-dir'] ?? DEFAULT_STATE_DIR,
         json: values.json ?? false,
         ...targetOf(values),

@@ -50,6 +50,9 @@ Usage: tenantflow <command> [options]          every command takes --state-dir D
   update --request FILE       the same from a rollout request: events/console/rollout.json, or the
                               tenantflow_rolloutRequest event (events/operator/rollout-request.json)
   releases [--json]           which release each tenant runs, by tier (pooled ones: the pooled service's)
+  shards [--json]             every load balancer shard (the stack's, then those added) and how full it is
+  shards add [--reason TEXT]  add a load balancer shard now (the shard machine; onboardings also start it
+                              when every shard is filled to SHARD_GROWTH_THRESHOLD)
   reconcile [--repair] [--tenant ID] [--json]
                               hold every tenant record against what runs (found by tenantflow's tags): missing,
                               orphaned, scaled or redeployed by hand; --repair converges (exit 1: drift left)
@@ -80,14 +83,16 @@ const TARGETED: ReadonlySet<string> = new Set(TARGETED_COMMANDS);
  */
 export const commandHelp = (name: string): string | undefined => {
   const lines = HELP.split('\n');
-  const start = lines.findIndex((line) => line.startsWith(`  ${name} `) || line === `  ${name}`);
-  if (start < 0) return undefined;
-  const own = [lines[start] ?? ''];
-  // Option lines and wrapped descriptions are indented deeper than a command's two spaces.
-  for (const line of lines.slice(start + 1)) {
-    if (!line.startsWith('   ')) break;
-    own.push(line);
+  const own: string[] = [];
+  // Every entry of the command (`update` and `shards` have two), each with the lines under it: option
+  // lines and wrapped descriptions are indented deeper than a command's two spaces.
+  let inside = false;
+  for (const line of lines) {
+    if (line.startsWith(`  ${name} `) || line === `  ${name}`) inside = true;
+    else if (!line.startsWith('   ')) inside = false;
+    if (inside) own.push(line);
   }
+  if (own.length === 0) return undefined;
   return [
     `Usage: tenantflow ${name} [options]          --state-dir DIR where it applies (default .tenantflow/)`,
     '',

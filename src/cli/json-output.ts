@@ -136,6 +136,27 @@ export const releasesSchema = z.array(
   }),
 );
 
+/** `shards --json`: every load balancer shard; `shards add --json`: the run and the shard it added. */
+export const shardViewSchema = z.strictObject({
+  number: z.number().int().min(1).describe("1-based, as the stack's Shard<N> and the added shards' names"),
+  source: z.enum(['stack', 'added']),
+  status: z.enum(['ACTIVE', 'CREATING']).describe('CREATING: the shard machine is still making it'),
+  dnsName: z.string().optional(),
+  listenerArn: z.string().optional(),
+  used: z.number().int().min(0).describe("tenants' slots claimed on it"),
+  capacity: z.number().int().min(1),
+});
+export const shardsSchema = z.array(shardViewSchema);
+export const shardRunSchema = z.strictObject({
+  execution: z.string(),
+  status: z.string().describe('how the shard machine execution ended'),
+  outcome: z.enum(['adding', 'not-needed', 'added']).optional(),
+  note: z.string().optional().describe('why nothing was added'),
+  shard: z.string().optional().describe("the added load balancer's name"),
+  failure: z.string().optional(),
+  shards: shardsSchema,
+});
+
 /** The JSON Schema document of every `--json` output. */
 export const cliJsonSchema = () => ({
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -150,5 +171,7 @@ export const cliJsonSchema = () => ({
     awsExecutions: z.toJSONSchema(awsExecutionsSchema),
     rolloutReport: z.toJSONSchema(rolloutReportSchema),
     releases: z.toJSONSchema(releasesSchema),
+    shards: z.toJSONSchema(shardsSchema),
+    shardRun: z.toJSONSchema(shardRunSchema),
   },
 });

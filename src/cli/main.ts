@@ -49,6 +49,8 @@ export const main = async (argv: readonly string[], io: CliIo = processIo): Prom
         return await (await local()).update(command, io);
       case 'releases':
         return await (await local()).releases(command, io);
+      case 'shards':
+        return await (await local()).shards(command, io);
       case 'reconcile':
         return await (await local()).reconcileCommand(command, io);
       case 'redrive':

@@ -35,6 +35,7 @@ import {
   RequestNotRunError,
   type Runtime,
   requestAbort,
+  type ShardView,
   StateDirBusyError,
 } from '../../local/runtime/index.ts';
 import { readRegistry } from '../../local/runtime/registry.ts';
@@ -729,6 +730,58 @@ const readRolloutRequest = (file: string): unknown => {
   }
   return raw;
 };
+
+/** One shard as a line: number, source, fill, DNS name. */
+const shardLine = (shard: ShardView): string =>
+  `shard ${shard.number}  ${shard.source === 'stack' ? 'stack' : 'added'}  ${shard.status === 'ACTIVE' ? `${shard.used}/${shard.capacity} tenants` : 'being added'}${shard.dnsName ? `  ${printable(shard.dnsName)}` : ''}`;
+
+/**
+ * `shards`: every load balancer shard (the stack's, then the added ones) and how full each is;
+ * `shards add`: an execution of the shard machine, forced, to its end (exit 1 when it failed).
+ */
+export const shards = async (command: Of<'shards'>, io: CliIo): Promise<number> =>
+  withRuntime(
+    reading(command.stateDir),
+    io,
+    async (runtime) => {
+      if (!command.add) {
+        const list = await runtime.shards();
+        if (command.json) io.out(JSON.stringify(list));
+        else for (const shard of list) io.out(shardLine(shard));
+        return EXIT.ok;
+      }
+      io.err('adding a load balancer shard (its load balancer takes a few minutes on AWS)…');
+      const run = await runtime.addShard(command.reason ?? 'tenantflow shards add');
+      const list = await runtime.shards();
+      const failure = run.state?.failure
+        ? `${run.state.failure.step}: ${run.state.failure.error.Cause ?? run.state.failure.error.Error}`
+        : undefined;
+      if (command.json) {
+        io.out(
+          JSON.stringify({
+            execution: run.execution,
+            status: run.status,
+            ...(run.state ? { outcome: run.state.outcome } : {}),
+            ...(run.state?.note ? { note: run.state.note } : {}),
+            ...(run.state?.shard ? { shard: run.state.shard.name } : {}),
+            ...(failure ? { failure } : {}),
+            shards: list,
+          }),
+        );
+      } else {
+        const what =
+          run.state?.outcome === 'added'
+            ? `added ${printable(run.state.shard?.name ?? 'a shard')}`
+            : run.state?.outcome === 'not-needed'
+              ? `nothing added: ${printable(run.state.note ?? '')}`
+              : `failed${failure ? ` at ${printable(failure)}` : ''}: what it made was undone`;
+        io.out(`${run.execution}  ${run.status}  ${what}`);
+        for (const shard of list) io.out(shardLine(shard));
+      }
+      return run.status === 'SUCCEEDED' ? EXIT.ok : EXIT.failed;
+    },
+    { aws: command.aws },
+  );
 
 /**
  * `releases`: which release each tenant runs, by tier and release (pooled tenants: the pooled

@@ -19,6 +19,8 @@ export {
   RequestNotRunError,
   type Runtime,
   retryEvent,
+  type ShardRun,
+  type ShardView,
   STATE_MARKER,
 } from './runtime.ts';
 export { NotAStateDirError, StateDirBusyError } from './state-dir.ts';

@@ -11,6 +11,8 @@ import {
   releasesSchema,
   replayResultSchema,
   rolloutReportSchema,
+  shardRunSchema,
+  shardsSchema,
   tenantListSchema,
   tenantRecordJsonSchema,
 } from '../../../src/cli/json-output.ts';
@@ -220,5 +222,45 @@ describe('update --request', () => {
     });
     expect(wrong).toBe(2);
     expect(errors.join('\n')).toContain(`${bad}: concurrency: must be a whole number from 1 to 20`);
+  });
+
+  it('shards and shards add print their documented shapes and words, and exit by the run', async () => {
+    // Prepare
+    const dir = tempDir('tf-json-');
+    await main(['replay', join(ROOT, 'events', 'samples'), '--state-dir', dir], capture().io);
+    const [listed, added, words, bad] = [capture(), capture(), capture(), capture()];
+
+    // Act
+    const listCode = await main(['shards', '--json', '--state-dir', dir], listed.io);
+    const addCode = await main(
+      ['shards', 'add', '--reason', 'the test', '--json', '--state-dir', dir],
+      added.io,
+    );
+    const wordsCode = await main(['shards', '--state-dir', dir], words.io);
+    const badCode = await main(['shards', 'remove', '--state-dir', dir], bad.io);
+
+    // Assess
+    const list = shardsSchema.safeParse(JSON.parse(listed.out[0] ?? 'null'));
+    expect(list.error?.issues).toBeUndefined();
+    expect(list.data?.map((shard) => [shard.number, shard.source, shard.status, shard.capacity])).toEqual([
+      [1, 'stack', 'ACTIVE', 99],
+    ]);
+    const run = shardRunSchema.safeParse(JSON.parse(added.out[0] ?? 'null'));
+    expect(run.error?.issues).toBeUndefined();
+    expect([addCode, run.data?.status, run.data?.outcome, run.data?.shard]).toEqual([
+      0,
+      'SUCCEEDED',
+      'added',
+      'tf-shard-7',
+    ]);
+    expect(added.err).toEqual([
+      'adding a load balancer shard (its load balancer takes a few minutes on AWS)…',
+    ]);
+    expect(words.out.map((line) => line.replace(/\s{2,}\S+\.elb\.amazonaws\.com$/, ''))).toEqual([
+      `shard 1  stack  ${list.data?.[0]?.used}/99 tenants`,
+      'shard 7  added  0/100 tenants',
+    ]);
+    expect([listCode, wordsCode, badCode]).toEqual([0, 0, 2]);
+    expect(bad.err.join('\n')).toMatch(/shards: takes nothing, or "add"/);
   });
 });
