@@ -168,6 +168,24 @@ export const stepGrants = (): Grant[] => [
   tableAccess("a rollout lists the tier's tenants", ['Scan']),
   grant("a rollout starts its tenants' updates", ['states:StartExecution'], updateMachineArn),
   grant(
+    'the shard machine adds load balancer shards and their listeners, created tagged, under its own names',
+    ['elasticloadbalancing:CreateLoadBalancer', 'elasticloadbalancing:CreateListener'],
+    [grownShards.loadBalancers, grownShards.listeners],
+    TAGGED_ON_CREATE,
+  ),
+  grant(
+    'and undoes only those it made',
+    ['elasticloadbalancing:DeleteLoadBalancer', 'elasticloadbalancing:DeleteListener'],
+    [grownShards.loadBalancers, grownShards.listeners],
+    MANAGED_BY_US,
+  ),
+  grant(
+    'tags a load balancer or listener only as part of the call that creates it',
+    ['elasticloadbalancing:AddTags'],
+    [grownShards.loadBalancers, grownShards.listeners],
+    { StringEquals: { 'elasticloadbalancing:CreateAction': ['CreateLoadBalancer', 'CreateListener'] } },
+  ),
+  grant(
     'an onboarding that finds every load balancer shard filling up starts the shard machine',
     ['states:StartExecution'],
     shardMachineArn,
@@ -306,37 +324,10 @@ const provisioning = (): Grant[] => [
     MANAGED_BY_US,
   ),
   grant(
-    'the shard machine adds load balancer shards and their listeners, created tagged, under its own names',
-    ['elasticloadbalancing:CreateLoadBalancer', 'elasticloadbalancing:CreateListener'],
-    [grownShards.loadBalancers, grownShards.listeners],
-    TAGGED_ON_CREATE,
-  ),
-  grant(
-    'and undoes only those it made',
-    ['elasticloadbalancing:DeleteLoadBalancer', 'elasticloadbalancing:DeleteListener'],
-    [grownShards.loadBalancers, grownShards.listeners],
-    MANAGED_BY_US,
-  ),
-  grant(
-    'tags only as part of the call that creates the target group, rule, load balancer or listener',
+    'tags only as part of the call that creates the target group or rule',
     ['elasticloadbalancing:AddTags'],
-    [
-      arn('elasticloadbalancing', `targetgroup/${prefix}-*/*`),
-      ...shardListenerRules,
-      grownShards.loadBalancers,
-      grownShards.listeners,
-      grownShards.rules,
-    ],
-    {
-      StringEquals: {
-        'elasticloadbalancing:CreateAction': [
-          'CreateTargetGroup',
-          'CreateRule',
-          'CreateLoadBalancer',
-          'CreateListener',
-        ],
-      },
-    },
+    [arn('elasticloadbalancing', `targetgroup/${prefix}-*/*`), ...shardListenerRules, grownShards.rules],
+    { StringEquals: { 'elasticloadbalancing:CreateAction': ['CreateTargetGroup', 'CreateRule'] } },
   ),
   grant(
     'reads; ELB supports no resource-level permissions for Describe* (Service Authorization Reference, Elastic Load Balancing V2)',

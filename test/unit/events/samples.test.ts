@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { executionName, parseLifecycleInput } from '../../../events/index.ts';
 import { OPERATIONS } from '../../../src/domain/operations.ts';
 import { parseRolloutRequest, ROLLOUT_REQUEST } from '../../../src/domain/rollout.ts';
+import { shardRequestSchema } from '../../../src/domain/shard-state.ts';
 import { testConfig } from '../../support/fake-ports.ts';
 
 const { contract, catalogue } = testConfig();
@@ -149,5 +150,16 @@ describe('rollout requests', () => {
 
     // Assess
     expect([event['detail-type'], event.source]).toEqual([ROLLOUT_REQUEST, 'tenantflow.operator']);
+  });
+});
+
+describe('shard requests', () => {
+  it('console/shard.json is a request the shard machine takes', () => {
+    // Act
+    const request = shardRequestSchema.safeParse(load('console/shard.json'));
+
+    // Assess
+    expect(request.error?.issues).toBeUndefined();
+    expect(request.data?.force).toBe(true);
   });
 });
