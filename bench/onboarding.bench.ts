@@ -4,7 +4,10 @@
  * by the simulated cloud (`--throttle`: only the rate-limited run). Prints figures; asserts nothing
  * (speed is not a test).
  *
- *   npm run bench -- [--mix basic=10,advanced=30] [--tenants 40 --tier advanced] [--concurrency 10] [--throttle] [--shards N]
+ *   npm run bench -- [--mix basic=10,advanced=30] [--tenants 40 --tier advanced] [--concurrency 10] [--throttle] [--shards N] [--cpu-profile]
+ *
+ * `--cpu-profile` takes a V8 CPU profile of each run and splits its CPU between the simulated AWS
+ * and tenantflow's orchestration (bench/cpu-split.ts); the profiler slows the runs a little.
  *
  * The simulated shared stack has as many load balancer shards as the mix's silo tenants need (at
  * most MAX_SHARDS), unless `--shards` says.
@@ -19,11 +22,12 @@ import { isPooledTier, resolveTier } from '../src/domain/catalogue.ts';
 import { MAX_SHARDS, shardCapacity } from '../src/domain/shards.ts';
 import { createLocalRuntime } from '../src/local/index.ts';
 import { lowerBound } from './bound.ts';
+import { type CpuSplit, startCpuProfile } from './cpu-split.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const USAGE =
-  'usage: npm run bench -- [--mix basic=10,advanced=30,premium=5 | --tenants 40 --tier advanced] [--concurrency 10] [--throttle] [--shards 1-6]';
+  'usage: npm run bench -- [--mix basic=10,advanced=30,premium=5 | --tenants 40 --tier advanced] [--concurrency 10] [--throttle] [--shards 1-6] [--cpu-profile]';
 
 const catalogue = loadConfig({ SBT_EVENT_BUS: 'bench' }).catalogue;
 
@@ -50,6 +54,7 @@ const options = (() => {
         tier: { type: 'string', default: 'advanced' },
         throttle: { type: 'boolean', default: false },
         shards: { type: 'string' },
+        'cpu-profile': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -72,13 +77,19 @@ const options = (() => {
     const shards = values.shards === undefined ? needed : Number(values.shards);
     if (!Number.isInteger(shards) || shards < 1 || shards > MAX_SHARDS)
       throw new Error(`--shards "${values.shards}": a whole number from 1 to ${MAX_SHARDS}`);
-    return { mix, concurrency: whole('concurrency'), throttleOnly: values.throttle, shards };
+    return {
+      mix,
+      concurrency: whole('concurrency'),
+      throttleOnly: values.throttle,
+      shards,
+      cpuProfile: values['cpu-profile'],
+    };
   } catch (error) {
     console.error(`bench: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
     process.exit(2);
   }
 })();
-const { mix, concurrency, throttleOnly, shards } = options;
+const { mix, concurrency, throttleOnly, shards, cpuProfile } = options;
 const tenants = mix.reduce((sum, [, n]) => sum + n, 0);
 const template = JSON.parse(
   readFileSync(new URL('../events/samples/onboarding-advanced.json', import.meta.url), 'utf8'),
@@ -119,6 +130,7 @@ const run = async (throttle: boolean) => {
     },
   });
   const events = onboardingEvents();
+  const stopProfile = cpuProfile ? await startCpuProfile() : undefined;
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const outcomes: string[] = [];
@@ -140,6 +152,7 @@ const run = async (throttle: boolean) => {
   await Promise.all(Array.from({ length: concurrency }, worker));
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
+  const split: CpuSplit | undefined = await stopProfile?.();
   const log = runtime.calls();
   // Orphans: a resource tagged for a tenant that is not ACTIVE (a failed onboarding leaves nothing).
   const records = new Map((await runtime.tenants()).map((record) => [record.tenantId, record]));
@@ -166,6 +179,7 @@ const run = async (throttle: boolean) => {
     log,
     orphans,
     cpu,
+    split,
     shardsUsed,
   };
 };
@@ -177,6 +191,11 @@ const line = (label: string, r: Awaited<ReturnType<typeof run>>) =>
       `${r.throttled} throttled calls  ${r.retries} retried step attempts  ${r.orphans} orphans  ` +
       `${r.shardsUsed} of ${shards} load balancer shard${shards === 1 ? '' : 's'} used  ` +
       `${((r.cpu.user + r.cpu.system) / 1000 / Math.max(1, r.steps)).toFixed(1)} ms CPU per saga step (simulated AWS and dynalite included)` +
+      (r.split
+        ? `\n  CPU profile: ${(r.split.orchestrationMs / Math.max(1, r.steps)).toFixed(1)} ms per saga step in tenantflow's orchestration ` +
+          `(of which ${(r.split.gcMs / Math.max(1, r.steps)).toFixed(1)} ms garbage collection), ` +
+          `${(r.split.simulatedMs / Math.max(1, r.steps)).toFixed(1)} ms in the simulated AWS (its handlers, dynalite); ${r.steps} steps`
+        : '') +
       [...r.failures].map(([why, n]) => `\n  not succeeded ×${n}: ${why}`).join(''),
   );
 

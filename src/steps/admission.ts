@@ -75,7 +75,7 @@ const admissionRefusals = async (
       }
       full ??= why;
     }
-    if (full) refusals.push(`${full.join('; ')} (${where}: raise LoadBalancerShards of the shared stack)`);
+    if (full) refusals.push(`${full.join('; ')} (${where}: raise LoadBalancerShards of the shared stack or add a shard (tenantflow shards add))`);
   }
   // The load balancer quotas were measured per shard above: none is counted again here.
   const usage: QuotaUsage = {

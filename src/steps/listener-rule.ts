@@ -95,7 +95,7 @@ const shardsFull = (shards: readonly LoadBalancerShard[], deps: StepDeps): Quota
     `every load balancer shard is full (${shards.length} shard${shards.length === 1 ? '' : 's'} of ` +
       `${shards.map((shard) => shardCapacity(shard.index, deps.config.shardCapacity)).join('+')} tenants; ` +
       `${QUOTAS.targetGroupsPerLoadBalancer.name}: ${QUOTAS.targetGroupsPerLoadBalancer.limit}): ` +
-      'raise LoadBalancerShards of the shared stack',
+      'raise LoadBalancerShards of the shared stack or add a shard (tenantflow shards add)',
   );
 
 /**

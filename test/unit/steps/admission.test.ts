@@ -94,7 +94,7 @@ describe('AdmitTenant', () => {
     expect(admitted).toEqual(sagaState('advanced'));
     await expect(refused).rejects.toThrow(QuotaExceededError);
     await expect(refused).rejects.toThrow(
-      'not admitted: listener rules per Application Load Balancer: 100 of 100 in use, this tenant needs 1 more; target groups per Application Load Balancer: 100 of 100 in use, this tenant needs 1 more (on the one load balancer shard: raise LoadBalancerShards of the shared stack)',
+      'not admitted: listener rules per Application Load Balancer: 100 of 100 in use, this tenant needs 1 more; target groups per Application Load Balancer: 100 of 100 in use, this tenant needs 1 more (on the one load balancer shard: raise LoadBalancerShards of the shared stack or add a shard (tenantflow shards add))',
     );
     // Admission only reads: nothing was created.
     expect(fakes.elb.callsOf('createTargetGroup')).toEqual([]);
@@ -112,7 +112,7 @@ describe('AdmitTenant', () => {
 
     expect(admitted).toEqual(sagaState('advanced'));
     await expect(refused).rejects.toThrow(
-      'listener rules per Application Load Balancer: 100 of 100 in use, this tenant needs 1 more; target groups per Application Load Balancer: 100 of 100 in use, this tenant needs 1 more (on each of the 2 load balancer shards: raise LoadBalancerShards of the shared stack)',
+      'listener rules per Application Load Balancer: 100 of 100 in use, this tenant needs 1 more; target groups per Application Load Balancer: 100 of 100 in use, this tenant needs 1 more (on each of the 2 load balancer shards: raise LoadBalancerShards of the shared stack or add a shard (tenantflow shards add))',
     );
     expect(fakes.elb.callsOf('listListenerRules').map(([arn]) => arn)).toEqual([
       FAKE_INFRA.listenerArn,
