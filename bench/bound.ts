@@ -1,6 +1,6 @@
 /**
  * The least time AWS's rate limits force on the calls a run made: for each token bucket, the calls
- * that went through (a throttled call spends no token) beyond its burst, at its refill rate; the
+ * that took a token (every call but a throttled one) beyond its burst, at its refill rate; the
  * slowest bucket binds. The run's own waits (health polls, a rollout's waves) come on top.
  */
 import { bucketsFor, type SimService } from '../src/local/sim/throttle.ts';
@@ -10,7 +10,9 @@ export const lowerBound = (
 ): { seconds: number; bucket: string; n: number } => {
   const used = new Map<string, { n: number; burst: number; perSecond: number }>();
   for (const call of log) {
-    if (call.error) continue;
+    // A throttled call spends no token; any other call does, whatever it answered (a lookup that
+    // finds nothing, a conflict): the simulator takes the tokens before it handles the call.
+    if (call.error !== undefined && /Throttl/.test(call.error)) continue;
     for (const bucket of bucketsFor(call.service as SimService, call.command)) {
       const entry = used.get(bucket.key) ?? { n: 0, burst: bucket.burst, perSecond: bucket.perSecond };
       entry.n += 1;
