@@ -13,9 +13,15 @@ import {
   DescribeTaskDefinitionCommand,
   ListTaskDefinitionsCommand,
 } from '@aws-sdk/client-ecs';
-import { DescribeRulesCommand, DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  DescribeListenersCommand,
+  DescribeLoadBalancersCommand,
+  DescribeRulesCommand,
+  DescribeTagsCommand,
+  DescribeTargetGroupsCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { awsExecutionsSchema, inventorySchema } from '../../src/cli/json-output.ts';
+import { awsExecutionsSchema, inventorySchema, shardRunSchema } from '../../src/cli/json-output.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { Operation } from '../../src/domain/operations.ts';
 import type { TenantRecord } from '../../src/domain/tenant-record.ts';
@@ -403,5 +409,48 @@ describe('tenantflow --target aws against moto', () => {
       record.resources.listenerRule ? [record.resources.listenerRule.arn] : [],
     );
     expect(rules.filter((rule) => ruleArns.includes(rule.RuleArn ?? ''))).toEqual([]);
+  });
+
+  it('adds a load balancer shard (shards add): an internet-facing ALB in the public subnets with its 404 listener, recorded', async () => {
+    // Act
+    const run = await cli(endpoint, join(work, 'state'), ['shards', 'add', '--reason', 'moto', '--json']);
+
+    // Assess
+    expect(run.code, run.stderr).toBe(0);
+    const parsed = shardRunSchema.safeParse(run.json[0]);
+    expect(parsed.error?.issues).toBeUndefined();
+    expect([parsed.data?.status, parsed.data?.outcome, parsed.data?.shard]).toEqual([
+      'SUCCEEDED',
+      'added',
+      'tf-shard-7',
+    ]);
+    const added = parsed.data?.shards.find((shard) => shard.source === 'added');
+    const found = await clients.elb.send(new DescribeLoadBalancersCommand({ Names: ['tf-shard-7'] }));
+    const lb = found.LoadBalancers?.[0];
+    expect(lb?.Scheme).toBe('internet-facing');
+    expect(lb?.DNSName).toBe(added?.dnsName);
+    expect([...(lb?.AvailabilityZones ?? []).map((zone) => zone.SubnetId)].sort()).toEqual(
+      (outputs.get('PublicSubnetIds') ?? '').split(',').sort(),
+    );
+    expect(lb?.SecurityGroups).toEqual([outputs.get('LoadBalancerSecurityGroupId')]);
+    const listeners = await clients.elb.send(
+      new DescribeListenersCommand({ LoadBalancerArn: lb?.LoadBalancerArn }),
+    );
+    expect(
+      listeners.Listeners?.map((listener) => [
+        listener.ListenerArn,
+        listener.Port,
+        listener.DefaultActions?.[0]?.FixedResponseConfig?.StatusCode,
+      ]),
+    ).toEqual([[added?.listenerArn, 80, '404']]);
+    const tags = await clients.elb.send(
+      new DescribeTagsCommand({ ResourceArns: [lb?.LoadBalancerArn ?? ''] }),
+    );
+    expect(tags.TagDescriptions?.[0]?.Tags).toEqual(
+      expect.arrayContaining([
+        { Key: 'tenantflow:managed-by', Value: 'tenantflow' },
+        { Key: 'tenantflow:shard', Value: '7' },
+      ]),
+    );
   });
 });
