@@ -84,20 +84,9 @@ export interface ShardFill {
   capacity: number;
 }
 
-/**
- * Whether to add a shard: every shard is filled to `threshold` (a fraction, 0–1) or beyond, none is
- * being added already, and fewer than `limit` grown shards exist. Pure.
- */
-export const shouldGrow = (
-  fills: readonly ShardFill[],
-  grown: readonly GrownShard[],
-  threshold: number,
-  limit: number,
-): boolean =>
-  fills.length > 0 &&
-  fills.every((fill) => fill.used >= fill.capacity * threshold) &&
-  !grown.some((shard) => shard.status === 'CREATING') &&
-  grown.length < limit;
+/** Whether every shard is filled to `threshold` (a fraction, 0–1) or beyond: time to add one. Pure. */
+export const shardsFilling = (fills: readonly ShardFill[], threshold: number): boolean =>
+  fills.length > 0 && fills.every((fill) => fill.used >= fill.capacity * threshold);
 
 /** The index the next grown shard takes: after the highest one reserved. Pure. */
 export const nextGrownShardIndex = (grown: readonly GrownShard[]): number =>

@@ -75,7 +75,10 @@ const admissionRefusals = async (
       }
       full ??= why;
     }
-    if (full) refusals.push(`${full.join('; ')} (${where}: raise LoadBalancerShards of the shared stack or add a shard (tenantflow shards add))`);
+    if (full)
+      refusals.push(
+        `${full.join('; ')} (${where}: raise LoadBalancerShards of the shared stack or add a shard (tenantflow shards add))`,
+      );
   }
   // The load balancer quotas were measured per shard above: none is counted again here.
   const usage: QuotaUsage = {

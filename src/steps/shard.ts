@@ -15,7 +15,7 @@ import {
   nextGrownShardIndex,
   type ShardFill,
   shardCapacity,
-  shouldGrow,
+  shardsFilling,
 } from '../domain/shards.ts';
 import type { SharedInfrastructure } from '../ports/shared-infrastructure.ts';
 import type { StepContext, StepDeps } from './types.ts';
@@ -65,8 +65,14 @@ export const growIfFilling = async (
   if (threshold === undefined) return undefined;
   try {
     const grown = await deps.shardRegistry.list();
-    if (!shouldGrow(await shardFills(deps, shards), grown, threshold, limit)) return undefined;
-    const name = growthExecutionName(nextGrownShardIndex(grown), deps.now());
+    if (grown.filter((shard) => shard.status === 'ACTIVE').length >= limit) return undefined;
+    if (!shardsFilling(await shardFills(deps, shards), threshold)) return undefined;
+    // A shard being added already: leave it to its execution while that runs; one that died left
+    // its reservation for the next execution to take over.
+    const creating = grown.find((shard) => shard.status === 'CREATING');
+    if (creating && (await deps.workflows.describe(SHARD_MACHINE, creating.execution))?.status === 'RUNNING')
+      return undefined;
+    const name = growthExecutionName(creating?.index ?? nextGrownShardIndex(grown), deps.now());
     const started = await deps.workflows.start(SHARD_MACHINE, name, { reason });
     deps.log.info('every load balancer shard is filling up: adding one', {
       execution: name,
@@ -143,7 +149,7 @@ export const planShard = async (raw: unknown, deps: StepDeps, ctx: StepContext):
       return notNeeded(`${grown.length} shards added already: SHARD_GROWTH_LIMIT is ${limit}`);
     if (!request.force) {
       const fills = await shardFills(deps, infra.shards);
-      if (!shouldGrow(fills, grown, threshold ?? 1, limit))
+      if (!shardsFilling(fills, threshold ?? 1))
         return notNeeded(
           `the shards have room (${fills.map((fill) => `${fill.used}/${fill.capacity}`).join(', ')})`,
         );

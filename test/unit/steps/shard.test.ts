@@ -243,6 +243,28 @@ describe('growIfFilling', () => {
     expect(off.starter.callsOf('start')).toEqual([]);
   });
 
+  it("waits for a shard being added while its execution runs, and starts one to take over a dead one's", async () => {
+    // Prepare
+    const running = setup(2);
+    await running.shardRegistry.reserve(6, 'add-shard-7-live');
+    running.starter.started.push({ machine: 'shard', name: 'add-shard-7-live', input: {}, running: true });
+    const dead = setup(2);
+    await dead.shardRegistry.reserve(6, 'add-shard-7-dead');
+    dead.starter.started.push({ machine: 'shard', name: 'add-shard-7-dead', input: {}, running: false });
+
+    // Act
+    const whileRunning = await growIfFilling(running.deps, FAKE_INFRA.shards, 'onboarding of t9');
+    const afterDeath = await growIfFilling(dead.deps, FAKE_INFRA.shards, 'onboarding of t9');
+
+    // Assess
+    expect(whileRunning).toBeUndefined();
+    expect(running.starter.callsOf('start')).toEqual([]);
+    expect(afterDeath).toBe('add-shard-7-2025010100');
+    expect(dead.starter.callsOf('start')).toEqual([
+      ['shard', 'add-shard-7-2025010100', { reason: 'onboarding of t9' }],
+    ]);
+  });
+
   it('never fails its caller: a start that fails is logged', async () => {
     // Prepare
     const fakes = setup(2);
