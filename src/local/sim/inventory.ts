@@ -59,7 +59,8 @@ export const inventory = (ctx: SimContext): InventoryItem[] => {
       type: 'load-balancer',
       id: lb.name,
       arn: lb.arn,
-      ...owner(lb.tags, lb.shared),
+      // A shard the orchestrator added is shared infrastructure too.
+      ...owner(lb.tags, lb.shared || lb.tags.some((t) => t.key === TAG_KEYS.shard)),
       status: 'active',
     });
   }
