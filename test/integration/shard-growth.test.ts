@@ -11,11 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalRuntime, type LocalRuntime } from '../../src/local/index.ts';
 import { lifecycleEvent, newTenant, type TestTenant } from '../support/reliability/world.ts';
-
-const tenantConfigOf = (detail: unknown): { routing: { loadBalancerDns?: string } } => {
-  const data = (detail as { jobOutput?: { tenantData?: { tenantConfig?: string } } }).jobOutput?.tenantData;
-  return JSON.parse(data?.tenantConfig ?? '{}');
-};
+import { tenantConfigOf } from '../support/status-events.ts';
 
 describe('adding load balancer shards on the embedded default', () => {
   let dir: string;

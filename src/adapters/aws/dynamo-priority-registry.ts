@@ -1,8 +1,13 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { PriorityClaim, PriorityRegistry } from '../../ports/tenant-map.ts';
-import { type DynamoAdapterOptions, documentClient, isConditionFailed } from './dynamo-client.ts';
+import {
+  type DynamoAdapterOptions,
+  documentClient,
+  isConditionFailed,
+  queryPartition,
+} from './dynamo-client.ts';
 import { translateAwsError } from './errors.ts';
 import { parseResult } from './parse.ts';
 
@@ -29,30 +34,14 @@ export class DynamoPriorityRegistry implements PriorityRegistry {
 
   async list(listenerArn: string): Promise<PriorityClaim[]> {
     const context = `DynamoDB Query priorities of ${listenerArn}`;
-    const claims: PriorityClaim[] = [];
-    let startKey: Record<string, unknown> | undefined;
     try {
-      do {
-        const out = await this.#client.send(
-          new QueryCommand({
-            TableName: this.#tableName,
-            KeyConditionExpression: '#pk = :pk',
-            ExpressionAttributeNames: { '#pk': 'pk' },
-            ExpressionAttributeValues: { ':pk': `PRIORITY#${listenerArn}` },
-            ConsistentRead: true,
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of out.Items ?? []) {
-          const parsed = parseResult(claimSchema, item, context);
-          claims.push({ priority: Number(parsed.sk), tenantId: parsed.tenantId });
-        }
-        startKey = out.LastEvaluatedKey;
-      } while (startKey);
+      return (await queryPartition(this.#client, this.#tableName, `PRIORITY#${listenerArn}`)).map((item) => {
+        const parsed = parseResult(claimSchema, item, context);
+        return { priority: Number(parsed.sk), tenantId: parsed.tenantId };
+      });
     } catch (error) {
       throw translateAwsError(error, context);
     }
-    return claims;
   }
 
   async claim(listenerArn: string, priority: number, tenantId: string): Promise<boolean> {

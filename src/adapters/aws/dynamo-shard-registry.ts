@@ -1,9 +1,14 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { GrownShard } from '../../domain/shards.ts';
 import type { ShardRegistry } from '../../ports/tenant-map.ts';
-import { type DynamoAdapterOptions, documentClient, isConditionFailed } from './dynamo-client.ts';
+import {
+  type DynamoAdapterOptions,
+  documentClient,
+  isConditionFailed,
+  queryPartition,
+} from './dynamo-client.ts';
 import { translateAwsError } from './errors.ts';
 import { parseResult } from './parse.ts';
 
@@ -36,30 +41,14 @@ export class DynamoShardRegistry implements ShardRegistry {
 
   async list(): Promise<GrownShard[]> {
     const context = 'DynamoDB Query grown load balancer shards';
-    const shards: GrownShard[] = [];
-    let startKey: Record<string, unknown> | undefined;
     try {
-      do {
-        const out = await this.#client.send(
-          new QueryCommand({
-            TableName: this.#tableName,
-            KeyConditionExpression: '#pk = :pk',
-            ExpressionAttributeNames: { '#pk': 'pk' },
-            ExpressionAttributeValues: { ':pk': SHARD_PK },
-            ConsistentRead: true,
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of out.Items ?? []) {
-          const { sk, ...rest } = parseResult(itemSchema, item, context);
-          shards.push({ index: Number(sk), ...rest });
-        }
-        startKey = out.LastEvaluatedKey;
-      } while (startKey);
+      return (await queryPartition(this.#client, this.#tableName, SHARD_PK)).map((item) => {
+        const { sk, ...rest } = parseResult(itemSchema, item, context);
+        return { index: Number(sk), ...rest };
+      });
     } catch (error) {
       throw translateAwsError(error, context);
     }
-    return shards;
   }
 
   async reserve(index: number, execution: string): Promise<'reserved' | 'taken'> {
