@@ -357,7 +357,7 @@ export const commitMigration: Step = async (state, deps, ctx) => {
     state.request.tenantId,
     target,
     state.resources,
-    await sharedInfrastructure(deps),
+    await sharedInfrastructure(deps, { listenerArn: state.resources.listenerRule?.listenerArn }),
   );
   const { original } = progress;
   // A rule the target took over is not the source's any more; one that forwards to the pooled

@@ -65,7 +65,7 @@ export const notifySuccess: Step = async (state, deps, ctx) => {
       request.tenantId,
       placement,
       state.resources,
-      await sharedInfrastructure(deps),
+      await sharedInfrastructure(deps, { listenerArn: state.resources.listenerRule?.listenerArn }),
     );
     tenantData = successTenantData(
       request.operation,

@@ -22,10 +22,18 @@ import type { StepContext, StepDeps } from './types.ts';
 
 /**
  * The shared infrastructure with every shard that takes tenants: the stack's, then those the shard
- * machine added (ACTIVE in the shard registry), in index order.
+ * machine added (ACTIVE in the shard registry), in index order. Given the listener a tenant's rule is
+ * on (`for`), the registry is read only when that listener is not one of the stack's: a caller that
+ * only wants that tenant's shard (its routing) then costs no read.
  */
-export const sharedInfrastructure = async (deps: StepDeps): Promise<SharedInfrastructure> => {
+export const sharedInfrastructure = async (
+  deps: StepDeps,
+  only?: { listenerArn: string | undefined },
+): Promise<SharedInfrastructure> => {
   const infra = await deps.infra.get();
+  const listener = only?.listenerArn;
+  if (only && (listener === undefined || infra.shards.some((shard) => shard.listenerArn === listener)))
+    return infra;
   const grown = activeGrownShards(await deps.shardRegistry.list());
   return grown.length === 0 ? infra : { ...infra, shards: [...infra.shards, ...grown] };
 };

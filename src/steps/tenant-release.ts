@@ -46,7 +46,7 @@ export const activateTenant: Step = async (state, deps, ctx) => {
     state.request.tenantId,
     placement,
     state.resources,
-    await sharedInfrastructure(deps),
+    await sharedInfrastructure(deps, { listenerArn: state.resources.listenerRule?.listenerArn }),
   );
   if (!routing) throw new FatalError('ActivateTenant: the tenant has no service or target group recorded');
   const request = releaseRequest(

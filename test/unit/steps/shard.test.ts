@@ -222,6 +222,32 @@ describe('the shard machine', () => {
   });
 });
 
+describe('sharedInfrastructure', () => {
+  it("reads the shard registry for a tenant's routing only when its rule is on an added shard", async () => {
+    // Prepare
+    const fakes = setup();
+    await runForward(fakes);
+    const added = fakes.elb.listeners[0]?.arn;
+    const before = fakes.shardRegistry.callsOf('list').length;
+
+    // Act
+    const onStack = await sharedInfrastructure(fakes.deps, {
+      listenerArn: FAKE_INFRA.shards[0]?.listenerArn,
+    });
+    const afterStack = fakes.shardRegistry.callsOf('list').length;
+    const onAdded = await sharedInfrastructure(fakes.deps, { listenerArn: added });
+
+    // Assess
+    expect(afterStack).toBe(before);
+    expect(onStack.shards.map((shard) => shard.index)).toEqual([0]);
+    expect(fakes.shardRegistry.callsOf('list').length).toBe(before + 1);
+    expect(onAdded.shards.map((shard) => shard.listenerArn)).toEqual([
+      FAKE_INFRA.shards[0]?.listenerArn,
+      added,
+    ]);
+  });
+});
+
 describe('growIfFilling', () => {
   it('starts the shard machine once every shard is filled to the threshold, under one name per hour', async () => {
     // Prepare
