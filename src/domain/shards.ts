@@ -84,6 +84,10 @@ export interface ShardFill {
   capacity: number;
 }
 
+/** The slots taken on a shard of `capacity`: the distinct claimed priorities within it. Pure. */
+export const slotsTaken = (priorities: readonly number[], capacity: number): number =>
+  new Set(priorities.filter((priority) => priority <= capacity)).size;
+
 /** Whether every shard is filled to `threshold` (a fraction, 0–1) or beyond: time to add one. Pure. */
 export const shardsFilling = (fills: readonly ShardFill[], threshold: number): boolean =>
   fills.length > 0 && fills.every((fill) => fill.used >= fill.capacity * threshold);

@@ -4,7 +4,7 @@ import { type QuotaName, type QuotaUsage, quotaNeeds, refusalsFor } from '../dom
 import type { TenantResources } from '../domain/resources.ts';
 import { type LoadBalancerShard, shardCapacity } from '../domain/shards.ts';
 import { shardsToTry } from './listener-rule.ts';
-import { growIfFilling, sharedInfrastructure } from './shard.ts';
+import { growIfFilling, shardClaims, sharedInfrastructure } from './shard.ts';
 import type { Step, StepDeps } from './types.ts';
 
 type Needs = Record<QuotaName, number>;
@@ -111,11 +111,13 @@ export const admitTenant: Step = async (state, deps) => {
   const needs = quotaNeeds(state.placement);
   if (Object.values(needs).every((need) => need === 0)) return state;
   const { shards } = await sharedInfrastructure(deps);
-  if (needs.rulesPerLoadBalancer > 0) await growIfFilling(deps, shards, `onboarding of ${tenantId}`);
+  // The registry's claims, read once: for the growth trigger's fill and for the shards with room.
+  const claims = needs.rulesPerLoadBalancer > 0 ? await shardClaims(deps, shards) : undefined;
+  if (claims) await growIfFilling(deps, shards, `onboarding of ${tenantId}`, claims);
   // Shards the registry says are full (every slot claimed, none by this tenant) are passed over
   // without a look at their rules (ELB's read rate is the onboarding's tightest bucket), as
   // CreateListenerRule passes them over; when all are, the last one is looked at to name the quota.
-  const open = needs.rulesPerLoadBalancer > 0 ? await shardsToTry(deps, shards, tenantId) : [...shards];
+  const open = claims ? await shardsToTry(deps, shards, tenantId, claims) : [...shards];
   const looked = open.length > 0 ? open : shards.slice(-1);
   const where =
     shards.length === 1

@@ -4,12 +4,12 @@ import { ownership, type Tag, tenantTags } from '../domain/naming.ts';
 import { QUOTAS } from '../domain/quotas.ts';
 import { withoutResource } from '../domain/resources.ts';
 import type { SagaState } from '../domain/saga-state.ts';
-import { type LoadBalancerShard, shardCapacity } from '../domain/shards.ts';
+import { type LoadBalancerShard, shardCapacity, slotsTaken } from '../domain/shards.ts';
 import type { ListenerRuleInfo } from '../ports/load-balancer.ts';
 import { checkpoint } from './checkpoint.ts';
 import { distinct, ensureOurs, notOurs, ownServicePlacement, required } from './placement.ts';
 import { choosePriority, MAX_PRIORITY_ATTEMPTS } from './priority.ts';
-import { sharedInfrastructure } from './shard.ts';
+import { type ShardClaims, shardClaims, sharedInfrastructure } from './shard.ts';
 import type { Step, StepDeps } from './types.ts';
 
 /** The ALB compares http-header condition values case-insensitively, and so does tenantflow. */
@@ -74,15 +74,21 @@ export const shardsToTry = async (
   deps: StepDeps,
   shards: readonly LoadBalancerShard[],
   tenantId: string,
+  /** The claims on each shard, when the caller read them already. */
+  claims?: ShardClaims,
 ): Promise<LoadBalancerShard[]> => {
+  const read = claims ?? (await shardClaims(deps, shards));
   const own: LoadBalancerShard[] = [];
   const free: LoadBalancerShard[] = [];
   for (const shard of shards) {
-    const claims = await deps.priorities.list(shard.listenerArn);
+    const onShard = read.get(shard.listenerArn) ?? [];
     const capacity = shardCapacity(shard.index, deps.config.shardCapacity);
-    if (claims.some((claim) => claim.tenantId === tenantId)) own.push(shard);
+    if (onShard.some((claim) => claim.tenantId === tenantId)) own.push(shard);
     else if (
-      new Set(claims.filter((claim) => claim.priority <= capacity).map((c) => c.priority)).size < capacity
+      slotsTaken(
+        onShard.map((claim) => claim.priority),
+        capacity,
+      ) < capacity
     )
       free.push(shard);
   }

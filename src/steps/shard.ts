@@ -16,14 +16,16 @@ import {
   type ShardFill,
   shardCapacity,
   shardsFilling,
+  slotsTaken,
 } from '../domain/shards.ts';
 import type { SharedInfrastructure } from '../ports/shared-infrastructure.ts';
+import type { PriorityClaim } from '../ports/tenant-map.ts';
 import type { StepContext, StepDeps } from './types.ts';
 
 /**
  * The shared infrastructure with every shard that takes tenants: the stack's, then those the shard
  * machine added (ACTIVE in the shard registry), in index order. Given the listener a tenant's rule is
- * on (`for`), the registry is read only when that listener is not one of the stack's: a caller that
+ * on (`only`), the registry is read only when that listener is not one of the stack's: a caller that
  * only wants that tenant's shard (its routing) then costs no read.
  */
 export const sharedInfrastructure = async (
@@ -38,19 +40,34 @@ export const sharedInfrastructure = async (
   return grown.length === 0 ? infra : { ...infra, shards: [...infra.shards, ...grown] };
 };
 
-/** How full each shard is, by the priority registry (a claim is a tenant's slot). */
+/** The priority claims on each shard's listener (a claim is a tenant's slot), read once per shard. */
+export type ShardClaims = ReadonlyMap<string, readonly PriorityClaim[]>;
+
+export const shardClaims = async (
+  deps: StepDeps,
+  shards: readonly LoadBalancerShard[],
+): Promise<ShardClaims> =>
+  new Map(
+    await Promise.all(
+      shards.map(
+        async (shard) => [shard.listenerArn, await deps.priorities.list(shard.listenerArn)] as const,
+      ),
+    ),
+  );
+
+/** How full each shard is, by the priority registry (`claims` when the caller read them already). */
 export const shardFills = async (
   deps: StepDeps,
   shards: readonly LoadBalancerShard[],
-): Promise<ShardFill[]> =>
-  Promise.all(
-    shards.map(async (shard) => {
-      const capacity = shardCapacity(shard.index, deps.config.shardCapacity);
-      const claims = await deps.priorities.list(shard.listenerArn);
-      const used = new Set(claims.filter((c) => c.priority <= capacity).map((c) => c.priority)).size;
-      return { index: shard.index, used, capacity };
-    }),
-  );
+  claims?: ShardClaims,
+): Promise<ShardFill[]> => {
+  const read = claims ?? (await shardClaims(deps, shards));
+  return shards.map((shard) => {
+    const capacity = shardCapacity(shard.index, deps.config.shardCapacity);
+    const priorities = (read.get(shard.listenerArn) ?? []).map((claim) => claim.priority);
+    return { index: shard.index, used: slotsTaken(priorities, capacity), capacity };
+  });
+};
 
 /** The execution name an automatic start of the shard machine takes: one a shard per hour. */
 export const growthExecutionName = (index: number, now: Date): string =>
@@ -68,13 +85,14 @@ export const growIfFilling = async (
   deps: StepDeps,
   shards: readonly LoadBalancerShard[],
   reason: string,
+  claims?: ShardClaims,
 ): Promise<string | undefined> => {
   const { threshold, limit } = deps.config.shardGrowth;
   if (threshold === undefined) return undefined;
   try {
     const grown = await deps.shardRegistry.list();
     if (grown.filter((shard) => shard.status === 'ACTIVE').length >= limit) return undefined;
-    if (!shardsFilling(await shardFills(deps, shards), threshold)) return undefined;
+    if (!shardsFilling(await shardFills(deps, shards, claims), threshold)) return undefined;
     // A shard being added already: leave it to its execution while that runs; one that died left
     // its reservation for the next execution to take over.
     const creating = grown.find((shard) => shard.status === 'CREATING');

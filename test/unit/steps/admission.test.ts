@@ -203,4 +203,19 @@ describe('AdmitTenant', () => {
       'ECS services per cluster: 5000 of 5000 in use, this tenant needs 1 more',
     );
   });
+
+  it("reads each shard's priority claims once, for the growth trigger and the shards with room alike", async () => {
+    // Prepare: growth on, two shards with room.
+    const fakes = createFakes({ shards: 2, config: testConfig({ SHARD_GROWTH_THRESHOLD: '0.8' }) });
+
+    // Act
+    await admitTenant(sagaState('advanced'), fakes.deps, context('onboarding'));
+
+    // Assess
+    expect(fakes.priorities.callsOf('list').map(([listener]) => listener)).toEqual([
+      fakeShard(0).listenerArn,
+      fakeShard(1).listenerArn,
+    ]);
+    expect(fakes.starter.callsOf('start')).toEqual([]);
+  });
 });
