@@ -1,7 +1,7 @@
 /** Composition root of the scheduled audit Lambda. */
 import { loadConfig } from '../config.ts';
+import { observability } from './lambda-observability.ts';
 import { makeAuditHandler } from './make-audit.ts';
-import { observability } from './observability.ts';
 import { awsClients, stepDeps } from './wiring.ts';
 
 const config = loadConfig(process.env);

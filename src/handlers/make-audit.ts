@@ -1,12 +1,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { type StaleLock, staleLocks } from '../app/audit.ts';
 import { METRICS } from '../domain/metrics.ts';
 import type { TenantMap } from '../ports/tenant-map.ts';
-import type { Observability } from './observability.ts';
+import { type Observability, tracing } from './observability.ts';
 
 export interface AuditDeps {
   tenants: Pick<TenantMap, 'list'>;
@@ -20,7 +19,7 @@ export interface AuditDeps {
  */
 export const makeAuditHandler = (deps: AuditDeps, { logger, metrics, tracer }: Observability) =>
   middy()
-    .use(captureLambdaHandler(tracer))
+    .use(tracing(tracer))
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics))
     .handler(async (): Promise<{ staleLocks: StaleLock[] }> => {

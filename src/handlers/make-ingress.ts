@@ -1,11 +1,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { type IngestDeps, type IngestResult, ingestEvent } from '../app/ingest.ts';
 import { lifecycleContext } from './middleware/lifecycle-context.ts';
-import type { Observability } from './observability.ts';
+import { type Observability, tracing } from './observability.ts';
 
 /**
  * The ingress Lambda: SBT EventBridge event → validated request → StartExecution. Returns what became
@@ -13,7 +12,7 @@ import type { Observability } from './observability.ts';
  */
 export const makeIngressHandler = (deps: IngestDeps, { logger, metrics, tracer }: Observability) =>
   middy()
-    .use(captureLambdaHandler(tracer))
+    .use(tracing(tracer))
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics))
     .use(lifecycleContext({ logger }))

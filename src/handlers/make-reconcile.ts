@@ -1,11 +1,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { DRIFT_KIND_NAMES, type ReconcileDeps, type ReconcileReport, reconcile } from '../app/reconcile.ts';
 import { METRICS } from '../domain/metrics.ts';
-import { logOf, type Observability } from './observability.ts';
+import { logOf, type Observability, tracing } from './observability.ts';
 
 /**
  * The scheduled reconciliation: every record against what tenantflow's tags find; repairs only when
@@ -18,7 +17,7 @@ export const makeReconcileHandler = (
   { logger, metrics, tracer }: Observability,
 ) =>
   middy()
-    .use(captureLambdaHandler(tracer))
+    .use(tracing(tracer))
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics))
     .handler(async (): Promise<ReconcileReport> => {

@@ -1,7 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
 import { describeError, ValidationError } from '../domain/errors.ts';
@@ -9,7 +8,7 @@ import { METRICS } from '../domain/metrics.ts';
 import { MACHINE_IDS, STEP_NAMES, type StepPayload } from '../domain/saga.ts';
 import { dispatchStep, type StepDeps } from '../steps/index.ts';
 import { lifecycleContext } from './middleware/lifecycle-context.ts';
-import type { Observability } from './observability.ts';
+import { type Observability, tracing } from './observability.ts';
 
 const payloadSchema = z.object({
   step: z.enum(STEP_NAMES),
@@ -42,7 +41,7 @@ export const dimensionsOf = (state: unknown): { tier: string; operation: string 
  */
 export const makeStepHandler = (deps: StepDeps, { logger, metrics, tracer }: Observability) =>
   middy()
-    .use(captureLambdaHandler(tracer))
+    .use(tracing(tracer))
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics))
     .use(lifecycleContext({ logger }))

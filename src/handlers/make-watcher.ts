@@ -1,12 +1,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
 import { handleExecutionStatusChange, type WatchDeps, type WatchResult } from '../app/watch.ts';
 import { lifecycleContext } from './middleware/lifecycle-context.ts';
-import type { Observability } from './observability.ts';
+import { type Observability, tracing } from './observability.ts';
 
 const envelopeSchema = z.object({ detail: z.unknown() });
 
@@ -16,7 +15,7 @@ const envelopeSchema = z.object({ detail: z.unknown() });
  */
 export const makeWatcherHandler = (deps: WatchDeps, { logger, metrics, tracer }: Observability) =>
   middy()
-    .use(captureLambdaHandler(tracer))
+    .use(tracing(tracer))
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics))
     .use(lifecycleContext({ logger }))

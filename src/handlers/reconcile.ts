@@ -1,8 +1,8 @@
 /** Composition root of the scheduled reconciliation Lambda. */
 import { TaggingDiscovery } from '../adapters/aws/tagging-discovery.ts';
 import { loadConfig } from '../config.ts';
+import { observability } from './lambda-observability.ts';
 import { makeReconcileHandler } from './make-reconcile.ts';
-import { observability } from './observability.ts';
 import { awsClients, stepDeps } from './wiring.ts';
 
 const config = loadConfig(process.env);

@@ -1,7 +1,8 @@
 /** Composition root of the step dispatcher Lambda: clients and adapters built once per container. */
 import { loadConfig } from '../config.ts';
+import { observability } from './lambda-observability.ts';
 import { makeStepHandler } from './make-step.ts';
-import { logOf, observability } from './observability.ts';
+import { logOf } from './observability.ts';
 import { awsClients, stateMachineArns, stepDeps, workflowStarter } from './wiring.ts';
 
 const config = loadConfig(process.env);

@@ -1,7 +1,7 @@
 /** Composition root of the execution watcher Lambda: clients and adapters built once per container. */
 import { loadConfig } from '../config.ts';
+import { observability } from './lambda-observability.ts';
 import { makeWatcherHandler } from './make-watcher.ts';
-import { observability } from './observability.ts';
 import { awsClients, stateMachineArns, stepDeps, workflowStarter } from './wiring.ts';
 
 const config = loadConfig(process.env);

@@ -2,10 +2,10 @@
  * The compiled CLI (scripts/build-cli.mjs, run by `npm ci` through `prepare`): built into a scratch
  * folder of the repository, it must answer `--version` from a small first chunk with no AWS SDK in
  * it, and run a whole replay on the embedded default (the stand-ins for what aws-local-stepfunctions
- * imports but the CLI never reaches must stay unreached).
+ * and the template reader import but the CLI never reaches must stay unreached).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -69,6 +69,18 @@ describe('the compiled CLI', () => {
       const text = readFileSync(file, 'utf8');
       expect(text).not.toContain('@aws-sdk');
       expect(text).not.toContain('smithy');
+    }
+  });
+
+  it('bundles neither the X-Ray SDK nor the YAML parser, which no command uses', () => {
+    // The X-Ray SDK switches on an async hook for every promise of the process once loaded; the
+    // shared template is defined in already parsed. Each is recognised by a string of its own.
+    const chunks = readdirSync(join(outdir, 'chunks')).filter((file) => file.endsWith('.js'));
+    expect(chunks.length).toBeGreaterThan(1);
+    for (const file of ['main.js', ...chunks.map((chunk) => join('chunks', chunk))]) {
+      const text = readFileSync(join(outdir, file), 'utf8');
+      expect(text, file).not.toContain('AWS_XRAY_CONTEXT_MISSING');
+      expect(text, file).not.toContain('YAMLParseError');
     }
   });
 

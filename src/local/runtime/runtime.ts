@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { parseLifecycleInput } from '../../../events/index.ts';
@@ -33,8 +32,8 @@ import {
   makeStepHandler,
   makeWatcherHandler,
   type Observability,
-  observability,
   stepDeps,
+  untracedObservability,
 } from '../../handlers/index.ts';
 import type { TenantMap } from '../../ports/tenant-map.ts';
 import type { Workflows } from '../../ports/workflow.ts';
@@ -299,15 +298,11 @@ const lambdaContext = (functionName: string): Context => ({
   succeed: () => {},
 });
 
-/** Powertools as in Lambda when verbose; otherwise silent (local output is the progress lines). */
+/** Powertools' logger and metrics as in Lambda when verbose (no tracer); otherwise silent (local output is the progress lines). */
 const localObservability = (functionName: string, verbose: boolean): Observability => {
-  if (verbose) return observability(functionName);
+  if (verbose) return untracedObservability(functionName);
   const logger = new Logger({ serviceName: 'tenantflow', logLevel: 'SILENT' });
-  return {
-    logger,
-    metrics: new Metrics({ namespace: 'tenantflow', serviceName: 'tenantflow', logger }),
-    tracer: new Tracer({ serviceName: 'tenantflow', enabled: false }),
-  };
+  return { logger, metrics: new Metrics({ namespace: 'tenantflow', serviceName: 'tenantflow', logger }) };
 };
 
 const byNewest = (a: ExecutionEntry, b: ExecutionEntry): number => b.startedAt.localeCompare(a.startedAt);

@@ -70,7 +70,7 @@ describe('the audit handler', () => {
     });
     const lines: string[] = [];
     const original = process.stdout.write.bind(process.stdout);
-    const obs = await import('../../../src/handlers/observability.ts');
+    const obs = await import('../../../src/handlers/lambda-observability.ts');
     const handler = makeAuditHandler({ tenants, now: () => NOW }, obs.observability('audit'));
     const disabled = process.env.POWERTOOLS_METRICS_DISABLED;
     process.env.POWERTOOLS_METRICS_DISABLED = 'false';
