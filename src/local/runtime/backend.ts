@@ -79,7 +79,6 @@ export const simulatedBackend = async (
     dir: join(options.stateDir, 'dynamo'),
     tableName: config.tableName,
   });
-  const stopHook = sim.onCall((call) => injector.beforeCall(call.service));
   const backend: CloudBackend = {
     clients: localClients(sim, dynamo.clientConfig, injector, config.region),
     env,
@@ -88,7 +87,6 @@ export const simulatedBackend = async (
     describe: () => sim.describe(),
     save: () => sim.save(),
     async stop() {
-      stopHook();
       await dynamo.stop();
     },
   };

@@ -21,18 +21,17 @@ import type { FaultInjector, LocalService } from './faults.ts';
 const credentials = async () => ({ accessKeyId: 'LOCALSIMULATION', secretAccessKey: 'local-simulation' });
 
 /**
- * The outermost middleware of a local client: fires the fault plan around each call. `before` is
- * false for simulated services, whose calls reach the plan through the simulator's own hook.
+ * The outermost middleware of a local client: fires the fault plan around each call, outside the
+ * SDK's retry, so an injected fault (a throttle too) reaches the step as the plan says.
  */
 const addFaults = <I extends object, O extends MetadataBearer>(
   stack: MiddlewareStack<I, O>,
   injector: FaultInjector,
   service: LocalService,
-  before: boolean,
 ): void => {
   stack.add(
     (next: InitializeHandler<I, O>) => async (args: InitializeHandlerArguments<I>) => {
-      if (before) injector.beforeCall(service);
+      injector.beforeCall(service);
       const output = await next(args);
       // A crash: the call took effect, then the process died; the caller never hears back.
       if (injector.afterCall()) return injector.hang();
@@ -44,7 +43,10 @@ const addFaults = <I extends object, O extends MetadataBearer>(
 
 /**
  * Real AWS SDK clients for a local run: ECS, ELBv2, CloudFormation, CloudWatch and EventBridge answered by the
- * simulated cloud, DynamoDB by dynalite. One attempt per call: the state machine's Retry is the policy.
+ * simulated cloud, DynamoDB by dynalite. The simulated services' clients retry as the deployed
+ * functions' do (the SDK's standard retry, 3 tries: only what AWS throttles ever reaches it, since
+ * the injected faults fail a call before its retry); then the state machine's Retry takes over.
+ * dynalite's client tries once (it never throttles; a fault injected there is the step's).
  */
 export const localClients = (
   sim: SimulatedCloud,
@@ -52,19 +54,19 @@ export const localClients = (
   injector: FaultInjector,
   region: string,
 ): AwsClients => {
-  const common = { region, credentials, maxAttempts: 1 };
+  const common = { region, credentials };
   const ecs = new ECSClient(common);
   const elb = new ElasticLoadBalancingV2Client(common);
   const cloudformation = new CloudFormationClient(common);
   const cloudwatch = new CloudWatchClient(common);
   const eventbridge = new EventBridgeClient(common);
   const tagging = new ResourceGroupsTaggingAPIClient(common);
-  addFaults(ecs.middlewareStack, injector, 'ecs', false);
-  addFaults(elb.middlewareStack, injector, 'elbv2', false);
-  addFaults(cloudformation.middlewareStack, injector, 'cloudformation', false);
-  addFaults(cloudwatch.middlewareStack, injector, 'cloudwatch', false);
-  addFaults(eventbridge.middlewareStack, injector, 'eventbridge', false);
-  addFaults(tagging.middlewareStack, injector, 'tagging', false);
+  addFaults(ecs.middlewareStack, injector, 'ecs');
+  addFaults(elb.middlewareStack, injector, 'elbv2');
+  addFaults(cloudformation.middlewareStack, injector, 'cloudformation');
+  addFaults(cloudwatch.middlewareStack, injector, 'cloudwatch');
+  addFaults(eventbridge.middlewareStack, injector, 'eventbridge');
+  addFaults(tagging.middlewareStack, injector, 'tagging');
   sim.attach(ecs);
   sim.attach(elb);
   sim.attach(cloudformation);
@@ -72,7 +74,7 @@ export const localClients = (
   sim.attach(eventbridge);
   sim.attach(tagging);
   const base = new DynamoDBClient({ ...dynamoConfig, credentials, maxAttempts: 1 });
-  addFaults(base.middlewareStack, injector, 'dynamodb', true);
+  addFaults(base.middlewareStack, injector, 'dynamodb');
   return {
     ecs,
     elb,

@@ -67,10 +67,16 @@ export interface PublishedEvent {
   time: string;
 }
 
+/**
+ * Where the simulator answers: right inside the SDK's retry middleware, as the service's endpoint
+ * would (after serialisation; signing and the HTTP round trip are skipped). A call AWS throttles is
+ * then retried by the client's own retry strategy before the adapter sees it, as in the deployed
+ * functions (the SDK's standard retry: 3 tries).
+ */
 const MIDDLEWARE = {
-  step: 'initialize',
+  relation: 'after',
+  toMiddleware: 'retryMiddleware',
   name: 'tenantflowSimulatedCloud',
-  priority: 'high',
   override: true,
 } as const;
 
@@ -113,43 +119,23 @@ export class SimulatedCloud {
       };
     };
     const command = (name: string | undefined) => (name ?? '').replace(/Command$/, '');
-    if (c instanceof ECSClient) {
-      c.middlewareStack.add(
-        (_next, context) => async (args) =>
-          reply(this.invoke('ecs', command(context.commandName), args.input)),
-        MIDDLEWARE,
-      );
-    } else if (c instanceof ElasticLoadBalancingV2Client) {
-      c.middlewareStack.add(
-        (_next, context) => async (args) =>
-          reply(this.invoke('elbv2', command(context.commandName), args.input)),
-        MIDDLEWARE,
-      );
-    } else if (c instanceof ResourceGroupsTaggingAPIClient) {
-      c.middlewareStack.add(
-        (_next, context) => async (args) =>
-          reply(this.invoke('tagging', command(context.commandName), args.input)),
-        MIDDLEWARE,
-      );
-    } else if (c instanceof CloudWatchClient) {
-      c.middlewareStack.add(
-        (_next, context) => async (args) =>
-          reply(this.invoke('cloudwatch', command(context.commandName), args.input)),
-        MIDDLEWARE,
-      );
-    } else if (c instanceof CloudFormationClient) {
-      c.middlewareStack.add(
-        (_next, context) => async (args) =>
-          reply(this.invoke('cloudformation', command(context.commandName), args.input)),
-        MIDDLEWARE,
-      );
-    } else {
-      c.middlewareStack.add(
-        (_next, context) => async (args) =>
-          reply(this.invoke('eventbridge', command(context.commandName), args.input)),
-        MIDDLEWARE,
-      );
-    }
+    const service: SimService =
+      c instanceof ECSClient
+        ? 'ecs'
+        : c instanceof ElasticLoadBalancingV2Client
+          ? 'elbv2'
+          : c instanceof ResourceGroupsTaggingAPIClient
+            ? 'tagging'
+            : c instanceof CloudWatchClient
+              ? 'cloudwatch'
+              : c instanceof CloudFormationClient
+                ? 'cloudformation'
+                : 'eventbridge';
+    c.middlewareStack.addRelativeTo(
+      (_next: unknown, context: { commandName?: string }) => async (args: { input: object }) =>
+        reply(this.invoke(service, command(context.commandName), args.input)),
+      MIDDLEWARE,
+    );
     return client;
   }
 
