@@ -4,5 +4,5 @@ export { makeIngressHandler } from './make-ingress.ts';
 export { makeStepHandler } from './make-step.ts';
 export { makeWatcherHandler } from './make-watcher.ts';
 export { lifecycleContext } from './middleware/lifecycle-context.ts';
-export { logOf, type Observability, tracing, untracedObservability } from './observability.ts';
+export { logOf, type Observability, untracedObservability } from './observability.ts';
 export { type AwsClients, awsClients, stepDeps } from './wiring.ts';
