@@ -139,7 +139,10 @@ export class SimulatedCloud {
     return client;
   }
 
-  /** Runs `hook` before every simulated call; throwing from it fails the call (fault injection). */
+  /**
+   * Runs `hook` before every simulated call, once per try (it runs inside the SDK's retry); throwing
+   * from it fails that try. The local runtime injects its faults outside the retry instead.
+   */
   onCall(hook: (call: SimCall) => void): () => void {
     this.hooks.add(hook);
     return () => {

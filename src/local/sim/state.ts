@@ -306,8 +306,15 @@ export const loadState = (file: string): SimState => {
  * 6.4 ms a saga step in a run of 300 tenants (the file is for the simulator; `jq .` indents it).
  */
 export const saveState = (file: string, state: SimState): void => {
-  mkdirSync(dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(state)}\n`);
+  const text = `${JSON.stringify(state)}\n`;
+  try {
+    writeFileSync(temp, text);
+  } catch (error) {
+    // The folder is made on the first save only, not on every one.
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(temp, text);
+  }
   renameSync(temp, file);
 };
