@@ -1,13 +1,15 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * `npm test`: unit and integration (the embedded default), a few minutes. The reliability suite is
+ * `npm run test:reliability` (vitest.reliability.config.ts) and the AWS-compatibility suite
+ * `npm run test:aws` (vitest.aws.config.ts); `.ci/run` runs all three.
+ */
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // The AWS-compatibility suite needs moto_server: npm run test:aws (vitest.aws.config.ts).
-    exclude: ['test/aws/**', '**/node_modules/**'],
+    exclude: ['test/aws/**', 'test/reliability/**', '**/node_modules/**'],
     setupFiles: ['test/support/setup.ts'],
-    // Sums the reliability files' counters into one summary line at the end of the run.
-    globalSetup: ['test/support/reliability/global-setup.ts'],
     environment: 'node',
     restoreMocks: true,
     // Tests run on Node 20; the deployed functions on nodejs22.x. Keep the SDK's notice out of the output.

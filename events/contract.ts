@@ -5,12 +5,7 @@
  */
 import { byOperation, OPERATION_TABLE, OPERATIONS, type Operation } from '../src/domain/operations.ts';
 
-/** An event for the control plane, before it is put on the bus. */
-export interface OutboundEvent {
-  source: string;
-  detailType: string;
-  detail: Record<string, unknown>;
-}
+export type { OutboundEvent } from '../src/domain/outbound-event.ts';
 
 /** The contract's names as an installation configures them. */
 export interface ContractConfig {

@@ -1,5 +1,11 @@
+import { CREATION_ORDER, PLACEMENT_KINDS, type ResourceKind } from '../src/domain/resources.ts';
 import { choice, compensate, final, forward, pause } from './builders.ts';
+import { creationChain, nextCreation, placeChoice } from './resource-chains.ts';
 import { initialContext, sagaSetup } from './setup.ts';
+
+/** Whether `kind` is created after the target's group is attached to the tenant's rule. */
+const attached = (kind: ResourceKind): boolean =>
+  CREATION_ORDER.indexOf(kind) > CREATION_ORDER.indexOf('targetGroup');
 
 /**
  * Tier migration, served throughout: lock the tenant, plan the target placement (next generation),
@@ -32,20 +38,23 @@ export const migrationMachine = sagaSetup.createMachine({
       ],
       'Place',
     ),
-    Place: choice(
-      [
-        ['hasDedicatedCluster', 'CreateCluster'],
-        ['ownsService', 'RegisterTaskDefinition'],
-      ],
-      'SwitchRouting',
-    ),
-    CreateCluster: forward('CreateCluster', 'RegisterTaskDefinition', 'UndoMigrationTarget'),
-    RegisterTaskDefinition: forward('RegisterTaskDefinition', 'CreateTargetGroup', 'UndoMigrationTarget'),
-    CreateTargetGroup: forward('CreateTargetGroup', 'AttachTargetGroup', 'UndoMigrationTarget'),
-    // ECS takes a service's group only once a load balancer forwards to it: attached at weight 0.
-    AttachTargetGroup: forward('AttachTargetGroup', 'CreateService', 'SwitchBack'),
-    // From here the target's group hangs on the tenant's rule (weight 0): SwitchBack lets go of it.
-    CreateService: forward('CreateService', 'WaitForHealthy', 'SwitchBack'),
+    Place: placeChoice(PLACEMENT_KINDS, 'SwitchRouting'),
+    // The target placement's own kinds (its rule is the routing's: SwitchRouting hands it over).
+    ...creationChain(PLACEMENT_KINDS, {
+      exit: 'WaitForHealthy',
+      // From the attachment on, the target's group hangs on the tenant's rule: SwitchBack lets go of it.
+      onError: (kind) => (attached(kind) ? 'SwitchBack' : 'UndoMigrationTarget'),
+      after: {
+        targetGroup: {
+          // ECS takes a service's group only once a load balancer forwards to it: attached at weight 0.
+          AttachTargetGroup: forward(
+            'AttachTargetGroup',
+            nextCreation(PLACEMENT_KINDS, 'targetGroup', 'WaitForHealthy'),
+            'SwitchBack',
+          ),
+        },
+      },
+    }),
     WaitForHealthy: forward('WaitForHealthy', 'IsHealthy', 'SwitchBack'),
     IsHealthy: choice([['isHealthy', 'SwitchRouting']], 'WaitBeforeHealthCheck'),
     WaitBeforeHealthCheck: pause('healthPoll', 'WaitForHealthy'),

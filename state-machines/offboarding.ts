@@ -1,4 +1,6 @@
+import { RESOURCE_KINDS } from '../src/domain/resources.ts';
 import { choice, compensate, final, forward, pause } from './builders.ts';
+import { firstRemoval, removalChain } from './resource-chains.ts';
 import { initialContext, sagaSetup } from './setup.ts';
 
 /**
@@ -22,13 +24,9 @@ export const offboardingMachine = sagaSetup.createMachine({
     WaitOutDeadSteps: pause('deadStepGrace', 'LockTenant'),
     // A failure once the lock may be taken goes through MarkFailed, which frees it if it is ours.
     LockTenant: forward('LockTenant', 'HoldsLock', 'MarkFailed'),
-    HoldsLock: choice([['holdsLock', 'DeleteService']], 'WaitForLock'),
+    HoldsLock: choice([['holdsLock', firstRemoval(RESOURCE_KINDS, 'RemoveTenant')]], 'WaitForLock'),
     WaitForLock: pause('lockPoll', 'LockTenant'),
-    DeleteService: forward('DeleteService', 'DeleteListenerRule', 'MarkFailed'),
-    DeleteListenerRule: forward('DeleteListenerRule', 'DeleteTargetGroup', 'MarkFailed'),
-    DeleteTargetGroup: forward('DeleteTargetGroup', 'DeregisterTaskDefinition', 'MarkFailed'),
-    DeregisterTaskDefinition: forward('DeregisterTaskDefinition', 'DeleteCluster', 'MarkFailed'),
-    DeleteCluster: forward('DeleteCluster', 'RemoveTenant', 'MarkFailed'),
+    ...removalChain(RESOURCE_KINDS, 'RemoveTenant', 'MarkFailed'),
     RemoveTenant: forward('RemoveTenant', 'NotifySuccess', 'ConfirmCommitted'),
     // RemoveTenant's one write ends the operation: if it went through, nothing is marked failed.
     ConfirmCommitted: compensate('ConfirmCommitted', 'WasCommitted', 'MarkFailed'),

@@ -1,5 +1,10 @@
+import { RESOURCE_KINDS } from '../src/domain/resources.ts';
 import { choice, compensate, final, forward, pause } from './builders.ts';
+import { compensationChain, creationChain, firstRemoval, placeChoice } from './resource-chains.ts';
 import { initialContext, sagaSetup } from './setup.ts';
+
+/** The way back once something may have been created: every kind's removal, in removal order. */
+const UNDO = firstRemoval(RESOURCE_KINDS, 'MarkFailed');
 
 /**
  * Onboarding: reserve the tenant (recording its placement), remove what a failed earlier placement
@@ -23,37 +28,20 @@ export const onboardingMachine = sagaSetup.createMachine({
     RemoveLeftovers: forward('RemoveLeftovers', 'AdmitTenant', 'MarkFailed'),
     // Nothing is created before the placement is known to fit the AWS quotas it uses.
     AdmitTenant: forward('AdmitTenant', 'Place', 'MarkFailed'),
-    Place: choice(
-      [
-        ['hasDedicatedCluster', 'CreateCluster'],
-        ['ownsService', 'RegisterTaskDefinition'],
-      ],
-      'ActivateTenant',
-    ),
-    CreateCluster: forward('CreateCluster', 'RegisterTaskDefinition', 'DeleteCluster'),
-    RegisterTaskDefinition: forward(
-      'RegisterTaskDefinition',
-      'CreateTargetGroup',
-      'DeregisterTaskDefinition',
-    ),
-    CreateTargetGroup: forward('CreateTargetGroup', 'CreateListenerRule', 'DeleteTargetGroup'),
-    CreateListenerRule: forward('CreateListenerRule', 'CreateService', 'DeleteListenerRule'),
-    CreateService: forward('CreateService', 'WaitForHealthy', 'DeleteService'),
+    Place: placeChoice(RESOURCE_KINDS, 'ActivateTenant'),
+    // Each creation fails into its own removal: it may have made its resource and died before recording it.
+    ...creationChain(RESOURCE_KINDS, { exit: 'WaitForHealthy' }),
     // WaitForHealthy throws once its attempt bound is reached, which ends the loop.
-    WaitForHealthy: forward('WaitForHealthy', 'IsHealthy', 'DeleteService'),
+    WaitForHealthy: forward('WaitForHealthy', 'IsHealthy', UNDO),
     IsHealthy: choice([['isHealthy', 'ActivateTenant']], 'WaitBeforeHealthCheck'),
     WaitBeforeHealthCheck: pause('healthPoll', 'WaitForHealthy'),
     ActivateTenant: forward('ActivateTenant', 'NotifySuccess', 'ConfirmCommitted'),
     // ActivateTenant's one write ends the operation: if it went through, nothing is undone.
-    ConfirmCommitted: compensate('ConfirmCommitted', 'WasCommitted', 'DeleteService'),
-    WasCommitted: choice([['committed', 'NotifySuccess']], 'DeleteService'),
+    ConfirmCommitted: compensate('ConfirmCommitted', 'WasCommitted', UNDO),
+    WasCommitted: choice([['committed', 'NotifySuccess']], UNDO),
     NotifySuccess: forward('NotifySuccess', 'Succeeded', 'Failed'),
     // Compensations, in reverse order of creation.
-    DeleteService: compensate('DeleteService', 'DeleteListenerRule'),
-    DeleteListenerRule: compensate('DeleteListenerRule', 'DeleteTargetGroup'),
-    DeleteTargetGroup: compensate('DeleteTargetGroup', 'DeregisterTaskDefinition'),
-    DeregisterTaskDefinition: compensate('DeregisterTaskDefinition', 'DeleteCluster'),
-    DeleteCluster: compensate('DeleteCluster', 'MarkFailed'),
+    ...compensationChain(RESOURCE_KINDS, 'MarkFailed'),
     MarkFailed: compensate('MarkFailed', 'NotifyFailure'),
     NotifyFailure: compensate('NotifyFailure', 'Failed'),
     Succeeded: final,

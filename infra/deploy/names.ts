@@ -1,4 +1,24 @@
+import {
+  DEAD_LETTERED,
+  type DeadLettered,
+  deadLetterQueueNameIn,
+  FUNCTION_NAMES,
+  type FunctionName,
+} from '../../src/domain/deployment.ts';
 import type { MachineId } from '../../src/domain/saga.ts';
+
+export {
+  DEAD_LETTERED,
+  type DeadLettered,
+  deadLetterQueueNameIn,
+  deployedFunctionName,
+  deployedStackName,
+  deployedStateMachineName,
+  deployedTableName,
+  FUNCTION_NAMES,
+  type FunctionName,
+  SERVICE_NAME,
+} from '../../src/domain/deployment.ts';
 
 /**
  * Names shared by serverless.ts and the function configs. Strings holding `${…}` are osls variables
@@ -45,14 +65,6 @@ export const LOGICAL_IDS = {
   roles: Record<FunctionName, string>;
 } & Record<string, unknown>;
 
-/** The deployable's functions (each one's bundle lives in `.esbuild/<name>/<name>.mjs`). */
-export const FUNCTION_NAMES = ['ingress', 'step', 'watcher', 'audit', 'reconcile'] as const;
-export type FunctionName = (typeof FUNCTION_NAMES)[number];
-
-/** The functions EventBridge invokes asynchronously, each with a dead-letter queue. */
-export const DEAD_LETTERED = ['ingress', 'watcher'] as const satisfies readonly FunctionName[];
-export type DeadLettered = (typeof DEAD_LETTERED)[number];
-
 /** An osls variable reference, `${source:address}`, resolved by the framework before compiling. */
 export const oslsVariable = (expression: string): string => `\${${expression}}`;
 
@@ -86,27 +98,6 @@ export const functionName = (name: FunctionName): string => `${NAME_PREFIX}-${na
 
 /** The physical name of a state machine; fixed so IAM and rules can name it without a dependency. */
 export const stateMachineName = (id: MachineId): string => `${NAME_PREFIX}-${id}`;
-
-/** The service name every physical name starts with (serverless.ts `service`). */
-export const SERVICE_NAME = 'tenantflow';
-
-/** A deployed function's name in stage `stage` (what osls names it). */
-export const deployedFunctionName = (stage: string, name: FunctionName): string =>
-  `${SERVICE_NAME}-${stage}-${name}`;
-
-/** The tenant table's name in stage `stage` (the template's `${NAME_PREFIX}-tenants`). */
-export const deployedTableName = (stage: string): string => `${SERVICE_NAME}-${stage}-tenants`;
-
-/** A state machine's name in stage `stage` (what {@link stateMachineName} resolves to). */
-export const deployedStateMachineName = (stage: string, id: MachineId): string =>
-  `${SERVICE_NAME}-${stage}-${id}`;
-
-/** The CloudFormation stack osls deploys stage `stage` as. */
-export const deployedStackName = (stage: string): string => `${SERVICE_NAME}-${stage}`;
-
-/** A dead-letter queue's name in stage `stage`. */
-export const deadLetterQueueNameIn = (stage: string, name: DeadLettered): string =>
-  `${SERVICE_NAME}-${stage}-${name}-dead-letters`;
 
 /** The physical name of a function's dead-letter queue, as the template writes it. */
 export const deadLetterQueueName = (name: DeadLettered): string =>

@@ -9,7 +9,7 @@ import type { TenantFlowConfig } from '../config.ts';
 import { OPERATION_TABLE, OPERATIONS, type Operation } from '../domain/operations.ts';
 import type { MachineId } from '../domain/saga.ts';
 import type { EventPublisher, StatusLedger, WorkflowStarter } from '../ports/index.ts';
-import { sendOnce } from './send-once.ts';
+import { sendOnce } from '../steps/send-once.ts';
 
 /** What became of one inbound event. */
 export type IngestResult =

@@ -4,25 +4,23 @@
  * level-triggered (run it again and it does what is still needed), never touches a resource without
  * tenantflow's tags, and leaves alone every tenant another operation holds.
  */
-import { hasDedicatedCluster, ownsService } from '../domain/catalogue.ts';
+import { desiredCountOf, ownsService } from '../domain/catalogue.ts';
 import { FatalError, NotReadyError } from '../domain/errors.ts';
 import { MANAGED_BY, TAG_KEYS, type Tag } from '../domain/naming.ts';
-import { RESOURCE_KINDS, type ResourceKind, type TenantResources } from '../domain/resources.ts';
+import {
+  kindOfType,
+  RESOURCE_KIND_SPECS,
+  RESOURCE_KINDS,
+  type ResourceKind,
+  removalRank,
+  type TenantResources,
+} from '../domain/resources.ts';
 import type { SagaState } from '../domain/saga-state.ts';
 import type { TenantRecord } from '../domain/tenant-record.ts';
-import {
-  type DiscoveredType,
-  ecsNamesOfArn,
-  type ResourceDiscovery,
-  type TaggedResource,
-} from '../ports/resource-discovery.ts';
+import type { ResourceDiscovery, TaggedResource } from '../ports/resource-discovery.ts';
 import type { TenantMap } from '../ports/tenant-map.ts';
-import { createCluster } from '../steps/cluster.ts';
-import { createListenerRule } from '../steps/listener-rule.ts';
-import { createService } from '../steps/service.ts';
-import { createTargetGroup } from '../steps/target-group.ts';
-import { registerTaskDefinition } from '../steps/task-definition.ts';
-import type { Step, StepContext, StepDeps } from '../steps/types.ts';
+import { creationSteps, namedExists, RESOURCE_OPERATIONS } from '../steps/resource-operations.ts';
+import type { StepContext, StepDeps } from '../steps/types.ts';
 
 /** The kinds of drift, listed once: the report, the metrics and the docs derive from this list. */
 export const DRIFT_KINDS = {
@@ -77,107 +75,13 @@ export interface ReconcileOptions {
   onStep?: (line: string) => void;
 }
 
-const KIND_OF_TYPE: Record<DiscoveredType, ResourceKind> = {
-  service: 'service',
-  'listener-rule': 'listenerRule',
-  'target-group': 'targetGroup',
-  'task-definition': 'taskDefinition',
-  cluster: 'cluster',
-};
-
 const tagValue = (tags: readonly Tag[], key: string): string | undefined =>
   tags.find((tag) => tag.key === key)?.value;
-
-/** The removal order of resource kinds (the reverse of creation). */
-const removalRank = (kind: ResourceKind): number => RESOURCE_KINDS.indexOf(kind);
 
 const countBy = (drifts: readonly Drift[], keep: (drift: Drift) => boolean): Record<DriftKind, number> =>
   Object.fromEntries(
     DRIFT_KIND_NAMES.map((kind) => [kind, drifts.filter((d) => d.kind === kind && keep(d)).length]),
   ) as Record<DriftKind, number>;
-
-/** Deletes one tagged resource by its ARN (idempotent: one already gone is no error). */
-const removeByArn = async (deps: ReconcileDeps, kind: ResourceKind, arn: string, tenantId: string) => {
-  switch (kind) {
-    case 'service': {
-      const { cluster, name } = ecsNamesOfArn(arn);
-      await deps.ecs.deleteService(cluster, name);
-      return;
-    }
-    case 'listenerRule': {
-      // listener-rule/app/<lb>/<lb id>/<listener id>/<rule id> → listener/app/<lb>/<lb id>/<listener id>
-      const listenerArn = arn.replace(':listener-rule/', ':listener/').replace(/\/[^/]+$/, '');
-      const rule = (await deps.elb.listListenerRules(listenerArn)).find((r) => r.arn === arn);
-      await deps.elb.deleteListenerRule(arn);
-      if (rule?.priority !== undefined) await deps.priorities.release(listenerArn, rule.priority, tenantId);
-      return;
-    }
-    case 'targetGroup':
-      await deps.elb.deleteTargetGroup(arn);
-      return;
-    case 'taskDefinition':
-      await deps.ecs.deregisterTaskDefinition(arn);
-      await deps.ecs.deleteTaskDefinitions([arn]);
-      return;
-    case 'cluster':
-      await deps.ecs.deleteCluster(ecsNamesOfArn(arn).cluster);
-      return;
-  }
-};
-
-/**
- * Whether a tagged resource still exists, asked of its service by ARN: the tag index (AWS's, and
- * moto's) goes on listing a deleted ECS service or cluster for a while, as INACTIVE, and a task
- * definition being deleted. Those are gone, not orphans.
- */
-const existsByArn = async (deps: ReconcileDeps, kind: ResourceKind, arn: string): Promise<boolean> => {
-  switch (kind) {
-    case 'service': {
-      const { cluster, name } = ecsNamesOfArn(arn);
-      return (await deps.ecs.describeService(cluster, name))?.status === 'ACTIVE';
-    }
-    case 'cluster':
-      return (await deps.ecs.describeCluster(ecsNamesOfArn(arn).cluster))?.status === 'ACTIVE';
-    case 'taskDefinition': {
-      const status = (await deps.ecs.describeTaskDefinition(arn))?.status;
-      return status !== undefined && status !== 'DELETE_IN_PROGRESS';
-    }
-    case 'targetGroup':
-    case 'listenerRule':
-      return (await deps.elb.tagsOf([arn])).has(arn);
-  }
-};
-
-/** Whether a resource the record names exists (asked of the service itself, not the tag index). */
-const exists = async (
-  deps: ReconcileDeps,
-  resources: TenantResources,
-  kind: ResourceKind,
-): Promise<boolean> => {
-  switch (kind) {
-    case 'service': {
-      const service = resources.service;
-      if (!service) return true;
-      return (await deps.ecs.describeService(service.cluster, service.name))?.status === 'ACTIVE';
-    }
-    case 'cluster': {
-      const cluster = resources.cluster;
-      if (!cluster) return true;
-      return (await deps.ecs.describeCluster(cluster.name))?.status === 'ACTIVE';
-    }
-    case 'taskDefinition': {
-      const definition = resources.taskDefinition;
-      if (!definition) return true;
-      return (await deps.ecs.describeTaskDefinition(definition.arn)) !== undefined;
-    }
-    case 'targetGroup':
-    case 'listenerRule': {
-      const arn = resources[kind]?.arn;
-      if (!arn) return true;
-      return (await deps.elb.tagsOf([arn])).has(arn);
-    }
-  }
-};
 
 /**
  * The tenant map as a repair writes it: each step's checkpoint becomes a write conditional on the
@@ -210,19 +114,6 @@ const repairingMap = (tenants: TenantMap, record: TenantRecord, now: () => Date)
   };
 };
 
-/** The onboarding's own steps, in creation order, for what a placement has. */
-const creationSteps = (record: TenantRecord): Array<[string, Step]> => {
-  const placement = record.placement;
-  if (!ownsService(placement)) return [];
-  return [
-    ...(hasDedicatedCluster(placement) ? [['CreateCluster', createCluster] as [string, Step]] : []),
-    ['RegisterTaskDefinition', registerTaskDefinition],
-    ['CreateTargetGroup', createTargetGroup],
-    ['CreateListenerRule', createListenerRule],
-    ['CreateService', createService],
-  ];
-};
-
 interface TenantFindings {
   drifts: Drift[];
 }
@@ -242,7 +133,7 @@ const inspect = async (
     for (const kind of RESOURCE_KINDS) {
       const named = record.resources[kind];
       if (!named) continue;
-      if (!(await exists(deps, record.resources, kind))) {
+      if (!(await namedExists(deps, kind, named))) {
         drift('missing', kind, named.arn, 'does not exist');
         continue;
       }
@@ -265,7 +156,7 @@ const inspect = async (
     if (service && ownsService(record.placement)) {
       const info = await deps.ecs.describeService(service.cluster, service.name);
       if (info?.status === 'ACTIVE') {
-        const wanted = record.active ? record.placement.desiredCount : 0;
+        const wanted = desiredCountOf(record.placement, record.active);
         if (info.desiredCount !== wanted)
           drift(
             'desired-count',
@@ -334,14 +225,16 @@ const repairTenant = async (
         ...(record.placement ? { placement: record.placement } : {}),
         resources: await withoutMissing(deps, record.resources),
       };
-      for (const [name, step] of creationSteps(record)) {
+      for (const [kind, step] of creationSteps(record)) {
         state = await step(state, stepDeps, ctx);
-        onStep?.(`  ${tenantId} ${name} ✓`);
+        onStep?.(`  ${tenantId} ${RESOURCE_KIND_SPECS[kind].createStep} ✓`);
       }
-      // Made at the placement's size: an inactive tenant is scaled back to zero (the rescale below).
+      // Made at the placement's size: an inactive tenant is scaled back to zero.
       const service = state.resources.service;
-      if (service && !record.active)
-        await deps.ecs.updateService(service.cluster, service.name, { desiredCount: 0 });
+      if (service && ownsService(record.placement) && !record.active)
+        await deps.ecs.updateService(service.cluster, service.name, {
+          desiredCount: desiredCountOf(record.placement, record.active),
+        });
     };
     const first = missing[0] as Drift;
     await attempt(first, run, onStep);
@@ -358,7 +251,7 @@ const repairTenant = async (
     if (!current || !service || !ownsService(current.placement)) continue;
     const change =
       drift.kind === 'desired-count'
-        ? { desiredCount: current.active ? current.placement.desiredCount : 0 }
+        ? { desiredCount: desiredCountOf(current.placement, current.active) }
         : current.resources.taskDefinition
           ? { taskDefinitionArn: current.resources.taskDefinition.arn }
           : {};
@@ -375,7 +268,11 @@ const repairTenant = async (
     .filter((d) => d.kind === 'orphan' || d.kind === 'leftover')
     .sort((a, b) => removalRank(a.resource) - removalRank(b.resource));
   for (const drift of removals)
-    await attempt(drift, () => removeByArn(deps, drift.resource, drift.arn, tenantId), onStep);
+    await attempt(
+      drift,
+      () => RESOURCE_OPERATIONS[drift.resource].removeByArn(deps, drift.arn, tenantId),
+      onStep,
+    );
   const leftovers = drifts.filter((d) => d.kind === 'leftover');
   const recorded = current;
   if (recorded?.migration && leftovers.length > 0 && leftovers.every((d) => d.repair === 'repaired')) {
@@ -412,7 +309,7 @@ const withoutMissing = async (deps: ReconcileDeps, resources: TenantResources): 
   const kept: TenantResources = {};
   for (const kind of RESOURCE_KINDS) {
     if (!resources[kind]) continue;
-    if (await exists(deps, resources, kind)) Object.assign(kept, { [kind]: resources[kind] });
+    if (await namedExists(deps, kind, resources[kind])) Object.assign(kept, { [kind]: resources[kind] });
   }
   return kept;
 };
@@ -457,8 +354,8 @@ export const reconcile = async (deps: ReconcileDeps, options: ReconcileOptions):
     const tenantId = tagValue(resource.tags, TAG_KEYS.tenantId);
     // Never anything without a tenant's tag (the shared stack's), nor what a running operation makes.
     if (!tenantId || named.has(resource.arn) || held(tenantId)) continue;
-    const kind = KIND_OF_TYPE[resource.type];
-    if (!(await existsByArn(deps, kind, resource.arn))) continue;
+    const kind = kindOfType(resource.type);
+    if (!(await RESOURCE_OPERATIONS[kind].existsByArn(deps, resource.arn))) continue;
     drifts.push({
       tenantId,
       kind: 'orphan',

@@ -24,8 +24,8 @@ import {
   type TenantRecord,
 } from '../domain/tenant-record.ts';
 import type { EventPublisher, StatusLedger, TenantMap, WorkflowStarter } from '../ports/index.ts';
+import { claimStatusEvent, publishClaimed, sendOnce } from '../steps/send-once.ts';
 import { rolloutSummaryEvent } from './rollout.ts';
-import { claimStatusEvent, publishClaimed, sendOnce } from './send-once.ts';
 
 /** The `detail` of a Step Functions "Execution Status Change" event, as far as the watcher reads it. */
 export const executionStatusChangeSchema = z.object({

@@ -78,6 +78,10 @@ export type OwnServicePlacement = z.infer<typeof ownPlacement>;
 export const ownsService = (placement: Placement | undefined): placement is OwnServicePlacement =>
   placement?.service === 'own';
 
+/** The desired count of a tenant's own service: its placement's when the tenant is active, else 0. */
+export const desiredCountOf = (placement: OwnServicePlacement, active: boolean): number =>
+  active ? placement.desiredCount : 0;
+
 /** The tenant owns an ECS cluster. */
 export const hasDedicatedCluster = (placement: Placement | undefined): boolean =>
   placement?.cluster === 'dedicated';

@@ -3,7 +3,8 @@
  * admission check before an onboarding creates anything, and the simulated cloud's enforcement,
  * both read them here.
  */
-import { hasDedicatedCluster, ownsService, type Placement } from './catalogue.ts';
+import type { Placement } from './catalogue.ts';
+import { kindsToCreate, RESOURCE_KIND_SPECS } from './resources.ts';
 
 export const QUOTAS = {
   /** Listener rules per Application Load Balancer (default rule not counted; can be raised). */
@@ -14,6 +15,7 @@ export const QUOTAS = {
   clustersPerAccount: { limit: 10_000, name: 'ECS clusters per account' },
 } as const;
 export type QuotaName = keyof typeof QUOTAS;
+export const QUOTA_NAMES = Object.keys(QUOTAS) as readonly QuotaName[];
 
 /**
  * What is in use now, per quota, where the tenant would go: rules of the shared listener other than
@@ -22,17 +24,15 @@ export type QuotaName = keyof typeof QUOTAS;
  */
 export type QuotaUsage = Record<QuotaName, number>;
 
-/** How much of each quota one tenant of `placement` takes. */
+/** How much of each quota one tenant of `placement` takes: the sum over the kinds it owns. */
 export const quotaNeeds = (placement: Placement | undefined): Record<QuotaName, number> => {
-  const own = ownsService(placement) ? 1 : 0;
-  const dedicated = hasDedicatedCluster(placement) ? 1 : 0;
-  return {
-    rulesPerLoadBalancer: own,
-    targetGroupsPerLoadBalancer: own,
-    // A dedicated cluster starts empty: the service counts there, not in the shared one.
-    servicesPerCluster: own && !dedicated ? 1 : 0,
-    clustersPerAccount: dedicated,
-  };
+  const needs = Object.fromEntries(QUOTA_NAMES.map((quota) => [quota, 0])) as Record<QuotaName, number>;
+  if (!placement) return needs;
+  for (const kind of kindsToCreate(placement)) {
+    const taken: Partial<Record<QuotaName, number>> = RESOURCE_KIND_SPECS[kind].quotas(placement);
+    for (const quota of QUOTA_NAMES) needs[quota] += taken[quota] ?? 0;
+  }
+  return needs;
 };
 
 /**
@@ -44,7 +44,7 @@ export const quotaRefusals = (placement: Placement | undefined, usage: QuotaUsag
 
 /** The quotas `needs` would exceed at `usage`, one reason each (empty: it fits). Pure. */
 export const refusalsFor = (needs: Record<QuotaName, number>, usage: QuotaUsage): string[] =>
-  (Object.keys(QUOTAS) as QuotaName[]).flatMap((quota) => {
+  QUOTA_NAMES.flatMap((quota) => {
     const need = needs[quota];
     const { limit, name } = QUOTAS[quota];
     if (need === 0 || usage[quota] + need <= limit) return [];

@@ -1,5 +1,5 @@
-import type { OutboundEvent } from '../../events/contract.ts';
 import type { Placement } from './catalogue.ts';
+import type { OutboundEvent } from './outbound-event.ts';
 import type { TenantRelease } from './release.ts';
 import type { TenantRequest } from './request.ts';
 import type { TenantResources } from './resources.ts';

@@ -1,6 +1,6 @@
-import type { OutboundEvent } from '../../events/contract.ts';
+import type { OutboundEvent } from '../domain/outbound-event.ts';
 
-export type { OutboundEvent } from '../../events/contract.ts';
+export type { OutboundEvent } from '../domain/outbound-event.ts';
 
 /** EventBridge, as tenantflow needs it. Throws `RetryableError` when the entry was not accepted. */
 export interface EventPublisher {

@@ -1,14 +1,8 @@
 import type { Tag } from '../domain/naming.ts';
+import { type DiscoveredType, kindOfArn, RESOURCE_KIND_SPECS } from '../domain/resources.ts';
 
-/** The kinds of resource tenantflow makes for a tenant, as discovery tells them apart. */
-export const DISCOVERED_TYPES = [
-  'cluster',
-  'service',
-  'task-definition',
-  'target-group',
-  'listener-rule',
-] as const;
-export type DiscoveredType = (typeof DISCOVERED_TYPES)[number];
+export type { DiscoveredType } from '../domain/resources.ts';
+export { DISCOVERED_TYPES } from '../domain/resources.ts';
 
 /** A resource found by its tags, whatever record names it (or none). */
 export interface TaggedResource {
@@ -28,13 +22,8 @@ export interface ResourceDiscovery {
 
 /** The type of a resource by its ARN, or `undefined` for any other kind. */
 export const typeOfArn = (arn: string): DiscoveredType | undefined => {
-  const [, , service, , , resource = ''] = arn.split(':');
-  const kind = resource.split('/')[0];
-  if (service === 'ecs' && (kind === 'cluster' || kind === 'service' || kind === 'task-definition'))
-    return kind;
-  if (service === 'elasticloadbalancing' && kind === 'targetgroup') return 'target-group';
-  if (service === 'elasticloadbalancing' && kind === 'listener-rule') return 'listener-rule';
-  return undefined;
+  const kind = kindOfArn(arn);
+  return kind && RESOURCE_KIND_SPECS[kind].type;
 };
 
 /**

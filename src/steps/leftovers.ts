@@ -1,24 +1,11 @@
 import { hasNoResources } from '../domain/resources.ts';
 import type { SagaState } from '../domain/saga-state.ts';
-import { deleteCluster } from './cluster.ts';
-import { deleteListenerRule } from './listener-rule.ts';
-import { deleteService } from './service.ts';
-import { deleteTargetGroup } from './target-group.ts';
-import { deregisterTaskDefinition } from './task-definition.ts';
+import { REMOVALS } from './resource-operations.ts';
 import type { Step } from './types.ts';
-
-/** The deletions of a placement's resources, in the order offboarding runs them. */
-const REMOVALS: readonly Step[] = [
-  deleteService,
-  deleteListenerRule,
-  deleteTargetGroup,
-  deregisterTaskDefinition,
-  deleteCluster,
-];
 
 /**
  * RemoveLeftovers: before an onboarding places the tenant anew (a retry as another tier), whatever a
- * failed earlier placement left on the record goes, by the same deletions offboarding runs, each one
+ * failed earlier placement left on the record goes, by the same deletions offboarding runs (every kind's, in removal order), each one
  * recording what is left. Nothing to remove (the usual case) costs nothing.
  */
 export const removeLeftovers: Step = async (state, deps, ctx) => {

@@ -22,17 +22,11 @@ import { tenantRouting } from '../domain/tenant-config.ts';
 import type { MigrationRecord, TenantRecord } from '../domain/tenant-record.ts';
 import { admitMigration } from './admission.ts';
 import { checkpoint, stepEntry as entry } from './checkpoint.ts';
-import { deleteCluster } from './cluster.ts';
 import { allocateRule, createListenerRule, deleteListenerRule, matchesTenant } from './listener-rule.ts';
 import { ensureOurs } from './placement.ts';
-import { deleteService } from './service.ts';
+import { PLACEMENT_REMOVALS } from './resource-operations.ts';
 import { sharedInfrastructure } from './shard.ts';
-import { deleteTargetGroup } from './target-group.ts';
-import { deregisterTaskDefinition } from './task-definition.ts';
 import type { Step, StepContext, StepDeps } from './types.ts';
-
-/** A placement's own resources go in this order; its listener rule is the routing's, handled apart. */
-const REMOVALS: readonly Step[] = [deleteService, deleteTargetGroup, deregisterTaskDefinition, deleteCluster];
 
 const progressOf = (state: SagaState, step: StepName): MigrationProgress => {
   if (!state.migration) throw new FatalError(`${step}: the saga state has no migration`);
@@ -57,7 +51,8 @@ const removeSide = async (state: SagaState, deps: StepDeps, ctx: StepContext): P
   // tenant's rule only because SwitchBack could not take it back: that rule is never the undo's.
   const removing = state.migration?.phase === 'removing' && state.resources.listenerRule;
   let next = removing ? await deleteListenerRule(state, deps, ctx) : state;
-  for (const remove of REMOVALS) next = await remove(next, deps, ctx);
+  // A placement's own kinds, in removal order; its listener rule is the routing's, handled apart.
+  for (const remove of PLACEMENT_REMOVALS) next = await remove(next, deps, ctx);
   return next;
 };
 

@@ -1,5 +1,4 @@
 import { buildStatusEvent, type OutboundEvent, parseLifecycleInput } from '../../events/index.ts';
-import { sendOnce, settleUnsent } from '../app/send-once.ts';
 import type { Operation } from '../domain/operations.ts';
 import { OPERATION_TABLE } from '../domain/operations.ts';
 import { failedStep, failureCause } from '../domain/reasons.ts';
@@ -7,6 +6,7 @@ import { resourceArns, type TenantResources } from '../domain/resources.ts';
 import { operationsOf } from '../domain/saga.ts';
 import type { SagaFailure, SagaState } from '../domain/saga-state.ts';
 import { successTenantData, tenantRouting } from '../domain/tenant-config.ts';
+import { sendOnce, settleUnsent } from './send-once.ts';
 import { sharedInfrastructure } from './shard.ts';
 import type { Step, StepContext, StepDeps } from './types.ts';
 

@@ -7,8 +7,6 @@
  * starts nothing twice (Step Functions answers a name it knows with the execution it has).
  */
 import { executionName } from '../../events/index.ts';
-import { rolloutSummaryEvent } from '../app/rollout.ts';
-import { sendOnce } from '../app/send-once.ts';
 import { isPooledTier, placementOf, tierRolloutAlarm } from '../domain/catalogue.ts';
 import { FatalError, ValidationError } from '../domain/errors.ts';
 import { initialRelease, type Release } from '../domain/release.ts';
@@ -27,9 +25,11 @@ import {
   type TenantProgress,
   type TenantProgressState,
 } from '../domain/rollout-state.ts';
+import { rolloutSummaryEvent } from '../domain/rollout-summary.ts';
 import { DELAY_SECONDS, type RolloutStepName } from '../domain/saga.ts';
 import type { TenantRecord } from '../domain/tenant-record.ts';
 import { advancePool, poolToUpdate, retireStale, rollBackPool } from './pool-release.ts';
+import { sendOnce } from './send-once.ts';
 import { unvalidatedStateSchema } from './state-schema.ts';
 import type { StepContext, StepDeps } from './types.ts';
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ownsService } from '../domain/catalogue.ts';
+import { desiredCountOf, ownsService } from '../domain/catalogue.ts';
 import { FatalError, NotReadyError } from '../domain/errors.ts';
 import { ownership, tenantTags } from '../domain/naming.ts';
 import { withoutResource } from '../domain/resources.ts';
@@ -116,7 +116,7 @@ export const scaleService: Step = async (state, deps, ctx) => {
     cluster: serviceCluster(placement, names, infra),
     name: names.serviceName,
   };
-  const desiredCount = operation === 'activate' ? placement.desiredCount : 0;
+  const desiredCount = desiredCountOf(placement, operation === 'activate');
   if ((await deps.ecs.updateService(cluster, name, { desiredCount })) === 'absent') {
     throw new FatalError(`service ${name} in cluster ${cluster} no longer exists`);
   }

@@ -3,18 +3,10 @@ import {
   ResourceGroupsTaggingAPIClient,
   type ResourceGroupsTaggingAPIClientConfig,
 } from '@aws-sdk/client-resource-groups-tagging-api';
+import { TAGGING_RESOURCE_TYPES } from '../../domain/resources.ts';
 import { type ResourceDiscovery, type TaggedResource, typeOfArn } from '../../ports/resource-discovery.ts';
 import { type ClientOptions, resolveClient } from './client-options.ts';
 import { translateAwsError } from './errors.ts';
-
-/** The Tagging API's names of the resource types tenantflow makes. */
-const RESOURCE_TYPE_FILTERS = [
-  'ecs:cluster',
-  'ecs:service',
-  'ecs:task-definition',
-  'elasticloadbalancing:targetgroup',
-  'elasticloadbalancing:listener-rule',
-];
 
 export type TaggingDiscoveryOptions = ClientOptions<
   ResourceGroupsTaggingAPIClient,
@@ -42,7 +34,7 @@ export class TaggingDiscovery implements ResourceDiscovery {
         const out = await this.#client.send(
           new GetResourcesCommand({
             TagFilters: [{ Key: key, Values: [value] }],
-            ResourceTypeFilters: RESOURCE_TYPE_FILTERS,
+            ResourceTypeFilters: [...TAGGING_RESOURCE_TYPES],
             ResourcesPerPage: 100,
             ...(token ? { PaginationToken: token } : {}),
           }),

@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ContractConfig, operationRequestedBy } from '../../../events/contract.ts';
-import { deployedTableName } from '../../../infra/deploy/names.ts';
 import { type RolloutEvent, type RolloutReport, rolloutEvents } from '../../app/rollout.ts';
 import { loadConfig } from '../../config.ts';
 import { isPooledTier, ownsService } from '../../domain/catalogue.ts';
+import { deployedTableName } from '../../domain/deployment.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import { LIFECYCLE_ORDER } from '../../domain/operations.ts';
 import { INITIAL_RELEASE, parseRelease, type Release } from '../../domain/release.ts';

@@ -1,8 +1,8 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { deadLetterQueueNameIn, deployedFunctionName } from '../../../infra/deploy/names.ts';
 import { LambdaInvoker, queueUrlNamed, SqsDeadLetterQueue } from '../../adapters/aws/index.ts';
 import { type RedriveItem, redrive } from '../../app/redrive.ts';
+import { deadLetterQueueNameIn, deployedFunctionName } from '../../domain/deployment.ts';
 import { TenantFlowError } from '../../domain/errors.ts';
 import type { Command } from '../args.ts';
 import { type CliIo, EXIT } from '../io.ts';

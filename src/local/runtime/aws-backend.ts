@@ -1,8 +1,8 @@
 import type { PutEventsCommandInput, PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
-import { deployedStateMachineName } from '../../../infra/deploy/names.ts';
 import { EcsContainerPlatform } from '../../adapters/aws/ecs-container-platform.ts';
 import { StepFunctionsHistory } from '../../adapters/aws/step-functions-history.ts';
 import { TaggingDiscovery } from '../../adapters/aws/tagging-discovery.ts';
+import { deployedStateMachineName } from '../../domain/deployment.ts';
 import { MANAGED_BY, TAG_KEYS, tagValue } from '../../domain/naming.ts';
 import { MACHINE_IDS } from '../../domain/saga.ts';
 import { type AwsClients, awsClients } from '../../handlers/wiring.ts';
