@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { placementSchema } from '../../domain/catalogue.ts';
 import { OPERATIONS } from '../../domain/operations.ts';
+import { type StoredItem, upgradeRecordItem } from '../../domain/record-schema.ts';
 import { tenantReleaseSchema } from '../../domain/release.ts';
 import { tenantResourcesSchema } from '../../domain/resources.ts';
 import { TENANT_STATUSES, type TenantRecord } from '../../domain/tenant-record.ts';
@@ -66,6 +67,15 @@ export const tenantRecordSchema = z.object({
   updatedAt: z.string(),
 }) satisfies z.ZodType<TenantRecord>;
 
-/** Parses a tenant item; an item that does not fit the record is a `FatalError`. */
+/**
+ * Parses a tenant item, upgraded from the schema version it was stored at; an item that does not fit
+ * the record, or of a newer schema version, is a `FatalError`.
+ */
 export const toTenantRecord = (item: unknown, context: string): TenantRecord =>
-  parseResult(tenantRecordSchema, item, context);
+  parseResult(
+    tenantRecordSchema,
+    typeof item === 'object' && item !== null && !Array.isArray(item)
+      ? upgradeRecordItem(item as StoredItem, context)
+      : item,
+    context,
+  );

@@ -1,3 +1,4 @@
+import { RECORD_SCHEMA_VERSION } from '../../domain/record-schema.ts';
 import type { TenantResources } from '../../domain/resources.ts';
 import type { HistoryEntry } from '../../domain/tenant-record.ts';
 import type {
@@ -37,6 +38,7 @@ const NAMES = {
   '#placement': 'placement',
   '#migration': 'migration',
   '#release': 'release',
+  '#schemaVersion': 'schemaVersion',
 } as const;
 
 /** Only the aliases an expression uses: DynamoDB rejects unused ones. */
@@ -111,19 +113,26 @@ export const acquireUpdate = (request: AcquireRequest): UpdateParts => {
   return updateParts(conditions.join(' OR '), set, remove, values);
 };
 
-/** An update of `set` (and `remove`) under `condition`, naming only the attributes it uses. */
+/**
+ * An update of `set` (and `remove`) under `condition`, naming only the attributes it uses. Every
+ * write stamps the record schema version it writes, and never writes onto a record of a newer one
+ * (a later tenantflow's: see src/domain/record-schema.ts).
+ */
 const updateParts = (
-  ConditionExpression: string,
+  condition: string,
   set: readonly string[],
   remove: readonly string[],
   values: Record<string, unknown>,
 ): UpdateParts => {
-  const UpdateExpression = `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`;
+  const ConditionExpression = `(${condition}) AND (attribute_not_exists(#schemaVersion) OR #schemaVersion <= :schemaVersion)`;
+  const UpdateExpression = `SET ${[...set, '#schemaVersion = :schemaVersion'].join(', ')}${
+    remove.length ? ` REMOVE ${remove.join(', ')}` : ''
+  }`;
   return {
     ConditionExpression,
     UpdateExpression,
     ExpressionAttributeNames: namesUsedIn(ConditionExpression, UpdateExpression),
-    ExpressionAttributeValues: values,
+    ExpressionAttributeValues: { ...values, ':schemaVersion': RECORD_SCHEMA_VERSION },
   };
 };
 
@@ -220,14 +229,7 @@ export const releaseUpdate = (request: ReleaseRequest): UpdateParts => {
     set.push('#release = :release');
     values[':release'] = withoutUndefined(request.release);
   }
-  const ConditionExpression = '#lock.#execution = :execution';
-  const UpdateExpression = `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`;
-  return {
-    ConditionExpression,
-    UpdateExpression,
-    ExpressionAttributeNames: namesUsedIn(ConditionExpression, UpdateExpression),
-    ExpressionAttributeValues: values,
-  };
+  return updateParts('#lock.#execution = :execution', set, remove, values);
 };
 
 /**

@@ -1,11 +1,12 @@
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoPriorityRegistry } from '../../../../src/adapters/aws/dynamo-priority-registry.ts';
 import { DynamoStatusLedger } from '../../../../src/adapters/aws/dynamo-status-ledger.ts';
 import { DynamoTenantMap } from '../../../../src/adapters/aws/dynamo-tenant-map.ts';
+import { RECORD_SCHEMA_VERSION } from '../../../../src/domain/record-schema.ts';
 import type { AcquireRequest, ReleaseRequest } from '../../../../src/ports/tenant-map.ts';
 
 /**
@@ -169,6 +170,87 @@ describe('DynamoTenantMap on dynalite', () => {
       name: 'ConflictError',
       message: expect.stringContaining('no record'),
     });
+  });
+});
+
+describe('DynamoTenantMap on dynalite: stored schema versions', () => {
+  /** A record as tenantflow up to bc5031f wrote it: no schemaVersion attribute. */
+  const legacyItem = (tenantId: string, extra: Record<string, unknown> = {}) => ({
+    pk: `TENANT#${tenantId}`,
+    sk: 'RECORD',
+    tenantId,
+    tenantRegistrationId: `reg-${tenantId}`,
+    tenantName: tenantId,
+    placement: { tier: 'basic', cluster: 'shared', service: 'pooled' },
+    lifecycleStatus: 'ACTIVE',
+    active: true,
+    resources: {},
+    history: [],
+    version: 3,
+    createdAt: 'T0',
+    updatedAt: 'T1',
+    ...extra,
+  });
+  const schemaOf = async (tenantId: string) =>
+    (
+      await client.send(
+        new GetCommand({ TableName: tableName, Key: { pk: `TENANT#${tenantId}`, sk: 'RECORD' } }),
+      )
+    ).Item?.schemaVersion;
+
+  it('reads a record written before the version existed, and stamps it at its next write', async () => {
+    // Prepare
+    const tenants = new DynamoTenantMap({ client, tableName });
+    await client.send(new PutCommand({ TableName: tableName, Item: legacyItem('legacy') }));
+
+    // Act
+    const read = await tenants.get('legacy');
+    const before = await schemaOf('legacy');
+    const locked = await tenants.acquire({
+      ...onboard,
+      tenantId: 'legacy',
+      operation: 'deactivate',
+      execution: 'exec-legacy',
+      status: 'DEACTIVATING',
+      allowedFrom: ['ACTIVE'],
+    });
+    const after = await schemaOf('legacy');
+
+    // Assess
+    expect(read).toMatchObject({ tenantId: 'legacy', lifecycleStatus: 'ACTIVE', version: 3 });
+    expect(before).toBeUndefined();
+    expect(locked).toMatchObject({ lifecycleStatus: 'DEACTIVATING', version: 4 });
+    expect(after).toBe(RECORD_SCHEMA_VERSION);
+  });
+
+  it('neither reads nor overwrites a record of a newer schema version', async () => {
+    // Prepare
+    const tenants = new DynamoTenantMap({ client, tableName });
+    const newer = RECORD_SCHEMA_VERSION + 1;
+    await client.send(
+      new PutCommand({ TableName: tableName, Item: legacyItem('future', { schemaVersion: newer }) }),
+    );
+
+    // Act
+    const read = await failureOf(tenants.get('future'));
+    const write = await failureOf(
+      tenants.acquire({
+        ...onboard,
+        tenantId: 'future',
+        operation: 'deactivate',
+        execution: 'exec-future',
+        status: 'DEACTIVATING',
+        allowedFrom: ['ACTIVE'],
+      }),
+    );
+
+    // Assess
+    expect(read).toMatchObject({
+      name: 'FatalError',
+      message: expect.stringContaining(`schemaVersion ${newer} is not one this tenantflow reads`),
+    });
+    expect(write).toMatchObject({ name: 'FatalError' });
+    expect(await schemaOf('future')).toBe(newer);
   });
 });
 

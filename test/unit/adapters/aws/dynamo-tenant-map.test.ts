@@ -17,6 +17,11 @@ import type { Placement } from '../../../../src/domain/catalogue.ts';
 import type { TenantRecord } from '../../../../src/domain/tenant-record.ts';
 import type { AcquireRequest, ReleaseRequest } from '../../../../src/ports/tenant-map.ts';
 
+/** Every write is guarded against a record of a newer schema version, and stamps its own (2). */
+const guarded = (condition: string) =>
+  `(${condition}) AND (attribute_not_exists(#schemaVersion) OR #schemaVersion <= :schemaVersion)`;
+const STAMP = ', #schemaVersion = :schemaVersion';
+
 const dynamo = mockClient(DynamoDBDocumentClient);
 const tableName = 'tenantflow-tenants';
 const tenants = new DynamoTenantMap({
@@ -177,13 +182,14 @@ describe('DynamoTenantMap.acquire', () => {
     expect(dynamo.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
       TableName: tableName,
       Key: { pk: 'TENANT#Acme', sk: 'RECORD' },
-      ConditionExpression:
+      ConditionExpression: guarded(
         'attribute_not_exists(#pk) OR (attribute_not_exists(#lock) AND #status IN (:from0, :from1)) OR #lock.#execution = :execution',
+      ),
       UpdateExpression:
         'SET #lock = :lock, #status = :status, #tenantId = :tenantId, #version = if_not_exists(#version, :zero) + :one, ' +
         '#updatedAt = :at, #createdAt = if_not_exists(#createdAt, :at), #history = if_not_exists(#history, :emptyList), ' +
         '#resources = if_not_exists(#resources, :emptyMap), #active = if_not_exists(#active, :inactive), ' +
-        '#tenantName = :tenantName, #registrationId = :registrationId, #placement = :placement',
+        `#tenantName = :tenantName, #registrationId = :registrationId, #placement = :placement${STAMP}`,
       ExpressionAttributeNames: {
         '#pk': 'pk',
         '#lock': 'lock',
@@ -199,6 +205,7 @@ describe('DynamoTenantMap.acquire', () => {
         '#history': 'history',
         '#resources': 'resources',
         '#active': 'active',
+        '#schemaVersion': 'schemaVersion',
       },
       ExpressionAttributeValues: {
         ':from0': 'DELETED',
@@ -216,6 +223,7 @@ describe('DynamoTenantMap.acquire', () => {
         ':emptyList': [],
         ':emptyMap': {},
         ':inactive': false,
+        ':schemaVersion': 2,
       },
       ReturnValues: 'ALL_NEW',
     });
@@ -320,8 +328,9 @@ describe('DynamoTenantMap.acquire', () => {
 
     // Assess
     expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
-      ConditionExpression:
+      ConditionExpression: guarded(
         '(attribute_not_exists(#lock) AND #status IN (:from0)) OR #lock.#execution = :execution',
+      ),
     });
   });
 
@@ -450,10 +459,10 @@ describe('DynamoTenantMap.recordResources', () => {
     expect(dynamo.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
       TableName: tableName,
       Key: key,
-      ConditionExpression: '#lock.#execution = :execution',
+      ConditionExpression: guarded('#lock.#execution = :execution'),
       UpdateExpression:
         'SET #resources = :resources, #history = list_append(if_not_exists(#history, :empty), :history), ' +
-        '#version = #version + :one, #updatedAt = :at',
+        `#version = #version + :one, #updatedAt = :at${STAMP}`,
       ExpressionAttributeNames: {
         '#lock': 'lock',
         '#execution': 'execution',
@@ -461,6 +470,7 @@ describe('DynamoTenantMap.recordResources', () => {
         '#history': 'history',
         '#version': 'version',
         '#updatedAt': 'updatedAt',
+        '#schemaVersion': 'schemaVersion',
       },
       ExpressionAttributeValues: {
         ':execution': 'exec-1',
@@ -469,6 +479,7 @@ describe('DynamoTenantMap.recordResources', () => {
         ':empty': [],
         ':one': 1,
         ':at': '2025-01-01T00:05:00.000Z',
+        ':schemaVersion': 2,
       },
     });
   });
@@ -507,11 +518,11 @@ describe('DynamoTenantMap.release', () => {
     expect(dynamo.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
       TableName: tableName,
       Key: key,
-      ConditionExpression: '#lock.#execution = :execution',
+      ConditionExpression: guarded('#lock.#execution = :execution'),
       UpdateExpression:
         'SET #status = :status, #active = :active, #resources = :resources, ' +
         '#history = list_append(if_not_exists(#history, :emptyList), :history), ' +
-        '#version = if_not_exists(#version, :zero) + :one, #updatedAt = :at, #lastError = :lastError ' +
+        `#version = if_not_exists(#version, :zero) + :one, #updatedAt = :at, #lastError = :lastError${STAMP} ` +
         'REMOVE #lock, #routing',
       ExpressionAttributeNames: {
         '#lock': 'lock',
@@ -524,6 +535,7 @@ describe('DynamoTenantMap.release', () => {
         '#active': 'active',
         '#routing': 'routing',
         '#lastError': 'lastError',
+        '#schemaVersion': 'schemaVersion',
       },
       ExpressionAttributeValues: {
         ':execution': 'exec-1',
@@ -536,6 +548,7 @@ describe('DynamoTenantMap.release', () => {
         ':one': 1,
         ':at': '2025-01-01T00:10:00.000Z',
         ':lastError': { operation: 'onboard', step: 'CreateService', reason: 'boom', at: 'T1' },
+        ':schemaVersion': 2,
       },
       ReturnValues: 'ALL_NEW',
     });
@@ -561,7 +574,7 @@ describe('DynamoTenantMap.release', () => {
       UpdateExpression:
         'SET #status = :status, #active = :active, #resources = :resources, ' +
         '#history = list_append(if_not_exists(#history, :emptyList), :history), ' +
-        '#version = if_not_exists(#version, :zero) + :one, #updatedAt = :at, #routing = :routing ' +
+        `#version = if_not_exists(#version, :zero) + :one, #updatedAt = :at, #routing = :routing${STAMP} ` +
         'REMOVE #lock, #lastError',
     });
     expect(
@@ -649,7 +662,7 @@ describe('DynamoTenantMap.releaseDead', () => {
 
     // Assess
     expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
-      ConditionExpression: '#lock.#execution = :execution',
+      ConditionExpression: guarded('#lock.#execution = :execution'),
       ReturnValues: 'ALL_NEW',
     });
     expect(result).toEqual(released);
