@@ -1,10 +1,4 @@
-import {
-  DEAD_LETTERED,
-  type DeadLettered,
-  deadLetterQueueNameIn,
-  FUNCTION_NAMES,
-  type FunctionName,
-} from '../../src/domain/deployment.ts';
+import { type DeadLettered, deadLetterQueueNameIn, type FunctionName } from '../../src/domain/deployment.ts';
 import type { MachineId } from '../../src/domain/saga.ts';
 
 export {

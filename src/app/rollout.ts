@@ -1,9 +1,3 @@
-/**
- * What a fleet rollout says about itself: the summary event it ends with, and its progress as events
- * (for the CLI's lines), read off the states its machine goes through (state-machines/rollout.ts,
- * src/steps/rollout.ts).
- */
-import type { RolloutReport } from '../domain/rollout.ts';
 import type { RolloutState } from '../domain/rollout-state.ts';
 
 export type { RolloutReport, WaveReport } from '../domain/rollout.ts';
