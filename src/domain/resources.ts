@@ -14,7 +14,6 @@
 import { z } from 'zod';
 import { hasDedicatedCluster, ownsService, type Placement } from './catalogue.ts';
 import type { QuotaName } from './quotas.ts';
-import type { SagaStepName } from './saga.ts';
 
 /**
  * What a placement can do, each tested by the guard of the same name in the models
@@ -29,9 +28,12 @@ export interface ResourceKindSpec {
   schema: z.ZodObject<{ arn: z.ZodString } & z.ZodRawShape>;
   /** The placement capability that makes a tenant own one. */
   needs: Capability;
-  /** The step that creates (or adopts) it, and the one that removes it (also its compensation). */
-  createStep: SagaStepName;
-  removeStep: SagaStepName;
+  /**
+   * The step that creates (or adopts) it, and the one that removes it (also its compensation): the
+   * saga vocabulary (`SAGA_STEP_NAMES`) takes both from here.
+   */
+  createStep: string;
+  removeStep: string;
   /**
    * Part of the tenant's routing rather than of its placement: a migration hands it over at the
    * switch instead of building and removing it with the placement.
@@ -112,6 +114,13 @@ export type ResourceKind = keyof typeof RESOURCE_KIND_SPECS;
 
 /** Every kind, in removal order. */
 export const RESOURCE_KINDS = Object.keys(RESOURCE_KIND_SPECS) as readonly ResourceKind[];
+
+/** The steps of every kind: its creation and its removal (in the saga vocabulary). */
+export const RESOURCE_STEP_NAMES = RESOURCE_KINDS.flatMap((kind) => [
+  RESOURCE_KIND_SPECS[kind].createStep,
+  RESOURCE_KIND_SPECS[kind].removeStep,
+]);
+export type ResourceStepName = (typeof RESOURCE_KIND_SPECS)[ResourceKind]['createStep' | 'removeStep'];
 
 /** Every kind, in creation order (the reverse of removal). */
 export const CREATION_ORDER: readonly ResourceKind[] = [...RESOURCE_KINDS].reverse();

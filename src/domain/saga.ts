@@ -3,6 +3,7 @@
  * state machine ids and step names. A step's name is its xstate state, its actor and its ASL Task.
  */
 import { OPERATION_TABLE, OPERATIONS, type Operation } from './operations.ts';
+import { RESOURCE_STEP_NAMES } from './resources.ts';
 
 /** One state machine per kind of lifecycle request (derived from the operations table). */
 export type SagaMachineId = (typeof OPERATION_TABLE)[Operation]['machine'];
@@ -45,29 +46,19 @@ export const operationsOf = (machine: MachineId): Operation[] =>
 export const DEAD_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'] as const;
 
 /**
- * Every step, once. The step dispatcher binds each to its function, the xstate setup declares each
+ * Every step, once (each resource kind's two come from its descriptor). The step dispatcher binds each to its function, the xstate setup declares each
  * as an actor, and the models name them; the list is what the ASL vocabulary is checked against.
  */
 export const SAGA_STEP_NAMES = [
   // every saga starts here: raw SBT event, plain tenant request or saga state → SagaState
   'ValidateRequest',
-  // onboarding, forward
+  // onboarding, forward (the creation of each resource kind is that kind's step, below)
   'ReserveTenant',
   'RemoveLeftovers',
   'AdmitTenant',
-  'CreateCluster',
-  'RegisterTaskDefinition',
-  'CreateTargetGroup',
-  'CreateListenerRule',
-  'CreateService',
   'WaitForHealthy',
   'ActivateTenant',
-  // compensations (also the offboarding steps)
-  'DeleteService',
-  'DeleteListenerRule',
-  'DeleteTargetGroup',
-  'DeregisterTaskDefinition',
-  'DeleteCluster',
+  // compensations (also the offboarding steps, with each resource kind's removal)
   'MarkFailed',
   // offboarding / activation
   'LockTenant',
@@ -101,6 +92,8 @@ export const SAGA_STEP_NAMES = [
   // terminal notifications
   'NotifySuccess',
   'NotifyFailure',
+  // each resource kind's creation and removal (src/domain/resources.ts)
+  ...RESOURCE_STEP_NAMES,
 ] as const;
 export type SagaStepName = (typeof SAGA_STEP_NAMES)[number];
 

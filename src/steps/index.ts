@@ -11,11 +11,9 @@ import {
   type StepPayload,
 } from '../domain/saga.ts';
 import { admitTenant } from './admission.ts';
-import { createCluster, deleteCluster } from './cluster.ts';
 import { confirmCommitted } from './commit.ts';
 import { waitForHealthy } from './health.ts';
 import { removeLeftovers } from './leftovers.ts';
-import { createListenerRule, deleteListenerRule } from './listener-rule.ts';
 import {
   attachTargetGroup,
   commitMigration,
@@ -28,12 +26,11 @@ import {
   undoMigrationTarget,
 } from './migration.ts';
 import { notifyFailure, notifySuccess, notifyUnvalidatedFailure } from './notify.ts';
+import { RESOURCE_STEPS } from './resource-operations.ts';
 import { dispatchRolloutStep } from './rollout.ts';
-import { createService, deleteService, scaleService } from './service.ts';
+import { scaleService } from './service.ts';
 import { dispatchShardStep } from './shard.ts';
 import { sagaStateSchema, unvalidatedStateSchema } from './state-schema.ts';
-import { createTargetGroup, deleteTargetGroup } from './target-group.ts';
-import { deregisterTaskDefinition, registerTaskDefinition } from './task-definition.ts';
 import { lockTenant, reserveTenant } from './tenant-lock.ts';
 import { activateTenant, markFailed, removeTenant, setActivation } from './tenant-release.ts';
 import type { Step, StepDeps } from './types.ts';
@@ -54,7 +51,8 @@ export type { UnvalidatedState } from './notify.ts';
 export type { Step, StepContext, StepDeps } from './types.ts';
 
 /**
- * Every saga step's function, by the names of the saga vocabulary (`SAGA_STEP_NAMES`; the rollout's
+ * Every saga step's function, by the names of the saga vocabulary (`SAGA_STEP_NAMES`; each resource
+ * kind's two from its operations, src/steps/resource-operations.ts; the rollout's
  * are in rollout.ts, the shard machine's in shard.ts). `ValidateRequest` is
  * handed the raw execution input instead of a saga state.
  */
@@ -63,18 +61,8 @@ export const STEPS: Readonly<Record<SagaStepName, Step>> = {
   ReserveTenant: reserveTenant,
   RemoveLeftovers: removeLeftovers,
   AdmitTenant: admitTenant,
-  CreateCluster: createCluster,
-  RegisterTaskDefinition: registerTaskDefinition,
-  CreateTargetGroup: createTargetGroup,
-  CreateListenerRule: createListenerRule,
-  CreateService: createService,
   WaitForHealthy: waitForHealthy,
   ActivateTenant: activateTenant,
-  DeleteService: deleteService,
-  DeleteListenerRule: deleteListenerRule,
-  DeleteTargetGroup: deleteTargetGroup,
-  DeregisterTaskDefinition: deregisterTaskDefinition,
-  DeleteCluster: deleteCluster,
   MarkFailed: markFailed,
   LockTenant: lockTenant,
   RemoveTenant: removeTenant,
@@ -101,6 +89,7 @@ export const STEPS: Readonly<Record<SagaStepName, Step>> = {
   AbandonUpdate: abandonUpdate,
   NotifySuccess: notifySuccess,
   NotifyFailure: notifyFailure,
+  ...RESOURCE_STEPS,
 };
 
 /**

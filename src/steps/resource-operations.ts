@@ -7,9 +7,11 @@
 import {
   kindsToCreate,
   PLACEMENT_KINDS,
+  RESOURCE_KIND_SPECS,
   RESOURCE_KINDS,
   type ResourceKind,
   type ResourceOf,
+  type ResourceStepName,
 } from '../domain/resources.ts';
 import type { SagaState } from '../domain/saga-state.ts';
 import { ecsNamesOfArn } from '../ports/resource-discovery.ts';
@@ -107,6 +109,15 @@ export const RESOURCE_OPERATIONS: { readonly [K in ResourceKind]: ResourceOperat
     },
   },
 };
+
+/** Each kind's creation and removal step, by its name in the saga vocabulary. */
+export const RESOURCE_STEPS = Object.fromEntries(
+  RESOURCE_KINDS.flatMap((kind) => [
+    [RESOURCE_KIND_SPECS[kind].createStep, RESOURCE_OPERATIONS[kind].create],
+    [RESOURCE_KIND_SPECS[kind].removeStep, RESOURCE_OPERATIONS[kind].remove],
+  ]),
+  // Every name of ResourceStepName is a kind's createStep or removeStep, each bound just above.
+) as Readonly<Record<ResourceStepName, Step>>;
 
 /** The removal steps of every kind, in removal order (offboarding's and the leftovers' order). */
 export const REMOVALS: readonly Step[] = RESOURCE_KINDS.map((kind) => RESOURCE_OPERATIONS[kind].remove);

@@ -169,7 +169,18 @@ const LOOPS: Record<
  * step actor with its done events and a fatal error. At most one compensation fails per path: the
  * chain's behaviour after a failed compensation is the same wherever it happens.
  */
+const computed = new Map<MachineId, ModelPath[]>();
+
+/** Every path of `machine`'s model (enumerated once per machine and test file: the larger models take seconds). */
 export const modelPaths = (machine: MachineId): ModelPath[] => {
+  const known = computed.get(machine);
+  if (known) return known;
+  const paths = enumeratePaths(machine);
+  computed.set(machine, paths);
+  return paths;
+};
+
+const enumeratePaths = (machine: MachineId): ModelPath[] => {
   const logic = MACHINES[machine];
   const paths = getSimplePaths(logic, {
     input: { execution: 'exec-1', input: INPUT },
