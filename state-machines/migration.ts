@@ -1,4 +1,4 @@
-import { CREATION_ORDER, PLACEMENT_KINDS, type ResourceKind } from '../src/domain/resources.ts';
+import { CREATION_ORDER, PLACEMENT_KINDS, type ResourceKind } from '../src/domain/resource-kinds.ts';
 import { choice, compensate, final, forward, pause } from './builders.ts';
 import { creationChain, nextCreation, placeChoice } from './resource-chains.ts';
 import { initialContext, sagaSetup } from './setup.ts';

@@ -1,4 +1,4 @@
-import { RESOURCE_KINDS } from '../src/domain/resources.ts';
+import { RESOURCE_KINDS } from '../src/domain/resource-kinds.ts';
 import { choice, compensate, final, forward, pause } from './builders.ts';
 import { compensationChain, creationChain, firstRemoval, placeChoice } from './resource-chains.ts';
 import { initialContext, sagaSetup } from './setup.ts';

@@ -3,7 +3,7 @@
  * (`RESOURCE_KIND_SPECS`, in removal order) so that no model writes the order by hand: one kind
  * more is one state more in every chain, in its place.
  */
-import { CREATION_ORDER, RESOURCE_KIND_SPECS, type ResourceKind } from '../src/domain/resources.ts';
+import { CREATION_ORDER, RESOURCE_KIND_SPECS, type ResourceKind } from '../src/domain/resource-kinds.ts';
 import { choice, compensate, forward } from './builders.ts';
 
 type States = Record<

@@ -74,17 +74,7 @@ export const placementSchema = z.discriminatedUnion('service', [pooledPlacement,
 export type Placement = z.infer<typeof placementSchema>;
 export type OwnServicePlacement = z.infer<typeof ownPlacement>;
 
-/** The tenant owns an ECS service (and with it a task definition, a target group and a listener rule). */
-export const ownsService = (placement: Placement | undefined): placement is OwnServicePlacement =>
-  placement?.service === 'own';
-
-/** The desired count of a tenant's own service: its placement's when the tenant is active, else 0. */
-export const desiredCountOf = (placement: OwnServicePlacement, active: boolean): number =>
-  active ? placement.desiredCount : 0;
-
-/** The tenant owns an ECS cluster. */
-export const hasDedicatedCluster = (placement: Placement | undefined): boolean =>
-  placement?.cluster === 'dedicated';
+export { desiredCountOf, hasDedicatedCluster, ownsService } from './capabilities.ts';
 
 const TIER_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
 

@@ -4,7 +4,7 @@
  * both read them here.
  */
 import type { Placement } from './catalogue.ts';
-import { kindsToCreate, RESOURCE_KIND_SPECS } from './resources.ts';
+import { kindsToCreate, RESOURCE_KIND_SPECS } from './resource-kinds.ts';
 
 export const QUOTAS = {
   /** Listener rules per Application Load Balancer (default rule not counted; can be raised). */

@@ -1,188 +1,37 @@
 /**
- * The kinds of AWS resource a tenant can own, as data: one descriptor per kind, listed once, in the
- * order they are removed (the reverse of the order onboarding creates them). Everything else about
- * the kinds derives from this table: the `TenantResources` type and its schema, the removal and
- * creation orders (leftovers, migration, reconcile, the models' compensation chains), how discovery
- * tells a tagged ARN's kind, and the quotas admission counts. Each kind's operations (create, remove,
- * exists, remove by ARN) are one complete record in `src/steps/resource-operations.ts`, whose type
- * makes a kind without them a compile error.
- *
- * Adding a kind: a row here, its operations there, its create/remove steps in the step vocabulary
- * (`src/domain/saga.ts`) and their functions, the port call and its adapter; the chains of the models
- * and reconcile follow.
+ * What the tenant record stores of each resource kind (one schema per kind of
+ * `RESOURCE_KIND_SPECS`, src/domain/resource-kinds.ts, whose descriptors say everything else about
+ * the kinds), and the `TenantResources` a saga state and a record carry. What a failure reports as
+ * left behind and what a deletion leaves derive from these.
  */
 import { z } from 'zod';
-import { hasDedicatedCluster, ownsService, type Placement } from './catalogue.ts';
-import type { QuotaName } from './quotas.ts';
+import { RESOURCE_KINDS, type ResourceKind } from './resource-kinds.ts';
 
-/**
- * What a placement can do, each tested by the guard of the same name in the models
- * (state-machines/guards.ts): a kind exists for a tenant whose placement has its capability.
- */
-export const CAPABILITIES = { ownsService, hasDedicatedCluster } as const;
-export type Capability = keyof typeof CAPABILITIES;
+export * from './resource-kinds.ts';
 
-/** One kind's facts. */
-export interface ResourceKindSpec {
-  /** What the record stores of it (`arn` is its identity). */
-  schema: z.ZodObject<{ arn: z.ZodString } & z.ZodRawShape>;
-  /** The placement capability that makes a tenant own one. */
-  needs: Capability;
-  /**
-   * The step that creates (or adopts) it, and the one that removes it (also its compensation): the
-   * saga vocabulary (`SAGA_STEP_NAMES`) takes both from here.
-   */
-  createStep: string;
-  removeStep: string;
-  /**
-   * Part of the tenant's routing rather than of its placement: a migration hands it over at the
-   * switch instead of building and removing it with the placement.
-   */
-  routing: boolean;
-  /** Its type as discovery and the inventory name it. */
-  type: string;
-  /** Its ARN's service and resource type (`arn:…:<service>:…:<resource>/…`): the Tagging API's filter. */
-  arn: { service: 'ecs' | 'elasticloadbalancing'; resource: string };
-  /** How much of each quota one of it takes, for a placement that owns one. */
-  quotas: (placement: Placement) => Partial<Record<QuotaName, number>>;
-}
-
-/** Every kind's descriptor, in removal order. */
-export const RESOURCE_KIND_SPECS = {
-  /** The tenant's own ECS service, in the shared cluster or its dedicated one. */
-  service: {
-    schema: z.object({ cluster: z.string().min(1), name: z.string().min(1), arn: z.string().min(1) }),
-    needs: 'ownsService',
-    createStep: 'CreateService',
-    removeStep: 'DeleteService',
-    routing: false,
-    type: 'service',
-    arn: { service: 'ecs', resource: 'service' },
-    // A dedicated cluster starts empty: the service counts there, not in the shared one.
-    quotas: (placement) => ({ servicesPerCluster: hasDedicatedCluster(placement) ? 0 : 1 }),
-  },
-  /** The listener rule forwarding the tenant's header to its target group. */
-  listenerRule: {
-    schema: z.object({
-      listenerArn: z.string().min(1),
-      arn: z.string().min(1),
-      priority: z.number().int(),
-    }),
-    needs: 'ownsService',
-    createStep: 'CreateListenerRule',
-    removeStep: 'DeleteListenerRule',
-    routing: true,
-    type: 'listener-rule',
-    arn: { service: 'elasticloadbalancing', resource: 'listener-rule' },
-    quotas: () => ({ rulesPerLoadBalancer: 1 }),
-  },
-  targetGroup: {
-    schema: z.object({ name: z.string().min(1), arn: z.string().min(1) }),
-    needs: 'ownsService',
-    createStep: 'CreateTargetGroup',
-    removeStep: 'DeleteTargetGroup',
-    routing: false,
-    type: 'target-group',
-    arn: { service: 'elasticloadbalancing', resource: 'targetgroup' },
-    quotas: () => ({ targetGroupsPerLoadBalancer: 1 }),
-  },
-  /** The family; `arn` is the revision the service runs. */
-  taskDefinition: {
-    schema: z.object({ family: z.string().min(1), arn: z.string().min(1) }),
-    needs: 'ownsService',
-    createStep: 'RegisterTaskDefinition',
-    removeStep: 'DeregisterTaskDefinition',
-    routing: false,
-    type: 'task-definition',
-    arn: { service: 'ecs', resource: 'task-definition' },
-    quotas: () => ({}),
-  },
-  /** A dedicated cluster (never the shared one). */
-  cluster: {
-    schema: z.object({ name: z.string().min(1), arn: z.string().min(1) }),
-    needs: 'hasDedicatedCluster',
-    createStep: 'CreateCluster',
-    removeStep: 'DeleteCluster',
-    routing: false,
-    type: 'cluster',
-    arn: { service: 'ecs', resource: 'cluster' },
-    quotas: () => ({ clustersPerAccount: 1 }),
-  },
-} as const satisfies Record<string, ResourceKindSpec>;
-
-export type ResourceKind = keyof typeof RESOURCE_KIND_SPECS;
-
-/** Every kind, in removal order. */
-export const RESOURCE_KINDS = Object.keys(RESOURCE_KIND_SPECS) as readonly ResourceKind[];
-
-/** The steps of every kind: its creation and its removal (in the saga vocabulary). */
-export const RESOURCE_STEP_NAMES = RESOURCE_KINDS.flatMap((kind) => [
-  RESOURCE_KIND_SPECS[kind].createStep,
-  RESOURCE_KIND_SPECS[kind].removeStep,
-]);
-export type ResourceStepName = (typeof RESOURCE_KIND_SPECS)[ResourceKind]['createStep' | 'removeStep'];
-
-/** Every kind, in creation order (the reverse of removal). */
-export const CREATION_ORDER: readonly ResourceKind[] = [...RESOURCE_KINDS].reverse();
-
-/** The removal order's rank of a kind (0 goes first). */
-export const removalRank = (kind: ResourceKind): number => RESOURCE_KINDS.indexOf(kind);
+/** Each kind's schema (`arn` is the resource's identity). */
+export const RESOURCE_SCHEMAS = {
+  service: z.object({ cluster: z.string().min(1), name: z.string().min(1), arn: z.string().min(1) }),
+  listenerRule: z.object({
+    listenerArn: z.string().min(1),
+    arn: z.string().min(1),
+    priority: z.number().int(),
+  }),
+  targetGroup: z.object({ name: z.string().min(1), arn: z.string().min(1) }),
+  taskDefinition: z.object({ family: z.string().min(1), arn: z.string().min(1) }),
+  cluster: z.object({ name: z.string().min(1), arn: z.string().min(1) }),
+} as const satisfies { [K in ResourceKind]: z.ZodObject<{ arn: z.ZodString } & z.ZodRawShape> };
 
 /** What the record stores of one kind. */
-export type ResourceOf<K extends ResourceKind> = z.infer<(typeof RESOURCE_KIND_SPECS)[K]['schema']>;
+export type ResourceOf<K extends ResourceKind> = z.infer<(typeof RESOURCE_SCHEMAS)[K]>;
 
 /** What the saga state and the tenant map record of a tenant's resources. */
 export type TenantResources = { [K in ResourceKind]?: ResourceOf<K> };
-
-/** Each kind's schema, by kind. */
-export const RESOURCE_SCHEMAS = Object.fromEntries(
-  RESOURCE_KINDS.map((kind) => [kind, RESOURCE_KIND_SPECS[kind].schema]),
-) as { [K in ResourceKind]: (typeof RESOURCE_KIND_SPECS)[K]['schema'] };
 
 /** Parses `TenantResources` (every kind optional). */
 export const tenantResourcesSchema = z
   .object(RESOURCE_SCHEMAS)
   .partial() satisfies z.ZodType<TenantResources>;
-
-/** Whether a tenant of `placement` owns a resource of `kind`. */
-export const ownsKind = (placement: Placement | undefined, kind: ResourceKind): boolean =>
-  CAPABILITIES[RESOURCE_KIND_SPECS[kind].needs](placement);
-
-/** The kinds a tenant of `placement` owns, in creation order. */
-export const kindsToCreate = (placement: Placement | undefined): ResourceKind[] =>
-  CREATION_ORDER.filter((kind) => ownsKind(placement, kind));
-
-/** The kinds that are the placement's own (not the routing's), in removal order. */
-export const PLACEMENT_KINDS: readonly ResourceKind[] = RESOURCE_KINDS.filter(
-  (kind) => !RESOURCE_KIND_SPECS[kind].routing,
-);
-
-/** The discovered type of each kind, e.g. `target-group`. */
-export type DiscoveredType = (typeof RESOURCE_KIND_SPECS)[ResourceKind]['type'];
-
-/** Every discovered type, in removal order. */
-export const DISCOVERED_TYPES: readonly DiscoveredType[] = RESOURCE_KINDS.map(
-  (kind) => RESOURCE_KIND_SPECS[kind].type,
-);
-
-/** The kind of a discovered type. */
-export const kindOfType = (type: DiscoveredType): ResourceKind =>
-  RESOURCE_KINDS.find((kind) => RESOURCE_KIND_SPECS[kind].type === type) as ResourceKind;
-
-/** The Tagging API's resource type filters (`<service>:<resource>`), one per kind. */
-export const TAGGING_RESOURCE_TYPES: readonly string[] = RESOURCE_KINDS.map(
-  (kind) => `${RESOURCE_KIND_SPECS[kind].arn.service}:${RESOURCE_KIND_SPECS[kind].arn.resource}`,
-);
-
-/** The kind an ARN names, or `undefined` for any other resource. */
-export const kindOfArn = (arn: string): ResourceKind | undefined => {
-  const [, , service, , , resource = ''] = arn.split(':');
-  const type = resource.split('/')[0];
-  return RESOURCE_KINDS.find(
-    (kind) =>
-      RESOURCE_KIND_SPECS[kind].arn.service === service && RESOURCE_KIND_SPECS[kind].arn.resource === type,
-  );
-};
 
 /** A copy of `resources` without `kind`: what a deletion leaves. */
 export const withoutResource = (resources: TenantResources, kind: ResourceKind): TenantResources => {

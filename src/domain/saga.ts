@@ -3,7 +3,7 @@
  * state machine ids and step names. A step's name is its xstate state, its actor and its ASL Task.
  */
 import { OPERATION_TABLE, OPERATIONS, type Operation } from './operations.ts';
-import { RESOURCE_STEP_NAMES } from './resources.ts';
+import { RESOURCE_STEP_NAMES } from './resource-kinds.ts';
 
 /** One state machine per kind of lifecycle request (derived from the operations table). */
 export type SagaMachineId = (typeof OPERATION_TABLE)[Operation]['machine'];

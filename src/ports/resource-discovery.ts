@@ -1,8 +1,8 @@
 import type { Tag } from '../domain/naming.ts';
-import { type DiscoveredType, kindOfArn, RESOURCE_KIND_SPECS } from '../domain/resources.ts';
+import { type DiscoveredType, kindOfArn, RESOURCE_KIND_SPECS } from '../domain/resource-kinds.ts';
 
-export type { DiscoveredType } from '../domain/resources.ts';
-export { DISCOVERED_TYPES } from '../domain/resources.ts';
+export type { DiscoveredType } from '../domain/resource-kinds.ts';
+export { DISCOVERED_TYPES } from '../domain/resource-kinds.ts';
 
 /** A resource found by its tags, whatever record names it (or none). */
 export interface TaggedResource {

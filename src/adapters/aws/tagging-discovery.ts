@@ -3,7 +3,7 @@ import {
   ResourceGroupsTaggingAPIClient,
   type ResourceGroupsTaggingAPIClientConfig,
 } from '@aws-sdk/client-resource-groups-tagging-api';
-import { TAGGING_RESOURCE_TYPES } from '../../domain/resources.ts';
+import { TAGGING_RESOURCE_TYPES } from '../../domain/resource-kinds.ts';
 import { type ResourceDiscovery, type TaggedResource, typeOfArn } from '../../ports/resource-discovery.ts';
 import { type ClientOptions, resolveClient } from './client-options.ts';
 import { translateAwsError } from './errors.ts';

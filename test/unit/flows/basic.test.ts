@@ -1,3 +1,4 @@
+import { RECORD_SCHEMA_VERSION } from '../../../src/domain/record-schema.ts';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { historyOf, successEvent } from './support/expectations.ts';
@@ -67,6 +68,7 @@ describe('basic tier lifecycle over the production adapters', () => {
       routing,
       history: historyOf('onboard', execution, ['ActivateTenant']),
       version: 2,
+      schemaVersion: RECORD_SCHEMA_VERSION,
       createdAt: '2025-06-02T10:00:00.000Z',
       updatedAt: '2025-06-02T10:00:00.000Z',
     });

@@ -1,0 +1,158 @@
+/**
+ * The kinds of AWS resource a tenant can own, as data: one descriptor per kind, listed once, in the
+ * order they are removed (the reverse of the order onboarding creates them). Everything else about
+ * the kinds derives from this table: the saga vocabulary's create/remove steps, the removal and
+ * creation orders (leftovers, migration, reconcile, the models' chains), how discovery tells a
+ * tagged ARN's kind, and the quotas admission counts. What the record stores of each kind is its
+ * schema in `resources.ts`; its operations (create, remove, exists, remove by ARN) are one complete
+ * record in `src/steps/resource-operations.ts`. Both are typed by this table, so a kind added here
+ * without them does not compile.
+ *
+ * Free of the schema library on purpose: the step vocabulary reads it, and the CLI's smallest
+ * commands load the step vocabulary.
+ */
+import { hasDedicatedCluster, ownsService } from './capabilities.ts';
+import type { Placement } from './catalogue.ts';
+import type { QuotaName } from './quotas.ts';
+
+/**
+ * What a placement can do, each tested by the guard of the same name in the models
+ * (state-machines/guards.ts): a kind exists for a tenant whose placement has its capability.
+ */
+export const CAPABILITIES = { ownsService, hasDedicatedCluster } as const;
+export type Capability = keyof typeof CAPABILITIES;
+
+/** One kind's facts. */
+export interface ResourceKindSpec {
+  /** The placement capability that makes a tenant own one. */
+  needs: Capability;
+  /**
+   * The step that creates (or adopts) it, and the one that removes it (also its compensation): the
+   * saga vocabulary (`SAGA_STEP_NAMES`) takes both from here.
+   */
+  createStep: string;
+  removeStep: string;
+  /**
+   * Part of the tenant's routing rather than of its placement: a migration hands it over at the
+   * switch instead of building and removing it with the placement.
+   */
+  routing: boolean;
+  /** Its type as discovery and the inventory name it. */
+  type: string;
+  /** Its ARN's service and resource type (`arn:…:<service>:…:<resource>/…`): the Tagging API's filter. */
+  arn: { service: 'ecs' | 'elasticloadbalancing'; resource: string };
+  /** How much of each quota one of it takes, for a placement that owns one. */
+  quotas: (placement: Placement) => Partial<Record<QuotaName, number>>;
+}
+
+/** Every kind's descriptor, in removal order. */
+export const RESOURCE_KIND_SPECS = {
+  /** The tenant's own ECS service, in the shared cluster or its dedicated one. */
+  service: {
+    needs: 'ownsService',
+    createStep: 'CreateService',
+    removeStep: 'DeleteService',
+    routing: false,
+    type: 'service',
+    arn: { service: 'ecs', resource: 'service' },
+    // A dedicated cluster starts empty: the service counts there, not in the shared one.
+    quotas: (placement) => ({ servicesPerCluster: hasDedicatedCluster(placement) ? 0 : 1 }),
+  },
+  /** The listener rule forwarding the tenant's header to its target group. */
+  listenerRule: {
+    needs: 'ownsService',
+    createStep: 'CreateListenerRule',
+    removeStep: 'DeleteListenerRule',
+    routing: true,
+    type: 'listener-rule',
+    arn: { service: 'elasticloadbalancing', resource: 'listener-rule' },
+    quotas: () => ({ rulesPerLoadBalancer: 1 }),
+  },
+  targetGroup: {
+    needs: 'ownsService',
+    createStep: 'CreateTargetGroup',
+    removeStep: 'DeleteTargetGroup',
+    routing: false,
+    type: 'target-group',
+    arn: { service: 'elasticloadbalancing', resource: 'targetgroup' },
+    quotas: () => ({ targetGroupsPerLoadBalancer: 1 }),
+  },
+  /** The family; the record's `arn` is the revision the service runs. */
+  taskDefinition: {
+    needs: 'ownsService',
+    createStep: 'RegisterTaskDefinition',
+    removeStep: 'DeregisterTaskDefinition',
+    routing: false,
+    type: 'task-definition',
+    arn: { service: 'ecs', resource: 'task-definition' },
+    quotas: () => ({}),
+  },
+  /** A dedicated cluster (never the shared one). */
+  cluster: {
+    needs: 'hasDedicatedCluster',
+    createStep: 'CreateCluster',
+    removeStep: 'DeleteCluster',
+    routing: false,
+    type: 'cluster',
+    arn: { service: 'ecs', resource: 'cluster' },
+    quotas: () => ({ clustersPerAccount: 1 }),
+  },
+} as const satisfies Record<string, ResourceKindSpec>;
+
+export type ResourceKind = keyof typeof RESOURCE_KIND_SPECS;
+
+/** Every kind, in removal order. */
+export const RESOURCE_KINDS = Object.keys(RESOURCE_KIND_SPECS) as readonly ResourceKind[];
+
+/** The steps of every kind: its creation and its removal (in the saga vocabulary). */
+export const RESOURCE_STEP_NAMES = RESOURCE_KINDS.flatMap((kind) => [
+  RESOURCE_KIND_SPECS[kind].createStep,
+  RESOURCE_KIND_SPECS[kind].removeStep,
+]);
+export type ResourceStepName = (typeof RESOURCE_KIND_SPECS)[ResourceKind]['createStep' | 'removeStep'];
+
+/** Every kind, in creation order (the reverse of removal). */
+export const CREATION_ORDER: readonly ResourceKind[] = [...RESOURCE_KINDS].reverse();
+
+/** The removal order's rank of a kind (0 goes first). */
+export const removalRank = (kind: ResourceKind): number => RESOURCE_KINDS.indexOf(kind);
+
+/** Whether a tenant of `placement` owns a resource of `kind`. */
+export const ownsKind = (placement: Placement | undefined, kind: ResourceKind): boolean =>
+  CAPABILITIES[RESOURCE_KIND_SPECS[kind].needs](placement);
+
+/** The kinds a tenant of `placement` owns, in creation order. */
+export const kindsToCreate = (placement: Placement | undefined): ResourceKind[] =>
+  CREATION_ORDER.filter((kind) => ownsKind(placement, kind));
+
+/** The kinds that are the placement's own (not the routing's), in removal order. */
+export const PLACEMENT_KINDS: readonly ResourceKind[] = RESOURCE_KINDS.filter(
+  (kind) => !RESOURCE_KIND_SPECS[kind].routing,
+);
+
+/** The discovered type of each kind, e.g. `target-group`. */
+export type DiscoveredType = (typeof RESOURCE_KIND_SPECS)[ResourceKind]['type'];
+
+/** Every discovered type, in removal order. */
+export const DISCOVERED_TYPES: readonly DiscoveredType[] = RESOURCE_KINDS.map(
+  (kind) => RESOURCE_KIND_SPECS[kind].type,
+);
+
+/** The kind of a discovered type. */
+export const kindOfType = (type: DiscoveredType): ResourceKind =>
+  RESOURCE_KINDS.find((kind) => RESOURCE_KIND_SPECS[kind].type === type) as ResourceKind;
+
+/** The Tagging API's resource type filters (`<service>:<resource>`), one per kind. */
+export const TAGGING_RESOURCE_TYPES: readonly string[] = RESOURCE_KINDS.map(
+  (kind) => `${RESOURCE_KIND_SPECS[kind].arn.service}:${RESOURCE_KIND_SPECS[kind].arn.resource}`,
+);
+
+/** The kind an ARN names, or `undefined` for any other resource. */
+export const kindOfArn = (arn: string): ResourceKind | undefined => {
+  const [, , service, , , resource = ''] = arn.split(':');
+  const type = resource.split('/')[0];
+  return RESOURCE_KINDS.find(
+    (kind) =>
+      RESOURCE_KIND_SPECS[kind].arn.service === service && RESOURCE_KIND_SPECS[kind].arn.resource === type,
+  );
+};
