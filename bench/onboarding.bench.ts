@@ -4,7 +4,10 @@
  * by the simulated cloud (`--throttle`: only the rate-limited run). Prints figures; asserts nothing
  * (speed is not a test).
  *
- *   npm run bench -- [--mix basic=10,advanced=30] [--tenants 40 --tier advanced] [--concurrency 10] [--throttle] [--shards N] [--cpu-profile]
+ *   npm run bench -- [--mix basic=10,advanced=30] [--tenants 40 --tier advanced] [--concurrency 10] [--throttle | --unlimited] [--shards N] [--cpu-profile]
+ *
+ * `--unlimited` runs only the run without rate limits (a fleet of thousands, where the rate-limited
+ * run would take an hour of simulated AWS time).
  *
  * `--cpu-profile` takes a V8 CPU profile of each run and splits its CPU between the simulated AWS
  * and tenantflow's orchestration (bench/cpu-split.ts); the profiler slows the runs a little.
@@ -27,7 +30,7 @@ import { type CpuSplit, startCpuProfile } from './cpu-split.ts';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const USAGE =
-  'usage: npm run bench -- [--mix basic=10,advanced=30,premium=5 | --tenants 40 --tier advanced] [--concurrency 10] [--throttle] [--shards 1-6] [--cpu-profile]';
+  'usage: npm run bench -- [--mix basic=10,advanced=30,premium=5 | --tenants 40 --tier advanced] [--concurrency 10] [--throttle | --unlimited] [--shards 1-6] [--cpu-profile]';
 
 const catalogue = loadConfig({ SBT_EVENT_BUS: 'bench' }).catalogue;
 
@@ -53,6 +56,7 @@ const options = (() => {
         concurrency: { type: 'string', default: '10' },
         tier: { type: 'string', default: 'advanced' },
         throttle: { type: 'boolean', default: false },
+        unlimited: { type: 'boolean', default: false },
         shards: { type: 'string' },
         'cpu-profile': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
@@ -77,10 +81,12 @@ const options = (() => {
     const shards = values.shards === undefined ? needed : Number(values.shards);
     if (!Number.isInteger(shards) || shards < 1 || shards > MAX_SHARDS)
       throw new Error(`--shards "${values.shards}": a whole number from 1 to ${MAX_SHARDS}`);
+    if (values.throttle && values.unlimited) throw new Error('--throttle and --unlimited: one or the other');
     return {
       mix,
       concurrency: whole('concurrency'),
       throttleOnly: values.throttle,
+      unlimitedOnly: values.unlimited,
       shards,
       cpuProfile: values['cpu-profile'],
     };
@@ -89,7 +95,7 @@ const options = (() => {
     process.exit(2);
   }
 })();
-const { mix, concurrency, throttleOnly, shards, cpuProfile } = options;
+const { mix, concurrency, throttleOnly, unlimitedOnly, shards, cpuProfile } = options;
 const tenants = mix.reduce((sum, [, n]) => sum + n, 0);
 const template = JSON.parse(
   readFileSync(new URL('../events/samples/onboarding-advanced.json', import.meta.url), 'utf8'),
@@ -203,11 +209,15 @@ console.log(
   `tenantflow onboarding bench: ${mix.map(([tier, n]) => `${n} ${tier}`).join(', ')}; ${concurrency} at a time, ASL engine, simulated AWS, ${shards} load balancer shard${shards === 1 ? '' : 's'}`,
 );
 if (!throttleOnly) line('no rate limits', await run(false));
-const limited = await run(true);
-line('AWS rate limits', limited);
-const bound = lowerBound(limited.log);
-console.log(
-  `AWS lower bound with rate limits: ${bound.seconds.toFixed(1)} s for the calls made (binding bucket ${bound.bucket}: ` +
-    `${bound.n} calls); measured ${limited.seconds.toFixed(1)} s = ${(limited.seconds / Math.max(bound.seconds, 0.001)).toFixed(2)}× the bound; ` +
-    `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`,
-);
+if (unlimitedOnly) {
+  console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+} else {
+  const limited = await run(true);
+  line('AWS rate limits', limited);
+  const bound = lowerBound(limited.log);
+  console.log(
+    `AWS lower bound with rate limits: ${bound.seconds.toFixed(1)} s for the calls made (binding bucket ${bound.bucket}: ` +
+      `${bound.n} calls); measured ${limited.seconds.toFixed(1)} s = ${(limited.seconds / Math.max(bound.seconds, 0.001)).toFixed(2)}× the bound; ` +
+      `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`,
+  );
+}
