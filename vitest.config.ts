@@ -13,7 +13,11 @@ export default defineConfig({
     environment: 'node',
     restoreMocks: true,
     // Tests run on Node 20; the deployed functions on nodejs22.x. Keep the SDK's notice out of the output.
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: {
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      // The simulated cloud checks each changing call's journal against a copy of its whole state.
+      TENANTFLOW_SIM_CHECK: '1',
+    },
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

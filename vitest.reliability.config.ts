@@ -12,7 +12,11 @@ export default defineConfig({
     globalSetup: ['test/support/reliability/global-setup.ts'],
     environment: 'node',
     restoreMocks: true,
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: {
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      // The simulated cloud checks each changing call's journal against a copy of its whole state.
+      TENANTFLOW_SIM_CHECK: '1',
+    },
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

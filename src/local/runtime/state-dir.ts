@@ -31,6 +31,8 @@ export const STATE_ENTRIES: ReadonlySet<string> = new Set([
   STATE_MARKER,
   LOCK_FILE,
   'cloud.json',
+  // the simulated cloud's write log beside its snapshot (src/local/sim/state.ts)
+  'cloud.json.log',
   'dynamo',
   'executions.json',
   'requests',

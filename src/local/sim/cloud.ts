@@ -10,9 +10,10 @@ import type { SimContext } from './context.ts';
 import { notImplemented, throttlingError } from './faults.ts';
 import { HANDLERS, isReadOnly } from './handlers.ts';
 import { type InventoryItem, inventory } from './inventory.ts';
+import { type Journal, journaled, READ_ONLY, type StateWriter } from './journal.ts';
 import { type Route, routeOf } from './routing.ts';
 import { seedSharedInfrastructure } from './seed.ts';
-import { emptyState, loadState, type SimState, saveState } from './state.ts';
+import { appendEntry, emptyState, loadState, type SimState, saveState } from './state.ts';
 import { bucketsFor, type SimService, TokenBuckets } from './throttle.ts';
 
 /** How the simulated cloud behaves. */
@@ -29,6 +30,12 @@ export interface SimOptions {
   drainMs?: number;
   /** Enforce the default API rate quotas as token buckets. */
   throttle?: boolean;
+  /**
+   * Check every changing call's journal against a copy of the whole state: a failed call left
+   * nothing changed, a call that succeeded logged everything it changed. Costs a copy of the state per
+   * call: the test suites turn it on (`TENANTFLOW_SIM_CHECK=1`), runs and benchmarks do not.
+   */
+  checkJournal?: boolean;
   region?: string;
   accountId?: string;
 }
@@ -100,11 +107,16 @@ export class SimulatedCloud {
   private readonly log: SimCallRecord[] = [];
   private readonly buckets = new TokenBuckets();
   private readonly options: SimOptions;
+  /** Bytes of the state file's log since its snapshot, and the snapshot's size (see `persist`). */
+  private logBytes = 0;
+  private snapshotBytes = 0;
+  private readonly checkJournal: boolean;
 
   constructor(options: SimOptions = {}) {
     this.options = options;
     this.clock = options.now ?? Date.now;
     this.state = options.stateFile ? loadState(options.stateFile) : emptyState();
+    this.checkJournal = options.checkJournal ?? process.env.TENANTFLOW_SIM_CHECK === '1';
   }
 
   /** Adds the simulator to a client (ECS, ELBv2, CloudFormation or EventBridge); returns the client. */
@@ -156,7 +168,6 @@ export class SimulatedCloud {
       putMetricAlarm(ctx, { AlarmName: name });
       setAlarmState(ctx, { AlarmName: name, StateValue: state, StateReason: reason });
     });
-    this.save();
   }
 
   /**
@@ -198,9 +209,27 @@ export class SimulatedCloud {
     return this.log.map((c) => ({ ...c }));
   }
 
-  /** Writes the state to `stateFile` (no-op when memory only). */
+  /**
+   * Writes the state to `stateFile` (no-op when memory only) as one snapshot, its log emptied.
+   * Every changing call is already written through to the log: this only makes the file whole.
+   */
   save(): void {
-    if (this.options.stateFile) saveState(this.options.stateFile, this.state);
+    if (!this.options.stateFile) return;
+    this.snapshotBytes = saveState(this.options.stateFile, this.state);
+    this.logBytes = 0;
+  }
+
+  /**
+   * Writes one committed call through: its line on the log; and once the log has grown past the
+   * snapshot (and past 1 MiB), a new snapshot. A snapshot costs the whole state, but comes only after
+   * as many bytes of calls, so a call costs what it touched, however large the fleet.
+   */
+  private persist(journal: Journal): void {
+    const file = this.options.stateFile;
+    const entry = journal.entry();
+    if (!file || !entry) return;
+    this.logBytes += appendEntry(file, entry);
+    if (this.logBytes > Math.max(1 << 20, this.snapshotBytes)) this.save();
   }
 
   describe(): string {
@@ -228,9 +257,10 @@ export class SimulatedCloud {
     return this.options.accountId ?? '000000000000';
   }
 
-  private context(now: number, state: SimState = this.state): SimContext {
+  private context(now: number, write: StateWriter = READ_ONLY): SimContext {
     return {
-      state,
+      state: this.state,
+      write,
       now,
       region: this.region(),
       accountId: this.accountId(),
@@ -242,11 +272,16 @@ export class SimulatedCloud {
     };
   }
 
-  /** Runs `change` on a copy of the state and keeps it only if it succeeds: a failed call changes nothing. */
-  private transact<T>(now: number, change: (ctx: SimContext) => T): T {
-    const draft = structuredClone(this.state);
-    const result = change(this.context(now, draft));
-    this.state = draft;
+  /**
+   * Runs `change` on the state through a journal of what it touches (see `journaled`): a failed
+   * call changes nothing, one that succeeds is written through.
+   */
+  private transact<T>(now: number, change: (ctx: SimContext) => T, what = 'a change'): T {
+    const { result, journal } = journaled(this.state, (write) => change(this.context(now, write)), {
+      check: this.checkJournal,
+      what,
+    });
+    this.persist(journal);
     return result;
   }
 
@@ -262,9 +297,7 @@ export class SimulatedCloud {
       const handler = HANDLERS[service].get(command);
       if (!handler) throw notImplemented(service, command);
       if (isReadOnly(command)) return handler(this.context(at), input);
-      const output = this.transact(at, (ctx) => handler(ctx, input));
-      this.save();
-      return output;
+      return this.transact(at, (ctx) => handler(ctx, input), `${service} ${command}`);
     } catch (error) {
       record.error = error instanceof Error ? error.name : String(error);
       throw error;

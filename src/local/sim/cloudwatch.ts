@@ -61,7 +61,7 @@ export const putMetricAlarm = (ctx: SimContext, raw: unknown): Out<PutMetricAlar
       reason: 'Unchecked: Initial alarm creation',
       updatedAt: ctx.now,
     };
-    ctx.state.alarms.push(made);
+    ctx.write.add('alarms', made);
   }
   return {};
 };
@@ -83,6 +83,7 @@ export const setAlarmState = (ctx: SimContext, raw: unknown): Out<SetAlarmStateC
       $metadata: errorMetadata(),
       message: `alarm ${parsed.data.AlarmName} does not exist`,
     });
+  ctx.write.touch('alarms', found);
   found.state = parsed.data.StateValue;
   found.reason = parsed.data.StateReason;
   found.updatedAt = ctx.now;

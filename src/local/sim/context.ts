@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { StateWriter } from './journal.ts';
 import type { SimState, SimTag } from './state.ts';
 
 /** How fast simulated resources settle, in milliseconds. */
@@ -11,6 +12,11 @@ export interface SimTiming {
 /** What every simulated command sees: the state to read and change, and the instant of the call. */
 export interface SimContext {
   state: SimState;
+  /**
+   * How a changing call changes the state's lists (src/local/sim/journal.ts): never push to, filter
+   * into or change an item of `state` directly. A read-only call's writer refuses every change.
+   */
+  write: StateWriter;
   now: number;
   region: string;
   accountId: string;

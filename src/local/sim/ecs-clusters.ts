@@ -97,7 +97,7 @@ export const putCluster = (ctx: SimContext, raw: unknown, shared = false): Clust
   }
   const existing = activeCluster(ctx, name);
   if (existing) return existing;
-  ctx.state.clusters = ctx.state.clusters.filter((c) => c.name !== name);
+  ctx.write.remove('clusters', (c) => c.name === name);
   const record: ClusterRecord = {
     arn: arn(ctx, 'ecs', `cluster/${name}`),
     name,
@@ -109,7 +109,7 @@ export const putCluster = (ctx: SimContext, raw: unknown, shared = false): Clust
     defaultCapacityProviderStrategy: strategyOf(input.defaultCapacityProviderStrategy),
     shared,
   };
-  ctx.state.clusters.push(record);
+  ctx.write.add('clusters', record);
   return record;
 };
 
@@ -162,6 +162,6 @@ export const deleteCluster = (ctx: SimContext, input: unknown): Out<DeleteCluste
       $metadata: errorMetadata(),
     });
   }
-  record.status = 'INACTIVE';
+  ctx.write.touch('clusters', record).status = 'INACTIVE';
   return { cluster: clusterView(ctx, record, false) };
 };

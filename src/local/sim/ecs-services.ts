@@ -149,10 +149,8 @@ export const putService = (ctx: SimContext, raw: unknown, shared = false): Servi
     shared,
   };
   reconcileTasks(ctx, record, record.rolloutCompletesAt);
-  ctx.state.services = ctx.state.services.filter(
-    (s) => !(s.clusterArn === cluster.arn && s.name === record.name),
-  );
-  ctx.state.services.push(record);
+  ctx.write.remove('services', (s) => s.clusterArn === cluster.arn && s.name === record.name);
+  ctx.write.add('services', record);
   return record;
 };
 
@@ -196,6 +194,7 @@ export const updateService = (ctx: SimContext, input: unknown): Out<UpdateServic
   if (serviceStatus(record, ctx.now) !== 'ACTIVE') {
     throw new ServiceNotActiveException({ message: 'Service was not ACTIVE.', $metadata: errorMetadata() });
   }
+  ctx.write.touch('services', record);
   settleService(record, ctx.now);
   if (parsed.desiredCount !== undefined) {
     record.desiredCount = parsed.desiredCount;
@@ -225,6 +224,7 @@ export const deleteService = (ctx: SimContext, input: unknown): Out<DeleteServic
     if (record.desiredCount > 0 && parsed.force !== true) {
       throw invalidParameter('The service cannot be stopped while it is scaled above 0.');
     }
+    ctx.write.touch('services', record);
     record.deletedAt = ctx.now;
     record.inactiveAt = ctx.now + ctx.timing.drainMs;
     record.desiredCount = 0;

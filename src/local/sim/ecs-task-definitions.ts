@@ -99,7 +99,7 @@ export const putTaskDefinition = (ctx: SimContext, raw: unknown, shared = false)
     containerDefinitions: input.containerDefinitions,
     shared,
   };
-  ctx.state.taskDefinitions.push(record);
+  ctx.write.add('taskDefinitions', record);
   return record;
 };
 
@@ -171,6 +171,7 @@ export const deregisterTaskDefinition = (
   const record = findTaskDefinition(ctx, ref);
   if (!record) throw clientError('The specified task definition does not exist.');
   if (record.status !== 'ACTIVE') throw clientError('The specified task definition is already inactive.');
+  ctx.write.touch('taskDefinitions', record);
   record.status = 'INACTIVE';
   record.deregisteredAt = ctx.now;
   return { taskDefinition: taskDefinitionView(record) };
@@ -206,7 +207,7 @@ export const deleteTaskDefinitions = (
         detail: 'The task definition must be INACTIVE (deregistered) before it can be deleted.',
       });
     } else {
-      record.status = 'DELETE_IN_PROGRESS';
+      ctx.write.touch('taskDefinitions', record).status = 'DELETE_IN_PROGRESS';
       deleted.push(taskDefinitionView(record));
     }
   }

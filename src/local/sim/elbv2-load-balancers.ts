@@ -86,7 +86,7 @@ export const createLoadBalancer = (ctx: SimContext, raw: unknown): Out<CreateLoa
     shared: false,
     createdAt: ctx.now,
   };
-  ctx.state.loadBalancers.push(lb);
+  ctx.write.add('loadBalancers', lb);
   return { LoadBalancers: [view(ctx, lb)] };
 };
 
@@ -124,9 +124,9 @@ export const deleteLoadBalancer = (ctx: SimContext, raw: unknown): Out<DeleteLoa
       $metadata: errorMetadata(),
     });
   const listeners = new Set(s.listeners.filter((l) => l.loadBalancerArn === lb.arn).map((l) => l.arn));
-  s.rules = s.rules.filter((r) => !listeners.has(r.listenerArn));
-  s.listeners = s.listeners.filter((l) => !listeners.has(l.arn));
-  s.loadBalancers = s.loadBalancers.filter((candidate) => candidate !== lb);
+  ctx.write.remove('rules', (r) => listeners.has(r.listenerArn));
+  ctx.write.remove('listeners', (l) => listeners.has(l.arn));
+  ctx.write.remove('loadBalancers', (candidate) => candidate === lb);
   return {};
 };
 
@@ -158,7 +158,7 @@ export const createListener = (ctx: SimContext, raw: unknown): Out<CreateListene
     defaultRuleArn: `${listenerArn.replace(':listener/', ':listener-rule/')}/${nextHex(ctx)}`,
     tags: elbTags(input.Tags),
   };
-  ctx.state.listeners.push(listener);
+  ctx.write.add('listeners', listener);
   return {
     Listeners: [
       {
@@ -181,7 +181,7 @@ export const deleteListener = (ctx: SimContext, raw: unknown): Out<DeleteListene
       message: `Listener '${ListenerArn}' belongs to a stack`,
       $metadata: errorMetadata(),
     });
-  ctx.state.rules = ctx.state.rules.filter((r) => r.listenerArn !== listener.arn);
-  ctx.state.listeners = ctx.state.listeners.filter((l) => l !== listener);
+  ctx.write.remove('rules', (r) => r.listenerArn === listener.arn);
+  ctx.write.remove('listeners', (l) => l === listener);
   return {};
 };

@@ -136,7 +136,7 @@ export const putRule = (ctx: SimContext, raw: unknown, shared = false): RuleReco
     tags: elbTags(input.Tags),
     shared,
   };
-  ctx.state.rules.push(record);
+  ctx.write.add('rules', record);
   return record;
 };
 
@@ -155,7 +155,7 @@ export const deleteRule = (ctx: SimContext, input: unknown): Out<DeleteRuleComma
     });
   }
   if (!ctx.state.rules.some((r) => r.arn === RuleArn)) throw ruleNotFound(RuleArn);
-  ctx.state.rules = ctx.state.rules.filter((r) => r.arn !== RuleArn);
+  ctx.write.remove('rules', (r) => r.arn === RuleArn);
   return {};
 };
 
@@ -179,8 +179,9 @@ export const modifyRule = (ctx: SimContext, input: unknown): Out<ModifyRuleComma
   for (const tgArn of (Actions ?? []).flatMap(forwardedTargetGroups)) {
     if (!ctx.state.targetGroups.some((tg) => tg.arn === tgArn)) throw targetGroupNotFound(tgArn);
   }
+  if (Conditions?.length === 0) throw validationError('A condition must be specified');
+  ctx.write.touch('rules', rule);
   if (Conditions) {
-    if (Conditions.length === 0) throw validationError('A condition must be specified');
     rule.conditions = Conditions;
   }
   if (Actions) rule.actions = Actions;

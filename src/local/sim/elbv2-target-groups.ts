@@ -121,7 +121,7 @@ export const putTargetGroup = (ctx: SimContext, raw: unknown, shared = false): T
     createdAt: ctx.now,
     shared,
   };
-  ctx.state.targetGroups.push(record);
+  ctx.write.add('targetGroups', record);
   return record;
 };
 
@@ -177,7 +177,7 @@ export const deleteTargetGroup = (ctx: SimContext, input: unknown): Out<DeleteTa
       $metadata: errorMetadata(),
     });
   }
-  ctx.state.targetGroups = ctx.state.targetGroups.filter((tg) => tg.arn !== TargetGroupArn);
+  ctx.write.remove('targetGroups', (tg) => tg.arn === TargetGroupArn);
   return {};
 };
 

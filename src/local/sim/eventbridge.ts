@@ -50,7 +50,7 @@ export const putEvents = (ctx: SimContext, raw: unknown): Out<PutEventsCommandOu
     const detail = parseDetail(entry.Detail);
     if (detail === undefined) return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
     const id = nextUuid(ctx);
-    ctx.state.events.push({
+    ctx.write.add('events', {
       id,
       source: entry.Source,
       detailType: entry.DetailType,

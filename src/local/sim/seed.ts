@@ -98,7 +98,7 @@ const loadBalancer = (
     shared: true,
     createdAt: 0,
   };
-  ctx.state.loadBalancers.push(lb);
+  ctx.write.add('loadBalancers', lb);
   stack.record(`LoadBalancer${suffix}`, { ref: lb.arn, attributes: { DNSName: lb.dnsName } });
   const props = stack.properties(`Listener${suffix}`);
   const listenerArn = `${lb.arn.replace(':loadbalancer/', ':listener/')}/${nextHex(ctx)}`;
@@ -127,7 +127,7 @@ const loadBalancer = (
     defaultRuleArn: `${listenerArn.replace(':listener/', ':listener-rule/')}/${nextHex(ctx)}`,
     tags: [],
   };
-  ctx.state.listeners.push(listener);
+  ctx.write.add('listeners', listener);
   stack.record(`Listener${suffix}`, { ref: listener.arn });
 };
 
@@ -190,7 +190,7 @@ export const seedSharedInfrastructure = (
   service.rolloutCompletesAt = settledAt;
   stack.record('PooledService', { ref: service.arn, attributes: { Name: service.name } });
 
-  ctx.state.stacks.push({
+  ctx.write.add('stacks', {
     id: arn(ctx, 'cloudformation', `stack/${stackName}/${nextUuid(ctx)}`),
     name: stackName,
     createdAt: ctx.now,
