@@ -13,7 +13,8 @@
  * and tenantflow's orchestration (bench/cpu-split.ts); the profiler slows the runs a little.
  *
  * The simulated shared stack has as many load balancer shards as the mix's silo tenants need (at
- * most MAX_SHARDS), unless `--shards` says.
+ * most MAX_SHARDS), unless `--shards` says. Past what MAX_SHARDS hold, onboardings add shards as they
+ * fill (the shard machine, SHARD_GROWTH_THRESHOLD 0.8, as many as needed up to SHARD_GROWTH_LIMIT's 40).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -78,12 +79,18 @@ const options = (() => {
     let needed = 1;
     for (let room = shardCapacity(0); room < silo && needed < MAX_SHARDS; needed += 1)
       room += shardCapacity(needed);
-    const shards = values.shards === undefined ? needed : Number(values.shards);
+    const shards = values.shards === undefined ? Math.min(needed, MAX_SHARDS) : Number(values.shards);
     if (!Number.isInteger(shards) || shards < 1 || shards > MAX_SHARDS)
       throw new Error(`--shards "${values.shards}": a whole number from 1 to ${MAX_SHARDS}`);
     if (values.throttle && values.unlimited) throw new Error('--throttle and --unlimited: one or the other');
+    // Silo tenants past what the stack's shards hold: the shard machine adds shards as they fill.
+    let room = 0;
+    for (let i = 0; i < shards; i += 1) room += shardCapacity(i);
+    const grow = Math.max(0, Math.ceil((silo - room) / shardCapacity(1)) + (silo > room ? 1 : 0));
+    if (grow > 40) throw new Error(`${silo} silo tenants need ${grow} added shards: at most 40 can be added`);
     return {
       mix,
+      grow,
       concurrency: whole('concurrency'),
       throttleOnly: values.throttle,
       unlimitedOnly: values.unlimited,
@@ -95,7 +102,7 @@ const options = (() => {
     process.exit(2);
   }
 })();
-const { mix, concurrency, throttleOnly, unlimitedOnly, shards, cpuProfile } = options;
+const { mix, grow, concurrency, throttleOnly, unlimitedOnly, shards, cpuProfile } = options;
 const tenants = mix.reduce((sum, [, n]) => sum + n, 0);
 const template = JSON.parse(
   readFileSync(new URL('../events/samples/onboarding-advanced.json', import.meta.url), 'utf8'),
@@ -130,6 +137,7 @@ const run = async (throttle: boolean) => {
     throttle,
     fast: !throttle,
     shards,
+    ...(grow > 0 ? { shardGrowthThreshold: 0.8, shardGrowthLimit: grow } : {}),
     onProgress: (event) => {
       steps += 1;
       if (!event.ok) retries += 1;
@@ -165,6 +173,7 @@ const run = async (throttle: boolean) => {
   const orphans = runtime
     .inventory()
     .filter((item) => item.tenantId && records.get(item.tenantId)?.lifecycleStatus !== 'ACTIVE').length;
+  const shardsAdded = (await runtime.shards()).length - shards;
   const shardsUsed = new Set(
     [...records.values()].flatMap((record) =>
       record.resources.listenerRule ? [record.resources.listenerRule.listenerArn] : [],
@@ -187,6 +196,7 @@ const run = async (throttle: boolean) => {
     cpu,
     split,
     shardsUsed,
+    shardsAdded,
   };
 };
 
@@ -195,7 +205,7 @@ const line = (label: string, r: Awaited<ReturnType<typeof run>>) =>
     `${label.padEnd(16)} ${String(r.succeeded).padStart(5)}/${tenants} succeeded  ${r.seconds.toFixed(2).padStart(8)} s  ` +
       `${(r.succeeded / r.seconds).toFixed(2).padStart(6)} tenants/s  ${(r.calls / tenants).toFixed(1)} AWS calls/tenant  ` +
       `${r.throttled} throttled calls  ${r.retries} retried step attempts  ${r.orphans} orphans  ` +
-      `${r.shardsUsed} of ${shards} load balancer shard${shards === 1 ? '' : 's'} used  ` +
+      `${r.shardsUsed} of ${shards + r.shardsAdded} load balancer shard${shards + r.shardsAdded === 1 ? '' : 's'} used${r.shardsAdded > 0 ? ` (${r.shardsAdded} added as they filled)` : ''}  ` +
       `${((r.cpu.user + r.cpu.system) / 1000 / Math.max(1, r.steps)).toFixed(1)} ms CPU per saga step (simulated AWS and dynalite included)` +
       (r.split
         ? `\n  CPU profile: ${(r.split.orchestrationMs / Math.max(1, r.steps)).toFixed(1)} ms per saga step in tenantflow's orchestration ` +
@@ -206,7 +216,7 @@ const line = (label: string, r: Awaited<ReturnType<typeof run>>) =>
   );
 
 console.log(
-  `tenantflow onboarding bench: ${mix.map(([tier, n]) => `${n} ${tier}`).join(', ')}; ${concurrency} at a time, ASL engine, simulated AWS, ${shards} load balancer shard${shards === 1 ? '' : 's'}`,
+  `tenantflow onboarding bench: ${mix.map(([tier, n]) => `${n} ${tier}`).join(', ')}; ${concurrency} at a time, ASL engine, simulated AWS, ${shards} load balancer shard${shards === 1 ? '' : 's'}${grow > 0 ? `, up to ${grow} more added as they fill` : ''}`,
 );
 if (!throttleOnly) line('no rate limits', await run(false));
 if (unlimitedOnly) {

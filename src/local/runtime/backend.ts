@@ -43,6 +43,8 @@ export interface SimulatedBackendOptions {
   shardCapacity?: number;
   /** `SHARD_GROWTH_THRESHOLD` of the orchestrator. */
   shardGrowthThreshold?: number;
+  /** `SHARD_GROWTH_LIMIT` of the orchestrator. */
+  shardGrowthLimit?: number;
 }
 
 /**
@@ -58,6 +60,9 @@ export const simulatedBackend = async (
     ...(options.shardCapacity !== undefined ? { SHARD_CAPACITY: String(options.shardCapacity) } : {}),
     ...(options.shardGrowthThreshold !== undefined
       ? { SHARD_GROWTH_THRESHOLD: String(options.shardGrowthThreshold) }
+      : {}),
+    ...(options.shardGrowthLimit !== undefined
+      ? { SHARD_GROWTH_LIMIT: String(options.shardGrowthLimit) }
       : {}),
   };
   const config = loadConfig(env);
@@ -87,6 +92,8 @@ export const simulatedBackend = async (
     describe: () => sim.describe(),
     save: () => sim.save(),
     async stop() {
+      // A state dir left by a clean stop is one snapshot, its log emptied.
+      sim.compact();
       await dynamo.stop();
     },
   };

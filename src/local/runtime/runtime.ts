@@ -106,6 +106,8 @@ export interface LocalRuntimeOptions {
   shardCapacity?: number;
   /** `SHARD_GROWTH_THRESHOLD`: onboardings add a shard when every shard is filled to it (default: never). */
   shardGrowthThreshold?: number;
+  /** `SHARD_GROWTH_LIMIT`: how many shards onboardings may add (default 4). */
+  shardGrowthLimit?: number;
   /** Let Powertools log, as in Lambda (off by default: local output is the progress lines). */
   verbose?: boolean;
 }

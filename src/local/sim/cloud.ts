@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ECSClient } from '@aws-sdk/client-ecs';
@@ -13,7 +14,7 @@ import { type InventoryItem, inventory } from './inventory.ts';
 import { type Journal, journaled, READ_ONLY, type StateWriter } from './journal.ts';
 import { type Route, routeOf } from './routing.ts';
 import { seedSharedInfrastructure } from './seed.ts';
-import { appendEntry, emptyState, loadState, type SimState, saveState } from './state.ts';
+import { appendEntry, emptyState, loadState, logFileOf, type SimState, saveState } from './state.ts';
 import { bucketsFor, type SimService, TokenBuckets } from './throttle.ts';
 
 /** How the simulated cloud behaves. */
@@ -87,6 +88,9 @@ const MIDDLEWARE = {
   override: true,
 } as const;
 
+/** A file's size in bytes, 0 when there is none. */
+const fileSize = (file: string): number => (existsSync(file) ? statSync(file).size : 0);
+
 const snapshot = (value: unknown): unknown => {
   try {
     return structuredClone(value);
@@ -116,6 +120,10 @@ export class SimulatedCloud {
     this.options = options;
     this.clock = options.now ?? Date.now;
     this.state = options.stateFile ? loadState(options.stateFile) : emptyState();
+    if (options.stateFile) {
+      this.snapshotBytes = fileSize(options.stateFile);
+      this.logBytes = fileSize(logFileOf(options.stateFile));
+    }
     this.checkJournal = options.checkJournal ?? process.env.TENANTFLOW_SIM_CHECK === '1';
   }
 
@@ -210,10 +218,18 @@ export class SimulatedCloud {
   }
 
   /**
-   * Writes the state to `stateFile` (no-op when memory only) as one snapshot, its log emptied.
-   * Every changing call is already written through to the log: this only makes the file whole.
+   * Makes sure `stateFile` holds the state (no-op when memory only): every changing call is written
+   * through to its log already, so this writes a snapshot only when there is none yet or the log has
+   * outgrown it. Cheap enough to call after every request.
    */
   save(): void {
+    if (!this.options.stateFile) return;
+    if (this.snapshotBytes > 0 && this.logBytes <= Math.max(1 << 20, this.snapshotBytes)) return;
+    this.compact();
+  }
+
+  /** Writes the whole state to `stateFile` as one snapshot and empties its log (no-op when memory only). */
+  compact(): void {
     if (!this.options.stateFile) return;
     this.snapshotBytes = saveState(this.options.stateFile, this.state);
     this.logBytes = 0;
@@ -229,7 +245,7 @@ export class SimulatedCloud {
     const entry = journal.entry();
     if (!file || !entry) return;
     this.logBytes += appendEntry(file, entry);
-    if (this.logBytes > Math.max(1 << 20, this.snapshotBytes)) this.save();
+    this.save();
   }
 
   describe(): string {

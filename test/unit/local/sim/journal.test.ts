@@ -127,7 +127,7 @@ describe('SimulatedCloud: write-through log', () => {
     expect(loadState(stateFile).services.find((s) => s.name === 'tf-acme')?.desiredCount).toBe(3);
   });
 
-  it('leaves out a last line cut short by a crash, and empties the log when it saves', async () => {
+  it('leaves out a last line cut short by a crash, and empties the log when it compacts', async () => {
     // Prepare
     const stateFile = tempFile();
     const aws = simulatedAws({ stateFile });
@@ -137,7 +137,7 @@ describe('SimulatedCloud: write-through log', () => {
 
     // Act
     const loaded = loadState(stateFile);
-    aws.cloud.save();
+    aws.cloud.compact();
 
     // Assess
     expect(loaded.taskDefinitions.map((td) => td.family)).toContain('tf-acme');
