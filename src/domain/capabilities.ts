@@ -1,17 +1,18 @@
 /**
- * What a placement can do, as tests on the placement alone (no schema library: the resource kinds,
- * which the CLI's smallest commands load through the step vocabulary, depend on these).
+ * What a placement can do, as tests on the placement alone: free of the schema library and of the
+ * catalogue (the resource kinds, which the CLI's smallest commands load through the step vocabulary,
+ * depend on these). Typed structurally, so they narrow the catalogue's `Placement` union.
  */
-import type { OwnServicePlacement, Placement } from './catalogue.ts';
 
 /** The tenant owns an ECS service (and with it a task definition, a target group and a listener rule). */
-export const ownsService = (placement: Placement | undefined): placement is OwnServicePlacement =>
-  placement?.service === 'own';
+export const ownsService = <P extends { service: string }>(
+  placement: P | undefined,
+): placement is Extract<P, { service: 'own' }> => placement?.service === 'own';
 
 /** The desired count of a tenant's own service: its placement's when the tenant is active, else 0. */
-export const desiredCountOf = (placement: OwnServicePlacement, active: boolean): number =>
+export const desiredCountOf = (placement: { desiredCount: number }, active: boolean): number =>
   active ? placement.desiredCount : 0;
 
 /** The tenant owns an ECS cluster. */
-export const hasDedicatedCluster = (placement: Placement | undefined): boolean =>
+export const hasDedicatedCluster = (placement: { cluster: string } | undefined): boolean =>
   placement?.cluster === 'dedicated';

@@ -4,18 +4,10 @@
  * both read them here.
  */
 import type { Placement } from './catalogue.ts';
+import { QUOTA_NAMES, QUOTAS, type QuotaName } from './quota-names.ts';
 import { kindsToCreate, RESOURCE_KIND_SPECS } from './resource-kinds.ts';
 
-export const QUOTAS = {
-  /** Listener rules per Application Load Balancer (default rule not counted; can be raised). */
-  rulesPerLoadBalancer: { limit: 100, name: 'listener rules per Application Load Balancer' },
-  /** Target groups reachable from one Application Load Balancer (cannot be raised). */
-  targetGroupsPerLoadBalancer: { limit: 100, name: 'target groups per Application Load Balancer' },
-  servicesPerCluster: { limit: 5000, name: 'ECS services per cluster' },
-  clustersPerAccount: { limit: 10_000, name: 'ECS clusters per account' },
-} as const;
-export type QuotaName = keyof typeof QUOTAS;
-export const QUOTA_NAMES = Object.keys(QUOTAS) as readonly QuotaName[];
+export { QUOTA_NAMES, QUOTAS, type QuotaName } from './quota-names.ts';
 
 /**
  * What is in use now, per quota, where the tenant would go: rules of the shared listener other than

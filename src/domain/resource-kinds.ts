@@ -13,7 +13,7 @@
  */
 import { hasDedicatedCluster, ownsService } from './capabilities.ts';
 import type { Placement } from './catalogue.ts';
-import type { QuotaName } from './quotas.ts';
+import type { QuotaName } from './quota-names.ts';
 
 /**
  * What a placement can do, each tested by the guard of the same name in the models
@@ -21,6 +21,12 @@ import type { QuotaName } from './quotas.ts';
  */
 export const CAPABILITIES = { ownsService, hasDedicatedCluster } as const;
 export type Capability = keyof typeof CAPABILITIES;
+
+/** Whether `placement` has `capability`. */
+export const hasCapability = (placement: Placement | undefined, capability: Capability): boolean => {
+  const test: (placement: Placement | undefined) => boolean = CAPABILITIES[capability];
+  return test(placement);
+};
 
 /** One kind's facts. */
 export interface ResourceKindSpec {
@@ -119,7 +125,7 @@ export const removalRank = (kind: ResourceKind): number => RESOURCE_KINDS.indexO
 
 /** Whether a tenant of `placement` owns a resource of `kind`. */
 export const ownsKind = (placement: Placement | undefined, kind: ResourceKind): boolean =>
-  CAPABILITIES[RESOURCE_KIND_SPECS[kind].needs](placement);
+  hasCapability(placement, RESOURCE_KIND_SPECS[kind].needs);
 
 /** The kinds a tenant of `placement` owns, in creation order. */
 export const kindsToCreate = (placement: Placement | undefined): ResourceKind[] =>

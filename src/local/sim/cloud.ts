@@ -14,7 +14,8 @@ import { type InventoryItem, inventory } from './inventory.ts';
 import { type Journal, journaled, READ_ONLY, type StateWriter } from './journal.ts';
 import { type Route, routeOf } from './routing.ts';
 import { seedSharedInfrastructure } from './seed.ts';
-import { appendEntry, emptyState, loadState, logFileOf, type SimState, saveState } from './state.ts';
+import { emptyState, type SimState } from './state.ts';
+import { appendEntry, loadState, logFileOf, saveState } from './state-file.ts';
 import { bucketsFor, type SimService, TokenBuckets } from './throttle.ts';
 
 /** How the simulated cloud behaves. */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { type Placement, placementOf } from '../../../src/domain/catalogue.ts';
 import {
-  CAPABILITIES,
   type Capability,
   CREATION_ORDER,
+  hasCapability,
   kindOfArn,
   kindsToCreate,
   PLACEMENT_KINDS,
@@ -76,7 +76,7 @@ describe('resource kinds as data', () => {
     for (const placement of placements) {
       // Act: the first branch whose capability the placement has
       const entry = choice.find((branch) =>
-        'guard' in branch ? CAPABILITIES[branch.guard as Capability](placement) : true,
+        'guard' in branch ? hasCapability(placement, branch.guard as Capability) : true,
       );
       const owned = kindsToCreate(placement);
 

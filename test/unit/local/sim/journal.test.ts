@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { DeleteServiceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyEntries, Journal, journaled } from '../../../../src/local/sim/journal.ts';
-import { emptyState, loadState, logFileOf, type SimState } from '../../../../src/local/sim/state.ts';
+import { emptyState, type SimState } from '../../../../src/local/sim/state.ts';
+import { loadState, logFileOf } from '../../../../src/local/sim/state-file.ts';
 import { createAppService, registerApp, routedTargetGroup, seed, simulatedAws } from './helpers.ts';
 
 const dirs: string[] = [];
