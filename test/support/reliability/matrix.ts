@@ -8,6 +8,7 @@ import { isStepName, type MachineId, type StepName } from '../../../src/domain/s
 import { committedDefinition } from '../../../src/local/engines/index.ts';
 import type { FaultKind, FaultSpec } from '../../../src/local/index.ts';
 import { RETRY_POLICY, retrierFor } from '../../../state-machines/retry.ts';
+import { createStepsOf, removeStepsOf } from '../resource-steps.ts';
 import type { ReferenceTier } from './world.ts';
 
 /** One row of the matrix: a lifecycle operation on a tenant of a tier, and the steps it runs. */
@@ -21,7 +22,6 @@ export interface SagaCase {
 }
 
 const ONBOARD_TAIL = ['WaitForHealthy', 'ActivateTenant', 'NotifySuccess'] as const;
-const SILO = ['RegisterTaskDefinition', 'CreateTargetGroup', 'CreateListenerRule', 'CreateService'] as const;
 const ACTIVATION = [
   'ValidateRequest',
   'LockTenant',
@@ -50,7 +50,14 @@ export const SAGA_CASES: readonly SagaCase[] = [
     operation: 'onboard',
     tier: 'advanced',
     needsTenant: false,
-    steps: ['ValidateRequest', 'ReserveTenant', 'RemoveLeftovers', 'AdmitTenant', ...SILO, ...ONBOARD_TAIL],
+    steps: [
+      'ValidateRequest',
+      'ReserveTenant',
+      'RemoveLeftovers',
+      'AdmitTenant',
+      ...createStepsOf('advanced'),
+      ...ONBOARD_TAIL,
+    ],
   },
   {
     label: 'onboarding premium',
@@ -62,8 +69,7 @@ export const SAGA_CASES: readonly SagaCase[] = [
       'ReserveTenant',
       'RemoveLeftovers',
       'AdmitTenant',
-      'CreateCluster',
-      ...SILO,
+      ...createStepsOf('premium'),
       ...ONBOARD_TAIL,
     ],
   },
@@ -72,17 +78,7 @@ export const SAGA_CASES: readonly SagaCase[] = [
     operation: 'offboard',
     tier: 'premium',
     needsTenant: true,
-    steps: [
-      'ValidateRequest',
-      'LockTenant',
-      'DeleteService',
-      'DeleteListenerRule',
-      'DeleteTargetGroup',
-      'DeregisterTaskDefinition',
-      'DeleteCluster',
-      'RemoveTenant',
-      'NotifySuccess',
-    ],
+    steps: ['ValidateRequest', 'LockTenant', ...removeStepsOf('premium'), 'RemoveTenant', 'NotifySuccess'],
   },
   {
     label: 'activate advanced',

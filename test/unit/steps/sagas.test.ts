@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MachineId, StepName } from '../../../src/domain/saga.ts';
 import { dispatchStep } from '../../../src/steps/index.ts';
 import { createFakes } from '../../support/fake-ports.ts';
+import { createStepsOf, removeStepsOf } from '../../support/resource-steps.ts';
 import { NAMES } from './fixtures.ts';
 
 type Fakes = ReturnType<typeof createFakes>;
@@ -9,25 +10,12 @@ type Fakes = ReturnType<typeof createFakes>;
 const ONBOARD_PREMIUM: StepName[] = [
   'ReserveTenant',
   'RemoveLeftovers',
-  'CreateCluster',
-  'RegisterTaskDefinition',
-  'CreateTargetGroup',
-  'CreateListenerRule',
-  'CreateService',
+  ...createStepsOf('premium'),
   'WaitForHealthy',
   'ActivateTenant',
   'NotifySuccess',
 ];
-const OFFBOARD: StepName[] = [
-  'LockTenant',
-  'DeleteService',
-  'DeleteListenerRule',
-  'DeleteTargetGroup',
-  'DeregisterTaskDefinition',
-  'DeleteCluster',
-  'RemoveTenant',
-  'NotifySuccess',
-];
+const OFFBOARD: StepName[] = ['LockTenant', ...removeStepsOf('premium'), 'RemoveTenant', 'NotifySuccess'];
 
 /** Runs steps in order like the engine would, each `times` times (a retried Task), on the saga state. */
 const run = async (
