@@ -1,5 +1,6 @@
 import { TAG_KEYS } from '../../src/domain/naming.ts';
 import { OPERATION_TABLE } from '../../src/domain/operations.ts';
+import { CREATION_ORDER, RESOURCE_KIND_SPECS, type ResourceKind } from '../../src/domain/resource-kinds.ts';
 import { MACHINE_IDS, SAGA_MACHINE_IDS } from '../../src/domain/saga.ts';
 import { MAX_SHARDS } from '../../src/domain/shards.ts';
 import type { Json } from './asl.ts';
@@ -218,6 +219,145 @@ export const stepGrants = (): Grant[] => [
   ),
 ];
 
+/**
+ * What the functions may do with each kind of tenant resource (src/domain/resource-kinds.ts): its
+ * grants, and how its create call tags it. A record by kind: a kind without its grants does not
+ * compile.
+ */
+interface KindGrants {
+  grants: () => Grant[];
+  /** The tag action of its service, the resources it may tag, and the create call allowed to. */
+  tagOnCreate: {
+    action: 'ecs:TagResource' | 'elasticloadbalancing:AddTags';
+    resources: () => Json[];
+    createAction: string;
+  };
+}
+
+const clusters = () => arn('ecs', `cluster/${prefix}-*`);
+const services = () => arn('ecs', `service/*/${prefix}-*`);
+const targetGroups = () => arn('elasticloadbalancing', `targetgroup/${prefix}-*/*`);
+
+const KIND_GRANTS: { readonly [K in ResourceKind]: KindGrants } = {
+  service: {
+    grants: () => [
+      grant(
+        "tenant services, created tagged, only in the shared cluster or tenantflow's own",
+        ['ecs:CreateService'],
+        services(),
+        { ...inAllowedCluster, ...TAGGED_ON_CREATE },
+      ),
+      grant('read its services', ['ecs:DescribeServices'], services()),
+      grant(
+        'scale, redeploy and delete only services it made, in the allowed clusters',
+        ['ecs:UpdateService', 'ecs:DeleteService'],
+        services(),
+        { ...inAllowedCluster, ...MANAGED_BY_US },
+      ),
+    ],
+    tagOnCreate: { action: 'ecs:TagResource', resources: () => [services()], createAction: 'CreateService' },
+  },
+  listenerRule: {
+    grants: () => [
+      grant(
+        "tenant rules on the load balancer shards' listeners, created tagged",
+        ['elasticloadbalancing:CreateRule'],
+        [...shardListeners, ...shardListenerRules, grownShards.listeners, grownShards.rules],
+        TAGGED_ON_CREATE,
+      ),
+      grant(
+        'switch (a migration) and delete only rules it made',
+        ['elasticloadbalancing:ModifyRule', 'elasticloadbalancing:DeleteRule'],
+        [...shardListenerRules, grownShards.rules],
+        MANAGED_BY_US,
+      ),
+    ],
+    tagOnCreate: {
+      action: 'elasticloadbalancing:AddTags',
+      resources: () => [...shardListenerRules, grownShards.rules],
+      createAction: 'CreateRule',
+    },
+  },
+  targetGroup: {
+    grants: () => [
+      grant(
+        'tenant target groups, created tagged',
+        ['elasticloadbalancing:CreateTargetGroup'],
+        targetGroups(),
+        TAGGED_ON_CREATE,
+      ),
+      grant(
+        'delete only target groups it made',
+        ['elasticloadbalancing:DeleteTargetGroup'],
+        targetGroups(),
+        MANAGED_BY_US,
+      ),
+    ],
+    tagOnCreate: {
+      action: 'elasticloadbalancing:AddTags',
+      resources: () => [targetGroups()],
+      createAction: 'CreateTargetGroup',
+    },
+  },
+  taskDefinition: {
+    grants: () => [
+      grant(
+        'task definitions; ECS supports no resource-level permissions for these five (Service Authorization Reference, Amazon ECS), so the names and tags it uses are checked by the steps themselves',
+        [
+          'ecs:RegisterTaskDefinition',
+          'ecs:DeregisterTaskDefinition',
+          'ecs:DeleteTaskDefinitions',
+          'ecs:ListTaskDefinitions',
+          'ecs:DescribeTaskDefinition',
+        ],
+        '*',
+      ),
+    ],
+    tagOnCreate: {
+      action: 'ecs:TagResource',
+      resources: () => [arn('ecs', `task-definition/${prefix}-*:*`)],
+      createAction: 'RegisterTaskDefinition',
+    },
+  },
+  cluster: {
+    grants: () => [
+      grant(
+        'premium tenants own a cluster, created tagged',
+        ['ecs:CreateCluster'],
+        clusters(),
+        TAGGED_ON_CREATE,
+      ),
+      grant('read its clusters', ['ecs:DescribeClusters'], clusters()),
+      grant(
+        'capacity providers of, and deleting, only clusters it made',
+        ['ecs:PutClusterCapacityProviders', 'ecs:DeleteCluster'],
+        clusters(),
+        MANAGED_BY_US,
+      ),
+    ],
+    tagOnCreate: { action: 'ecs:TagResource', resources: () => [clusters()], createAction: 'CreateCluster' },
+  },
+};
+
+/** One statement per tag action: tagging only inside the calls that create the kinds of its service. */
+const tagOnCreateGrants = (): Grant[] =>
+  (['ecs:TagResource', 'elasticloadbalancing:AddTags'] as const).map((action) => {
+    const kinds = CREATION_ORDER.filter((kind) => KIND_GRANTS[kind].tagOnCreate.action === action);
+    const [service] = action.split(':');
+    const names = kinds.map((kind) => RESOURCE_KIND_SPECS[kind].type.replace('-', ' '));
+    const listed = names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : names.join('');
+    return grant(
+      `tags a ${listed} only as part of the call that creates it`,
+      [action],
+      kinds.flatMap((kind) => KIND_GRANTS[kind].tagOnCreate.resources()),
+      {
+        StringEquals: {
+          [`${service}:CreateAction`]: kinds.map((kind) => KIND_GRANTS[kind].tagOnCreate.createAction),
+        },
+      },
+    );
+  });
+
 /** Making, changing and removing tenants' ECS/ELB resources, and recording them (steps, reconcile). */
 const provisioning = (): Grant[] => [
   tableAccess('tenant map, priorities, status ledger', [
@@ -232,57 +372,13 @@ const provisioning = (): Grant[] => [
     ['cloudformation:DescribeStacks'],
     arn('cloudformation', `stack/${PARAM.sharedStackName}/*`),
   ),
-  grant(
-    'premium tenants own a cluster, created tagged',
-    ['ecs:CreateCluster'],
-    arn('ecs', `cluster/${prefix}-*`),
-    TAGGED_ON_CREATE,
-  ),
-  grant('read its clusters', ['ecs:DescribeClusters'], arn('ecs', `cluster/${prefix}-*`)),
+  // Each kind's, in creation order, then tagging inside the create calls.
+  ...CREATION_ORDER.flatMap((kind) => KIND_GRANTS[kind].grants()),
+  ...tagOnCreateGrants(),
   grant("admission: the shared cluster's service count", ['ecs:DescribeClusters'], sharedCluster),
   grant(
     "admission: the account's cluster count; ListClusters supports no resource-level permissions (Service Authorization Reference, Amazon ECS)",
     ['ecs:ListClusters'],
-    '*',
-  ),
-  grant(
-    'capacity providers of, and deleting, only clusters it made',
-    ['ecs:PutClusterCapacityProviders', 'ecs:DeleteCluster'],
-    arn('ecs', `cluster/${prefix}-*`),
-    MANAGED_BY_US,
-  ),
-  grant(
-    "tenant services, created tagged, only in the shared cluster or tenantflow's own",
-    ['ecs:CreateService'],
-    arn('ecs', `service/*/${prefix}-*`),
-    { ...inAllowedCluster, ...TAGGED_ON_CREATE },
-  ),
-  grant('read its services', ['ecs:DescribeServices'], arn('ecs', `service/*/${prefix}-*`)),
-  grant(
-    'scale, redeploy and delete only services it made, in the allowed clusters',
-    ['ecs:UpdateService', 'ecs:DeleteService'],
-    arn('ecs', `service/*/${prefix}-*`),
-    { ...inAllowedCluster, ...MANAGED_BY_US },
-  ),
-  grant(
-    'tags only as part of the call that creates the resource',
-    ['ecs:TagResource'],
-    [
-      arn('ecs', `cluster/${prefix}-*`),
-      arn('ecs', `service/*/${prefix}-*`),
-      arn('ecs', `task-definition/${prefix}-*:*`),
-    ],
-    { StringEquals: { 'ecs:CreateAction': ['CreateCluster', 'CreateService', 'RegisterTaskDefinition'] } },
-  ),
-  grant(
-    'task definitions; ECS supports no resource-level permissions for these five (Service Authorization Reference, Amazon ECS), so the names and tags it uses are checked by the steps themselves',
-    [
-      'ecs:RegisterTaskDefinition',
-      'ecs:DeregisterTaskDefinition',
-      'ecs:DeleteTaskDefinitions',
-      'ecs:ListTaskDefinitions',
-      'ecs:DescribeTaskDefinition',
-    ],
     '*',
   ),
   grant(
@@ -298,36 +394,6 @@ const provisioning = (): Grant[] => [
       'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS`,
     },
     { StringEquals: { 'iam:AWSServiceName': 'ecs.amazonaws.com' } },
-  ),
-  grant(
-    'tenant target groups, created tagged',
-    ['elasticloadbalancing:CreateTargetGroup'],
-    arn('elasticloadbalancing', `targetgroup/${prefix}-*/*`),
-    TAGGED_ON_CREATE,
-  ),
-  grant(
-    'delete only target groups it made',
-    ['elasticloadbalancing:DeleteTargetGroup'],
-    arn('elasticloadbalancing', `targetgroup/${prefix}-*/*`),
-    MANAGED_BY_US,
-  ),
-  grant(
-    "tenant rules on the load balancer shards' listeners, created tagged",
-    ['elasticloadbalancing:CreateRule'],
-    [...shardListeners, ...shardListenerRules, grownShards.listeners, grownShards.rules],
-    TAGGED_ON_CREATE,
-  ),
-  grant(
-    'switch (a migration) and delete only rules it made',
-    ['elasticloadbalancing:ModifyRule', 'elasticloadbalancing:DeleteRule'],
-    [...shardListenerRules, grownShards.rules],
-    MANAGED_BY_US,
-  ),
-  grant(
-    'tags only as part of the call that creates the target group or rule',
-    ['elasticloadbalancing:AddTags'],
-    [arn('elasticloadbalancing', `targetgroup/${prefix}-*/*`), ...shardListenerRules, grownShards.rules],
-    { StringEquals: { 'elasticloadbalancing:CreateAction': ['CreateTargetGroup', 'CreateRule'] } },
   ),
   grant(
     'reads; ELB supports no resource-level permissions for Describe* (Service Authorization Reference, Elastic Load Balancing V2)',
