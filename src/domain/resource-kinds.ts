@@ -145,8 +145,11 @@ export const DISCOVERED_TYPES: readonly DiscoveredType[] = RESOURCE_KINDS.map(
 );
 
 /** The kind of a discovered type. */
-export const kindOfType = (type: DiscoveredType): ResourceKind =>
-  RESOURCE_KINDS.find((kind) => RESOURCE_KIND_SPECS[kind].type === type) as ResourceKind;
+export const kindOfType = (type: DiscoveredType): ResourceKind => {
+  const kind = RESOURCE_KINDS.find((candidate) => RESOURCE_KIND_SPECS[candidate].type === type);
+  if (!kind) throw new Error(`no resource kind is discovered as ${type}`);
+  return kind;
+};
 
 /** The Tagging API's resource type filters (`<service>:<resource>`), one per kind. */
 export const TAGGING_RESOURCE_TYPES: readonly string[] = RESOURCE_KINDS.map(

@@ -98,6 +98,10 @@ describe('Journal', () => {
     );
   });
 
+  it('is checked in every simulated cloud the test suites make (vitest.shared.ts)', () => {
+    expect(process.env.TENANTFLOW_SIM_CHECK).toBe('1');
+  });
+
   it('logs nothing for a change that changed nothing', () => {
     expect(new Journal(twoAlarms()).entry()).toBeUndefined();
   });
