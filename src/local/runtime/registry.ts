@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { OPERATIONS } from '../../domain/operations.ts';
@@ -46,29 +55,65 @@ export interface ExecutionStart {
   operation?: ExecutionEntry['operation'];
 }
 
-/** Reads the registry file of a state directory without taking it over (for a read-only look). */
+/** The registry's write log, beside its snapshot: one line per entry written since the snapshot. */
+export const registryLogOf = (file: string): string => `${file}.log`;
+
+const keyOf = (entry: Pick<ExecutionEntry, 'machine' | 'name'>): string => `${entry.machine}/${entry.name}`;
+
+/**
+ * Reads the registry file of a state directory (its snapshot, then its log) without taking it over
+ * (for a read-only look). A log line cut short by a kill is the last one, and is left out.
+ */
 export const readRegistry = (file: string): ExecutionEntry[] => {
-  if (!existsSync(file)) return [];
-  const parsed = fileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new Error(`${file}: not an execution registry`);
-  return parsed.data.executions;
+  const entries = new Map<string, ExecutionEntry>();
+  if (existsSync(file)) {
+    const parsed = fileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    if (!parsed.success) throw new Error(`${file}: not an execution registry`);
+    for (const entry of parsed.data.executions) entries.set(keyOf(entry), entry);
+  }
+  const log = registryLogOf(file);
+  if (existsSync(log)) {
+    const lines = readFileSync(log, 'utf8').split('\n');
+    for (const [index, line] of lines.entries()) {
+      if (line.trim() === '') continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch {
+        if (lines.slice(index + 1).every((rest) => rest.trim() === '')) break;
+        throw new Error(`${log}: line ${index + 1} is not JSON`);
+      }
+      const parsed = entrySchema.safeParse(value);
+      if (!parsed.success) throw new Error(`${log}: line ${index + 1} is not an execution entry`);
+      entries.set(keyOf(parsed.data), parsed.data);
+    }
+  }
+  return [...entries.values()];
 };
 
 /**
  * The executions started in a state directory, by machine and name: what makes a second start of
  * the same name a duplicate, as Step Functions does for 90 days, and what a later process needs to
- * recover an execution whose process died. Starts and ends are written at once (atomically); step
- * notes are batched, at most `NOTE_DELAY_MS` late.
+ * recover an execution whose process died. Starts and ends are written at once (a line of the log,
+ * appended); step notes are batched, at most `NOTE_DELAY_MS` late. The snapshot is rewritten whole
+ * only once the log has outgrown it, and by `flush()` (a runtime closing): a write costs the entry
+ * it writes, however many executions the directory has seen.
  */
 export class ExecutionRegistry {
   static readonly NOTE_DELAY_MS = 200;
   readonly #file: string;
   readonly #entries = new Map<string, ExecutionEntry>();
+  readonly #dirty = new Set<string>();
   #pending: NodeJS.Timeout | undefined;
+  #logBytes: number;
+  #snapshotBytes: number;
 
   constructor(file: string) {
     this.#file = file;
-    for (const entry of readRegistry(file)) this.#entries.set(`${entry.machine}/${entry.name}`, entry);
+    for (const entry of readRegistry(file)) this.#entries.set(keyOf(entry), entry);
+    this.#snapshotBytes = existsSync(file) ? statSync(file).size : 0;
+    const log = registryLogOf(file);
+    this.#logBytes = existsSync(log) ? statSync(log).size : 0;
   }
 
   /** Claims `name` for `machine`; false when an execution of that name already exists (running or ended). */
@@ -86,7 +131,7 @@ export class ExecutionRegistry {
       ...(start.tenantId ? { tenantId: start.tenantId } : {}),
       ...(start.operation ? { operation: start.operation } : {}),
     });
-    this.#save();
+    this.#save(key);
     return true;
   }
 
@@ -96,7 +141,8 @@ export class ExecutionRegistry {
     if (entry?.status !== 'RUNNING') return;
     entry.step = step;
     entry.stepOk = ok;
-    this.#pending ??= setTimeout(() => this.flush(), ExecutionRegistry.NOTE_DELAY_MS).unref();
+    this.#dirty.add(`${machine}/${name}`);
+    this.#pending ??= setTimeout(() => this.#writeDirty(), ExecutionRegistry.NOTE_DELAY_MS).unref();
   }
 
   /** Records how an execution ended; one that did not succeed waits for the watcher (`watched`). */
@@ -119,7 +165,7 @@ export class ExecutionRegistry {
       ...(error ? { error } : {}),
       ...(status === 'SUCCEEDED' ? {} : { watched: false, input }),
     });
-    this.#save();
+    this.#save(key);
   }
 
   /** The watcher has handled an execution that ended without succeeding. */
@@ -128,7 +174,7 @@ export class ExecutionRegistry {
     if (entry?.watched !== false) return;
     entry.watched = true;
     delete entry.input;
-    this.#save();
+    this.#save(`${machine}/${name}`);
   }
 
   get(machine: MachineId, name: string): ExecutionEntry | undefined {
@@ -144,19 +190,46 @@ export class ExecutionRegistry {
     return [...this.#entries.values()];
   }
 
-  /** Writes batched step notes now (and stops the batching timer). */
+  /** Writes everything as one snapshot now, its log emptied (and stops the batching timer). */
   flush(): void {
     if (this.#pending) clearTimeout(this.#pending);
     this.#pending = undefined;
-    this.#save();
-  }
-
-  #save(): void {
-    if (this.#pending) clearTimeout(this.#pending);
-    this.#pending = undefined;
+    this.#dirty.clear();
     mkdirSync(dirname(this.#file), { recursive: true });
     const temp = `${this.#file}.${process.pid}.tmp`;
-    writeFileSync(temp, `${JSON.stringify({ executions: this.list() }, null, 2)}\n`);
+    const text = `${JSON.stringify({ executions: this.list() })}\n`;
+    writeFileSync(temp, text);
     renameSync(temp, this.#file);
+    // A line the snapshot already holds, replayed, changes nothing: a kill here loses nothing.
+    rmSync(registryLogOf(this.#file), { force: true });
+    this.#snapshotBytes = text.length;
+    this.#logBytes = 0;
+  }
+
+  /** Appends the entries changed since the last write (`key`'s among them) to the log. */
+  #save(key?: string): void {
+    if (key) this.#dirty.add(key);
+    this.#writeDirty();
+  }
+
+  #writeDirty(): void {
+    if (this.#pending) clearTimeout(this.#pending);
+    this.#pending = undefined;
+    const lines = [...this.#dirty].flatMap((key) => {
+      const entry = this.#entries.get(key);
+      return entry ? [`${JSON.stringify(entry)}\n`] : [];
+    });
+    this.#dirty.clear();
+    if (lines.length === 0) return;
+    const text = lines.join('');
+    try {
+      appendFileSync(registryLogOf(this.#file), text);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      mkdirSync(dirname(this.#file), { recursive: true });
+      appendFileSync(registryLogOf(this.#file), text);
+    }
+    this.#logBytes += text.length;
+    if (this.#logBytes > Math.max(1 << 18, this.#snapshotBytes)) this.flush();
   }
 }

@@ -35,6 +35,8 @@ export const STATE_ENTRIES: ReadonlySet<string> = new Set([
   'cloud.json.log',
   'dynamo',
   'executions.json',
+  // the execution registry's write log beside its snapshot (registry.ts)
+  'executions.json.log',
   'requests',
   'demo',
   // --target aws: the registry of executions run in process against AWS (see aws-runtime.ts).
