@@ -1,17 +1,8 @@
-import {
-  appendFileSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { OPERATIONS } from '../../domain/operations.ts';
 import { MACHINE_IDS, type MachineId } from '../../domain/saga.ts';
+import { appendLogLines, fileSize, logFileOf, readLogLines, writeSnapshot } from '../write-log.ts';
 
 /** How a local execution stands (the Step Functions execution statuses a local run can reach). */
 export const LOCAL_EXECUTION_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'] as const;
@@ -56,13 +47,13 @@ export interface ExecutionStart {
 }
 
 /** The registry's write log, beside its snapshot: one line per entry written since the snapshot. */
-export const registryLogOf = (file: string): string => `${file}.log`;
+export const registryLogOf = logFileOf;
 
 const keyOf = (entry: Pick<ExecutionEntry, 'machine' | 'name'>): string => `${entry.machine}/${entry.name}`;
 
 /**
- * Reads the registry file of a state directory (its snapshot, then its log) without taking it over
- * (for a read-only look). A log line cut short by a kill is the last one, and is left out.
+ * Reads the registry file of a state directory (its snapshot, then its log: src/local/write-log.ts)
+ * without taking it over (for a read-only look).
  */
 export const readRegistry = (file: string): ExecutionEntry[] => {
   const entries = new Map<string, ExecutionEntry>();
@@ -71,22 +62,10 @@ export const readRegistry = (file: string): ExecutionEntry[] => {
     if (!parsed.success) throw new Error(`${file}: not an execution registry`);
     for (const entry of parsed.data.executions) entries.set(keyOf(entry), entry);
   }
-  const log = registryLogOf(file);
-  if (existsSync(log)) {
-    const lines = readFileSync(log, 'utf8').split('\n');
-    for (const [index, line] of lines.entries()) {
-      if (line.trim() === '') continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(line);
-      } catch {
-        if (lines.slice(index + 1).every((rest) => rest.trim() === '')) break;
-        throw new Error(`${log}: line ${index + 1} is not JSON`);
-      }
-      const parsed = entrySchema.safeParse(value);
-      if (!parsed.success) throw new Error(`${log}: line ${index + 1} is not an execution entry`);
-      entries.set(keyOf(parsed.data), parsed.data);
-    }
+  for (const [index, value] of readLogLines(file, 'execution registry').entries()) {
+    const parsed = entrySchema.safeParse(value);
+    if (!parsed.success) throw new Error(`${logFileOf(file)}: entry ${index + 1} is not an execution entry`);
+    entries.set(keyOf(parsed.data), parsed.data);
   }
   return [...entries.values()];
 };
@@ -111,9 +90,8 @@ export class ExecutionRegistry {
   constructor(file: string) {
     this.#file = file;
     for (const entry of readRegistry(file)) this.#entries.set(keyOf(entry), entry);
-    this.#snapshotBytes = existsSync(file) ? statSync(file).size : 0;
-    const log = registryLogOf(file);
-    this.#logBytes = existsSync(log) ? statSync(log).size : 0;
+    this.#snapshotBytes = fileSize(file);
+    this.#logBytes = fileSize(logFileOf(file));
   }
 
   /** Claims `name` for `machine`; false when an execution of that name already exists (running or ended). */
@@ -195,14 +173,7 @@ export class ExecutionRegistry {
     if (this.#pending) clearTimeout(this.#pending);
     this.#pending = undefined;
     this.#dirty.clear();
-    mkdirSync(dirname(this.#file), { recursive: true });
-    const temp = `${this.#file}.${process.pid}.tmp`;
-    const text = `${JSON.stringify({ executions: this.list() })}\n`;
-    writeFileSync(temp, text);
-    renameSync(temp, this.#file);
-    // A line the snapshot already holds, replayed, changes nothing: a kill here loses nothing.
-    rmSync(registryLogOf(this.#file), { force: true });
-    this.#snapshotBytes = text.length;
+    this.#snapshotBytes = writeSnapshot(this.#file, { executions: this.list() });
     this.#logBytes = 0;
   }
 
@@ -215,21 +186,12 @@ export class ExecutionRegistry {
   #writeDirty(): void {
     if (this.#pending) clearTimeout(this.#pending);
     this.#pending = undefined;
-    const lines = [...this.#dirty].flatMap((key) => {
+    const entries = [...this.#dirty].flatMap((key) => {
       const entry = this.#entries.get(key);
-      return entry ? [`${JSON.stringify(entry)}\n`] : [];
+      return entry ? [entry] : [];
     });
     this.#dirty.clear();
-    if (lines.length === 0) return;
-    const text = lines.join('');
-    try {
-      appendFileSync(registryLogOf(this.#file), text);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      mkdirSync(dirname(this.#file), { recursive: true });
-      appendFileSync(registryLogOf(this.#file), text);
-    }
-    this.#logBytes += text.length;
+    this.#logBytes += appendLogLines(this.#file, entries);
     if (this.#logBytes > Math.max(1 << 18, this.#snapshotBytes)) this.flush();
   }
 }

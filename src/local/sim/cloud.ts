@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { fileSize, logFileOf } from '../write-log.ts';
 import { putMetricAlarm, setAlarmState } from './cloudwatch.ts';
 import type { SimContext } from './context.ts';
 import { notImplemented, throttlingError } from './faults.ts';
@@ -15,7 +15,7 @@ import { type Journal, journaled, READ_ONLY, type StateWriter } from './journal.
 import { type Route, routeOf } from './routing.ts';
 import { seedSharedInfrastructure } from './seed.ts';
 import { emptyState, type SimState } from './state.ts';
-import { appendEntry, loadState, logFileOf, saveState } from './state-file.ts';
+import { appendEntry, loadState, saveState } from './state-file.ts';
 import { bucketsFor, type SimService, TokenBuckets } from './throttle.ts';
 
 /** How the simulated cloud behaves. */
@@ -88,9 +88,6 @@ const MIDDLEWARE = {
   name: 'tenantflowSimulatedCloud',
   override: true,
 } as const;
-
-/** A file's size in bytes, 0 when there is none. */
-const fileSize = (file: string): number => (existsSync(file) ? statSync(file).size : 0);
 
 const snapshot = (value: unknown): unknown => {
   try {

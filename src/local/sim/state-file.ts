@@ -1,45 +1,18 @@
-import {
-  appendFileSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { dirname } from 'node:path';
+/**
+ * The simulated cloud's state file: a snapshot (`cloud.json`) and its write log (src/local/write-log.ts),
+ * each changing call one line holding the items it touched (see `SimulatedCloud`).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { appendLogLines, readLogLines, writeSnapshot } from '../write-log.ts';
 import { applyEntries, type JournalEntry } from './journal.ts';
 import { emptyState, type SimState, simStateSchema } from './state.ts';
 
-/**
- * The state file is a snapshot (`file`) and a write log beside it (`<file>.log`): each changing
- * call appends the items it touched as one line, and from time to time the snapshot is rewritten
- * whole and the log emptied (see `SimulatedCloud`). A crash can cut only the last line short, and a
- * call whose line is not whole had not returned: that line is left out.
- */
-export const logFileOf = (file: string): string => `${file}.log`;
-
-const readLog = (file: string): JournalEntry[] => {
-  const log = logFileOf(file);
-  if (!existsSync(log)) return [];
-  const lines = readFileSync(log, 'utf8').split('\n');
-  const entries: JournalEntry[] = [];
-  for (const [index, line] of lines.entries()) {
-    if (line.trim() === '') continue;
-    try {
-      entries.push(JSON.parse(line) as JournalEntry);
-    } catch (error) {
-      const last = lines.slice(index + 1).every((rest) => rest.trim() === '');
-      if (last) break;
-      throw new Error(`simulated AWS state log ${log}: line ${index + 1} is not JSON`, { cause: error });
-    }
-  }
-  return entries;
-};
+export { logFileOf } from '../write-log.ts';
 
 /** Reads `file` (and its log) when it exists; a file that does not parse is an error, never silently replaced. */
 export const loadState = (file: string): SimState => {
-  const entries = readLog(file);
+  // Our own lines, each a journal entry; the state they make is checked whole below.
+  const entries = readLogLines(file, 'simulated AWS state log') as JournalEntry[];
   if (!existsSync(file) && entries.length === 0) return emptyState();
   const raw: unknown = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : emptyState();
   const base = simStateSchema.safeParse(raw);
@@ -49,42 +22,16 @@ export const loadState = (file: string): SimState => {
   if (entries.length === 0) return base.data;
   const parsed = simStateSchema.safeParse(applyEntries(base.data, entries));
   if (!parsed.success) {
-    throw new Error(`simulated AWS state log ${logFileOf(file)} is not valid: ${parsed.error.message}`);
+    throw new Error(`simulated AWS state log ${file}.log is not valid: ${parsed.error.message}`);
   }
   return parsed.data;
 };
 
-/** Appends one call's line to the log of `file` (making the folder on the first write). */
-export const appendEntry = (file: string, entry: JournalEntry): number => {
-  const line = `${JSON.stringify(entry)}\n`;
-  try {
-    appendFileSync(logFileOf(file), line);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    mkdirSync(dirname(file), { recursive: true });
-    appendFileSync(logFileOf(file), line);
-  }
-  return line.length;
-};
+/** Appends one call's line to the log of `file`; returns the bytes written. */
+export const appendEntry = (file: string, entry: JournalEntry): number => appendLogLines(file, [entry]);
 
 /**
- * Writes `state` to `file` atomically (temp file then rename), so a crash never leaves half a file,
- * then empties its log (whose lines the snapshot holds). Compact: the file is for the simulator
- * (`jq .` indents it). Returns the snapshot's size.
+ * Writes `state` to `file` as one snapshot, compact (the file is for the simulator; `jq .` indents
+ * it), and empties its log. Returns the snapshot's size.
  */
-export const saveState = (file: string, state: SimState): number => {
-  const temp = `${file}.${process.pid}.tmp`;
-  const text = `${JSON.stringify(state)}\n`;
-  try {
-    writeFileSync(temp, text);
-  } catch (error) {
-    // The folder is made on the first save only, not on every one.
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(temp, text);
-  }
-  renameSync(temp, file);
-  // Replaying a line the snapshot already holds changes nothing: a crash here loses nothing.
-  rmSync(logFileOf(file), { force: true });
-  return text.length;
-};
+export const saveState = (file: string, state: SimState): number => writeSnapshot(file, state);
