@@ -29,6 +29,14 @@ const cli = async (stateDir: string, ...args: string[]) => {
 
 const json = (text: string): unknown => JSON.parse(text);
 
+/** `list --json`'s records as tenant id → [tier, lifecycle status]. */
+const tiersAndStatuses = (text: string) =>
+  Object.fromEntries(
+    (json(text) as Array<{ tenantId: string; lifecycleStatus: string; placement: { tier: string } }>).map(
+      (r) => [r.tenantId, [r.placement.tier, r.lifecycleStatus]],
+    ),
+  );
+
 describe('a state dir made by tenantflow bc5031f', () => {
   let stateDir = '';
 
@@ -43,14 +51,7 @@ describe('a state dir made by tenantflow bc5031f', () => {
 
     // Assess
     expect(listed.code).toBe(0);
-    const records = json(listed.out) as Array<{
-      tenantId: string;
-      lifecycleStatus: string;
-      placement: { tier: string };
-    }>;
-    expect(
-      Object.fromEntries(records.map((r) => [r.tenantId, [r.placement.tier, r.lifecycleStatus]])),
-    ).toEqual({
+    expect(tiersAndStatuses(listed.out)).toEqual({
       [ADVANCED]: ['advanced', 'INACTIVE'],
       [BASIC]: ['basic', 'ACTIVE'],
       [PREMIUM]: ['premium', 'ACTIVE'],
@@ -79,11 +80,7 @@ describe('a state dir made by tenantflow bc5031f', () => {
       '--json',
     );
     const offboarded = await cli(stateDir, 'replay', 'events/samples/offboarding-advanced.json', '--json');
-    const listed = json((await cli(stateDir, 'list', '--json')).out) as Array<{
-      tenantId: string;
-      lifecycleStatus: string;
-      placement: { tier: string };
-    }>;
+    const listed = (await cli(stateDir, 'list', '--json')).out;
     const inventory = json((await cli(stateDir, 'inventory', '--json')).out) as {
       resources: Array<{ tenantId?: string }>;
     };
@@ -98,9 +95,7 @@ describe('a state dir made by tenantflow bc5031f', () => {
     expect(json(migrated.out)).toMatchObject({ outcome: 'succeeded' });
     expect(json(updated.out)).toMatchObject({ outcome: 'succeeded' });
     expect(json(offboarded.out)).toMatchObject({ outcome: 'succeeded' });
-    expect(
-      Object.fromEntries(listed.map((r) => [r.tenantId, [r.placement.tier, r.lifecycleStatus]])),
-    ).toEqual({
+    expect(tiersAndStatuses(listed)).toEqual({
       [ADVANCED]: ['advanced', 'DELETED'],
       [BASIC]: ['advanced', 'ACTIVE'],
       [PREMIUM]: ['premium', 'ACTIVE'],

@@ -178,8 +178,8 @@ export class ExecutionRegistry {
   }
 
   /** Appends the entries changed since the last write (`key`'s among them) to the log. */
-  #save(key?: string): void {
-    if (key) this.#dirty.add(key);
+  #save(key: string): void {
+    this.#dirty.add(key);
     this.#writeDirty();
   }
 
