@@ -226,8 +226,11 @@ export const stepGrants = (): Grant[] => [
  */
 interface KindGrants {
   grants: () => Grant[];
-  /** The tag action of its service, the resources it may tag, and the create call allowed to. */
-  tagOnCreate: {
+  /**
+   * The tag action of its service, the resources it may tag, and the create call allowed to; absent
+   * for a kind made of other kinds' resources (their grants cover it).
+   */
+  tagOnCreate?: {
     action: 'ecs:TagResource' | 'elasticloadbalancing:AddTags';
     resources: () => Json[];
     createAction: string;
@@ -239,6 +242,9 @@ const services = () => arn('ecs', `service/*/${prefix}-*`);
 const targetGroups = () => arn('elasticloadbalancing', `targetgroup/${prefix}-*/*`);
 
 const KIND_GRANTS: { readonly [K in ResourceKind]: KindGrants } = {
+  // A companion is an ECS service and a task definition family under the prefix: the service's and
+  // the task definition's grants (and tag-on-create statements) are its own.
+  companions: { grants: () => [] },
   service: {
     grants: () => [
       grant(
@@ -342,17 +348,22 @@ const KIND_GRANTS: { readonly [K in ResourceKind]: KindGrants } = {
 /** One statement per tag action: tagging only inside the calls that create the kinds of its service. */
 const tagOnCreateGrants = (): Grant[] =>
   (['ecs:TagResource', 'elasticloadbalancing:AddTags'] as const).map((action) => {
-    const kinds = CREATION_ORDER.filter((kind) => KIND_GRANTS[kind].tagOnCreate.action === action);
+    const kinds = CREATION_ORDER.filter((kind) => KIND_GRANTS[kind].tagOnCreate?.action === action);
     const [service] = action.split(':');
-    const names = kinds.map((kind) => RESOURCE_KIND_SPECS[kind].type.replace('-', ' '));
+    const names = kinds.map((kind) => {
+      const spec = RESOURCE_KIND_SPECS[kind];
+      return ('type' in spec ? spec.type : kind).replace('-', ' ');
+    });
     const listed = names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : names.join('');
     return grant(
       `tags a ${listed} only as part of the call that creates it`,
       [action],
-      kinds.flatMap((kind) => KIND_GRANTS[kind].tagOnCreate.resources()),
+      kinds.flatMap((kind) => KIND_GRANTS[kind].tagOnCreate?.resources() ?? []),
       {
         StringEquals: {
-          [`${service}:CreateAction`]: kinds.map((kind) => KIND_GRANTS[kind].tagOnCreate.createAction),
+          [`${service}:CreateAction`]: kinds.flatMap(
+            (kind) => KIND_GRANTS[kind].tagOnCreate?.createAction ?? [],
+          ),
         },
       },
     );

@@ -4,10 +4,12 @@
  * level-triggered (run it again and it does what is still needed), never touches a resource without
  * tenantflow's tags, and leaves alone every tenant another operation holds.
  */
-import { desiredCountOf, ownsService } from '../domain/catalogue.ts';
+import { companionsOf, desiredCountOf, ownsService } from '../domain/catalogue.ts';
 import { FatalError, NotReadyError } from '../domain/errors.ts';
 import { MANAGED_BY, TAG_KEYS, type Tag } from '../domain/naming.ts';
 import {
+  arnsOf,
+  kindOfArn,
   kindOfType,
   RESOURCE_KIND_SPECS,
   RESOURCE_KINDS,
@@ -133,24 +135,41 @@ const inspect = async (
     for (const kind of RESOURCE_KINDS) {
       const named = record.resources[kind];
       if (!named) continue;
+      const arns = arnsOf(kind, named);
       if (!(await namedExists(deps, kind, named))) {
-        drift('missing', kind, named.arn, 'does not exist');
+        drift('missing', kind, arns[0] ?? kind, 'does not exist');
         continue;
       }
-      const tags = found.get(named.arn)?.tags;
-      if (tags) {
+      for (const arn of arns) {
+        const tags = found.get(arn)?.tags;
+        if (!tags) continue;
         const owner = tagValue(tags, TAG_KEYS.tenantId);
         const tier = tagValue(tags, TAG_KEYS.tier);
-        if (owner !== tenantId) drift('tags', kind, named.arn, `tagged for tenant ${owner ?? '(none)'}`);
+        if (owner !== tenantId) drift('tags', kind, arn, `tagged for tenant ${owner ?? '(none)'}`);
         // A rule a migration took over keeps the tier it was made with: ELB cannot retag it for us.
         else if (kind !== 'listenerRule' && record.placement && tier !== record.placement.tier)
-          drift(
-            'tags',
-            kind,
-            named.arn,
-            `tier tag ${tier ?? '(none)'}, record says ${record.placement.tier}`,
-          );
+          drift('tags', kind, arn, `tier tag ${tier ?? '(none)'}, record says ${record.placement.tier}`);
       }
+    }
+    for (const [name, companion] of Object.entries(record.resources.companions?.services ?? {})) {
+      const wantedSize = companionsOf(record.placement).find((c) => c.name === name)?.desiredCount;
+      const info = await deps.ecs.describeService(companion.cluster, companion.name);
+      if (info?.status !== 'ACTIVE' || wantedSize === undefined) continue;
+      const wanted = record.active ? wantedSize : 0;
+      if (info.desiredCount !== wanted)
+        drift(
+          'desired-count',
+          'companions',
+          companion.arn,
+          `companion ${name}: desired count ${info.desiredCount}, ${record.active ? 'active' : 'inactive'} tenant wants ${wanted}`,
+        );
+      if (info.taskDefinition !== companion.taskDefinitionArn)
+        drift(
+          'revision',
+          'companions',
+          companion.arn,
+          `companion ${name}: runs ${info.taskDefinition}, recorded ${companion.taskDefinitionArn}`,
+        );
     }
     const service = record.resources.service;
     if (service && ownsService(record.placement)) {
@@ -172,11 +191,13 @@ const inspect = async (
   }
   for (const kind of RESOURCE_KINDS) {
     const left = record.migration?.resources[kind];
-    if (left)
+    if (!left) continue;
+    // A companion is removed as what it is made of (its service, its revision), each by its ARN.
+    for (const arn of arnsOf(kind, left))
       drift(
         'leftover',
-        kind,
-        left.arn,
+        kind === 'companions' ? (kindOfArn(arn) ?? kind) : kind,
+        arn,
         `${kind} of the ${record.migration?.placement.tier} placement a migration left`,
       );
   }
@@ -247,6 +268,24 @@ const repairTenant = async (
   for (const drift of drifts) {
     if (drift.kind === 'tags') drift.repair = 'report-only';
     if (drift.kind !== 'desired-count' && drift.kind !== 'revision') continue;
+    if (drift.resource === 'companions') {
+      const companion = Object.entries(current?.resources.companions?.services ?? {}).find(
+        ([, made]) => made.arn === drift.arn,
+      );
+      const size = companionsOf(current?.placement).find((c) => c.name === companion?.[0])?.desiredCount;
+      if (!current || !companion || size === undefined) continue;
+      const [, made] = companion;
+      const change =
+        drift.kind === 'desired-count'
+          ? { desiredCount: current.active ? size : 0 }
+          : { taskDefinitionArn: made.taskDefinitionArn };
+      await attempt(
+        drift,
+        async () => void (await deps.ecs.updateService(made.cluster, made.name, change)),
+        onStep,
+      );
+      continue;
+    }
     const service = current?.resources.service;
     if (!current || !service || !ownsService(current.placement)) continue;
     const change =
@@ -331,7 +370,10 @@ export const reconcile = async (deps: ReconcileDeps, options: ReconcileOptions):
   const named = new Set(
     everyRecord.flatMap((record) =>
       [record.resources, record.migration?.resources ?? {}].flatMap((resources) =>
-        RESOURCE_KINDS.flatMap((kind) => (resources[kind] ? [resources[kind].arn] : [])),
+        RESOURCE_KINDS.flatMap((kind) => {
+          const resource = resources[kind];
+          return resource ? arnsOf(kind, resource) : [];
+        }),
       ),
     ),
   );

@@ -1,7 +1,7 @@
 import type { ReconcileReport } from '../app/reconcile.ts';
 import { OPERATION_TABLE, OPERATIONS } from '../domain/operations.ts';
 import { INITIAL_RELEASE } from '../domain/release.ts';
-import { RESOURCE_KINDS } from '../domain/resources.ts';
+import { arnsOf, RESOURCE_KINDS } from '../domain/resources.ts';
 import type { HistoryEntry, TenantRecord } from '../domain/tenant-record.ts';
 import type {
   ExecutionEntry,
@@ -134,7 +134,12 @@ export const tenantText = (record: TenantRecord, withHistory: boolean): string[]
   }
   const resources = RESOURCE_KINDS.flatMap((kind) => {
     const resource = record.resources[kind];
-    return resource ? [`${kind}=${resource.arn}`] : [];
+    if (!resource) return [];
+    if (kind === 'companions')
+      return Object.entries(record.resources.companions?.services ?? {}).map(
+        ([name, companion]) => `companion ${name}=${companion.arn}`,
+      );
+    return arnsOf(kind, resource).map((arn) => `${kind}=${arn}`);
   });
   if (resources.length > 0) lines.push(`  resources ${resources.join(', ')}`);
   if (record.routing) {

@@ -48,6 +48,47 @@ export const isFargateSize = (cpu: string, memory: string): boolean => {
  */
 const generation = z.number().int().min(0).max(999).optional();
 
+/** A companion's name: part of its ECS service's and task definition family's names. */
+const COMPANION_NAME = /^[a-z][a-z0-9-]{0,19}$/;
+
+/**
+ * A service of the tenant's application besides the exposed one (which the tenant's target group and
+ * listener rule serve): its own task definition and ECS service, not behind the load balancer.
+ */
+const companionSchema = z.strictObject({
+  name: z.string().regex(COMPANION_NAME, 'companion names are 1-20 of a-z, 0-9, "-", starting with a letter'),
+  /** The container image; the shared stack's tenant image when absent. */
+  image: z.string().min(1).max(1024).optional(),
+  containerPort: z.number().int().min(1).max(65535),
+  cpu: z.string(),
+  memory: z.string(),
+  desiredCount: z.number().int().min(1).max(100),
+  environment: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,99}$/), z.string().max(4096)).optional(),
+});
+export type Companion = z.infer<typeof companionSchema>;
+
+/** At most this many companions per tier (each is a service in the cluster and a family). */
+export const MAX_COMPANIONS = 9;
+
+/** The companions of a tier: unique names, Fargate sizes. */
+const companionsSchema = z
+  .array(companionSchema)
+  .max(MAX_COMPANIONS)
+  .superRefine((companions, ctx) => {
+    const seen = new Set<string>();
+    for (const [index, companion] of companions.entries()) {
+      if (seen.has(companion.name))
+        ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `${companion.name} is named twice` });
+      seen.add(companion.name);
+      if (!isFargateSize(companion.cpu, companion.memory))
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'memory'],
+          message: `${companion.memory} MiB is not a Fargate size for cpu ${companion.cpu} (see the ECS task size table)`,
+        });
+    }
+  });
+
 /** A tenant sharing the pooled service of the shared cluster: nothing of its own but its record. */
 const pooledPlacement = z.strictObject({
   tier: z.string().min(1),
@@ -67,6 +108,8 @@ const ownPlacement = z.strictObject({
   desiredCount: z.number().int().min(1).max(100),
   capacityProviderStrategy: z.array(capacityItemSchema).min(1).max(6),
   healthCheckPath: z.string().startsWith('/').max(1024),
+  /** The application's other services (absent: a one-service tenant, as before companions existed). */
+  companions: companionsSchema.optional(),
 });
 
 /** Where and how a tenant runs, as the record stores it. */
@@ -109,6 +152,8 @@ const catalogueRowSchema = z.discriminatedUnion('service', [
       capacityProviderStrategy: z.array(capacityItemSchema).min(1).max(6),
       /** The target group's health check path; the configured default when absent. */
       healthCheckPath: z.string().startsWith('/').max(1024).optional(),
+      /** The application's services besides the exposed one the top-level sizes describe. */
+      companions: companionsSchema.optional(),
     })
     .superRefine((row, ctx) => {
       if (!isFargateSize(row.cpu, row.memory)) {
@@ -227,8 +272,20 @@ export const placementOf = (
     desiredCount: row.desiredCount,
     capacityProviderStrategy: row.capacityProviderStrategy.map((item) => ({ ...item })),
     healthCheckPath: row.healthCheckPath ?? defaultHealthCheckPath,
+    ...(row.companions?.length
+      ? {
+          companions: row.companions.map((companion) => ({
+            ...companion,
+            ...(companion.environment ? { environment: { ...companion.environment } } : {}),
+          })),
+        }
+      : {}),
   };
 };
+
+/** The companions of a placement (none for a pooled one or a one-service tier). */
+export const companionsOf = (placement: Placement | undefined): readonly Companion[] =>
+  placement?.service === 'own' ? (placement.companions ?? []) : [];
 
 /**
  * True when two placements put the tenant into the same resources: same tier, same kind of cluster

@@ -15,6 +15,10 @@ import { hasDedicatedCluster, ownsService } from './capabilities.ts';
 import type { Placement } from './catalogue.ts';
 import type { QuotaName } from './quota-names.ts';
 
+/** How many companions a placement lists (typed structurally: no schema library here). */
+const companionCount = (placement: Placement): number =>
+  placement.service === 'own' ? (placement.companions?.length ?? 0) : 0;
+
 /**
  * What a placement can do, each tested by the guard of the same name in the models
  * (state-machines/guards.ts): a kind exists for a tenant whose placement has its capability.
@@ -30,8 +34,13 @@ export const hasCapability = (placement: Placement | undefined, capability: Capa
 
 /** One kind's facts. */
 export interface ResourceKindSpec {
-  /** The placement capability that makes a tenant own one. */
+  /**
+   * The placement capability that makes a tenant own one; the models' chains run the kind's steps
+   * for every placement with it (a step with nothing to do for the placement returns at once).
+   */
   needs: Capability;
+  /** A further test of the placement, for a kind owned only by some placements with the capability. */
+  only?: (placement: Placement) => boolean;
   /**
    * The step that creates (or adopts) it, and the one that removes it (also its compensation): the
    * saga vocabulary (`SAGA_STEP_NAMES`) takes both from here.
@@ -43,10 +52,13 @@ export interface ResourceKindSpec {
    * switch instead of building and removing it with the placement.
    */
   routing: boolean;
-  /** Its type as discovery and the inventory name it. */
-  type: string;
+  /**
+   * Its type as discovery and the inventory name it; absent for a kind made of resources of other
+   * kinds (the companions: ECS services and task definitions), which discovery sees as those.
+   */
+  type?: string;
   /** Its ARN's service and resource type (`arn:…:<service>:…:<resource>/…`): the Tagging API's filter. */
-  arn: { service: 'ecs' | 'elasticloadbalancing'; resource: string };
+  arn?: { service: 'ecs' | 'elasticloadbalancing'; resource: string };
   /** How much of each quota one of it takes, for a placement that owns one. */
   quotas: (placement: Placement) => Partial<Record<QuotaName, number>>;
 }
@@ -63,6 +75,21 @@ export const RESOURCE_KIND_SPECS = {
     arn: { service: 'ecs', resource: 'service' },
     // A dedicated cluster starts empty: the service counts there, not in the shared one.
     quotas: (placement) => ({ servicesPerCluster: hasDedicatedCluster(placement) ? 0 : 1 }),
+  },
+  /**
+   * The application's other services (the placement's `companions`): a task definition family and
+   * an ECS service each, beside the exposed service, made before it (the exposed one fronts them).
+   * A placement without companions owns none: its steps return at once.
+   */
+  companions: {
+    needs: 'ownsService',
+    createStep: 'CreateCompanions',
+    removeStep: 'DeleteCompanions',
+    routing: false,
+    only: (placement) => companionCount(placement) > 0,
+    quotas: (placement) => ({
+      servicesPerCluster: hasDedicatedCluster(placement) ? 0 : companionCount(placement),
+    }),
   },
   /** The listener rule forwarding the tenant's header to its target group. */
   listenerRule: {
@@ -124,8 +151,12 @@ export const CREATION_ORDER: readonly ResourceKind[] = [...RESOURCE_KINDS].rever
 export const removalRank = (kind: ResourceKind): number => RESOURCE_KINDS.indexOf(kind);
 
 /** Whether a tenant of `placement` owns a resource of `kind`. */
-export const ownsKind = (placement: Placement | undefined, kind: ResourceKind): boolean =>
-  hasCapability(placement, RESOURCE_KIND_SPECS[kind].needs);
+export const ownsKind = (placement: Placement | undefined, kind: ResourceKind): boolean => {
+  const spec: ResourceKindSpec = RESOURCE_KIND_SPECS[kind];
+  return (
+    hasCapability(placement, spec.needs) && (placement === undefined || (spec.only?.(placement) ?? true))
+  );
+};
 
 /** The kinds a tenant of `placement` owns, in creation order. */
 export const kindsToCreate = (placement: Placement | undefined): ResourceKind[] =>
@@ -136,31 +167,41 @@ export const PLACEMENT_KINDS: readonly ResourceKind[] = RESOURCE_KINDS.filter(
   (kind) => !RESOURCE_KIND_SPECS[kind].routing,
 );
 
+/** The kinds that are one AWS resource each, which discovery finds by type and ARN. */
+export type DiscoveredKind = {
+  [K in ResourceKind]: (typeof RESOURCE_KIND_SPECS)[K] extends { type: string } ? K : never;
+}[ResourceKind];
+
+const isDiscovered = (kind: ResourceKind): kind is DiscoveredKind => 'type' in RESOURCE_KIND_SPECS[kind];
+
+/** Every discovered kind, in removal order. */
+export const DISCOVERED_KINDS: readonly DiscoveredKind[] = RESOURCE_KINDS.filter(isDiscovered);
+
 /** The discovered type of each kind, e.g. `target-group`. */
-export type DiscoveredType = (typeof RESOURCE_KIND_SPECS)[ResourceKind]['type'];
+export type DiscoveredType = (typeof RESOURCE_KIND_SPECS)[DiscoveredKind]['type'];
 
 /** Every discovered type, in removal order. */
-export const DISCOVERED_TYPES: readonly DiscoveredType[] = RESOURCE_KINDS.map(
+export const DISCOVERED_TYPES: readonly DiscoveredType[] = DISCOVERED_KINDS.map(
   (kind) => RESOURCE_KIND_SPECS[kind].type,
 );
 
 /** The kind of a discovered type. */
-export const kindOfType = (type: DiscoveredType): ResourceKind => {
-  const kind = RESOURCE_KINDS.find((candidate) => RESOURCE_KIND_SPECS[candidate].type === type);
+export const kindOfType = (type: DiscoveredType): DiscoveredKind => {
+  const kind = DISCOVERED_KINDS.find((candidate) => RESOURCE_KIND_SPECS[candidate].type === type);
   if (!kind) throw new Error(`no resource kind is discovered as ${type}`);
   return kind;
 };
 
-/** The Tagging API's resource type filters (`<service>:<resource>`), one per kind. */
-export const TAGGING_RESOURCE_TYPES: readonly string[] = RESOURCE_KINDS.map(
+/** The Tagging API's resource type filters (`<service>:<resource>`), one per discovered kind. */
+export const TAGGING_RESOURCE_TYPES: readonly string[] = DISCOVERED_KINDS.map(
   (kind) => `${RESOURCE_KIND_SPECS[kind].arn.service}:${RESOURCE_KIND_SPECS[kind].arn.resource}`,
 );
 
 /** The kind an ARN names, or `undefined` for any other resource. */
-export const kindOfArn = (arn: string): ResourceKind | undefined => {
+export const kindOfArn = (arn: string): DiscoveredKind | undefined => {
   const [, , service, , , resource = ''] = arn.split(':');
   const type = resource.split('/')[0];
-  return RESOURCE_KINDS.find(
+  return DISCOVERED_KINDS.find(
     (kind) =>
       RESOURCE_KIND_SPECS[kind].arn.service === service && RESOURCE_KIND_SPECS[kind].arn.resource === type,
   );

@@ -20,7 +20,20 @@ export const RESOURCE_SCHEMAS = {
   targetGroup: z.object({ name: z.string().min(1), arn: z.string().min(1) }),
   taskDefinition: z.object({ family: z.string().min(1), arn: z.string().min(1) }),
   cluster: z.object({ name: z.string().min(1), arn: z.string().min(1) }),
-} as const satisfies { [K in ResourceKind]: z.ZodObject<{ arn: z.ZodString } & z.ZodRawShape> };
+  /** Each companion made so far, by its name in the placement. */
+  companions: z.object({
+    services: z.record(
+      z.string().min(1),
+      z.object({
+        cluster: z.string().min(1),
+        name: z.string().min(1),
+        arn: z.string().min(1),
+        family: z.string().min(1),
+        taskDefinitionArn: z.string().min(1),
+      }),
+    ),
+  }),
+} as const satisfies { [K in ResourceKind]: z.ZodObject };
 
 /** What the record stores of one kind. */
 export type ResourceOf<K extends ResourceKind> = z.infer<(typeof RESOURCE_SCHEMAS)[K]>;
@@ -40,11 +53,21 @@ export const withoutResource = (resources: TenantResources, kind: ResourceKind):
   return next;
 };
 
+/** The ARNs of the AWS resources one record entry of `kind` names (a companion: service and revision). */
+export const arnsOf = (kind: ResourceKind, resource: ResourceOf<ResourceKind>): string[] => {
+  if ('services' in resource)
+    return Object.values(resource.services).flatMap((companion) => [
+      companion.arn,
+      companion.taskDefinitionArn,
+    ]);
+  return kind === 'companions' ? [] : [resource.arn];
+};
+
 /** The identity of each resource still named (its ARN), in removal order. */
 export const resourceArns = (resources: TenantResources): string[] =>
   RESOURCE_KINDS.flatMap((kind) => {
     const resource = resources[kind];
-    return resource ? [resource.arn] : [];
+    return resource ? arnsOf(kind, resource) : [];
   });
 
 /** True when no resource is named. */

@@ -47,7 +47,10 @@ export interface TaskDefinitionInfo {
   tags: Tag[];
 }
 
-/** A tenant's ECS service wired to its target group. */
+/**
+ * A tenant's ECS service: the exposed one wired to its target group, a companion (no
+ * `targetGroupArn`) reached only from inside the tenant's application.
+ */
 export interface ServiceSpec {
   cluster: string;
   name: string;
@@ -55,7 +58,8 @@ export interface ServiceSpec {
   desiredCount: number;
   subnets: string[];
   securityGroups: string[];
-  targetGroupArn: string;
+  /** The target group the load balancer reaches `containerName:containerPort` through, if any. */
+  targetGroupArn?: string;
   containerName: string;
   containerPort: number;
   capacityProviderStrategy: CapacityProviderItem[];

@@ -36,6 +36,36 @@ export const assessHealth = (
   return { healthy, detail };
 };
 
+/**
+ * The exposed service's assessment with the companions' added: each must be ACTIVE with every
+ * desired task running and its deployment complete; a rolled-back one fails the wait like the
+ * exposed service's would. Pure.
+ */
+export const withCompanions = (
+  exposed: HealthAssessment,
+  companions: ReadonlyArray<{ companion: string; info: ServiceInfo | undefined }>,
+): HealthAssessment => {
+  let { healthy, detail, rolloutFailure } = exposed;
+  for (const { companion, info } of companions) {
+    if (!info) {
+      healthy = false;
+      detail += `; companion ${companion} not found`;
+      continue;
+    }
+    if (info.rolloutState === 'FAILED' && rolloutFailure === undefined)
+      rolloutFailure = `companion ${companion}: ${info.rolloutStateReason ?? 'no reason given'}`;
+    const ready =
+      info.status === 'ACTIVE' &&
+      info.runningCount >= info.desiredCount &&
+      (info.rolloutState === undefined || info.rolloutState === 'COMPLETED');
+    if (!ready) {
+      healthy = false;
+      detail += `; companion ${companion} running ${info.runningCount}/${info.desiredCount}, rollout ${info.rolloutState ?? 'n/a'}`;
+    }
+  }
+  return { healthy, detail, ...(rolloutFailure === undefined ? {} : { rolloutFailure }) };
+};
+
 /** One look at a deployment onto a revision: done, not yet, or rolled back (`rolledBack`: why). */
 export interface DeploymentLook {
   done: boolean;

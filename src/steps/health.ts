@@ -1,7 +1,7 @@
 import { FatalError } from '../domain/errors.ts';
 import type { SagaState } from '../domain/saga-state.ts';
 import { checkpoint } from './checkpoint.ts';
-import { assessHealth } from './health-check.ts';
+import { assessHealth, withCompanions } from './health-check.ts';
 import { required } from './placement.ts';
 import type { Step } from './types.ts';
 
@@ -16,7 +16,11 @@ export const waitForHealthy: Step = async (state, deps, ctx) => {
   const service = await deps.ecs.describeService(cluster, name);
   const targetGroupArn = state.resources.targetGroup?.arn;
   const targets = service && targetGroupArn ? await deps.elb.targetHealth(targetGroupArn) : undefined;
-  const seen = assessHealth(service, targets);
+  // The exposed service only serves once the companions it fronts run too.
+  const companions = [];
+  for (const [companion, made] of Object.entries(state.resources.companions?.services ?? {}))
+    companions.push({ companion, info: await deps.ecs.describeService(made.cluster, made.name) });
+  const seen = withCompanions(assessHealth(service, targets), companions);
   if (seen.rolloutFailure !== undefined) {
     throw new FatalError(`deployment of ${name} rolled back by the circuit breaker: ${seen.rolloutFailure}`);
   }

@@ -5,6 +5,7 @@
  * and migration's removals all go through this table.
  */
 import {
+  kindOfArn,
   kindsToCreate,
   PLACEMENT_KINDS,
   RESOURCE_KIND_SPECS,
@@ -16,6 +17,7 @@ import {
 import type { SagaState } from '../domain/saga-state.ts';
 import { ecsNamesOfArn } from '../ports/resource-discovery.ts';
 import { createCluster, deleteCluster } from './cluster.ts';
+import { companionsExist, createCompanionServices, deleteCompanionServices } from './companions.ts';
 import { createListenerRule, deleteListenerRule } from './listener-rule.ts';
 import { createService, deleteService } from './service.ts';
 import { createTargetGroup, deleteTargetGroup } from './target-group.ts';
@@ -49,6 +51,13 @@ const serviceIsActive = async (deps: StepDeps, cluster: string, name: string): P
 const clusterIsActive = async (deps: StepDeps, cluster: string): Promise<boolean> =>
   (await deps.ecs.describeCluster(cluster))?.status === 'ACTIVE';
 
+/** The operations of the discovered kind an ARN names (a companion's service or revision). */
+const byArnKind = (arn: string): Pick<ResourceOperations<ResourceKind>, 'existsByArn' | 'removeByArn'> => {
+  const kind = kindOfArn(arn);
+  if (!kind) throw new Error(`no resource kind is named by ${arn}`);
+  return RESOURCE_OPERATIONS[kind];
+};
+
 /** Every kind's operations. */
 export const RESOURCE_OPERATIONS: { readonly [K in ResourceKind]: ResourceOperations<K> } = {
   service: {
@@ -63,6 +72,14 @@ export const RESOURCE_OPERATIONS: { readonly [K in ResourceKind]: ResourceOperat
       const { cluster, name } = ecsNamesOfArn(arn);
       await deps.ecs.deleteService(cluster, name);
     },
+  },
+  // Discovery sees a companion as an ECS service and a task definition: by ARN it is one of those.
+  companions: {
+    create: createCompanionServices,
+    remove: deleteCompanionServices,
+    exists: companionsExist,
+    existsByArn: (deps, arn) => byArnKind(arn).existsByArn(deps, arn),
+    removeByArn: (deps, arn, tenantId) => byArnKind(arn).removeByArn(deps, arn, tenantId),
   },
   listenerRule: {
     create: createListenerRule,

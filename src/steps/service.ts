@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { desiredCountOf, ownsService } from '../domain/catalogue.ts';
+import { companionsOf, desiredCountOf, ownsService } from '../domain/catalogue.ts';
 import { FatalError, NotReadyError } from '../domain/errors.ts';
 import { ownership, tenantTags } from '../domain/naming.ts';
 import { withoutResource } from '../domain/resources.ts';
@@ -116,9 +116,18 @@ export const scaleService: Step = async (state, deps, ctx) => {
     cluster: serviceCluster(placement, names, infra),
     name: names.serviceName,
   };
-  const desiredCount = desiredCountOf(placement, operation === 'activate');
+  const active = operation === 'activate';
+  const desiredCount = desiredCountOf(placement, active);
   if ((await deps.ecs.updateService(cluster, name, { desiredCount })) === 'absent') {
     throw new FatalError(`service ${name} in cluster ${cluster} no longer exists`);
+  }
+  // The companions follow the exposed service: up at their own size, or down to zero.
+  for (const companion of companionsOf(placement)) {
+    const made = state.resources.companions?.services[companion.name];
+    if (!made) continue;
+    const count = desiredCountOf(companion, active);
+    if ((await deps.ecs.updateService(made.cluster, made.name, { desiredCount: count })) === 'absent')
+      throw new FatalError(`companion service ${made.name} in cluster ${made.cluster} no longer exists`);
   }
   await checkpoint(deps, ctx, state, 'ScaleService', startedAt);
   return state;

@@ -66,6 +66,16 @@ const TIER_RESOURCES: Record<ReferenceTier, string[]> = {
   basic: [],
   advanced: ['listener-rule', 'service', 'target-group', 'task-definition'],
   premium: ['cluster', 'listener-rule', 'service', 'target-group', 'task-definition'],
+  suite: [
+    'listener-rule',
+    'service',
+    'service',
+    'service',
+    'target-group',
+    'task-definition',
+    'task-definition',
+    'task-definition',
+  ],
 };
 const DONE: Record<Operation, TenantStatus> = {
   onboard: 'ACTIVE',
@@ -105,7 +115,7 @@ const typesOf = (world: World, tenantId: string): string[] =>
 
 /** A world whose tenant is ready for `c` (ACTIVE; INACTIVE before an activate), closed and kept. */
 const prepare = async (c: SagaCase): Promise<{ snapshot: Snapshot; tenant: TestTenant }> => {
-  const tenant = newTenant(c.tier);
+  const tenant = { ...newTenant(c.tier), ...(c.target ? { target: c.target } : {}) };
   const world = await openWorld();
   const setup = [
     lifecycleEvent('onboard', tenant),
@@ -245,7 +255,7 @@ const assessMigration = async (
   outcome: 'succeeded' | 'failed',
   seen: Observed,
 ): Promise<void> => {
-  const tier = on === 'target' ? NEXT_TIER[c.tier] : c.tier;
+  const tier = on === 'target' ? (c.target ?? NEXT_TIER[c.tier]) : c.tier;
   expect({ outcome: seen.outcome, sent: seen.sent }).toEqual({
     outcome,
     sent: contract.outbound.migrate[outcome === 'succeeded' ? 'success' : 'failure'],

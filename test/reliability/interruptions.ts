@@ -41,16 +41,16 @@ import {
 
 const config = testConfig();
 const { contract } = config;
-const TIERS: readonly ReferenceTier[] = ['basic', 'advanced', 'premium'];
+const TIERS: readonly ReferenceTier[] = ['basic', 'advanced', 'premium', 'suite'];
 const KILLS_PER_CASE = 10;
 /** Step lines each saga prints in a clean run: a kill lands before its last one ends. */
 const LINES: Record<Operation, Record<ReferenceTier, number>> = {
-  onboard: { basic: 5, advanced: 9, premium: 10 },
-  offboard: { basic: 9, advanced: 9, premium: 9 },
-  activate: { basic: 5, advanced: 5, premium: 5 },
-  deactivate: { basic: 5, advanced: 5, premium: 5 },
-  migrate: { basic: 9, advanced: 10, premium: 9 },
-  update: { basic: 5, advanced: 8, premium: 8 },
+  onboard: { basic: 5, advanced: 9, premium: 10, suite: 10 },
+  offboard: { basic: 9, advanced: 9, premium: 9, suite: 9 },
+  activate: { basic: 5, advanced: 5, premium: 5, suite: 5 },
+  deactivate: { basic: 5, advanced: 5, premium: 5, suite: 5 },
+  migrate: { basic: 9, advanced: 10, premium: 9, suite: 9 },
+  update: { basic: 5, advanced: 8, premium: 8, suite: 8 },
 };
 /** Where each operation leaves the tenant once redelivered or retried to the end. */
 const DONE: Record<Operation, TenantStatus> = {

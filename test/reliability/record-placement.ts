@@ -51,6 +51,7 @@ const OTHER_TIER: Record<ReferenceTier, string> = {
   basic: 'premium',
   advanced: 'platinum', // an alias of premium
   premium: 'basic',
+  suite: 'advanced',
 };
 
 const VARIANTS: readonly Variant[] = [

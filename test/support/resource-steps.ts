@@ -4,7 +4,7 @@
  * copying its order.
  */
 import { placementOf } from '../../src/domain/catalogue.ts';
-import { kindsToCreate, RESOURCE_KIND_SPECS } from '../../src/domain/resource-kinds.ts';
+import { CREATION_ORDER, kindsToCreate, RESOURCE_KIND_SPECS } from '../../src/domain/resource-kinds.ts';
 import type { StepName } from '../../src/domain/saga.ts';
 import { testConfig } from './fake-ports.ts';
 
@@ -19,3 +19,20 @@ export const removeStepsOf = (tier: string): StepName[] =>
   kindsToCreate(placementOfTier(tier))
     .reverse()
     .map((kind) => RESOURCE_KIND_SPECS[kind].removeStep);
+
+/**
+ * Every kind's creation step, in creation order: the chain the models run for a placement that
+ * enters it at its first kind (a step with nothing to make for the placement returns at once).
+ */
+export const CREATION_CHAIN: StepName[] = CREATION_ORDER.map((kind) => RESOURCE_KIND_SPECS[kind].createStep);
+
+/** Every kind's removal step, in removal order: the models' compensation and removal chains. */
+export const REMOVAL_CHAIN: StepName[] = [...CREATION_ORDER]
+  .reverse()
+  .map((kind) => RESOURCE_KIND_SPECS[kind].removeStep);
+
+/** The creation steps a tenant of `tier` runs: the chain from the first kind it owns on. */
+export const chainStepsOf = (tier: string): StepName[] => {
+  const first = createStepsOf(tier)[0];
+  return first ? CREATION_CHAIN.slice(CREATION_CHAIN.indexOf(first)) : [];
+};

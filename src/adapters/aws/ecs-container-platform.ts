@@ -266,19 +266,24 @@ export class EcsContainerPlatform implements ContainerPlatform {
               assignPublicIp: 'DISABLED',
             },
           },
-          loadBalancers: [
-            {
-              targetGroupArn: spec.targetGroupArn,
-              containerName: spec.containerName,
-              containerPort: spec.containerPort,
-            },
-          ],
+          ...(spec.targetGroupArn
+            ? {
+                loadBalancers: [
+                  {
+                    targetGroupArn: spec.targetGroupArn,
+                    containerName: spec.containerName,
+                    containerPort: spec.containerPort,
+                  },
+                ],
+                // Only a service behind a load balancer takes a health check grace period.
+                healthCheckGracePeriodSeconds: 60,
+              }
+            : {}),
           deploymentConfiguration: {
             deploymentCircuitBreaker: { enable: true, rollback: true },
             minimumHealthyPercent: 100,
             maximumPercent: 200,
           },
-          healthCheckGracePeriodSeconds: 60,
           clientToken: spec.clientToken,
           tags: spec.tags.map(({ key, value }) => ({ key, value })),
           propagateTags: 'SERVICE',

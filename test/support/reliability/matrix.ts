@@ -18,6 +18,8 @@ export interface SagaCase {
   tier: ReferenceTier;
   /** The tenant must exist (ACTIVE) before the operation: every saga but onboarding. */
   needsTenant: boolean;
+  /** A migration's target tier (default: the next reference tier, `NEXT_TIER`). */
+  target?: ReferenceTier;
   steps: readonly StepName[];
 }
 
@@ -27,6 +29,19 @@ const ACTIVATION = [
   'LockTenant',
   'ScaleService',
   'SetActivation',
+  'NotifySuccess',
+] as const;
+
+/** What a migration builds for a tenant of `target`: its kinds, the routing's handed over (attached). */
+const migrationBuild = (target: ReferenceTier): StepName[] => [
+  ...createStepsOf(target).map((step) => (step === 'CreateListenerRule' ? 'AttachTargetGroup' : step)),
+  ...(createStepsOf(target).length > 0 ? (['WaitForHealthy'] as const) : []),
+];
+const MIGRATION_TAIL = [
+  'SwitchRouting',
+  'CommitMigration',
+  'RemoveMigrationSource',
+  'FinishMigration',
   'NotifySuccess',
 ] as const;
 
@@ -59,27 +74,31 @@ export const SAGA_CASES: readonly SagaCase[] = [
       ...ONBOARD_TAIL,
     ],
   },
-  {
-    label: 'onboarding premium',
-    operation: 'onboard',
-    tier: 'premium',
-    needsTenant: false,
-    steps: [
-      'ValidateRequest',
-      'ReserveTenant',
-      'RemoveLeftovers',
-      'AdmitTenant',
-      ...createStepsOf('premium'),
-      ...ONBOARD_TAIL,
-    ],
-  },
-  {
-    label: 'offboarding premium',
-    operation: 'offboard',
-    tier: 'premium',
-    needsTenant: true,
-    steps: ['ValidateRequest', 'LockTenant', ...removeStepsOf('premium'), 'RemoveTenant', 'NotifySuccess'],
-  },
+  ...(['premium', 'suite'] as const).map(
+    (tier): SagaCase => ({
+      label: `onboarding ${tier}`,
+      operation: 'onboard' as const,
+      tier,
+      needsTenant: false,
+      steps: [
+        'ValidateRequest',
+        'ReserveTenant',
+        'RemoveLeftovers',
+        'AdmitTenant',
+        ...createStepsOf(tier),
+        ...ONBOARD_TAIL,
+      ],
+    }),
+  ),
+  ...(['premium', 'suite'] as const).map(
+    (tier): SagaCase => ({
+      label: `offboarding ${tier}`,
+      operation: 'offboard' as const,
+      tier,
+      needsTenant: true,
+      steps: ['ValidateRequest', 'LockTenant', ...removeStepsOf(tier), 'RemoveTenant', 'NotifySuccess'],
+    }),
+  ),
   {
     label: 'activate advanced',
     operation: 'activate',
@@ -94,28 +113,21 @@ export const SAGA_CASES: readonly SagaCase[] = [
     needsTenant: true,
     steps: ACTIVATION,
   },
-  {
-    label: 'migrate advanced to premium',
-    operation: 'migrate',
-    tier: 'advanced',
-    needsTenant: true,
-    steps: [
-      'ValidateRequest',
-      'LockTenant',
-      'PlanMigration',
-      'CreateCluster',
-      'RegisterTaskDefinition',
-      'CreateTargetGroup',
-      'AttachTargetGroup',
-      'CreateService',
-      'WaitForHealthy',
-      'SwitchRouting',
-      'CommitMigration',
-      'RemoveMigrationSource',
-      'FinishMigration',
-      'NotifySuccess',
-    ],
-  },
+  ...(
+    [
+      ['advanced', 'premium'],
+      ['advanced', 'suite'],
+    ] as const
+  ).map(
+    ([tier, target]): SagaCase => ({
+      label: `migrate ${tier} to ${target}`,
+      operation: 'migrate' as const,
+      tier,
+      target,
+      needsTenant: true,
+      steps: ['ValidateRequest', 'LockTenant', 'PlanMigration', ...migrationBuild(target), ...MIGRATION_TAIL],
+    }),
+  ),
   ...(['advanced', 'premium'] as const).map((tier) => ({
     label: `update ${tier}`,
     operation: 'update' as const,
@@ -174,6 +186,15 @@ export const COMPENSATION_CASES: readonly CompensationCase[] = [
     needsTenant: false,
     trigger: 'ActivateTenant',
     steps: failurePathStates('onboarding'),
+  },
+  {
+    // The companions' removal only calls AWS for a tenant that has some.
+    label: 'onboarding suite, failing at ActivateTenant',
+    operation: 'onboard',
+    tier: 'suite',
+    needsTenant: false,
+    trigger: 'ActivateTenant',
+    steps: ['DeleteCompanions'],
   },
   {
     label: 'offboarding premium, failing at RemoveTenant',

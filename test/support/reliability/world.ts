@@ -57,10 +57,14 @@ export const NEXT_TIER: Record<ReferenceTier, ReferenceTier> = {
   basic: 'advanced',
   advanced: 'premium',
   premium: 'basic',
+  suite: 'advanced',
 };
 
-/** The catalogue's reference tiers, the ones the scenarios provision. */
-export type ReferenceTier = 'basic' | 'advanced' | 'premium';
+/**
+ * The catalogue's tiers the scenarios provision: the three reference tiers and `suite`, an
+ * application of three services (web, orders, products).
+ */
+export type ReferenceTier = 'basic' | 'advanced' | 'premium' | 'suite';
 
 export const newTenant = (tier: ReferenceTier, tenantId: string = randomUUID()): TestTenant => ({
   tenantId,

@@ -209,7 +209,7 @@ describe('operator commands', () => {
     expect(codes).toEqual([1, 1, 1]);
     expect(refusals.map((r) => r.err.at(-1))).toEqual([
       `tenantflow: tenant ${tenantId} is on tier premium already`,
-      'tenantflow: --to "gold": not a tier of the catalogue (basic (free, starter), advanced (standard), premium (platinum, enterprise))',
+      'tenantflow: --to "gold": not a tier of the catalogue (basic (free, starter), advanced (standard), suite (application), premium (platinum, enterprise))',
       'tenantflow: no tenant nobody in the tenant map',
     ]);
   });

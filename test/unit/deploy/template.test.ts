@@ -599,6 +599,7 @@ describe('packaged template: dead letters, alarms, dashboard', () => {
         'lifecycle-failures-advanced',
         'lifecycle-failures-basic',
         'lifecycle-failures-premium',
+        'lifecycle-failures-suite',
         'onboarding-p95-duration',
         'steps-throttled',
         'tenants-locked-past-bound',

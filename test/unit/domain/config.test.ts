@@ -36,7 +36,7 @@ describe('loadConfig', () => {
     }).catalogue;
 
     // Assess
-    expect(Object.keys(bundled.tiers)).toEqual(['basic', 'advanced', 'premium']);
+    expect(Object.keys(bundled.tiers)).toEqual(['basic', 'advanced', 'suite', 'premium']);
     expect(Object.keys(replaced.tiers)).toEqual(['team', 'scale']);
     expect(replaced.defaultTier).toBe('team');
   });

@@ -56,7 +56,7 @@ describe('parseLifecycleInput: detail rules', () => {
     // Assess
     expect(result.ok ? undefined : result.error).toBeInstanceOf(ValidationError);
     expect(result.ok ? '' : result.error.message).toBe(
-      'detail.tier: unknown tier "gold"; allowed tiers: basic (free, starter), advanced (standard), premium (platinum, enterprise)',
+      'detail.tier: unknown tier "gold"; allowed tiers: basic (free, starter), advanced (standard), suite (application), premium (platinum, enterprise)',
     );
   });
 

@@ -130,7 +130,7 @@ describe('compileMachine', () => {
       .flatMap((s) => (s.Type === 'Task' ? [s] : []));
 
     // Assess
-    expect(tasks.length).toBe(20 + 12 + 8 + 19 + 14 + 5 + 8);
+    expect(tasks.length).toBe(22 + 13 + 8 + 20 + 14 + 5 + 8);
     for (const task of tasks) expect(task.Retry).toEqual(RETRY_POLICY);
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { initialTransition, transition } from 'xstate';
 import { toCaughtError } from '../../../state-machines/caught-error.ts';
 import { activationMachine, offboardingMachine, onboardingMachine } from '../../../state-machines/index.ts';
+import { chainStepsOf } from '../../support/resource-steps.ts';
 import { fatal } from './support/model-paths.ts';
 
 const input = { execution: 'exec-1', input: { raw: 'event' } };
@@ -100,12 +101,7 @@ describe('onboarding model (pure transitions)', () => {
     const [cleaned] = transition(onboardingMachine, reserved, done('RemoveLeftovers', saga('advanced')));
     const [admitted] = transition(onboardingMachine, cleaned, done('AdmitTenant', saga('advanced')));
     let snapshot = admitted;
-    for (const step of [
-      'RegisterTaskDefinition',
-      'CreateTargetGroup',
-      'CreateListenerRule',
-      'CreateService',
-    ]) {
+    for (const step of chainStepsOf('advanced')) {
       [snapshot] = transition(onboardingMachine, snapshot, done(step, saga('advanced')));
     }
 

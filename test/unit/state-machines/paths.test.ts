@@ -3,8 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { MACHINE_IDS } from '../../../src/domain/saga.ts';
 import { aslDefinitionSchema } from '../../../state-machines/asl.ts';
 import { aslPath } from '../../../state-machines/build.ts';
+import { CREATION_CHAIN, REMOVAL_CHAIN } from '../../support/resource-steps.ts';
 import { walkAsl } from './support/asl-walk.ts';
 import { INPUT, modelPaths } from './support/model-paths.ts';
+
+/** Every kind's creation and removal, as the models chain them (a premium tenant owns every kind). */
+const CREATE_ALL = CREATION_CHAIN;
+const REMOVE_ALL = REMOVAL_CHAIN;
 
 const committed = (machine: (typeof MACHINE_IDS)[number]) =>
   aslDefinitionSchema.parse(JSON.parse(readFileSync(aslPath(machine), 'utf8')));
@@ -41,23 +46,16 @@ describe('every path of each model, held against the committed ASL', () => {
       'ReserveTenant',
       'RemoveLeftovers',
       'AdmitTenant',
-      'CreateCluster',
-      'RegisterTaskDefinition',
-      'CreateTargetGroup',
-      'CreateListenerRule',
-      'CreateService',
+      ...CREATE_ALL,
       'WaitForHealthy',
       'WaitForHealthy',
       'ActivateTenant',
       'NotifySuccess',
     ];
+    // CreateService failing: its own removal first, then the rest in reverse order.
     const premiumUndo = [
-      ...premiumHappy.slice(0, 9),
-      'DeleteService',
-      'DeleteListenerRule',
-      'DeleteTargetGroup',
-      'DeregisterTaskDefinition',
-      'DeleteCluster',
+      ...premiumHappy.slice(0, premiumHappy.indexOf('CreateService') + 1),
+      ...REMOVE_ALL,
       'MarkFailed',
       'NotifyFailure',
     ];
@@ -76,13 +74,7 @@ describe('every path of each model, held against the committed ASL', () => {
     const pooled = ['ValidateRequest', 'ReserveTenant', 'RemoveLeftovers', 'AdmitTenant', 'ActivateTenant'];
     expect(has([...pooled, 'NotifySuccess'], 'Succeeded')).toBe(true);
     expect(has(premiumUndo, 'Failed')).toBe(true);
-    const undoChain = [
-      'DeleteService',
-      'DeleteListenerRule',
-      'DeleteTargetGroup',
-      'DeregisterTaskDefinition',
-      'DeleteCluster',
-    ];
+    const undoChain = REMOVE_ALL;
     // A failed activation first asks whether its write went through: committed, it reports success.
     expect(has([...pooled, 'ConfirmCommitted', ...undoChain, 'MarkFailed', 'NotifyFailure'], 'Failed')).toBe(
       true,
@@ -99,11 +91,7 @@ describe('every path of each model, held against the committed ASL', () => {
       'ValidateRequest',
       'LockTenant',
       'LockTenant',
-      'DeleteService',
-      'DeleteListenerRule',
-      'DeleteTargetGroup',
-      'DeregisterTaskDefinition',
-      'DeleteCluster',
+      ...REMOVE_ALL,
       'RemoveTenant',
       'NotifySuccess',
     ];
@@ -114,12 +102,9 @@ describe('every path of each model, held against the committed ASL', () => {
     const runs = modelPaths('migration').map((path) => `${path.steps.join(' > ')} => ${path.final}`);
     const has = (steps: string[], final: string) => runs.includes(`${steps.join(' > ')} => ${final}`);
     const lock = ['ValidateRequest', 'LockTenant', 'PlanMigration'];
+    // The routing's kind (the listener rule) is handed over, not built: the target's group is attached.
     const build = [
-      'CreateCluster',
-      'RegisterTaskDefinition',
-      'CreateTargetGroup',
-      'AttachTargetGroup',
-      'CreateService',
+      ...CREATE_ALL.map((step) => (step === 'CreateListenerRule' ? 'AttachTargetGroup' : step)),
       'WaitForHealthy',
       'WaitForHealthy',
     ];
@@ -129,7 +114,9 @@ describe('every path of each model, held against the committed ASL', () => {
     expect(has([...lock, ...build, 'SwitchRouting', ...finish], 'Succeeded')).toBe(true);
     expect(has([...lock, 'SwitchRouting', ...finish], 'Succeeded')).toBe(true);
     // A failure once the target's group hangs on the tenant's rule lets go of it first.
-    expect(has([...lock, ...build.slice(0, 5), ...back], 'Failed')).toBe(true);
+    expect(has([...lock, ...build.slice(0, build.indexOf('CreateService') + 1), ...back], 'Failed')).toBe(
+      true,
+    );
     expect(has([...lock, ...build, 'SwitchRouting', 'CommitMigration', ...back], 'Failed')).toBe(true);
     // Before anything exists: only the tenant is given back.
     expect(

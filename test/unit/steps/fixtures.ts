@@ -14,7 +14,7 @@ export const TENANT = 'acme';
 export const AT = '2025-01-01T00:00:00.000Z';
 
 /** The catalogue's reference tiers. */
-export type ReferenceTier = 'basic' | 'advanced' | 'premium';
+export type ReferenceTier = 'basic' | 'advanced' | 'premium' | 'suite';
 
 export const placement = (tier: ReferenceTier): Placement =>
   placementOf(testConfig().catalogue, tier, testConfig().health.path);

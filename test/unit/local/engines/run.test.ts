@@ -1,25 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { RetryableError, ThrottledError } from '../../../../src/domain/errors.ts';
 import { runSaga, type StepEvent } from '../../../../src/local/engines/xstate.ts';
+import { CREATION_CHAIN, REMOVAL_CHAIN } from '../../../support/resource-steps.ts';
 import { calledSteps, fakeDispatch } from './support/fake-dispatch.ts';
 
 const fast = { execution: 'exec-1', waitMs: 1, retryDelayMs: 0 };
 const input = { detail: { tenantId: 't-1' } };
+
+const CREATE = CREATION_CHAIN;
+const REMOVE = REMOVAL_CHAIN;
 
 const PREMIUM = [
   'ValidateRequest',
   'ReserveTenant',
   'RemoveLeftovers',
   'AdmitTenant',
-  'CreateCluster',
-  'RegisterTaskDefinition',
-  'CreateTargetGroup',
-  'CreateListenerRule',
-  'CreateService',
+  ...CREATE,
   'WaitForHealthy',
   'ActivateTenant',
   'NotifySuccess',
 ];
+
+/** The removals undoing creation step `step` and every one before it, in reverse (its own first). */
+const undoFrom = (step: string) => REMOVE.slice(REMOVE.length - 1 - CREATE.indexOf(step as never));
 
 /** What runs after each forward step of a premium onboarding fails (the brief's compensation order). */
 // A failed forward step is undone first (it may have created its resource before failing), then the
@@ -30,52 +33,10 @@ const PREMIUM_UNDO: Record<string, string[]> = {
   ReserveTenant: ['MarkFailed', 'NotifyFailure'],
   RemoveLeftovers: ['MarkFailed', 'NotifyFailure'],
   AdmitTenant: ['MarkFailed', 'NotifyFailure'],
-  CreateCluster: ['DeleteCluster', 'MarkFailed', 'NotifyFailure'],
-  RegisterTaskDefinition: ['DeregisterTaskDefinition', 'DeleteCluster', 'MarkFailed', 'NotifyFailure'],
-  CreateTargetGroup: [
-    'DeleteTargetGroup',
-    'DeregisterTaskDefinition',
-    'DeleteCluster',
-    'MarkFailed',
-    'NotifyFailure',
-  ],
-  CreateListenerRule: [
-    'DeleteListenerRule',
-    'DeleteTargetGroup',
-    'DeregisterTaskDefinition',
-    'DeleteCluster',
-    'MarkFailed',
-    'NotifyFailure',
-  ],
-  CreateService: [
-    'DeleteService',
-    'DeleteListenerRule',
-    'DeleteTargetGroup',
-    'DeregisterTaskDefinition',
-    'DeleteCluster',
-    'MarkFailed',
-    'NotifyFailure',
-  ],
-  WaitForHealthy: [
-    'DeleteService',
-    'DeleteListenerRule',
-    'DeleteTargetGroup',
-    'DeregisterTaskDefinition',
-    'DeleteCluster',
-    'MarkFailed',
-    'NotifyFailure',
-  ],
+  ...Object.fromEntries(CREATE.map((step) => [step, [...undoFrom(step), 'MarkFailed', 'NotifyFailure']])),
+  WaitForHealthy: [...REMOVE, 'MarkFailed', 'NotifyFailure'],
   // Its one write ends the onboarding: first asked whether it went through (here it did not).
-  ActivateTenant: [
-    'ConfirmCommitted',
-    'DeleteService',
-    'DeleteListenerRule',
-    'DeleteTargetGroup',
-    'DeregisterTaskDefinition',
-    'DeleteCluster',
-    'MarkFailed',
-    'NotifyFailure',
-  ],
+  ActivateTenant: ['ConfirmCommitted', ...REMOVE, 'MarkFailed', 'NotifyFailure'],
   NotifySuccess: [],
 };
 
@@ -260,11 +221,7 @@ describe('runSaga: offboarding and activation', () => {
     expect(result.steps).toEqual([
       'ValidateRequest',
       'LockTenant',
-      'DeleteService',
-      'DeleteListenerRule',
-      'DeleteTargetGroup',
-      'DeregisterTaskDefinition',
-      'DeleteCluster',
+      ...REMOVE,
       'RemoveTenant',
       'NotifySuccess',
     ]);
