@@ -272,9 +272,10 @@ const releaseOf = (values: {
   cpu?: string | undefined;
   memory?: string | undefined;
   env?: string[] | undefined;
+  service?: string[] | undefined;
 }): unknown => {
   if (values.release !== undefined) {
-    const stray = (['image', 'version', 'cpu', 'memory', 'env'] as const).find(
+    const stray = (['image', 'version', 'cpu', 'memory', 'env', 'service'] as const).find(
       (flag) => values[flag] !== undefined,
     );
     if (stray) throw new Error(`--release FILE says it all: --${stray} does not go with it`);
@@ -291,12 +292,24 @@ const releaseOf = (values: {
     if (at <= 0) throw new Error(`--env "${pair}": expected NAME=VALUE`);
     environment[pair.slice(0, at)] = pair.slice(at + 1);
   }
+  // A companion's image: NAME=IMAGE (the tier's services besides the exposed one).
+  // Entries, not assignments: a name like `__proto__` stays an ordinary key (the release refuses it).
+  const shipped: Array<[string, { image: string }]> = [];
+  for (const pair of values.service ?? []) {
+    const at = pair.indexOf('=');
+    if (at <= 0 || at === pair.length - 1) throw new Error(`--service "${pair}": expected NAME=IMAGE`);
+    const service = pair.slice(0, at);
+    if (shipped.some(([name]) => name === service)) throw new Error(`--service ${service} is given twice`);
+    shipped.push([service, { image: pair.slice(at + 1) }]);
+  }
+  const services = Object.fromEntries(shipped);
   return {
     version,
     image,
     ...(values.cpu === undefined ? {} : { cpu: values.cpu }),
     ...(values.memory === undefined ? {} : { memory: values.memory }),
     ...(values.env === undefined ? {} : { environment }),
+    ...(values.service === undefined ? {} : { services }),
   };
 };
 
@@ -429,6 +442,7 @@ const commandOf = (name: string, args: string[]): Command => {
         cpu: { type: 'string' },
         memory: { type: 'string' },
         env: { type: 'string', multiple: true },
+        service: { type: 'string', multiple: true },
         release: { type: 'string' },
         wave: { type: 'string' },
         bake: { type: 'string' },
@@ -447,6 +461,7 @@ const commandOf = (name: string, args: string[]): Command => {
             'cpu',
             'memory',
             'env',
+            'service',
             'release',
             'wave',
             'bake',

@@ -38,6 +38,8 @@ Usage: tenantflow <command> [options]          every command takes --state-dir D
   update <tenantId> --image IMAGE [--version V] [--cpu N --memory N] [--env NAME=VALUE]... [--json]
                               put a tenant's own service on a release (or --release FILE, its JSON); a
                               failing one is rolled back and the tenant stays on the release it ran
+      --service NAME=IMAGE    a companion's image in the release (a tier of several services); one not
+                              named keeps the image it runs
   update --tier TIER --image IMAGE ...
                               roll the release out to every tenant of TIER, in waves (a pooled tier: its
                               pooled service, one wave); a failed wave is rolled back and the rollout halts

@@ -22,17 +22,34 @@ const IMAGE = /^[a-z0-9][a-z0-9._/:@-]{0,254}$/i;
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/;
 
+/** A companion's name, as the catalogue allows it. */
+const COMPANION_NAME = /^[a-z][a-z0-9-]{0,19}$/;
+const COMPANION_NAME_RULE = 'names a companion of the tier (1-20 of a-z, 0-9, "-", starting with a letter)';
+
+const environmentSchema = z.record(
+  z.string().regex(ENV_NAME, 'environment names are letters, digits and "_"'),
+  z.string().max(4096),
+);
+
+/** What a release ships to one of the tenant's companions (a service besides the exposed one). */
+const companionReleaseSchema = z.strictObject({
+  image: z.string().regex(IMAGE, 'must be an image reference (repository[:tag][@digest]), no spaces'),
+  environment: environmentSchema.optional(),
+});
+
 export const releaseSchema = z
   .strictObject({
     version: z.string().regex(VERSION, 'must be 1-64 letters, digits, ".", "_", "+" or "-"'),
     image: z.string().regex(IMAGE, 'must be an image reference (repository[:tag][@digest]), no spaces'),
     cpu: z.string().optional(),
     memory: z.string().optional(),
-    environment: z
-      .record(
-        z.string().regex(ENV_NAME, 'environment names are letters, digits and "_"'),
-        z.string().max(4096),
-      )
+    environment: environmentSchema.optional(),
+    /**
+     * The image (and environment) of each companion it changes, by the companion's name; one it does
+     * not name keeps what it runs. The top-level image is the exposed service's.
+     */
+    services: z
+      .record(z.string().regex(COMPANION_NAME, COMPANION_NAME_RULE), companionReleaseSchema)
       .optional(),
   })
   .superRefine((release, ctx) => {
@@ -51,15 +68,25 @@ export const releaseSchema = z
         });
       }
     }
-    for (const name of RESERVED_ENVIRONMENT) {
-      if (release.environment && Object.hasOwn(release.environment, name)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['environment', name],
-          message: 'is set by tenantflow for each tenant',
-        });
+    const environments: Array<[Array<string>, Record<string, string> | undefined]> = [
+      [['environment'], release.environment],
+      ...Object.entries(release.services ?? {}).map(
+        ([service, shipped]): [string[], Record<string, string> | undefined] => [
+          ['services', service, 'environment'],
+          shipped.environment,
+        ],
+      ),
+    ];
+    for (const [path, environment] of environments)
+      for (const name of RESERVED_ENVIRONMENT) {
+        if (environment && Object.hasOwn(environment, name)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [...path, name],
+            message: 'is set by tenantflow for each tenant',
+          });
+        }
       }
-    }
   });
 
 export type Release = z.infer<typeof releaseSchema>;
@@ -77,6 +104,12 @@ export const tenantReleaseSchema = z.object({
   cpu: z.string().optional(),
   memory: z.string().optional(),
   environment: z.record(z.string(), z.string()).optional(),
+  services: z
+    .record(
+      z.string(),
+      z.object({ image: z.string(), environment: z.record(z.string(), z.string()).optional() }),
+    )
+    .optional(),
 });
 
 /**
@@ -85,8 +118,17 @@ export const tenantReleaseSchema = z.object({
  */
 export const parseRelease = (raw: unknown, field: string): Release => {
   if (raw === undefined || raw === null) {
-    throw new ValidationError(field, 'is required: { version, image[, cpu, memory, environment] }');
+    throw new ValidationError(
+      field,
+      'is required: { version, image[, cpu, memory, environment, services: { <companion>: { image } }] }',
+    );
   }
+  // The schema library leaves a key named `__proto__` out of a record without a word: refuse it here.
+  const services = typeof raw === 'object' ? (raw as { services?: unknown }).services : undefined;
+  if (typeof services === 'object' && services !== null)
+    for (const name of Object.keys(services))
+      if (!COMPANION_NAME.test(name))
+        throw new ValidationError(`${field}.services.${name}`, COMPANION_NAME_RULE);
   const parsed = releaseSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
@@ -117,4 +159,13 @@ export const initialRelease = (placement: Placement, tenantImage: string): Relea
 export const withoutSizes = (release: Release): Release => {
   const { cpu: _cpu, memory: _memory, ...rest } = release;
   return rest;
+};
+
+/**
+ * The release a tenant takes from an update: `release`, its companions' images added to those of the
+ * release it ran (`previous`): a companion the update does not name keeps what it runs.
+ */
+export const carriedForward = (release: Release, previous: TenantRelease | undefined): Release => {
+  const services = { ...previous?.services, ...release.services };
+  return Object.keys(services).length > 0 ? { ...release, services } : release;
 };

@@ -64,9 +64,13 @@ export interface UpdateProgress {
     release?: TenantRelease;
     /** Whether the service was serving (desired count above zero): ACTIVE or INACTIVE afterwards. */
     active: boolean;
+    /** The revision each companion ran, by its name (none for a one-service tenant). */
+    companions?: Record<string, string>;
   };
   /** The revision registered for the release. */
   revisionArn?: string;
+  /** Each companion's revision of the release, by its name. */
+  companionRevisions?: Record<string, string>;
   deployment?: DeploymentWait;
   rollback?: DeploymentWait;
 }

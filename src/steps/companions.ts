@@ -7,13 +7,15 @@
  */
 import type { TenantFlowConfig } from '../config.ts';
 import { type Companion, companionsOf, type OwnServicePlacement } from '../domain/catalogue.ts';
-import { NotReadyError } from '../domain/errors.ts';
+import { FatalError, NotReadyError } from '../domain/errors.ts';
 import { ownership, type ResourceNames, specHash, tenantTags } from '../domain/naming.ts';
+import type { Release } from '../domain/release.ts';
 import { type ResourceOf, withoutResource } from '../domain/resources.ts';
 import type { SagaState } from '../domain/saga-state.ts';
 import type { TaskDefinitionSpec } from '../ports/container-platform.ts';
 import type { SharedInfrastructure } from '../ports/shared-infrastructure.ts';
 import { checkpoint } from './checkpoint.ts';
+import { assessCompanionDeployment, type DeploymentLook } from './health-check.ts';
 import {
   distinct,
   ensureOurs,
@@ -42,16 +44,24 @@ export const companionTaskDefinitionSpec = (
   companion: Companion,
   config: TenantFlowConfig,
   infra: SharedInfrastructure,
+  release?: Release,
 ): TaskDefinitionSpec => {
   const names = namesFor(config, tenantId, placement);
+  const shipped = release?.services?.[companion.name];
   const spec: Omit<TaskDefinitionSpec, 'tags'> = {
     family: companionNames(names, companion.name).family,
     cpu: companion.cpu,
     memory: companion.memory,
     containerName: companion.name,
-    image: companion.image ?? infra.tenantImage,
+    // The release's image for it, else the tier's, else the shared stack's.
+    image: shipped?.image ?? companion.image ?? infra.tenantImage,
     containerPort: companion.containerPort,
-    environment: { ...companion.environment, TENANT_ID: tenantId, TENANT_TIER: placement.tier },
+    environment: {
+      ...companion.environment,
+      ...shipped?.environment,
+      TENANT_ID: tenantId,
+      TENANT_TIER: placement.tier,
+    },
     executionRoleArn: infra.executionRoleArn,
     taskRoleArn: infra.taskRoleArn,
     log: {
@@ -78,6 +88,15 @@ const withCompanions = (state: SagaState, services: Record<string, CompanionReco
   return { ...state, resources };
 };
 
+/** The newest revision of the spec's family when it was registered from this spec, else a new one. */
+const registerOrAdopt = async (deps: StepDeps, tenantId: string, spec: TaskDefinitionSpec) => {
+  const wanted = spec.tags.find((tag) => tag.key === SPEC_HASH_TAG)?.value;
+  const latest = await deps.ecs.latestTaskDefinition(spec.family);
+  if (latest) ensureOurs(latest.tags, tenantId, `ECS task definition ${latest.arn}`);
+  const matches = latest?.tags.some((tag) => tag.key === SPEC_HASH_TAG && tag.value === wanted) ?? false;
+  return latest && matches ? latest : deps.ecs.registerTaskDefinition(spec);
+};
+
 /** Registers (or adopts, same spec hash) the companion's revision and creates (or adopts) its service. */
 const makeCompanion = async (
   state: SagaState,
@@ -91,12 +110,8 @@ const makeCompanion = async (
   const names = namesFor(deps.config, tenantId, placement);
   const cluster = serviceCluster(placement, names, infra);
   const { serviceName } = companionNames(names, companion.name);
-  const spec = companionTaskDefinitionSpec(tenantId, placement, companion, deps.config, infra);
-  const wanted = spec.tags.find((tag) => tag.key === SPEC_HASH_TAG)?.value;
-  const latest = await deps.ecs.latestTaskDefinition(spec.family);
-  if (latest) ensureOurs(latest.tags, tenantId, `ECS task definition ${latest.arn}`);
-  const matches = latest?.tags.some((tag) => tag.key === SPEC_HASH_TAG && tag.value === wanted) ?? false;
-  const definition = latest && matches ? latest : await deps.ecs.registerTaskDefinition(spec);
+  const spec = companionTaskDefinitionSpec(tenantId, placement, companion, deps.config, infra, state.release);
+  const definition = await registerOrAdopt(deps, tenantId, spec);
 
   const existing = await deps.ecs.describeService(cluster, serviceName);
   if (existing) ensureOurs(existing.tags, tenantId, `ECS service ${cluster}/${serviceName}`);
@@ -214,4 +229,126 @@ export const companionsExist = async (deps: StepDeps, companions: ResourceOf<'co
     if (!(await deps.ecs.describeTaskDefinition(companion.taskDefinitionArn))) return false;
   }
   return true;
+};
+
+/*
+ * A release update of the companions, beside the exposed service's (src/steps/update.ts): each named
+ * companion gets the release's revision, is deployed onto it, waited for, and put back on what it ran
+ * when the update gives up.
+ */
+
+/** The companions the record names and the placement lists, with their placement spec. */
+const madeAndListed = (state: SagaState) => {
+  const listed = companionsOf(state.placement);
+  return Object.entries(recorded(state)).flatMap(([name, made]) => {
+    const companion = listed.find((c) => c.name === name);
+    return companion ? [{ name, made, companion }] : [];
+  });
+};
+
+/** The revision each recorded companion's service runs now (by companion name). */
+export const companionRevisionsRunning = async (
+  state: SagaState,
+  deps: StepDeps,
+): Promise<Record<string, string>> => {
+  const running: Record<string, string> = {};
+  for (const [name, made] of Object.entries(recorded(state))) {
+    const service = await deps.ecs.describeService(made.cluster, made.name);
+    if (service?.status !== 'ACTIVE')
+      throw new FatalError(
+        `companion ${name} of tenant ${state.request.tenantId} has no ACTIVE service ${made.cluster}/${made.name}: repair it first (tenantflow reconcile --repair)`,
+      );
+    running[name] = service.taskDefinition;
+  }
+  return running;
+};
+
+/** Each companion's revision of `release` (one registered already from the same spec is reused). */
+export const registerCompanionRevisions = async (
+  state: SagaState,
+  deps: StepDeps,
+  release: Release,
+): Promise<Record<string, string>> => {
+  const placement = ownServicePlacement(state, 'RegisterRelease');
+  const infra = await deps.infra.get();
+  const { tenantId } = state.request;
+  const revisions: Record<string, string> = {};
+  for (const { name, companion } of madeAndListed(state)) {
+    const spec = companionTaskDefinitionSpec(tenantId, placement, companion, deps.config, infra, release);
+    revisions[name] = (await registerOrAdopt(deps, tenantId, spec)).arn;
+  }
+  return revisions;
+};
+
+/** Each recorded companion's service onto `revisions[name]` (unless it runs it already). */
+export const deployCompanions = async (
+  state: SagaState,
+  deps: StepDeps,
+  revisions: Readonly<Record<string, string>>,
+): Promise<void> => {
+  for (const [name, made] of Object.entries(recorded(state))) {
+    const revision = revisions[name];
+    if (!revision) continue;
+    const service = await deps.ecs.describeService(made.cluster, made.name);
+    if (service?.taskDefinition === revision) continue;
+    if ((await deps.ecs.updateService(made.cluster, made.name, { taskDefinitionArn: revision })) === 'absent')
+      throw new FatalError(`companion service ${made.cluster}/${made.name} is not ACTIVE`);
+  }
+};
+
+/** One look at every companion's deployment of `revisions[name]` (see `assessCompanionDeployment`). */
+export const lookAtCompanions = async (
+  state: SagaState,
+  deps: StepDeps,
+  revisions: Readonly<Record<string, string>>,
+): Promise<DeploymentLook> => {
+  let done = true;
+  const details: string[] = [];
+  let rolledBack: string | undefined;
+  for (const [name, made] of Object.entries(recorded(state))) {
+    const revision = revisions[name];
+    if (!revision) continue;
+    const look = assessCompanionDeployment(await deps.ecs.describeService(made.cluster, made.name), revision);
+    done &&= look.done;
+    if (!look.done) details.push(`companion ${name}: ${look.detail}`);
+    if (look.rolledBack !== undefined && rolledBack === undefined)
+      rolledBack = `companion ${name}: ${look.rolledBack}`;
+  }
+  return { done, detail: details.join('; '), ...(rolledBack === undefined ? {} : { rolledBack }) };
+};
+
+/** Every revision of each recorded companion's family but `keep[name]` deregistered and deleted. */
+export const retireCompanionRevisions = async (
+  state: SagaState,
+  deps: StepDeps,
+  keep: Readonly<Record<string, string>>,
+): Promise<string[]> => {
+  const retired: string[] = [];
+  for (const [name, made] of Object.entries(recorded(state))) {
+    const kept = keep[name];
+    if (!kept) continue;
+    const active = await revisionsOf(deps, made.family, 'ACTIVE', state.request.tenantId, [kept]);
+    const others = active.ours.filter((arn) => arn !== kept);
+    for (const arn of others) await deps.ecs.deregisterTaskDefinition(arn);
+    const inactive = await revisionsOf(deps, made.family, 'INACTIVE', state.request.tenantId, others);
+    if (inactive.ours.length > 0) await deps.ecs.deleteTaskDefinitions(inactive.ours);
+    retired.push(...new Set([...others, ...inactive.ours]));
+  }
+  return retired;
+};
+
+/** The record's companions, each on `revisions[name]` (those not named keep theirs). */
+export const companionsOn = (
+  state: SagaState,
+  revisions: Readonly<Record<string, string>>,
+): SagaState['resources'] => {
+  const services = Object.fromEntries(
+    Object.entries(recorded(state)).map(([name, made]) => [
+      name,
+      { ...made, taskDefinitionArn: revisions[name] ?? made.taskDefinitionArn },
+    ]),
+  );
+  return Object.keys(services).length > 0
+    ? { ...state.resources, companions: { services } }
+    : state.resources;
 };

@@ -97,3 +97,27 @@ export const assessDeployment = (
     (service?.status === 'ACTIVE' && service.desiredCount === 0 && service.rolloutState === 'COMPLETED');
   return { done, detail: seen.detail };
 };
+
+/**
+ * Whether a companion's deployment of `revisionArn` has completed: it runs the revision, its rollout
+ * COMPLETED (or reports none) and every desired task runs (no load balancer to ask). Back on another
+ * revision or FAILED is the circuit breaker's rollback. Pure.
+ */
+export const assessCompanionDeployment = (
+  service: ServiceInfo | undefined,
+  revisionArn: string,
+): DeploymentLook => {
+  if (!service) return { done: false, detail: 'service not found' };
+  const detail = `service ${service.status}, running ${service.runningCount}/${service.desiredCount}, rollout ${service.rolloutState ?? 'n/a'}`;
+  if (service.taskDefinition !== revisionArn) {
+    const why = service.failedRollout?.taskDefinition === revisionArn ? service.failedRollout.reason : detail;
+    return { done: false, detail, rolledBack: why };
+  }
+  if (service.rolloutState === 'FAILED')
+    return { done: false, detail, rolledBack: service.rolloutStateReason ?? 'no reason given' };
+  const done =
+    service.status === 'ACTIVE' &&
+    service.runningCount >= service.desiredCount &&
+    (service.rolloutState === undefined || service.rolloutState === 'COMPLETED');
+  return { done, detail };
+};

@@ -70,8 +70,10 @@ export const sagaStateSchema = z.looseObject({
         taskDefinitionArn: z.string(),
         release: tenantReleaseSchema.optional(),
         active: z.boolean(),
+        companions: z.record(z.string(), z.string()).optional(),
       }),
       revisionArn: z.string().optional(),
+      companionRevisions: z.record(z.string(), z.string()).optional(),
       deployment: waitSchema.optional(),
       rollback: waitSchema.optional(),
     })

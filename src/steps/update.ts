@@ -4,13 +4,23 @@
  * puts the service back on the revision it ran (and waits until that deployment completes), removes
  * the new revision and leaves the tenant as it was, with the reason; the tenant is served throughout.
  */
+
+import { companionsOf } from '../domain/catalogue.ts';
 import { FatalError } from '../domain/errors.ts';
 import { failedStep, failureReason } from '../domain/reasons.ts';
-import { INITIAL_RELEASE, sizedFor } from '../domain/release.ts';
+import { carriedForward, INITIAL_RELEASE, sizedFor } from '../domain/release.ts';
 import type { DeploymentWait, SagaState, UpdateProgress } from '../domain/saga-state.ts';
 import type { TenantStatus } from '../domain/tenant-status.ts';
 import type { ServiceInfo } from '../ports/container-platform.ts';
 import { checkpoint, stepEntry as entry, historyEntry, releaseOnce } from './checkpoint.ts';
+import {
+  companionRevisionsRunning,
+  companionsOn,
+  deployCompanions,
+  lookAtCompanions,
+  registerCompanionRevisions,
+  retireCompanionRevisions,
+} from './companions.ts';
 import { assessDeployment, type DeploymentLook } from './health-check.ts';
 import { ensureOurs, ownServicePlacement, required } from './placement.ts';
 import { revisionsOf, SPEC_HASH_TAG, taskDefinitionSpec } from './task-definition.ts';
@@ -48,15 +58,28 @@ export const planUpdate: Step = async (state, deps) => {
     );
   }
   ensureOurs(service.tags, tenantId, `ECS service ${service.name}`);
+  const companions = companionsOf(placement).map((c) => c.name);
+  for (const name of Object.keys(release.services ?? {}))
+    if (!companions.includes(name))
+      throw new FatalError(
+        `release.services.${name}: tier ${placement.tier} has no companion ${name} (${companions.length > 0 ? `it has ${companions.join(', ')}` : 'it runs one service'})`,
+      );
   const record = await deps.tenants.get(tenantId);
+  const running = await companionRevisionsRunning(state, deps);
   const update: UpdateProgress = {
     previous: {
       taskDefinitionArn: service.taskDefinition,
       ...(record?.release ? { release: record.release } : {}),
       active: service.desiredCount > 0,
+      ...(Object.keys(running).length > 0 ? { companions: running } : {}),
     },
   };
-  return { ...state, update };
+  // A companion the release does not name keeps the image the release before gave it.
+  return {
+    ...state,
+    request: { ...state.request, release: carriedForward(release, record?.release) },
+    update,
+  };
 };
 
 /** RegisterRelease: the release's revision of the tenant's family (one registered already is reused). */
@@ -71,7 +94,15 @@ export const registerRelease: Step = async (state, deps, ctx) => {
   if (latest) ensureOurs(latest.tags, tenantId, `ECS task definition ${latest.arn}`);
   const matches = latest?.tags.some((tag) => tag.key === SPEC_HASH_TAG && tag.value === wanted) ?? false;
   const revision = latest && matches ? latest : await deps.ecs.registerTaskDefinition(spec);
-  const next: SagaState = { ...state, update: { ...update, revisionArn: revision.arn } };
+  const companionRevisions = release ? await registerCompanionRevisions(state, deps, release) : {};
+  const next: SagaState = {
+    ...state,
+    update: {
+      ...update,
+      revisionArn: revision.arn,
+      ...(Object.keys(companionRevisions).length > 0 ? { companionRevisions } : {}),
+    },
+  };
   await checkpoint(deps, ctx, next, 'RegisterRelease', startedAt, `revision ${revision.arn}`);
   return next;
 };
@@ -84,20 +115,33 @@ export const deployRelease: Step = async (state, deps, ctx) => {
   const { cluster, name } = serviceOf(state);
   const outcome = await deps.ecs.updateService(cluster, name, { taskDefinitionArn: revisionArn });
   if (outcome === 'absent') throw new FatalError(`service ${cluster}/${name} is not ACTIVE`);
+  await deployCompanions(state, deps, update.companionRevisions ?? {});
   await checkpoint(deps, ctx, state, 'DeployRelease', startedAt);
   return state;
 };
 
-/** One look at the tenant's deployment of `revisionArn` (see {@link assessDeployment}). */
+/**
+ * One look at the tenant's deployment of `revisionArn` (see {@link assessDeployment}) and of each
+ * companion's of `companions[name]`: done when all are.
+ */
 const lookAtDeployment = async (
   state: SagaState,
   deps: StepDeps,
   revisionArn: string,
+  companions: Readonly<Record<string, string>> = {},
 ): Promise<DeploymentLook> => {
   const service = await describe(state, deps);
   const targetGroupArn = state.resources.targetGroup?.arn;
   const targets = service && targetGroupArn ? await deps.elb.targetHealth(targetGroupArn) : undefined;
-  return assessDeployment(service, targets, revisionArn);
+  const exposed = assessDeployment(service, targets, revisionArn);
+  if (Object.keys(companions).length === 0) return exposed;
+  const others = await lookAtCompanions(state, deps, companions);
+  const rolledBack = exposed.rolledBack ?? others.rolledBack;
+  return {
+    done: exposed.done && others.done,
+    detail: [exposed.detail, others.detail].filter(Boolean).join('; '),
+    ...(rolledBack === undefined ? {} : { rolledBack }),
+  };
 };
 
 const nextWait = (wait: DeploymentWait | undefined, done: boolean, detail: string): DeploymentWait => ({
@@ -116,7 +160,7 @@ export const waitForDeployment: Step = async (state, deps, ctx) => {
   const startedAt = deps.now();
   const update = progress(state, 'WaitForDeployment');
   const revisionArn = required(update.revisionArn, 'update.revisionArn');
-  const seen = await lookAtDeployment(state, deps, revisionArn);
+  const seen = await lookAtDeployment(state, deps, revisionArn, update.companionRevisions);
   const { name } = serviceOf(state);
   if (seen.rolledBack !== undefined) {
     throw new FatalError(`deployment of ${name} rolled back by the circuit breaker: ${seen.rolledBack}`);
@@ -133,6 +177,21 @@ export const waitForDeployment: Step = async (state, deps, ctx) => {
 };
 
 const statusAfter = (active: boolean): TenantStatus => (active ? 'ACTIVE' : 'INACTIVE');
+
+/** The revision each companion runs now, or (its service not found) the one it ran before. */
+const companionsKeep = async (
+  state: SagaState,
+  deps: StepDeps,
+  update: UpdateProgress,
+): Promise<Record<string, string>> => {
+  const keep: Record<string, string> = {};
+  for (const [name, made] of Object.entries(state.resources.companions?.services ?? {})) {
+    const service = await deps.ecs.describeService(made.cluster, made.name);
+    const arn = service?.taskDefinition ?? update.previous.companions?.[name];
+    if (arn) keep[name] = arn;
+  }
+  return keep;
+};
 
 /**
  * Every revision of the tenant's family but `keep` deregistered and deleted (a retry does it again,
@@ -171,7 +230,10 @@ export const commitRelease: Step = async (state, deps, ctx) => {
       execution: ctx.execution,
       status: statusAfter(update.previous.active),
       active: update.previous.active,
-      resources: { ...state.resources, taskDefinition: { family, arn: revisionArn } },
+      resources: {
+        ...companionsOn(state, update.companionRevisions ?? {}),
+        taskDefinition: { family, arn: revisionArn },
+      },
       placement: sizedFor(placement, release),
       release,
       lastError: null,
@@ -203,6 +265,7 @@ export const retireRevisions: Step = async (state, deps) => {
   const revisionArn = required(update.revisionArn, 'update.revisionArn');
   const family = required(state.resources.taskDefinition?.family, 'resources.taskDefinition');
   await retireOthers(deps, state.request.tenantId, family, revisionArn);
+  await retireCompanionRevisions(state, deps, update.companionRevisions ?? {});
   return state;
 };
 
@@ -224,7 +287,8 @@ export const rollBackRelease: Step = async (state, deps) => {
     const outcome = await deps.ecs.updateService(cluster, name, { taskDefinitionArn: previousArn });
     if (outcome === 'absent') throw new FatalError(`service ${cluster}/${name} is not ACTIVE`);
   }
-  const seen = await lookAtDeployment(state, deps, previousArn);
+  await deployCompanions(state, deps, update.previous.companions ?? {});
+  const seen = await lookAtDeployment(state, deps, previousArn, update.previous.companions);
   const rollback = nextWait(update.rollback, seen.done, seen.detail);
   if (!seen.done && rollback.attempts >= deps.config.health.maxAttempts) {
     throw new FatalError(
@@ -247,6 +311,7 @@ export const deregisterRelease: Step = async (state, deps, ctx) => {
   const service = await describe(state, deps);
   const keep = service?.taskDefinition ?? update.previous.taskDefinitionArn;
   const retired = await retireOthers(deps, state.request.tenantId, family, keep);
+  retired.push(...(await retireCompanionRevisions(state, deps, await companionsKeep(state, deps, update))));
   const { revisionArn: _removed, ...rest } = update;
   const next: SagaState = { ...state, update: rest };
   if (retired.length > 0)
@@ -268,8 +333,12 @@ export const abandonUpdate: Step = async (state, deps, ctx) => {
   const update = state.update;
   const service = update ? await describe(state, deps) : undefined;
   const running = service?.taskDefinition ?? record.resources.taskDefinition?.arn;
-  // Asked, not assumed: the service is back on its previous revision, or never left it.
-  const backOnPrevious = !update || running === update.previous.taskDefinitionArn;
+  const companions = update ? await companionsKeep(state, deps, update) : {};
+  // Asked, not assumed: every service is back on its previous revision, or never left it.
+  const backOnPrevious =
+    !update ||
+    (running === update.previous.taskDefinitionArn &&
+      Object.entries(update.previous.companions ?? {}).every(([name, arn]) => companions[name] === arn));
   const active = update?.previous.active ?? record.active;
   // Without a plan nothing was changed: the record's `active` says how the tenant was (kept by the
   // watcher too when an earlier update of it died).
@@ -287,7 +356,7 @@ export const abandonUpdate: Step = async (state, deps, ctx) => {
     status,
     active: status === 'ACTIVE',
     resources: {
-      ...record.resources,
+      ...companionsOn({ ...state, resources: record.resources }, companions),
       ...(family && running ? { taskDefinition: { family, arn: running } } : {}),
     },
     // Not back: it runs the new release, and the record says so.

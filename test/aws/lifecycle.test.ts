@@ -453,4 +453,89 @@ describe('tenantflow --target aws against moto', () => {
       ]),
     );
   });
+
+  it('a tenant of three services (suite): made, reconciled after a companion was deleted, migrated to one service and back, offboarded leaving nothing', async () => {
+    // Onboarding: the web service behind the route, orders and products beside it.
+    const suite = newTenant('suite');
+    const [made] = await replay([sbtEvent('onboard', suite)]);
+    expectAnswered(made, suite, 'onboard', 'success');
+    const record = await status(suite);
+    const companions = record.resources.companions?.services ?? {};
+    expect(Object.keys(companions)).toEqual(['orders', 'products']);
+    for (const companion of Object.values(companions)) {
+      const found = await clients.ecs.send(
+        new DescribeServicesCommand({ cluster: companion.cluster, services: [companion.name] }),
+      );
+      const service = found.services?.[0];
+      expect([service?.status, service?.desiredCount, service?.taskDefinition]).toEqual([
+        'ACTIVE',
+        1,
+        companion.taskDefinitionArn,
+      ]);
+      expect(service?.loadBalancers ?? []).toEqual([]);
+    }
+    const arns = (await taggedFor(suite)).map((item) => item.arn).sort();
+    expect(arns).toEqual(
+      expect.arrayContaining(
+        Object.values(companions).flatMap((companion) => [companion.arn, companion.taskDefinitionArn]),
+      ),
+    );
+
+    // A companion deleted by hand: missing, then made again on the same revision.
+    const orders = companions.orders;
+    if (!orders) throw new Error('no orders companion');
+    await clients.ecs.send(
+      new DeleteServiceCommand({ cluster: orders.cluster, service: orders.name, force: true }),
+    );
+    const found = await cli(endpoint, join(work, 'state'), [
+      'reconcile',
+      '--tenant',
+      suite.tenantId,
+      '--json',
+    ]);
+    expect(found.code).toBe(1);
+    expect((found.json[0] as { drifts: Array<{ kind: string; resource: string }> }).drifts).toEqual([
+      expect.objectContaining({ kind: 'missing', resource: 'companions' }),
+    ]);
+    const repaired = await cli(endpoint, join(work, 'state'), [
+      'reconcile',
+      '--tenant',
+      suite.tenantId,
+      '--repair',
+      '--json',
+    ]);
+    expect(repaired.code, repaired.stdout + repaired.stderr).toBe(0);
+    const again = await status(suite);
+    expect(again.resources.companions?.services.orders?.taskDefinitionArn).toBe(orders.taskDefinitionArn);
+
+    // To a one-service tier and back: the companions go, then come again.
+    const migrate = async (to: string) => {
+      const run = await cli(endpoint, join(work, 'state'), [
+        'migrate',
+        suite.tenantId,
+        '--to',
+        to,
+        '--sbt-bus',
+        SBT_BUS,
+        '--json',
+      ]);
+      expect(run.code, run.stderr).toBe(0);
+      expectAnswered(run.json[0] as ReplayLine, suite, 'migrate', 'success');
+    };
+    await migrate('advanced');
+    const one = await status(suite);
+    expect([one.placement?.tier, one.resources.companions]).toEqual(['advanced', undefined]);
+    const left = (await taggedFor(suite)).map((item) => item.arn);
+    for (const companion of Object.values(companions)) expect(left).not.toContain(companion.arn);
+    await migrate('suite');
+    expect(Object.keys((await status(suite)).resources.companions?.services ?? {})).toEqual([
+      'orders',
+      'products',
+    ]);
+
+    // Offboarding: nothing tenantflow made for it is left.
+    const [gone] = await replay([sbtEvent('offboard', suite, 'suite')]);
+    expectAnswered(gone, suite, 'offboard', 'success');
+    expect(await taggedFor(suite)).toEqual([]);
+  });
 });

@@ -6,7 +6,12 @@
  * leaving nothing.
  */
 import { join } from 'node:path';
-import { DeleteServiceCommand, DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
+import {
+  DeleteServiceCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  ECSClient,
+} from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedCloud } from '../../src/local/sim/index.ts';
 import {
@@ -56,6 +61,14 @@ const servicesOf = async (world: World, tenantId: string): Promise<Record<string
       found[service.serviceName] = [service.desiredCount ?? -1, service.runningCount ?? -1];
   }
   return found;
+};
+
+/** The image of the one container of task definition `arn`, as the simulated cloud has it. */
+const imageOf = async (world: World, arn: string | undefined): Promise<string | undefined> => {
+  const sim = new SimulatedCloud({ stateFile: join(world.stateDir, 'cloud.json'), drainMs: 0 });
+  const ecs = sim.attach(new ECSClient(client));
+  const out = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }));
+  return out.taskDefinition?.containerDefinitions?.[0]?.image;
 };
 
 describe('a tenant of three services (the suite tier)', () => {
@@ -157,6 +170,90 @@ describe('a tenant of three services (the suite tier)', () => {
     expect((await world.runtime.reconcile({ repair: false })).drifts).toEqual([]);
   });
 
+  it('takes a release naming the orders image through a rollout: web and orders on new revisions, products as it was', async () => {
+    // Prepare
+    const before = await world.runtime.tenant(tenant.tenantId);
+    const release = {
+      version: '2.0.0',
+      image: 'public.ecr.aws/example/web:2.0.0',
+      services: { orders: { image: 'public.ecr.aws/example/orders:2.0.0' } },
+    };
+
+    const productsBefore = await imageOf(
+      world,
+      before?.resources.companions?.services.products?.taskDefinitionArn,
+    );
+
+    // Act
+    const run = await world.runtime.rollout({
+      tier: 'suite',
+      release,
+      waves: '100%',
+      bakeSeconds: 0,
+      concurrency: 2,
+    });
+    const after = await world.runtime.tenant(tenant.tenantId);
+    const ordersImage = await imageOf(world, after?.resources.companions?.services.orders?.taskDefinitionArn);
+    const productsImage = await imageOf(
+      world,
+      after?.resources.companions?.services.products?.taskDefinitionArn,
+    );
+
+    // Assess
+    expect([run.status, run.report.status]).toEqual(['SUCCEEDED', 'completed']);
+    expect(after?.release?.version).toBe('2.0.0');
+    expect(after?.resources.taskDefinition?.arn).not.toBe(before?.resources.taskDefinition?.arn);
+    expect(after?.resources.companions?.services.orders?.taskDefinitionArn).not.toBe(
+      before?.resources.companions?.services.orders?.taskDefinitionArn,
+    );
+    expect(after?.resources.companions?.services.products?.taskDefinitionArn).toBe(
+      before?.resources.companions?.services.products?.taskDefinitionArn,
+    );
+    expect([ordersImage, productsImage]).toEqual([release.services.orders.image, productsBefore]);
+    // One revision per service: the ones they ran before were retired.
+    expect(typesOf(world, tenant.tenantId)).toEqual(SUITE_TYPES);
+    expect((await world.runtime.reconcile({ repair: false })).drifts).toEqual([]);
+  });
+
+  it('puts every service back when the circuit breaker rolls a companion back, and says why', async () => {
+    // Prepare
+    const before = await world.runtime.tenant(tenant.tenantId);
+    const release = {
+      version: '3.0.0',
+      image: 'public.ecr.aws/example/web:3.0.0',
+      services: { products: { image: 'public.ecr.aws/example/products:3.0-broken' } },
+    };
+
+    // Act
+    const [result] = await world.send([lifecycleEvent('update', { ...tenant, release })]);
+    const after = await world.runtime.tenant(tenant.tenantId);
+
+    // Assess
+    expect(result?.outcome).toBe('failed');
+    expect(after?.lifecycleStatus).toBe('ACTIVE');
+    expect(after?.release?.version).toBe('2.0.0');
+    expect(after?.lastError?.reason).toMatch(/companion products/);
+    expect(after?.resources).toEqual(before?.resources);
+    expect(typesOf(world, tenant.tenantId)).toEqual(SUITE_TYPES);
+    expect((await world.runtime.reconcile({ repair: false })).drifts).toEqual([]);
+  });
+
+  it('refuses a release naming a service the tier does not have, naming it', async () => {
+    // Act
+    const release = {
+      version: '4.0.0',
+      image: 'public.ecr.aws/example/web:4.0.0',
+      services: { users: { image: 'x/users:4' } },
+    };
+    const [result] = await world.send([lifecycleEvent('update', { ...tenant, release })]);
+    const after = await world.runtime.tenant(tenant.tenantId);
+
+    // Assess
+    expect(result?.outcome).toBe('failed');
+    expect(after?.lastError?.reason).toMatch(/release\.services\.users: tier suite has no companion users/);
+    expect(after?.release?.version).toBe('2.0.0');
+  });
+
   it('migrates to a one-service tier (the companions go) and back (they come again)', async () => {
     // Act
     const [down] = await world.send([lifecycleEvent('migrate', { ...tenant, target: 'advanced' })]);
@@ -173,6 +270,10 @@ describe('a tenant of three services (the suite tier)', () => {
     expect(one?.resources.companions).toBeUndefined();
     expect(typesOnOne).toEqual(ADVANCED_TYPES);
     expect(three?.placement?.tier).toBe('suite');
+    // Made again from the release the record names: orders on its released image.
+    expect(await imageOf(world, three?.resources.companions?.services.orders?.taskDefinitionArn)).toBe(
+      'public.ecr.aws/example/orders:2.0.0',
+    );
     expect(Object.keys(three?.resources.companions?.services ?? {})).toEqual(['orders', 'products']);
     expect(typesOf(world, tenant.tenantId)).toEqual(SUITE_TYPES);
     expect((await world.runtime.reconcile({ repair: false })).drifts).toEqual([]);

@@ -3,6 +3,7 @@
  * dynalite, the simulated cloud) over a temp state dir, the requests sent to it, and the invariant
  * check that closes every scenario (its counts go into the suite's counters).
  */
+
 import { createHash, randomUUID } from 'node:crypto';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { parseLifecycleInput } from '../../../events/index.ts';
 import { OPERATION_TABLE, OPERATIONS, type Operation } from '../../../src/domain/operations.ts';
+import { ROLLOUT_SUMMARY } from '../../../src/domain/rollout-summary.ts';
 import {
   createLocalRuntime,
   type FaultSpec,
@@ -49,7 +51,7 @@ export interface TestTenant {
   /** The tier a migration moves it to (default: the next reference tier). */
   target?: ReferenceTier;
   /** The release an update ships (default {@link TEST_RELEASE}). */
-  release?: { version: string; image: string };
+  release?: { version: string; image: string; services?: Record<string, { image: string }> };
 }
 
 /** The tier a migration of a tenant of each reference tier goes to by default. */
@@ -244,8 +246,12 @@ const open = async (
     });
     return results;
   };
+  // A rollout's summary goes to the provider, not to SBT: it answers no request.
   const published = (): SeenStatusEvent[] =>
-    runtime.publishedEvents().map(({ detailType, detail }) => ({ detailType, detail }));
+    runtime
+      .publishedEvents()
+      .filter(({ detailType }) => detailType !== ROLLOUT_SUMMARY)
+      .map(({ detailType, detail }) => ({ detailType, detail }));
   const world: World = {
     runtime,
     stateDir,

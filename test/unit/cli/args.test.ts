@@ -239,4 +239,44 @@ describe('parseCommandLine', () => {
       { ok: true, command: { name: 'version' } },
     ]);
   });
+
+  it('update --service NAME=IMAGE puts a companion image into the release, each name once', () => {
+    // Act
+    const parsed = parseCommandLine([
+      'update',
+      't-1',
+      '--image',
+      'x/web:2.0',
+      '--service',
+      'orders=x/orders:2.0',
+      '--service',
+      '__proto__=x/p:1',
+    ]);
+    const twice = parseCommandLine([
+      'update',
+      't-1',
+      '--image',
+      'x/web:2',
+      '--service',
+      'a=x:1',
+      '--service',
+      'a=x:2',
+    ]);
+    const bare = parseCommandLine(['update', 't-1', '--image', 'x/web:2', '--service', 'orders']);
+
+    // Assess
+    expect(parsed.ok && parsed.command.name === 'update' ? parsed.command.release : undefined).toEqual({
+      version: '2.0',
+      image: 'x/web:2.0',
+      services: { orders: { image: 'x/orders:2.0' }, ['__proto__']: { image: 'x/p:1' } },
+    });
+    expect(
+      parsed.ok &&
+        parsed.command.name === 'update' &&
+        Object.hasOwn((parsed.command.release as { services: object }).services, '__proto__'),
+    ).toBe(true);
+    expect(twice).toMatchObject({ ok: false });
+    expect(JSON.stringify(twice)).toContain('--service a is given twice');
+    expect(JSON.stringify(bare)).toContain('--service \\"orders\\": expected NAME=IMAGE');
+  });
 });

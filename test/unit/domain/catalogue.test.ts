@@ -27,7 +27,28 @@ const own = {
   capacityProviderStrategy: [{ capacityProvider: 'FARGATE', base: 1, weight: 1 }],
 };
 
+const companion = (name: string) => ({
+  name,
+  containerPort: 8080,
+  cpu: '256',
+  memory: '512',
+  desiredCount: 1,
+});
+
 describe('the tier catalogue', () => {
+  it("resolves a tier's companions into its placement; a tier without them has none", () => {
+    // Act
+    const suite = placementOf(catalogue, 'suite', '/');
+    const advanced = placementOf(catalogue, 'advanced', '/');
+
+    // Assess
+    expect(suite.service === 'own' ? suite.companions?.map((c) => c.name) : undefined).toEqual([
+      'orders',
+      'products',
+    ]);
+    expect(advanced).not.toHaveProperty('companions');
+  });
+
   it('ships the three reference tiers as pool, silo service and silo cluster', () => {
     // Act
     const placements = ['basic', 'advanced', 'premium'].map((tier) => placementOf(catalogue, tier, '/'));
@@ -110,6 +131,26 @@ describe('the tier catalogue', () => {
       'tiers.gold.capacityProviderStrategy',
     ],
     ['an unknown setting', withTier('gold', { ...own, memoryMiB: 2048 }), 'tiers.gold'],
+    [
+      'a companion named twice',
+      withTier('gold', { ...own, companions: [companion('orders'), companion('orders')] }),
+      'tiers.gold.companions.1.name',
+    ],
+    [
+      'a companion at a size Fargate does not run',
+      withTier('gold', { ...own, companions: [{ ...companion('orders'), memory: '3000' }] }),
+      'tiers.gold.companions.0.memory',
+    ],
+    [
+      'a companion name that is not a name',
+      withTier('gold', { ...own, companions: [companion('Orders API')] }),
+      'tiers.gold.companions.0.name',
+    ],
+    [
+      'ten companions',
+      withTier('gold', { ...own, companions: Array.from({ length: 10 }, (_, i) => companion(`s${i}`)) }),
+      'tiers.gold.companions',
+    ],
     ['no tiers', { defaultTier: 'basic', tiers: {} }, 'tiers'],
   ])('refuses %s, naming the field', (_label, raw, field) => {
     const parse = () => parseCatalogue(raw, 'TIER_CATALOGUE');
