@@ -89,7 +89,7 @@ export const simulatedCloud = () => {
 };
 
 export interface Implementation<Port> {
-  name: 'fake' | 'adapter';
+  name: 'fake' | 'adapter' | 'flows emulation';
   make(): Promise<Port>;
 }
 

@@ -31,6 +31,7 @@ import {
   type DescribeTaskDefinitionCommandInput,
   type DescribeTaskDefinitionCommandOutput,
   type ECSClient,
+  InvalidParameterException,
   ListClustersCommand,
   type ListClustersCommandInput,
   type ListClustersCommandOutput,
@@ -287,24 +288,45 @@ export const fakeEcs = (mock: AwsClientStub<ECSClient>, world: World): void => {
     }),
   );
   mock.on(CreateServiceCommand).callsFake((input: CreateServiceCommandInput) =>
-    answer(world, 'ECS.CreateService', input, ({ cluster, serviceName = '', desiredCount = 0 }) => {
-      const home = clusterOrThrow(world, cluster);
-      const service: ServiceState = {
-        arn: arn(`service/${home.name}/${serviceName}`),
-        name: serviceName,
-        cluster: home.name,
-        desiredCount,
-        taskDefinition: input.taskDefinition ?? '',
-        targetGroupArns: (input.loadBalancers ?? []).flatMap((lb) =>
-          lb.targetGroupArn ? [lb.targetGroupArn] : [],
-        ),
-        tags: (input.tags ?? []).map(({ key = '', value = '' }) => ({ key, value })),
-        describes: 0,
-      };
-      world.services.push(service);
-      const output: CreateServiceCommandOutput = { ...ok(world), service: serviceOf(service, 'ACTIVE') };
-      return { output, effect: { kind: 'created', resource: `service ${home.name}/${serviceName}` } };
-    }),
+    answer(
+      world,
+      'ECS.CreateService',
+      input,
+      ({ cluster, serviceName = '', desiredCount = 0, clientToken }) => {
+        const home = clusterOrThrow(world, cluster);
+        // ECS: the same client token answers with the service it made; another is refused.
+        const existing = findService(world, home.name, serviceName);
+        if (existing) {
+          if (clientToken !== undefined && existing.clientToken === clientToken) {
+            const again: CreateServiceCommandOutput = {
+              ...ok(world),
+              service: serviceOf(existing, 'ACTIVE'),
+            };
+            return { output: again };
+          }
+          throw new InvalidParameterException({
+            message: 'Creation of service was not idempotent.',
+            ...failed(400),
+          });
+        }
+        const service: ServiceState = {
+          ...(clientToken === undefined ? {} : { clientToken }),
+          arn: arn(`service/${home.name}/${serviceName}`),
+          name: serviceName,
+          cluster: home.name,
+          desiredCount,
+          taskDefinition: input.taskDefinition ?? '',
+          targetGroupArns: (input.loadBalancers ?? []).flatMap((lb) =>
+            lb.targetGroupArn ? [lb.targetGroupArn] : [],
+          ),
+          tags: (input.tags ?? []).map(({ key = '', value = '' }) => ({ key, value })),
+          describes: 0,
+        };
+        world.services.push(service);
+        const output: CreateServiceCommandOutput = { ...ok(world), service: serviceOf(service, 'ACTIVE') };
+        return { output, effect: { kind: 'created', resource: `service ${home.name}/${serviceName}` } };
+      },
+    ),
   );
   mock.on(UpdateServiceCommand).callsFake((input: UpdateServiceCommandInput) =>
     answer(world, 'ECS.UpdateService', input, ({ cluster, service: name, desiredCount, taskDefinition }) => {

@@ -23,6 +23,7 @@ import {
   DescribeTargetHealthCommand,
   type DescribeTargetHealthCommandInput,
   type DescribeTargetHealthCommandOutput,
+  DuplicateTargetGroupNameException,
   type ElasticLoadBalancingV2Client,
   PriorityInUseException,
   ResourceInUseException,
@@ -108,6 +109,20 @@ export const fakeElb = (mock: AwsClientStub<ElasticLoadBalancingV2Client>, world
   );
   mock.on(CreateTargetGroupCommand).callsFake((input: CreateTargetGroupCommandInput) =>
     answer(world, 'ELB.CreateTargetGroup', input, ({ Name = '', Port = 80, VpcId = '' }) => {
+      // ELBv2: a group of the same name and settings is returned as it is; other settings are refused.
+      const existing = world.targetGroups.find((candidate) => candidate.name === Name);
+      if (existing) {
+        if (existing.port !== Port || existing.vpcId !== VpcId)
+          throw new DuplicateTargetGroupNameException({
+            message: 'A target group with the same name exists, but with different settings',
+            ...failed(400),
+          });
+        const again: CreateTargetGroupCommandOutput = {
+          ...ok(world),
+          TargetGroups: [targetGroupOf(existing)],
+        };
+        return { output: again };
+      }
       const group: TargetGroupState = {
         arn: arn(`targetgroup/${Name}/${nextHex(world)}`),
         name: Name,
@@ -136,7 +151,10 @@ export const fakeElb = (mock: AwsClientStub<ElasticLoadBalancingV2Client>, world
   );
   mock.on(DescribeRulesCommand).callsFake((input: DescribeRulesCommandInput) =>
     answer(world, 'ELB.DescribeRules', input, () => {
-      const output: DescribeRulesCommandOutput = { ...ok(world), Rules: world.rules.map(ruleOf) };
+      // ELBv2 lists a listener's rules by priority, the default rule last.
+      const rank = (rule: RuleState) => (rule.isDefault ? Number.POSITIVE_INFINITY : Number(rule.priority));
+      const rules = [...world.rules].sort((a, b) => rank(a) - rank(b));
+      const output: DescribeRulesCommandOutput = { ...ok(world), Rules: rules.map(ruleOf) };
       return { output };
     }),
   );

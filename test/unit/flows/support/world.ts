@@ -45,6 +45,8 @@ export interface ServiceState {
   tags: Tags;
   /** Number of DescribeServices answers since creation: the first shows the rollout in progress. */
   describes: number;
+  /** The client token it was created with. */
+  clientToken?: string;
 }
 
 export interface TargetGroupState {
