@@ -6,7 +6,8 @@
  */
 import { companionsOf, desiredCountOf, ownsService } from '../domain/catalogue.ts';
 import { FatalError, NotReadyError } from '../domain/errors.ts';
-import { MANAGED_BY, TAG_KEYS, type Tag } from '../domain/naming.ts';
+import { CONTAINER_NAME, MANAGED_BY, TAG_KEYS, type Tag } from '../domain/naming.ts';
+import { withoutSizes } from '../domain/release.ts';
 import {
   arnsOf,
   kindOfArn,
@@ -30,6 +31,8 @@ export const DRIFT_KINDS = {
   orphan: 'a resource with tenantflow tags that no record names',
   'desired-count': 'a service at another desired count than its activation state wants',
   revision: 'a service on another task definition revision than the recorded one',
+  attachment:
+    "a service attached to another target group than the recorded one (the tenant's rule forwards to a group no task registers in)",
   tags: "a resource whose tags disagree with its record (report only: tenantflow's role may not retag)",
   leftover: "part of a migration's other placement the record still names, with no migration running",
 } as const;
@@ -186,6 +189,14 @@ const inspect = async (
         const recorded = record.resources.taskDefinition?.arn;
         if (recorded && info.taskDefinition !== recorded)
           drift('revision', 'service', service.arn, `runs ${info.taskDefinition}, recorded ${recorded}`);
+        const group = record.resources.targetGroup?.arn;
+        if (group && !info.targetGroupArns.includes(group))
+          drift(
+            'attachment',
+            'service',
+            service.arn,
+            `attached to ${info.targetGroupArns.join(', ') || 'no target group'}, recorded group ${group}`,
+          );
       }
     }
   }
@@ -244,6 +255,8 @@ const repairTenant = async (
         },
         execution,
         ...(record.placement ? { placement: record.placement } : {}),
+        // Made again as the tenant runs it: its release, not the placement's first image.
+        ...(record.release ? { release: withoutSizes(record.release) } : {}),
         resources: await withoutMissing(deps, record.resources),
       };
       for (const [kind, step] of creationSteps(record)) {
@@ -267,6 +280,22 @@ const repairTenant = async (
   }
   for (const drift of drifts) {
     if (drift.kind === 'tags') drift.repair = 'report-only';
+    if (drift.kind === 'attachment') {
+      const service = current?.resources.service;
+      const group = current?.resources.targetGroup?.arn;
+      if (!service || !group) continue;
+      await attempt(
+        drift,
+        async () => {
+          const { containerPort } = await deps.infra.get();
+          await deps.ecs.updateService(service.cluster, service.name, {
+            loadBalancer: { targetGroupArn: group, containerName: CONTAINER_NAME, containerPort },
+          });
+        },
+        onStep,
+      );
+      continue;
+    }
     if (drift.kind !== 'desired-count' && drift.kind !== 'revision') continue;
     if (drift.resource === 'companions') {
       const companion = Object.entries(current?.resources.companions?.services ?? {}).find(

@@ -82,7 +82,17 @@ export interface ServiceInfo {
   rolloutStateReason?: string;
   /** A deployment the circuit breaker rolled back (still listed beside the PRIMARY one), and why. */
   failedRollout?: { taskDefinition: string; reason: string };
+  /** The target groups the load balancer reaches its tasks through (none for a companion). */
+  targetGroupArns: string[];
   tags: Tag[];
+}
+
+/** A change of a service: its size, its revision, the target group it is attached to. */
+export interface ServiceChange {
+  desiredCount?: number;
+  taskDefinitionArn?: string;
+  /** Re-attaches the service to this target group (ECS starts a new deployment). */
+  loadBalancer?: { targetGroupArn: string; containerName: string; containerPort: number };
 }
 
 /** ECS, as the sagas need it. `undefined` / `'absent'` mean "not found": never an error. */
@@ -106,12 +116,11 @@ export interface ContainerPlatform {
 
   describeService(cluster: string, name: string): Promise<ServiceInfo | undefined>;
   createService(spec: ServiceSpec): Promise<ServiceInfo>;
-  /** Changes the desired count and/or the revision; `'absent'` when the service is not ACTIVE. */
-  updateService(
-    cluster: string,
-    name: string,
-    change: { desiredCount?: number; taskDefinitionArn?: string },
-  ): Promise<'updated' | 'absent'>;
+  /**
+   * Changes the desired count, the revision and/or the target group; `'absent'` when the service is
+   * not ACTIVE.
+   */
+  updateService(cluster: string, name: string, change: ServiceChange): Promise<'updated' | 'absent'>;
   /** Deletes with `force` (scales to zero first). */
   deleteService(cluster: string, name: string): Promise<'deleted' | 'absent'>;
 }

@@ -30,17 +30,37 @@ export const createService: Step = async (state, deps, ctx) => {
   if (existing?.status === 'DRAINING')
     throw new NotReadyError(`service ${names.serviceName} is still draining`);
   let service = existing?.status === 'ACTIVE' ? existing : undefined;
+  const targetGroupArn = required(state.resources.targetGroup?.arn, 'resources.targetGroup');
+  // Attached to another group (the one it was made with was deleted and made again, say): the
+  // tenant's rule forwards to the recorded group, which would never see a target.
+  const attached = service === undefined || service.targetGroupArns.includes(targetGroupArn);
   if (
     service &&
-    (service.desiredCount !== placement.desiredCount || service.taskDefinition !== taskDefinitionArn)
+    (service.desiredCount !== placement.desiredCount ||
+      service.taskDefinition !== taskDefinitionArn ||
+      !attached)
   ) {
     // Reused from an earlier attempt that may have scaled it (a failed deactivate, say) or run another
     // revision: the tenant is only healthy again at the placement's size and on this revision.
     await deps.ecs.updateService(cluster, service.name, {
       desiredCount: placement.desiredCount,
       taskDefinitionArn,
+      ...(attached
+        ? {}
+        : {
+            loadBalancer: {
+              targetGroupArn,
+              containerName: names.containerName,
+              containerPort: infra.containerPort,
+            },
+          }),
     });
-    service = { ...service, desiredCount: placement.desiredCount, taskDefinition: taskDefinitionArn };
+    service = {
+      ...service,
+      desiredCount: placement.desiredCount,
+      taskDefinition: taskDefinitionArn,
+      targetGroupArns: [targetGroupArn],
+    };
   }
   if (!service) {
     service = await deps.ecs.createService({
@@ -50,7 +70,7 @@ export const createService: Step = async (state, deps, ctx) => {
       desiredCount: placement.desiredCount,
       subnets: infra.privateSubnetIds,
       securityGroups: [infra.serviceSecurityGroupId],
-      targetGroupArn: required(state.resources.targetGroup?.arn, 'resources.targetGroup'),
+      targetGroupArn,
       containerName: names.containerName,
       containerPort: infra.containerPort,
       capacityProviderStrategy: placement.capacityProviderStrategy,

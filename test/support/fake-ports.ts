@@ -15,6 +15,7 @@ import type {
   ClusterInfo,
   ClusterSpec,
   ContainerPlatform,
+  ServiceChange,
   ServiceInfo,
   ServiceSpec,
   TaskDefinitionInfo,
@@ -200,6 +201,7 @@ export class FakeContainerPlatform extends Recorder<keyof ContainerPlatform> imp
       runningCount: 0,
       taskDefinition: spec.taskDefinitionArn,
       rolloutState: 'IN_PROGRESS',
+      targetGroupArns: spec.targetGroupArn ? [spec.targetGroupArn] : [],
       tags: copyTags(spec.tags),
       cluster: spec.cluster,
       spec,
@@ -207,15 +209,16 @@ export class FakeContainerPlatform extends Recorder<keyof ContainerPlatform> imp
     this.services.set(key, service);
     return this.info(service);
   }
-  async updateService(
-    cluster: string,
-    name: string,
-    change: { desiredCount?: number; taskDefinitionArn?: string },
-  ) {
+  async updateService(cluster: string, name: string, change: ServiceChange) {
     await this.enter('updateService', cluster, name, change);
     const found = this.services.get(`${cluster}/${name}`);
     if (found?.status !== 'ACTIVE') return 'absent' as const;
     if (change.desiredCount !== undefined) found.desiredCount = change.desiredCount;
+    if (change.loadBalancer !== undefined) {
+      // Another target group: ECS starts a deployment that registers the tasks there.
+      found.targetGroupArns = [change.loadBalancer.targetGroupArn];
+      found.rolloutState = 'IN_PROGRESS';
+    }
     if (change.taskDefinitionArn !== undefined && change.taskDefinitionArn !== found.taskDefinition) {
       // A new deployment, as ECS starts one: in progress until settled (or rolled back).
       found.previousTaskDefinition = found.taskDefinition;
@@ -253,7 +256,7 @@ export class FakeContainerPlatform extends Recorder<keyof ContainerPlatform> imp
 
   private info(service: FakeService): ServiceInfo {
     const { cluster: _cluster, spec: _spec, previousTaskDefinition: _previous, tags, ...info } = service;
-    return { ...info, tags: copyTags(tags) };
+    return { ...info, targetGroupArns: [...info.targetGroupArns], tags: copyTags(tags) };
   }
 }
 

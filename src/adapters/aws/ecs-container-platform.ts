@@ -24,6 +24,7 @@ import type {
   ClusterInfo,
   ClusterSpec,
   ContainerPlatform,
+  ServiceChange,
   ServiceInfo,
   ServiceSpec,
   TaskDefinitionInfo,
@@ -296,11 +297,7 @@ export class EcsContainerPlatform implements ContainerPlatform {
     }
   }
 
-  async updateService(
-    cluster: string,
-    name: string,
-    change: { desiredCount?: number; taskDefinitionArn?: string },
-  ): Promise<'updated' | 'absent'> {
+  async updateService(cluster: string, name: string, change: ServiceChange): Promise<'updated' | 'absent'> {
     try {
       await this.#client.send(
         new UpdateServiceCommand({
@@ -308,6 +305,7 @@ export class EcsContainerPlatform implements ContainerPlatform {
           service: name,
           ...(change.desiredCount === undefined ? {} : { desiredCount: change.desiredCount }),
           ...(change.taskDefinitionArn === undefined ? {} : { taskDefinition: change.taskDefinitionArn }),
+          ...(change.loadBalancer === undefined ? {} : { loadBalancers: [{ ...change.loadBalancer }] }),
         }),
       );
       return 'updated';

@@ -64,6 +64,7 @@ const serviceSchema = z.object({
   runningCount: z.number().int().default(0),
   taskDefinition: z.string().default(''),
   tags: tagsSchema,
+  loadBalancers: z.array(z.object({ targetGroupArn: z.string().optional() })).default([]),
   deployments: z
     .array(
       z.object({
@@ -103,6 +104,7 @@ export const toServiceInfo = (service: unknown, context: string): ServiceInfo =>
             reason: failed.rolloutStateReason ?? 'no reason given',
           },
         }),
+    targetGroupArns: parsed.loadBalancers.flatMap((lb) => (lb.targetGroupArn ? [lb.targetGroupArn] : [])),
     tags: parsed.tags,
   };
 };

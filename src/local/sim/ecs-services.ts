@@ -39,6 +39,39 @@ export const findService = (
   return matches.find((s) => isLive(s, ctx.now)) ?? matches.at(-1);
 };
 
+const loadBalancersSchema = z
+  .array(z.object({ targetGroupArn: z.string(), containerName: z.string(), containerPort: z.number() }))
+  .optional();
+type LoadBalancerBinding = NonNullable<z.infer<typeof loadBalancersSchema>>[number];
+
+/** ECS's checks of a service's load balancers: each group exists, a load balancer forwards to it, the container is the revision's. */
+const checkLoadBalancers = (
+  ctx: SimContext,
+  bindings: readonly LoadBalancerBinding[],
+  td: TaskDefinitionRecord,
+): void => {
+  for (const lb of bindings) {
+    if (!ctx.state.targetGroups.some((tg) => tg.arn === lb.targetGroupArn)) {
+      throw invalidParameter(`Unable to find target group ${lb.targetGroupArn}.`);
+    }
+    const attached = ctx.state.rules.some((r) =>
+      r.actions.some(
+        (a) =>
+          a.TargetGroupArn === lb.targetGroupArn ||
+          a.ForwardConfig?.TargetGroups.some((t) => t.TargetGroupArn === lb.targetGroupArn),
+      ),
+    );
+    if (!attached) {
+      throw invalidParameter(
+        `The target group with targetGroupArn ${lb.targetGroupArn} does not have an associated load balancer.`,
+      );
+    }
+    if (!td.containerDefinitions.some((c) => c.name === lb.containerName)) {
+      throw invalidParameter(`The container ${lb.containerName} does not exist in the task definition.`);
+    }
+  }
+};
+
 const createInput = z.object({
   cluster: z.string().optional(),
   serviceName: z.string(),
@@ -47,9 +80,7 @@ const createInput = z.object({
   clientToken: z.string().optional(),
   launchType: z.enum(LaunchType).optional(),
   capacityProviderStrategy: strategySchema,
-  loadBalancers: z
-    .array(z.object({ targetGroupArn: z.string(), containerName: z.string(), containerPort: z.number() }))
-    .optional(),
+  loadBalancers: loadBalancersSchema,
   networkConfiguration: z
     .object({
       awsvpcConfiguration: z
@@ -82,26 +113,7 @@ const checkWiring = (ctx: SimContext, input: CreateInput, td: TaskDefinitionReco
   if (td.networkMode === 'awsvpc' && !input.networkConfiguration?.awsvpcConfiguration?.subnets.length) {
     throw invalidParameter("Network Configuration must be provided when networkMode 'awsvpc' is specified.");
   }
-  for (const lb of input.loadBalancers ?? []) {
-    if (!ctx.state.targetGroups.some((tg) => tg.arn === lb.targetGroupArn)) {
-      throw invalidParameter(`Unable to find target group ${lb.targetGroupArn}.`);
-    }
-    const attached = ctx.state.rules.some((r) =>
-      r.actions.some(
-        (a) =>
-          a.TargetGroupArn === lb.targetGroupArn ||
-          a.ForwardConfig?.TargetGroups.some((t) => t.TargetGroupArn === lb.targetGroupArn),
-      ),
-    );
-    if (!attached) {
-      throw invalidParameter(
-        `The target group with targetGroupArn ${lb.targetGroupArn} does not have an associated load balancer.`,
-      );
-    }
-    if (!td.containerDefinitions.some((c) => c.name === lb.containerName)) {
-      throw invalidParameter(`The container ${lb.containerName} does not exist in the task definition.`);
-    }
-  }
+  checkLoadBalancers(ctx, input.loadBalancers ?? [], td);
 };
 
 /** Creates a service (or returns the one the same client token created); `shared` marks seeded ones. */
@@ -185,6 +197,7 @@ const updateInput = z.object({
   service: z.string(),
   desiredCount: z.number().int().min(0).optional(),
   taskDefinition: z.string().optional(),
+  loadBalancers: loadBalancersSchema,
 });
 
 export const updateService = (ctx: SimContext, input: unknown): Out<UpdateServiceCommandOutput> => {
@@ -206,6 +219,13 @@ export const updateService = (ctx: SimContext, input: unknown): Out<UpdateServic
     if (td.status !== 'ACTIVE') throw invalidParameter('TaskDefinition is inactive.');
     // A new deployment: it completes once its tasks run (the old ones serve until then).
     if (td.arn !== record.taskDefinition) deploy(ctx, record, td.arn, td.containerDefinitions[0]?.image);
+  }
+  if (parsed.loadBalancers !== undefined) {
+    // Checked against the revision the service runs; its tasks are registered there (ECS starts a
+    // deployment: here the running tasks are taken to be the new deployment's).
+    const td = findTaskDefinition(ctx, record.taskDefinition);
+    if (td) checkLoadBalancers(ctx, parsed.loadBalancers, td);
+    record.loadBalancers = parsed.loadBalancers;
   }
   return { service: serviceView(ctx, record, false) };
 };

@@ -4,7 +4,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
-import type { ReconcileReport } from '../../../src/app/reconcile.ts';
+import { DRIFT_KIND_NAMES, type ReconcileReport } from '../../../src/app/reconcile.ts';
 import type { MachineId } from '../../../src/domain/saga.ts';
 import { makeIngressHandler } from '../../../src/handlers/make-ingress.ts';
 import { makeReconcileHandler } from '../../../src/handlers/make-reconcile.ts';
@@ -282,6 +282,6 @@ describe('the reconcile handler', () => {
     expect(singles).toContainEqual({ name: 'DriftFound', value: 1, kind: 'orphan' });
     expect(singles).toContainEqual({ name: 'DriftRepaired', value: 1, kind: 'orphan' });
     expect(singles).toContainEqual({ name: 'DriftFound', value: 0, kind: 'missing' });
-    expect(singles).toHaveLength(2 * 6);
+    expect(singles).toHaveLength(2 * DRIFT_KIND_NAMES.length);
   });
 });

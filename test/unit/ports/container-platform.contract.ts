@@ -168,6 +168,7 @@ export const containerPlatformContract = (implementations: readonly Implementati
       expect(clash).toBeInstanceOf(FatalError);
       expect(updated).toBe('updated');
       expect(seen).toMatchObject({ arn: created.arn, desiredCount: 3, taskDefinition: td2.arn, tags: TAGS });
+      expect(created.targetGroupArns).toEqual([world.targetGroupArn]);
       expect(deleted).toBe('deleted');
       // Deleted services drain before they go: either way, never ACTIVE again.
       expect(after === undefined || after.status === 'DRAINING').toBe(true);
@@ -194,5 +195,23 @@ export const containerPlatformContract = (implementations: readonly Implementati
     it('knows no service in a cluster that does not exist', async () => {
       const { ecs } = await make();
       expect(await ecs.describeService('tf-nowhere', 'tf-acme')).toBeUndefined();
+    });
+
+    it('re-attaches a service to another target group: describe names the group it is attached to', async () => {
+      // Prepare
+      const world = await make();
+      const { ecs } = world;
+      const td = await ecs.registerTaskDefinition(taskDefinition('tf-acme'));
+      await ecs.createService(service(world, world.sharedCluster, td.arn));
+
+      // Act
+      const moved = await ecs.updateService(world.sharedCluster, 'tf-acme', {
+        loadBalancer: { targetGroupArn: world.otherTargetGroupArn, containerName: 'app', containerPort: 80 },
+      });
+      const seen = await ecs.describeService(world.sharedCluster, 'tf-acme');
+
+      // Assess
+      expect(moved).toBe('updated');
+      expect(seen?.targetGroupArns).toEqual([world.otherTargetGroupArn]);
     });
   });

@@ -9,7 +9,7 @@ import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balan
 import { EcsContainerPlatform, ElbLoadBalancer } from '../../../src/adapters/aws/index.ts';
 import { freshCloud, LISTENER_ARN, SHARED_CLUSTER, SUBNETS, VPC_ID } from '../flows/support/fake-aws.ts';
 import { containerPlatformContract } from './container-platform.contract.ts';
-import type { EcsWorld, ElbWorld, Implementation } from './implementations.ts';
+import { type EcsWorld, type ElbWorld, type Implementation, routedGroups } from './implementations.ts';
 import { loadBalancerContract } from './load-balancer.contract.ts';
 
 const sdk = {
@@ -24,24 +24,11 @@ containerPlatformContract([
     make: async (): Promise<EcsWorld> => {
       freshCloud();
       const elb = new ElbLoadBalancer({ client: new ElasticLoadBalancingV2Client(sdk) });
-      const group = await elb.createTargetGroup({
-        name: 'tf-contract',
-        vpcId: VPC_ID,
-        port: 80,
-        healthCheckPath: '/',
-        tags: [],
-      });
-      await elb.createListenerRule({
-        listenerArn: LISTENER_ARN,
-        priority: 7,
-        headerName: 'x-tenant-id',
-        headerValue: 'contract',
-        targetGroupArn: group.arn,
-        tags: [],
-      });
+      const [group, other] = await routedGroups(elb, VPC_ID, LISTENER_ARN);
       return {
         ecs: new EcsContainerPlatform({ client: new ECSClient(sdk) }),
-        targetGroupArn: group.arn,
+        targetGroupArn: group,
+        otherTargetGroupArn: other,
         subnets: SUBNETS,
         sharedCluster: SHARED_CLUSTER,
       };
@@ -51,18 +38,21 @@ containerPlatformContract([
 
 // It emulates the routing a tenant's onboarding and offboarding use: target groups, rules, tags and
 // health (no weighted forwards, no load balancers of its own).
-loadBalancerContract([
-  {
-    name: 'flows emulation',
-    make: async (): Promise<ElbWorld> => {
-      // The listener as the contract starts it: its default rule only.
-      const world = freshCloud();
-      world.rules = world.rules.filter((rule) => rule.isDefault);
-      return {
-        elb: new ElbLoadBalancer({ client: new ElasticLoadBalancingV2Client(sdk) }),
-        listenerArn: LISTENER_ARN,
-        vpcId: VPC_ID,
-      };
+loadBalancerContract(
+  [
+    {
+      name: 'flows emulation',
+      make: async (): Promise<ElbWorld> => {
+        // The listener as the contract starts it: its default rule only.
+        const world = freshCloud();
+        world.rules = world.rules.filter((rule) => rule.isDefault);
+        return {
+          elb: new ElbLoadBalancer({ client: new ElasticLoadBalancingV2Client(sdk) }),
+          listenerArn: LISTENER_ARN,
+          vpcId: VPC_ID,
+        };
+      },
     },
-  },
-] satisfies Implementation<ElbWorld>[], ['routing']);
+  ] satisfies Implementation<ElbWorld>[],
+  ['routing'],
+);

@@ -126,11 +126,35 @@ export const statusLedgers: Implementation<StatusLedger>[] = [
   },
 ];
 
+/** Two target groups, each with a rule of the listener forwarding to it (ECS refuses a group no load balancer uses). */
+export const routedGroups = async (
+  elb: LoadBalancer,
+  vpcId: string,
+  listenerArn: string,
+): Promise<[string, string]> => {
+  const arns: string[] = [];
+  for (const [index, name] of ['tf-contract', 'tf-contract-2'].entries()) {
+    const group = await elb.createTargetGroup({ name, vpcId, port: 80, healthCheckPath: '/', tags: [] });
+    await elb.createListenerRule({
+      listenerArn,
+      priority: 7 + index,
+      headerName: 'x-tenant-id',
+      headerValue: `contract-${index}`,
+      targetGroupArn: group.arn,
+      tags: [],
+    });
+    arns.push(group.arn);
+  }
+  return [arns[0] ?? '', arns[1] ?? ''];
+};
+
 /** ECS with what a service needs around it (a target group the listener forwards to). */
 export interface EcsWorld {
   ecs: ContainerPlatform;
   /** A target group a rule forwards to: what CreateService's load balancer needs. */
   targetGroupArn: string;
+  /** A second one, to move a service to. */
+  otherTargetGroupArn: string;
   subnets: string[];
   sharedCluster: string;
 }
@@ -141,6 +165,7 @@ export const containerPlatforms: Implementation<EcsWorld>[] = [
     make: async () => ({
       ecs: new FakeContainerPlatform(),
       targetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/tg/1',
+      otherTargetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/tg2/2',
       subnets: ['subnet-a'],
       sharedCluster: 'tenantflow-shared',
     }),
@@ -150,24 +175,11 @@ export const containerPlatforms: Implementation<EcsWorld>[] = [
     make: async () => {
       const sim = simulatedCloud();
       const elb = new ElbLoadBalancer({ client: sim.cloud.attach(new ElasticLoadBalancingV2Client(sdk)) });
-      const group = await elb.createTargetGroup({
-        name: 'tf-contract',
-        vpcId: sim.vpcId,
-        port: 80,
-        healthCheckPath: '/',
-        tags: [],
-      });
-      await elb.createListenerRule({
-        listenerArn: sim.listenerArn,
-        priority: 7,
-        headerName: 'x-tenant-id',
-        headerValue: 'contract',
-        targetGroupArn: group.arn,
-        tags: [],
-      });
+      const [group, other] = await routedGroups(elb, sim.vpcId, sim.listenerArn);
       return {
         ecs: new EcsContainerPlatform({ client: sim.cloud.attach(new ECSClient(sdk)) }),
-        targetGroupArn: group.arn,
+        targetGroupArn: group,
+        otherTargetGroupArn: other,
         subnets: sim.subnets,
         sharedCluster: sim.clusterName,
       };

@@ -9,6 +9,7 @@ const service = {
   runningCount: 2,
   rolloutState: 'COMPLETED',
   taskDefinition: 'arn:td:1',
+  targetGroupArns: ['arn:tg'],
   tags: [],
 };
 

@@ -554,6 +554,13 @@ const ecsService = {
   runningCount: 0,
   taskDefinition: tdArn('tf-acme', 1),
   tags,
+  loadBalancers: [
+    {
+      targetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/tf-acme/1',
+      containerName: 'app',
+      containerPort: 8080,
+    },
+  ],
   deployments: [
     { status: 'ACTIVE', rolloutState: 'COMPLETED' as const },
     {
@@ -587,6 +594,7 @@ describe('EcsContainerPlatform services', () => {
       taskDefinition: tdArn('tf-acme', 1),
       rolloutState: 'IN_PROGRESS',
       rolloutStateReason: 'ECS deployment in progress.',
+      targetGroupArns: ['arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/tf-acme/1'],
       tags,
     });
   });

@@ -96,6 +96,7 @@ const serviceOf = (service: ServiceState, status: 'ACTIVE' | 'DRAINING', withTag
     desiredCount: service.desiredCount,
     runningCount: steady ? service.desiredCount : 0,
     pendingCount: steady ? 0 : service.desiredCount,
+    loadBalancers: service.targetGroupArns.map((targetGroupArn) => ({ targetGroupArn })),
     deployments: [
       {
         id: `ecs-svc/${service.arn.length}`,
@@ -329,15 +330,24 @@ export const fakeEcs = (mock: AwsClientStub<ECSClient>, world: World): void => {
     ),
   );
   mock.on(UpdateServiceCommand).callsFake((input: UpdateServiceCommandInput) =>
-    answer(world, 'ECS.UpdateService', input, ({ cluster, service: name, desiredCount, taskDefinition }) => {
-      clusterOrThrow(world, cluster);
-      const service = findService(world, cluster, name);
-      if (!service) throw new ServiceNotFoundException({ message: 'Service not found.', ...failed(400) });
-      if (desiredCount !== undefined) service.desiredCount = desiredCount;
-      if (taskDefinition !== undefined) service.taskDefinition = taskDefinition;
-      const output: UpdateServiceCommandOutput = { ...ok(world), service: serviceOf(service, 'ACTIVE') };
-      return { output };
-    }),
+    answer(
+      world,
+      'ECS.UpdateService',
+      input,
+      ({ cluster, service: name, desiredCount, taskDefinition, loadBalancers }) => {
+        clusterOrThrow(world, cluster);
+        const service = findService(world, cluster, name);
+        if (!service) throw new ServiceNotFoundException({ message: 'Service not found.', ...failed(400) });
+        if (desiredCount !== undefined) service.desiredCount = desiredCount;
+        if (loadBalancers !== undefined)
+          service.targetGroupArns = loadBalancers.flatMap((lb) =>
+            lb.targetGroupArn ? [lb.targetGroupArn] : [],
+          );
+        if (taskDefinition !== undefined) service.taskDefinition = taskDefinition;
+        const output: UpdateServiceCommandOutput = { ...ok(world), service: serviceOf(service, 'ACTIVE') };
+        return { output };
+      },
+    ),
   );
   mock.on(DeleteServiceCommand).callsFake((input: DeleteServiceCommandInput) =>
     answer(world, 'ECS.DeleteService', input, ({ cluster, service: name }) => {
