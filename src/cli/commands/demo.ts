@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { createLocalRuntime, StateDirBusyError } from '../../local/runtime/index.ts';
+import { createLocalRuntime, NotAStateDirError, StateDirBusyError } from '../../local/runtime/index.ts';
+import { ensureStateDir } from '../../local/runtime/state-dir.ts';
 import { projectPath } from '../../project-root.ts';
 import type { Command } from '../args.ts';
 import { type CliIo, EXIT } from '../io.ts';
@@ -32,11 +33,19 @@ const samplesDir = projectPath('events', 'samples');
 export const demo = async (command: Extract<Command, { name: 'demo' }>, io: CliIo): Promise<number> => {
   const stateDir = join(command.stateDir, 'demo');
   try {
-    if (!resetStateDir(stateDir)) {
-      io.err(`tenantflow: ${stateDir} does not look like a tenantflow state dir; not touching it`);
+    // The demo's cloud lives inside the state dir, which the other commands then use: it is made
+    // (and marked) here, so the commands the demo suggests work in it straight away.
+    ensureStateDir(command.stateDir, 'create');
+    const done = resetStateDir(stateDir);
+    if (done !== true) {
+      io.err(`tenantflow: ${done}`);
       return EXIT.usage;
     }
   } catch (error) {
+    if (error instanceof NotAStateDirError) {
+      io.err(`tenantflow: ${error.message}`);
+      return EXIT.usage;
+    }
     if (!(error instanceof StateDirBusyError)) throw error;
     io.err(`tenantflow: ${error.message} (a demo is already running there)`);
     return EXIT.usage;

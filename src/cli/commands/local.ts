@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ContractConfig, operationRequestedBy } from '../../../events/contract.ts';
 import { type RolloutEvent, type RolloutReport, rolloutEvents } from '../../app/rollout.ts';
@@ -40,10 +40,12 @@ import {
 } from '../../local/runtime/index.ts';
 import { readRegistry } from '../../local/runtime/registry.ts';
 import {
+  foreignEntries,
   isStateDir,
   LOCK_FILE,
   lockHolder,
   lockStateDir,
+  STATE_ENTRIES,
   STATE_MARKER,
 } from '../../local/runtime/state-dir.ts';
 import { type AwsTargetOptions, type Command, REPLAY_OUTCOMES } from '../args.ts';
@@ -529,17 +531,22 @@ const startRequest = async (
 };
 
 /**
- * Empties a state directory; false (and nothing removed) when `dir` is not one. Throws
+ * Empties a state directory of what tenantflow wrote into it; `true` when done, else why nothing was
+ * removed: not a state directory (no marker), or entries tenantflow did not write (listed). Throws
  * `StateDirBusyError` while another live process uses it.
  */
-export const resetStateDir = (dir: string): boolean => {
+export const resetStateDir = (dir: string): true | string => {
   if (!existsSync(dir)) return true;
-  if (readdirSync(dir).length === 0) return true;
-  if (!isStateDir(dir)) return false;
+  if (statSync(dir).isDirectory() && readdirSync(dir).length === 0) return true;
+  if (!isStateDir(dir))
+    return `${dir} does not look like a tenantflow state dir (no ${STATE_MARKER}); not touching it`;
+  const foreign = foreignEntries(dir);
+  if (foreign.length > 0)
+    return `${dir} holds ${foreign.map((entry) => `"${entry}"`).join(', ')}, which tenantflow did not write; not touching anything (move ${foreign.length === 1 ? 'it' : 'them'} away, then reset again)`;
   const lock = lockStateDir(dir);
   try {
     for (const entry of readdirSync(dir)) {
-      if (entry === LOCK_FILE || entry === STATE_MARKER) continue;
+      if (entry === LOCK_FILE || entry === STATE_MARKER || !STATE_ENTRIES.has(entry)) continue;
       rmSync(join(dir, entry), { recursive: true, force: true });
     }
   } finally {
@@ -551,10 +558,9 @@ export const resetStateDir = (dir: string): boolean => {
 /** `reset`. */
 export const reset = async (command: Of<'reset'>, io: CliIo): Promise<number> => {
   try {
-    if (!resetStateDir(command.stateDir)) {
-      io.err(
-        `tenantflow: ${command.stateDir} does not look like a tenantflow state dir (no ${STATE_MARKER}); not touching it`,
-      );
+    const done = resetStateDir(command.stateDir);
+    if (done !== true) {
+      io.err(`tenantflow: ${done}`);
       return EXIT.usage;
     }
   } catch (error) {

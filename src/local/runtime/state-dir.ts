@@ -13,6 +13,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -26,7 +27,7 @@ export const STATE_MARKER = '.tenantflow-state';
 /** The lock file of the process using the directory. */
 export const LOCK_FILE = 'lock.json';
 
-/** Entries a state directory may hold (anything else means it is not only ours). */
+/** Entries tenantflow writes into a state directory (anything else is someone else's). */
 export const STATE_ENTRIES: ReadonlySet<string> = new Set([
   STATE_MARKER,
   LOCK_FILE,
@@ -72,13 +73,30 @@ const isLive = (pid: number): boolean => {
   }
 };
 
-/** True when `dir` holds the marker, or only entries a state directory holds. */
-export const isStateDir = (dir: string): boolean => {
-  if (!existsSync(dir)) return false;
-  const entries = readdirSync(dir);
-  if (entries.includes(STATE_MARKER)) return true;
-  return entries.length > 0 && entries.every((entry) => STATE_ENTRIES.has(entry) || entry.endsWith('.tmp'));
+const isMarked = (dir: string): boolean => {
+  try {
+    return statSync(dir).isDirectory() && existsSync(join(dir, STATE_MARKER));
+  } catch {
+    return false;
+  }
 };
+
+/**
+ * True when `dir` is a state directory: the marker alone makes one (a folder that only holds entries
+ * named like ours, `aws` or `demo`, is still the user's).
+ */
+export const isStateDir = (dir: string): boolean => isMarked(dir);
+
+/** The entries of a state directory tenantflow did not write (a reset refuses to touch them). */
+export const foreignEntries = (dir: string): string[] =>
+  readdirSync(dir).filter((entry) => !STATE_ENTRIES.has(entry) && !entry.endsWith('.tmp'));
+
+/**
+ * A directory `npm start` made before the parent was marked: nothing in it but the demo's own
+ * (marked) state directory. It is tenantflow's, and gets its marker.
+ */
+const onlyTheDemo = (dir: string, entries: readonly string[]): boolean =>
+  entries.length === 1 && entries[0] === 'demo' && isMarked(join(dir, 'demo'));
 
 /**
  * Makes sure `dir` is a state directory. `create`: a missing or empty directory becomes one (the
@@ -91,8 +109,14 @@ export const ensureStateDir = (dir: string, mode: 'create' | 'existing'): void =
       throw new NotAStateDirError(`no tenantflow state in ${dir} (nothing has run there yet)`);
     mkdirSync(dir, { recursive: true });
   }
+  if (!statSync(dir).isDirectory())
+    throw new NotAStateDirError(`${dir} is a file, not a directory: not a tenantflow state dir`);
   const entries = readdirSync(dir);
   if (entries.includes(STATE_MARKER)) return;
+  if (mode === 'create' && onlyTheDemo(dir, entries)) {
+    writeFileSync(join(dir, STATE_MARKER), MARKER_TEXT);
+    return;
+  }
   if (entries.length > 0) {
     throw new NotAStateDirError(
       `${dir} is not empty and has no ${STATE_MARKER} marker: not a tenantflow state dir, not using it`,
@@ -100,11 +124,10 @@ export const ensureStateDir = (dir: string, mode: 'create' | 'existing'): void =
   }
   if (mode === 'existing')
     throw new NotAStateDirError(`no tenantflow state in ${dir} (nothing has run there yet)`);
-  writeFileSync(
-    join(dir, STATE_MARKER),
-    'tenantflow local state (simulated AWS); `tenantflow reset` empties it\n',
-  );
+  writeFileSync(join(dir, STATE_MARKER), MARKER_TEXT);
 };
+
+const MARKER_TEXT = 'tenantflow local state (simulated AWS); `tenantflow reset` empties it\n';
 
 /** Who holds the state directory's lock, if a live process does. */
 export const lockHolder = (dir: string): number | undefined => {

@@ -125,6 +125,97 @@ describe('the state directory', () => {
   });
 });
 
+describe('the state directory, as a newcomer and an adversary find it (issue 26)', () => {
+  it("after the demo, the default dir takes the README's next command (the demo's parent is marked)", async () => {
+    // Prepare
+    const dir = join(tempDir('tf-newcomer-'), '.tenantflow');
+    const demoRun = capture();
+
+    // Act
+    const demo = await main(['demo', '--state-dir', dir], demoRun.io);
+    const replay = capture();
+    const replayed = await main(
+      ['replay', join(SAMPLES, 'onboarding-advanced.json'), '--state-dir', dir],
+      replay.io,
+    );
+
+    // Assess
+    expect(demo).toBe(0);
+    expect(replayed, replay.err.join('\n')).toBe(0);
+    expect(readdirSync(dir)).toContain('.tenantflow-state');
+  }, 60_000);
+
+  it('adopts a dir holding nothing but an earlier demo (as `npm start` left it before the fix)', async () => {
+    // Prepare
+    const dir = tempDir('tf-old-demo-');
+    mkdirSync(join(dir, 'demo'));
+    writeFileSync(join(dir, 'demo', '.tenantflow-state'), 'marker');
+    const { io, err } = capture();
+
+    // Act
+    const code = await main(['replay', join(SAMPLES, 'onboarding-basic.json'), '--state-dir', dir], io);
+
+    // Assess
+    expect(code, err.join('\n')).toBe(0);
+  });
+
+  it.each(['aws', 'requests', 'demo', 'dynamo'])(
+    'reset leaves a folder alone that only holds an entry named %s (no marker: not ours)',
+    async (name) => {
+      // Prepare
+      const dir = tempDir('tf-foreign-');
+      mkdirSync(join(dir, name));
+      writeFileSync(join(dir, name, 'config'), 'secret');
+      const { io, err } = capture();
+
+      // Act
+      const code = await main(['reset', '--state-dir', dir], io);
+
+      // Assess
+      expect(code).toBe(2);
+      expect(err.at(-1)).toMatch(/does not look like a tenantflow state dir/);
+      expect(readFileSync(join(dir, name, 'config'), 'utf8')).toBe('secret');
+    },
+  );
+
+  it("reset refuses a marked dir holding the user's own files, naming them, and removes nothing", async () => {
+    // Prepare
+    const dir = tempDir('tf-mixed-');
+    await main(['replay', join(SAMPLES, 'onboarding-basic.json'), '--state-dir', dir], capture().io);
+    writeFileSync(join(dir, 'notes.txt'), 'mine');
+    const before = readdirSync(dir).sort();
+    const { io, err } = capture();
+
+    // Act
+    const code = await main(['reset', '--state-dir', dir], io);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(err.at(-1)).toContain('"notes.txt", which tenantflow did not write');
+    expect(readdirSync(dir).sort()).toEqual(before);
+  });
+
+  it('a state dir that is a file is refused with exit code 2, by a command that writes and one that reads', async () => {
+    // Prepare
+    const file = join(tempDir('tf-file-'), 'state');
+    writeFileSync(file, 'not a directory');
+    const writing = capture();
+    const reading = capture();
+
+    // Act
+    const replayed = await main(
+      ['replay', join(SAMPLES, 'onboarding-basic.json'), '--state-dir', file],
+      writing.io,
+    );
+    const listed = await main(['list', '--state-dir', file], reading.io);
+
+    // Assess
+    expect([replayed, listed]).toEqual([2, 2]);
+    expect(writing.err.join('\n')).toContain('is a file, not a directory');
+    expect(readFileSync(file, 'utf8')).toBe('not a directory');
+  });
+});
+
 describe('operator commands', () => {
   it('lists executions (--json), retries a FAILED tenant, and refuses to abort one that is not running', async () => {
     // Prepare: an onboarding that fails for good at CreateService.
