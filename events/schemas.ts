@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OPERATIONS } from '../src/domain/operations.ts';
+import { ownRecord } from '../src/domain/own-record.ts';
 import { releaseSchema } from '../src/domain/release.ts';
 import { CLEANUP_ATTEMPTS } from '../src/domain/request.ts';
 import { SAFE_ID_PATTERN } from '../src/domain/schemas.ts';
@@ -67,7 +68,7 @@ export const savedRequestSchema = z.object({
   eventId: z.string().min(1).optional(),
   cleanup: cleanupSchema.optional(),
   release: releaseSchema.optional(),
-  attributes: z.record(z.string(), z.unknown()),
+  attributes: ownRecord(z.string(), z.unknown()),
 });
 
 /** True when `raw` looks like an EventBridge event rather than a request typed by hand. */

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { tenantRecordSchema } from '../adapters/aws/dynamo-tenant-record.ts';
 import { DRIFT_KIND_NAMES, type DriftKind, REPAIR_OUTCOMES } from '../app/reconcile.ts';
+import { jsonSchemaOf } from '../domain/own-record.ts';
 import { RESOURCE_KINDS, type ResourceKind } from '../domain/resources.ts';
 import { MACHINE_IDS, type MachineId } from '../domain/saga.ts';
 import { LOCAL_EXECUTION_STATUSES } from '../local/runtime/registry.ts';
@@ -162,16 +163,16 @@ export const cliJsonSchema = () => ({
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   title: 'tenantflow CLI --json output',
   $defs: {
-    replayResult: z.toJSONSchema(replayResultSchema),
-    reconcileReport: z.toJSONSchema(reconcileReportSchema),
-    tenantRecord: z.toJSONSchema(tenantRecordJsonSchema),
-    tenantList: z.toJSONSchema(tenantListSchema),
-    inventory: z.toJSONSchema(inventorySchema),
-    executionEntry: z.toJSONSchema(executionEntrySchema),
-    awsExecutions: z.toJSONSchema(awsExecutionsSchema),
-    rolloutReport: z.toJSONSchema(rolloutReportSchema),
-    releases: z.toJSONSchema(releasesSchema),
-    shards: z.toJSONSchema(shardsSchema),
-    shardRun: z.toJSONSchema(shardRunSchema),
+    replayResult: jsonSchemaOf(replayResultSchema),
+    reconcileReport: jsonSchemaOf(reconcileReportSchema),
+    tenantRecord: jsonSchemaOf(tenantRecordJsonSchema),
+    tenantList: jsonSchemaOf(tenantListSchema),
+    inventory: jsonSchemaOf(inventorySchema),
+    executionEntry: jsonSchemaOf(executionEntrySchema),
+    awsExecutions: jsonSchemaOf(awsExecutionsSchema),
+    rolloutReport: jsonSchemaOf(rolloutReportSchema),
+    releases: jsonSchemaOf(releasesSchema),
+    shards: jsonSchemaOf(shardsSchema),
+    shardRun: jsonSchemaOf(shardRunSchema),
   },
 });

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { ValidationError } from './errors.ts';
+import { ownRecord } from './own-record.ts';
 
 /** One item of an ECS capacity-provider strategy. */
 export interface CapacityProviderItem {
@@ -63,7 +64,7 @@ const companionSchema = z.strictObject({
   cpu: z.string(),
   memory: z.string(),
   desiredCount: z.number().int().min(1).max(100),
-  environment: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,99}$/), z.string().max(4096)).optional(),
+  environment: ownRecord(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,99}$/), z.string().max(4096)).optional(),
 });
 export type Companion = z.infer<typeof companionSchema>;
 
@@ -185,7 +186,7 @@ const catalogueSchema = z
     $comment: z.string().optional(),
     /** The tier of an onboarding that names none. */
     defaultTier: z.string(),
-    tiers: z.record(
+    tiers: ownRecord(
       z.string().regex(TIER_NAME, 'tier names are 1-32 of a-z, 0-9, "-", "_"'),
       catalogueRowSchema,
     ),
@@ -230,6 +231,10 @@ export const parseCatalogue = (raw: unknown, source: string): Catalogue => {
   throw new ValidationError(field, `${issue?.message ?? 'is invalid'} (tier catalogue from ${source})`);
 };
 
+/** Catalogue tier `tier`'s row; none for a name that is not a tier (`toString` included). */
+const tierRow = (catalogue: Catalogue, tier: string) =>
+  Object.hasOwn(catalogue.tiers, tier) ? catalogue.tiers[tier] : undefined;
+
 /** The tier `name` names, by name or alias, case-insensitively and ignoring surrounding spaces. */
 export const resolveTier = (catalogue: Catalogue, name: string): string | undefined => {
   const wanted = name.trim().toLowerCase();
@@ -248,11 +253,11 @@ export const tierNames = (catalogue: Catalogue): string =>
 
 /** The alarm a rollout of `tier` watches when its request names none (the catalogue's). */
 export const tierRolloutAlarm = (catalogue: Catalogue, tier: string): string | undefined =>
-  catalogue.tiers[tier]?.rolloutAlarm;
+  tierRow(catalogue, tier)?.rolloutAlarm;
 
 /** Whether tier `tier`'s tenants run in the shared stack's pooled service (one for every pooled tier). */
 export const isPooledTier = (catalogue: Catalogue, tier: string): boolean =>
-  catalogue.tiers[tier]?.service === 'pooled';
+  tierRow(catalogue, tier)?.service === 'pooled';
 
 /** The placement of catalogue tier `tier` (a name `resolveTier` returned). */
 export const placementOf = (
@@ -260,7 +265,7 @@ export const placementOf = (
   tier: string,
   defaultHealthCheckPath: string,
 ): Placement => {
-  const row = catalogue.tiers[tier];
+  const row = tierRow(catalogue, tier);
   if (!row) throw new ValidationError('tier', `no tier ${tier} in the catalogue`);
   if (row.service === 'pooled') return { tier, cluster: 'shared', service: 'pooled' };
   return {

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { isFargateSize, type OwnServicePlacement, ownsService, type Placement } from './catalogue.ts';
 import { ValidationError } from './errors.ts';
+import { ownRecord } from './own-record.ts';
 
 /** The version a record implies when it names none: the release onboarding registered. */
 export const INITIAL_RELEASE = 'initial';
@@ -26,7 +27,7 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/;
 const COMPANION_NAME = /^[a-z][a-z0-9-]{0,19}$/;
 const COMPANION_NAME_RULE = 'names a companion of the tier (1-20 of a-z, 0-9, "-", starting with a letter)';
 
-const environmentSchema = z.record(
+const environmentSchema = ownRecord(
   z.string().regex(ENV_NAME, 'environment names are letters, digits and "_"'),
   z.string().max(4096),
 );
@@ -48,9 +49,10 @@ export const releaseSchema = z
      * The image (and environment) of each companion it changes, by the companion's name; one it does
      * not name keeps what it runs. The top-level image is the exposed service's.
      */
-    services: z
-      .record(z.string().regex(COMPANION_NAME, COMPANION_NAME_RULE), companionReleaseSchema)
-      .optional(),
+    services: ownRecord(
+      z.string().regex(COMPANION_NAME, COMPANION_NAME_RULE),
+      companionReleaseSchema,
+    ).optional(),
   })
   .superRefine((release, ctx) => {
     if ((release.cpu === undefined) !== (release.memory === undefined)) {
@@ -103,13 +105,11 @@ export const tenantReleaseSchema = z.object({
   image: z.string(),
   cpu: z.string().optional(),
   memory: z.string().optional(),
-  environment: z.record(z.string(), z.string()).optional(),
-  services: z
-    .record(
-      z.string(),
-      z.object({ image: z.string(), environment: z.record(z.string(), z.string()).optional() }),
-    )
-    .optional(),
+  environment: ownRecord(z.string(), z.string()).optional(),
+  services: ownRecord(
+    z.string(),
+    z.object({ image: z.string(), environment: ownRecord(z.string(), z.string()).optional() }),
+  ).optional(),
 });
 
 /**
@@ -123,12 +123,6 @@ export const parseRelease = (raw: unknown, field: string): Release => {
       'is required: { version, image[, cpu, memory, environment, services: { <companion>: { image } }] }',
     );
   }
-  // The schema library leaves a key named `__proto__` out of a record without a word: refuse it here.
-  const services = typeof raw === 'object' ? (raw as { services?: unknown }).services : undefined;
-  if (typeof services === 'object' && services !== null)
-    for (const name of Object.keys(services))
-      if (!COMPANION_NAME.test(name))
-        throw new ValidationError(`${field}.services.${name}`, COMPANION_NAME_RULE);
   const parsed = releaseSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];

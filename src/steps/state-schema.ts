@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { savedRequestSchema } from '../../events/schemas.ts';
 import { placementSchema } from '../domain/catalogue.ts';
+import { ownRecord } from '../domain/own-record.ts';
 import { tenantReleaseSchema } from '../domain/release.ts';
 import { tenantResourcesSchema } from '../domain/resources.ts';
 
@@ -24,7 +25,7 @@ const failureSchema = z.object({ step: z.string(), error: caughtSchema });
 const statusEventSchema = z.object({
   source: z.string(),
   detailType: z.string(),
-  detail: z.record(z.string(), z.unknown()),
+  detail: ownRecord(z.string(), z.unknown()),
 });
 
 const waitSchema = z.object({ attempts: z.number().int().min(0), done: z.boolean(), detail: z.string() });

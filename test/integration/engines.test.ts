@@ -71,3 +71,34 @@ describe('the asl and xstate engines', () => {
     expect(xstate.statusEvents).toEqual(asl.statusEvents);
   }, 120_000);
 });
+
+describe('an event field named after an Object.prototype key (issue 26)', () => {
+  it.each(['asl', 'xstate'] as const)(
+    'onboards on the %s engine, the field kept as an ordinary one',
+    async (engine) => {
+      // Prepare
+      const [event] = sample('onboarding-advanced.json') as Array<{ detail: Record<string, unknown> }>;
+      const hostile = JSON.parse(
+        JSON.stringify({ ...event, detail: { ...event?.detail, plan: 'x' } }).replace(
+          '"plan":',
+          '"constructor":',
+        ),
+      );
+      const runtime = await createLocalRuntime({
+        stateDir: tempDir(`tf-proto-${engine}-`),
+        engine,
+        fast: true,
+      });
+
+      try {
+        // Act
+        const [result] = await runtime.replay([hostile]);
+
+        // Assess
+        expect([result?.outcome, result?.error]).toEqual(['succeeded', undefined]);
+      } finally {
+        await runtime.close();
+      }
+    },
+  );
+});

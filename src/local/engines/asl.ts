@@ -46,7 +46,14 @@ export interface AslRunOptions {
 /** The end of a local run and the Task states it entered, in order. */
 export type AslRun = ExecutionEnd & { steps: string[] };
 
-const jsonSchema = z.json();
+type JsonValue = Parameters<StateMachine['run']>[0];
+
+/**
+ * A JSON round trip, as a Lambda invocation's payload makes one (drops `undefined`, copies). Its
+ * result is JSON by construction: not parsed again with a schema, whose plain-object test refuses a
+ * key named `constructor` (an event field of that name crashed the run).
+ */
+const roundTrip = (value: unknown): JsonValue => JSON.parse(JSON.stringify(value ?? null)) as JsonValue;
 const payloadSchema = z.object({
   step: z.enum(STEP_NAMES),
   machine: z.enum(MACHINE_IDS),
@@ -112,10 +119,7 @@ export const runAsl = async (
         ...overrides.taskResourceLocalHandlers,
         [name]: async (payload) => {
           try {
-            // A JSON round trip, as a Lambda invocation's payload makes one (drops `undefined`, copies).
-            return jsonSchema.parse(
-              JSON.parse(JSON.stringify((await options.dispatch(payloadSchema.parse(payload))) ?? null)),
-            );
+            return roundTrip(await options.dispatch(payloadSchema.parse(payload)));
           } catch (error) {
             throw lambdaStyleError(error);
           }
@@ -133,7 +137,7 @@ export const runAsl = async (
   // definitions run here are the committed ones, which test/unit/state-machines/compile.test.ts
   // holds against asl-validator.
   const machine = new StateMachine(definition, { validationOptions: { noValidate: true } });
-  const execution = machine.run(jsonSchema.parse(JSON.parse(JSON.stringify(input ?? null))), {
+  const execution = machine.run(roundTrip(input), {
     overrides,
     context: {
       Execution: {
