@@ -230,7 +230,17 @@ const parse = <const O extends Options>(args: string[], options: O) => {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {
-    const unknown = /^Unknown option '(-{1,2}[^']+)'/.exec(error instanceof Error ? error.message : '');
+    const message = error instanceof Error ? error.message : '';
+    // `--bake -1`: Node takes a value starting with a dash for a forgotten one ("ambiguous").
+    const dashed = /^Option '(--[^ ']+)[^']*' argument is ambiguous/.exec(message);
+    if (dashed?.[1]) {
+      const at = args.indexOf(dashed[1]);
+      const value = at >= 0 ? args[at + 1] : undefined;
+      throw new Error(
+        `${dashed[1]} "${value ?? ''}": a value starting with "-" is not one it takes (negative numbers included)`,
+      );
+    }
+    const unknown = /^Unknown option '(-{1,2}[^']+)'/.exec(message);
     if (!unknown?.[1]) throw error;
     const flags = Object.keys(options).map((name) => `--${name}`);
     throw new Error(`unknown option ${unknown[1]}${didYouMean(unknown[1], flags)}`);

@@ -35,6 +35,21 @@ export const parseWaves = (text: string, field = 'wave'): WaveTarget[] => {
     if (/^\d{1,7}$/.test(part) && Number(part) > 0) return { count: Number(part) };
     throw new ValidationError(field, `"${part}": not a number of tenants (1) or a share of the fleet (10%)`);
   });
+  // Each wave goes further than the one before (of the same kind: counts or shares), and none
+  // after the whole fleet: `100%,50%` would read as three waves, `100%, 50%, 100%`.
+  targets.forEach((target, index) => {
+    const earlier = targets.slice(0, index);
+    const part = parts[index] ?? '';
+    if (earlier.some((before) => 'percent' in before && before.percent === 100))
+      throw new ValidationError(field, `"${part}": nothing comes after 100% (the whole fleet)`);
+    const before = earlier.filter((candidate) => 'percent' in candidate === 'percent' in target).at(-1);
+    const size = (t: WaveTarget) => ('percent' in t ? t.percent : t.count);
+    if (before && size(before) >= size(target))
+      throw new ValidationError(
+        field,
+        `"${text}": each wave goes further than the one before (${part} after ${'percent' in before ? `${before.percent}%` : before.count})`,
+      );
+  });
   const last = targets.at(-1);
   if (!last || !('percent' in last) || last.percent !== 100) targets.push({ percent: 100 });
   return targets;

@@ -497,7 +497,8 @@ export const reconcileCommand = async (command: Of<'reconcile'>, io: CliIo): Pro
       });
       if (command.json) io.out(JSON.stringify(report));
       else for (const line of reconcileText(report, command.repair)) io.out(line);
-      const left = report.drifts.filter((d) => d.repair !== 'repaired' && d.repair !== 'report-only');
+      // Drift that is still there fails the run, with or without --repair: report-only drift too.
+      const left = report.drifts.filter((d) => d.repair !== 'repaired');
       return left.length === 0 ? EXIT.ok : EXIT.failed;
     },
     { aws: command.aws },

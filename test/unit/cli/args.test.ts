@@ -279,4 +279,16 @@ describe('parseCommandLine', () => {
     expect(JSON.stringify(twice)).toContain('--service a is given twice');
     expect(JSON.stringify(bare)).toContain('--service \\"orders\\": expected NAME=IMAGE');
   });
+
+  it('update --bake -1 says the flag and the value, not "argument is ambiguous"', () => {
+    // Act
+    const parsed = parseCommandLine(['update', '--tier', 'advanced', '--image', 'x/web:2', '--bake', '-1']);
+
+    // Assess
+    expect(parsed.ok).toBe(false);
+    expect(JSON.stringify(parsed)).toContain(
+      '--bake \\"-1\\": a value starting with \\"-\\" is not one it takes',
+    );
+    expect(JSON.stringify(parsed)).not.toContain('ambiguous');
+  });
 });

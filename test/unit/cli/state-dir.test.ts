@@ -305,6 +305,30 @@ describe('operator commands', () => {
     ]);
   });
 
+  it('reconcile --repair exits 1 while drift it may only report is left, as plain reconcile does', async () => {
+    // Prepare: the tenant's service retagged by hand to another tier (tenantflow may not retag).
+    const dir = tempDir('tf-report-only-');
+    await main(['replay', join(SAMPLES, 'onboarding-advanced.json'), '--state-dir', dir], capture().io);
+    const file = join(dir, 'cloud.json');
+    const cloud = JSON.parse(readFileSync(file, 'utf8')) as {
+      services: Array<{ tags: Array<{ key: string; value: string }> }>;
+    };
+    for (const service of cloud.services)
+      for (const tag of service.tags) if (tag.key === 'tenantflow:tier') tag.value = 'premium';
+    writeFileSync(file, JSON.stringify(cloud));
+
+    // Act
+    const plain = await main(['reconcile', '--state-dir', dir], capture().io);
+    const repairing = capture();
+    const repaired = await main(['reconcile', '--repair', '--json', '--state-dir', dir], repairing.io);
+
+    // Assess
+    expect(JSON.parse(repairing.out[0] ?? '{}').drifts).toEqual([
+      expect.objectContaining({ kind: 'tags', resource: 'service', repair: 'report-only' }),
+    ]);
+    expect([plain, repaired]).toEqual([1, 1]);
+  });
+
   it('reconciles: no drift on a clean cloud (exit 0), the report as JSON', async () => {
     // Prepare
     const dir = tempDir('tf-reconcile-');

@@ -35,6 +35,9 @@ describe('parseWaves', () => {
     ['150%', 'at most 100%'],
     ['ten', '"ten": not a number of tenants'],
     ['-1', '"-1": not a number of tenants'],
+    ['100%,50%', '"50%": nothing comes after 100%'],
+    ['50%,20%', 'each wave goes further than the one before (20% after 50%)'],
+    ['5,5,50%', 'each wave goes further than the one before (5 after 5)'],
   ])('refuses %s, naming the field', (spec, message) => {
     expect(() => parseWaves(spec, '--wave')).toThrow(ValidationError);
     expect(() => parseWaves(spec, '--wave')).toThrow(`--wave: `);
