@@ -8,7 +8,7 @@
 import type { TenantFlowConfig } from '../config.ts';
 import { type Companion, companionsOf, type OwnServicePlacement } from '../domain/catalogue.ts';
 import { FatalError, NotReadyError } from '../domain/errors.ts';
-import { ownership, type ResourceNames, specHash, tenantTags } from '../domain/naming.ts';
+import { type ResourceNames, specHash, tenantTags } from '../domain/naming.ts';
 import type { Release } from '../domain/release.ts';
 import { type ResourceOf, withoutResource } from '../domain/resources.ts';
 import type { SagaState } from '../domain/saga-state.ts';
@@ -25,8 +25,8 @@ import {
   placementIn,
   serviceCluster,
 } from './placement.ts';
-import { serviceClientToken } from './service.ts';
-import { revisionsOf, SPEC_HASH_TAG } from './task-definition.ts';
+import { deleteOwnServices, serviceClientToken } from './service.ts';
+import { registerOrAdopt, removeFamily, retireOthers, SPEC_HASH_TAG } from './task-definition.ts';
 import type { Step, StepDeps } from './types.ts';
 
 type CompanionRecord = ResourceOf<'companions'>['services'][string];
@@ -86,15 +86,6 @@ const withCompanions = (state: SagaState, services: Record<string, CompanionReco
       ? withoutResource(state.resources, 'companions')
       : { ...state.resources, companions: { services } };
   return { ...state, resources };
-};
-
-/** The newest revision of the spec's family when it was registered from this spec, else a new one. */
-const registerOrAdopt = async (deps: StepDeps, tenantId: string, spec: TaskDefinitionSpec) => {
-  const wanted = spec.tags.find((tag) => tag.key === SPEC_HASH_TAG)?.value;
-  const latest = await deps.ecs.latestTaskDefinition(spec.family);
-  if (latest) ensureOurs(latest.tags, tenantId, `ECS task definition ${latest.arn}`);
-  const matches = latest?.tags.some((tag) => tag.key === SPEC_HASH_TAG && tag.value === wanted) ?? false;
-  return latest && matches ? latest : deps.ecs.registerTaskDefinition(spec);
 };
 
 /** Registers (or adopts, same spec hash) the companion's revision and creates (or adopts) its service. */
@@ -192,23 +183,9 @@ export const deleteCompanionServices: Step = async (state, deps, ctx) => {
       targets.set(`${cluster}/${serviceName}`, { cluster, name: serviceName, family });
     }
   }
-  const skipped: string[] = [];
-  for (const [key, { cluster, name }] of targets) {
-    const service = await deps.ecs.describeService(cluster, name);
-    if (service?.status !== 'ACTIVE') continue;
-    if (ownership(service.tags, tenantId) !== 'ours') {
-      skipped.push(key);
-      continue;
-    }
-    await deps.ecs.deleteService(cluster, name);
-  }
-  for (const family of distinct([...targets.values()].map((target) => target.family))) {
-    const active = await revisionsOf(deps, family, 'ACTIVE', tenantId);
-    for (const arn of active.ours) await deps.ecs.deregisterTaskDefinition(arn);
-    const inactive = await revisionsOf(deps, family, 'INACTIVE', tenantId, active.ours);
-    if (inactive.ours.length > 0) await deps.ecs.deleteTaskDefinitions(inactive.ours);
-    skipped.push(...active.foreign, ...inactive.foreign);
-  }
+  const skipped = await deleteOwnServices(deps, tenantId, targets.values());
+  for (const family of distinct([...targets.values()].map((target) => target.family)))
+    skipped.push(...(await removeFamily(deps, family, tenantId)));
   const next = withCompanions(state, {});
   await checkpoint(
     deps,
@@ -326,13 +303,7 @@ export const retireCompanionRevisions = async (
   const retired: string[] = [];
   for (const [name, made] of Object.entries(recorded(state))) {
     const kept = keep[name];
-    if (!kept) continue;
-    const active = await revisionsOf(deps, made.family, 'ACTIVE', state.request.tenantId, [kept]);
-    const others = active.ours.filter((arn) => arn !== kept);
-    for (const arn of others) await deps.ecs.deregisterTaskDefinition(arn);
-    const inactive = await revisionsOf(deps, made.family, 'INACTIVE', state.request.tenantId, others);
-    if (inactive.ours.length > 0) await deps.ecs.deleteTaskDefinitions(inactive.ours);
-    retired.push(...new Set([...others, ...inactive.ours]));
+    if (kept) retired.push(...(await retireOthers(deps, state.request.tenantId, made.family, kept)));
   }
   return retired;
 };

@@ -6,7 +6,7 @@ import { withoutResource } from '../domain/resources.ts';
 import type { SagaState } from '../domain/saga-state.ts';
 import { checkpoint } from './checkpoint.ts';
 import { ensureOurs, namesFor, notOurs, ownServicePlacement, required, serviceCluster } from './placement.ts';
-import type { Step } from './types.ts';
+import type { Step, StepDeps } from './types.ts';
 
 /** ECS client tokens are at most 36 characters: a hash of the execution and the service, same on every retry. */
 export const serviceClientToken = (execution: string, serviceName: string): string =>
@@ -87,6 +87,28 @@ export const createService: Step = async (state, deps, ctx) => {
 };
 
 /**
+ * Deletes each of `services` that is ACTIVE and tagged as the tenant's (with `force`: scaled to zero
+ * first); returns `cluster/name` of those left alone because they are not the tenant's.
+ */
+export const deleteOwnServices = async (
+  deps: StepDeps,
+  tenantId: string,
+  services: Iterable<{ cluster: string; name: string }>,
+): Promise<string[]> => {
+  const skipped: string[] = [];
+  for (const { cluster, name } of services) {
+    const service = await deps.ecs.describeService(cluster, name);
+    if (service?.status !== 'ACTIVE') continue;
+    if (ownership(service.tags, tenantId) !== 'ours') {
+      skipped.push(`${cluster}/${name}`);
+      continue;
+    }
+    await deps.ecs.deleteService(cluster, name);
+  }
+  return skipped;
+};
+
+/**
  * DeleteService: the recorded service and the tenant's by name when the placement has one, each only
  * when tagged as the tenant's (never the pooled service); deleted with `force` (scaled to zero). A
  * service already gone or draining is done.
@@ -105,17 +127,13 @@ export const deleteService: Step = async (state, deps, ctx) => {
     const cluster = serviceCluster(state.placement, names, infra);
     candidates.set(`${cluster}/${names.serviceName}`, { cluster, name: names.serviceName });
   }
-  const skipped: string[] = [];
-  for (const [key, { cluster, name }] of candidates) {
-    if (cluster === infra.clusterName && name === infra.pooledServiceName) continue;
-    const service = await deps.ecs.describeService(cluster, name);
-    if (service?.status !== 'ACTIVE') continue;
-    if (ownership(service.tags, tenantId) !== 'ours') {
-      skipped.push(key);
-      continue;
-    }
-    await deps.ecs.deleteService(cluster, name);
-  }
+  const pooled = (c: { cluster: string; name: string }) =>
+    c.cluster === infra.clusterName && c.name === infra.pooledServiceName;
+  const skipped = await deleteOwnServices(
+    deps,
+    tenantId,
+    [...candidates.values()].filter((candidate) => !pooled(candidate)),
+  );
   const next: SagaState = { ...state, resources: withoutResource(state.resources, 'service') };
   await checkpoint(deps, ctx, next, 'DeleteService', startedAt, notOurs(skipped, 'ECS service'));
   return next;

@@ -4,7 +4,7 @@ import { CONTAINER_NAME, ownership, specHash, tenantTags } from '../domain/namin
 import { type Release, sizedFor } from '../domain/release.ts';
 import { withoutResource } from '../domain/resources.ts';
 import type { SagaState } from '../domain/saga-state.ts';
-import type { TaskDefinitionSpec } from '../ports/container-platform.ts';
+import type { TaskDefinitionInfo, TaskDefinitionSpec } from '../ports/container-platform.ts';
 import type { SharedInfrastructure } from '../ports/shared-infrastructure.ts';
 import { checkpoint } from './checkpoint.ts';
 import { distinct, ensureOurs, namesFor, notOurs, ownServicePlacement } from './placement.ts';
@@ -94,19 +94,28 @@ export const poolTaskDefinitionSpec = (
 const POOL_DEFAULT_SIZE = { cpu: '256', memory: '512' } as const;
 
 /**
- * RegisterTaskDefinition: a new revision only when the newest one was registered from another spec.
- * A family of the tenant's name that is not tagged as the tenant's is never used.
+ * The newest revision of the spec's family when it was registered from the same spec (its hash
+ * tag), else a new one. A family of the tenant's name that is not tagged as the tenant's is never used.
  */
+export const registerOrAdopt = async (
+  deps: StepDeps,
+  tenantId: string,
+  spec: TaskDefinitionSpec,
+): Promise<TaskDefinitionInfo> => {
+  const wanted = spec.tags.find((tag) => tag.key === SPEC_HASH_TAG)?.value;
+  const latest = await deps.ecs.latestTaskDefinition(spec.family);
+  if (latest) ensureOurs(latest.tags, tenantId, `ECS task definition ${latest.arn}`);
+  const matches = latest?.tags.some((tag) => tag.key === SPEC_HASH_TAG && tag.value === wanted) ?? false;
+  return latest && matches ? latest : deps.ecs.registerTaskDefinition(spec);
+};
+
+/** RegisterTaskDefinition: a new revision only when the newest one was registered from another spec. */
 export const registerTaskDefinition: Step = async (state, deps, ctx) => {
   const startedAt = deps.now();
   const { tenantId } = state.request;
   const placement = ownServicePlacement(state, 'RegisterTaskDefinition');
   const spec = taskDefinitionSpec(tenantId, placement, deps.config, await deps.infra.get(), state.release);
-  const wanted = spec.tags.find((tag) => tag.key === SPEC_HASH_TAG)?.value;
-  const latest = await deps.ecs.latestTaskDefinition(spec.family);
-  if (latest) ensureOurs(latest.tags, tenantId, `ECS task definition ${latest.arn}`);
-  const matches = latest?.tags.some((tag) => tag.key === SPEC_HASH_TAG && tag.value === wanted) ?? false;
-  const definition = latest && matches ? latest : await deps.ecs.registerTaskDefinition(spec);
+  const definition = await registerOrAdopt(deps, tenantId, spec);
   const next: SagaState = {
     ...state,
     resources: { ...state.resources, taskDefinition: { family: definition.family, arn: definition.arn } },
@@ -138,6 +147,36 @@ export const revisionsOf = async (
 };
 
 /**
+ * Every revision of `family` that is the tenant's deregistered, then deleted (ECS removes them once
+ * nothing runs them); returns the revisions left alone because they are not the tenant's.
+ */
+export const removeFamily = async (deps: StepDeps, family: string, tenantId: string): Promise<string[]> => {
+  const active = await revisionsOf(deps, family, 'ACTIVE', tenantId);
+  for (const arn of active.ours) await deps.ecs.deregisterTaskDefinition(arn);
+  const inactive = await revisionsOf(deps, family, 'INACTIVE', tenantId, active.ours);
+  if (inactive.ours.length > 0) await deps.ecs.deleteTaskDefinitions(inactive.ours);
+  return [...active.foreign, ...inactive.foreign];
+};
+
+/**
+ * Every revision of the tenant's family but `keep` deregistered and deleted (a retry does it again,
+ * harmlessly); returns those removed. Revisions not tagged as the tenant's are left alone.
+ */
+export const retireOthers = async (
+  deps: StepDeps,
+  tenantId: string,
+  family: string,
+  keep: string,
+): Promise<string[]> => {
+  const active = await revisionsOf(deps, family, 'ACTIVE', tenantId, [keep]);
+  const retired = active.ours.filter((arn) => arn !== keep);
+  for (const arn of retired) await deps.ecs.deregisterTaskDefinition(arn);
+  const inactive = await revisionsOf(deps, family, 'INACTIVE', tenantId, retired);
+  if (inactive.ours.length > 0) await deps.ecs.deleteTaskDefinitions(inactive.ours);
+  return [...new Set([...retired, ...inactive.ours])];
+};
+
+/**
  * DeregisterTaskDefinition: every revision of the tenant's family (the recorded one, and the tenant's
  * by name when the placement has one) is deregistered and then deleted, so nothing stays behind in
  * the account as INACTIVE revisions do. Revisions not tagged as this tenant's are left alone.
@@ -153,13 +192,7 @@ export const deregisterTaskDefinition: Step = async (state, deps, ctx) => {
   if (families.length === 0) return state;
   const startedAt = deps.now();
   const skipped: string[] = [];
-  for (const family of families) {
-    const active = await revisionsOf(deps, family, 'ACTIVE', tenantId);
-    for (const arn of active.ours) await deps.ecs.deregisterTaskDefinition(arn);
-    const inactive = await revisionsOf(deps, family, 'INACTIVE', tenantId, active.ours);
-    if (inactive.ours.length > 0) await deps.ecs.deleteTaskDefinitions(inactive.ours);
-    skipped.push(...active.foreign, ...inactive.foreign);
-  }
+  for (const family of families) skipped.push(...(await removeFamily(deps, family, tenantId)));
   const next: SagaState = { ...state, resources: withoutResource(state.resources, 'taskDefinition') };
   await checkpoint(
     deps,

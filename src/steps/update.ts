@@ -23,7 +23,7 @@ import {
 } from './companions.ts';
 import { assessDeployment, type DeploymentLook } from './health-check.ts';
 import { ensureOurs, ownServicePlacement, required } from './placement.ts';
-import { revisionsOf, SPEC_HASH_TAG, taskDefinitionSpec } from './task-definition.ts';
+import { registerOrAdopt, retireOthers, taskDefinitionSpec } from './task-definition.ts';
 import type { Step, StepDeps } from './types.ts';
 
 const progress = (state: SagaState, step: string): UpdateProgress =>
@@ -89,11 +89,7 @@ export const registerRelease: Step = async (state, deps, ctx) => {
   const update = progress(state, 'RegisterRelease');
   const placement = ownServicePlacement(state, 'RegisterRelease');
   const spec = taskDefinitionSpec(tenantId, placement, deps.config, await deps.infra.get(), release);
-  const wanted = spec.tags.find((tag) => tag.key === SPEC_HASH_TAG)?.value;
-  const latest = await deps.ecs.latestTaskDefinition(spec.family);
-  if (latest) ensureOurs(latest.tags, tenantId, `ECS task definition ${latest.arn}`);
-  const matches = latest?.tags.some((tag) => tag.key === SPEC_HASH_TAG && tag.value === wanted) ?? false;
-  const revision = latest && matches ? latest : await deps.ecs.registerTaskDefinition(spec);
+  const revision = await registerOrAdopt(deps, tenantId, spec);
   const companionRevisions = release ? await registerCompanionRevisions(state, deps, release) : {};
   const next: SagaState = {
     ...state,
@@ -191,24 +187,6 @@ const companionsKeep = async (
     if (arn) keep[name] = arn;
   }
   return keep;
-};
-
-/**
- * Every revision of the tenant's family but `keep` deregistered and deleted (a retry does it again,
- * harmlessly); returns those removed. Revisions not tagged as the tenant's are left alone.
- */
-const retireOthers = async (
-  deps: StepDeps,
-  tenantId: string,
-  family: string,
-  keep: string,
-): Promise<string[]> => {
-  const active = await revisionsOf(deps, family, 'ACTIVE', tenantId, [keep]);
-  const retired = active.ours.filter((arn) => arn !== keep);
-  for (const arn of retired) await deps.ecs.deregisterTaskDefinition(arn);
-  const inactive = await revisionsOf(deps, family, 'INACTIVE', tenantId, retired);
-  if (inactive.ours.length > 0) await deps.ecs.deleteTaskDefinitions(inactive.ours);
-  return [...new Set([...retired, ...inactive.ours])];
 };
 
 /**
