@@ -122,7 +122,11 @@ export const tenantText = (record: TenantRecord, withHistory: boolean): string[]
   if (record.placement) {
     const p = record.placement;
     const size = p.service === 'own' ? `, ${p.cpu} cpu / ${p.memory} MiB × ${p.desiredCount}` : '';
-    lines.push(`  placement ${p.cluster} cluster, ${p.service} service${size}`);
+    const companions =
+      p.service === 'own' && p.companions?.length
+        ? `; companions ${p.companions.map((c) => `${c.name} (${c.cpu} cpu / ${c.memory} MiB × ${c.desiredCount})`).join(', ')}`
+        : '';
+    lines.push(`  placement ${p.cluster} cluster, ${p.service} service${size}${companions}`);
     if (p.service === 'own') {
       const release = record.release;
       lines.push(

@@ -13,6 +13,7 @@ import {
   ECSClient,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tenantText } from '../../src/cli/output.ts';
 import { SimulatedCloud } from '../../src/local/sim/index.ts';
 import {
   lifecycleEvent,
@@ -102,6 +103,10 @@ describe('a tenant of three services (the suite tier)', () => {
     });
     expect(typesOf(world, tenant.tenantId)).toEqual(SUITE_TYPES);
     expect(world.runtime.route(tenant.tenantId).targetGroups.every((g) => g.healthy > 0)).toBe(true);
+    // `tenantflow status` names each service.
+    const shown = record ? tenantText(record, false).join('\n') : '';
+    expect(shown).toContain('companions orders (256 cpu / 512 MiB × 1), products (256 cpu / 512 MiB × 1)');
+    expect(shown).toContain(`companion orders=${record?.resources.companions?.services.orders?.arn}`);
     expect((await world.runtime.reconcile({ repair: false })).drifts).toEqual([]);
     expect((await world.check()).fresh).toEqual([]);
   });
