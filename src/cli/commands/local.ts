@@ -21,6 +21,7 @@ import {
 } from '../../domain/rollout.ts';
 import type { RolloutState } from '../../domain/rollout-state.ts';
 import type { TenantRecord } from '../../domain/tenant-record.ts';
+import { localSettings } from '../../local/runtime/backend.ts';
 import {
   type AwsRuntime,
   type AwsTarget,
@@ -143,9 +144,11 @@ const withRuntime = async (
       const { target, stateDir } = await awsTarget(where.aws, options.stateDir, where.needsBus ?? false);
       aws = await createAwsRuntime({ ...options, stateDir, mustExist: false, onRecovered }, target);
       runtime = aws;
-    } else runtime = await createLocalRuntime({ ...options, onRecovered });
+    } else
+      runtime = await createLocalRuntime({ ...options, settings: localSettings(process.env), onRecovered });
   } catch (error) {
-    if (error instanceof UsageError) {
+    // A setting that does not hold (TIER_CATALOGUE not JSON, say) names itself.
+    if (error instanceof UsageError || error instanceof ValidationError) {
       io.err(`tenantflow: ${error.message}`);
       return EXIT.usage;
     }

@@ -45,7 +45,34 @@ export interface SimulatedBackendOptions {
   shardGrowthThreshold?: number;
   /** `SHARD_GROWTH_LIMIT` of the orchestrator. */
   shardGrowthLimit?: number;
+  /**
+   * The orchestrator's settings as the deployed functions take them (`TIER_CATALOGUE`,
+   * `RESOURCE_PREFIX`, …; see {@link LOCAL_SETTINGS}), e.g. the CLI's environment; the options above win.
+   */
+  settings?: Readonly<Record<string, string>>;
 }
+
+/** The settings the embedded default takes from its caller (the deployed functions' variables). */
+export const LOCAL_SETTINGS = [
+  'TIER_CATALOGUE',
+  'DEFAULT_TIER',
+  'RESOURCE_PREFIX',
+  'TENANT_HEADER',
+  'HEALTH_MAX_ATTEMPTS',
+  'HEALTH_CHECK_PATH',
+  'SHARD_CAPACITY',
+  'SHARD_GROWTH_THRESHOLD',
+  'SHARD_GROWTH_LIMIT',
+] as const;
+
+/** The {@link LOCAL_SETTINGS} set (and not empty) in `env`. */
+export const localSettings = (env: Readonly<Record<string, string | undefined>>): Record<string, string> =>
+  Object.fromEntries(
+    LOCAL_SETTINGS.flatMap((name) => {
+      const value = env[name];
+      return value === undefined || value.trim() === '' ? [] : [[name, value]];
+    }),
+  );
 
 /**
  * The embedded default's backend: the simulated cloud (its state in `<stateDir>/cloud.json`) and
@@ -56,6 +83,7 @@ export const simulatedBackend = async (
   injector: FaultInjector,
 ): Promise<{ backend: CloudBackend; sim: SimulatedCloud }> => {
   const env: Record<string, string> = {
+    ...localSettings(options.settings ?? {}),
     SBT_EVENT_BUS: LOCAL_SBT_BUS,
     ...(options.shardCapacity !== undefined ? { SHARD_CAPACITY: String(options.shardCapacity) } : {}),
     ...(options.shardGrowthThreshold !== undefined

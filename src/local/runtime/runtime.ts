@@ -110,6 +110,8 @@ export interface LocalRuntimeOptions {
   shardGrowthLimit?: number;
   /** Let Powertools log, as in Lambda (off by default: local output is the progress lines). */
   verbose?: boolean;
+  /** The orchestrator's settings (`TIER_CATALOGUE`, …), as the deployed functions take them. */
+  settings?: Readonly<Record<string, string>>;
 }
 
 /** An execution found interrupted when the state directory was opened, and what recovery did. */

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { main } from '../../../src/cli/main.ts';
 import { tempDir } from '../../support/temp-dirs.ts';
 
@@ -327,6 +327,42 @@ describe('operator commands', () => {
       expect.objectContaining({ kind: 'tags', resource: 'service', repair: 'report-only' }),
     ]);
     expect([plain, repaired]).toEqual([1, 1]);
+  });
+
+  it('honours the documented settings on the embedded default: a TIER_CATALOGUE of its own, refused when not JSON', async () => {
+    // Prepare: a catalogue with a tier of its own, and an onboarding that names it.
+    const dir = tempDir('tf-settings-');
+    const sample = JSON.parse(readFileSync(join(SAMPLES, 'onboarding-advanced.json'), 'utf8'));
+    const event = join(dir, '..', `gold-${Date.now()}.json`);
+    writeFileSync(event, JSON.stringify({ ...sample, detail: { ...sample.detail, tier: 'gold' } }));
+    const catalogue = {
+      defaultTier: 'gold',
+      tiers: {
+        gold: {
+          cluster: 'shared',
+          service: 'own',
+          cpu: '256',
+          memory: '512',
+          desiredCount: 1,
+          capacityProviderStrategy: [{ capacityProvider: 'FARGATE', base: 1, weight: 1 }],
+        },
+      },
+    };
+    const run = capture();
+    const broken = capture();
+
+    // Act
+    vi.stubEnv('TIER_CATALOGUE', JSON.stringify(catalogue));
+    const replayed = await main(['replay', event, '--json', '--state-dir', dir], run.io);
+    vi.stubEnv('TIER_CATALOGUE', 'not json');
+    const refused = await main(['list', '--state-dir', dir], broken.io);
+    vi.unstubAllEnvs();
+
+    // Assess
+    expect(replayed, run.err.join('\n')).toBe(0);
+    expect(JSON.parse(run.out[0] ?? '{}')).toMatchObject({ outcome: 'succeeded' });
+    expect(refused).toBe(2);
+    expect(broken.err.at(-1)).toBe('tenantflow: TIER_CATALOGUE: is not JSON');
   });
 
   it('reconciles: no drift on a clean cloud (exit 0), the report as JSON', async () => {
