@@ -352,11 +352,16 @@ describe('operator commands', () => {
     const broken = capture();
 
     // Act
-    vi.stubEnv('TIER_CATALOGUE', JSON.stringify(catalogue));
-    const replayed = await main(['replay', event, '--json', '--state-dir', dir], run.io);
-    vi.stubEnv('TIER_CATALOGUE', 'not json');
-    const refused = await main(['list', '--state-dir', dir], broken.io);
-    vi.unstubAllEnvs();
+    let replayed: number;
+    let refused: number;
+    try {
+      vi.stubEnv('TIER_CATALOGUE', JSON.stringify(catalogue));
+      replayed = await main(['replay', event, '--json', '--state-dir', dir], run.io);
+      vi.stubEnv('TIER_CATALOGUE', 'not json');
+      refused = await main(['list', '--state-dir', dir], broken.io);
+    } finally {
+      vi.unstubAllEnvs();
+    }
 
     // Assess
     expect(replayed, run.err.join('\n')).toBe(0);
