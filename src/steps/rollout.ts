@@ -6,9 +6,11 @@
  * execution name comes from the rollout's, the wave and the tenant, so a step run again after a crash
  * starts nothing twice (Step Functions answers a name it knows with the execution it has).
  */
+
 import { executionName } from '../../events/index.ts';
 import { isPooledTier, placementOf, tierRolloutAlarm } from '../domain/catalogue.ts';
 import { FatalError, ValidationError } from '../domain/errors.ts';
+import { failureReason as sagaFailureReason } from '../domain/reasons.ts';
 import { initialRelease, type Release } from '../domain/release.ts';
 import {
   haltedReport,
@@ -390,7 +392,8 @@ const halt = (state: RolloutState, why: string, stuck: readonly string[]): Rollo
 export const reportRollout = async (raw: unknown, deps: StepDeps, ctx: StepContext): Promise<unknown> => {
   const parsed = rolloutStateSchema.safeParse(raw);
   const failure = unvalidatedStateSchema.safeParse(raw).data?.failure;
-  const why = failure ? `${failure.step}: ${failure.error.Cause || failure.error.Error}` : undefined;
+  // `<step>: <error>: <message>`, Lambda's JSON cause read as the status events read it.
+  const why = failure ? sagaFailureReason(failure) : undefined;
   let state: Record<string, unknown>;
   let report: RolloutReport;
   if (parsed.success) {

@@ -268,7 +268,14 @@ describe('ReportRollout', () => {
     const fakes = fleet(0);
     const failed = {
       tier: 'gold',
-      failure: { step: 'PlanRollout', error: { Error: 'ValidationError', Cause: 'tier: no' } },
+      // As Step Functions records a Lambda's error: its Cause is the runtime's JSON report.
+      failure: {
+        step: 'PlanRollout',
+        error: {
+          Error: 'ValidationError',
+          Cause: JSON.stringify({ errorType: 'ValidationError', errorMessage: 'tier: no' }),
+        },
+      },
     };
 
     // Act
@@ -279,7 +286,11 @@ describe('ReportRollout', () => {
     expect(fakes.events.published).toEqual([
       expect.objectContaining({
         detailType: 'tenantflow_rolloutSummary',
-        detail: expect.objectContaining({ tier: 'gold', status: 'halted', reason: 'PlanRollout: tier: no' }),
+        detail: expect.objectContaining({
+          tier: 'gold',
+          status: 'halted',
+          reason: 'PlanRollout: ValidationError: tier: no',
+        }),
       }),
     ]);
     expect((first as unknown as { report: { status: string } }).report.status).toBe('halted');
