@@ -21,29 +21,15 @@ import {
   openWorld,
   removeWorldDirs,
   type TestTenant,
+  TIER_RESOURCES,
+  typesOf,
   type World,
 } from '../support/reliability/world.ts';
 
 const client = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
 
-const SUITE_TYPES = [
-  'listener-rule',
-  'service',
-  'service',
-  'service',
-  'target-group',
-  'task-definition',
-  'task-definition',
-  'task-definition',
-];
-const ADVANCED_TYPES = ['listener-rule', 'service', 'target-group', 'task-definition'];
-
-const typesOf = (world: World, tenantId: string): string[] =>
-  world.runtime
-    .inventory()
-    .filter((item) => item.tenantId === tenantId)
-    .map((item) => item.type)
-    .sort();
+const SUITE_TYPES = TIER_RESOURCES.suite;
+const ADVANCED_TYPES = TIER_RESOURCES.advanced;
 
 /** The tenant's ECS services as the simulated cloud describes them: name → [desired, running]. */
 const servicesOf = async (world: World, tenantId: string): Promise<Record<string, [number, number]>> => {

@@ -21,18 +21,12 @@ import {
   newTenant,
   openWorld,
   type ReferenceTier,
+  typesOf,
   type World,
 } from '../support/reliability/world.ts';
 
 const contract = testConfig().contract;
 const SILO_RESOURCES = ['listener-rule', 'service', 'target-group', 'task-definition'];
-
-const typesOf = (world: World, tenantId: string): string[] =>
-  world.runtime
-    .inventory()
-    .filter((item) => item.tenantId === tenantId)
-    .map((item) => item.type)
-    .sort();
 
 const statusEventsFor = (world: World, registrationId: string): string[] =>
   world

@@ -52,31 +52,17 @@ import {
   newTenant,
   openFrom,
   openWorld,
-  type ReferenceTier,
   type Snapshot,
   snapshotOf,
   TEST_RELEASE,
   type TestTenant,
+  TIER_RESOURCES,
+  typesOf,
   type World,
 } from '../support/reliability/world.ts';
 
 const contract = testConfig().contract;
 
-const TIER_RESOURCES: Record<ReferenceTier, string[]> = {
-  basic: [],
-  advanced: ['listener-rule', 'service', 'target-group', 'task-definition'],
-  premium: ['cluster', 'listener-rule', 'service', 'target-group', 'task-definition'],
-  suite: [
-    'listener-rule',
-    'service',
-    'service',
-    'service',
-    'target-group',
-    'task-definition',
-    'task-definition',
-    'task-definition',
-  ],
-};
 const DONE: Record<Operation, TenantStatus> = {
   onboard: 'ACTIVE',
   offboard: 'DELETED',
@@ -105,13 +91,6 @@ const UPDATE_BEFORE_DEPLOY: readonly StepName[] = [
 /** Update steps that only tidy revisions up: failing for good, they leave one for reconcile. */
 const TIDYING: readonly StepName[] = ['RetireRevisions', 'DeregisterRelease'];
 const SCENARIO_LIMIT_MS = 10_000;
-
-const typesOf = (world: World, tenantId: string): string[] =>
-  world.runtime
-    .inventory()
-    .filter((item) => item.tenantId === tenantId)
-    .map((item) => item.type)
-    .sort();
 
 /** A world whose tenant is ready for `c` (ACTIVE; INACTIVE before an activate), closed and kept. */
 const prepare = async (c: SagaCase): Promise<{ snapshot: Snapshot; tenant: TestTenant }> => {

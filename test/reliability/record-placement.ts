@@ -22,18 +22,12 @@ import {
   openWorld,
   type ReferenceTier,
   type TestTenant,
+  typesOf,
   type World,
 } from '../support/reliability/world.ts';
 
 const contract = testConfig().contract;
 const TIERS: readonly ReferenceTier[] = ['basic', 'advanced', 'premium'];
-
-const typesOf = (world: World, tenantId: string): string[] =>
-  world.runtime
-    .inventory()
-    .filter((item) => item.tenantId === tenantId)
-    .map((item) => item.type)
-    .sort();
 
 const statusEventsFor = (world: World, registrationId: string): string[] =>
   world

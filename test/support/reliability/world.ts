@@ -68,6 +68,32 @@ export const NEXT_TIER: Record<ReferenceTier, ReferenceTier> = {
  */
 export type ReferenceTier = 'basic' | 'advanced' | 'premium' | 'suite';
 
+/** The inventory types (sorted) of what the simulated cloud holds tagged for `tenantId`. */
+export const typesOf = (world: Pick<World, 'runtime'>, tenantId: string): string[] =>
+  world.runtime
+    .inventory()
+    .filter((item) => item.tenantId === tenantId)
+    .map((item) => item.type)
+    .sort();
+
+/** The inventory types (sorted) a tenant of each tier owns: what a clean run leaves, nothing more. */
+export const TIER_RESOURCES: Readonly<Record<ReferenceTier, readonly string[]>> = {
+  basic: [],
+  advanced: ['listener-rule', 'service', 'target-group', 'task-definition'],
+  premium: ['cluster', 'listener-rule', 'service', 'target-group', 'task-definition'],
+  // The web service and its two companions: a service and a task definition each.
+  suite: [
+    'listener-rule',
+    'service',
+    'service',
+    'service',
+    'target-group',
+    'task-definition',
+    'task-definition',
+    'task-definition',
+  ],
+};
+
 export const newTenant = (tier: ReferenceTier, tenantId: string = randomUUID()): TestTenant => ({
   tenantId,
   tenantRegistrationId: randomUUID(),

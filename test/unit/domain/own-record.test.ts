@@ -45,7 +45,7 @@ describe('the catalogue with Object.prototype names', () => {
     expect(parse).toThrow(/tiers\.__proto__/);
   });
 
-  it('takes a tier named constructor as any other, and knows no tier toString', () => {
+  it('takes a tier named constructor like any other, and knows no tier toString', () => {
     const catalogue = parseCatalogue({ defaultTier: 'constructor', tiers: { constructor: row } }, 'test');
     expect(resolveTier(catalogue, 'constructor')).toBe('constructor');
     expect(placementOf(catalogue, 'constructor', '/')).toEqual({
