@@ -8,7 +8,7 @@
 import type { TenantFlowConfig } from '../config.ts';
 import { type Companion, companionsOf, type OwnServicePlacement } from '../domain/catalogue.ts';
 import { FatalError, NotReadyError } from '../domain/errors.ts';
-import { type ResourceNames, specHash, tenantTags } from '../domain/naming.ts';
+import { type ResourceNames, tenantTags } from '../domain/naming.ts';
 import type { Release } from '../domain/release.ts';
 import { type ResourceOf, withoutResource } from '../domain/resources.ts';
 import type { SagaState } from '../domain/saga-state.ts';
@@ -26,7 +26,7 @@ import {
   serviceCluster,
 } from './placement.ts';
 import { deleteOwnServices, serviceClientToken } from './service.ts';
-import { registerOrAdopt, removeFamily, retireOthers, SPEC_HASH_TAG } from './task-definition.ts';
+import { registerOrAdopt, removeFamily, retireOthers, tenantTaskDefinition } from './task-definition.ts';
 import type { Step, StepDeps } from './types.ts';
 
 type CompanionRecord = ResourceOf<'companions'>['services'][string];
@@ -48,7 +48,7 @@ export const companionTaskDefinitionSpec = (
 ): TaskDefinitionSpec => {
   const names = namesFor(config, tenantId, placement);
   const shipped = release?.services?.[companion.name];
-  const spec: Omit<TaskDefinitionSpec, 'tags'> = {
+  return tenantTaskDefinition(tenantId, placement.tier, config, infra, {
     family: companionNames(names, companion.name).family,
     cpu: companion.cpu,
     memory: companion.memory,
@@ -56,25 +56,9 @@ export const companionTaskDefinitionSpec = (
     // The release's image for it, else the tier's, else the shared stack's.
     image: shipped?.image ?? companion.image ?? infra.tenantImage,
     containerPort: companion.containerPort,
-    environment: {
-      ...companion.environment,
-      ...shipped?.environment,
-      TENANT_ID: tenantId,
-      TENANT_TIER: placement.tier,
-    },
-    executionRoleArn: infra.executionRoleArn,
-    taskRoleArn: infra.taskRoleArn,
-    log: {
-      driver: 'awslogs',
-      group: infra.logGroupName,
-      region: config.region,
-      streamPrefix: `${tenantId}/${companion.name}`,
-    },
-  };
-  return {
-    ...spec,
-    tags: [...tenantTags(tenantId, placement.tier), { key: SPEC_HASH_TAG, value: specHash(spec) }],
-  };
+    environment: { ...companion.environment, ...shipped?.environment },
+    streamPrefix: `${tenantId}/${companion.name}`,
+  });
 };
 
 const recorded = (state: SagaState): Record<string, CompanionRecord> =>

@@ -26,7 +26,7 @@ export const taskDefinitionSpec = (
 ): TaskDefinitionSpec => {
   const names = namesFor(config, tenantId, placement);
   const sized = sizedFor(placement, release);
-  const spec: Omit<TaskDefinitionSpec, 'tags'> = {
+  return tenantTaskDefinition(tenantId, placement.tier, config, infra, {
     family: names.taskDefinitionFamily,
     cpu: sized.cpu,
     memory: sized.memory,
@@ -34,20 +34,43 @@ export const taskDefinitionSpec = (
     // Without a release: the initial one, the shared stack's image.
     image: release?.image ?? infra.tenantImage,
     containerPort: infra.containerPort,
-    environment: { ...release?.environment, TENANT_ID: tenantId, TENANT_TIER: placement.tier },
+    environment: { ...release?.environment },
+    streamPrefix: tenantId,
+  });
+};
+
+/** What one of a tenant's task definitions runs: its family, size and one container. */
+export interface TenantContainer {
+  family: string;
+  cpu: string;
+  memory: string;
+  containerName: string;
+  image: string;
+  containerPort: number;
+  environment: Record<string, string>;
+  streamPrefix: string;
+}
+
+/**
+ * A task definition of tenant `tenantId` (its exposed service's or a companion's): the shared stack's
+ * roles and log group, the tenant and tier in the environment, tagged as the tenant's with the hash of
+ * everything but its tags. Pure.
+ */
+export const tenantTaskDefinition = (
+  tenantId: string,
+  tier: string,
+  config: TenantFlowConfig,
+  infra: SharedInfrastructure,
+  { streamPrefix, environment, ...container }: TenantContainer,
+): TaskDefinitionSpec => {
+  const spec: Omit<TaskDefinitionSpec, 'tags'> = {
+    ...container,
+    environment: { ...environment, TENANT_ID: tenantId, TENANT_TIER: tier },
     executionRoleArn: infra.executionRoleArn,
     taskRoleArn: infra.taskRoleArn,
-    log: {
-      driver: 'awslogs',
-      group: infra.logGroupName,
-      region: config.region,
-      streamPrefix: tenantId,
-    },
+    log: { driver: 'awslogs', group: infra.logGroupName, region: config.region, streamPrefix },
   };
-  return {
-    ...spec,
-    tags: [...tenantTags(tenantId, placement.tier), { key: SPEC_HASH_TAG, value: specHash(spec) }],
-  };
+  return { ...spec, tags: [...tenantTags(tenantId, tier), { key: SPEC_HASH_TAG, value: specHash(spec) }] };
 };
 
 /** Tag naming the tier whose pooled service a revision was registered for (by a rollout). */

@@ -60,21 +60,7 @@ export const SAGA_CASES: readonly SagaCase[] = [
       'NotifySuccess',
     ],
   },
-  {
-    label: 'onboarding advanced',
-    operation: 'onboard',
-    tier: 'advanced',
-    needsTenant: false,
-    steps: [
-      'ValidateRequest',
-      'ReserveTenant',
-      'RemoveLeftovers',
-      'AdmitTenant',
-      ...createStepsOf('advanced'),
-      ...ONBOARD_TAIL,
-    ],
-  },
-  ...(['premium', 'suite'] as const).map(
+  ...(['advanced', 'premium', 'suite'] as const).map(
     (tier): SagaCase => ({
       label: `onboarding ${tier}`,
       operation: 'onboard' as const,
