@@ -54,11 +54,17 @@ const choiceSchema = z.object({
   Choices: z.array(choiceRuleSchema).min(1),
   Default: z.string(),
 });
-const waitSchema = z.object({
-  Type: z.literal('Wait'),
-  Seconds: z.number().int().positive(),
-  Next: z.string(),
-});
+const waitSchema = z
+  .object({
+    Type: z.literal('Wait'),
+    Seconds: z.number().int().positive().optional(),
+    // The length from the state document (a non-negative integer there, or the execution fails).
+    SecondsPath: z.string().startsWith('$.').optional(),
+    Next: z.string(),
+  })
+  .refine((wait) => (wait.Seconds === undefined) !== (wait.SecondsPath === undefined), {
+    message: 'a Wait has Seconds or SecondsPath',
+  });
 const succeedSchema = z.object({ Type: z.literal('Succeed') });
 const failSchema = z.object({ Type: z.literal('Fail'), Error: z.string(), Cause: z.string() });
 

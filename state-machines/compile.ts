@@ -1,5 +1,6 @@
 import type { AnyStateMachine, AnyStateNode, AnyTransitionDefinition } from 'xstate';
 import {
+  type DelayLength,
   isMachineId,
   isStepName,
   MACHINE_IDS,
@@ -121,7 +122,11 @@ const compileWait = (node: AnyStateNode): AslState => {
   const delay = typeof after?.delay === 'string' ? after.delay : '';
   if (node.after.length !== 1 || !isDelayName(delay))
     throw new UnsupportedConstruct(node.key, 'a wait needs one named delay');
-  return { Type: 'Wait', Seconds: DELAY_SECONDS[delay], Next: soleTarget(node.key, after, 'after') };
+  const length: DelayLength = DELAY_SECONDS[delay];
+  const next = soleTarget(node.key, after, 'after');
+  return typeof length === 'number'
+    ? { Type: 'Wait', Seconds: length, Next: next }
+    : { Type: 'Wait', SecondsPath: `$.${length.secondsAt.join('.')}`, Next: next };
 };
 
 const compileFinal = (node: AnyStateNode, machine: MachineId): AslState => {

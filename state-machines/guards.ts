@@ -1,4 +1,4 @@
-import { DELAY_SECONDS } from '../src/domain/saga.ts';
+import { DELAY_SECONDS, type DelayLength } from '../src/domain/saga.ts';
 
 /**
  * The saga's decisions, declared once as data: the xstate guards evaluate these conditions and the
@@ -105,4 +105,16 @@ export const toChoiceRule = (condition: Condition): ChoiceTest | { And: ChoiceTe
       ? { Variable, StringEquals: condition.equals }
       : { Variable, BooleanEquals: condition.equals };
   return { And: [{ Variable, IsPresent: true }, equals] };
+};
+
+/**
+ * A wait's milliseconds in an xstate run: its fixed seconds, or the seconds the state holds where it
+ * says (as the ASL `SecondsPath`, which fails the execution when they are not a whole number ≥ 0).
+ */
+export const delayMs = (length: DelayLength, state: unknown): number => {
+  if (typeof length === 'number') return length * 1000;
+  const seconds = valueAt(state, length.secondsAt);
+  if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0)
+    throw new Error(`States.Runtime: $.${length.secondsAt.join('.')} is not a whole number of seconds`);
+  return seconds * 1000;
 };

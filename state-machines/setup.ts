@@ -1,8 +1,14 @@
 import { assign, fromPromise, setup } from 'xstate';
-import { type MachineId, type StepName, type StepPayload, stepRecord } from '../src/domain/saga.ts';
+import {
+  type DelayLength,
+  type MachineId,
+  type StepName,
+  type StepPayload,
+  stepRecord,
+} from '../src/domain/saga.ts';
 import type { CaughtError } from '../src/domain/saga-state.ts';
 import { toCaughtError } from './caught-error.ts';
-import { type Condition, conditionHolds, DELAY_SECONDS, GUARD_CONDITIONS } from './guards.ts';
+import { type Condition, conditionHolds, DELAY_SECONDS, delayMs, GUARD_CONDITIONS } from './guards.ts';
 
 /** What a saga actor is started with. */
 export interface SagaInput {
@@ -47,11 +53,14 @@ const guardsOf = <K extends string>(conditions: Record<K, Condition>) => {
   return guards as Record<K, (args: { context: SagaContext }) => boolean>;
 };
 
-/** One xstate delay (milliseconds) per named wait (seconds). */
-const delaysOf = <K extends string>(seconds: Record<K, number>): Record<K, number> => {
-  const delays: Partial<Record<K, number>> = {};
-  for (const name of Object.keys(seconds) as K[]) delays[name] = seconds[name] * 1000;
-  return delays as Record<K, number>;
+/** One xstate delay (milliseconds) per named wait (fixed seconds, or seconds the state holds). */
+const delaysOf = <K extends string>(
+  lengths: Record<K, DelayLength>,
+): Record<K, (args: { context: SagaContext }) => number> => {
+  const delays: Partial<Record<K, (args: { context: SagaContext }) => number>> = {};
+  for (const name of Object.keys(lengths) as K[])
+    delays[name] = ({ context }) => delayMs(lengths[name], context.state);
+  return delays as Record<K, (args: { context: SagaContext }) => number>;
 };
 
 const errorOf = (event: { [key: string]: unknown }): CaughtError => toCaughtError(event.error);

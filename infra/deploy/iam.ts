@@ -293,8 +293,12 @@ const KIND_GRANTS: { readonly [K in ResourceKind]: KindGrants } = {
         TAGGED_ON_CREATE,
       ),
       grant(
-        'delete only target groups it made',
-        ['elasticloadbalancing:DeleteTargetGroup'],
+        'set the health check and drain of, and delete, only target groups it made',
+        [
+          'elasticloadbalancing:ModifyTargetGroup',
+          'elasticloadbalancing:ModifyTargetGroupAttributes',
+          'elasticloadbalancing:DeleteTargetGroup',
+        ],
         targetGroups(),
         MANAGED_BY_US,
       ),

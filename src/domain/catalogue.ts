@@ -90,6 +90,84 @@ const companionsSchema = z
     }
   });
 
+/** One HTTP code or a range (`200`, `200-299`): the load balancer takes 200 to 499 for HTTP. */
+const HTTP_CODES = /^\d{3}(?:-\d{3})?(?:,\d{3}(?:-\d{3})?)*$/;
+
+/** Whether every code and range of a matcher lies within 200-499, each range low to high. */
+const isAlbMatcher = (matcher: string): boolean =>
+  HTTP_CODES.test(matcher) &&
+  matcher.split(',').every((part) => {
+    const [low, high = low] = part.split('-').map(Number) as [number, number?];
+    return low >= 200 && high <= 499 && low <= high;
+  });
+
+/**
+ * How the load balancer decides a tenant's target is healthy, how long a target it lets go of drains,
+ * and how long ECS ignores failing checks of a task that just started. Ranges are the load balancer's
+ * and ECS's own; the timeout must be shorter than the interval.
+ */
+const healthFields = {
+  /** Seconds between two checks of a target. */
+  intervalSeconds: z.number().int().min(5).max(300),
+  /** Seconds without an answer that fail a check. */
+  timeoutSeconds: z.number().int().min(2).max(120),
+  /** Passing checks in a row before a target is healthy: with the interval, the floor of readiness. */
+  healthyThreshold: z.number().int().min(2).max(10),
+  /** Failing checks in a row before a target is unhealthy. */
+  unhealthyThreshold: z.number().int().min(2).max(10),
+  /** The HTTP codes of a passing check (`200`, `200-399`, `200,204`). */
+  matcher: z
+    .string()
+    .max(100)
+    .refine(isAlbMatcher, 'must be HTTP codes or ranges within 200-499, e.g. 200-399'),
+  /** Seconds a target the load balancer lets go of keeps serving requests in flight. */
+  deregistrationDelaySeconds: z.number().int().min(0).max(3600),
+  /** Seconds ECS ignores failing health checks of a task that just started. */
+  gracePeriodSeconds: z.number().int().min(0).max(2_147_483_647),
+};
+
+/** Why a timeout does not fit its interval (the load balancer refuses a group then), if it does not. */
+const timeoutProblem = (health: { intervalSeconds?: number; timeoutSeconds?: number }): string | undefined =>
+  health.intervalSeconds !== undefined &&
+  health.timeoutSeconds !== undefined &&
+  health.timeoutSeconds >= health.intervalSeconds
+    ? `${health.timeoutSeconds} s is not shorter than the interval (${health.intervalSeconds} s)`
+    : undefined;
+
+const healthSchema = z.strictObject(healthFields).superRefine((health, ctx) => {
+  const problem = timeoutProblem(health);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['timeoutSeconds'], message: problem });
+});
+export type HealthSettings = z.infer<typeof healthSchema>;
+
+/**
+ * The health settings of a tier that names none, tuned for readiness: a target healthy after two
+ * checks five seconds apart (the load balancer's defaults take 30 s × 5), a 30 s drain (300 s).
+ */
+export const DEFAULT_HEALTH: HealthSettings = {
+  intervalSeconds: 5,
+  timeoutSeconds: 4,
+  healthyThreshold: 2,
+  unhealthyThreshold: 2,
+  matcher: '200-399',
+  deregistrationDelaySeconds: 30,
+  gracePeriodSeconds: 60,
+};
+
+/**
+ * The settings of a group made before tiers carried any (a record stored without `health`): the load
+ * balancer's own defaults, which such a group was created with, and the grace ECS was given then.
+ */
+export const LEGACY_HEALTH: HealthSettings = {
+  intervalSeconds: 30,
+  timeoutSeconds: 5,
+  healthyThreshold: 5,
+  unhealthyThreshold: 2,
+  matcher: '200-399',
+  deregistrationDelaySeconds: 300,
+  gracePeriodSeconds: 60,
+};
+
 /** A tenant sharing the pooled service of the shared cluster: nothing of its own but its record. */
 const pooledPlacement = z.strictObject({
   tier: z.string().min(1),
@@ -109,6 +187,8 @@ const ownPlacement = z.strictObject({
   desiredCount: z.number().int().min(1).max(100),
   capacityProviderStrategy: z.array(capacityItemSchema).min(1).max(6),
   healthCheckPath: z.string().startsWith('/').max(1024),
+  /** Health checks and draining (absent: a record from before tiers had them, see `healthOf`). */
+  health: healthSchema.optional(),
   /** The application's other services (absent: a one-service tenant, as before companions existed). */
   companions: companionsSchema.optional(),
 });
@@ -153,10 +233,14 @@ const catalogueRowSchema = z.discriminatedUnion('service', [
       capacityProviderStrategy: z.array(capacityItemSchema).min(1).max(6),
       /** The target group's health check path; the configured default when absent. */
       healthCheckPath: z.string().startsWith('/').max(1024).optional(),
+      /** Health checks and draining, each setting `DEFAULT_HEALTH`'s when absent. */
+      health: z.strictObject(healthFields).partial().optional(),
       /** The application's services besides the exposed one the top-level sizes describe. */
       companions: companionsSchema.optional(),
     })
     .superRefine((row, ctx) => {
+      const timeout = timeoutProblem({ ...DEFAULT_HEALTH, ...row.health });
+      if (timeout) ctx.addIssue({ code: 'custom', path: ['health', 'timeoutSeconds'], message: timeout });
       if (!isFargateSize(row.cpu, row.memory)) {
         ctx.addIssue({
           code: 'custom',
@@ -277,6 +361,7 @@ export const placementOf = (
     desiredCount: row.desiredCount,
     capacityProviderStrategy: row.capacityProviderStrategy.map((item) => ({ ...item })),
     healthCheckPath: row.healthCheckPath ?? defaultHealthCheckPath,
+    health: { ...DEFAULT_HEALTH, ...row.health },
     ...(row.companions?.length
       ? {
           companions: row.companions.map((companion) => ({
@@ -287,6 +372,9 @@ export const placementOf = (
       : {}),
   };
 };
+
+/** The health settings of an own-service placement (a record from before they existed: the load balancer's defaults). */
+export const healthOf = (placement: OwnServicePlacement): HealthSettings => placement.health ?? LEGACY_HEALTH;
 
 /** The companions of a placement (none for a pooled one or a one-service tier). */
 export const companionsOf = (placement: Placement | undefined): readonly Companion[] =>

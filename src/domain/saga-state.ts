@@ -44,6 +44,11 @@ export interface MigrationProgress {
   phase: 'building' | 'removing';
   /** The target, once committed (while the saga's own fields are the source being removed). */
   target?: { placement: Placement; resources: TenantResources; routing?: TenantRouting };
+  /**
+   * Seconds requests already on their way to the source may take, once the routing switched: its
+   * group's deregistration delay (the DrainPrevious wait's length).
+   */
+  drainSeconds?: number;
 }
 
 /** Progress of a bounded wait for an ECS deployment (the update's, or its rollback's). */

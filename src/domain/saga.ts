@@ -184,7 +184,10 @@ export const SHARD_MAX_LOOKS = 40;
  */
 export const STEP_TIMEOUT_SECONDS = 60;
 
-/** The saga's waits, in seconds (the ASL Wait `Seconds`; local runs shorten them). */
+/**
+ * The saga's waits, in seconds (the ASL Wait `Seconds`; local runs shorten them), or where in the
+ * saga state the step before the wait put its length (`secondsAt`: the ASL Wait `SecondsPath`).
+ */
 export const DELAY_SECONDS = {
   /** Between two readiness checks of a new service. */
   healthPoll: 15,
@@ -194,14 +197,18 @@ export const DELAY_SECONDS = {
   deadStepGrace: STEP_TIMEOUT_SECONDS + 30,
   /**
    * After a migration switched the tenant's routing, before its old placement goes: requests already
-   * on their way finish (ECS itself drains the old tasks' targets when their service is deleted).
+   * on their way finish. SwitchRouting puts the old group's deregistration delay there (none for a
+   * pooled source, whose service stays).
    */
-  drainPrevious: 30,
+  drainPrevious: { secondsAt: ['migration', 'drainSeconds'] },
   /** Between two looks of a rollout at its wave's update executions (and at the clock, while baking). */
   rolloutPoll: 20,
   /** Between two looks at a load balancer shard being provisioned. */
   shardPoll: 30,
 } as const;
+
+/** A wait's length: fixed seconds, or read from the saga state. */
+export type DelayLength = number | { readonly secondsAt: readonly string[] };
 
 /** How often LockTenant looks before giving up: long enough to outlast any onboarding's time bound. */
 export const LOCK_WAIT_MAX_CHECKS =

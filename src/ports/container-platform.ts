@@ -60,6 +60,8 @@ export interface ServiceSpec {
   securityGroups: string[];
   /** The target group the load balancer reaches `containerName:containerPort` through, if any. */
   targetGroupArn?: string;
+  /** With a target group: seconds ECS ignores failing health checks of a task that just started. */
+  healthCheckGracePeriodSeconds?: number;
   containerName: string;
   containerPort: number;
   capacityProviderStrategy: CapacityProviderItem[];

@@ -1,10 +1,26 @@
 import type { Tag } from '../domain/naming.ts';
 
+/** How the load balancer checks a group's targets (HTTP, on the traffic port). */
+export interface HealthCheck {
+  path: string;
+  intervalSeconds: number;
+  timeoutSeconds: number;
+  healthyThreshold: number;
+  unhealthyThreshold: number;
+  /** HTTP codes of a passing check, e.g. `200-399`. */
+  matcher: string;
+}
+
+/** A group's health check and how long a target it lets go of drains. */
+export interface TargetGroupHealth extends HealthCheck {
+  deregistrationDelaySeconds: number;
+}
+
 export interface TargetGroupSpec {
   name: string;
   vpcId: string;
   port: number;
-  healthCheckPath: string;
+  health: TargetGroupHealth;
   tags: Tag[];
 }
 
@@ -12,6 +28,8 @@ export interface TargetGroupInfo {
   arn: string;
   name: string;
   loadBalancerArns: string[];
+  /** As DescribeTargetGroups shows it (the deregistration delay is an attribute it does not show). */
+  healthCheck: HealthCheck;
   tags: Tag[];
 }
 
@@ -75,7 +93,10 @@ export interface ListenerInfo {
 export interface LoadBalancer {
   /** The target group of that name, with its tags. */
   findTargetGroup(name: string): Promise<TargetGroupInfo | undefined>;
+  /** Creates the group with its health check and deregistration delay (the same group again, if it exists alike). */
   createTargetGroup(spec: TargetGroupSpec): Promise<TargetGroupInfo>;
+  /** Brings an existing group to these health check and drain settings. */
+  configureTargetGroup(arn: string, health: TargetGroupHealth): Promise<void>;
   /**
    * Deletes the group; one that does not exist is no error (AWS answers both alike). `NotReadyError`
    * while a listener or rule still forwards to it (ResourceInUse).

@@ -9,7 +9,7 @@
  * target never share a name.
  */
 
-import { ownsService, type Placement, placementOf } from '../domain/catalogue.ts';
+import { healthOf, ownsService, type Placement, placementOf } from '../domain/catalogue.ts';
 import { ConflictError, FatalError, ValidationError } from '../domain/errors.ts';
 import { tenantTags } from '../domain/naming.ts';
 import { failedStep, failureReason } from '../domain/reasons.ts';
@@ -213,8 +213,20 @@ export const attachTargetGroup: Step = async (state, deps, ctx) => {
  */
 export const switchRouting: Step = async (state, deps, ctx) => {
   const startedAt = deps.now();
-  const { original } = progressOf(state, 'SwitchRouting');
+  const progress = progressOf(state, 'SwitchRouting');
+  const { original } = progress;
   const target = placementOfState(state, 'SwitchRouting');
+  // Requests on their way to the source finish within its group's deregistration delay; a pooled
+  // source's service stays, so nothing of it needs waiting for.
+  const drained = (next: SagaState): SagaState => ({
+    ...next,
+    migration: {
+      ...progress,
+      drainSeconds: ownsService(original.placement)
+        ? healthOf(original.placement).deregistrationDelaySeconds
+        : 0,
+    },
+  });
   if (ownsService(target)) {
     const group = state.resources.targetGroup;
     const rule = state.resources.listenerRule ?? original.resources.listenerRule;
@@ -222,7 +234,7 @@ export const switchRouting: Step = async (state, deps, ctx) => {
       throw new FatalError('SwitchRouting: the target has no target group or rule recorded');
     if ((await deps.elb.forwardListenerRule(rule.arn, group.arn)) === 'absent')
       throw new FatalError(`SwitchRouting: the tenant's rule ${rule.arn} is gone`);
-    const next = { ...state, resources: { ...state.resources, listenerRule: rule } };
+    const next = drained({ ...state, resources: { ...state.resources, listenerRule: rule } });
     await checkpoint(
       deps,
       ctx,
@@ -236,19 +248,20 @@ export const switchRouting: Step = async (state, deps, ctx) => {
   // The target is pooled: the tenant's rule forwards to the pooled group (the same group the shared
   // pooled rule serves from); it goes with the source, after the commit.
   const rule = original.resources.listenerRule;
-  if (!rule) return state;
+  if (!rule) return drained(state);
   const infra = await deps.infra.get();
   if ((await deps.elb.forwardListenerRule(rule.arn, infra.pooledTargetGroupArn)) === 'absent')
     throw new FatalError(`SwitchRouting: the tenant's rule ${rule.arn} is gone`);
+  const next = drained(state);
   await checkpoint(
     deps,
     ctx,
-    state,
+    next,
     'SwitchRouting',
     startedAt,
     `rule ${rule.arn} now forwards to the pooled group`,
   );
-  return state;
+  return next;
 };
 
 /**

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { companionsOf, desiredCountOf, ownsService } from '../domain/catalogue.ts';
+import { companionsOf, desiredCountOf, healthOf, ownsService } from '../domain/catalogue.ts';
 import { FatalError, NotReadyError } from '../domain/errors.ts';
 import { ownership, tenantTags } from '../domain/naming.ts';
 import { withoutResource } from '../domain/resources.ts';
@@ -71,6 +71,7 @@ export const createService: Step = async (state, deps, ctx) => {
       subnets: infra.privateSubnetIds,
       securityGroups: [infra.serviceSecurityGroupId],
       targetGroupArn,
+      healthCheckGracePeriodSeconds: healthOf(placement).gracePeriodSeconds,
       containerName: names.containerName,
       containerPort: infra.containerPort,
       capacityProviderStrategy: placement.capacityProviderStrategy,

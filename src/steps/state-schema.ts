@@ -62,6 +62,7 @@ export const sagaStateSchema = z.looseObject({
           routing: routingSchema.optional(),
         })
         .optional(),
+      drainSeconds: z.number().int().min(0).max(3600).optional(),
     })
     .optional(),
   release: tenantReleaseSchema.optional(),

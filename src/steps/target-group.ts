@@ -1,15 +1,31 @@
-import { ownsService } from '../domain/catalogue.ts';
+import { healthOf, type OwnServicePlacement, ownsService } from '../domain/catalogue.ts';
 import { ownership, tenantTags } from '../domain/naming.ts';
 import { withoutResource } from '../domain/resources.ts';
 import type { SagaState } from '../domain/saga-state.ts';
+import type { HealthCheck, TargetGroupHealth } from '../ports/load-balancer.ts';
 import { checkpoint } from './checkpoint.ts';
 import { distinct, ensureOurs, namesFor, notOurs, ownServicePlacement } from './placement.ts';
 import type { Step } from './types.ts';
 
+/** The health check and drain of a placement's target group. */
+export const targetGroupHealth = (placement: OwnServicePlacement): TargetGroupHealth => {
+  const { gracePeriodSeconds: _ecsOnly, ...health } = healthOf(placement);
+  return { path: placement.healthCheckPath, ...health };
+};
+
+const sameCheck = (a: HealthCheck, b: HealthCheck): boolean =>
+  a.path === b.path &&
+  a.intervalSeconds === b.intervalSeconds &&
+  a.timeoutSeconds === b.timeoutSeconds &&
+  a.healthyThreshold === b.healthyThreshold &&
+  a.unhealthyThreshold === b.unhealthyThreshold &&
+  a.matcher === b.matcher;
+
 /**
  * CreateTargetGroup: found by its deterministic name and adopted when tagged as the tenant's (an
- * earlier attempt made it), created when absent; one of that name belonging to anyone else fails
- * the step, and the compensation leaves it alone.
+ * earlier attempt made it, perhaps dying before it set the drain: an adopted group is configured
+ * again), created when absent with the placement's health check and drain; one of that name
+ * belonging to anyone else fails the step, and the compensation leaves it alone.
  */
 export const createTargetGroup: Step = async (state, deps, ctx) => {
   const startedAt = deps.now();
@@ -17,6 +33,7 @@ export const createTargetGroup: Step = async (state, deps, ctx) => {
   const placement = ownServicePlacement(state, 'CreateTargetGroup');
   const { targetGroupName } = namesFor(deps.config, tenantId, state.placement);
   const infra = await deps.infra.get();
+  const health = targetGroupHealth(placement);
   const found = await deps.elb.findTargetGroup(targetGroupName);
   const group =
     found ??
@@ -24,10 +41,13 @@ export const createTargetGroup: Step = async (state, deps, ctx) => {
       name: targetGroupName,
       vpcId: infra.vpcId,
       port: infra.containerPort,
-      healthCheckPath: placement.healthCheckPath,
+      health,
       tags: tenantTags(tenantId, placement.tier),
     }));
   ensureOurs(group.tags, tenantId, `target group ${group.name} (${group.arn})`);
+  // A group made here has its settings; an adopted one gets them (its drain cannot be read back
+  // with the group, so it is set whatever the check shows).
+  if (found || !sameCheck(group.healthCheck, health)) await deps.elb.configureTargetGroup(group.arn, health);
   const next: SagaState = {
     ...state,
     resources: { ...state.resources, targetGroup: { name: group.name, arn: group.arn } },

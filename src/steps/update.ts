@@ -5,10 +5,11 @@
  * the new revision and leaves the tenant as it was, with the reason; the tenant is served throughout.
  */
 
-import { companionsOf } from '../domain/catalogue.ts';
+import { companionsOf, healthOf, ownsService } from '../domain/catalogue.ts';
 import { FatalError } from '../domain/errors.ts';
 import { failedStep, failureReason } from '../domain/reasons.ts';
 import { carriedForward, INITIAL_RELEASE, sizedFor } from '../domain/release.ts';
+import { DELAY_SECONDS } from '../domain/saga.ts';
 import type { DeploymentWait, SagaState, UpdateProgress } from '../domain/saga-state.ts';
 import type { TenantStatus } from '../domain/tenant-status.ts';
 import type { ServiceInfo } from '../ports/container-platform.ts';
@@ -147,10 +148,20 @@ const nextWait = (wait: DeploymentWait | undefined, done: boolean, detail: strin
 });
 
 /**
+ * Looks at a deployment before giving up: the health bound, plus the old tasks' drain (ECS completes
+ * a deployment only once their targets have drained, for the group's deregistration delay).
+ */
+export const deploymentLooks = (state: SagaState, deps: StepDeps): number =>
+  deps.config.health.maxAttempts +
+  (ownsService(state.placement)
+    ? Math.ceil(healthOf(state.placement).deregistrationDelaySeconds / DELAY_SECONDS.healthPoll)
+    : 0);
+
+/**
  * WaitForDeployment: one look per call (the state machine waits between calls). Done when the
  * service runs the release's revision, its deployment COMPLETED, every desired task running and a
  * target healthy. The circuit breaker rolling the deployment back fails the step at once; so does a
- * deployment not done after `health.maxAttempts` looks.
+ * deployment not done after `deploymentLooks` looks.
  */
 export const waitForDeployment: Step = async (state, deps, ctx) => {
   const startedAt = deps.now();
@@ -162,7 +173,7 @@ export const waitForDeployment: Step = async (state, deps, ctx) => {
     throw new FatalError(`deployment of ${name} rolled back by the circuit breaker: ${seen.rolledBack}`);
   }
   const deployment = nextWait(update.deployment, seen.done, seen.detail);
-  if (!seen.done && deployment.attempts >= deps.config.health.maxAttempts) {
+  if (!seen.done && deployment.attempts >= deploymentLooks(state, deps)) {
     throw new FatalError(
       `${name} not deployed after ${deployment.attempts} checks; last seen: ${seen.detail}`,
     );
@@ -251,7 +262,7 @@ export const retireRevisions: Step = async (state, deps) => {
  * RollBackRelease: the service back on the revision it ran before (unless it runs it: nothing was
  * deployed, or the circuit breaker put it back), then one look per call until that deployment has
  * completed. What the service runs is asked, never assumed: a DeployRelease that died may or may not
- * have reached ECS. Gives up after `health.maxAttempts` looks (the chain goes on; the tenant is then
+ * have reached ECS. Gives up after `deploymentLooks` looks (the chain goes on; the tenant is then
  * left FAILED on what it runs).
  */
 export const rollBackRelease: Step = async (state, deps) => {
@@ -268,7 +279,7 @@ export const rollBackRelease: Step = async (state, deps) => {
   await deployCompanions(state, deps, update.previous.companions ?? {});
   const seen = await lookAtDeployment(state, deps, previousArn, update.previous.companions);
   const rollback = nextWait(update.rollback, seen.done, seen.detail);
-  if (!seen.done && rollback.attempts >= deps.config.health.maxAttempts) {
+  if (!seen.done && rollback.attempts >= deploymentLooks(state, deps)) {
     throw new FatalError(
       `${name} not back on ${previousArn} after ${rollback.attempts} checks; last seen: ${seen.detail}`,
     );

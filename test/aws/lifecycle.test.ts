@@ -18,6 +18,7 @@ import {
   DescribeLoadBalancersCommand,
   DescribeRulesCommand,
   DescribeTagsCommand,
+  DescribeTargetGroupAttributesCommand,
   DescribeTargetGroupsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -160,6 +161,25 @@ describe('tenantflow --target aws against moto', () => {
       const service = await serviceOf(record);
       expect(service?.desiredCount).toBe(tenant.tier === 'premium' ? 2 : 1);
       expect(service?.loadBalancers?.[0]?.targetGroupArn).toBe(record.resources.targetGroup?.arn);
+      // (moto 5.2.1 keeps no healthCheckGracePeriodSeconds: the flow tests hold CreateService's input.)
+      // The catalogue's tuned health check and drain (the bundled tiers name none of their own).
+      const groupArn = record.resources.targetGroup?.arn ?? '';
+      const group = (await clients.elb.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [groupArn] })))
+        .TargetGroups?.[0];
+      expect(group).toMatchObject({
+        HealthCheckIntervalSeconds: 5,
+        HealthCheckTimeoutSeconds: 4,
+        HealthyThresholdCount: 2,
+        UnhealthyThresholdCount: 2,
+        Matcher: { HttpCode: '200-399' },
+      });
+      const attributes = await clients.elb.send(
+        new DescribeTargetGroupAttributesCommand({ TargetGroupArn: groupArn }),
+      );
+      expect(attributes.Attributes).toContainEqual({
+        Key: 'deregistration_delay.timeout_seconds',
+        Value: '30',
+      });
       const rule = rules.find((item) => item.RuleArn === record.resources.listenerRule?.arn);
       expect(rule?.Conditions?.[0]?.HttpHeaderConfig?.Values).toEqual([tenant.tenantId]);
       // ELBv2 answers a single-group forward with TargetGroupArn, ForwardConfig or both.

@@ -29,6 +29,7 @@ import type {
   LoadBalancer,
   LoadBalancerInfo,
   LoadBalancerSpec,
+  TargetGroupHealth,
   TargetGroupInfo,
   TargetGroupSpec,
   TargetHealthSummary,
@@ -53,6 +54,18 @@ import type { ExecutionState, Workflows } from '../../src/ports/workflow.ts';
 import type { StepDeps } from '../../src/steps/index.ts';
 
 /** One recorded call. */
+
+/** A target group's health settings for tests that need one (the tuned defaults, path `/`). */
+export const GROUP_HEALTH: TargetGroupHealth = {
+  path: '/',
+  intervalSeconds: 5,
+  timeoutSeconds: 4,
+  healthyThreshold: 2,
+  unhealthyThreshold: 2,
+  matcher: '200-399',
+  deregistrationDelaySeconds: 30,
+};
+
 export interface Call<M extends string> {
   method: M;
   args: unknown[];
@@ -262,7 +275,10 @@ export class FakeContainerPlatform extends Recorder<keyof ContainerPlatform> imp
 
 /** ELBv2: target groups, one listener's rules (with its default rule), tags, and target health. */
 export class FakeLoadBalancer extends Recorder<keyof LoadBalancer> implements LoadBalancer {
-  readonly targetGroups = new Map<string, TargetGroupInfo & { spec: TargetGroupSpec }>();
+  readonly targetGroups = new Map<
+    string,
+    Omit<TargetGroupInfo, 'healthCheck'> & { spec: TargetGroupSpec; health: TargetGroupHealth }
+  >();
   readonly rules: Array<
     Omit<ListenerRuleInfo, 'standbyTargetGroupArns'> & {
       standbyTargetGroupArns?: string[];
@@ -273,11 +289,15 @@ export class FakeLoadBalancer extends Recorder<keyof LoadBalancer> implements Lo
   readonly health = new Map<string, TargetHealthSummary>();
   private sequence = 0;
 
-  private group(found: TargetGroupInfo): TargetGroupInfo {
+  private group(
+    found: Omit<TargetGroupInfo, 'healthCheck'> & { health: TargetGroupHealth },
+  ): TargetGroupInfo {
+    const { deregistrationDelaySeconds: _attribute, ...healthCheck } = found.health;
     return {
       arn: found.arn,
       name: found.name,
       loadBalancerArns: [...found.loadBalancerArns],
+      healthCheck,
       tags: copyTags(found.tags),
     };
   }
@@ -296,9 +316,21 @@ export class FakeLoadBalancer extends Recorder<keyof LoadBalancer> implements Lo
       loadBalancerArns: [],
       tags: copyTags(spec.tags),
       spec,
+      health: { ...spec.health },
     };
     this.targetGroups.set(spec.name, group);
     return this.group(group);
+  }
+  async configureTargetGroup(arn: string, health: TargetGroupHealth) {
+    await this.enter('configureTargetGroup', arn, health);
+    const found = [...this.targetGroups.values()].find((group) => group.arn === arn);
+    if (!found) throw new FatalError(`ELBv2 ModifyTargetGroup ${arn}: no such target group`);
+    found.health = { ...health };
+  }
+  /** The drain a group has (the port reads it back nowhere: tests look here). */
+  drainOf(arn: string): number | undefined {
+    return [...this.targetGroups.values()].find((group) => group.arn === arn)?.health
+      .deregistrationDelaySeconds;
   }
   async deleteTargetGroup(arn: string) {
     await this.enter('deleteTargetGroup', arn);

@@ -277,7 +277,9 @@ export class EcsContainerPlatform implements ContainerPlatform {
                   },
                 ],
                 // Only a service behind a load balancer takes a health check grace period.
-                healthCheckGracePeriodSeconds: 60,
+                ...(spec.healthCheckGracePeriodSeconds === undefined
+                  ? {}
+                  : { healthCheckGracePeriodSeconds: spec.healthCheckGracePeriodSeconds }),
               }
             : {}),
           deploymentConfiguration: {

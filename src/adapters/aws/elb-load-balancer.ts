@@ -20,6 +20,8 @@ import {
   ListenerNotFoundException,
   LoadBalancerNotFoundException,
   ModifyRuleCommand,
+  ModifyTargetGroupAttributesCommand,
+  ModifyTargetGroupCommand,
   PriorityInUseException,
   RuleNotFoundException,
   TargetGroupNotFoundException,
@@ -27,12 +29,14 @@ import {
 import { FatalError, NotReadyError } from '../../domain/errors.ts';
 import type { Tag } from '../../domain/naming.ts';
 import type {
+  HealthCheck,
   ListenerInfo,
   ListenerRuleInfo,
   ListenerRuleSpec,
   LoadBalancer,
   LoadBalancerInfo,
   LoadBalancerSpec,
+  TargetGroupHealth,
   TargetGroupInfo,
   TargetGroupSpec,
   TargetHealthSummary,
@@ -63,6 +67,17 @@ const forwardTo = (targetGroupArn: string, standbyTargetGroupArn: string | undef
           },
         },
       ];
+
+/** A health check as CreateTargetGroup and ModifyTargetGroup take it. */
+const healthCheckInput = (check: HealthCheck) => ({
+  HealthCheckProtocol: 'HTTP' as const,
+  HealthCheckPath: check.path,
+  HealthCheckIntervalSeconds: check.intervalSeconds,
+  HealthCheckTimeoutSeconds: check.timeoutSeconds,
+  HealthyThresholdCount: check.healthyThreshold,
+  UnhealthyThresholdCount: check.unhealthyThreshold,
+  Matcher: { HttpCode: check.matcher },
+});
 
 /** Options of {@link ElbLoadBalancer}: an `ElasticLoadBalancingV2Client` or its configuration. */
 export type ElbLoadBalancerOptions = ClientOptions<
@@ -120,6 +135,7 @@ export class ElbLoadBalancer implements LoadBalancer {
 
   async createTargetGroup(spec: TargetGroupSpec): Promise<TargetGroupInfo> {
     const context = `ELBv2 CreateTargetGroup ${spec.name}`;
+    let group: TargetGroupInfo;
     try {
       const out = await this.#client.send(
         new CreateTargetGroupCommand({
@@ -128,16 +144,15 @@ export class ElbLoadBalancer implements LoadBalancer {
           Port: spec.port,
           VpcId: spec.vpcId,
           TargetType: 'ip',
-          HealthCheckProtocol: 'HTTP',
-          HealthCheckPath: spec.healthCheckPath,
-          Matcher: { HttpCode: '200-399' },
+          ...healthCheckInput(spec.health),
           Tags: spec.tags.map(({ key, value }) => ({ Key: key, Value: value })),
         }),
       );
-      return toTargetGroupInfo(out.TargetGroups?.[0], spec.tags, context);
+      group = toTargetGroupInfo(out.TargetGroups?.[0], spec.tags, context);
     } catch (error) {
       if (!(error instanceof DuplicateTargetGroupNameException)) throw translateAwsError(error, context);
-      // The name is deterministic per tenant: a group of that name is this tenant's, from an earlier try.
+      // The name is deterministic per tenant: a group of that name is this tenant's, from an earlier
+      // try (with other settings: the caller decides whether to adopt and configure it).
       const existing = await this.findTargetGroup(spec.name);
       if (existing) return existing;
       throw new NotReadyError(
@@ -146,6 +161,33 @@ export class ElbLoadBalancer implements LoadBalancer {
           cause: error,
         },
       );
+    }
+    // The deregistration delay is an attribute, which CreateTargetGroup does not take.
+    await this.#setDrain(group.arn, spec.health.deregistrationDelaySeconds);
+    return group;
+  }
+
+  async configureTargetGroup(arn: string, health: TargetGroupHealth): Promise<void> {
+    try {
+      await this.#client.send(
+        new ModifyTargetGroupCommand({ TargetGroupArn: arn, ...healthCheckInput(health) }),
+      );
+    } catch (error) {
+      throw translateAwsError(error, `ELBv2 ModifyTargetGroup ${arn}`);
+    }
+    await this.#setDrain(arn, health.deregistrationDelaySeconds);
+  }
+
+  async #setDrain(arn: string, seconds: number): Promise<void> {
+    try {
+      await this.#client.send(
+        new ModifyTargetGroupAttributesCommand({
+          TargetGroupArn: arn,
+          Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: String(seconds) }],
+        }),
+      );
+    } catch (error) {
+      throw translateAwsError(error, `ELBv2 ModifyTargetGroupAttributes ${arn}`);
     }
   }
 

@@ -18,6 +18,13 @@ const targetGroupSchema = z.object({
   TargetGroupArn: z.string().min(1),
   TargetGroupName: z.string().min(1),
   LoadBalancerArns: z.array(z.string()).default([]),
+  // Absent settings read as the load balancer's defaults for an HTTP group.
+  HealthCheckPath: z.string().default('/'),
+  HealthCheckIntervalSeconds: z.number().default(30),
+  HealthCheckTimeoutSeconds: z.number().default(5),
+  HealthyThresholdCount: z.number().default(5),
+  UnhealthyThresholdCount: z.number().default(2),
+  Matcher: z.object({ HttpCode: z.string().default('200') }).default({ HttpCode: '200' }),
 });
 
 /** Parses an ELBv2 `TargetGroup` (its tags come from DescribeTags); a missing ARN is a `FatalError`. */
@@ -27,6 +34,14 @@ export const toTargetGroupInfo = (targetGroup: unknown, tags: Tag[], context: st
     arn: parsed.TargetGroupArn,
     name: parsed.TargetGroupName,
     loadBalancerArns: parsed.LoadBalancerArns,
+    healthCheck: {
+      path: parsed.HealthCheckPath,
+      intervalSeconds: parsed.HealthCheckIntervalSeconds,
+      timeoutSeconds: parsed.HealthCheckTimeoutSeconds,
+      healthyThreshold: parsed.HealthyThresholdCount,
+      unhealthyThreshold: parsed.UnhealthyThresholdCount,
+      matcher: parsed.Matcher.HttpCode,
+    },
     tags,
   };
 };

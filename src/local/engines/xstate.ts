@@ -1,5 +1,6 @@
 import { createActor, fromPromise } from 'xstate';
 import { toCaughtError } from '../../../state-machines/caught-error.ts';
+import { delayMs } from '../../../state-machines/guards.ts';
 import { MACHINES } from '../../../state-machines/index.ts';
 import { FINAL_STATES } from '../../../state-machines/setup.ts';
 import { DELAY_SECONDS, type MachineId, type StepPayload, stepRecord } from '../../domain/saga.ts';
@@ -66,9 +67,22 @@ export const runSaga = (
   };
   const logic = MACHINES[machine].provide({
     actors: stepRecord(() => fromPromise<unknown, StepPayload>(({ input: payload }) => runStep(payload))),
-    delays: Object.fromEntries(
-      Object.entries(DELAY_SECONDS).map(([name, seconds]) => [name, options.waitMs ?? seconds * 1000]),
-    ),
+    // Local runs give every wait the same few milliseconds (a length read from the state is still
+    // read, so a step that did not write it fails here as on Step Functions); otherwise the model's
+    // own delays stand.
+    ...(options.waitMs === undefined
+      ? {}
+      : {
+          delays: Object.fromEntries(
+            Object.entries(DELAY_SECONDS).map(([name, length]) => [
+              name,
+              ({ context }: { context: { state: unknown } }) => {
+                delayMs(length, context.state);
+                return options.waitMs;
+              },
+            ]),
+          ),
+        }),
   });
   const actor = createActor(logic, { input: { execution: options.execution, input } });
   return new Promise<SagaRunResult>((resolve, reject) => {

@@ -1,12 +1,16 @@
 import {
   type CreateTargetGroupCommandOutput,
   type DeleteTargetGroupCommandOutput,
+  type DescribeTargetGroupAttributesCommandOutput,
   type DescribeTargetGroupsCommandOutput,
   type DescribeTargetHealthCommandOutput,
   DuplicateTargetGroupNameException,
+  type ModifyTargetGroupAttributesCommandOutput,
+  type ModifyTargetGroupCommandOutput,
   ProtocolEnum,
   ResourceInUseException,
   type TargetGroup,
+  type TargetGroupAttribute,
   type TargetHealth,
   type TargetHealthDescription,
   TargetTypeEnum,
@@ -66,8 +70,32 @@ const createInput = z.object({
   Tags: elbTagInput,
 });
 
+/** A health check's ranges as ELBv2 enforces them for an HTTP group (the timeout below the interval). */
+const checkHealthSettings = (tg: {
+  healthCheckIntervalSeconds: number;
+  healthCheckTimeoutSeconds: number;
+  healthyThresholdCount: number;
+  unhealthyThresholdCount: number;
+  matcherHttpCode: string;
+}): void => {
+  const within = (value: number, low: number, high: number, what: string) => {
+    if (!Number.isInteger(value) || value < low || value > high)
+      throw validationError(`${what} must be between ${low} and ${high}`);
+  };
+  within(tg.healthCheckIntervalSeconds, 5, 300, 'Health check interval');
+  within(tg.healthCheckTimeoutSeconds, 2, 120, 'Health check timeout');
+  within(tg.healthyThresholdCount, 2, 10, 'Healthy threshold count');
+  within(tg.unhealthyThresholdCount, 2, 10, 'Unhealthy threshold count');
+  if (tg.healthCheckTimeoutSeconds >= tg.healthCheckIntervalSeconds)
+    throw validationError('Health check interval must be greater than the timeout.');
+  if (!/^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/.test(tg.matcherHttpCode))
+    throw validationError(`Invalid matcher HTTP code '${tg.matcherHttpCode}'`);
+};
+
 /** The settings two CreateTargetGroup calls must share for the second to return the first's group. */
-const settingsOf = (tg: Omit<TargetGroupRecord, 'arn' | 'tags' | 'createdAt' | 'shared'>): string =>
+const settingsOf = (
+  tg: Omit<TargetGroupRecord, 'arn' | 'tags' | 'createdAt' | 'shared' | 'deregistrationDelaySeconds'>,
+): string =>
   JSON.stringify([
     tg.protocol,
     tg.port,
@@ -106,6 +134,7 @@ export const putTargetGroup = (ctx: SimContext, raw: unknown, shared = false): T
     unhealthyThresholdCount: input.UnhealthyThresholdCount ?? 2,
     matcherHttpCode: input.Matcher?.HttpCode ?? '200',
   };
+  checkHealthSettings(settings);
   const existing = ctx.state.targetGroups.find((tg) => tg.name === input.Name);
   if (existing) {
     if (settingsOf(existing) === settingsOf(settings)) return existing;
@@ -116,6 +145,7 @@ export const putTargetGroup = (ctx: SimContext, raw: unknown, shared = false): T
   }
   const record: TargetGroupRecord = {
     ...settings,
+    deregistrationDelaySeconds: 300,
     arn: arn(ctx, 'elasticloadbalancing', `targetgroup/${input.Name}/${nextHex(ctx)}`),
     tags: elbTags(input.Tags),
     createdAt: ctx.now,
@@ -155,6 +185,84 @@ export const describeTargetGroups = (
           (tg) => !LoadBalancerArn || loadBalancersOfTargetGroup(ctx, tg.arn).includes(LoadBalancerArn),
         );
   return { TargetGroups: selected.map((tg) => targetGroupView(ctx, tg)) };
+};
+
+const targetGroupOf = (ctx: SimContext, arn: string): TargetGroupRecord => {
+  const found = ctx.state.targetGroups.find((tg) => tg.arn === arn);
+  if (!found) throw targetGroupNotFound(arn);
+  return found;
+};
+
+const modifyInput = z.object({
+  TargetGroupArn: z.string(),
+  HealthCheckProtocol: z.enum(ProtocolEnum).optional(),
+  HealthCheckPort: z.string().optional(),
+  HealthCheckPath: z.string().optional(),
+  HealthCheckIntervalSeconds: z.number().optional(),
+  HealthCheckTimeoutSeconds: z.number().optional(),
+  HealthyThresholdCount: z.number().optional(),
+  UnhealthyThresholdCount: z.number().optional(),
+  Matcher: z.object({ HttpCode: z.string().optional() }).optional(),
+});
+
+/** Changes a group's health check: what the call names, the rest as it was. */
+export const modifyTargetGroup = (ctx: SimContext, input: unknown): Out<ModifyTargetGroupCommandOutput> => {
+  const change = parseElb(modifyInput, input);
+  const tg = targetGroupOf(ctx, change.TargetGroupArn);
+  const next = {
+    healthCheckProtocol: change.HealthCheckProtocol ?? tg.healthCheckProtocol,
+    healthCheckPort: change.HealthCheckPort ?? tg.healthCheckPort,
+    healthCheckPath: change.HealthCheckPath ?? tg.healthCheckPath,
+    healthCheckIntervalSeconds: change.HealthCheckIntervalSeconds ?? tg.healthCheckIntervalSeconds,
+    healthCheckTimeoutSeconds: change.HealthCheckTimeoutSeconds ?? tg.healthCheckTimeoutSeconds,
+    healthyThresholdCount: change.HealthyThresholdCount ?? tg.healthyThresholdCount,
+    unhealthyThresholdCount: change.UnhealthyThresholdCount ?? tg.unhealthyThresholdCount,
+    matcherHttpCode: change.Matcher?.HttpCode ?? tg.matcherHttpCode,
+  };
+  checkHealthSettings(next);
+  ctx.write.touch('targetGroups', tg);
+  Object.assign(tg, next);
+  return { TargetGroups: [targetGroupView(ctx, tg)] };
+};
+
+const DRAIN = 'deregistration_delay.timeout_seconds';
+
+/** The attributes the simulator keeps (ELBv2 lists more; their defaults are not modelled). */
+const attributesOf = (tg: TargetGroupRecord): TargetGroupAttribute[] => [
+  { Key: DRAIN, Value: String(tg.deregistrationDelaySeconds) },
+];
+
+const attributesInput = z.object({
+  TargetGroupArn: z.string(),
+  Attributes: z.array(z.object({ Key: z.string(), Value: z.string() })).min(1),
+});
+
+/** Sets the deregistration delay (0-3600 s); other attributes are refused rather than ignored. */
+export const modifyTargetGroupAttributes = (
+  ctx: SimContext,
+  input: unknown,
+): Out<ModifyTargetGroupAttributesCommandOutput> => {
+  const { TargetGroupArn, Attributes } = parseElb(attributesInput, input);
+  const tg = targetGroupOf(ctx, TargetGroupArn);
+  let drain = tg.deregistrationDelaySeconds;
+  for (const { Key, Value } of Attributes) {
+    if (Key !== DRAIN) throw validationError(`The simulated cloud does not model the attribute '${Key}'`);
+    const seconds = Number(Value);
+    if (!/^\d+$/.test(Value) || seconds > 3600)
+      throw validationError(`'${Value}' is not a valid value for ${DRAIN}: 0 to 3600 seconds`);
+    drain = seconds;
+  }
+  ctx.write.touch('targetGroups', tg);
+  tg.deregistrationDelaySeconds = drain;
+  return { Attributes: attributesOf(tg) };
+};
+
+export const describeTargetGroupAttributes = (
+  ctx: SimContext,
+  input: unknown,
+): Out<DescribeTargetGroupAttributesCommandOutput> => {
+  const { TargetGroupArn } = parseElb(z.object({ TargetGroupArn: z.string() }), input);
+  return { Attributes: attributesOf(targetGroupOf(ctx, TargetGroupArn)) };
 };
 
 const deleteInput = z.object({ TargetGroupArn: z.string() });

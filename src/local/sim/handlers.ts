@@ -22,8 +22,11 @@ import { describeTags } from './elbv2-tags.ts';
 import {
   createTargetGroup,
   deleteTargetGroup,
+  describeTargetGroupAttributes,
   describeTargetGroups,
   describeTargetHealth,
+  modifyTargetGroup,
+  modifyTargetGroupAttributes,
 } from './elbv2-target-groups.ts';
 import { putEvents } from './eventbridge.ts';
 import type { SimHandler } from './output.ts';
@@ -51,6 +54,9 @@ export const HANDLERS: Record<SimService, ReadonlyMap<string, SimHandler>> = {
     ['CreateTargetGroup', createTargetGroup],
     ['DescribeTargetGroups', describeTargetGroups],
     ['DeleteTargetGroup', deleteTargetGroup],
+    ['ModifyTargetGroup', modifyTargetGroup],
+    ['ModifyTargetGroupAttributes', modifyTargetGroupAttributes],
+    ['DescribeTargetGroupAttributes', describeTargetGroupAttributes],
     ['DescribeTargetHealth', describeTargetHealth],
     ['DescribeRules', describeRules],
     ['DescribeListeners', describeListeners],

@@ -3,7 +3,7 @@ import { putCluster } from './ecs-clusters.ts';
 import { putService } from './ecs-services.ts';
 import { putTaskDefinition } from './ecs-task-definitions.ts';
 import { putRule } from './elbv2-rules.ts';
-import { putTargetGroup } from './elbv2-target-groups.ts';
+import { modifyTargetGroupAttributes, putTargetGroup } from './elbv2-target-groups.ts';
 import { type StackEvaluator, sharedStack } from './shared-stack.ts';
 import type { ListenerRecord, LoadBalancerRecord } from './state.ts';
 
@@ -179,6 +179,9 @@ export const seedSharedInfrastructure = (
     numbers({ ...tgProps, Name: generatedName(ctx, stackName, 'PooledTargetGroup', 32) }, NUMERIC),
     true,
   );
+  // CloudFormation sets a group's attributes after creating it, as ModifyTargetGroupAttributes does.
+  if (Array.isArray(tgProps.TargetGroupAttributes))
+    modifyTargetGroupAttributes(ctx, { TargetGroupArn: tg.arn, Attributes: tgProps.TargetGroupAttributes });
   stack.record('PooledTargetGroup', { ref: tg.arn });
   putRule(ctx, numbers(stack.properties('PooledListenerRule'), NUMERIC), true);
 

@@ -142,6 +142,8 @@ const targetGroup = z.object({
   healthyThresholdCount: z.number(),
   unhealthyThresholdCount: z.number(),
   matcherHttpCode: z.string(),
+  /** The `deregistration_delay.timeout_seconds` attribute (a state file from before it was kept: ELBv2's default). */
+  deregistrationDelaySeconds: z.number().default(300),
   tags: z.array(tag),
   createdAt: z.number(),
   shared: z.boolean(),

@@ -3,7 +3,11 @@ import {
   CreateServiceCommand,
   RegisterTaskDefinitionCommand,
 } from '@aws-sdk/client-ecs';
-import { CreateRuleCommand, CreateTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  CreateRuleCommand,
+  CreateTargetGroupCommand,
+  ModifyTargetGroupAttributesCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resourceNames } from '../../../src/domain/naming.ts';
@@ -69,6 +73,7 @@ const onboardingTrace = (ownCluster: boolean) => [
   'ECS.RegisterTaskDefinition',
   'ELB.DescribeTargetGroups ! TargetGroupNotFoundException',
   'ELB.CreateTargetGroup',
+  'ELB.ModifyTargetGroupAttributes',
   'ELB.DescribeRules',
   'ELB.CreateRule',
   'ECS.DescribeServices',
@@ -163,10 +168,24 @@ describe.each(TIERS)('$tier tier lifecycle over the production adapters', (profi
       TargetType: 'ip',
       HealthCheckProtocol: 'HTTP',
       HealthCheckPath: '/health',
+      // The catalogue's tuned defaults (the tier names none): healthy after two checks 5 s apart.
+      HealthCheckIntervalSeconds: 5,
+      HealthCheckTimeoutSeconds: 4,
+      HealthyThresholdCount: 2,
+      UnhealthyThresholdCount: 2,
       Matcher: { HttpCode: '200-399' },
       Tags: elbTags(tenantId, profile.tier),
     });
     const [group] = flow.world.targetGroups.filter((candidate) => candidate.name === tgName);
+    expect(
+      mocks.elb.commandCalls(ModifyTargetGroupAttributesCommand).map((call) => call.args[0].input),
+    ).toEqual([
+      {
+        TargetGroupArn: group?.arn,
+        Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }],
+      },
+    ]);
+    expect(group?.drainSeconds).toBe(30);
     const [rule] = flow.world.rules.filter((candidate) => candidate.headerValues.includes(tenantId));
     expect(mocks.elb.commandCalls(CreateRuleCommand)[0]?.args[0].input).toEqual({
       ListenerArn: LISTENER_ARN,

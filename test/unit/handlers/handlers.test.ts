@@ -11,7 +11,7 @@ import { makeReconcileHandler } from '../../../src/handlers/make-reconcile.ts';
 import { makeStepHandler } from '../../../src/handlers/make-step.ts';
 import { makeWatcherHandler } from '../../../src/handlers/make-watcher.ts';
 import type { Observability } from '../../../src/handlers/observability.ts';
-import { createFakes, FAKE_NOW, testConfig } from '../../support/fake-ports.ts';
+import { createFakes, FAKE_NOW, GROUP_HEALTH, testConfig } from '../../support/fake-ports.ts';
 
 const sample = (path: string): unknown =>
   JSON.parse(readFileSync(new URL(`../../../events/${path}`, import.meta.url), 'utf8'));
@@ -247,7 +247,7 @@ describe('the reconcile handler', () => {
       name: 'tf-ghost',
       vpcId: 'vpc-1',
       port: 80,
-      healthCheckPath: '/',
+      health: GROUP_HEALTH,
       tags: [
         { key: 'tenantflow:managed-by', value: 'tenantflow' },
         { key: 'tenantflow:tenant-id', value: 'ghost' },

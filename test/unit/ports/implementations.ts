@@ -43,6 +43,7 @@ import {
   FakeShardRegistry,
   FakeStatusLedger,
   FakeTenantMap,
+  GROUP_HEALTH,
 } from '../../support/fake-ports.ts';
 
 export const TABLE = 'tenantflow-contract';
@@ -134,7 +135,7 @@ export const routedGroups = async (
 ): Promise<[string, string]> => {
   const arns: string[] = [];
   for (const [index, name] of ['tf-contract', 'tf-contract-2'].entries()) {
-    const group = await elb.createTargetGroup({ name, vpcId, port: 80, healthCheckPath: '/', tags: [] });
+    const group = await elb.createTargetGroup({ name, vpcId, port: 80, health: GROUP_HEALTH, tags: [] });
     await elb.createListenerRule({
       listenerArn,
       priority: 7 + index,

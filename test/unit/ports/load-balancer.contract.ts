@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { FatalError, NotReadyError } from '../../../src/domain/errors.ts';
 import type { Tag } from '../../../src/domain/naming.ts';
+import { GROUP_HEALTH } from '../../support/fake-ports.ts';
 import type { ElbWorld, Implementation } from './implementations.ts';
 
 const TAGS: Tag[] = [
@@ -29,7 +30,7 @@ export const loadBalancerContract = (
     it('creates a target group, finds it by name with its tags; creating it again is the same group', async () => {
       // Prepare
       const { elb, vpcId } = await make();
-      const spec = { name: 'tf-acme-1234', vpcId, port: 80, healthCheckPath: '/', tags: TAGS };
+      const spec = { name: 'tf-acme-1234', vpcId, port: 80, health: GROUP_HEALTH, tags: TAGS };
 
       // Act
       const before = await elb.findTargetGroup('tf-acme-1234');
@@ -44,6 +45,59 @@ export const loadBalancerContract = (
       expect(found).toMatchObject({ arn: created.arn, name: 'tf-acme-1234', tags: TAGS });
     });
 
+    it("makes a group with the spec's health check, shows it when found, and changes it when configured", async () => {
+      // Prepare
+      const { elb, vpcId } = await make();
+      const { deregistrationDelaySeconds: _attribute, ...check } = GROUP_HEALTH;
+      const slower = {
+        path: '/ready',
+        intervalSeconds: 30,
+        timeoutSeconds: 10,
+        healthyThreshold: 3,
+        unhealthyThreshold: 4,
+        matcher: '200,204',
+        deregistrationDelaySeconds: 0,
+      };
+
+      // Act
+      const created = await elb.createTargetGroup({
+        name: 'tf-acme-1234',
+        vpcId,
+        port: 80,
+        health: GROUP_HEALTH,
+        tags: TAGS,
+      });
+      const found = await elb.findTargetGroup('tf-acme-1234');
+      await elb.configureTargetGroup(created.arn, slower);
+      const changed = await elb.findTargetGroup('tf-acme-1234');
+
+      // Assess
+      expect(created.healthCheck).toEqual(check);
+      expect(found?.healthCheck).toEqual(check);
+      const { deregistrationDelaySeconds: _zero, ...slowerCheck } = slower;
+      expect(changed?.healthCheck).toEqual(slowerCheck);
+      expect(changed?.arn).toBe(created.arn);
+    });
+
+    it('refuses to configure a group that does not exist', async () => {
+      // Prepare
+      const { elb, vpcId } = await make();
+      const group = await elb.createTargetGroup({
+        name: 'tf-gone',
+        vpcId,
+        port: 80,
+        health: GROUP_HEALTH,
+        tags: TAGS,
+      });
+      await elb.deleteTargetGroup(group.arn);
+
+      // Act
+      const configure = elb.configureTargetGroup(group.arn, GROUP_HEALTH);
+
+      // Assess
+      await expect(configure).rejects.toBeInstanceOf(FatalError);
+    });
+
     it('creates rules at free priorities only, lists them by priority with the default rule last', async () => {
       // Prepare
       const { elb, vpcId, listenerArn } = await make();
@@ -51,7 +105,7 @@ export const loadBalancerContract = (
         name: 'tf-acme-1234',
         vpcId,
         port: 80,
-        healthCheckPath: '/',
+        health: GROUP_HEALTH,
         tags: TAGS,
       });
       const rule = (priority: number, headerValue: string) => ({
@@ -87,7 +141,7 @@ export const loadBalancerContract = (
         name: 'tf-acme-1234',
         vpcId,
         port: 80,
-        healthCheckPath: '/',
+        health: GROUP_HEALTH,
         tags: TAGS,
       });
       const created = await elb.createListenerRule({
@@ -113,7 +167,7 @@ export const loadBalancerContract = (
         name: 'tf-acme-1234',
         vpcId,
         port: 80,
-        healthCheckPath: '/',
+        health: GROUP_HEALTH,
         tags: TAGS,
       });
       const created = await elb.createListenerRule({
@@ -144,7 +198,7 @@ export const loadBalancerContract = (
         // Prepare
         const { elb, vpcId, listenerArn } = await make();
         const group = (name: string) =>
-          elb.createTargetGroup({ name, vpcId, port: 80, healthCheckPath: '/', tags: TAGS });
+          elb.createTargetGroup({ name, vpcId, port: 80, health: GROUP_HEALTH, tags: TAGS });
         const old = await group('tf-acme-g0');
         const next = await group('tf-acme-g1');
         const created = await elb.createListenerRule({
@@ -187,14 +241,14 @@ export const loadBalancerContract = (
           name: 'tf-acme-live',
           vpcId,
           port: 80,
-          healthCheckPath: '/',
+          health: GROUP_HEALTH,
           tags: TAGS,
         });
         const standby = await elb.createTargetGroup({
           name: 'tf-acme-standby',
           vpcId,
           port: 80,
-          healthCheckPath: '/',
+          health: GROUP_HEALTH,
           tags: TAGS,
         });
         const created = await elb.createListenerRule({
@@ -222,7 +276,7 @@ export const loadBalancerContract = (
         name: 'tf-empty-1234',
         vpcId,
         port: 80,
-        healthCheckPath: '/',
+        health: GROUP_HEALTH,
         tags: TAGS,
       });
       expect(await elb.targetHealth(group.arn)).toEqual({ healthy: 0, total: 0, states: [] });

@@ -49,6 +49,8 @@ describe('CreateService', () => {
           subnets: ['subnet-a', 'subnet-b'],
           securityGroups: ['sg-service'],
           targetGroupArn: 'arn:tg',
+          // The tier names no health settings: the catalogue's default grace.
+          healthCheckGracePeriodSeconds: 60,
           containerName: 'app',
           containerPort: 8080,
           capacityProviderStrategy: [

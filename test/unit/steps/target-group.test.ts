@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NotReadyError, OwnershipError } from '../../../src/domain/errors.ts';
 import { createTargetGroup, deleteTargetGroup } from '../../../src/steps/target-group.ts';
-import { createFakes, FAKE_INFRA } from '../../support/fake-ports.ts';
+import { createFakes, FAKE_INFRA, GROUP_HEALTH } from '../../support/fake-ports.ts';
 import { context, lockedRecord, NAMES, sagaState, tagsOf } from './fixtures.ts';
 
 const TG_NAME = NAMES.targetGroupName;
@@ -17,7 +17,7 @@ describe('CreateTargetGroup', () => {
 
     // Assess
     expect(fakes.elb.callsOf('createTargetGroup')).toEqual([
-      [{ name: TG_NAME, vpcId: 'vpc-0abc', port: 8080, healthCheckPath: '/', tags: tagsOf('advanced') }],
+      [{ name: TG_NAME, vpcId: 'vpc-0abc', port: 8080, health: GROUP_HEALTH, tags: tagsOf('advanced') }],
     ]);
     const group = [...fakes.elb.targetGroups.values()][0];
     expect(next.resources).toEqual({ targetGroup: { name: TG_NAME, arn: group?.arn } });
@@ -40,7 +40,7 @@ describe('CreateTargetGroup', () => {
       name: TG_NAME,
       vpcId: 'vpc-0abc',
       port: 80,
-      healthCheckPath: '/',
+      health: GROUP_HEALTH,
       tags: tagsOf('advanced', 'globex'),
     });
 
@@ -106,7 +106,7 @@ describe('DeleteTargetGroup', () => {
       name: TG_NAME,
       vpcId: 'v',
       port: 80,
-      healthCheckPath: '/',
+      health: GROUP_HEALTH,
       tags: tagsOf('advanced', 'globex'),
     });
     const pooled = sagaState('basic', 'onboard', {

@@ -536,6 +536,7 @@ const serviceSpec: ServiceSpec = {
   subnets: ['subnet-a', 'subnet-b'],
   securityGroups: ['sg-1'],
   targetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/tf-acme-1a2b3c4d/abc',
+  healthCheckGracePeriodSeconds: 60,
   containerName: 'app',
   containerPort: 8080,
   capacityProviderStrategy: [

@@ -10,6 +10,8 @@ import {
   DuplicateTargetGroupNameException,
   ElasticLoadBalancingV2Client,
   ElasticLoadBalancingV2ServiceException,
+  ModifyTargetGroupAttributesCommand,
+  ModifyTargetGroupCommand,
   PriorityInUseException,
   ResourceInUseException,
   RuleNotFoundException,
@@ -22,6 +24,7 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ElbLoadBalancer } from '../../../../src/adapters/aws/elb-load-balancer.ts';
 import type { ListenerRuleSpec, TargetGroupSpec } from '../../../../src/ports/load-balancer.ts';
+import { GROUP_HEALTH } from '../../../support/fake-ports.ts';
 
 const elb = mockClient(ElasticLoadBalancingV2Client);
 const balancer = new ElbLoadBalancer({ client: new ElasticLoadBalancingV2Client({}) });
@@ -31,7 +34,26 @@ const albArn = 'arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer
 const listenerArn = 'arn:aws:elasticloadbalancing:us-east-1:111122223333:listener/app/shared/def/123';
 const ruleArn = (id: string) =>
   `arn:aws:elasticloadbalancing:us-east-1:111122223333:listener-rule/app/shared/def/123/${id}`;
-const awsGroup = { TargetGroupArn: tgArn, TargetGroupName: 'tf-acme-1a2b3c4d', LoadBalancerArns: [albArn] };
+/** DescribeTargetGroups' view of a group made with the load balancer's default health check. */
+const awsGroup = {
+  TargetGroupArn: tgArn,
+  TargetGroupName: 'tf-acme-1a2b3c4d',
+  LoadBalancerArns: [albArn],
+  HealthCheckPath: '/',
+  HealthCheckIntervalSeconds: 30,
+  HealthCheckTimeoutSeconds: 5,
+  HealthyThresholdCount: 5,
+  UnhealthyThresholdCount: 2,
+  Matcher: { HttpCode: '200' },
+};
+const defaultCheck = {
+  path: '/',
+  intervalSeconds: 30,
+  timeoutSeconds: 5,
+  healthyThreshold: 5,
+  unhealthyThreshold: 2,
+  matcher: '200',
+};
 const tags = [{ key: 'tenantflow:tenant-id', value: 'acme' }];
 
 afterEach(() => {
@@ -42,7 +64,7 @@ const targetGroupSpec: TargetGroupSpec = {
   name: 'tf-acme-1a2b3c4d',
   vpcId: 'vpc-1',
   port: 8080,
-  healthCheckPath: '/health',
+  health: { ...GROUP_HEALTH, path: '/health' },
   tags,
 };
 
@@ -65,7 +87,13 @@ describe('ElbLoadBalancer target groups', () => {
       Names: ['tf-acme-1a2b3c4d'],
     });
     expect(elb).toHaveReceivedCommandExactlyOnceWith(DescribeTagsCommand, { ResourceArns: [tgArn] });
-    expect(info).toEqual({ arn: tgArn, name: 'tf-acme-1a2b3c4d', loadBalancerArns: [albArn], tags });
+    expect(info).toEqual({
+      arn: tgArn,
+      name: 'tf-acme-1a2b3c4d',
+      loadBalancerArns: [albArn],
+      healthCheck: defaultCheck,
+      tags,
+    });
   });
 
   it('reads tags twenty ARNs a call, asking one by one when a batch names something gone', async () => {
@@ -105,9 +133,22 @@ describe('ElbLoadBalancer target groups', () => {
     expect(info).toBeUndefined();
   });
 
-  it('creates an HTTP ip target group with its health check and tags', async () => {
+  it('creates an HTTP ip target group with its health check and tags, then sets its drain', async () => {
     // Prepare
-    elb.on(CreateTargetGroupCommand).resolves({ TargetGroups: [{ ...awsGroup, LoadBalancerArns: [] }] });
+    const made = {
+      ...awsGroup,
+      LoadBalancerArns: [],
+      HealthCheckPath: '/health',
+      HealthCheckIntervalSeconds: 5,
+      HealthCheckTimeoutSeconds: 4,
+      HealthyThresholdCount: 2,
+      Matcher: { HttpCode: '200-399' },
+    };
+    elb
+      .on(CreateTargetGroupCommand)
+      .resolves({ TargetGroups: [made] })
+      .on(ModifyTargetGroupAttributesCommand)
+      .resolves({});
 
     // Act
     const info = await balancer.createTargetGroup(targetGroupSpec);
@@ -122,10 +163,67 @@ describe('ElbLoadBalancer target groups', () => {
       TargetType: 'ip',
       HealthCheckProtocol: 'HTTP',
       HealthCheckPath: '/health',
+      HealthCheckIntervalSeconds: 5,
+      HealthCheckTimeoutSeconds: 4,
+      HealthyThresholdCount: 2,
+      UnhealthyThresholdCount: 2,
       Matcher: { HttpCode: '200-399' },
       Tags: [{ Key: 'tenantflow:tenant-id', Value: 'acme' }],
     });
-    expect(info).toEqual({ arn: tgArn, name: 'tf-acme-1a2b3c4d', loadBalancerArns: [], tags });
+    expect(elb).toHaveReceivedCommandExactlyOnceWith(ModifyTargetGroupAttributesCommand, {
+      TargetGroupArn: tgArn,
+      Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }],
+    });
+    expect(info).toEqual({
+      arn: tgArn,
+      name: 'tf-acme-1a2b3c4d',
+      loadBalancerArns: [],
+      healthCheck: {
+        ...defaultCheck,
+        path: '/health',
+        intervalSeconds: 5,
+        timeoutSeconds: 4,
+        healthyThreshold: 2,
+        matcher: '200-399',
+      },
+      tags,
+    });
+  });
+
+  it('brings an existing group to a health check and drain (ModifyTargetGroup, then its attribute)', async () => {
+    // Prepare
+    elb.on(ModifyTargetGroupCommand).resolves({}).on(ModifyTargetGroupAttributesCommand).resolves({});
+
+    // Act
+    await balancer.configureTargetGroup(tgArn, { ...GROUP_HEALTH, deregistrationDelaySeconds: 0 });
+
+    // Assess
+    expect(elb).toHaveReceivedCommandExactlyOnceWith(ModifyTargetGroupCommand, {
+      TargetGroupArn: tgArn,
+      HealthCheckProtocol: 'HTTP',
+      HealthCheckPath: '/',
+      HealthCheckIntervalSeconds: 5,
+      HealthCheckTimeoutSeconds: 4,
+      HealthyThresholdCount: 2,
+      UnhealthyThresholdCount: 2,
+      Matcher: { HttpCode: '200-399' },
+    });
+    expect(elb).toHaveReceivedCommandExactlyOnceWith(ModifyTargetGroupAttributesCommand, {
+      TargetGroupArn: tgArn,
+      Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '0' }],
+    });
+  });
+
+  it("fails a configuration of a group that is gone with the project's error, naming the call", async () => {
+    // Prepare
+    elb.on(ModifyTargetGroupCommand).rejects(new TargetGroupNotFoundException({ message: 'gone', ...meta }));
+
+    // Act
+    const result = balancer.configureTargetGroup(tgArn, GROUP_HEALTH);
+
+    // Assess
+    await expect(result).rejects.toThrow(`ELBv2 ModifyTargetGroup ${tgArn}`);
+    expect(elb).toHaveReceivedCommandTimes(ModifyTargetGroupAttributesCommand, 0);
   });
 
   it('returns the existing group, with its own tags, when the name is already taken', async () => {
@@ -149,8 +247,11 @@ describe('ElbLoadBalancer target groups', () => {
       arn: tgArn,
       name: 'tf-acme-1a2b3c4d',
       loadBalancerArns: [albArn],
+      healthCheck: defaultCheck,
       tags: [{ key: 'tenantflow:tenant-id', value: 'globex' }],
     });
+    // Not this tenant's perhaps: the caller decides whether to adopt (and configure) it.
+    expect(elb).toHaveReceivedCommandTimes(ModifyTargetGroupAttributesCommand, 0);
   });
 
   it('is not ready when the taken name is not visible yet', async () => {

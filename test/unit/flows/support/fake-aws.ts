@@ -84,6 +84,15 @@ const seed = (world: World): void => {
     name: 'tf-pool',
     port: 8080,
     vpcId: VPC_ID,
+    healthCheck: {
+      path: '/',
+      intervalSeconds: 30,
+      timeoutSeconds: 5,
+      healthyThreshold: 5,
+      unhealthyThreshold: 2,
+      matcher: '200-399',
+    },
+    drainSeconds: 30,
     tags: [],
   });
   world.rules.push(

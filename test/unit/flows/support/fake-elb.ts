@@ -25,6 +25,12 @@ import {
   type DescribeTargetHealthCommandOutput,
   DuplicateTargetGroupNameException,
   type ElasticLoadBalancingV2Client,
+  ModifyTargetGroupAttributesCommand,
+  type ModifyTargetGroupAttributesCommandInput,
+  type ModifyTargetGroupAttributesCommandOutput,
+  ModifyTargetGroupCommand,
+  type ModifyTargetGroupCommandInput,
+  type ModifyTargetGroupCommandOutput,
   PriorityInUseException,
   ResourceInUseException,
   type Rule,
@@ -60,7 +66,27 @@ const targetGroupOf = (group: TargetGroupState): TargetGroup => ({
   Port: group.port,
   VpcId: group.vpcId,
   TargetType: 'ip',
+  HealthCheckProtocol: 'HTTP',
+  HealthCheckPath: group.healthCheck.path,
+  HealthCheckIntervalSeconds: group.healthCheck.intervalSeconds,
+  HealthCheckTimeoutSeconds: group.healthCheck.timeoutSeconds,
+  HealthyThresholdCount: group.healthCheck.healthyThreshold,
+  UnhealthyThresholdCount: group.healthCheck.unhealthyThreshold,
+  Matcher: { HttpCode: group.healthCheck.matcher },
   LoadBalancerArns: [],
+});
+
+/** A health check from CreateTargetGroup's or ModifyTargetGroup's input: ELBv2's defaults for what is absent. */
+const healthCheckOf = (
+  input: CreateTargetGroupCommandInput | ModifyTargetGroupCommandInput,
+  before?: TargetGroupState['healthCheck'],
+): TargetGroupState['healthCheck'] => ({
+  path: input.HealthCheckPath ?? before?.path ?? '/',
+  intervalSeconds: input.HealthCheckIntervalSeconds ?? before?.intervalSeconds ?? 30,
+  timeoutSeconds: input.HealthCheckTimeoutSeconds ?? before?.timeoutSeconds ?? 5,
+  healthyThreshold: input.HealthyThresholdCount ?? before?.healthyThreshold ?? 5,
+  unhealthyThreshold: input.UnhealthyThresholdCount ?? before?.unhealthyThreshold ?? 2,
+  matcher: input.Matcher?.HttpCode ?? before?.matcher ?? '200',
 });
 
 const ruleOf = (rule: RuleState): Rule => ({
@@ -112,7 +138,11 @@ export const fakeElb = (mock: AwsClientStub<ElasticLoadBalancingV2Client>, world
       // ELBv2: a group of the same name and settings is returned as it is; other settings are refused.
       const existing = world.targetGroups.find((candidate) => candidate.name === Name);
       if (existing) {
-        if (existing.port !== Port || existing.vpcId !== VpcId)
+        if (
+          existing.port !== Port ||
+          existing.vpcId !== VpcId ||
+          JSON.stringify(existing.healthCheck) !== JSON.stringify(healthCheckOf(input))
+        )
           throw new DuplicateTargetGroupNameException({
             message: 'A target group with the same name exists, but with different settings',
             ...failed(400),
@@ -128,11 +158,34 @@ export const fakeElb = (mock: AwsClientStub<ElasticLoadBalancingV2Client>, world
         name: Name,
         port: Port,
         vpcId: VpcId,
+        healthCheck: healthCheckOf(input),
+        drainSeconds: 300,
         tags: (input.Tags ?? []).map(({ Key = '', Value = '' }) => ({ key: Key, value: Value })),
       };
       world.targetGroups.push(group);
       const output: CreateTargetGroupCommandOutput = { ...ok(world), TargetGroups: [targetGroupOf(group)] };
       return { output, effect: { kind: 'created', resource: `target-group ${group.arn}` } };
+    }),
+  );
+  mock.on(ModifyTargetGroupCommand).callsFake((input: ModifyTargetGroupCommandInput) =>
+    answer(world, 'ELB.ModifyTargetGroup', input, ({ TargetGroupArn }) => {
+      const group = groupOrThrow(world, TargetGroupArn);
+      group.healthCheck = healthCheckOf(input, group.healthCheck);
+      const output: ModifyTargetGroupCommandOutput = { ...ok(world), TargetGroups: [targetGroupOf(group)] };
+      return { output };
+    }),
+  );
+  mock.on(ModifyTargetGroupAttributesCommand).callsFake((input: ModifyTargetGroupAttributesCommandInput) =>
+    answer(world, 'ELB.ModifyTargetGroupAttributes', input, ({ TargetGroupArn, Attributes = [] }) => {
+      const group = groupOrThrow(world, TargetGroupArn);
+      for (const { Key, Value } of Attributes) {
+        if (Key === 'deregistration_delay.timeout_seconds') group.drainSeconds = Number(Value);
+      }
+      const output: ModifyTargetGroupAttributesCommandOutput = {
+        ...ok(world),
+        Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: String(group.drainSeconds) }],
+      };
+      return { output };
     }),
   );
   mock.on(DeleteTargetGroupCommand).callsFake((input: DeleteTargetGroupCommandInput) =>

@@ -54,6 +54,17 @@ export interface TargetGroupState {
   name: string;
   port: number;
   vpcId: string;
+  /** CreateTargetGroup's and ModifyTargetGroup's health check fields, as given. */
+  healthCheck: {
+    path: string;
+    intervalSeconds: number;
+    timeoutSeconds: number;
+    healthyThreshold: number;
+    unhealthyThreshold: number;
+    matcher: string;
+  };
+  /** deregistration_delay.timeout_seconds. */
+  drainSeconds: number;
   tags: Tags;
 }
 

@@ -3,10 +3,13 @@ import {
   CreateTargetGroupCommand,
   DeleteRuleCommand,
   DeleteTargetGroupCommand,
+  DescribeTargetGroupAttributesCommand,
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
   DuplicateTargetGroupNameException,
   ElasticLoadBalancingV2ServiceException,
+  ModifyTargetGroupAttributesCommand,
+  ModifyTargetGroupCommand,
   ResourceInUseException,
   TargetGroupNotFoundException,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -178,5 +181,74 @@ describe('simulated ELBv2 target groups', () => {
     // infra/shared.yaml runs the pooled service at DesiredCount 1.
     expect(pooled.map((t) => t.TargetHealth?.State)).toEqual(['healthy']);
     expect(unknown).toBeInstanceOf(TargetGroupNotFoundException);
+  });
+
+  it("keeps a group's deregistration delay: ELBv2's 300 s until set, 0-3600 s, other attributes refused", async () => {
+    // Prepare
+    const made = await aws.elb.send(new CreateTargetGroupCommand(tgInput));
+    const arn = made.TargetGroups?.[0]?.TargetGroupArn ?? '';
+    const drain = async (target: string) =>
+      (
+        await aws.elb.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: target }))
+      ).Attributes?.find((a) => a.Key === 'deregistration_delay.timeout_seconds')?.Value;
+    const set = (Value: string, Key = 'deregistration_delay.timeout_seconds') =>
+      aws.elb
+        .send(new ModifyTargetGroupAttributesCommand({ TargetGroupArn: arn, Attributes: [{ Key, Value }] }))
+        .catch((e: unknown) => e);
+
+    // Act
+    const before = await drain(arn);
+    const ok = await set('30');
+    const after = await drain(arn);
+    const tooLong = await set('3601');
+    const negative = await set('-1');
+    const unmodelled = await set('true', 'stickiness.enabled');
+
+    // Assess
+    expect(before).toBe('300');
+    expect(ok).toMatchObject({ Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }] });
+    expect(after).toBe('30');
+    for (const refused of [tooLong, negative, unmodelled])
+      expect(refused).toMatchObject({ name: 'ValidationError' });
+    expect(await drain(arn)).toBe('30');
+    // infra/shared.yaml sets the pooled group's delay to 30 s.
+    expect(await drain(shared.PooledTargetGroupArn ?? '')).toBe('30');
+  });
+
+  it('changes the health check a ModifyTargetGroup names, keeps the rest, and refuses ranges ELBv2 refuses', async () => {
+    // Prepare
+    const made = await aws.elb.send(new CreateTargetGroupCommand(tgInput));
+    const arn = made.TargetGroups?.[0]?.TargetGroupArn ?? '';
+
+    // Act
+    const changed = await aws.elb.send(
+      new ModifyTargetGroupCommand({
+        TargetGroupArn: arn,
+        HealthCheckIntervalSeconds: 5,
+        HealthCheckTimeoutSeconds: 4,
+        HealthyThresholdCount: 2,
+      }),
+    );
+    const timeoutTooLong = await aws.elb
+      .send(new ModifyTargetGroupCommand({ TargetGroupArn: arn, HealthCheckTimeoutSeconds: 5 }))
+      .catch((e: unknown) => e);
+    const intervalTooShort = await aws.elb
+      .send(new CreateTargetGroupCommand({ ...tgInput, Name: 'tf-other', HealthCheckIntervalSeconds: 4 }))
+      .catch((e: unknown) => e);
+    const gone = await aws.elb
+      .send(new ModifyTargetGroupCommand({ TargetGroupArn: `${arn}0`, HealthCheckPath: '/' }))
+      .catch((e: unknown) => e);
+
+    // Assess
+    expect(changed.TargetGroups?.[0]).toMatchObject({
+      HealthCheckPath: '/health',
+      HealthCheckIntervalSeconds: 5,
+      HealthCheckTimeoutSeconds: 4,
+      HealthyThresholdCount: 2,
+      UnhealthyThresholdCount: 2,
+    });
+    expect(timeoutTooLong).toMatchObject({ name: 'ValidationError' });
+    expect(intervalTooShort).toMatchObject({ name: 'ValidationError' });
+    expect(gone).toBeInstanceOf(TargetGroupNotFoundException);
   });
 });

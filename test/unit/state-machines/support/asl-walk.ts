@@ -33,7 +33,7 @@ const write = (document: unknown, fields: string[], value: unknown): unknown => 
 /**
  * Walks a generated definition by hand, independently of both engines: a Task consumes the next
  * outcome (its output replaces the document; a failure goes through the first matching Catch),
- * a Pass writes its Result, a Choice tests its rules, a Wait goes on.
+ * a Pass writes its Result, a Choice tests its rules, a Wait checks its length and goes on.
  */
 export const walkAsl = (definition: AslDefinition, input: unknown, outcomes: readonly Outcome[]): AslWalk => {
   const steps: string[] = [];
@@ -79,9 +79,14 @@ export const walkAsl = (definition: AslDefinition, input: unknown, outcomes: rea
         name = rule ? rule.Next : state.Default;
         break;
       }
-      case 'Wait':
+      case 'Wait': {
+        // Step Functions fails the execution when SecondsPath holds no whole number of seconds.
+        const seconds = state.SecondsPath === undefined ? state.Seconds : read(document, state.SecondsPath);
+        if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0)
+          throw new Error(`States.Runtime: Wait ${name} has no length (${state.SecondsPath})`);
         name = state.Next;
         break;
+      }
       case 'Succeed':
       case 'Fail':
         if (consumed !== outcomes.length) throw new Error(`ended at ${name} with outcomes left over`);

@@ -48,6 +48,14 @@ const outputsOf = (step: string, state: unknown): unknown[] => {
   const next = { ...document, trail: [...trail, step] };
   // After a final step failed, its write went through (nothing to undo), or it did not.
   if (step === 'ConfirmCommitted') return [true, false].map((committed) => ({ ...next, committed }));
+  // The switch says how long requests to the source may take (DrainPrevious waits that long).
+  if (step === 'SwitchRouting')
+    return [
+      {
+        ...next,
+        migration: { ...(isRecord(document.migration) ? document.migration : {}), drainSeconds: 30 },
+      },
+    ];
   // The loops (health polls, waits for another execution's lock, a release's deployment and its
   // rollback) are taken once at most: enough to walk each wait, and it keeps the graph finite.
   const rollout = ROLLOUT_OUTPUTS[step] ?? SHARD_OUTPUTS[step];

@@ -67,6 +67,11 @@ export const fakeDispatch = (script: Script) => {
     const state = isRecord(payload.state) ? payload.state : {};
     const trail = Array.isArray(state.trail) ? state.trail : [];
     const next = { ...state, trail: [...trail, payload.step] };
+    // The switch says how long requests to the source may take (DrainPrevious waits that long).
+    if (payload.step === 'SwitchRouting') {
+      const migration = isRecord(state.migration) ? state.migration : {};
+      return { ...next, migration: { ...migration, drainSeconds: 30 } };
+    }
     if (payload.step === 'LockTenant') {
       looks += 1;
       return { ...next, lockWait: { held: looks > (script.lockedLooks ?? 0), attempts: looks } };
