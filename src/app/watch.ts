@@ -23,6 +23,7 @@ import {
   operationFinished,
   type TenantRecord,
 } from '../domain/tenant-record.ts';
+import type { TenantStatus } from '../domain/tenant-status.ts';
 import type { EventPublisher, StatusLedger, TenantMap, WorkflowStarter } from '../ports/index.ts';
 import { claimStatusEvent, publishClaimed, sendOnce } from '../steps/send-once.ts';
 import { rolloutSummaryEvent } from './rollout.ts';
@@ -58,6 +59,8 @@ export type WatchResult =
       tenantId: string;
       statusEvent?: OutboundEvent;
       releasedLock: boolean;
+      /** The status the tenant was left in when its lock was released (before any cleanup ran). */
+      releasedAs?: TenantStatus;
       /** The cleanup execution started to remove what the dead one left, if one was needed. */
       cleanup?: string;
     };
@@ -228,6 +231,7 @@ export const handleExecutionStatusChange = async (detail: unknown, deps: WatchDe
   const reason = `execution ${change.status.toLowerCase()} (${why})${lastStep ? `; last completed step ${lastStep}` : ''}`;
   const step = lastStep ?? 'Execution';
   let releasedLock = false;
+  let releasedAs: TenantStatus | undefined;
   let current = record;
   if (!finished && record?.lock?.execution === change.name) {
     const leftNothing = record.migration !== undefined && !namesMigrationLeftover(record);
@@ -252,7 +256,10 @@ export const handleExecutionStatusChange = async (detail: unknown, deps: WatchDe
       at,
     });
     releasedLock = written !== undefined;
-    if (written) current = written;
+    if (written) {
+      current = written;
+      releasedAs = written.lifecycleStatus;
+    }
   }
 
   // 2. The one terminal status event.
@@ -303,6 +310,7 @@ export const handleExecutionStatusChange = async (detail: unknown, deps: WatchDe
     execution: change.name,
     tenantId,
     releasedLock,
+    ...(releasedAs ? { releasedAs } : {}),
     ...(started ? { cleanup: started } : {}),
   };
 };

@@ -253,8 +253,11 @@ export const recoveredText = (item: RecoveredExecution): string[] => {
       : watch.outcome === 'already-notified'
         ? 'its status event had been sent'
         : 'no registration to answer';
-  lines.push(`  ${told}${watch.releasedLock ? '; tenant unlocked (FAILED)' : ''}`);
+  lines.push(`  ${told}${watch.releasedLock ? `; tenant unlocked (${watch.releasedAs ?? 'released'})` : ''}`);
   if (watch.cleanup) lines.push(`  cleanup ${watch.cleanup} removed what it left`);
+  // A cleanup may change the status the unlock left (a migration's puts the tenant back where it was).
+  if (item.tenantStatus && item.tenantStatus !== watch.releasedAs)
+    lines.push(`  tenant now ${item.tenantStatus}`);
   return lines;
 };
 

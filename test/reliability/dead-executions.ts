@@ -62,7 +62,13 @@ export const describeDeadExecutions = (): void => {
             expect.objectContaining({
               name: execution,
               found: status === 'KILLED' ? 'RUNNING' : 'TIMED_OUT',
-              watch: expect.objectContaining({ outcome: 'notified', releasedLock: true }),
+              watch: expect.objectContaining({
+                outcome: 'notified',
+                releasedLock: true,
+                releasedAs: 'FAILED',
+              }),
+              // After its cleanup removed what it left, as the recovery line says.
+              tenantStatus: 'FAILED',
             }),
           ]);
           expect(first[0]?.watch).toHaveProperty('cleanup');

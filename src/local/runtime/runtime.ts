@@ -27,6 +27,7 @@ import {
 import { type ShardState, shardStateSchema } from '../../domain/shard-state.ts';
 import { activeGrownShards, shardCapacity } from '../../domain/shards.ts';
 import type { TenantRecord } from '../../domain/tenant-record.ts';
+import type { TenantStatus } from '../../domain/tenant-status.ts';
 import {
   makeIngressHandler,
   makeStepHandler,
@@ -125,6 +126,8 @@ export interface RecoveredExecution {
   watch: WatchResult | undefined;
   /** Why it could not be handled now (it stays for the next command to try again). */
   problem?: string;
+  /** The tenant's status once recovery (and any cleanup it started) was done. */
+  tenantStatus?: TenantStatus;
 }
 
 /**
@@ -514,6 +517,7 @@ export const openRuntime = async (
       }),
     );
     await starter.drain();
+    const after = entry.tenantId ? await ports.tenants.get(entry.tenantId) : undefined;
     const item: RecoveredExecution = {
       name: entry.name,
       machine: entry.machine,
@@ -521,6 +525,7 @@ export const openRuntime = async (
       found,
       watch: watchResults.get(entry.name),
       ...(problem ? { problem } : {}),
+      ...(after ? { tenantStatus: after.lifecycleStatus } : {}),
     };
     recovered.push(item);
     options.onRecovered?.(item);
