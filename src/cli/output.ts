@@ -46,7 +46,11 @@ export const resultText = (result: ReplayResult, source?: string): string[] => {
         ? '  status event  none: a redelivery starts nothing new'
         : operation && !OPERATION_TABLE[operation].reports
           ? `  status event  none (an ${operation} answers nobody)`
-          : '  status event  none (no registration id to report to)',
+          : result.outcome === 'deferred' && result.tenantRegistrationId
+            ? `  status event  none: registration ${result.tenantRegistrationId} is answered by another execution (the one working on it, or the one that did it)`
+            : result.tenantRegistrationId
+              ? '  status event  none'
+              : '  status event  none (no registration id to report to)',
     );
   }
   return lines;
