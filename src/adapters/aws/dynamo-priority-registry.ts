@@ -8,7 +8,7 @@ import {
   isConditionFailed,
   queryPartition,
 } from './dynamo-client.ts';
-import { translateAwsError } from './errors.ts';
+import { translateTableError } from './errors.ts';
 import { parseResult } from './parse.ts';
 
 /** Options of {@link DynamoPriorityRegistry}. */
@@ -40,7 +40,7 @@ export class DynamoPriorityRegistry implements PriorityRegistry {
         return { priority: Number(parsed.sk), tenantId: parsed.tenantId };
       });
     } catch (error) {
-      throw translateAwsError(error, context);
+      throw translateTableError(error, context, this.#tableName);
     }
   }
 
@@ -58,7 +58,11 @@ export class DynamoPriorityRegistry implements PriorityRegistry {
       return true;
     } catch (error) {
       if (isConditionFailed(error)) return false;
-      throw translateAwsError(error, `DynamoDB claim priority ${priority} of ${listenerArn} for ${tenantId}`);
+      throw translateTableError(
+        error,
+        `DynamoDB claim priority ${priority} of ${listenerArn} for ${tenantId}`,
+        this.#tableName,
+      );
     }
   }
 
@@ -76,9 +80,10 @@ export class DynamoPriorityRegistry implements PriorityRegistry {
     } catch (error) {
       // Not held by this tenant (or not held at all): there is nothing of ours to free.
       if (isConditionFailed(error)) return;
-      throw translateAwsError(
+      throw translateTableError(
         error,
         `DynamoDB release priority ${priority} of ${listenerArn} for ${tenantId}`,
+        this.#tableName,
       );
     }
   }

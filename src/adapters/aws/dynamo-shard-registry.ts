@@ -9,7 +9,7 @@ import {
   isConditionFailed,
   queryPartition,
 } from './dynamo-client.ts';
-import { translateAwsError } from './errors.ts';
+import { translateTableError } from './errors.ts';
 import { parseResult } from './parse.ts';
 
 /** Options of {@link DynamoShardRegistry}. */
@@ -47,7 +47,7 @@ export class DynamoShardRegistry implements ShardRegistry {
         return { index: Number(sk), ...rest };
       });
     } catch (error) {
-      throw translateAwsError(error, context);
+      throw translateTableError(error, context, this.#tableName);
     }
   }
 
@@ -66,7 +66,11 @@ export class DynamoShardRegistry implements ShardRegistry {
       return 'reserved';
     } catch (error) {
       if (isConditionFailed(error)) return 'taken';
-      throw translateAwsError(error, `DynamoDB reserve load balancer shard ${index} for ${execution}`);
+      throw translateTableError(
+        error,
+        `DynamoDB reserve load balancer shard ${index} for ${execution}`,
+        this.#tableName,
+      );
     }
   }
 
@@ -86,7 +90,11 @@ export class DynamoShardRegistry implements ShardRegistry {
       return true;
     } catch (error) {
       if (isConditionFailed(error)) return false;
-      throw translateAwsError(error, `DynamoDB take over load balancer shard ${index} from ${from}`);
+      throw translateTableError(
+        error,
+        `DynamoDB take over load balancer shard ${index} from ${from}`,
+        this.#tableName,
+      );
     }
   }
 
@@ -121,7 +129,11 @@ export class DynamoShardRegistry implements ShardRegistry {
       return true;
     } catch (error) {
       if (isConditionFailed(error)) return false;
-      throw translateAwsError(error, `DynamoDB activate load balancer shard ${index} for ${execution}`);
+      throw translateTableError(
+        error,
+        `DynamoDB activate load balancer shard ${index} for ${execution}`,
+        this.#tableName,
+      );
     }
   }
 
@@ -139,7 +151,11 @@ export class DynamoShardRegistry implements ShardRegistry {
     } catch (error) {
       // Not this execution's, or ACTIVE (tenants may be on it), or gone: nothing of ours to free.
       if (isConditionFailed(error)) return;
-      throw translateAwsError(error, `DynamoDB release load balancer shard ${index} for ${execution}`);
+      throw translateTableError(
+        error,
+        `DynamoDB release load balancer shard ${index} for ${execution}`,
+        this.#tableName,
+      );
     }
   }
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { RetryableError } from '../../domain/errors.ts';
 import type { StatusLedger } from '../../ports/tenant-map.ts';
 import { type DynamoAdapterOptions, documentClient, isConditionFailed } from './dynamo-client.ts';
-import { translateAwsError } from './errors.ts';
+import { translateTableError } from './errors.ts';
 import { parseResult } from './parse.ts';
 
 /** Options of {@link DynamoStatusLedger}. */
@@ -66,7 +66,7 @@ export class DynamoStatusLedger implements StatusLedger {
       );
       return 'claimed';
     } catch (error) {
-      if (!isConditionFailed(error)) throw translateAwsError(error, context);
+      if (!isConditionFailed(error)) throw translateTableError(error, context, this.#tableName);
     }
     const existing = await this.#read(key, context);
     if (existing === undefined) {
@@ -96,7 +96,7 @@ export class DynamoStatusLedger implements StatusLedger {
         }),
       );
     } catch (error) {
-      throw translateAwsError(error, `DynamoDB mark status event of ${execution} sent`);
+      throw translateTableError(error, `DynamoDB mark status event of ${execution} sent`, this.#tableName);
     }
   }
 
@@ -114,7 +114,7 @@ export class DynamoStatusLedger implements StatusLedger {
       );
     } catch (error) {
       if (isConditionFailed(error)) return;
-      throw translateAwsError(error, `DynamoDB abandon status event of ${execution}`);
+      throw translateTableError(error, `DynamoDB abandon status event of ${execution}`, this.#tableName);
     }
   }
 
@@ -131,7 +131,7 @@ export class DynamoStatusLedger implements StatusLedger {
       return 'first';
     } catch (error) {
       if (isConditionFailed(error)) return 'again';
-      throw translateAwsError(error, `DynamoDB record the start of ${name}`);
+      throw translateTableError(error, `DynamoDB record the start of ${name}`, this.#tableName);
     }
   }
 
@@ -142,7 +142,7 @@ export class DynamoStatusLedger implements StatusLedger {
       );
       return out.Item === undefined ? undefined : parseResult(entrySchema, out.Item, context);
     } catch (error) {
-      throw translateAwsError(error, context);
+      throw translateTableError(error, context, this.#tableName);
     }
   }
 }

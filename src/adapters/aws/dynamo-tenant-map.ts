@@ -20,7 +20,7 @@ import {
   releaseUpdate,
   repairUpdate,
 } from './dynamo-tenant-updates.ts';
-import { translateAwsError } from './errors.ts';
+import { translateTableError } from './errors.ts';
 import { parseResult } from './parse.ts';
 
 const identitySchema = z.object({ tenantId: z.string().min(1) });
@@ -48,7 +48,7 @@ export class DynamoTenantMap implements TenantMap {
       );
       return out.Item === undefined ? undefined : toTenantRecord(out.Item, context);
     } catch (error) {
-      throw translateAwsError(error, context);
+      throw translateTableError(error, context, this.#tableName);
     }
   }
 
@@ -71,7 +71,7 @@ export class DynamoTenantMap implements TenantMap {
         startKey = out.LastEvaluatedKey;
       } while (startKey);
     } catch (error) {
-      throw translateAwsError(error, context);
+      throw translateTableError(error, context, this.#tableName);
     }
     return records;
   }
@@ -90,7 +90,7 @@ export class DynamoTenantMap implements TenantMap {
       );
       return toTenantRecord(out.Attributes, context);
     } catch (error) {
-      if (!isConditionFailed(error)) throw translateAwsError(error, context);
+      if (!isConditionFailed(error)) throw translateTableError(error, context, this.#tableName);
       const current = await this.get(request.tenantId);
       throw acquireConflict(request, current, error);
     }
@@ -123,7 +123,7 @@ export class DynamoTenantMap implements TenantMap {
         return true;
       } catch (error) {
         if (isConditionFailed(error)) return false;
-        throw translateAwsError(error, context);
+        throw translateTableError(error, context, this.#tableName);
       }
     };
     if (await claim()) return;
@@ -136,7 +136,7 @@ export class DynamoTenantMap implements TenantMap {
         throw new RetryableError(`${context}: the claim changed meanwhile; try again`);
       owner = parseResult(identitySchema, out.Item, context).tenantId;
     } catch (error) {
-      throw translateAwsError(error, context);
+      throw translateTableError(error, context, this.#tableName);
     }
     const holder = await this.get(owner);
     if (holder !== undefined && holder.lifecycleStatus !== 'DELETED') {
@@ -164,7 +164,7 @@ export class DynamoTenantMap implements TenantMap {
         }),
       );
     } catch (error) {
-      if (!isConditionFailed(error)) throw translateAwsError(error, context);
+      if (!isConditionFailed(error)) throw translateTableError(error, context, this.#tableName);
       const current = await this.get(tenantId);
       throw new ConflictError(`${context}: ${lockMismatch(tenantId, execution, current)}`, { cause: error });
     }
@@ -183,7 +183,7 @@ export class DynamoTenantMap implements TenantMap {
       );
       return toTenantRecord(out.Attributes ?? {}, context);
     } catch (error) {
-      if (!isConditionFailed(error)) throw translateAwsError(error, context);
+      if (!isConditionFailed(error)) throw translateTableError(error, context, this.#tableName);
       const current = await this.get(request.tenantId);
       const why = !current
         ? 'no record'
@@ -210,7 +210,7 @@ export class DynamoTenantMap implements TenantMap {
         }),
       );
     } catch (error) {
-      if (!isConditionFailed(error)) throw translateAwsError(error, context);
+      if (!isConditionFailed(error)) throw translateTableError(error, context, this.#tableName);
       const current = await this.get(tenantId);
       const why =
         current?.lock?.execution === execution
@@ -225,7 +225,7 @@ export class DynamoTenantMap implements TenantMap {
     try {
       return await this.#releaseWrite(request, context);
     } catch (error) {
-      if (!isConditionFailed(error)) throw translateAwsError(error, context);
+      if (!isConditionFailed(error)) throw translateTableError(error, context, this.#tableName);
       const current = await this.get(request.tenantId);
       // A retried release step: the first attempt already wrote this very outcome.
       if (current && !current.lock && current.lifecycleStatus === request.status) {
@@ -243,7 +243,7 @@ export class DynamoTenantMap implements TenantMap {
       return await this.#releaseWrite(request, context);
     } catch (error) {
       if (isConditionFailed(error)) return undefined;
-      throw translateAwsError(error, context);
+      throw translateTableError(error, context, this.#tableName);
     }
   }
 

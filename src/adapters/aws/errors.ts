@@ -101,3 +101,14 @@ export const translateAwsError = (error: unknown, context: string): TenantFlowEr
   }
   return new FatalError(message, options);
 };
+
+/**
+ * As {@link translateAwsError}, for a DynamoDB call on `table`: a missing table is named (DynamoDB's
+ * ResourceNotFoundException says only "Requested resource not found").
+ */
+export const translateTableError = (error: unknown, context: string, table: string): TenantFlowError =>
+  awsErrorName(error) === 'ResourceNotFoundException'
+    ? new FatalError(`${context} failed: table ${table} does not exist (${describe(error)})`, {
+        cause: error,
+      })
+    : translateAwsError(error, context);

@@ -1,10 +1,15 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { DynamoTenantMap } from '../../adapters/aws/dynamo-tenant-map.ts';
+import { FatalError } from '../../domain/errors.ts';
 import { type AwsTarget, awsBackend, type DeployedExecution } from './aws-backend.ts';
 import { FaultInjector } from './faults.ts';
 import { type LocalRuntimeOptions, openRuntime, type Runtime } from './runtime.ts';
 import { ensureStateDir, lockStateDir, NotAStateDirError } from './state-dir.ts';
+
+/** A tenant id no tenant has (ids are UUIDs): reading it tells whether the table answers. */
+const PROBE_TENANT = 'tenantflow-target-probe';
 
 /** The file that says which AWS target a state directory's executions ran against. */
 export const TARGET_FILE = 'target.json';
@@ -31,12 +36,28 @@ export const createAwsRuntime = async (
   target: AwsTarget,
 ): Promise<AwsRuntime> => {
   const dir = options.stateDir;
-  ensureStateDir(dir, 'create');
+  const file = join(dir, TARGET_FILE);
   if (existsSync(join(dir, 'cloud.json')))
     throw new NotAStateDirError(
       `${dir} holds a simulated cloud: --target aws keeps its executions apart (leave out --state-dir)`,
     );
-  const file = join(dir, TARGET_FILE);
+  // A state dir is bound to a target on first use, and only to one that answers: a missing table
+  // (a wrong --stage, --region or --table) is an error naming it, and nothing is made or bound.
+  if (!existsSync(file)) {
+    const probe = awsBackend(target);
+    try {
+      await new DynamoTenantMap({ client: probe.clients.dynamo, tableName: target.table }).get(PROBE_TENANT);
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      throw new FatalError(
+        `region ${target.region}, stage ${target.stage} does not answer (${why}); nothing was written to ${dir}`,
+        { cause: error },
+      );
+    } finally {
+      await probe.stop();
+    }
+  }
+  ensureStateDir(dir, 'create');
   const mine = { region: target.region, stage: target.stage, table: target.table };
   if (existsSync(file)) {
     const recorded = targetFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalDynamo, startLocalDynamo } from '../../../../src/local/dynamo.ts';
 import {
   type AwsTarget,
   awsStateDir,
@@ -19,13 +20,44 @@ const target: AwsTarget = {
   sbtBus: 'sbt-bus',
 };
 
+/** A DynamoDB endpoint with the target's table: what the first binding of a state dir asks. */
+let dynamo: LocalDynamo | undefined;
+beforeAll(async () => {
+  dynamo = await startLocalDynamo({ tableName: target.table });
+});
+afterAll(async () => {
+  await dynamo?.stop();
+});
+
+/** Runs `open` with every AWS client pointed at the local DynamoDB (and throwaway credentials). */
+const withEndpoint = async <T>(open: () => Promise<T>): Promise<T> => {
+  const saved = {
+    AWS_ENDPOINT_URL: process.env.AWS_ENDPOINT_URL,
+    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY,
+  };
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: dynamo?.endpoint,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+  });
+  try {
+    return await open();
+  } finally {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
+};
+
 describe('--target aws state directories', () => {
-  it('keeps one per region and stage under the base, recording its target, and opens without calling AWS', async () => {
+  it('keeps one per region and stage under the base, recording its target once its table answered', async () => {
     // Prepare
     const dir = awsStateDir(tempDir('tf-aws-'), target);
 
     // Act
-    const runtime = await createAwsRuntime({ stateDir: dir, engine: 'asl' }, target);
+    const runtime = await withEndpoint(() => createAwsRuntime({ stateDir: dir, engine: 'asl' }, target));
     const description = runtime.describe();
     const executions = runtime.executions();
     await runtime.close();
@@ -41,6 +73,21 @@ describe('--target aws state directories', () => {
     expect(description).toContain('AWS (real calls): region eu-west-1');
     expect(description).toContain('tenant table tenantflow-prod-tenants');
     expect(executions).toEqual([]);
+  });
+
+  it('binds nothing to a target whose table does not answer, and names the table', async () => {
+    // Prepare
+    const dir = awsStateDir(tempDir('tf-aws-'), target);
+    const wrong = { ...target, stage: 'prdo', table: 'tenantflow-prdo-tenants' };
+
+    // Act
+    const opened = withEndpoint(() => createAwsRuntime({ stateDir: dir, engine: 'asl' }, wrong));
+
+    // Assess
+    await expect(opened).rejects.toThrow(
+      /region eu-west-1, stage prdo does not answer \(.*table tenantflow-prdo-tenants does not exist.*\); nothing was written to /,
+    );
+    expect(existsSync(dir)).toBe(false);
   });
 
   it("refuses a directory holding a simulated cloud, another target's executions, or (locally) AWS executions", async () => {
