@@ -277,6 +277,15 @@ const KIND_GRANTS: { readonly [K in ResourceKind]: KindGrants } = {
         [...shardListenerRules, grownShards.rules],
         MANAGED_BY_US,
       ),
+      grant(
+        'retag the tier of a rule it made, and only that tag (a migration hands the rule to the new tier)',
+        ['elasticloadbalancing:AddTags'],
+        [...shardListenerRules, grownShards.rules],
+        {
+          ...MANAGED_BY_US,
+          'ForAllValues:StringEquals': { 'aws:TagKeys': [TAG_KEYS.tier] },
+        },
+      ),
     ],
     tagOnCreate: {
       action: 'elasticloadbalancing:AddTags',
@@ -554,7 +563,8 @@ const conditionText = (condition: Statement['Condition']): string =>
     ? Object.entries(condition)
         .flatMap(([operator, keys]) =>
           Object.entries(keys).map(
-            ([key, value]) => `${key} ${operator === 'ArnLike' ? '∈' : '='} ${shown(value)}`,
+            ([key, value]) =>
+              `${key} ${operator === 'ArnLike' ? '∈' : operator.startsWith('ForAllValues:') ? '⊆' : '='} ${shown(value)}`,
           ),
         )
         .join('; ')

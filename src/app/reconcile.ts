@@ -34,6 +34,8 @@ export const DRIFT_KINDS = {
   attachment:
     "a service attached to another target group than the recorded one (the tenant's rule forwards to a group no task registers in)",
   tags: "a resource whose tags disagree with its record (report only: tenantflow's role may not retag)",
+  'tier-tag':
+    "the tenant's listener rule tagged with another tier than its record's (a migration before rules were handed over with their tag): retagged",
   leftover: "part of a migration's other placement the record still names, with no migration running",
 } as const;
 export type DriftKind = keyof typeof DRIFT_KINDS;
@@ -149,9 +151,13 @@ const inspect = async (
         const owner = tagValue(tags, TAG_KEYS.tenantId);
         const tier = tagValue(tags, TAG_KEYS.tier);
         if (owner !== tenantId) drift('tags', kind, arn, `tagged for tenant ${owner ?? '(none)'}`);
-        // A rule a migration took over keeps the tier it was made with: ELB cannot retag it for us.
-        else if (kind !== 'listenerRule' && record.placement && tier !== record.placement.tier)
-          drift('tags', kind, arn, `tier tag ${tier ?? '(none)'}, record says ${record.placement.tier}`);
+        else if (record.placement && tier !== record.placement.tier)
+          drift(
+            kind === 'listenerRule' ? 'tier-tag' : 'tags',
+            kind,
+            arn,
+            `tier tag ${tier ?? '(none)'}, record says ${record.placement.tier}`,
+          );
       }
     }
     for (const [name, companion] of Object.entries(record.resources.companions?.services ?? {})) {
@@ -280,6 +286,19 @@ const repairTenant = async (
   }
   for (const drift of drifts) {
     if (drift.kind === 'tags') drift.repair = 'report-only';
+    if (drift.kind === 'tier-tag') {
+      const tier = current?.placement?.tier;
+      if (!tier) continue;
+      await attempt(
+        drift,
+        async () => {
+          if ((await deps.elb.tagResource(drift.arn, [{ key: TAG_KEYS.tier, value: tier }])) === 'absent')
+            throw new NotReadyError(`rule ${drift.arn} is gone: the next run recreates it`);
+        },
+        onStep,
+      );
+      continue;
+    }
     if (drift.kind === 'attachment') {
       const service = current?.resources.service;
       const group = current?.resources.targetGroup?.arn;

@@ -115,6 +115,11 @@ export interface LoadBalancer {
    * Makes the rule forward to `targetGroupArn` instead (one atomic change: requests matching it go to
    * the old group until then, to the new one after). `'absent'` when there is no such rule.
    */
+  /**
+   * Sets these tags on a rule or a target group (a key it has takes the new value; the others stay).
+   * `'absent'` when there is no such resource.
+   */
+  tagResource(arn: string, tags: Tag[]): Promise<'tagged' | 'absent'>;
   forwardListenerRule(
     arn: string,
     targetGroupArn: string,

@@ -11,7 +11,7 @@
 
 import { healthOf, ownsService, type Placement, placementOf } from '../domain/catalogue.ts';
 import { ConflictError, FatalError, ValidationError } from '../domain/errors.ts';
-import { tenantTags } from '../domain/naming.ts';
+import { TAG_KEYS, tenantTags } from '../domain/naming.ts';
 import { failedStep, failureReason } from '../domain/reasons.ts';
 import { withoutSizes } from '../domain/release.ts';
 import { hasNoResources, type TenantResources, withoutResource } from '../domain/resources.ts';
@@ -234,6 +234,9 @@ export const switchRouting: Step = async (state, deps, ctx) => {
       throw new FatalError('SwitchRouting: the target has no target group or rule recorded');
     if ((await deps.elb.forwardListenerRule(rule.arn, group.arn)) === 'absent')
       throw new FatalError(`SwitchRouting: the tenant's rule ${rule.arn} is gone`);
+    // The rule is handed over, not made anew: it takes the target's tier tag (SwitchBack gives the
+    // original's back).
+    await deps.elb.tagResource(rule.arn, [{ key: TAG_KEYS.tier, value: target.tier }]);
     const next = drained({ ...state, resources: { ...state.resources, listenerRule: rule } });
     await checkpoint(
       deps,
@@ -283,7 +286,10 @@ export const switchBack: Step = async (state, deps, ctx) => {
   }
   const group = original.resources.targetGroup;
   if (!group) throw new FatalError('SwitchBack: the original placement has no target group recorded');
-  if ((await deps.elb.forwardListenerRule(rule.arn, group.arn)) === 'forwarded') return withoutRule;
+  if ((await deps.elb.forwardListenerRule(rule.arn, group.arn)) === 'forwarded') {
+    await deps.elb.tagResource(rule.arn, [{ key: TAG_KEYS.tier, value: original.placement.tier }]);
+    return withoutRule;
+  }
   // The switch had removed it (the target was pooled): the original rule is made anew, recorded
   // with the original's resources (no migration in this state: its checkpoint writes the record's own).
   const { migration: _progress, ...plain } = state;

@@ -399,6 +399,15 @@ export class FakeLoadBalancer extends Recorder<keyof LoadBalancer> implements Lo
     this.rules.splice(index, 1);
     return 'deleted' as const;
   }
+  async tagResource(arn: string, tags: Tag[]) {
+    await this.enter('tagResource', arn, copyTags(tags));
+    const tagged =
+      [...this.targetGroups.values()].find((group) => group.arn === arn) ??
+      this.rules.find((rule) => rule.arn === arn);
+    if (!tagged) return 'absent' as const;
+    tagged.tags = [...tagged.tags.filter((tag) => !tags.some((t) => t.key === tag.key)), ...copyTags(tags)];
+    return 'tagged' as const;
+  }
   async forwardListenerRule(arn: string, targetGroupArn: string, standbyTargetGroupArn?: string) {
     await this.enter('forwardListenerRule', arn, targetGroupArn, standbyTargetGroupArn);
     const rule = this.rules.find((candidate) => candidate.arn === arn);

@@ -1,4 +1,5 @@
 import {
+  AddTagsCommand,
   CreateListenerCommand,
   CreateLoadBalancerCommand,
   CreateRuleCommand,
@@ -253,6 +254,21 @@ export class ElbLoadBalancer implements LoadBalancer {
     } catch (error) {
       if (error instanceof PriorityInUseException) return 'priority-in-use';
       throw translateAwsError(error, context);
+    }
+  }
+
+  async tagResource(arn: string, tags: Tag[]): Promise<'tagged' | 'absent'> {
+    try {
+      await this.#client.send(
+        new AddTagsCommand({
+          ResourceArns: [arn],
+          Tags: tags.map(({ key, value }) => ({ Key: key, Value: value })),
+        }),
+      );
+      return 'tagged';
+    } catch (error) {
+      if (isNotFound(error)) return 'absent';
+      throw translateAwsError(error, `ELBv2 AddTags ${arn}`);
     }
   }
 

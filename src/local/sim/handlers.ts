@@ -18,7 +18,7 @@ import {
   describeLoadBalancers,
 } from './elbv2-load-balancers.ts';
 import { createRule, deleteRule, describeRules, modifyRule } from './elbv2-rules.ts';
-import { describeTags } from './elbv2-tags.ts';
+import { addTags, describeTags } from './elbv2-tags.ts';
 import {
   createTargetGroup,
   deleteTargetGroup,
@@ -64,6 +64,7 @@ export const HANDLERS: Record<SimService, ReadonlyMap<string, SimHandler>> = {
     ['ModifyRule', modifyRule],
     ['DeleteRule', deleteRule],
     ['DescribeTags', describeTags],
+    ['AddTags', addTags],
     ['CreateLoadBalancer', createLoadBalancer],
     ['DescribeLoadBalancers', describeLoadBalancers],
     ['DeleteLoadBalancer', deleteLoadBalancer],

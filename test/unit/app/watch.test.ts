@@ -168,6 +168,7 @@ describe('handleExecutionStatusChange', () => {
       execution: 'onboard-x-1',
       tenantId: detail.tenantId,
       releasedLock: true,
+      releasedAs: 'FAILED',
       cleanup: cleanupExecutionName({ of: 'onboard-x-1', attempt: 1 }),
     });
     expect(tenants.records.get(detail.tenantId)).toMatchObject({ lifecycleStatus: 'FAILED' });

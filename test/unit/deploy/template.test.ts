@@ -502,7 +502,7 @@ describe('packaged template: IAM rules', () => {
     expect(offenders).toEqual([]);
   });
 
-  it("never deletes, changes or tags a tenant resource without tenantflow's tag on it, and tags only on create", () => {
+  it("never deletes, changes or tags a tenant resource without tenantflow's tag on it, and tags only on create (or the tier tag alone of what it made)", () => {
     // Act
     // The shared stack's pooled service is no tenant's and carries no tenantflow tag: a pooled tier's
     // rollout updates it, granted on exactly its ARN (checked below), never a pattern.
@@ -517,7 +517,14 @@ describe('packaged template: IAM rules', () => {
           .filter((action) => {
             const keys = Object.values(g.Condition ?? {}).flatMap((entries) => Object.keys(entries));
             const tagging = /:(TagResource|AddTags)$/.test(action);
-            return tagging ? !keys.some((key) => CREATE_ACTION.test(key)) : !keys.includes(TAG_CONDITION);
+            // A retag of something it made, limited to the tier tag (a migration hands a rule over).
+            const tierOnly =
+              keys.includes(TAG_CONDITION) &&
+              JSON.stringify(g.Condition?.['ForAllValues:StringEquals']?.['aws:TagKeys']) ===
+                '["tenantflow:tier"]';
+            return tagging
+              ? !keys.some((key) => CREATE_ACTION.test(key)) && !tierOnly
+              : !keys.includes(TAG_CONDITION);
           })
           .map((action) => `${g.holder}: ${action}`),
       );

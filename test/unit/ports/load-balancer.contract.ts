@@ -79,6 +79,39 @@ export const loadBalancerContract = (
       expect(changed?.arn).toBe(created.arn);
     });
 
+    it("retags a rule: a key it has takes the new value, the others stay; a rule that is gone is 'absent'", async () => {
+      // Prepare
+      const { elb, vpcId, listenerArn } = await make();
+      const group = await elb.createTargetGroup({
+        name: 'tf-acme-1234',
+        vpcId,
+        port: 80,
+        health: GROUP_HEALTH,
+        tags: TAGS,
+      });
+      const rule = await elb.createListenerRule({
+        listenerArn,
+        priority: 30,
+        headerName: 'x-tenant-id',
+        headerValue: 'acme',
+        targetGroupArn: group.arn,
+        tags: [...TAGS, { key: 'tenantflow:tier', value: 'advanced' }],
+      });
+      if (rule === 'priority-in-use') throw new Error('priority 30 is free');
+
+      // Act
+      const tagged = await elb.tagResource(rule.arn, [{ key: 'tenantflow:tier', value: 'premium' }]);
+      const tags = (await elb.tagsOf([rule.arn])).get(rule.arn);
+      await elb.deleteListenerRule(rule.arn);
+      const gone = await elb.tagResource(rule.arn, [{ key: 'tenantflow:tier', value: 'premium' }]);
+
+      // Assess
+      expect(tagged).toBe('tagged');
+      expect(tags).toHaveLength(TAGS.length + 1);
+      expect(tags).toEqual(expect.arrayContaining([...TAGS, { key: 'tenantflow:tier', value: 'premium' }]));
+      expect(gone).toBe('absent');
+    });
+
     it('refuses to configure a group that does not exist', async () => {
       // Prepare
       const { elb, vpcId } = await make();

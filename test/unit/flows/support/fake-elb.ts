@@ -1,4 +1,7 @@
 import {
+  AddTagsCommand,
+  type AddTagsCommandInput,
+  type AddTagsCommandOutput,
   CreateRuleCommand,
   type CreateRuleCommandInput,
   type CreateRuleCommandOutput,
@@ -255,6 +258,28 @@ export const fakeElb = (mock: AwsClientStub<ElasticLoadBalancingV2Client>, world
         };
       });
       const output: DescribeTagsCommandOutput = { ...ok(world), TagDescriptions: descriptions };
+      return { output };
+    }),
+  );
+  mock.on(AddTagsCommand).callsFake((input: AddTagsCommandInput) =>
+    answer(world, 'ELB.AddTags', input, ({ ResourceArns = [], Tags = [] }) => {
+      const tagged = [...world.targetGroups, ...world.rules];
+      const found = ResourceArns.map((resource) => {
+        const item = tagged.find((candidate) => candidate.arn === resource);
+        if (!item) {
+          throw resource.includes(':listener-rule/')
+            ? new RuleNotFoundException({ message: `Rule '${resource}' not found`, ...failed(400) })
+            : new TargetGroupNotFoundException({ message: `'${resource}' not found`, ...failed(400) });
+        }
+        return item;
+      });
+      for (const item of found) {
+        item.tags = [
+          ...item.tags.filter((tag) => !Tags.some((added) => added.Key === tag.key)),
+          ...Tags.map(({ Key = '', Value = '' }) => ({ key: Key, value: Value })),
+        ];
+      }
+      const output: AddTagsCommandOutput = { ...ok(world) };
       return { output };
     }),
   );

@@ -173,7 +173,7 @@ describe('function role statements', () => {
     }
   });
 
-  it('tags only in the call that creates the resource, and every create tags', () => {
+  it('tags only in the call that creates the resource (or retags the tier of a rule it made, that tag alone), and every create tags', () => {
     // Act
     const ecsTag = only(tenantStatements, 'ecs:TagResource').Condition;
     const elbTags = roles.step
@@ -194,6 +194,10 @@ describe('function role statements', () => {
     );
     expect(ecsTag?.StringEquals?.['ecs:CreateAction']).toHaveLength(3);
     expect(elbTags).toEqual([
+      {
+        StringEquals: { 'aws:ResourceTag/tenantflow:managed-by': 'tenantflow' },
+        'ForAllValues:StringEquals': { 'aws:TagKeys': ['tenantflow:tier'] },
+      },
       { StringEquals: { 'elasticloadbalancing:CreateAction': ['CreateTargetGroup', 'CreateRule'] } },
       { StringEquals: { 'elasticloadbalancing:CreateAction': ['CreateLoadBalancer', 'CreateListener'] } },
     ]);
