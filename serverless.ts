@@ -11,6 +11,7 @@ import {
 } from './infra/deploy/resources.ts';
 import { ROLLOUT_REQUEST } from './src/domain/rollout.ts';
 import { MACHINE_IDS, type MachineId, ROLLOUT_MACHINE } from './src/domain/saga.ts';
+import { DEPLOYED_SHARD_GROWTH_THRESHOLD } from './src/domain/shards.ts';
 
 /**
  * The deployable (osls 4 + serverless-step-functions). Functions are bundled beforehand by
@@ -78,7 +79,7 @@ const configuration: Configuration = {
       shardCapacity: '',
       // When every load balancer shard is filled to this fraction, an onboarding starts the shard
       // machine to add one (empty: never), up to shardGrowthLimit added shards.
-      shardGrowthThreshold: '0.8',
+      shardGrowthThreshold: DEPLOYED_SHARD_GROWTH_THRESHOLD,
       shardGrowthLimit: '4',
       // Execution data (tenant names, emails) stays out of the state machines' logs unless this is true.
       logExecutionData: false,

@@ -19,6 +19,12 @@ export interface LoadBalancerShard {
 export const MAX_SHARDS = 6;
 
 /**
+ * The fill at which a deployed stage's onboardings add a shard (serverless.ts's `shardGrowthThreshold`),
+ * and the embedded CLI's too unless `SHARD_GROWTH_THRESHOLD` says otherwise (set empty: never).
+ */
+export const DEPLOYED_SHARD_GROWTH_THRESHOLD = '0.8';
+
+/**
  * Tenants a shard holds: what both ALB quotas allow (a tenant takes one rule and one target group),
  * less the shared stack's own on it (the pooled rule and group, on the first), and at most
  * `configured` (`SHARD_CAPACITY`: headroom, e.g. for migrations, whose standby group counts too).

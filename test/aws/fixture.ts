@@ -25,6 +25,7 @@ import {
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
   ECSClient,
   ListClustersCommand,
   ListServicesCommand,
@@ -134,8 +135,9 @@ export const startDeployedExecution = async (clients: Clients, name: string): Pr
 };
 
 /**
- * Stands in for what ECS does when a service's tasks start: registers a target (an IP of the private
- * subnets) in each target group a live service names, once. Returns the stop function.
+ * Stands in for what ECS does when a service's tasks start (moto runs no tasks): registers a target
+ * (an IP of the private subnets) in each target group a live service names, once, when the service's
+ * task definition has the container and port its binding names. Returns the stop function.
  */
 export const startTargetRegistrar = (
   clients: Clients,
@@ -166,8 +168,18 @@ export const startTargetRegistrar = (
         .services;
       for (const service of services ?? []) {
         if (service.status !== 'ACTIVE') continue;
-        for (const lb of service.loadBalancers ?? [])
-          if (lb.targetGroupArn) await register(lb.targetGroupArn).catch(() => {});
+        // Only a binding ECS could serve: the task definition has that container, and it maps that
+        // port (a service wired to the wrong container or port gets no target, and never turns ready).
+        const definition = (
+          await clients.ecs.send(
+            new DescribeTaskDefinitionCommand({ taskDefinition: service.taskDefinition }),
+          )
+        ).taskDefinition;
+        for (const lb of service.loadBalancers ?? []) {
+          const container = definition?.containerDefinitions?.find((c) => c.name === lb.containerName);
+          const mapped = container?.portMappings?.some((m) => m.containerPort === lb.containerPort);
+          if (lb.targetGroupArn && mapped) await register(lb.targetGroupArn).catch(() => {});
+        }
       }
     }
   };

@@ -429,6 +429,13 @@ describe('tenantflow --target aws against moto', () => {
       record.resources.listenerRule ? [record.resources.listenerRule.arn] : [],
     );
     expect(rules.filter((rule) => ruleArns.includes(rule.RuleArn ?? ''))).toEqual([]);
+    // moto's tagging API lists no rules and may lag on groups: each recorded group is asked for by ARN.
+    const groupArns = before.flatMap((record) =>
+      record.resources.targetGroup ? [record.resources.targetGroup.arn] : [],
+    );
+    expect(groupArns.length).toBeGreaterThan(0);
+    const groups = (await clients.elb.send(new DescribeTargetGroupsCommand({}))).TargetGroups ?? [];
+    expect(groups.filter((group) => groupArns.includes(group.TargetGroupArn ?? ''))).toEqual([]);
   });
 
   it('adds a load balancer shard (shards add): an internet-facing ALB in the public subnets with its 404 listener, recorded', async () => {

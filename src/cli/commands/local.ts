@@ -21,7 +21,7 @@ import {
 } from '../../domain/rollout.ts';
 import type { RolloutState } from '../../domain/rollout-state.ts';
 import type { TenantRecord } from '../../domain/tenant-record.ts';
-import { localSettings } from '../../local/runtime/backend.ts';
+import { cliSettings } from '../../local/runtime/backend.ts';
 import {
   type AwsRuntime,
   type AwsTarget,
@@ -145,7 +145,7 @@ const withRuntime = async (
       aws = await createAwsRuntime({ ...options, stateDir, mustExist: false, onRecovered }, target);
       runtime = aws;
     } else
-      runtime = await createLocalRuntime({ ...options, settings: localSettings(process.env), onRecovered });
+      runtime = await createLocalRuntime({ ...options, settings: cliSettings(process.env), onRecovered });
   } catch (error) {
     // A setting that does not hold (TIER_CATALOGUE not JSON, say) names itself.
     if (error instanceof UsageError || error instanceof ValidationError) {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { loadConfig } from '../../config.ts';
+import { DEPLOYED_SHARD_GROWTH_THRESHOLD } from '../../domain/shards.ts';
 import type { AwsClients } from '../../handlers/wiring.ts';
 import { startLocalDynamo } from '../dynamo.ts';
 import type { EngineTimings } from '../engines/index.ts';
@@ -73,6 +74,18 @@ export const localSettings = (env: Readonly<Record<string, string | undefined>>)
       return value === undefined || value.trim() === '' ? [] : [[name, value]];
     }),
   );
+
+/**
+ * The CLI's settings on the embedded default: `env`'s, over the deployed stage's defaults where they
+ * differ from the runtime's own: shard growth at {@link DEPLOYED_SHARD_GROWTH_THRESHOLD} unless
+ * `SHARD_GROWTH_THRESHOLD` is set (set empty: never, as the deployed parameter).
+ */
+export const cliSettings = (env: Readonly<Record<string, string | undefined>>): Record<string, string> => ({
+  ...(env.SHARD_GROWTH_THRESHOLD === undefined
+    ? { SHARD_GROWTH_THRESHOLD: DEPLOYED_SHARD_GROWTH_THRESHOLD }
+    : {}),
+  ...localSettings(env),
+});
 
 /**
  * The embedded default's backend: the simulated cloud (its state in `<stateDir>/cloud.json`) and

@@ -4,6 +4,7 @@
  * `executions`, `abort` and `retry`.
  */
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -368,6 +369,41 @@ describe('operator commands', () => {
     expect(JSON.parse(run.out[0] ?? '{}')).toMatchObject({ outcome: 'succeeded' });
     expect(refused).toBe(2);
     expect(broken.err.at(-1)).toBe('tenantflow: TIER_CATALOGUE: is not JSON');
+  });
+
+  it('grows load balancer shards as a deployed stage does (0.8 full) unless SHARD_GROWTH_THRESHOLD is set empty', async () => {
+    // Prepare: three silo onboardings on shards of two tenants each.
+    const sample = JSON.parse(readFileSync(join(SAMPLES, 'onboarding-advanced.json'), 'utf8'));
+    const events = [1, 2, 3].map((n) => {
+      const file = join(tempDir('tf-growth-events-'), `onboard-${n}.json`);
+      const ids = { tenantId: randomUUID(), tenantRegistrationId: randomUUID() };
+      writeFileSync(
+        file,
+        JSON.stringify({ ...sample, id: randomUUID(), detail: { ...sample.detail, ...ids } }),
+      );
+      return file;
+    });
+    const addedShards = async (threshold: string | undefined): Promise<number> => {
+      const dir = tempDir('tf-growth-');
+      const listing = capture();
+      try {
+        vi.stubEnv('SHARD_CAPACITY', '2');
+        if (threshold !== undefined) vi.stubEnv('SHARD_GROWTH_THRESHOLD', threshold);
+        await main(['replay', ...events, '--state-dir', dir], capture().io);
+        await main(['shards', '--json', '--state-dir', dir], listing.io);
+      } finally {
+        vi.unstubAllEnvs();
+      }
+      const shards = JSON.parse(listing.out[0] ?? '[]') as Array<{ source: string }>;
+      return shards.filter((shard) => shard.source === 'added').length;
+    };
+
+    // Act
+    const byDefault = await addedShards(undefined);
+    const off = await addedShards('');
+
+    // Assess
+    expect({ byDefault, off }).toEqual({ byDefault: 1, off: 0 });
   });
 
   it('reconciles: no drift on a clean cloud (exit 0), the report as JSON', async () => {
