@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
+import { MODELLED_SECOND_MS } from '../../src/local/runtime/backend.ts';
 import { tempDir } from '../support/temp-dirs.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -80,6 +81,9 @@ describe('a state dir made by tenantflow bc5031f', () => {
       '--json',
     );
     const offboarded = await cli(stateDir, 'replay', 'events/samples/offboarding-advanced.json', '--json');
+    // Its group was made with the load balancer's 300 s deregistration delay: the deleted service
+    // drains that long in AWS's time (600 ms at the embedded default's 2 ms a second).
+    await new Promise((resolve) => setTimeout(resolve, 300 * MODELLED_SECOND_MS));
     const listed = (await cli(stateDir, 'list', '--json')).out;
     const inventory = json((await cli(stateDir, 'inventory', '--json')).out) as {
       resources: Array<{ tenantId?: string }>;

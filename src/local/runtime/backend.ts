@@ -53,6 +53,9 @@ export interface SimulatedBackendOptions {
   settings?: Readonly<Record<string, string>>;
 }
 
+/** Clock milliseconds per second of AWS's time on the embedded default (not in its fast mode). */
+export const MODELLED_SECOND_MS = 2;
+
 /** The settings the embedded default takes from its caller (the deployed functions' variables). */
 export const LOCAL_SETTINGS = [
   'TIER_CATALOGUE',
@@ -112,10 +115,14 @@ export const simulatedBackend = async (
     stateFile: join(options.stateDir, 'cloud.json'),
     throttle: options.throttle ?? false,
     // Long enough that a replay shows the service starting and the health checks passing (a few
-    // polls 25 ms apart), short enough that a single replay stays well under a second.
+    // polls 25 ms apart), short enough that a single replay stays well under a second. Health and
+    // draining keep AWS's proportions at 2 ms a modelled second: a tuned group (5 s × 2, a 30 s
+    // drain) is healthy 20 ms after its task runs and drains for 60 ms; one with the load balancer's
+    // defaults (30 s × 5, 300 s) takes 300 ms and 600 ms.
     serviceStartMs: fast ? 0 : 40,
     healthyAfterMs: fast ? 0 : 40,
     drainMs: fast ? 0 : 20,
+    ...(fast ? {} : { modelledSecondMs: MODELLED_SECOND_MS }),
   });
   sim.seedSharedInfrastructure(
     config.sharedStackName,

@@ -30,6 +30,11 @@ export interface SimOptions {
   healthyAfterMs?: number;
   /** DRAINING → INACTIVE for deleted services (default 200). */
   drainMs?: number;
+  /**
+   * Clock milliseconds per second of AWS's time: health follows each target group's threshold ×
+   * interval and draining its deregistration delay, instead of `healthyAfterMs` and `drainMs`.
+   */
+  modelledSecondMs?: number;
   /** Enforce the default API rate quotas as token buckets. */
   throttle?: boolean;
   /**
@@ -282,6 +287,9 @@ export class SimulatedCloud {
         serviceStartMs: this.options.serviceStartMs ?? 300,
         healthyAfterMs: this.options.healthyAfterMs ?? 300,
         drainMs: this.options.drainMs ?? 200,
+        ...(this.options.modelledSecondMs === undefined
+          ? {}
+          : { modelledSecondMs: this.options.modelledSecondMs }),
       },
     };
   }

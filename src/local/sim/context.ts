@@ -7,7 +7,31 @@ export interface SimTiming {
   serviceStartMs: number;
   healthyAfterMs: number;
   drainMs: number;
+  /**
+   * Milliseconds of the clock per second of AWS's time, when health and draining follow the target
+   * groups' own settings: a target turns healthy `healthyThreshold × interval` after its task runs, a
+   * deleted service drains for its groups' deregistration delay. Absent: the fixed times above.
+   */
+  modelledSecondMs?: number;
 }
+
+/** How long after its task runs a target of `group` turns healthy. */
+export const healthyAfter = (
+  timing: SimTiming,
+  group: { healthyThresholdCount: number; healthCheckIntervalSeconds: number },
+): number =>
+  timing.modelledSecondMs === undefined
+    ? timing.healthyAfterMs
+    : group.healthyThresholdCount * group.healthCheckIntervalSeconds * timing.modelledSecondMs;
+
+/** How long a deleted service attached to `groups` drains (no group: the fixed drain). */
+export const drainFor = (
+  timing: SimTiming,
+  groups: ReadonlyArray<{ deregistrationDelaySeconds: number }>,
+): number =>
+  timing.modelledSecondMs === undefined || groups.length === 0
+    ? timing.drainMs
+    : Math.max(...groups.map((group) => group.deregistrationDelaySeconds)) * timing.modelledSecondMs;
 
 /** What every simulated command sees: the state to read and change, and the instant of the call. */
 export interface SimContext {

@@ -11,7 +11,7 @@ import {
   type UpdateServiceCommandOutput,
 } from '@aws-sdk/client-ecs';
 import { z } from 'zod';
-import { arn, ecsTags, errorMetadata, nextHex, type SimContext } from './context.ts';
+import { arn, drainFor, ecsTags, errorMetadata, nextHex, type SimContext } from './context.ts';
 import {
   invalidParameter,
   parseEcs,
@@ -246,7 +246,10 @@ export const deleteService = (ctx: SimContext, input: unknown): Out<DeleteServic
     }
     ctx.write.touch('services', record);
     record.deletedAt = ctx.now;
-    record.inactiveAt = ctx.now + ctx.timing.drainMs;
+    const groups = ctx.state.targetGroups.filter((group) =>
+      record.loadBalancers.some((binding) => binding.targetGroupArn === group.arn),
+    );
+    record.inactiveAt = ctx.now + drainFor(ctx.timing, groups);
     record.desiredCount = 0;
   }
   return { service: serviceView(ctx, record, false) };

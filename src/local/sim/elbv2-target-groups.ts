@@ -16,7 +16,7 @@ import {
   TargetTypeEnum,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { z } from 'zod';
-import { arn, elbTags, errorMetadata, nextHex, type SimContext } from './context.ts';
+import { arn, elbTags, errorMetadata, healthyAfter, nextHex, type SimContext } from './context.ts';
 import {
   elbTagInput,
   forwardedTargetGroups,
@@ -298,7 +298,10 @@ const targetState = (draining: boolean, inUse: boolean, checked: boolean): Targe
   return checked ? { State: 'healthy' } : { State: 'initial', Reason: 'Elb.InitialHealthChecking' };
 };
 
-/** Targets are the tasks of the services attached to the group, healthy `healthyAfterMs` after they run. */
+/**
+ * Targets are the tasks of the services attached to the group, healthy `healthyAfter` their start
+ * (the fixed time, or the group's own threshold × interval in modelled seconds).
+ */
 export const describeTargetHealth = (
   ctx: SimContext,
   input: unknown,
@@ -317,7 +320,7 @@ export const describeTargetHealth = (
       const health = targetState(
         status === 'DRAINING',
         inUse,
-        ctx.now >= task.runningAt + ctx.timing.healthyAfterMs,
+        ctx.now >= task.runningAt + healthyAfter(ctx.timing, tg),
       );
       descriptions.push({
         Target: { Id: task.ip, Port: binding.containerPort, AvailabilityZone: task.availabilityZone },

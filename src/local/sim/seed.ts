@@ -1,4 +1,4 @@
-import { arn, nextHex, nextUuid, type SimContext } from './context.ts';
+import { arn, healthyAfter, nextHex, nextUuid, type SimContext } from './context.ts';
 import { putCluster } from './ecs-clusters.ts';
 import { putService } from './ecs-services.ts';
 import { putTaskDefinition } from './ecs-task-definitions.ts';
@@ -188,7 +188,7 @@ export const seedSharedInfrastructure = (
   const serviceProps = numbers(camel(stack.properties('PooledService')), NUMERIC);
   const service = putService(ctx, serviceProps, true);
   // The pooled service was deployed with the stack: it is already running and healthy.
-  const settledAt = ctx.now - ctx.timing.healthyAfterMs;
+  const settledAt = ctx.now - healthyAfter(ctx.timing, tg);
   for (const task of service.tasks) task.runningAt = settledAt;
   service.rolloutCompletesAt = settledAt;
   stack.record('PooledService', { ref: service.arn, attributes: { Name: service.name } });

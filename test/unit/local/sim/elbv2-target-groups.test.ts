@@ -251,4 +251,61 @@ describe('simulated ELBv2 target groups', () => {
     expect(intervalTooShort).toMatchObject({ name: 'ValidationError' });
     expect(gone).toBeInstanceOf(TargetGroupNotFoundException);
   });
+
+  it("keeps AWS's time when asked (a clock millisecond per modelled second): health after the group's threshold × interval, a drain of its deregistration delay", async () => {
+    // Prepare: a cloud on modelled time; one group with the load balancer's defaults (30 s × 5, a
+    // 300 s drain), one tuned (5 s × 2, a 30 s drain).
+    const modelled = simulatedAws({ serviceStartMs: 0, modelledSecondMs: 1 });
+    const seeded = await seed(modelled);
+    const td = await registerApp(modelled);
+    const slow = await routedTargetGroup(modelled, 'tf-slow', 7, seeded.ListenerArn ?? '');
+    const fast = await routedTargetGroup(modelled, 'tf-fast', 8, seeded.ListenerArn ?? '');
+    await modelled.elb.send(
+      new ModifyTargetGroupCommand({
+        TargetGroupArn: fast.targetGroupArn,
+        HealthCheckIntervalSeconds: 5,
+        HealthCheckTimeoutSeconds: 4,
+        HealthyThresholdCount: 2,
+      }),
+    );
+    await modelled.elb.send(
+      new ModifyTargetGroupAttributesCommand({
+        TargetGroupArn: fast.targetGroupArn,
+        Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }],
+      }),
+    );
+    await createAppService(modelled, 'tenantflow-shared', 'tf-slow', td, slow.targetGroupArn, 1);
+    await createAppService(modelled, 'tenantflow-shared', 'tf-fast', td, fast.targetGroupArn, 1);
+    const states = async (arn: string) =>
+      (
+        (await modelled.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn })))
+          .TargetHealthDescriptions ?? []
+      ).map((t) => t.TargetHealth?.State);
+    const lookAfter = async (ms: number) => {
+      modelled.clock.advance(ms);
+      return { slow: await states(slow.targetGroupArn), fast: await states(fast.targetGroupArn) };
+    };
+
+    // Act: the tasks run at once; look just before and at each group's floor.
+    const at9 = await lookAfter(9);
+    const at10 = await lookAfter(1);
+    const at149 = await lookAfter(139);
+    const at150 = await lookAfter(1);
+    for (const service of ['tf-slow', 'tf-fast'])
+      await modelled.ecs.send(
+        new DeleteServiceCommand({ cluster: 'tenantflow-shared', service, force: true }),
+      );
+    const drained30 = await lookAfter(30);
+    const drained299 = await lookAfter(269);
+    const drained300 = await lookAfter(1);
+
+    // Assess
+    expect(at9).toEqual({ slow: ['initial'], fast: ['initial'] });
+    expect(at10).toEqual({ slow: ['initial'], fast: ['healthy'] });
+    expect(at149).toEqual({ slow: ['initial'], fast: ['healthy'] });
+    expect(at150).toEqual({ slow: ['healthy'], fast: ['healthy'] });
+    expect(drained30).toEqual({ slow: ['draining'], fast: [] });
+    expect(drained299).toEqual({ slow: ['draining'], fast: [] });
+    expect(drained300).toEqual({ slow: [], fast: [] });
+  });
 });
