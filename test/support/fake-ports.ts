@@ -5,6 +5,7 @@
  * to fail the next call of a method.
  */
 import { loadConfig, type TenantFlowConfig } from '../../src/config.ts';
+import { DEFAULT_HEALTH } from '../../src/domain/catalogue.ts';
 import { ConflictError, FatalError, NotReadyError, TenantLockedError } from '../../src/domain/errors.ts';
 import type { Tag } from '../../src/domain/naming.ts';
 import type { MachineId } from '../../src/domain/saga.ts';
@@ -55,16 +56,11 @@ import type { StepDeps } from '../../src/steps/index.ts';
 
 /** One recorded call. */
 
-/** A target group's health settings for tests that need one (the tuned defaults, path `/`). */
-export const GROUP_HEALTH: TargetGroupHealth = {
-  path: '/',
-  intervalSeconds: 5,
-  timeoutSeconds: 4,
-  healthyThreshold: 2,
-  unhealthyThreshold: 2,
-  matcher: '200-399',
-  deregistrationDelaySeconds: 30,
-};
+/** A target group's health settings for tests that need one (the catalogue's tuned defaults, path `/`). */
+export const GROUP_HEALTH: TargetGroupHealth = (() => {
+  const { gracePeriodSeconds: _ecsOnly, ...health } = DEFAULT_HEALTH;
+  return { path: '/', ...health };
+})();
 
 export interface Call<M extends string> {
   method: M;

@@ -53,12 +53,8 @@ export const targetGroupView = (ctx: SimContext, tg: TargetGroupRecord): TargetG
   IpAddressType: 'ipv4',
 });
 
-const createInput = z.object({
-  Name: z.string(),
-  Protocol: z.enum(ProtocolEnum),
-  Port: z.number().int().min(1).max(65535),
-  VpcId: z.string(),
-  TargetType: z.enum(TargetTypeEnum).optional(),
+/** The health check fields CreateTargetGroup and ModifyTargetGroup both take. */
+const healthCheckInput = {
   HealthCheckProtocol: z.enum(ProtocolEnum).optional(),
   HealthCheckPort: z.string().optional(),
   HealthCheckPath: z.string().optional(),
@@ -67,6 +63,15 @@ const createInput = z.object({
   HealthyThresholdCount: z.number().optional(),
   UnhealthyThresholdCount: z.number().optional(),
   Matcher: z.object({ HttpCode: z.string().optional() }).optional(),
+};
+
+const createInput = z.object({
+  Name: z.string(),
+  Protocol: z.enum(ProtocolEnum),
+  Port: z.number().int().min(1).max(65535),
+  VpcId: z.string(),
+  TargetType: z.enum(TargetTypeEnum).optional(),
+  ...healthCheckInput,
   Tags: elbTagInput,
 });
 
@@ -195,14 +200,7 @@ const targetGroupOf = (ctx: SimContext, arn: string): TargetGroupRecord => {
 
 const modifyInput = z.object({
   TargetGroupArn: z.string(),
-  HealthCheckProtocol: z.enum(ProtocolEnum).optional(),
-  HealthCheckPort: z.string().optional(),
-  HealthCheckPath: z.string().optional(),
-  HealthCheckIntervalSeconds: z.number().optional(),
-  HealthCheckTimeoutSeconds: z.number().optional(),
-  HealthyThresholdCount: z.number().optional(),
-  UnhealthyThresholdCount: z.number().optional(),
-  Matcher: z.object({ HttpCode: z.string().optional() }).optional(),
+  ...healthCheckInput,
 });
 
 /** Changes a group's health check: what the call names, the rest as it was. */

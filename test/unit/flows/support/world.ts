@@ -2,6 +2,7 @@
  * The shared state of the mocked AWS account the flow tests run against: what exists, every call
  * made (in order, across services), and the faults to inject. The per-service fakes read and write it.
  */
+import type { HealthCheck } from '../../../../src/ports/load-balancer.ts';
 
 export const ACCOUNT = '111122223333';
 export const REGION = 'us-east-1';
@@ -55,14 +56,7 @@ export interface TargetGroupState {
   port: number;
   vpcId: string;
   /** CreateTargetGroup's and ModifyTargetGroup's health check fields, as given. */
-  healthCheck: {
-    path: string;
-    intervalSeconds: number;
-    timeoutSeconds: number;
-    healthyThreshold: number;
-    unhealthyThreshold: number;
-    matcher: string;
-  };
+  healthCheck: HealthCheck;
   /** deregistration_delay.timeout_seconds. */
   drainSeconds: number;
   tags: Tags;
