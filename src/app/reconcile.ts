@@ -20,6 +20,7 @@ import {
 } from '../domain/resources.ts';
 import type { SagaState } from '../domain/saga-state.ts';
 import type { TenantRecord } from '../domain/tenant-record.ts';
+import type { ListenerRuleInfo } from '../ports/load-balancer.ts';
 import type { ResourceDiscovery, TaggedResource } from '../ports/resource-discovery.ts';
 import type { TenantMap } from '../ports/tenant-map.ts';
 import { creationSteps, namedExists, RESOURCE_OPERATIONS } from '../steps/resource-operations.ts';
@@ -33,6 +34,7 @@ export const DRIFT_KINDS = {
   revision: 'a service on another task definition revision than the recorded one',
   attachment:
     "a service attached to another target group than the recorded one (the tenant's rule forwards to a group no task registers in)",
+  forward: "the tenant's listener rule forwarding to another target group than the recorded one",
   tags: "a resource whose tags disagree with its record (report only: tenantflow's role may not retag)",
   'tier-tag':
     "the tenant's listener rule tagged with another tier than its record's (a migration before rules were handed over with their tag): retagged",
@@ -130,6 +132,7 @@ const inspect = async (
   deps: ReconcileDeps,
   record: TenantRecord,
   found: ReadonlyMap<string, TaggedResource>,
+  rulesOf: (listenerArn: string) => Promise<readonly ListenerRuleInfo[]>,
 ): Promise<TenantFindings> => {
   const drifts: Drift[] = [];
   const { tenantId } = record;
@@ -204,6 +207,19 @@ const inspect = async (
             `attached to ${info.targetGroupArns.join(', ') || 'no target group'}, recorded group ${group}`,
           );
       }
+    }
+    // The route's first link: the tenant's rule sends its requests to the recorded group alone.
+    const rule = record.resources.listenerRule;
+    const group = record.resources.targetGroup?.arn;
+    if (rule && group && ownsService(record.placement)) {
+      const live = (await rulesOf(rule.listenerArn)).find((candidate) => candidate.arn === rule.arn);
+      if (live && (live.targetGroupArns.length !== 1 || live.targetGroupArns[0] !== group))
+        drift(
+          'forward',
+          'listenerRule',
+          rule.arn,
+          `forwards to ${live.targetGroupArns.join(', ') || 'no target group'}, recorded group ${group}`,
+        );
     }
   }
   for (const kind of RESOURCE_KINDS) {
@@ -286,6 +302,19 @@ const repairTenant = async (
   }
   for (const drift of drifts) {
     if (drift.kind === 'tags') drift.repair = 'report-only';
+    if (drift.kind === 'forward') {
+      const group = current?.resources.targetGroup?.arn;
+      if (!group) continue;
+      await attempt(
+        drift,
+        async () => {
+          if ((await deps.elb.forwardListenerRule(drift.arn, group)) === 'absent')
+            throw new NotReadyError(`rule ${drift.arn} is gone: the next run recreates it`);
+        },
+        onStep,
+      );
+      continue;
+    }
     if (drift.kind === 'tier-tag') {
       const tier = current?.placement?.tier;
       if (!tier) continue;
@@ -436,9 +465,19 @@ export const reconcile = async (deps: ReconcileDeps, options: ReconcileOptions):
       });
 
   const drifts: Drift[] = [];
+  // Each listener's rules read once a run, however many tenants it serves.
+  const listed = new Map<string, Promise<ListenerRuleInfo[]>>();
+  const rulesOf = (listenerArn: string) => {
+    let rules = listed.get(listenerArn);
+    if (!rules) {
+      rules = deps.elb.listListenerRules(listenerArn);
+      listed.set(listenerArn, rules);
+    }
+    return rules;
+  };
   for (const record of records) {
     if (record.lock) continue;
-    drifts.push(...(await inspect(deps, record, found)).drifts);
+    drifts.push(...(await inspect(deps, record, found, rulesOf)).drifts);
   }
   for (const resource of tagged) {
     const tenantId = tagValue(resource.tags, TAG_KEYS.tenantId);

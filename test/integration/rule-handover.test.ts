@@ -5,7 +5,11 @@
  * retags (issue 26).
  */
 import { join } from 'node:path';
-import { AddTagsCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  AddTagsCommand,
+  ElasticLoadBalancingV2Client,
+  ModifyRuleCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TAG_KEYS } from '../../src/domain/naming.ts';
 import { SimulatedCloud } from '../../src/local/sim/index.ts';
@@ -115,5 +119,47 @@ describe('a rule with a stale tier tag', () => {
     expect(tiersOf(world, tenant.tenantId)).toEqual(
       expect.arrayContaining([['listener-rule', rule, 'premium']]),
     );
+  });
+});
+
+describe('a rule forwarding to another group than the recorded one', () => {
+  it('is forward drift, which --repair points back at the recorded group; the next run finds nothing', async () => {
+    // Prepare: the tenant's rule edited by hand to send its requests to the pooled group.
+    world = await openWorld();
+    const tenant = newTenant('advanced');
+    await world.send([lifecycleEvent('onboard', tenant)]);
+    const record = await world.runtime.tenant(tenant.tenantId);
+    const rule = record?.resources.listenerRule?.arn ?? '';
+    const group = record?.resources.targetGroup?.arn ?? '';
+    let pooled = '';
+    world = await world.reopen([], async (stateDir) => {
+      const sim = new SimulatedCloud({ stateFile: join(stateDir, 'cloud.json'), drainMs: 0 });
+      const elb = sim.attach(new ElasticLoadBalancingV2Client(client));
+      pooled =
+        sim.stackOutputs('tenantflow-shared').find((output) => output.key === 'PooledTargetGroupArn')
+          ?.value ?? '';
+      await elb.send(
+        new ModifyRuleCommand({ RuleArn: rule, Actions: [{ Type: 'forward', TargetGroupArn: pooled }] }),
+      );
+      sim.save();
+    });
+
+    // Act
+    const found = await world.runtime.reconcile({ repair: false, tenantId: tenant.tenantId });
+    const repaired = await world.runtime.reconcile({ repair: true, tenantId: tenant.tenantId });
+    const again = await world.runtime.reconcile({ repair: false, tenantId: tenant.tenantId });
+
+    // Assess
+    expect(found.drifts).toEqual([
+      {
+        tenantId: tenant.tenantId,
+        kind: 'forward',
+        resource: 'listenerRule',
+        arn: rule,
+        detail: `forwards to ${pooled}, recorded group ${group}`,
+      },
+    ]);
+    expect(repaired.drifts.map((d) => d.repair)).toEqual(['repaired']);
+    expect(again.drifts).toEqual([]);
   });
 });

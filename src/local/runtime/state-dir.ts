@@ -127,7 +127,8 @@ export const ensureStateDir = (dir: string, mode: 'create' | 'existing'): void =
   writeFileSync(join(dir, STATE_MARKER), MARKER_TEXT);
 };
 
-const MARKER_TEXT = 'tenantflow local state (simulated AWS); `tenantflow reset` empties it\n';
+const MARKER_TEXT =
+  'a tenantflow state directory (a simulated cloud, or the executions run against AWS); `tenantflow reset` empties it\n';
 
 /** Who holds the state directory's lock, if a live process does. */
 export const lockHolder = (dir: string): number | undefined => {
