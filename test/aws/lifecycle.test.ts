@@ -7,19 +7,24 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  CreateServiceCommand,
   DeleteServiceCommand,
   DescribeClustersCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   ListTaskDefinitionsCommand,
+  RegisterTaskDefinitionCommand,
 } from '@aws-sdk/client-ecs';
 import {
+  CreateTargetGroupCommand,
+  DeleteTargetGroupCommand,
   DescribeListenersCommand,
   DescribeLoadBalancersCommand,
   DescribeRulesCommand,
   DescribeTagsCommand,
   DescribeTargetGroupAttributesCommand,
   DescribeTargetGroupsCommand,
+  DescribeTargetHealthCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { awsExecutionsSchema, inventorySchema, shardRunSchema } from '../../src/cli/json-output.ts';
@@ -564,5 +569,63 @@ describe('tenantflow --target aws against moto', () => {
     const [gone] = await replay([sbtEvent('offboard', suite, 'suite')]);
     expectAnswered(gone, suite, 'offboard', 'success');
     expect(await taggedFor(suite)).toEqual([]);
+  });
+
+  it("the suite's target registrar stands in for ECS only where ECS could: a binding to a port the task does not map gets no target", async () => {
+    // Prepare: one task definition mapping port 80, and two services on it, bound to port 80 and 8080.
+    const cluster = outputs.get('ClusterName') ?? '';
+    const registered = await clients.ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'registrar-check',
+        networkMode: 'awsvpc',
+        requiresCompatibilities: ['FARGATE'],
+        cpu: '256',
+        memory: '512',
+        containerDefinitions: [{ name: 'app', image: 'nginx', portMappings: [{ containerPort: 80 }] }],
+      }),
+    );
+    const group = async (name: string) =>
+      (
+        await clients.elb.send(
+          new CreateTargetGroupCommand({
+            Name: name,
+            Protocol: 'HTTP',
+            Port: 80,
+            VpcId: outputs.get('VpcId'),
+            TargetType: 'ip',
+          }),
+        )
+      ).TargetGroups?.[0]?.TargetGroupArn ?? '';
+    const wired = await group('registrar-wired');
+    const miswired = await group('registrar-miswired');
+    for (const [name, targetGroupArn, containerPort] of [
+      ['registrar-wired', wired, 80],
+      ['registrar-miswired', miswired, 8080],
+    ] as const)
+      await clients.ecs.send(
+        new CreateServiceCommand({
+          cluster,
+          serviceName: name,
+          taskDefinition: registered.taskDefinition?.taskDefinitionArn,
+          desiredCount: 1,
+          loadBalancers: [{ targetGroupArn, containerName: 'app', containerPort }],
+        }),
+      );
+
+    // Act: the registrar sweeps every 100 ms.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const targets = async (arn: string) =>
+      (
+        (await clients.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn })))
+          .TargetHealthDescriptions ?? []
+      ).length;
+    const found = { wired: await targets(wired), miswired: await targets(miswired) };
+    for (const service of ['registrar-wired', 'registrar-miswired'])
+      await clients.ecs.send(new DeleteServiceCommand({ cluster, service, force: true }));
+    for (const arn of [wired, miswired])
+      await clients.elb.send(new DeleteTargetGroupCommand({ TargetGroupArn: arn }));
+
+    // Assess
+    expect(found).toEqual({ wired: 1, miswired: 0 });
   });
 });
