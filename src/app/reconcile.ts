@@ -302,26 +302,21 @@ const repairTenant = async (
   }
   for (const drift of drifts) {
     if (drift.kind === 'tags') drift.repair = 'report-only';
-    if (drift.kind === 'forward') {
-      const group = current?.resources.targetGroup?.arn;
-      if (!group) continue;
+    // The tenant's rule pointed back at its group, or retagged with its tier; a rule gone meanwhile
+    // is the next run's `missing`.
+    const group = current?.resources.targetGroup?.arn;
+    const tier = current?.placement?.tier;
+    const onRule =
+      drift.kind === 'forward' && group
+        ? () => deps.elb.forwardListenerRule(drift.arn, group)
+        : drift.kind === 'tier-tag' && tier
+          ? () => deps.elb.tagResource(drift.arn, [{ key: TAG_KEYS.tier, value: tier }])
+          : undefined;
+    if (onRule) {
       await attempt(
         drift,
         async () => {
-          if ((await deps.elb.forwardListenerRule(drift.arn, group)) === 'absent')
-            throw new NotReadyError(`rule ${drift.arn} is gone: the next run recreates it`);
-        },
-        onStep,
-      );
-      continue;
-    }
-    if (drift.kind === 'tier-tag') {
-      const tier = current?.placement?.tier;
-      if (!tier) continue;
-      await attempt(
-        drift,
-        async () => {
-          if ((await deps.elb.tagResource(drift.arn, [{ key: TAG_KEYS.tier, value: tier }])) === 'absent')
+          if ((await onRule()) === 'absent')
             throw new NotReadyError(`rule ${drift.arn} is gone: the next run recreates it`);
         },
         onStep,
@@ -330,7 +325,6 @@ const repairTenant = async (
     }
     if (drift.kind === 'attachment') {
       const service = current?.resources.service;
-      const group = current?.resources.targetGroup?.arn;
       if (!service || !group) continue;
       await attempt(
         drift,

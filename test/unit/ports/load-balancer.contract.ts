@@ -14,6 +14,15 @@ const TAGS: Tag[] = [
   { key: 'tenantflow:managed-by', value: 'tenantflow' },
 ];
 
+/** A target group of the tenant's (tagged as acme's), port 80, with the tuned health settings. */
+const groupSpec = (name: string, vpcId: string, tags: Tag[] = TAGS) => ({
+  name,
+  vpcId,
+  port: 80,
+  health: GROUP_HEALTH,
+  tags,
+});
+
 /**
  * What an implementation emulates: target groups, rules, tags and health (`routing`), a rule
  * forwarding to two groups by weight (`weighted forwards`, a migration's), load balancers and
@@ -30,7 +39,7 @@ export const loadBalancerContract = (
     it('creates a target group, finds it by name with its tags; creating it again is the same group', async () => {
       // Prepare
       const { elb, vpcId } = await make();
-      const spec = { name: 'tf-acme-1234', vpcId, port: 80, health: GROUP_HEALTH, tags: TAGS };
+      const spec = groupSpec('tf-acme-1234', vpcId);
 
       // Act
       const before = await elb.findTargetGroup('tf-acme-1234');
@@ -60,13 +69,7 @@ export const loadBalancerContract = (
       };
 
       // Act
-      const created = await elb.createTargetGroup({
-        name: 'tf-acme-1234',
-        vpcId,
-        port: 80,
-        health: GROUP_HEALTH,
-        tags: TAGS,
-      });
+      const created = await elb.createTargetGroup(groupSpec('tf-acme-1234', vpcId));
       const found = await elb.findTargetGroup('tf-acme-1234');
       await elb.configureTargetGroup(created.arn, slower);
       const changed = await elb.findTargetGroup('tf-acme-1234');
@@ -82,13 +85,7 @@ export const loadBalancerContract = (
     it("retags a rule: a key it has takes the new value, the others stay; a rule that is gone is 'absent'", async () => {
       // Prepare
       const { elb, vpcId, listenerArn } = await make();
-      const group = await elb.createTargetGroup({
-        name: 'tf-acme-1234',
-        vpcId,
-        port: 80,
-        health: GROUP_HEALTH,
-        tags: TAGS,
-      });
+      const group = await elb.createTargetGroup(groupSpec('tf-acme-1234', vpcId));
       const rule = await elb.createListenerRule({
         listenerArn,
         priority: 30,
@@ -115,13 +112,7 @@ export const loadBalancerContract = (
     it('refuses to configure a group that does not exist', async () => {
       // Prepare
       const { elb, vpcId } = await make();
-      const group = await elb.createTargetGroup({
-        name: 'tf-gone',
-        vpcId,
-        port: 80,
-        health: GROUP_HEALTH,
-        tags: TAGS,
-      });
+      const group = await elb.createTargetGroup(groupSpec('tf-gone', vpcId));
       await elb.deleteTargetGroup(group.arn);
 
       // Act
@@ -134,13 +125,7 @@ export const loadBalancerContract = (
     it('creates rules at free priorities only, lists them by priority with the default rule last', async () => {
       // Prepare
       const { elb, vpcId, listenerArn } = await make();
-      const group = await elb.createTargetGroup({
-        name: 'tf-acme-1234',
-        vpcId,
-        port: 80,
-        health: GROUP_HEALTH,
-        tags: TAGS,
-      });
+      const group = await elb.createTargetGroup(groupSpec('tf-acme-1234', vpcId));
       const rule = (priority: number, headerValue: string) => ({
         listenerArn,
         priority,
@@ -170,13 +155,7 @@ export const loadBalancerContract = (
 
     it('tells tags by ARN, leaving out what does not exist', async () => {
       const { elb, vpcId, listenerArn } = await make();
-      const group = await elb.createTargetGroup({
-        name: 'tf-acme-1234',
-        vpcId,
-        port: 80,
-        health: GROUP_HEALTH,
-        tags: TAGS,
-      });
+      const group = await elb.createTargetGroup(groupSpec('tf-acme-1234', vpcId));
       const created = await elb.createListenerRule({
         listenerArn,
         priority: 30,
@@ -196,13 +175,7 @@ export const loadBalancerContract = (
     it('keeps a target group while a rule forwards to it; deleting either twice is no error', async () => {
       // Prepare
       const { elb, vpcId, listenerArn } = await make();
-      const group = await elb.createTargetGroup({
-        name: 'tf-acme-1234',
-        vpcId,
-        port: 80,
-        health: GROUP_HEALTH,
-        tags: TAGS,
-      });
+      const group = await elb.createTargetGroup(groupSpec('tf-acme-1234', vpcId));
       const created = await elb.createListenerRule({
         listenerArn,
         priority: 40,
@@ -230,8 +203,7 @@ export const loadBalancerContract = (
       it('forwards a rule to another group, keeping a standby group at weight 0 until it is dropped', async () => {
         // Prepare
         const { elb, vpcId, listenerArn } = await make();
-        const group = (name: string) =>
-          elb.createTargetGroup({ name, vpcId, port: 80, health: GROUP_HEALTH, tags: TAGS });
+        const group = (name: string) => elb.createTargetGroup(groupSpec(name, vpcId));
         const old = await group('tf-acme-g0');
         const next = await group('tf-acme-g1');
         const created = await elb.createListenerRule({
@@ -270,20 +242,8 @@ export const loadBalancerContract = (
       it('will not delete a group a rule keeps as standby', async () => {
         // Prepare
         const { elb, vpcId, listenerArn } = await make();
-        const live = await elb.createTargetGroup({
-          name: 'tf-acme-live',
-          vpcId,
-          port: 80,
-          health: GROUP_HEALTH,
-          tags: TAGS,
-        });
-        const standby = await elb.createTargetGroup({
-          name: 'tf-acme-standby',
-          vpcId,
-          port: 80,
-          health: GROUP_HEALTH,
-          tags: TAGS,
-        });
+        const live = await elb.createTargetGroup(groupSpec('tf-acme-live', vpcId));
+        const standby = await elb.createTargetGroup(groupSpec('tf-acme-standby', vpcId));
         const created = await elb.createListenerRule({
           listenerArn,
           priority: 60,
@@ -305,13 +265,7 @@ export const loadBalancerContract = (
 
     it('reports no targets for a group nothing runs behind', async () => {
       const { elb, vpcId } = await make();
-      const group = await elb.createTargetGroup({
-        name: 'tf-empty-1234',
-        vpcId,
-        port: 80,
-        health: GROUP_HEALTH,
-        tags: TAGS,
-      });
+      const group = await elb.createTargetGroup(groupSpec('tf-empty-1234', vpcId));
       expect(await elb.targetHealth(group.arn)).toEqual({ healthy: 0, total: 0, states: [] });
     });
 
