@@ -13,6 +13,11 @@ export interface TenantFlowConfig {
   eventBusName: string;
   resourcePrefix: string;
   tenantHeaderName: string;
+  /**
+   * The base URL of the provider's API (API Gateway) that a tenant's web app calls: sent in
+   * `tenantConfig.apiGatewayUrl`, as the reference's app expects. Absent: not sent.
+   */
+  apiGatewayUrl?: string;
   /** The tiers and their placements; `defaultTier` is the tier of an onboarding that names none. */
   catalogue: Catalogue;
   /** How many readiness checks before giving up (their spacing is the ASL's `healthPoll` wait). */
@@ -51,6 +56,13 @@ const envSchema = z.object({
     .regex(/^[a-z][a-z0-9]{0,5}$/, 'lower-case letters and digits, at most 6')
     .default('tf'),
   TENANT_HEADER: z.string().min(1).default('x-tenant-id'),
+  /** The provider's API base URL, for tenantConfig (empty: none). */
+  API_GATEWAY_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => value || undefined)
+    .pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional()),
   /** Overrides the catalogue's own default tier. */
   DEFAULT_TIER: z.string().optional(),
   /** A whole tier catalogue as JSON, replacing infra/tier-catalogue.json. */
@@ -115,6 +127,7 @@ export const loadConfig = (env: Record<string, string | undefined>): TenantFlowC
     eventBusName: e.SBT_EVENT_BUS,
     resourcePrefix: e.RESOURCE_PREFIX,
     tenantHeaderName: e.TENANT_HEADER,
+    ...(e.API_GATEWAY_URL ? { apiGatewayUrl: e.API_GATEWAY_URL } : {}),
     catalogue: readCatalogue(e),
     health: {
       maxAttempts: e.HEALTH_MAX_ATTEMPTS,

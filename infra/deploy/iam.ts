@@ -241,7 +241,41 @@ const clusters = () => arn('ecs', `cluster/${prefix}-*`);
 const services = () => arn('ecs', `service/*/${prefix}-*`);
 const targetGroups = () => arn('elasticloadbalancing', `targetgroup/${prefix}-*/*`);
 
+const userPools = () => arn('cognito-idp', 'userpool/*');
+
 const KIND_GRANTS: { readonly [K in ResourceKind]: KindGrants } = {
+  // Cognito names pools by a generated id, not by tenantflow's name: the tags are what bound it.
+  identity: {
+    grants: () => [
+      grant(
+        'tenant user pools, created tagged; CreateUserPool has no resource type (Service Authorization Reference, Amazon Cognito user pools)',
+        ['cognito-idp:CreateUserPool'],
+        '*',
+        TAGGED_ON_CREATE,
+      ),
+      grant(
+        'list user pools (a pool is found by name, then by its tags); ListUserPools has no resource type',
+        ['cognito-idp:ListUserPools'],
+        '*',
+      ),
+      grant('read a user pool (whose it is: its tags)', ['cognito-idp:DescribeUserPool'], userPools()),
+      grant(
+        'make the app client, group and admin user in, and delete, only pools it made',
+        [
+          'cognito-idp:DeleteUserPool',
+          'cognito-idp:ListUserPoolClients',
+          'cognito-idp:CreateUserPoolClient',
+          'cognito-idp:GetGroup',
+          'cognito-idp:CreateGroup',
+          'cognito-idp:AdminGetUser',
+          'cognito-idp:AdminCreateUser',
+          'cognito-idp:AdminAddUserToGroup',
+        ],
+        userPools(),
+        MANAGED_BY_US,
+      ),
+    ],
+  },
   // A companion is an ECS service and a task definition family under the prefix: the service's and
   // the task definition's grants (and tag-on-create statements) are its own.
   companions: { grants: () => [] },

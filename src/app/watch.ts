@@ -16,7 +16,7 @@ import {
 import { hasNoResources } from '../domain/resources.ts';
 import { haltedReport, rolloutSummaryKey } from '../domain/rollout.ts';
 import { DEAD_STATUSES, ROLLOUT_MACHINE, SHARD_MACHINE } from '../domain/saga.ts';
-import { successTenantData } from '../domain/tenant-config.ts';
+import { successTenantData, tenantConfigSettings } from '../domain/tenant-config.ts';
 import {
   namesMigrationLeftover,
   operationCommitted,
@@ -115,7 +115,7 @@ const successEvent = (
     record.placement,
     record.routing,
     record.resources,
-    config.tenantHeaderName,
+    tenantConfigSettings(config),
   );
   return buildStatusEvent({
     contract: config.contract,

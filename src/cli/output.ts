@@ -150,6 +150,11 @@ export const tenantText = (record: TenantRecord, withHistory: boolean): string[]
     return arnsOf(kind, resource).map((arn) => `${kind}=${arn}`);
   });
   if (resources.length > 0) lines.push(`  resources ${resources.join(', ')}`);
+  const identity = record.resources.identity;
+  if (identity)
+    lines.push(
+      `  identity pool ${identity.userPoolId}${identity.appClientId ? `, app client ${identity.appClientId}` : ''}${identity.group ? `, group ${printable(identity.group)}` : ''}${identity.adminUser ? `, admin user ${printable(identity.adminUser)}` : ''}`,
+    );
   if (record.routing) {
     lines.push(
       `  routing ${record.routing.mode} → ${record.routing.clusterName}/${record.routing.serviceName}`,

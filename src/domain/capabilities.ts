@@ -16,3 +16,7 @@ export const desiredCountOf = (placement: { desiredCount: number }, active: bool
 /** The tenant owns an ECS cluster. */
 export const hasDedicatedCluster = (placement: { cluster: string } | undefined): boolean =>
   placement?.cluster === 'dedicated';
+
+/** The tenant signs in to a Cognito user pool of its own. */
+export const ownsUserPool = (placement: { service: string; identity?: string } | undefined): boolean =>
+  placement?.service === 'own' && placement.identity === 'own-pool';

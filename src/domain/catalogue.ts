@@ -90,6 +90,14 @@ const companionsSchema = z
     }
   });
 
+/**
+ * Where a tenant's users sign in. `own-pool`: a Cognito user pool of the tenant's own, with an app
+ * client, a group named after the tenant id and the onboarding event's `email` as its admin user.
+ * Absent: tenantflow makes no identity for the tier's tenants.
+ */
+const identitySchema = z.enum(['own-pool']);
+export type IdentityPlacement = z.infer<typeof identitySchema>;
+
 /** One HTTP code or a range (`200`, `200-299`): the load balancer takes 200 to 499 for HTTP. */
 const HTTP_CODES = /^\d{3}(?:-\d{3})?(?:,\d{3}(?:-\d{3})?)*$/;
 
@@ -191,6 +199,8 @@ const ownPlacement = z.strictObject({
   health: healthSchema.optional(),
   /** The application's other services (absent: a one-service tenant, as before companions existed). */
   companions: companionsSchema.optional(),
+  /** Where its users sign in (absent: no identity of its own, as before tiers had one). */
+  identity: identitySchema.optional(),
 });
 
 /** Where and how a tenant runs, as the record stores it. */
@@ -198,7 +208,7 @@ export const placementSchema = z.discriminatedUnion('service', [pooledPlacement,
 export type Placement = z.infer<typeof placementSchema>;
 export type OwnServicePlacement = z.infer<typeof ownPlacement>;
 
-export { desiredCountOf, hasDedicatedCluster, ownsService } from './capabilities.ts';
+export { desiredCountOf, hasDedicatedCluster, ownsService, ownsUserPool } from './capabilities.ts';
 
 const TIER_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
 
@@ -237,6 +247,8 @@ const catalogueRowSchema = z.discriminatedUnion('service', [
       health: z.strictObject(healthFields).partial().optional(),
       /** The application's services besides the exposed one the top-level sizes describe. */
       companions: companionsSchema.optional(),
+      /** Where the tier's tenants sign in (absent: tenantflow makes no identity for them). */
+      identity: identitySchema.optional(),
     })
     .superRefine((row, ctx) => {
       const timeout = timeoutProblem({ ...DEFAULT_HEALTH, ...row.health });
@@ -370,6 +382,7 @@ export const placementOf = (
           })),
         }
       : {}),
+    ...(row.identity ? { identity: row.identity } : {}),
   };
 };
 

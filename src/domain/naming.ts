@@ -8,6 +8,8 @@ export interface ResourceNames {
   containerName: string;
   /** 1–32 characters, letters, digits and hyphens, never starting or ending with a hyphen. */
   targetGroupName: string;
+  /** The tenant's Cognito user pool (a safe id keeps it within the pool name's 128 characters). */
+  userPoolName: string;
 }
 
 /** The one container of every task definition tenantflow registers (and of the shared stack's pooled one). */
@@ -67,6 +69,7 @@ export const resourceNames = (tenantId: string, prefix = 'tf', generation = 0): 
     taskDefinitionFamily: ecsName,
     containerName: CONTAINER_NAME,
     targetGroupName: [tgPrefix, slug, digest].filter(Boolean).join('-'),
+    userPoolName: ecsName,
   };
 };
 

@@ -6,6 +6,8 @@ export const QUOTAS = {
   targetGroupsPerLoadBalancer: { limit: 100, name: 'target groups per Application Load Balancer' },
   servicesPerCluster: { limit: 5000, name: 'ECS services per cluster' },
   clustersPerAccount: { limit: 10_000, name: 'ECS clusters per account' },
+  /** Cognito user pools per Region (can be raised). */
+  userPoolsPerRegion: { limit: 1000, name: 'Cognito user pools per Region' },
 } as const;
 export type QuotaName = keyof typeof QUOTAS;
 export const QUOTA_NAMES = Object.keys(QUOTAS) as readonly QuotaName[];

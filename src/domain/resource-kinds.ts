@@ -11,7 +11,7 @@
  * Free of the schema library on purpose: the step vocabulary reads it, and the CLI's smallest
  * commands load the step vocabulary.
  */
-import { hasDedicatedCluster, ownsService } from './capabilities.ts';
+import { hasDedicatedCluster, ownsService, ownsUserPool } from './capabilities.ts';
 import type { Placement } from './catalogue.ts';
 import type { QuotaName } from './quota-names.ts';
 
@@ -58,13 +58,29 @@ export interface ResourceKindSpec {
    */
   type?: string;
   /** Its ARN's service and resource type (`arn:…:<service>:…:<resource>/…`): the Tagging API's filter. */
-  arn?: { service: 'ecs' | 'elasticloadbalancing'; resource: string };
+  arn?: { service: 'ecs' | 'elasticloadbalancing' | 'cognito-idp'; resource: string };
   /** How much of each quota one of it takes, for a placement that owns one. */
   quotas: (placement: Placement) => Partial<Record<QuotaName, number>>;
 }
 
 /** Every kind's descriptor, in removal order. */
 export const RESOURCE_KIND_SPECS = {
+  /**
+   * The tenant's own Cognito user pool (a placement with `identity: own-pool`), with what lives in it:
+   * the app client its web app signs in with, a group named after the tenant id, the admin user.
+   * Made last (its invitation goes out once the rest of the tenant exists), removed first; deleting
+   * the pool deletes what lives in it.
+   */
+  identity: {
+    needs: 'ownsService',
+    only: ownsUserPool,
+    createStep: 'CreateUserPool',
+    removeStep: 'DeleteUserPool',
+    routing: false,
+    type: 'user-pool',
+    arn: { service: 'cognito-idp', resource: 'userpool' },
+    quotas: () => ({ userPoolsPerRegion: 1 }),
+  },
   /** The tenant's own ECS service, in the shared cluster or its dedicated one. */
   service: {
     needs: 'ownsService',

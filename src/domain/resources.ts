@@ -11,6 +11,19 @@ export * from './resource-kinds.ts';
 
 /** Each kind's schema (`arn` is the resource's identity). */
 export const RESOURCE_SCHEMAS = {
+  /** The pool (`arn` its ARN, `userPoolId` what Cognito's calls take), and what was made in it so far. */
+  identity: z.object({
+    name: z.string().min(1),
+    userPoolId: z.string().min(1),
+    arn: z.string().min(1),
+    appClientId: z.string().min(1).optional(),
+    /** The group named after the tenant id, once made. */
+    group: z.string().min(1).optional(),
+    /** The admin user's address (the onboarding's `email`): what a repair makes the admin user from. */
+    adminEmail: z.string().min(1).optional(),
+    /** The admin user's name in the pool, once made and in the group. */
+    adminUser: z.string().min(1).optional(),
+  }),
   service: z.object({ cluster: z.string().min(1), name: z.string().min(1), arn: z.string().min(1) }),
   listenerRule: z.object({
     listenerArn: z.string().min(1),

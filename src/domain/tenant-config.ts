@@ -61,16 +61,38 @@ export interface TenantConfig {
   cluster: string;
   service: string;
   targetGroupArn?: string;
+  /** The tenant's own user pool and the app client its web app signs in with (a tier with identity). */
+  userPoolId?: string;
+  appClientId?: string;
+  /** The provider's API base URL (the deployment's setting), as the reference's app reads it. */
+  apiGatewayUrl?: string;
 }
+
+/** What a deployment adds to every tenantConfig. */
+export interface TenantConfigSettings {
+  headerName: string;
+  apiGatewayUrl?: string;
+}
+
+/** The tenantConfig settings of a deployment's configuration. */
+export const tenantConfigSettings = (config: {
+  tenantHeaderName: string;
+  apiGatewayUrl?: string;
+}): TenantConfigSettings => ({
+  headerName: config.tenantHeaderName,
+  ...(config.apiGatewayUrl ? { apiGatewayUrl: config.apiGatewayUrl } : {}),
+});
 
 /** The `tenantConfig` of a tenant whose routing is known (as the tenant map records it). */
 export const tenantConfigOf = (
   tier: string,
   routing: TenantRouting,
   resources: TenantResources,
-  headerName: string,
+  settings: TenantConfigSettings,
 ): string => {
   const priority = resources.listenerRule?.priority;
+  const { headerName, apiGatewayUrl } = settings;
+  const identity = resources.identity;
   const value: TenantConfig = {
     tier,
     routing: {
@@ -84,6 +106,9 @@ export const tenantConfigOf = (
     service: routing.serviceName,
     // A shared stack without a pooled target group reports an empty output: leave the key out then.
     ...(routing.targetGroupArn === '' ? {} : { targetGroupArn: routing.targetGroupArn }),
+    ...(identity ? { userPoolId: identity.userPoolId } : {}),
+    ...(identity?.appClientId ? { appClientId: identity.appClientId } : {}),
+    ...(apiGatewayUrl ? { apiGatewayUrl } : {}),
   };
   return JSON.stringify(value);
 };
@@ -97,10 +122,10 @@ export const successTenantData = (
   placement: Placement | undefined,
   routing: TenantRouting | undefined,
   resources: TenantResources,
-  headerName: string,
+  settings: TenantConfigSettings,
 ): Record<string, string> | undefined => {
   const meaning = OPERATION_TABLE[operation].tier;
   if (meaning === 'informational' || !placement || !routing) return undefined;
-  const tenantConfig = tenantConfigOf(placement.tier, routing, resources, headerName);
+  const tenantConfig = tenantConfigOf(placement.tier, routing, resources, settings);
   return meaning === 'target' ? { tier: placement.tier, tenantConfig } : { tenantConfig };
 };

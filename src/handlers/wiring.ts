@@ -1,5 +1,6 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -10,6 +11,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   CloudFormationInfrastructure,
   CloudWatchAlarms,
+  CognitoIdentityProvider,
   DynamoPriorityRegistry,
   DynamoShardRegistry,
   DynamoStatusLedger,
@@ -36,6 +38,7 @@ export interface AwsClients {
   eventbridge: EventBridgeClient;
   sfn: SFNClient;
   tagging: ResourceGroupsTaggingAPIClient;
+  cognito: CognitoIdentityProviderClient;
 }
 
 /**
@@ -55,6 +58,7 @@ export const awsClients = (region: string, options: { profile?: string } = {}): 
     eventbridge: new EventBridgeClient(config),
     sfn: new SFNClient(config),
     tagging: new ResourceGroupsTaggingAPIClient(config),
+    cognito: new CognitoIdentityProviderClient(config),
   };
 };
 
@@ -74,6 +78,7 @@ export const stepDeps = (
   config,
   ecs: new EcsContainerPlatform({ client: clients.ecs }),
   elb: new ElbLoadBalancer({ client: clients.elb }),
+  identity: new CognitoIdentityProvider({ client: clients.cognito }),
   tenants: new DynamoTenantMap({ client: clients.dynamo, tableName: config.tableName }),
   priorities: new DynamoPriorityRegistry({ client: clients.dynamo, tableName: config.tableName }),
   shardRegistry: new DynamoShardRegistry({ client: clients.dynamo, tableName: config.tableName }),

@@ -3,6 +3,7 @@ export type * from './alarms.ts';
 export type * from './container-platform.ts';
 export type * from './dead-letters.ts';
 export type * from './event-publisher.ts';
+export type * from './identity-provider.ts';
 export type * from './load-balancer.ts';
 export { type Log, SILENT_LOG } from './log.ts';
 export type * from './shared-infrastructure.ts';

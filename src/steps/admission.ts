@@ -13,6 +13,7 @@ const NOTHING: Needs = {
   targetGroupsPerLoadBalancer: 0,
   servicesPerCluster: 0,
   clustersPerAccount: 0,
+  userPoolsPerRegion: 0,
 };
 
 /** What one shard has in use, and why it cannot take `needs` of the tenant (empty: it can). */
@@ -88,6 +89,7 @@ const admissionRefusals = async (
         ? ((await deps.ecs.describeCluster(infra.clusterName))?.activeServicesCount ?? 0)
         : 0,
     clustersPerAccount: needs.clustersPerAccount > 0 ? await deps.ecs.countClusters() : 0,
+    userPoolsPerRegion: needs.userPoolsPerRegion > 0 ? await deps.identity.countUserPools() : 0,
   };
   refusals.push(...refusalsFor({ ...needs, rulesPerLoadBalancer: 0, targetGroupsPerLoadBalancer: 0 }, usage));
   return refusals;

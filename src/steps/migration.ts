@@ -9,7 +9,7 @@
  * target never share a name.
  */
 
-import { healthOf, ownsService, type Placement, placementOf } from '../domain/catalogue.ts';
+import { healthOf, ownsService, ownsUserPool, type Placement, placementOf } from '../domain/catalogue.ts';
 import { ConflictError, FatalError, ValidationError } from '../domain/errors.ts';
 import { TAG_KEYS, tenantTags } from '../domain/naming.ts';
 import { failedStep, failureReason } from '../domain/reasons.ts';
@@ -106,6 +106,14 @@ export const planMigration: Step = async (state, deps, ctx) => {
   };
   if (target.tier === current.placement.tier) {
     throw new ConflictError(`tenant ${tenantId} is already on tier ${tier}: nothing to migrate`);
+  }
+  // A migration builds the target's resources and removes the source's: a user pool would be
+  // rebuilt empty, its users and their passwords lost. Refused before anything changes.
+  const pooled = [current.placement, target].find((placement) => ownsUserPool(placement));
+  if (pooled || current.resources.identity) {
+    throw new ConflictError(
+      `tenant ${tenantId} cannot move from tier ${current.placement.tier} to ${target.tier}: tier ${pooled?.tier ?? current.placement.tier} gives each tenant its own user pool, and a migration does not move users between pools yet (nothing was changed)`,
+    );
   }
   // Before anything is made for the target: whether it fits the quotas (nothing to undo if not).
   await admitMigration(deps, tenantId, current, target);

@@ -5,7 +5,7 @@ import { failedStep, failureCause } from '../domain/reasons.ts';
 import { resourceArns, type TenantResources } from '../domain/resources.ts';
 import { operationsOf } from '../domain/saga.ts';
 import type { SagaFailure, SagaState } from '../domain/saga-state.ts';
-import { successTenantData, tenantRouting } from '../domain/tenant-config.ts';
+import { successTenantData, tenantConfigSettings, tenantRouting } from '../domain/tenant-config.ts';
 import { sendOnce, settleUnsent } from './send-once.ts';
 import { sharedInfrastructure } from './shard.ts';
 import type { Step, StepContext, StepDeps } from './types.ts';
@@ -72,7 +72,7 @@ export const notifySuccess: Step = async (state, deps, ctx) => {
       placement,
       routing,
       state.resources,
-      deps.config.tenantHeaderName,
+      tenantConfigSettings(deps.config),
     );
   }
   const event = buildStatusEvent({

@@ -18,6 +18,7 @@ import type { SagaState } from '../domain/saga-state.ts';
 import { ecsNamesOfArn } from '../ports/resource-discovery.ts';
 import { createCluster, deleteCluster } from './cluster.ts';
 import { companionsExist, createCompanionServices, deleteCompanionServices } from './companions.ts';
+import { createUserPool, deleteUserPool, userPoolIdOfArn } from './identity.ts';
 import { createListenerRule, deleteListenerRule } from './listener-rule.ts';
 import { createService, deleteService } from './service.ts';
 import { createTargetGroup, deleteTargetGroup } from './target-group.ts';
@@ -60,6 +61,16 @@ const byArnKind = (arn: string): Pick<ResourceOperations<ResourceKind>, 'existsB
 
 /** Every kind's operations. */
 export const RESOURCE_OPERATIONS: { readonly [K in ResourceKind]: ResourceOperations<K> } = {
+  identity: {
+    create: createUserPool,
+    remove: deleteUserPool,
+    exists: async (deps, pool) => (await deps.identity.describeUserPool(pool.userPoolId)) !== undefined,
+    existsByArn: async (deps, arn) =>
+      (await deps.identity.describeUserPool(userPoolIdOfArn(arn))) !== undefined,
+    async removeByArn(deps, arn) {
+      await deps.identity.deleteUserPool(userPoolIdOfArn(arn));
+    },
+  },
   service: {
     create: createService,
     remove: deleteService,

@@ -4,6 +4,7 @@ import type { SagaState } from '../domain/saga-state.ts';
 import type { AlarmWatch } from '../ports/alarms.ts';
 import type { ContainerPlatform } from '../ports/container-platform.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
+import type { IdentityProvider } from '../ports/identity-provider.ts';
 import type { LoadBalancer } from '../ports/load-balancer.ts';
 import type { Log } from '../ports/log.ts';
 import type { SharedInfrastructureLookup } from '../ports/shared-infrastructure.ts';
@@ -15,6 +16,8 @@ export interface StepDeps {
   config: TenantFlowConfig;
   ecs: ContainerPlatform;
   elb: LoadBalancer;
+  /** Cognito: the user pools of tenants whose placement has one. */
+  identity: IdentityProvider;
   tenants: TenantMap;
   priorities: PriorityRegistry;
   /** The load balancer shards the orchestrator added (the shard machine). */

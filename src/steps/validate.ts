@@ -1,7 +1,8 @@
 import { parseLifecycleInput } from '../../events/index.ts';
-import { placementOf } from '../domain/catalogue.ts';
+import { ownsUserPool, placementOf } from '../domain/catalogue.ts';
 import { operationsOf } from '../domain/saga.ts';
 import type { SagaState } from '../domain/saga-state.ts';
+import { adminEmail } from './identity.ts';
 import type { StepContext, StepDeps } from './types.ts';
 
 /**
@@ -20,5 +21,8 @@ export const validateRequest = async (raw: unknown, deps: StepDeps, ctx: StepCon
   const state: SagaState = { request, execution: ctx.execution, resources: {} };
   if (request.operation !== 'onboard') return state;
   const tier = request.tier ?? deps.config.catalogue.defaultTier;
-  return { ...state, placement: placementOf(deps.config.catalogue, tier, deps.config.health.path) };
+  const placement = placementOf(deps.config.catalogue, tier, deps.config.health.path);
+  // A tenant with a pool of its own needs its admin user's address: refused before anything is made.
+  if (ownsUserPool(placement)) adminEmail({ request, placement });
+  return { ...state, placement };
 };

@@ -24,6 +24,12 @@ import type {
 } from '../../src/ports/container-platform.ts';
 import type { EventPublisher, OutboundEvent } from '../../src/ports/event-publisher.ts';
 import type {
+  AdminUserSpec,
+  IdentityProvider,
+  UserPoolInfo,
+  UserPoolSpec,
+} from '../../src/ports/identity-provider.ts';
+import type {
   ListenerInfo,
   ListenerRuleInfo,
   ListenerRuleSpec,
@@ -900,6 +906,99 @@ export const fakeShard = (index: number): LoadBalancerShard => {
   };
 };
 
+/** A user pool of the fake identity provider, with what lives in it. */
+export interface FakeUserPool extends UserPoolInfo {
+  customAttributes: string[];
+  clients: Array<{ id: string; name: string }>;
+  groups: string[];
+  users: Array<{ username: string; email: string; attributes: Record<string, string>; groups: string[] }>;
+}
+
+/** Cognito user pools: names not unique, ids generated, deleting a pool deletes what lives in it. */
+export class FakeIdentityProvider extends Recorder<keyof IdentityProvider> implements IdentityProvider {
+  readonly pools = new Map<string, FakeUserPool>();
+  private sequence = 0;
+
+  private view(pool: FakeUserPool): UserPoolInfo {
+    return { id: pool.id, name: pool.name, arn: pool.arn, tags: copyTags(pool.tags) };
+  }
+  private poolOf(id: string): FakeUserPool {
+    const pool = this.pools.get(id);
+    if (!pool) throw new FatalError(`user pool ${id} does not exist`);
+    return pool;
+  }
+  async describeUserPool(id: string) {
+    await this.enter('describeUserPool', id);
+    const pool = this.pools.get(id);
+    return pool ? this.view(pool) : undefined;
+  }
+  async findUserPools(name: string) {
+    await this.enter('findUserPools', name);
+    return [...this.pools.values()].filter((pool) => pool.name === name).map((pool) => this.view(pool));
+  }
+  async countUserPools() {
+    await this.enter('countUserPools');
+    return this.pools.size;
+  }
+  async createUserPool(spec: UserPoolSpec) {
+    await this.enter('createUserPool', spec);
+    this.sequence += 1;
+    const id = `us-east-1_fake${this.sequence}`;
+    const pool: FakeUserPool = {
+      id,
+      name: spec.name,
+      arn: `arn:aws:cognito-idp:us-east-1:123456789012:userpool/${id}`,
+      tags: copyTags(spec.tags),
+      customAttributes: [...spec.customAttributes],
+      clients: [],
+      groups: [],
+      users: [],
+    };
+    this.pools.set(id, pool);
+    return this.view(pool);
+  }
+  async deleteUserPool(id: string) {
+    await this.enter('deleteUserPool', id);
+    this.pools.delete(id);
+  }
+  async ensureAppClient(poolId: string, name: string) {
+    await this.enter('ensureAppClient', poolId, name);
+    const pool = this.poolOf(poolId);
+    const found = pool.clients.find((client) => client.name === name);
+    if (found) return found.id;
+    this.sequence += 1;
+    const client = { id: `client${this.sequence}`, name };
+    pool.clients.push(client);
+    return client.id;
+  }
+  async ensureGroup(poolId: string, name: string, _description: string) {
+    await this.enter('ensureGroup', poolId, name);
+    const pool = this.poolOf(poolId);
+    if (!pool.groups.includes(name)) pool.groups.push(name);
+  }
+  async ensureAdminUser(poolId: string, user: AdminUserSpec) {
+    await this.enter('ensureAdminUser', poolId, user);
+    const pool = this.poolOf(poolId);
+    if (!pool.groups.includes(user.group)) throw new FatalError(`group ${user.group} does not exist`);
+    for (const name of Object.keys(user.attributes))
+      if (!pool.customAttributes.includes(name))
+        throw new FatalError(`custom:${name} is not in the pool's schema`);
+    let member = pool.users.find((candidate) => candidate.email === user.email);
+    if (!member) {
+      this.sequence += 1;
+      member = {
+        username: `user-${this.sequence}`,
+        email: user.email,
+        attributes: { ...user.attributes },
+        groups: [],
+      };
+      pool.users.push(member);
+    }
+    if (!member.groups.includes(user.group)) member.groups.push(user.group);
+    return member.username;
+  }
+}
+
 /** The shared stack's outputs. */
 export const FAKE_INFRA: SharedInfrastructure = {
   vpcId: 'vpc-0abc',
@@ -934,6 +1033,7 @@ export const createFakes = (
   const fakes = {
     ecs: new FakeContainerPlatform(),
     elb: new FakeLoadBalancer(),
+    identity: new FakeIdentityProvider(),
     tenants: new FakeTenantMap(),
     priorities: new FakePriorityRegistry(),
     shardRegistry: new FakeShardRegistry(),

@@ -37,6 +37,9 @@ const TRANSIENT_NAMES: ReadonlySet<string> = new Set([
   'InternalFailure',
   'InternalError',
   'InternalServerError',
+  // Cognito's server fault, and its answer to two changes of one pool at once.
+  'InternalErrorException',
+  'ConcurrentModificationException',
   'ServiceUnavailable',
   'ServiceUnavailableException',
   'TimeoutError',
@@ -61,6 +64,9 @@ const QUOTA_CLASSES = [
   TooManyUniqueTargetGroupsPerLoadBalancerException,
   EcsLimitExceededException,
 ] as const;
+
+/** Quota errors named alike across services (Cognito's user pools per Region, …). */
+const QUOTA_NAMES: ReadonlySet<string> = new Set(['LimitExceededException']);
 
 const readString = (value: unknown, key: string): string | undefined => {
   if (typeof value !== 'object' || value === null || !(key in value)) return undefined;
@@ -94,7 +100,8 @@ export const translateAwsError = (error: unknown, context: string): TenantFlowEr
   const name = awsErrorName(error) ?? '';
   if (THROTTLING_NAMES.has(name)) return new ThrottledError(message, options);
   if (isInstanceOfAny(error, NOT_READY_CLASSES)) return new NotReadyError(message, options);
-  if (isInstanceOfAny(error, QUOTA_CLASSES)) return new QuotaExceededError(message, options);
+  if (isInstanceOfAny(error, QUOTA_CLASSES) || QUOTA_NAMES.has(name))
+    return new QuotaExceededError(message, options);
   const code = readString(error, 'code') ?? '';
   if (TRANSIENT_NAMES.has(name) || NETWORK_CODES.has(code) || readString(error, '$fault') === 'server') {
     return new RetryableError(message, options);

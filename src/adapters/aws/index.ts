@@ -5,6 +5,10 @@ export {
   type CloudFormationInfrastructureOptions,
 } from './cloudformation-infrastructure.ts';
 export { CloudWatchAlarms } from './cloudwatch-alarms.ts';
+export {
+  CognitoIdentityProvider,
+  type CognitoIdentityProviderOptions,
+} from './cognito-identity-provider.ts';
 export type { DynamoAdapterOptions } from './dynamo-client.ts';
 export { DynamoPriorityRegistry, type DynamoPriorityRegistryOptions } from './dynamo-priority-registry.ts';
 export { DynamoShardRegistry, type DynamoShardRegistryOptions } from './dynamo-shard-registry.ts';

@@ -67,6 +67,7 @@ export const LOCAL_SETTINGS = [
   'SHARD_CAPACITY',
   'SHARD_GROWTH_THRESHOLD',
   'SHARD_GROWTH_LIMIT',
+  'API_GATEWAY_URL',
 ] as const;
 
 /** The {@link LOCAL_SETTINGS} set (and not empty) in `env`. */

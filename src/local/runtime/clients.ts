@@ -1,5 +1,6 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -42,7 +43,7 @@ const addFaults = <I extends object, O extends MetadataBearer>(
 };
 
 /**
- * Real AWS SDK clients for a local run: ECS, ELBv2, CloudFormation, CloudWatch and EventBridge answered by the
+ * Real AWS SDK clients for a local run: ECS, ELBv2, CloudFormation, CloudWatch, EventBridge and Cognito answered by the
  * simulated cloud, DynamoDB by dynalite. The simulated services' clients retry as the deployed
  * functions' do (the SDK's standard retry, 3 tries: only what AWS throttles ever reaches it, since
  * the injected faults fail a call before its retry); then the state machine's Retry takes over.
@@ -61,18 +62,21 @@ export const localClients = (
   const cloudwatch = new CloudWatchClient(common);
   const eventbridge = new EventBridgeClient(common);
   const tagging = new ResourceGroupsTaggingAPIClient(common);
+  const cognito = new CognitoIdentityProviderClient(common);
   addFaults(ecs.middlewareStack, injector, 'ecs');
   addFaults(elb.middlewareStack, injector, 'elbv2');
   addFaults(cloudformation.middlewareStack, injector, 'cloudformation');
   addFaults(cloudwatch.middlewareStack, injector, 'cloudwatch');
   addFaults(eventbridge.middlewareStack, injector, 'eventbridge');
   addFaults(tagging.middlewareStack, injector, 'tagging');
+  addFaults(cognito.middlewareStack, injector, 'cognito');
   sim.attach(ecs);
   sim.attach(elb);
   sim.attach(cloudformation);
   sim.attach(cloudwatch);
   sim.attach(eventbridge);
   sim.attach(tagging);
+  sim.attach(cognito);
   const base = new DynamoDBClient({ ...dynamoConfig, credentials, maxAttempts: 1 });
   addFaults(base.middlewareStack, injector, 'dynamodb');
   return {
@@ -82,6 +86,7 @@ export const localClients = (
     cloudwatch,
     eventbridge,
     tagging,
+    cognito,
     dynamo: DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } }),
     // Never called locally (the local starter stands in for Step Functions); present for the bundle's shape.
     sfn: new SFNClient({ ...common, endpoint: 'http://127.0.0.1:9' }),

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { CloudFormationServiceException } from '@aws-sdk/client-cloudformation';
 import { CloudWatchServiceException } from '@aws-sdk/client-cloudwatch';
+import { CognitoIdentityProviderServiceException } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { ECSServiceException } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2ServiceException } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -18,6 +19,7 @@ export type LocalService =
   | 'cloudwatch'
   | 'eventbridge'
   | 'tagging'
+  | 'cognito'
   | 'dynamodb';
 
 interface ExceptionOptions {
@@ -34,6 +36,7 @@ const EXCEPTION_CLASSES: Record<LocalService, new (options: ExceptionOptions) =>
   cloudwatch: CloudWatchServiceException,
   eventbridge: EventBridgeServiceException,
   tagging: ResourceGroupsTaggingAPIServiceException,
+  cognito: CognitoIdentityProviderServiceException,
   dynamodb: DynamoDBServiceException,
 };
 

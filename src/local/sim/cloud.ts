@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -53,7 +54,8 @@ export type SimulatableClient =
   | ElasticLoadBalancingV2Client
   | CloudFormationClient
   | EventBridgeClient
-  | ResourceGroupsTaggingAPIClient;
+  | ResourceGroupsTaggingAPIClient
+  | CognitoIdentityProviderClient;
 
 /** What an {@link SimulatedCloud.onCall} hook sees. */
 export interface SimCall {
@@ -151,9 +153,11 @@ export class SimulatedCloud {
             ? 'tagging'
             : c instanceof CloudWatchClient
               ? 'cloudwatch'
-              : c instanceof CloudFormationClient
-                ? 'cloudformation'
-                : 'eventbridge';
+              : c instanceof CognitoIdentityProviderClient
+                ? 'cognito'
+                : c instanceof CloudFormationClient
+                  ? 'cloudformation'
+                  : 'eventbridge';
     c.middlewareStack.addRelativeTo(
       (_next: unknown, context: { commandName?: string }) => async (args: { input: object }) =>
         reply(this.invoke(service, command(context.commandName), args.input)),

@@ -1,5 +1,6 @@
 import { CloudFormationServiceException } from '@aws-sdk/client-cloudformation';
 import { CloudWatchServiceException } from '@aws-sdk/client-cloudwatch';
+import { CognitoIdentityProviderServiceException } from '@aws-sdk/client-cognito-identity-provider';
 import { ECSServiceException } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2ServiceException } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { EventBridgeServiceException } from '@aws-sdk/client-eventbridge';
@@ -23,12 +24,24 @@ export const serviceError = (service: SimService, name: string, message: string)
       return new EventBridgeServiceException(options);
     case 'tagging':
       return new ResourceGroupsTaggingAPIServiceException(options);
+    case 'cognito':
+      return new CognitoIdentityProviderServiceException(options);
   }
 };
 
-/** ECS throttles with `ThrottlingException`, ELBv2 with `Throttling`. */
+/** The name each service throttles with. */
+const THROTTLING_NAME: Record<SimService, string> = {
+  ecs: 'ThrottlingException',
+  elbv2: 'Throttling',
+  cloudformation: 'ThrottlingException',
+  cloudwatch: 'ThrottlingException',
+  eventbridge: 'ThrottlingException',
+  tagging: 'ThrottlingException',
+  cognito: 'TooManyRequestsException',
+};
+
 export const throttlingError = (service: SimService): Error =>
-  serviceError(service, service === 'elbv2' ? 'Throttling' : 'ThrottlingException', 'Rate exceeded');
+  serviceError(service, THROTTLING_NAME[service], 'Rate exceeded');
 
 export const notImplemented = (service: SimService, command: string): Error =>
   serviceError(

@@ -1,5 +1,18 @@
 import { describeStacks } from './cloudformation.ts';
 import { describeAlarms, putMetricAlarm, setAlarmState } from './cloudwatch.ts';
+import {
+  adminAddUserToGroup,
+  adminCreateUser,
+  adminGetUser,
+  createGroup,
+  createUserPool,
+  createUserPoolClient,
+  deleteUserPool,
+  describeUserPool,
+  getGroup,
+  listUserPoolClients,
+  listUserPools,
+} from './cognito.ts';
 import { createCluster, deleteCluster, describeClusters, listClusters } from './ecs-clusters.ts';
 import { createService, deleteService, describeServices, updateService } from './ecs-services.ts';
 import {
@@ -79,7 +92,20 @@ export const HANDLERS: Record<SimService, ReadonlyMap<string, SimHandler>> = {
   ]),
   eventbridge: new Map<string, SimHandler>([['PutEvents', putEvents]]),
   tagging: new Map<string, SimHandler>([['GetResources', getResources]]),
+  cognito: new Map<string, SimHandler>([
+    ['CreateUserPool', createUserPool],
+    ['DescribeUserPool', describeUserPool],
+    ['ListUserPools', listUserPools],
+    ['DeleteUserPool', deleteUserPool],
+    ['CreateUserPoolClient', createUserPoolClient],
+    ['ListUserPoolClients', listUserPoolClients],
+    ['CreateGroup', createGroup],
+    ['GetGroup', getGroup],
+    ['AdminCreateUser', adminCreateUser],
+    ['AdminGetUser', adminGetUser],
+    ['AdminAddUserToGroup', adminAddUserToGroup],
+  ]),
 };
 
 /** Commands that only read: no state to write back afterwards. */
-export const isReadOnly = (command: string): boolean => /^(Describe|List|Get)/.test(command);
+export const isReadOnly = (command: string): boolean => /^(Describe|List|Get|AdminGet)/.test(command);

@@ -126,5 +126,15 @@ export const inventory = (ctx: SimContext): InventoryItem[] => {
       status: td.status,
     });
   }
+  for (const pool of s.userPools) {
+    items.push({
+      service: 'cognito-idp',
+      type: 'user-pool',
+      id: `${pool.name} (${pool.id})`,
+      arn: pool.arn,
+      ...owner(pool.tags, false),
+      status: 'ACTIVE',
+    });
+  }
   return items;
 };

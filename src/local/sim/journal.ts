@@ -22,6 +22,7 @@ export const SLICE_KEYS = {
   stacks: 'id',
   events: 'id',
   alarms: 'name',
+  userPools: 'id',
 } as const satisfies { [K in keyof SimState]?: string };
 
 export type SliceName = keyof typeof SLICE_KEYS;

@@ -237,6 +237,28 @@ const alarm = z.object({
   updatedAt: z.number(),
 });
 
+/** A Cognito user pool, with its app clients, groups and users (deleted with it). */
+const userPool = z.object({
+  id: z.string(),
+  name: z.string(),
+  arn: z.string(),
+  createdAt: z.number(),
+  tags: z.array(tag),
+  usernameAttributes: z.array(z.string()),
+  /** Names of its custom attributes (without `custom:`). */
+  customAttributes: z.array(z.string()),
+  clients: z.array(z.object({ id: z.string(), name: z.string() })),
+  groups: z.array(z.object({ name: z.string(), description: z.string() })),
+  users: z.array(
+    z.object({
+      username: z.string(),
+      attributes: z.record(z.string(), z.string()),
+      groups: z.array(z.string()),
+      createdAt: z.number(),
+    }),
+  ),
+});
+
 const network = z.object({ vpcId: z.string(), subnetIds: z.array(z.string()), securityGroupId: z.string() });
 
 /** Schema of the persisted state file. */
@@ -256,6 +278,8 @@ export const simStateSchema = z.object({
   events: z.array(event),
   /** Absent in a state file written before the simulator had CloudWatch. */
   alarms: z.array(alarm).default([]),
+  /** Absent in a state file written before the simulator had Cognito. */
+  userPools: z.array(userPool).default([]),
 });
 
 export type SimState = z.infer<typeof simStateSchema>;
@@ -273,6 +297,7 @@ export type RuleConditionRecord = z.infer<typeof condition>;
 export type StackRecord = z.infer<typeof stack>;
 export type EventRecord = z.infer<typeof event>;
 export type AlarmRecord = z.infer<typeof alarm>;
+export type UserPoolRecord = z.infer<typeof userPool>;
 
 /** A cloud with nothing in it. */
 export const emptyState = (): SimState => ({
@@ -288,4 +313,5 @@ export const emptyState = (): SimState => ({
   stacks: [],
   events: [],
   alarms: [],
+  userPools: [],
 });

@@ -21,6 +21,7 @@ const TAGGING_TYPE: Record<string, string> = {
   'target-group': 'elasticloadbalancing:targetgroup',
   'listener-rule': 'elasticloadbalancing:listener-rule',
   'load-balancer': 'elasticloadbalancing:loadbalancer',
+  'user-pool': 'cognito-idp:userpool',
 };
 
 /**
@@ -32,7 +33,15 @@ export const getResources = (ctx: SimContext, raw: unknown): Out<GetResourcesCom
   const request = input.parse(raw ?? {});
   const s = ctx.state;
   const tagsByArn = new Map<string, SimTag[]>();
-  for (const list of [s.clusters, s.services, s.taskDefinitions, s.targetGroups, s.rules, s.loadBalancers])
+  for (const list of [
+    s.clusters,
+    s.services,
+    s.taskDefinitions,
+    s.targetGroups,
+    s.rules,
+    s.loadBalancers,
+    s.userPools,
+  ])
     for (const item of list) tagsByArn.set(item.arn, item.tags);
   const types = request.ResourceTypeFilters;
   const deleted = [

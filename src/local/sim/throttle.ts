@@ -1,5 +1,12 @@
 /** The services the simulator emulates. */
-export type SimService = 'ecs' | 'elbv2' | 'cloudformation' | 'cloudwatch' | 'eventbridge' | 'tagging';
+export type SimService =
+  | 'ecs'
+  | 'elbv2'
+  | 'cloudformation'
+  | 'cloudwatch'
+  | 'eventbridge'
+  | 'tagging'
+  | 'cognito';
 
 interface BucketSpec {
   key: string;
@@ -26,6 +33,24 @@ const ELB_MUTATING = new Set([
   'DeleteLoadBalancer',
 ]);
 
+/**
+ * Cognito user pool calls by request-rate category, with the category's default rate (requests per
+ * second, per account and Region): the Cognito developer guide's quotas page.
+ */
+const COGNITO_CATEGORY: Readonly<Record<string, { name: string; perSecond: number }>> = {
+  CreateUserPool: { name: 'UserPoolUpdate', perSecond: 15 },
+  DeleteUserPool: { name: 'UserPoolUpdate', perSecond: 15 },
+  DescribeUserPool: { name: 'UserPoolRead', perSecond: 15 },
+  ListUserPools: { name: 'UserPoolRead', perSecond: 15 },
+  CreateUserPoolClient: { name: 'UserPoolClientUpdate', perSecond: 15 },
+  ListUserPoolClients: { name: 'UserPoolClientRead', perSecond: 15 },
+  CreateGroup: { name: 'UserPoolResourceUpdate', perSecond: 15 },
+  GetGroup: { name: 'UserPoolResourceRead', perSecond: 20 },
+  AdminCreateUser: { name: 'UserCreation', perSecond: 50 },
+  AdminGetUser: { name: 'UserRead', perSecond: 120 },
+  AdminAddUserToGroup: { name: 'UserResourceUpdate', perSecond: 25 },
+};
+
 /** The token buckets a call draws from (the default quotas of ../shared/aws-limits.md). */
 export const bucketsFor = (service: SimService, command: string): BucketSpec[] => {
   if (service === 'ecs') {
@@ -50,6 +75,13 @@ export const bucketsFor = (service: SimService, command: string): BucketSpec[] =
     return ELB_MUTATING.has(command)
       ? [{ key: `elbv2:${command}`, burst: 20, perSecond: 3 }, account]
       : [account];
+  }
+  // Cognito's request-rate categories (../shared/aws-limits.md), per account and Region.
+  if (service === 'cognito') {
+    const category = COGNITO_CATEGORY[command];
+    return category
+      ? [{ key: `cognito:${category.name}`, burst: category.perSecond, perSecond: category.perSecond }]
+      : [];
   }
   // GetResources: 5 requests per second per account (burst as much).
   if (service === 'tagging') return [{ key: 'tagging:GetResources', burst: 5, perSecond: 5 }];

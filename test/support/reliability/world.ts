@@ -204,6 +204,8 @@ const ANSWERED_FROM_RECORD: readonly Operation[] = ['activate', 'deactivate'];
 export interface WorldOptions {
   shards?: number;
   shardCapacity?: number;
+  /** The orchestrator's settings (`TIER_CATALOGUE`, …). */
+  settings?: Readonly<Record<string, string>>;
 }
 
 const open = async (

@@ -477,11 +477,13 @@ const STAR_ALLOW_LIST: Record<string, string> = {
   'logs:PutResourcePolicy': 'CloudWatch Logs resource policy for vended logs: no resource-level permissions',
   'logs:DescribeResourcePolicies': 'CloudWatch Logs: no resource-level permissions',
   'logs:DescribeLogGroups': 'CloudWatch Logs: no resource-level permissions',
+  'cognito-idp:CreateUserPool': 'Cognito CreateUserPool: no resource type (its tags are conditioned instead)',
+  'cognito-idp:ListUserPools': 'Cognito ListUserPools: no resource type',
 };
 
 /** Actions that delete, change or tag a tenant's AWS resources. */
 const DESTRUCTIVE_OR_TAGGING =
-  /^(ecs|elasticloadbalancing):(Delete|Deregister|Update|Modify|Put|TagResource|UntagResource|AddTags|RemoveTags)/;
+  /^(ecs|elasticloadbalancing|cognito-idp):(Delete|Deregister|Update|Modify|Put|TagResource|UntagResource|AddTags|RemoveTags|Admin)/;
 /** Ones AWS cannot scope by tag at all (see STAR_ALLOW_LIST): the steps check names and tags themselves. */
 const UNSCOPABLE_DESTRUCTIVE = new Set(['ecs:DeregisterTaskDefinition', 'ecs:DeleteTaskDefinitions']);
 const TAG_CONDITION = 'aws:ResourceTag/tenantflow:managed-by';

@@ -23,6 +23,7 @@ describe('resource names', () => {
       taskDefinitionFamily: `tf-acme-${digest}`,
       containerName: 'app',
       targetGroupName: `tf-acme-${digest}`,
+      userPoolName: `tf-acme-${digest}`,
     });
   });
 

@@ -5,6 +5,7 @@
  * fails the spec for one of the two.
  */
 import { randomUUID } from 'node:crypto';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -13,6 +14,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll } from 'vitest';
 import { z } from 'zod';
 import {
+  CognitoIdentityProvider,
   DynamoPriorityRegistry,
   DynamoShardRegistry,
   DynamoStatusLedger,
@@ -26,6 +28,7 @@ import { SimulatedCloud } from '../../../src/local/sim/index.ts';
 import type {
   ContainerPlatform,
   EventPublisher,
+  IdentityProvider,
   LoadBalancer,
   OutboundEvent,
 } from '../../../src/ports/index.ts';
@@ -38,6 +41,7 @@ import type {
 import {
   FakeContainerPlatform,
   FakeEventPublisher,
+  FakeIdentityProvider,
   FakeLoadBalancer,
   FakePriorityRegistry,
   FakeShardRegistry,
@@ -90,7 +94,7 @@ export const simulatedCloud = () => {
 };
 
 export interface Implementation<Port> {
-  name: 'fake' | 'adapter' | 'flows emulation';
+  name: 'fake' | 'adapter' | 'flows emulation' | 'moto';
   make(): Promise<Port>;
 }
 
@@ -248,5 +252,16 @@ export const publishers: Implementation<BusWorld>[] = [
             })),
       };
     },
+  },
+];
+
+export const identityProviders: Implementation<IdentityProvider>[] = [
+  { name: 'fake', make: async () => new FakeIdentityProvider() },
+  {
+    name: 'adapter',
+    make: async () =>
+      new CognitoIdentityProvider({
+        client: simulatedCloud().cloud.attach(new CognitoIdentityProviderClient(sdk)),
+      }),
   },
 ];

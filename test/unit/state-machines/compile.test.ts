@@ -109,7 +109,7 @@ describe('compileMachine', () => {
         },
       ],
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure.error', Next: 'CreateServiceFailed' }],
-      Next: 'WaitForHealthy',
+      Next: 'CreateUserPool',
     });
     expect(marker).toEqual({
       Type: 'Pass',
@@ -130,7 +130,7 @@ describe('compileMachine', () => {
       .flatMap((s) => (s.Type === 'Task' ? [s] : []));
 
     // Assess
-    expect(tasks.length).toBe(22 + 13 + 8 + 20 + 14 + 5 + 8);
+    expect(tasks.length).toBe(24 + 14 + 8 + 21 + 14 + 5 + 8);
     for (const task of tasks) expect(task.Retry).toEqual(RETRY_POLICY);
   });
 
@@ -195,7 +195,7 @@ describe('compileMachine', () => {
     });
     expect(offboarding.States.HoldsLock).toEqual({
       Type: 'Choice',
-      Choices: [{ And: present('$.lockWait.held', { BooleanEquals: true }), Next: 'DeleteService' }],
+      Choices: [{ And: present('$.lockWait.held', { BooleanEquals: true }), Next: 'DeleteUserPool' }],
       Default: 'WaitForLock',
     });
     expect(offboarding.States.WaitForLock).toEqual({ Type: 'Wait', Seconds: 15, Next: 'LockTenant' });

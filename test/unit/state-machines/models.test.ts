@@ -171,7 +171,7 @@ describe('onboarding model (pure transitions)', () => {
 
     // Assess: not committed, the compensation chain (nothing to do for a pool); committed, success.
     expect(confirming.value).toBe('ConfirmCommitted');
-    expect(undone.value).toBe('DeleteService');
+    expect(undone.value).toBe('DeleteUserPool');
     expect(reported.value).toBe('NotifySuccess');
   });
 
@@ -212,7 +212,7 @@ describe('offboarding and activation models (pure transitions)', () => {
     expect([waiting.value, again.value, locked.value]).toEqual([
       'WaitForLock',
       'LockTenant',
-      'DeleteService',
+      'DeleteUserPool',
     ]);
   });
 

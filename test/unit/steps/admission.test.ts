@@ -29,6 +29,7 @@ const NONE = {
   targetGroupsPerLoadBalancer: 0,
   servicesPerCluster: 0,
   clustersPerAccount: 0,
+  userPoolsPerRegion: 0,
 };
 
 describe('quotas (pure)', () => {
@@ -54,6 +55,7 @@ describe('quotas (pure)', () => {
       targetGroupsPerLoadBalancer: QUOTAS.targetGroupsPerLoadBalancer.limit,
       servicesPerCluster: QUOTAS.servicesPerCluster.limit,
       clustersPerAccount: QUOTAS.clustersPerAccount.limit,
+      userPoolsPerRegion: QUOTAS.userPoolsPerRegion.limit,
     };
     const justUnder = Object.fromEntries(Object.entries(full).map(([k, v]) => [k, v - 1])) as typeof full;
 

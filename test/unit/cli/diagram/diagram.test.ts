@@ -98,7 +98,8 @@ describe('saga diagram (SVG)', () => {
     expect(['DeleteService', 'DeleteCluster', 'MarkFailed', 'NotifyFailure', 'Failed'].map(column)).toEqual([
       1, 1, 1, 1, 1,
     ]);
-    expect(layout.edges).toContainEqual({ from: 'CreateService', to: 'WaitForHealthy', kind: 'success' });
+    expect(layout.edges).toContainEqual({ from: 'CreateService', to: 'CreateUserPool', kind: 'success' });
+    expect(layout.edges).toContainEqual({ from: 'CreateUserPool', to: 'WaitForHealthy', kind: 'success' });
     expect(layout.edges).toContainEqual({ from: 'CreateService', to: 'DeleteService', kind: 'failure' });
     const finals = layout.nodes.filter((node) => node.kind === 'final');
     expect(finals.map((node) => [node.id, node.failed ?? false])).toEqual([

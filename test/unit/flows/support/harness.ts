@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -90,6 +91,7 @@ export const startFlow = async (): Promise<Flow> => {
     eventbridge: new EventBridgeClient({ region: REGION, credentials }),
     sfn: new SFNClient({ region: REGION, credentials }),
     tagging: new ResourceGroupsTaggingAPIClient({ region: REGION, credentials }),
+    cognito: new CognitoIdentityProviderClient({ region: REGION, credentials }),
   };
   const config = loadConfig({
     AWS_REGION: REGION,

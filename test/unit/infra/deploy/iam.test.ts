@@ -42,6 +42,8 @@ const UNSCOPABLE = new Set([
   'xray:PutTraceSegments',
   'xray:PutTelemetryRecords',
   'tag:GetResources',
+  'cognito-idp:CreateUserPool',
+  'cognito-idp:ListUserPools',
 ]);
 
 describe('function role statements', () => {

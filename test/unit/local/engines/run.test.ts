@@ -236,7 +236,8 @@ describe('runSaga: offboarding and activation', () => {
       'LockTenant',
       'LockTenant',
       'LockTenant',
-      'DeleteService',
+      // The first removal: the tenant's user pool (nothing to do for this tier), then its service.
+      'DeleteUserPool',
     ]);
   });
 

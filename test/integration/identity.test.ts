@@ -1,0 +1,238 @@
+/**
+ * A tenant's own identity on the embedded default, with the reference application's catalogue
+ * (infra/catalogues/reference-app.json): an advanced and a premium tenant each get a Cognito user
+ * pool of their own with the app client, a group named after the tenant id and the onboarding's
+ * email as admin user in it; the status event's tenantConfig carries the pool, the client and the
+ * API URL. A failure after the pool was made removes it; a pool deleted by hand is found missing and
+ * made again; a migration is refused before anything changes; an onboarding without an email is
+ * refused before anything is made; offboarding leaves nothing.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  AdminGetUserCommand,
+  CognitoIdentityProviderClient,
+  DeleteUserPoolCommand,
+  GetGroupCommand,
+  ListUserPoolClientsCommand,
+  ListUserPoolsCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { tenantText } from '../../src/cli/output.ts';
+import { SimulatedCloud } from '../../src/local/sim/index.ts';
+import {
+  lifecycleEvent,
+  newTenant,
+  openWorld,
+  removeWorldDirs,
+  type TestTenant,
+  typesOf,
+  type World,
+} from '../support/reliability/world.ts';
+
+const client = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+const CATALOGUE = readFileSync(new URL('../../infra/catalogues/reference-app.json', import.meta.url), 'utf8');
+const API = 'https://api.example.com/prod/';
+const SETTINGS = { TIER_CATALOGUE: CATALOGUE, API_GATEWAY_URL: API };
+
+/** Cognito of the world's simulated cloud (read from its state file, as another process would). */
+const cognitoOf = (stateDir: string) => {
+  const sim = new SimulatedCloud({ stateFile: join(stateDir, 'cloud.json'), drainMs: 0 });
+  return { sim, cognito: sim.attach(new CognitoIdentityProviderClient(client)) };
+};
+
+const tenantConfigSchema = z.object({
+  userPoolId: z.string(),
+  appClientId: z.string(),
+  apiGatewayUrl: z.string(),
+  routing: z.object({ headerValue: z.string() }),
+});
+
+/** The tenantConfig of a success event's detail. */
+const tenantConfigOf = (detail: unknown) => {
+  const data = z
+    .object({ jobOutput: z.object({ tenantData: z.object({ tenantConfig: z.string() }) }) })
+    .parse(detail);
+  return tenantConfigSchema.parse(JSON.parse(data.jobOutput.tenantData.tenantConfig));
+};
+
+/** Per tier of the reference application: its proxy and three companions (a service and a revision each). */
+const APP_TYPES = [
+  'listener-rule',
+  ...Array(4).fill('service'),
+  'target-group',
+  ...Array(4).fill('task-definition'),
+  'user-pool',
+].sort();
+
+describe('a tenant’s own identity (the reference application’s catalogue)', () => {
+  let world: World;
+  const advanced: TestTenant = newTenant('advanced');
+  const premium: TestTenant = newTenant('premium');
+
+  beforeAll(async () => {
+    world = await openWorld([], { settings: SETTINGS });
+  });
+
+  afterAll(async () => {
+    await world?.close();
+    removeWorldDirs();
+  });
+
+  it('onboards an advanced and a premium tenant, each with its own pool, client, group and admin user, named in tenantConfig', async () => {
+    // Act
+    const results = await world.send([
+      lifecycleEvent('onboard', advanced),
+      lifecycleEvent('onboard', premium),
+    ]);
+    const { cognito } = cognitoOf(world.stateDir);
+
+    // Assess
+    expect(results.map((result) => result.outcome)).toEqual(['succeeded', 'succeeded']);
+    const pools = (await cognito.send(new ListUserPoolsCommand({ MaxResults: 60 }))).UserPools ?? [];
+    expect(pools).toHaveLength(2);
+    for (const [tenant, result] of [
+      [advanced, results[0]],
+      [premium, results[1]],
+    ] as const) {
+      const record = await world.runtime.tenant(tenant.tenantId);
+      const identity = record?.resources.identity;
+      const config = tenantConfigOf(result?.statusEvent?.detail);
+      expect(config.userPoolId).toBe(identity?.userPoolId);
+      expect(config.appClientId).toBe(identity?.appClientId);
+      expect(config.apiGatewayUrl).toBe(API);
+      expect(config.routing.headerValue).toBe(tenant.tenantId);
+      const poolId = identity?.userPoolId ?? '';
+      const clients = await cognito.send(
+        new ListUserPoolClientsCommand({ UserPoolId: poolId, MaxResults: 10 }),
+      );
+      expect(clients.UserPoolClients?.map((c) => [c.ClientName, c.ClientId])).toEqual([
+        ['web', identity?.appClientId],
+      ]);
+      const group = await cognito.send(
+        new GetGroupCommand({ UserPoolId: poolId, GroupName: tenant.tenantId }),
+      );
+      expect(group.Group?.GroupName).toBe(tenant.tenantId);
+      const admin = await cognito.send(
+        new AdminGetUserCommand({ UserPoolId: poolId, Username: 'ops@example.com' }),
+      );
+      const attributes = Object.fromEntries((admin.UserAttributes ?? []).map((a) => [a.Name, a.Value]));
+      expect(attributes).toMatchObject({
+        email: 'ops@example.com',
+        'custom:tenantId': tenant.tenantId,
+        'custom:tenantTier': tenant.tier,
+        'custom:userRole': 'TenantAdmin',
+      });
+      expect(identity?.adminUser).toBe(admin.Username);
+      const expected = tenant.tier === 'premium' ? [...APP_TYPES, 'cluster'].sort() : APP_TYPES;
+      expect(typesOf(world, tenant.tenantId)).toEqual(expected);
+      // `tenantflow status` names the pool and what is in it.
+      const shown = record ? tenantText(record, false).join('\n') : '';
+      expect(shown).toContain(`identity=${identity?.arn}`);
+      expect(shown).toContain(
+        `identity pool ${poolId}, app client ${identity?.appClientId}, group ${tenant.tenantId}, admin user ${admin.Username}`,
+      );
+    }
+    expect((await world.runtime.reconcile({ repair: false })).drifts).toEqual([]);
+    expect((await world.check()).fresh).toEqual([]);
+  });
+
+  it('removes the pool it made when the onboarding fails after it, leaving nothing of the tenant', async () => {
+    // Prepare
+    const failing = newTenant('advanced');
+    world = await world.reopen([{ step: 'WaitForHealthy', kind: 'fatal', count: 1 }]);
+
+    // Act
+    const [result] = await world.send([lifecycleEvent('onboard', failing)]);
+    const record = await world.runtime.tenant(failing.tenantId);
+
+    // Assess
+    expect(result?.outcome).toBe('failed');
+    expect(world.progress.map((p) => p.step)).toContain('DeleteUserPool');
+    expect(record?.resources).toEqual({});
+    expect(typesOf(world, failing.tenantId)).toEqual([]);
+    world = await world.reopen([]);
+  });
+
+  it('finds a pool deleted by hand missing, and makes it again with its client, group and admin user', async () => {
+    // Prepare
+    const before = (await world.runtime.tenant(advanced.tenantId))?.resources.identity;
+    world = await world.reopen([], async (stateDir) => {
+      const { sim, cognito } = cognitoOf(stateDir);
+      await cognito.send(new DeleteUserPoolCommand({ UserPoolId: before?.userPoolId ?? '' }));
+      sim.save();
+    });
+
+    // Act
+    const report = await world.runtime.reconcile({ repair: false });
+    const repair = await world.runtime.reconcile({ repair: true });
+    const again = await world.runtime.reconcile({ repair: false });
+    const after = (await world.runtime.tenant(advanced.tenantId))?.resources.identity;
+
+    // Assess
+    expect(report.drifts.map((d) => `${d.kind} ${d.resource} ${d.tenantId}`)).toEqual([
+      `missing identity ${advanced.tenantId}`,
+    ]);
+    expect(repair.drifts.map((d) => d.repair)).toEqual(['repaired']);
+    expect(again.drifts).toEqual([]);
+    expect(after?.userPoolId).not.toBe(before?.userPoolId);
+    expect(after?.appClientId).toBeDefined();
+    expect(after?.adminUser).toBeDefined();
+    expect(typesOf(world, advanced.tenantId)).toEqual(APP_TYPES);
+  });
+
+  it('refuses to migrate a tenant with its own pool, before anything changes, saying why', async () => {
+    // Prepare
+    const before = await world.runtime.tenant(advanced.tenantId);
+    const move: TestTenant = { ...advanced, target: 'premium' };
+
+    // Act
+    const [result] = await world.send([lifecycleEvent('migrate', move)]);
+    const after = await world.runtime.tenant(advanced.tenantId);
+
+    // Assess
+    expect(result?.outcome).toBe('failed');
+    expect(after?.lifecycleStatus).toBe('ACTIVE');
+    expect(after?.lastError?.reason).toContain('own user pool');
+    expect(after?.placement).toEqual(before?.placement);
+    expect(after?.resources).toEqual(before?.resources);
+    expect(typesOf(world, advanced.tenantId)).toEqual(APP_TYPES);
+  });
+
+  it('refuses an onboarding without an email before anything is made, naming the field', async () => {
+    // Prepare
+    const nameless = newTenant('advanced');
+    const event = lifecycleEvent('onboard', nameless);
+    const detail = z.record(z.string(), z.unknown()).parse(event.detail);
+    delete detail.email;
+
+    // Act
+    const [result] = await world.send([{ ...event, detail }]);
+
+    // Assess
+    expect(result?.outcome).toBe('failed');
+    expect(result?.statusEvent?.detail).toMatchObject({
+      jobOutput: { tenantRegistrationData: { registrationStatus: 'failed' } },
+    });
+    expect(JSON.stringify(result?.statusEvent?.detail)).toContain('email');
+    expect(typesOf(world, nameless.tenantId)).toEqual([]);
+  });
+
+  it('offboards both, leaving no pool and nothing else of either', async () => {
+    // Act
+    const results = await world.send([
+      lifecycleEvent('offboard', advanced),
+      lifecycleEvent('offboard', premium),
+    ]);
+    const { cognito } = cognitoOf(world.stateDir);
+    const pools = (await cognito.send(new ListUserPoolsCommand({ MaxResults: 60 }))).UserPools ?? [];
+
+    // Assess
+    expect(results.map((result) => result.outcome)).toEqual(['succeeded', 'succeeded']);
+    expect(pools).toEqual([]);
+    expect(typesOf(world, advanced.tenantId)).toEqual([]);
+    expect(typesOf(world, premium.tenantId)).toEqual([]);
+    expect((await world.check()).fresh).toEqual([]);
+  });
+});

@@ -1,0 +1,4 @@
+import { identityProviderContract } from './identity-provider.contract.ts';
+import { identityProviders } from './implementations.ts';
+
+identityProviderContract(identityProviders);

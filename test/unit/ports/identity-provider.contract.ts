@@ -1,0 +1,115 @@
+/**
+ * The IdentityProvider port's contract, one spec for every implementation: the in-memory fake, the
+ * adapter on the simulated cloud (identity-provider.contract.test.ts) and the adapter on moto
+ * (test/aws/identity.test.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import type { Tag } from '../../../src/domain/naming.ts';
+import type { IdentityProvider } from '../../../src/ports/identity-provider.ts';
+import type { Implementation } from './implementations.ts';
+
+const TAGS: Tag[] = [
+  { key: 'tenantflow:tenant-id', value: 'acme' },
+  { key: 'tenantflow:managed-by', value: 'tenantflow' },
+];
+const ATTRIBUTES = ['tenantId', 'userRole'];
+
+export const identityProviderContract = (
+  implementations: readonly Implementation<IdentityProvider>[],
+): void =>
+  describe.each(implementations)('IdentityProvider contract: $name', ({ make }) => {
+    it('creates a pool with its tags, finds it by id and by name, counts it, and deletes it; gone is undefined, deleting again no error', async () => {
+      // Prepare
+      const identity = await make();
+      const before = await identity.countUserPools();
+
+      // Act
+      const made = await identity.createUserPool({
+        name: 'tf-acme-1',
+        tags: TAGS,
+        customAttributes: ATTRIBUTES,
+      });
+      const described = await identity.describeUserPool(made.id);
+      const found = await identity.findUserPools('tf-acme-1');
+      const counted = await identity.countUserPools();
+      await identity.deleteUserPool(made.id);
+      const gone = await identity.describeUserPool(made.id);
+      await identity.deleteUserPool(made.id);
+
+      // Assess
+      expect(made.name).toBe('tf-acme-1');
+      expect(made.arn).toMatch(new RegExp(`^arn:aws:cognito-idp:[a-z0-9-]+:\\d{12}:userpool/${made.id}$`));
+      expect(described).toEqual({ ...made, tags: expect.arrayContaining(TAGS) });
+      expect(found.map((pool) => pool.id)).toEqual([made.id]);
+      expect(counted).toBe(before + 1);
+      expect(gone).toBeUndefined();
+      expect(await identity.findUserPools('tf-acme-1')).toEqual([]);
+    });
+
+    it('keeps two pools of one name apart (Cognito names are not unique)', async () => {
+      // Prepare
+      const identity = await make();
+
+      // Act
+      const first = await identity.createUserPool({ name: 'tf-twice', tags: TAGS, customAttributes: [] });
+      const second = await identity.createUserPool({ name: 'tf-twice', tags: [], customAttributes: [] });
+      const found = await identity.findUserPools('tf-twice');
+
+      // Assess
+      expect(first.id).not.toBe(second.id);
+      expect(found.map((pool) => pool.id).sort()).toEqual([first.id, second.id].sort());
+      expect(found.find((pool) => pool.id === second.id)?.tags).toEqual([]);
+    });
+
+    it('makes the app client, group and admin user once: asked again, the same client and user', async () => {
+      // Prepare
+      const identity = await make();
+      const pool = await identity.createUserPool({
+        name: 'tf-users',
+        tags: TAGS,
+        customAttributes: ATTRIBUTES,
+      });
+      const admin = {
+        email: 'ops@acme.example',
+        group: 'acme',
+        attributes: { tenantId: 'acme', userRole: 'TenantAdmin' },
+      };
+
+      // Act
+      const client = await identity.ensureAppClient(pool.id, 'web');
+      const clientAgain = await identity.ensureAppClient(pool.id, 'web');
+      await identity.ensureGroup(pool.id, 'acme', 'the users of acme');
+      await identity.ensureGroup(pool.id, 'acme', 'the users of acme');
+      const user = await identity.ensureAdminUser(pool.id, admin);
+      const userAgain = await identity.ensureAdminUser(pool.id, admin);
+
+      // Assess
+      expect(client).toMatch(/^\w+$/);
+      expect(clientAgain).toBe(client);
+      expect(user.length).toBeGreaterThan(0);
+      expect(userAgain).toBe(user);
+    });
+
+    it('fails to make a user in a group that does not exist, and anything in a pool that does not', async () => {
+      // Prepare
+      const identity = await make();
+      const pool = await identity.createUserPool({
+        name: 'tf-nogroup',
+        tags: TAGS,
+        customAttributes: ATTRIBUTES,
+      });
+
+      // Act
+      const noGroup = identity.ensureAdminUser(pool.id, {
+        email: 'a@b.example',
+        group: 'missing',
+        attributes: {},
+      });
+      await identity.deleteUserPool(pool.id);
+      const noPool = identity.ensureAppClient(pool.id, 'web');
+
+      // Assess
+      await expect(noGroup).rejects.toThrow();
+      await expect(noPool).rejects.toThrow();
+    });
+  });
