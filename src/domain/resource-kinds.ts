@@ -48,10 +48,11 @@ export interface ResourceKindSpec {
   createStep: string;
   removeStep: string;
   /**
-   * Part of the tenant's routing rather than of its placement: a migration hands it over at the
-   * switch instead of building and removing it with the placement.
+   * Not the placement's to build and remove: a migration hands it over instead (the listener rule,
+   * part of the tenant's routing, at the switch). The tenant's user pool is the tenant's whatever its
+   * tier: a migration of a tenant with one is refused until it can hand the pool over.
    */
-  routing: boolean;
+  handedOver: boolean;
   /**
    * Its type as discovery and the inventory name it; absent for a kind made of resources of other
    * kinds (the companions: ECS services and task definitions), which discovery sees as those.
@@ -76,7 +77,7 @@ export const RESOURCE_KIND_SPECS = {
     only: ownsUserPool,
     createStep: 'CreateUserPool',
     removeStep: 'DeleteUserPool',
-    routing: false,
+    handedOver: true,
     type: 'user-pool',
     arn: { service: 'cognito-idp', resource: 'userpool' },
     quotas: () => ({ userPoolsPerRegion: 1 }),
@@ -86,7 +87,7 @@ export const RESOURCE_KIND_SPECS = {
     needs: 'ownsService',
     createStep: 'CreateService',
     removeStep: 'DeleteService',
-    routing: false,
+    handedOver: false,
     type: 'service',
     arn: { service: 'ecs', resource: 'service' },
     // A dedicated cluster starts empty: the service counts there, not in the shared one.
@@ -101,7 +102,7 @@ export const RESOURCE_KIND_SPECS = {
     needs: 'ownsService',
     createStep: 'CreateCompanions',
     removeStep: 'DeleteCompanions',
-    routing: false,
+    handedOver: false,
     only: (placement) => companionCount(placement) > 0,
     quotas: (placement) => ({
       servicesPerCluster: hasDedicatedCluster(placement) ? 0 : companionCount(placement),
@@ -112,7 +113,7 @@ export const RESOURCE_KIND_SPECS = {
     needs: 'ownsService',
     createStep: 'CreateListenerRule',
     removeStep: 'DeleteListenerRule',
-    routing: true,
+    handedOver: true,
     type: 'listener-rule',
     arn: { service: 'elasticloadbalancing', resource: 'listener-rule' },
     quotas: () => ({ rulesPerLoadBalancer: 1 }),
@@ -121,7 +122,7 @@ export const RESOURCE_KIND_SPECS = {
     needs: 'ownsService',
     createStep: 'CreateTargetGroup',
     removeStep: 'DeleteTargetGroup',
-    routing: false,
+    handedOver: false,
     type: 'target-group',
     arn: { service: 'elasticloadbalancing', resource: 'targetgroup' },
     quotas: () => ({ targetGroupsPerLoadBalancer: 1 }),
@@ -131,7 +132,7 @@ export const RESOURCE_KIND_SPECS = {
     needs: 'ownsService',
     createStep: 'RegisterTaskDefinition',
     removeStep: 'DeregisterTaskDefinition',
-    routing: false,
+    handedOver: false,
     type: 'task-definition',
     arn: { service: 'ecs', resource: 'task-definition' },
     quotas: () => ({}),
@@ -141,7 +142,7 @@ export const RESOURCE_KIND_SPECS = {
     needs: 'hasDedicatedCluster',
     createStep: 'CreateCluster',
     removeStep: 'DeleteCluster',
-    routing: false,
+    handedOver: false,
     type: 'cluster',
     arn: { service: 'ecs', resource: 'cluster' },
     quotas: () => ({ clustersPerAccount: 1 }),
@@ -178,9 +179,9 @@ export const ownsKind = (placement: Placement | undefined, kind: ResourceKind): 
 export const kindsToCreate = (placement: Placement | undefined): ResourceKind[] =>
   CREATION_ORDER.filter((kind) => ownsKind(placement, kind));
 
-/** The kinds that are the placement's own (not the routing's), in removal order. */
+/** The kinds that are the placement's own (not those a migration hands over), in removal order. */
 export const PLACEMENT_KINDS: readonly ResourceKind[] = RESOURCE_KINDS.filter(
-  (kind) => !RESOURCE_KIND_SPECS[kind].routing,
+  (kind) => !RESOURCE_KIND_SPECS[kind].handedOver,
 );
 
 /** The kinds that are one AWS resource each, which discovery finds by type and ARN. */

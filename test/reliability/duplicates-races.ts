@@ -219,8 +219,8 @@ export const describeDuplicatesAndRaces = (): void => {
     it('many onboardings at once all succeed, never two tenants on one listener-rule priority', async () => {
       // Prepare
       count('scenarios');
-      const tiers: ReferenceTier[] = ['advanced', 'premium'];
-      const tenants = Array.from({ length: 12 }, (_, i) => newTenant(tiers[i % 2] ?? 'advanced'));
+      const tiers: ReferenceTier[] = ['advanced', 'premium', 'app'];
+      const tenants = Array.from({ length: 12 }, (_, i) => newTenant(tiers[i % tiers.length] ?? 'advanced'));
 
       // Act
       const results = await world.sendConcurrently(tenants.map((t) => lifecycleEvent('onboard', t)));

@@ -27,7 +27,7 @@ import {
 } from '../support/reliability/world.ts';
 
 const contract = testConfig().contract;
-const TIERS: readonly ReferenceTier[] = ['basic', 'advanced', 'premium'];
+const TIERS: readonly ReferenceTier[] = ['basic', 'advanced', 'premium', 'app'];
 
 const statusEventsFor = (world: World, registrationId: string): string[] =>
   world
@@ -46,6 +46,7 @@ const OTHER_TIER: Record<ReferenceTier, string> = {
   advanced: 'platinum', // an alias of premium
   premium: 'basic',
   suite: 'advanced',
+  app: 'suite',
 };
 
 const VARIANTS: readonly Variant[] = [
@@ -146,17 +147,27 @@ export const describeRecordAndPlacement = (): void => {
         expect(active?.resources).toEqual(onboarded?.resources);
         const own = onboarded?.resources.service;
         const placement = onboarded?.placement;
-        expect(scaled).toEqual(
+        // Its own service, then each companion: to zero, then each back to its count.
+        const services =
           own && placement?.service === 'own'
             ? [
-                expect.objectContaining({ cluster: own.cluster, service: own.name, desiredCount: 0 }),
-                expect.objectContaining({
-                  cluster: own.cluster,
-                  service: own.name,
-                  desiredCount: placement.desiredCount,
+                { cluster: own.cluster, name: own.name, count: placement.desiredCount },
+                ...(placement.companions ?? []).map((companion) => {
+                  const made = onboarded?.resources.companions?.services[companion.name];
+                  return { cluster: made?.cluster, name: made?.name, count: companion.desiredCount };
                 }),
               ]
-            : [],
+            : [];
+        expect(scaled).toEqual(
+          [0, 1].flatMap((up) =>
+            services.map((service) =>
+              expect.objectContaining({
+                cluster: service.cluster,
+                service: service.name,
+                desiredCount: up ? service.count : 0,
+              }),
+            ),
+          ),
         );
         const gone = await world.runtime.tenant(tenant.tenantId);
         expect(gone?.lifecycleStatus).toBe('DELETED');

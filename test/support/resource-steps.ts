@@ -6,9 +6,10 @@
 import { placementOf } from '../../src/domain/catalogue.ts';
 import { CREATION_ORDER, kindsToCreate, RESOURCE_KIND_SPECS } from '../../src/domain/resource-kinds.ts';
 import type { StepName } from '../../src/domain/saga.ts';
-import { testConfig } from './fake-ports.ts';
+import { SCENARIO_CATALOGUE } from './catalogues.ts';
 
-const placementOfTier = (tier: string) => placementOf(testConfig().catalogue, tier, '/health');
+// The scenarios' catalogue: the bundled tiers and `app` (a superset: every bundled tier as it is).
+const placementOfTier = (tier: string) => placementOf(SCENARIO_CATALOGUE, tier, '/health');
 
 /** The steps creating what a tenant of `tier` owns, in creation order (none for a pooled tier). */
 export const createStepsOf = (tier: string): StepName[] =>

@@ -60,7 +60,7 @@ export const SAGA_CASES: readonly SagaCase[] = [
       'NotifySuccess',
     ],
   },
-  ...(['advanced', 'premium', 'suite'] as const).map(
+  ...(['advanced', 'premium', 'suite', 'app'] as const).map(
     (tier): SagaCase => ({
       label: `onboarding ${tier}`,
       operation: 'onboard' as const,
@@ -76,7 +76,7 @@ export const SAGA_CASES: readonly SagaCase[] = [
       ],
     }),
   ),
-  ...(['premium', 'suite'] as const).map(
+  ...(['premium', 'suite', 'app'] as const).map(
     (tier): SagaCase => ({
       label: `offboarding ${tier}`,
       operation: 'offboard' as const,
@@ -181,6 +181,15 @@ export const COMPENSATION_CASES: readonly CompensationCase[] = [
     needsTenant: false,
     trigger: 'ActivateTenant',
     steps: ['DeleteCompanions'],
+  },
+  {
+    // The user pool's removal only calls AWS for a tenant that has one.
+    label: 'onboarding app, failing at ActivateTenant',
+    operation: 'onboard',
+    tier: 'app',
+    needsTenant: false,
+    trigger: 'ActivateTenant',
+    steps: ['DeleteUserPool'],
   },
   {
     label: 'offboarding premium, failing at RemoveTenant',

@@ -130,7 +130,7 @@ describe('compileMachine', () => {
       .flatMap((s) => (s.Type === 'Task' ? [s] : []));
 
     // Assess
-    expect(tasks.length).toBe(24 + 14 + 8 + 21 + 14 + 5 + 8);
+    expect(tasks.length).toBe(24 + 14 + 8 + 20 + 14 + 5 + 8);
     for (const task of tasks) expect(task.Retry).toEqual(RETRY_POLICY);
   });
 

@@ -64,9 +64,11 @@ describe('resource kinds as data', () => {
     expect(bound.flat().every(Boolean)).toBe(true);
   });
 
-  it('creation is removal reversed; a migration builds only the placement kinds (not the routing rule)', () => {
+  it('creation is removal reversed; a migration builds only the placement kinds (not the routing rule, nor the user pool)', () => {
     expect(CREATION_ORDER).toEqual([...RESOURCE_KINDS].reverse());
-    expect(PLACEMENT_KINDS).toEqual(RESOURCE_KINDS.filter((kind) => kind !== 'listenerRule'));
+    expect(PLACEMENT_KINDS).toEqual(
+      RESOURCE_KINDS.filter((kind) => kind !== 'listenerRule' && kind !== 'identity'),
+    );
   });
 
   it("every catalogue placement owns the suffix of the creation order from the place choice's entry", () => {
@@ -142,8 +144,6 @@ describe('resource kinds as data', () => {
         'AttachTargetGroup',
         'CreateCompanions',
         'CreateService',
-        // Never reached: PlanMigration refuses a tenant with a pool of its own on either side.
-        'CreateUserPool',
       ],
       exit: 'WaitForHealthy',
     });
