@@ -75,6 +75,7 @@ const configuration: Configuration = {
       healthCheckPath: '/',
       // Empty: the catalogue bundled from infra/tier-catalogue.json. A whole catalogue as JSON replaces it.
       tierCatalogue: '',
+      apiGatewayUrl: '',
       // Empty: as many tenants per load balancer shard as the ALB quotas allow; fewer leaves headroom.
       shardCapacity: '',
       // When every load balancer shard is filled to this fraction, an onboarding starts the shard
@@ -117,6 +118,7 @@ const configuration: Configuration = {
       RESOURCE_PREFIX: PARAM.resourcePrefix,
       HEALTH_CHECK_PATH: PARAM.healthCheckPath,
       TIER_CATALOGUE: PARAM.tierCatalogue,
+      API_GATEWAY_URL: PARAM.apiGatewayUrl,
       SHARD_CAPACITY: PARAM.shardCapacity,
       SHARD_GROWTH_THRESHOLD: PARAM.shardGrowthThreshold,
       SHARD_GROWTH_LIMIT: PARAM.shardGrowthLimit,

@@ -74,6 +74,7 @@ export const PARAM = {
   tableDeletionProtection: oslsVariable('param:tableDeletionProtection'),
   healthCheckPath: oslsVariable('param:healthCheckPath'),
   tierCatalogue: oslsVariable('param:tierCatalogue'),
+  apiGatewayUrl: oslsVariable('param:apiGatewayUrl'),
   shardCapacity: oslsVariable('param:shardCapacity'),
   shardGrowthThreshold: oslsVariable('param:shardGrowthThreshold'),
   shardGrowthLimit: oslsVariable('param:shardGrowthLimit'),

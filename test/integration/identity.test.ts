@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import {
   AdminGetUserCommand,
   CognitoIdentityProviderClient,
+  CreateUserPoolCommand,
   DeleteUserPoolCommand,
   GetGroupCommand,
   ListUserPoolClientsCommand,
@@ -131,7 +132,7 @@ describe('a tenant’s own identity (the reference application’s catalogue)', 
       const shown = record ? tenantText(record, false).join('\n') : '';
       expect(shown).toContain(`identity=${identity?.arn}`);
       expect(shown).toContain(
-        `identity pool ${poolId}, app client ${identity?.appClientId}, group ${tenant.tenantId}, admin user ${admin.Username}`,
+        `identity pool ${poolId}, app client ${identity?.appClientId}, group ${tenant.tenantId}, admin ops@example.com (user ${admin.Username})`,
       );
     }
     expect((await world.runtime.reconcile({ repair: false })).drifts).toEqual([]);
@@ -179,6 +180,33 @@ describe('a tenant’s own identity (the reference application’s catalogue)', 
     expect(after?.userPoolId).not.toBe(before?.userPoolId);
     expect(after?.appClientId).toBeDefined();
     expect(after?.adminUser).toBeDefined();
+    expect(typesOf(world, advanced.tenantId)).toEqual(APP_TYPES);
+  });
+
+  it('reports a pool tagged for a tenant that no record names as an orphan, and its repair deletes it', async () => {
+    // Prepare: a pool as a try that died before recording it would leave, tagged for the tenant.
+    const tags = { 'tenantflow:tenant-id': advanced.tenantId, 'tenantflow:managed-by': 'tenantflow' };
+    let strayId = '';
+    world = await world.reopen([], async (stateDir) => {
+      const { sim, cognito } = cognitoOf(stateDir);
+      const made = await cognito.send(new CreateUserPoolCommand({ PoolName: 'stray', UserPoolTags: tags }));
+      strayId = made.UserPool?.Id ?? '';
+      sim.save();
+    });
+
+    // Act
+    const report = await world.runtime.reconcile({ repair: false });
+    const repair = await world.runtime.reconcile({ repair: true });
+    const { cognito } = cognitoOf(world.stateDir);
+    const pools = (await cognito.send(new ListUserPoolsCommand({ MaxResults: 60 }))).UserPools ?? [];
+
+    // Assess
+    expect(report.drifts.map((d) => `${d.kind} ${d.resource} ${d.tenantId}`)).toEqual([
+      `orphan identity ${advanced.tenantId}`,
+    ]);
+    expect(repair.drifts.map((d) => d.repair)).toEqual(['repaired']);
+    expect(pools.map((pool) => pool.Id)).not.toContain(strayId);
+    expect((await world.runtime.reconcile({ repair: false })).drifts).toEqual([]);
     expect(typesOf(world, advanced.tenantId)).toEqual(APP_TYPES);
   });
 

@@ -76,7 +76,7 @@ export const describeBadInput = (): void => {
       // Act
       fc.assert(
         fc.property(lifecycleInput(), (raw) => {
-          count('badInputs');
+          count('propertyRuns');
           const result = parseLifecycleInput(raw, parseOptions);
 
           // Assess
@@ -110,8 +110,7 @@ export const describeBadInput = (): void => {
       // Act
       await fc.assert(
         fc.asyncProperty(lifecycleInput(), async (raw) => {
-          count('badInputs');
-          count('duplicates');
+          count('propertyRuns');
           const starter = new FakeWorkflowStarter();
           const events = new FakeEventPublisher();
           const deps = {

@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATION_TABLE, OPERATIONS, type Operation } from '../../src/domain/operations.ts';
 import type { TenantStatus } from '../../src/domain/tenant-status.ts';
-import { retryEvent } from '../../src/local/runtime/index.ts';
+import { readRegistry, retryEvent } from '../../src/local/runtime/index.ts';
+import { SimulatedCloud } from '../../src/local/sim/index.ts';
 import { testConfig } from '../support/fake-ports.ts';
 import {
   type ChildEnd,
@@ -148,6 +149,53 @@ const answers = (world: World, operation: Operation, tenant: TestTenant): string
 };
 
 /**
+ * What an interruption left of `sent`'s requests, read from the state dir before anything opens it
+ * again: the executions of their tenants that no process handled (RUNNING, or ended and not watched),
+ * which the restart must recover; and for each request whose answer was already out while one of
+ * those was left (the kill landed inside a publish: between the PutEvents and the ledger's record of
+ * it), one repeat of that answer the check tolerates. Anything else sent twice is an extra event.
+ */
+const leftBehind = (
+  stateDir: string,
+  sent: ReadonlyArray<{ operation: Operation; tenant: TestTenant }>,
+): { unhandled: string[]; mayRepeat: Map<string, number> } => {
+  const entries = readRegistry(join(stateDir, 'executions.json'));
+  const published = new SimulatedCloud({ stateFile: join(stateDir, 'cloud.json') }).publishedEvents();
+  const unhandled: string[] = [];
+  const mayRepeat = new Map<string, number>();
+  for (const { operation, tenant } of sent) {
+    const open = entries.filter(
+      (entry) =>
+        entry.tenantId === tenant.tenantId && (entry.status === 'RUNNING' || entry.watched === false),
+    );
+    unhandled.push(...open.map((entry) => entry.name));
+    const names = contract.outbound[operation];
+    const out = published.some(
+      (event) =>
+        [names.success, names.failure].includes(event.detailType) &&
+        JSON.stringify(event.detail).includes(`"tenantRegistrationId":"${tenant.tenantRegistrationId}"`),
+    );
+    if (out && open.length > 0) {
+      const key = `${OPERATION_TABLE[operation].result}/${tenant.tenantRegistrationId}`;
+      mayRepeat.set(key, (mayRepeat.get(key) ?? 0) + 1);
+      count('killsInsidePublish');
+    }
+  }
+  return { unhandled: [...new Set(unhandled)].sort(), mayRepeat };
+};
+
+/** The restart recovered exactly what the interruption left, each handled (none left for later). */
+const expectRecovered = (world: World, unhandled: readonly string[]): void => {
+  const recovered = world.runtime.recovered;
+  expect(recovered.map((item) => item.name).sort()).toEqual(unhandled);
+  for (const item of recovered) {
+    expect(item.problem).toBeUndefined();
+    expect(item.tenantStatus).toBeDefined();
+  }
+  count('recoveries', recovered.length);
+};
+
+/**
  * After the interruption: restart (the runtime opened on the state dir recovers what was left),
  * count tenants still locked, redeliver the events (EventBridge's at-least-once), and where the
  * control plane heard a failure, retry as it would: a new event for the same request.
@@ -208,16 +256,18 @@ const describeKills = (bases: Map<string, { snapshot: Snapshot; tenant: TestTena
       // Act
       const end = await runInterrupted(['replay', eventFile(event), '--state-dir', stateDir], interruption);
       if (end.interrupted) count('kills');
-      const { world, stuck } = await restartAndSettle(stateDir, base.snapshot, [
-        { event, operation, tenant: base.tenant },
-      ]);
+      const sent = [{ event, operation, tenant: base.tenant }];
+      const left = leftBehind(stateDir, sent);
+      const { world, stuck } = await restartAndSettle(stateDir, base.snapshot, sent);
       try {
-        const killed = `${OPERATION_TABLE[operation].result}/${base.tenant.tenantRegistrationId}`;
-        const report = await world.check(end.interrupted ? { mayRepeat: new Set([killed]) } : {});
+        const report = await world.check({ mayRepeat: left.mayRepeat });
         const record = await world.runtime.tenant(base.tenant.tenantId);
 
         // Assess
         expect(end.code === 0 || end.signal === 'SIGKILL').toBe(true);
+        // A run that was not killed leaves nothing to recover; a killed one, what the registry held.
+        if (!end.interrupted) expect(left.unhandled).toEqual([]);
+        expectRecovered(world, left.unhandled);
         expect(stuck).toEqual([]);
         expect(record?.lifecycleStatus).toBe(DONE[operation]);
         expect(report.fresh).toEqual([]);
@@ -268,12 +318,11 @@ const describeCtrlC = (): void => {
       ];
       const cut = interruption.signal === 'SIGINT twice' ? 1 : 0;
       const started = plan.slice(0, Math.min(plan.length, results + cut));
+      const left = leftBehind(stateDir, started);
       const { world, stuck } = await restartAndSettle(stateDir, snapshot, started);
       try {
-        const cutShort = started
-          .slice(results)
-          .map((s) => `${OPERATION_TABLE[s.operation].result}/${s.tenant.tenantRegistrationId}`);
-        const report = await world.check({ mayRepeat: new Set(cutShort) });
+        const report = await world.check({ mayRepeat: left.mayRepeat });
+        expectRecovered(world, left.unhandled);
 
         // Assess
         expect(end.interrupted).toBe(true);

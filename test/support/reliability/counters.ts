@@ -6,8 +6,14 @@
 export interface ReliabilityCounters {
   scenarios: number;
   faults: number;
+  /** Bad inputs and duplicate deliveries sent to the embedded default (whole runtime, end to end). */
   badInputs: number;
   duplicates: number;
+  /** Property runs against the parser and the ingress handler over fakes: counted apart, being cheap. */
+  propertyRuns: number;
+  /** Executions an interruption left that the restart recovered, and kills that landed inside a publish. */
+  recoveries: number;
+  killsInsidePublish: number;
   orphans: number;
   missingEvents: number;
   extraEvents: number;
@@ -40,6 +46,9 @@ const counters: ReliabilityCounters = {
   faults: 0,
   badInputs: 0,
   duplicates: 0,
+  propertyRuns: 0,
+  recoveries: 0,
+  killsInsidePublish: 0,
   orphans: 0,
   missingEvents: 0,
   extraEvents: 0,
@@ -71,12 +80,14 @@ export const snapshot = (): ReliabilityCounters => ({ ...counters });
 
 /** The one summary line the issue asks for, from the live counters. */
 export const summaryLine = (c: ReliabilityCounters = snapshot()): string =>
-  `reliability: ${c.scenarios} scenarios, ${c.faults} faults injected, ${c.badInputs} bad inputs, ` +
-  `${c.duplicates} duplicate deliveries, ${c.orphans} orphaned resources, ` +
+  `reliability: ${c.scenarios} scenarios on the embedded default, ${c.faults} faults injected, ${c.badInputs} bad inputs, ` +
+  `${c.duplicates} duplicate deliveries, ${c.propertyRuns} property runs against the parser and fakes, ${c.orphans} orphaned resources, ` +
   `${c.missingEvents + c.extraEvents} missing/extra status events, ${c.heldLocks} locks left held, ` +
   `${c.placementChanges} placement changes outside onboarding, ` +
-  `kills ${c.kills}, Ctrl-C runs ${c.interrupts}, stuck tenants ${c.stuckTenants}` +
-  (c.resent > 0 ? `, ${c.resent} status events sent again (sender killed inside its publish)` : '') +
+  `kills ${c.kills}, Ctrl-C runs ${c.interrupts}, executions recovered ${c.recoveries}, stuck tenants ${c.stuckTenants}` +
+  (c.killsInsidePublish > 0
+    ? `, ${c.killsInsidePublish} kills inside a publish (${c.resent} status events sent again, at most one each)`
+    : '') +
   (c.missingResources > 0 ? `, ${c.missingResources} missing resources` : '') +
   (c.updates > 0
     ? `, release updates ${c.updates} (${c.updatedToNew} ended on the new release, ${c.updates - c.updatedToNew} on the one before)`

@@ -206,7 +206,9 @@ export interface World {
    * Checks the invariants over everything sent so far. `fresh` holds the findings no earlier check
    * of this world reported (what the last scenario broke); only those go into the suite's counters.
    */
-  check(options?: { mayRepeat?: ReadonlySet<string> }): Promise<InvariantReport & { fresh: Finding[] }>;
+  check(options?: {
+    mayRepeat?: ReadonlyMap<string, number>;
+  }): Promise<InvariantReport & { fresh: Finding[] }>;
   /** Closes the runtime; `reopen` starts another over the same state (e.g. with faults). */
   close(): Promise<void>;
   /** `meanwhile` runs while no runtime is open (to change the state dir as something else would). */
