@@ -4,7 +4,7 @@
  * by the simulated cloud (`--throttle`: only the rate-limited run). Prints figures; asserts nothing
  * (speed is not a test).
  *
- *   npm run bench -- [--mix basic=10,advanced=30] [--tenants 40 --tier advanced] [--concurrency 10] [--throttle | --unlimited] [--shards N] [--cpu-profile]
+ *   npm run bench -- [--mix basic=10,advanced=30] [--tenants 40 --tier advanced] [--concurrency 10] [--throttle | --unlimited] [--shards N] [--catalogue FILE] [--cpu-profile]
  *
  * `--unlimited` runs only the run without rate limits (a fleet of thousands, where the rate-limited
  * run would take an hour of simulated AWS time).
@@ -31,9 +31,11 @@ import { type CpuSplit, startCpuProfile } from './cpu-split.ts';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const USAGE =
-  'usage: npm run bench -- [--mix basic=10,advanced=30,premium=5 | --tenants 40 --tier advanced] [--concurrency 10] [--throttle | --unlimited] [--shards 1-6] [--cpu-profile]';
+  'usage: npm run bench -- [--mix basic=10,advanced=30,premium=5 | --tenants 40 --tier advanced] [--concurrency 10] [--throttle | --unlimited] [--shards 1-6] [--catalogue FILE] [--cpu-profile]';
 
-const catalogue = loadConfig({ SBT_EVENT_BUS: 'bench' }).catalogue;
+/** The catalogue's text when `--catalogue FILE` names one (the orchestrator's TIER_CATALOGUE), else the bundled one. */
+let catalogueText: string | undefined;
+let catalogue = loadConfig({ SBT_EVENT_BUS: 'bench' }).catalogue;
 
 /** `basic=10,advanced=30` → [['basic', 10], ['advanced', 30]] (tiers by name or alias). */
 const parseMix = (text: string): Array<[string, number]> =>
@@ -59,6 +61,7 @@ const options = (() => {
         throttle: { type: 'boolean', default: false },
         unlimited: { type: 'boolean', default: false },
         shards: { type: 'string' },
+        catalogue: { type: 'string' },
         'cpu-profile': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
@@ -66,6 +69,10 @@ const options = (() => {
     if (values.help) {
       console.log(USAGE);
       process.exit(0);
+    }
+    if (values.catalogue !== undefined) {
+      catalogueText = readFileSync(values.catalogue, 'utf8');
+      catalogue = loadConfig({ SBT_EVENT_BUS: 'bench', TIER_CATALOGUE: catalogueText }).catalogue;
     }
     const whole = (name: 'tenants' | 'concurrency') => {
       const value = Number(values[name]);
@@ -96,13 +103,14 @@ const options = (() => {
       unlimitedOnly: values.unlimited,
       shards,
       cpuProfile: values['cpu-profile'],
+      catalogueFile: values.catalogue,
     };
   } catch (error) {
     console.error(`bench: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
     process.exit(2);
   }
 })();
-const { mix, grow, concurrency, throttleOnly, unlimitedOnly, shards, cpuProfile } = options;
+const { mix, grow, concurrency, throttleOnly, unlimitedOnly, shards, cpuProfile, catalogueFile } = options;
 const tenants = mix.reduce((sum, [, n]) => sum + n, 0);
 const template = JSON.parse(
   readFileSync(new URL('../events/samples/onboarding-advanced.json', import.meta.url), 'utf8'),
@@ -138,6 +146,7 @@ const run = async (throttle: boolean) => {
     fast: !throttle,
     shards,
     ...(grow > 0 ? { shardGrowthThreshold: 0.8, shardGrowthLimit: grow } : {}),
+    ...(catalogueText === undefined ? {} : { settings: { TIER_CATALOGUE: catalogueText } }),
     onProgress: (event) => {
       steps += 1;
       if (!event.ok) retries += 1;
@@ -216,7 +225,7 @@ const line = (label: string, r: Awaited<ReturnType<typeof run>>) =>
   );
 
 console.log(
-  `tenantflow onboarding bench: ${mix.map(([tier, n]) => `${n} ${tier}`).join(', ')}; ${concurrency} at a time, ASL engine, simulated AWS, ${shards} load balancer shard${shards === 1 ? '' : 's'}${grow > 0 ? `, up to ${grow} more added as they fill` : ''}`,
+  `tenantflow onboarding bench: ${mix.map(([tier, n]) => `${n} ${tier}`).join(', ')}${catalogueFile ? ` (catalogue ${catalogueFile})` : ''}; ${concurrency} at a time, ASL engine, simulated AWS, ${shards} load balancer shard${shards === 1 ? '' : 's'}${grow > 0 ? `, up to ${grow} more added as they fill` : ''}`,
 );
 if (!throttleOnly) line('no rate limits', await run(false));
 if (unlimitedOnly) {

@@ -11,7 +11,10 @@ export interface ReliabilityCounters {
   duplicates: number;
   /** Property runs against the parser and the ingress handler over fakes: counted apart, being cheap. */
   propertyRuns: number;
-  /** Executions an interruption left that the restart recovered, and kills that landed inside a publish. */
+  /**
+   * Executions an interruption left that the restart recovered, and kills that landed between an
+   * answer going out and its execution being recorded done (where one resend is tolerated).
+   */
   recoveries: number;
   killsInsidePublish: number;
   orphans: number;
@@ -86,7 +89,7 @@ export const summaryLine = (c: ReliabilityCounters = snapshot()): string =>
   `${c.placementChanges} placement changes outside onboarding, ` +
   `kills ${c.kills}, Ctrl-C runs ${c.interrupts}, executions recovered ${c.recoveries}, stuck tenants ${c.stuckTenants}` +
   (c.killsInsidePublish > 0
-    ? `, ${c.killsInsidePublish} kills inside a publish (${c.resent} status events sent again, at most one each)`
+    ? `, ${c.killsInsidePublish} kills between an answer going out and its execution recorded done (${c.resent} status events sent again, at most one each)`
     : '') +
   (c.missingResources > 0 ? `, ${c.missingResources} missing resources` : '') +
   (c.updates > 0

@@ -82,34 +82,25 @@ export const typesOf = (world: Pick<World, 'runtime'>, tenantId: string): string
     .sort();
 
 /** The inventory types (sorted) a tenant of each tier owns: what a clean run leaves, nothing more. */
+/** The web service and its two companions (orders, products): a service and a task definition each. */
+const SUITE_RESOURCES = [
+  'listener-rule',
+  'service',
+  'service',
+  'service',
+  'target-group',
+  'task-definition',
+  'task-definition',
+  'task-definition',
+];
+
 export const TIER_RESOURCES: Readonly<Record<ReferenceTier, readonly string[]>> = {
   basic: [],
   advanced: ['listener-rule', 'service', 'target-group', 'task-definition'],
   premium: ['cluster', 'listener-rule', 'service', 'target-group', 'task-definition'],
-  // The web service and its two companions: a service and a task definition each.
-  suite: [
-    'listener-rule',
-    'service',
-    'service',
-    'service',
-    'target-group',
-    'task-definition',
-    'task-definition',
-    'task-definition',
-  ],
-
+  suite: SUITE_RESOURCES,
   // The suite's, and the tenant's user pool.
-  app: [
-    'listener-rule',
-    'service',
-    'service',
-    'service',
-    'target-group',
-    'task-definition',
-    'task-definition',
-    'task-definition',
-    'user-pool',
-  ],
+  app: [...SUITE_RESOURCES, 'user-pool'],
 };
 
 export const newTenant = (tier: ReferenceTier, tenantId: string = randomUUID()): TestTenant => ({
