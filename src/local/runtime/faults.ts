@@ -9,18 +9,11 @@ import { EventBridgeServiceException } from '@aws-sdk/client-eventbridge';
 import { ResourceGroupsTaggingAPIServiceException } from '@aws-sdk/client-resource-groups-tagging-api';
 import { FatalError, RetryableError, ThrottledError } from '../../domain/errors.ts';
 import type { StepName } from '../../domain/saga.ts';
+import type { SimService } from '../sim/throttle.ts';
 import type { FaultKind, FaultSpec } from './fault-spec.ts';
 
-/** The AWS services a local run talks to. */
-export type LocalService =
-  | 'ecs'
-  | 'elbv2'
-  | 'cloudformation'
-  | 'cloudwatch'
-  | 'eventbridge'
-  | 'tagging'
-  | 'cognito'
-  | 'dynamodb';
+/** The AWS services a local run talks to: the simulated ones, and DynamoDB (dynalite). */
+export type LocalService = SimService | 'dynamodb';
 
 interface ExceptionOptions {
   name: string;
