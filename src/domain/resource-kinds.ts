@@ -69,8 +69,9 @@ export const RESOURCE_KIND_SPECS = {
   /**
    * The tenant's own Cognito user pool (a placement with `identity: own-pool`), with what lives in it:
    * the app client its web app signs in with, a group named after the tenant id, the admin user.
-   * Made last (its invitation goes out once the rest of the tenant exists), removed first; deleting
-   * the pool deletes what lives in it.
+   * Made last, while the services' tasks start (before the tenant is known healthy: an onboarding that
+   * fails after it has mailed an invitation to a pool it then deletes), removed first; deleting the
+   * pool deletes what lives in it.
    */
   identity: {
     needs: 'ownsService',

@@ -12,6 +12,8 @@ export interface UserPoolInfo {
   name: string;
   arn: string;
   tags: Tag[];
+  /** When it was created (epoch milliseconds), when the service says. */
+  createdAt?: number;
 }
 
 /** A tenant's pool: its name (not unique in Cognito: tenantflow finds it by name and tag), tags. */

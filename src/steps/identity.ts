@@ -54,11 +54,19 @@ export const identityAttributes = (resources: TenantResources): Record<string, u
 /** The pool id a user pool ARN names (`arn:…:userpool/<id>`). */
 export const userPoolIdOfArn = (arn: string): string => arn.slice(arn.lastIndexOf('/') + 1);
 
-/** The pools of the tenant's name that are the tenant's (by tag), oldest id first. */
+/** The pools of the tenant's name that are the tenant's (by tag), the oldest first (then by id). */
 const poolsOfTenant = async (deps: StepDeps, name: string, tenantId: string): Promise<UserPoolInfo[]> =>
   (await deps.identity.findUserPools(name))
     .filter((pool) => ownership(pool.tags, tenantId) === 'ours')
-    .sort((a, b) => a.id.localeCompare(b.id));
+    .sort((a, b) => (a.createdAt ?? 0) - (b.createdAt ?? 0) || a.id.localeCompare(b.id));
+
+/**
+ * Whether a pool is this deployment's: tenantflow's tags for the tenant, and a name under the
+ * deployment's resource prefix. A pool's ARN carries a generated id, not its name, so the prefix that
+ * keeps two deployments' ECS and ELB resources apart (in names and in IAM) is checked here instead.
+ */
+export const isDeploymentPool = (deps: StepDeps, pool: UserPoolInfo, tenantId: string): boolean =>
+  pool.name.startsWith(`${deps.config.resourcePrefix}-`) && ownership(pool.tags, tenantId) === 'ours';
 
 const withIdentity = (state: SagaState, identity: ResourceOf<'identity'>): SagaState => ({
   ...state,
@@ -80,7 +88,7 @@ export const createUserPool: Step = async (state, deps, ctx) => {
   const { userPoolName } = namesFor(deps.config, tenantId, placement);
   const recorded = state.resources.identity;
   let pool = recorded ? await deps.identity.describeUserPool(recorded.userPoolId) : undefined;
-  if (pool && ownership(pool.tags, tenantId) !== 'ours') pool = undefined;
+  if (pool && !isDeploymentPool(deps, pool, tenantId)) pool = undefined;
   if (!pool) {
     const [found, ...extra] = await poolsOfTenant(deps, userPoolName, tenantId);
     for (const duplicate of extra) await deps.identity.deleteUserPool(duplicate.id);
@@ -129,7 +137,7 @@ export const deleteUserPool: Step = async (state, deps, ctx) => {
   const ids = new Set<string>();
   if (recorded) {
     const pool = await deps.identity.describeUserPool(recorded.userPoolId);
-    if (pool && ownership(pool.tags, tenantId) === 'ours') ids.add(pool.id);
+    if (pool && isDeploymentPool(deps, pool, tenantId)) ids.add(pool.id);
     else if (pool) skipped.push(pool.id);
   }
   if (owns) {

@@ -4,6 +4,7 @@
  * operations does not compile. Removal orders, reconcile's checks and repairs, and the leftovers'
  * and migration's removals all go through this table.
  */
+import { OwnershipError } from '../domain/errors.ts';
 import {
   kindOfArn,
   kindsToCreate,
@@ -18,7 +19,7 @@ import type { SagaState } from '../domain/saga-state.ts';
 import { ecsNamesOfArn } from '../ports/resource-discovery.ts';
 import { createCluster, deleteCluster } from './cluster.ts';
 import { companionsExist, createCompanionServices, deleteCompanionServices } from './companions.ts';
-import { createUserPool, deleteUserPool, userPoolIdOfArn } from './identity.ts';
+import { createUserPool, deleteUserPool, isDeploymentPool, userPoolIdOfArn } from './identity.ts';
 import { createListenerRule, deleteListenerRule } from './listener-rule.ts';
 import { createService, deleteService } from './service.ts';
 import { createTargetGroup, deleteTargetGroup } from './target-group.ts';
@@ -67,8 +68,15 @@ export const RESOURCE_OPERATIONS: { readonly [K in ResourceKind]: ResourceOperat
     exists: async (deps, pool) => (await deps.identity.describeUserPool(pool.userPoolId)) !== undefined,
     existsByArn: async (deps, arn) =>
       (await deps.identity.describeUserPool(userPoolIdOfArn(arn))) !== undefined,
-    async removeByArn(deps, arn) {
-      await deps.identity.deleteUserPool(userPoolIdOfArn(arn));
+    async removeByArn(deps, arn, tenantId) {
+      const pool = await deps.identity.describeUserPool(userPoolIdOfArn(arn));
+      if (!pool) return;
+      // Tagged for the tenant is not enough: another deployment's pools carry the same tags.
+      if (!isDeploymentPool(deps, pool, tenantId))
+        throw new OwnershipError(
+          `Cognito user pool ${pool.id} (${pool.name}) is not under this deployment's prefix ${deps.config.resourcePrefix}-: left alone`,
+        );
+      await deps.identity.deleteUserPool(pool.id);
     },
   },
   service: {

@@ -189,7 +189,9 @@ describe('a tenant’s own identity (the reference application’s catalogue)', 
     let strayId = '';
     world = await world.reopen([], async (stateDir) => {
       const { sim, cognito } = cognitoOf(stateDir);
-      const made = await cognito.send(new CreateUserPoolCommand({ PoolName: 'stray', UserPoolTags: tags }));
+      const made = await cognito.send(
+        new CreateUserPoolCommand({ PoolName: 'tf-stray', UserPoolTags: tags }),
+      );
       strayId = made.UserPool?.Id ?? '';
       sim.save();
     });

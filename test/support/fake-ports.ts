@@ -920,7 +920,13 @@ export class FakeIdentityProvider extends Recorder<keyof IdentityProvider> imple
   private sequence = 0;
 
   private view(pool: FakeUserPool): UserPoolInfo {
-    return { id: pool.id, name: pool.name, arn: pool.arn, tags: copyTags(pool.tags) };
+    return {
+      id: pool.id,
+      name: pool.name,
+      arn: pool.arn,
+      tags: copyTags(pool.tags),
+      ...(pool.createdAt === undefined ? {} : { createdAt: pool.createdAt }),
+    };
   }
   private poolOf(id: string): FakeUserPool {
     const pool = this.pools.get(id);
@@ -946,6 +952,7 @@ export class FakeIdentityProvider extends Recorder<keyof IdentityProvider> imple
     const id = `us-east-1_fake${this.sequence}`;
     const pool: FakeUserPool = {
       id,
+      createdAt: this.sequence,
       name: spec.name,
       arn: `arn:aws:cognito-idp:us-east-1:123456789012:userpool/${id}`,
       tags: copyTags(spec.tags),

@@ -42,7 +42,13 @@ const toTags = (tags: Record<string, string> | undefined): Tag[] =>
 const toPoolInfo = (pool: UserPoolType | undefined, context: string): UserPoolInfo => {
   if (!pool?.Id || !pool.Name || !pool.Arn)
     throw new FatalError(`${context}: the answer has no pool id, name or ARN`);
-  return { id: pool.Id, name: pool.Name, arn: pool.Arn, tags: toTags(pool.UserPoolTags) };
+  return {
+    id: pool.Id,
+    name: pool.Name,
+    arn: pool.Arn,
+    tags: toTags(pool.UserPoolTags),
+    ...(pool.CreationDate ? { createdAt: pool.CreationDate.getTime() } : {}),
+  };
 };
 
 /** {@link IdentityProvider} on Amazon Cognito user pools. */
@@ -111,6 +117,8 @@ export class CognitoIdentityProvider implements IdentityProvider {
           UserPoolTags: Object.fromEntries(spec.tags.map((tag) => [tag.key, tag.value])),
           // Users sign in with their email, and only an administrator makes them (no self sign-up).
           UsernameAttributes: ['email'],
+          // `Ops@Acme.example` signs in as `ops@acme.example` (fixed once the pool exists).
+          UsernameConfiguration: { CaseSensitive: false },
           AutoVerifiedAttributes: ['email'],
           AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
           DeletionProtection: 'INACTIVE',
@@ -225,7 +233,13 @@ export class CognitoIdentityProvider implements IdentityProvider {
           username = made.User?.Username ?? user.email;
         } catch (error) {
           if (!isNamed(error, 'UsernameExistsException')) throw error;
-          username = user.email;
+          // Made by a try answered late: its name in the pool (a generated id when users sign in by
+          // email), as the look above would have found it.
+          context = `Cognito AdminGetUser ${poolId} ${user.email}`;
+          const out = await this.#client.send(
+            new AdminGetUserCommand({ UserPoolId: poolId, Username: user.email }),
+          );
+          username = out.Username ?? user.email;
         }
       }
       context = `Cognito AdminAddUserToGroup ${poolId} ${user.group}`;

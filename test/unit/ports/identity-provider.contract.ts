@@ -90,6 +90,22 @@ export const identityProviderContract = (
       expect(userAgain).toBe(user);
     });
 
+    it('finds pools past the first page of ListUserPools (60 a page)', async () => {
+      // Prepare
+      const identity = await make();
+      for (let i = 0; i < 61; i += 1)
+        await identity.createUserPool({ name: `tf-page-${i}`, tags: [], customAttributes: [] });
+
+      // Act
+      const last = await identity.findUserPools('tf-page-60');
+      const first = await identity.findUserPools('tf-page-0');
+
+      // Assess
+      expect(last).toHaveLength(1);
+      expect(first).toHaveLength(1);
+      expect(await identity.countUserPools()).toBeGreaterThanOrEqual(61);
+    });
+
     it('fails to make a user in a group that does not exist, and anything in a pool that does not', async () => {
       // Prepare
       const identity = await make();

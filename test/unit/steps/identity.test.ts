@@ -7,13 +7,14 @@
 import { describe, expect, it } from 'vitest';
 import referenceApp from '../../../infra/catalogues/reference-app.json' with { type: 'json' };
 import { parseCatalogue, placementOf } from '../../../src/domain/catalogue.ts';
-import { QuotaExceededError, ValidationError } from '../../../src/domain/errors.ts';
+import { OwnershipError, QuotaExceededError, ValidationError } from '../../../src/domain/errors.ts';
 import { tenantTags } from '../../../src/domain/naming.ts';
 import { QUOTAS } from '../../../src/domain/quotas.ts';
 import type { SagaState } from '../../../src/domain/saga-state.ts';
 import { admitTenant } from '../../../src/steps/admission.ts';
 import { createUserPool, deleteUserPool } from '../../../src/steps/identity.ts';
 import { planMigration } from '../../../src/steps/migration.ts';
+import { RESOURCE_OPERATIONS } from '../../../src/steps/resource-operations.ts';
 import { validateRequest } from '../../../src/steps/validate.ts';
 import { createFakes, testConfig } from '../../support/fake-ports.ts';
 import { context, EXECUTION, lockedRecord, NAMES, request, TENANT } from './fixtures.ts';
@@ -197,6 +198,30 @@ describe('DeleteUserPool', () => {
     expect(fakes.identity.pools.has(foreign.id)).toBe(true);
     const history = (await fakes.tenants.get(TENANT))?.history ?? [];
     expect(history.at(-1)?.reason).toContain(`Cognito user pool ${foreign.id}`);
+  });
+});
+
+describe('a pool of another deployment', () => {
+  it('is never adopted, and reconcile’s orphan removal leaves it (tagged for the tenant, but outside this prefix)', async () => {
+    // Prepare: a pool another deployment (prefix `acme`) made for a tenant of the same id.
+    const fakes = setUp();
+    const other = await fakes.identity.createUserPool({
+      name: NAMES.userPoolName.replace(/^tf-/, 'acme-'),
+      tags: tenantTags(TENANT, 'advanced'),
+      customAttributes: [],
+    });
+    const state = identityState({
+      resources: { identity: { name: other.name, userPoolId: other.id, arn: other.arn } },
+    });
+
+    // Act
+    const made = await createUserPool(state, fakes.deps, context());
+    const removal = RESOURCE_OPERATIONS.identity.removeByArn(fakes.deps, other.arn, TENANT);
+
+    // Assess
+    expect(made.resources.identity?.userPoolId).not.toBe(other.id);
+    await expect(removal).rejects.toBeInstanceOf(OwnershipError);
+    expect(fakes.identity.pools.has(other.id)).toBe(true);
   });
 });
 
