@@ -55,6 +55,11 @@ export interface TenantRecord {
   tenantRegistrationId?: string;
   tenantName: string;
   /**
+   * The onboarding event's `email` (a tier with a user pool of its own makes its admin user from it):
+   * what a retry of a failed onboarding sends again.
+   */
+  email?: string;
+  /**
    * Where the tenant is placed, resolved from the tier catalogue by onboarding and only ever changed
    * by onboarding. Absent only for a record no onboarding ever made (an offboarding of an unknown id).
    */

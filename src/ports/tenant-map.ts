@@ -27,6 +27,8 @@ export interface AcquireRequest {
    */
   tenantName: string;
   tenantRegistrationId?: string;
+  /** Onboarding only: the event's `email`, written onto the record (removed when the event has none). */
+  email?: string;
   /** Onboarding only (required there): the placement it provisions, written onto the record. */
   placement?: Placement;
   /**

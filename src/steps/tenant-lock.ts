@@ -11,11 +11,16 @@ import { placementIn } from './placement.ts';
 import type { Step, StepContext, StepDeps } from './types.ts';
 
 const acquire = (state: SagaState, deps: StepDeps, ctx: StepContext) => {
-  const { tenantId, tenantRegistrationId, tenantName, operation, cleanup } = state.request;
+  const { tenantId, tenantRegistrationId, tenantName, operation, cleanup, attributes } = state.request;
   const rule = OPERATION_TABLE[operation].lock;
+  const email =
+    typeof attributes.email === 'string' && attributes.email.trim() !== ''
+      ? attributes.email.trim()
+      : undefined;
   const request: AcquireRequest = {
     tenantId,
     tenantName,
+    ...(operation === 'onboard' && email !== undefined ? { email } : {}),
     ...(tenantRegistrationId === undefined ? {} : { tenantRegistrationId }),
     ...(operation === 'onboard' ? { placement: placementIn(state) } : {}),
     operation,

@@ -21,6 +21,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { tenantText } from '../../src/cli/output.ts';
+import { retryEvent } from '../../src/local/runtime/index.ts';
 import { SimulatedCloud } from '../../src/local/sim/index.ts';
 import {
   lifecycleEvent,
@@ -139,7 +140,7 @@ describe('a tenant’s own identity (the reference application’s catalogue)', 
     expect((await world.check()).fresh).toEqual([]);
   });
 
-  it('removes the pool it made when the onboarding fails after it, leaving nothing of the tenant', async () => {
+  it('removes the pool it made when the onboarding fails after it, leaving nothing of the tenant; a retry onboards it', async () => {
     // Prepare
     const failing = newTenant('advanced');
     world = await world.reopen([{ step: 'WaitForHealthy', kind: 'fatal', count: 1 }]);
@@ -154,6 +155,19 @@ describe('a tenant’s own identity (the reference application’s catalogue)', 
     expect(record?.resources).toEqual({});
     expect(typesOf(world, failing.tenantId)).toEqual([]);
     world = await world.reopen([]);
+
+    // The control plane's retry (the event `tenantflow retry` sends) carries the address the record
+    // kept: it onboards.
+    expect(record?.email).toBe('ops@example.com');
+    if (!record) throw new Error('no record of the failed tenant');
+    const [retried] = await world.send([retryEvent(world.runtime.config, record, 'onboard')]);
+    const after = await world.runtime.tenant(failing.tenantId);
+    expect(retried?.outcome).toBe('succeeded');
+    expect(after?.resources.identity?.adminEmail).toBe('ops@example.com');
+    expect(typesOf(world, failing.tenantId)).toEqual(APP_TYPES);
+    const [gone] = await world.send([lifecycleEvent('offboard', failing)]);
+    expect(gone?.outcome).toBe('succeeded');
+    expect(typesOf(world, failing.tenantId)).toEqual([]);
   });
 
   it('finds a pool deleted by hand missing, and makes it again with its client, group and admin user', async () => {

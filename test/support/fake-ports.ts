@@ -591,6 +591,8 @@ export class FakeTenantMap extends Recorder<keyof TenantMap> implements TenantMa
     // Onboarding writes what it provisions; other operations keep the record's own.
     if (onboarding) {
       record.tenantName = request.tenantName;
+      if (request.email === undefined) delete record.email;
+      else record.email = request.email;
       if (request.tenantRegistrationId === undefined) delete record.tenantRegistrationId;
       else record.tenantRegistrationId = request.tenantRegistrationId;
       if (request.placement) record.placement = structuredClone(request.placement);

@@ -35,6 +35,7 @@ export const tenantRecordSchema = z.object({
   tenantId: z.string().min(1),
   tenantRegistrationId: z.string().optional(),
   tenantName: z.string(),
+  email: z.string().optional(),
   placement: placementSchema.optional(),
   lifecycleStatus: z.enum(TENANT_STATUSES),
   active: z.boolean(),

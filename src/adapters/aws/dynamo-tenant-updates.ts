@@ -26,6 +26,7 @@ const NAMES = {
   '#tenantId': 'tenantId',
   '#registrationId': 'tenantRegistrationId',
   '#tenantName': 'tenantName',
+  '#email': 'email',
   '#tier': 'tier',
   '#version': 'version',
   '#createdAt': 'createdAt',
@@ -105,6 +106,13 @@ export const acquireUpdate = (request: AcquireRequest): UpdateParts => {
     values[':registrationId'] = request.tenantRegistrationId;
   } else if (onboarding) {
     remove.push('#registrationId');
+  }
+  // The onboarding's address goes with its registration: written, or gone when it names none.
+  if (onboarding && request.email !== undefined) {
+    set.push('#email = :email');
+    values[':email'] = request.email;
+  } else if (onboarding) {
+    remove.push('#email');
   }
   if (onboarding && request.placement !== undefined) {
     set.push('#placement = :placement');

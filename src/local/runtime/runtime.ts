@@ -733,6 +733,7 @@ export const retryEvent = (
     tenantId: record.tenantId,
     ...(record.tenantRegistrationId ? { tenantRegistrationId: record.tenantRegistrationId } : {}),
     tenantName: record.tenantName,
+    ...(record.email ? { email: record.email } : {}),
     ...(tier ? { tier } : {}),
   },
 });

@@ -61,6 +61,8 @@ describe('basic tier lifecycle over the production adapters', () => {
       tenantId,
       tenantRegistrationId,
       tenantName: 'bluebird-bakery',
+      // The event's address, kept for a retry of the onboarding.
+      email: 'ops@bluebird-bakery.example',
       placement: { tier: 'basic', cluster: 'shared', service: 'pooled' },
       lifecycleStatus: 'ACTIVE',
       active: true,
