@@ -189,7 +189,8 @@ describe('DynamoTenantMap.acquire', () => {
         'SET #lock = :lock, #status = :status, #tenantId = :tenantId, #version = if_not_exists(#version, :zero) + :one, ' +
         '#updatedAt = :at, #createdAt = if_not_exists(#createdAt, :at), #history = if_not_exists(#history, :emptyList), ' +
         '#resources = if_not_exists(#resources, :emptyMap), #active = if_not_exists(#active, :inactive), ' +
-        `#tenantName = :tenantName, #registrationId = :registrationId, #placement = :placement${STAMP}`,
+        // An event with no email leaves none on the record (an earlier onboarding's is removed).
+        `#tenantName = :tenantName, #registrationId = :registrationId, #placement = :placement${STAMP} REMOVE #email`,
       ExpressionAttributeNames: {
         '#pk': 'pk',
         '#lock': 'lock',
@@ -198,6 +199,7 @@ describe('DynamoTenantMap.acquire', () => {
         '#tenantId': 'tenantId',
         '#registrationId': 'tenantRegistrationId',
         '#tenantName': 'tenantName',
+        '#email': 'email',
         '#placement': 'placement',
         '#version': 'version',
         '#createdAt': 'createdAt',
