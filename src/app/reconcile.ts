@@ -23,7 +23,6 @@ import type { TenantRecord } from '../domain/tenant-record.ts';
 import type { ListenerRuleInfo } from '../ports/load-balancer.ts';
 import type { ResourceDiscovery, TaggedResource } from '../ports/resource-discovery.ts';
 import type { TenantMap } from '../ports/tenant-map.ts';
-import { identityAttributes } from '../steps/identity.ts';
 import { creationSteps, namedExists, RESOURCE_OPERATIONS } from '../steps/resource-operations.ts';
 import type { StepContext, StepDeps } from '../steps/types.ts';
 
@@ -274,8 +273,8 @@ const repairTenant = async (
           tenantId,
           tenantName: record.tenantName,
           ...(record.placement ? { tier: record.placement.tier } : {}),
-          // What a kind's creation reads of the onboarding's event (the admin's address) the record kept.
-          attributes: identityAttributes(record.resources),
+          // What a kind's creation reads of the onboarding's event the record kept (its address).
+          attributes: record.email ? { email: record.email } : {},
         },
         execution,
         ...(record.placement ? { placement: record.placement } : {}),

@@ -19,7 +19,7 @@ export const RESOURCE_SCHEMAS = {
     appClientId: z.string().min(1).optional(),
     /** The group named after the tenant id, once made. */
     group: z.string().min(1).optional(),
-    /** The admin user's address (the onboarding's `email`): what a repair makes the admin user from. */
+    /** The admin user's address (the onboarding's `email`), as `status` shows it. */
     adminEmail: z.string().min(1).optional(),
     /** The admin user's name in the pool, once made and in the group. */
     adminUser: z.string().min(1).optional(),

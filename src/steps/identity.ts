@@ -9,7 +9,7 @@
 import { ownsUserPool } from '../domain/capabilities.ts';
 import { ValidationError } from '../domain/errors.ts';
 import { ownership, tenantTags } from '../domain/naming.ts';
-import { type ResourceOf, type TenantResources, withoutResource } from '../domain/resources.ts';
+import { type ResourceOf, withoutResource } from '../domain/resources.ts';
 import type { SagaState } from '../domain/saga-state.ts';
 import type { UserPoolInfo } from '../ports/identity-provider.ts';
 import { checkpoint } from './checkpoint.ts';
@@ -29,7 +29,8 @@ export const ADMIN_ROLE = 'TenantAdmin';
 const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/;
 
 /**
- * The admin user's address: the onboarding event's `email` (a repair's: the one the record kept). A
+ * The admin user's address: the onboarding event's `email` (a repair's: the one the record kept, see
+ * `TenantRecord.email`). A
  * placement that owns a pool needs one (its admin user signs in with it); `ValidationError` naming
  * the field otherwise.
  */
@@ -46,10 +47,6 @@ export const adminEmail = (state: Pick<SagaState, 'request' | 'placement'>): str
     throw new ValidationError('email', `${JSON.stringify(trimmed.slice(0, 80))} is not a mail address`);
   return trimmed;
 };
-
-/** The request attributes a repair makes the tenant's identity again from: the admin's address it kept. */
-export const identityAttributes = (resources: TenantResources): Record<string, unknown> =>
-  resources.identity?.adminEmail ? { email: resources.identity.adminEmail } : {};
 
 /** The pool id a user pool ARN names (`arn:…:userpool/<id>`). */
 export const userPoolIdOfArn = (arn: string): string => arn.slice(arn.lastIndexOf('/') + 1);

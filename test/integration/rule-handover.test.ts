@@ -39,6 +39,13 @@ afterEach(async () => {
   removeWorldDirs();
 });
 
+/** Reconcile one tenant: a look, a repair, and a look again. */
+const reconcileRepairAgain = async (world: World, tenantId: string) => ({
+  found: await world.runtime.reconcile({ repair: false, tenantId }),
+  repaired: await world.runtime.reconcile({ repair: true, tenantId }),
+  again: await world.runtime.reconcile({ repair: false, tenantId }),
+});
+
 describe("the tenant's listener rule across a migration", () => {
   it('keeps its ARN and takes the new tier tag; reconcile then finds nothing', async () => {
     // Prepare
@@ -100,9 +107,7 @@ describe('a rule with a stale tier tag', () => {
     });
 
     // Act
-    const found = await world.runtime.reconcile({ repair: false, tenantId: tenant.tenantId });
-    const repaired = await world.runtime.reconcile({ repair: true, tenantId: tenant.tenantId });
-    const again = await world.runtime.reconcile({ repair: false, tenantId: tenant.tenantId });
+    const { found, repaired, again } = await reconcileRepairAgain(world, tenant.tenantId);
 
     // Assess
     expect(found.drifts).toEqual([
@@ -145,9 +150,7 @@ describe('a rule forwarding to another group than the recorded one', () => {
     });
 
     // Act
-    const found = await world.runtime.reconcile({ repair: false, tenantId: tenant.tenantId });
-    const repaired = await world.runtime.reconcile({ repair: true, tenantId: tenant.tenantId });
-    const again = await world.runtime.reconcile({ repair: false, tenantId: tenant.tenantId });
+    const { found, repaired, again } = await reconcileRepairAgain(world, tenant.tenantId);
 
     // Assess
     expect(found.drifts).toEqual([
