@@ -3,7 +3,7 @@
  * that took a token (every call but a throttled one) beyond its burst, at its refill rate; the
  * slowest bucket binds. The run's own waits (health polls, a rollout's waves) come on top.
  */
-import { bucketsFor, type SimService } from '../src/local/sim/throttle.ts';
+import { bucketsFor, pluginOf, type SimService } from '../src/local/sim/registry.ts';
 
 export const lowerBound = (
   log: ReadonlyArray<{ service: string; command: string; error?: string }>,
@@ -12,8 +12,9 @@ export const lowerBound = (
   for (const call of log) {
     // A throttled call spends no token; any other call does, whatever it answered (a lookup that
     // finds nothing, a conflict): the simulator takes the tokens before it handles the call.
-    if (call.error !== undefined && /Throttl/.test(call.error)) continue;
-    for (const bucket of bucketsFor(call.service as SimService, call.command)) {
+    const service = call.service as SimService;
+    if (call.error !== undefined && call.error === pluginOf(service).throttlingName) continue;
+    for (const bucket of bucketsFor(service, call.command)) {
       const entry = used.get(bucket.key) ?? { n: 0, burst: bucket.burst, perSecond: bucket.perSecond };
       entry.n += 1;
       used.set(bucket.key, entry);

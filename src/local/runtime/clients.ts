@@ -63,20 +63,12 @@ export const localClients = (
   const eventbridge = new EventBridgeClient(common);
   const tagging = new ResourceGroupsTaggingAPIClient(common);
   const cognito = new CognitoIdentityProviderClient(common);
-  addFaults(ecs.middlewareStack, injector, 'ecs');
-  addFaults(elb.middlewareStack, injector, 'elbv2');
-  addFaults(cloudformation.middlewareStack, injector, 'cloudformation');
-  addFaults(cloudwatch.middlewareStack, injector, 'cloudwatch');
-  addFaults(eventbridge.middlewareStack, injector, 'eventbridge');
-  addFaults(tagging.middlewareStack, injector, 'tagging');
-  addFaults(cognito.middlewareStack, injector, 'cognito');
-  sim.attach(ecs);
-  sim.attach(elb);
-  sim.attach(cloudformation);
-  sim.attach(cloudwatch);
-  sim.attach(eventbridge);
-  sim.attach(tagging);
-  sim.attach(cognito);
+  for (const client of [ecs, elb, cloudformation, cloudwatch, eventbridge, tagging, cognito]) {
+    // Each client's stack is typed by its own commands; the fault middleware reads none of them.
+    const stack = client.middlewareStack as unknown as MiddlewareStack<object, MetadataBearer>;
+    addFaults(stack, injector, sim.serviceOf(client));
+    sim.attach(client);
+  }
   const base = new DynamoDBClient({ ...dynamoConfig, credentials, maxAttempts: 1 });
   addFaults(base.middlewareStack, injector, 'dynamodb');
   return {

@@ -1,47 +1,32 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { CloudFormationServiceException } from '@aws-sdk/client-cloudformation';
-import { CloudWatchServiceException } from '@aws-sdk/client-cloudwatch';
-import { CognitoIdentityProviderServiceException } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
-import { ECSServiceException } from '@aws-sdk/client-ecs';
-import { ElasticLoadBalancingV2ServiceException } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { EventBridgeServiceException } from '@aws-sdk/client-eventbridge';
-import { ResourceGroupsTaggingAPIServiceException } from '@aws-sdk/client-resource-groups-tagging-api';
 import { FatalError, RetryableError, ThrottledError } from '../../domain/errors.ts';
 import type { StepName } from '../../domain/saga.ts';
-import type { SimService } from '../sim/throttle.ts';
+import type { ExceptionOptions } from '../sim/plugin.ts';
+import { pluginOf, type SimService } from '../sim/registry.ts';
 import type { FaultKind, FaultSpec } from './fault-spec.ts';
 
 /** The AWS services a local run talks to: the simulated ones, and DynamoDB (dynalite). */
 export type LocalService = SimService | 'dynamodb';
 
-interface ExceptionOptions {
-  name: string;
-  $fault: 'client' | 'server';
-  $metadata: Record<string, never>;
-  message: string;
-}
-
-const EXCEPTION_CLASSES: Record<LocalService, new (options: ExceptionOptions) => Error> = {
-  ecs: ECSServiceException,
-  elbv2: ElasticLoadBalancingV2ServiceException,
-  cloudformation: CloudFormationServiceException,
-  cloudwatch: CloudWatchServiceException,
-  eventbridge: EventBridgeServiceException,
-  tagging: ResourceGroupsTaggingAPIServiceException,
-  cognito: CognitoIdentityProviderServiceException,
-  dynamodb: DynamoDBServiceException,
-};
+/** How `service` fails: a simulated service as its plug-in says, DynamoDB (dynalite) as DynamoDB does. */
+const failureOf = (
+  service: LocalService,
+): { exception: new (options: ExceptionOptions) => Error; throttlingName: string } =>
+  service === 'dynamodb'
+    ? { exception: DynamoDBServiceException, throttlingName: 'ThrottlingException' }
+    : pluginOf(service);
 
 /** The SDK exception an AWS call would raise for `kind`, so the adapters' own translation runs. */
 export const sdkFault = (service: LocalService, kind: Exclude<FaultKind, 'crash'>, step: StepName): Error => {
   const message = `injected ${kind} fault in ${step}`;
+  const { exception, throttlingName } = failureOf(service);
   const shape: Record<typeof kind, Pick<ExceptionOptions, 'name' | '$fault'>> = {
     transient: { name: 'ServiceUnavailable', $fault: 'server' },
-    throttle: { name: service === 'elbv2' ? 'Throttling' : 'ThrottlingException', $fault: 'client' },
+    throttle: { name: throttlingName, $fault: 'client' },
     fatal: { name: 'AccessDeniedException', $fault: 'client' },
   };
-  return new EXCEPTION_CLASSES[service]({ ...shape[kind], $metadata: {}, message });
+  return new exception({ ...shape[kind], $metadata: {}, message });
 };
 
 /** What a Lambda runtime reports when the function's process dies mid-invocation. */

@@ -1,23 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { ECSClient } from '@aws-sdk/client-ecs';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { fileSize, logFileOf } from '../write-log.ts';
-import { putMetricAlarm, setAlarmState } from './cloudwatch.ts';
-import type { SimContext } from './context.ts';
+import type { SimContext, StateWriter } from './context.ts';
 import { notImplemented, throttlingError } from './faults.ts';
-import { HANDLERS, isReadOnly } from './handlers.ts';
-import { type InventoryItem, inventory } from './inventory.ts';
-import { type Journal, journaled, READ_ONLY, type StateWriter } from './journal.ts';
+import type { InventoryItem } from './inventory.ts';
+import { type Journal, journaled, READ_ONLY } from './journal.ts';
+import { isReadOnly, type SimPlugin } from './plugin.ts';
+import {
+  allResources,
+  bucketsFor,
+  inventoryOf,
+  type PLUGINS,
+  pluginOf,
+  pluginOfClient,
+  type SimService,
+} from './registry.ts';
 import { type Route, routeOf } from './routing.ts';
 import { seedSharedInfrastructure } from './seed.ts';
+import { putMetricAlarm, setAlarmState } from './services/cloudwatch/alarms.ts';
 import { emptyState, type SimState } from './state.ts';
 import { appendEntry, loadState, saveState } from './state-file.ts';
-import { bucketsFor, type SimService, TokenBuckets } from './throttle.ts';
+import { TokenBuckets } from './throttle.ts';
 
 /** How the simulated cloud behaves. */
 export interface SimOptions {
@@ -48,14 +50,8 @@ export interface SimOptions {
   accountId?: string;
 }
 
-/** The SDK clients the simulator can stand in for. */
-export type SimulatableClient =
-  | ECSClient
-  | ElasticLoadBalancingV2Client
-  | CloudFormationClient
-  | EventBridgeClient
-  | ResourceGroupsTaggingAPIClient
-  | CognitoIdentityProviderClient;
+/** The SDK clients the simulator can stand in for: one per registered service. */
+export type SimulatableClient = InstanceType<(typeof PLUGINS)[number]['client']>;
 
 /** What an {@link SimulatedCloud.onCall} hook sees. */
 export interface SimCall {
@@ -105,7 +101,7 @@ const snapshot = (value: unknown): unknown => {
 };
 
 /**
- * A simulated AWS (ECS, ELBv2, CloudFormation, EventBridge) plugged into real SDK v3 clients as
+ * A simulated AWS (the services of `registry.ts`) plugged into real SDK v3 clients as
  * middleware: the client's `send` is answered in-process, without network or account, with
  * outputs and exceptions shaped like the real service's, so production adapters run unchanged.
  */
@@ -132,7 +128,7 @@ export class SimulatedCloud {
     this.checkJournal = options.checkJournal ?? process.env.TENANTFLOW_SIM_CHECK === '1';
   }
 
-  /** Adds the simulator to a client (ECS, ELBv2, CloudFormation or EventBridge); returns the client. */
+  /** Adds the simulator to a client of one of its services; returns the client. */
   attach<C extends SimulatableClient>(client: C): C {
     const c: SimulatableClient = client;
     // What the deserializer would have produced: the output, its metadata, and a stand-in HTTP response.
@@ -144,26 +140,20 @@ export class SimulatedCloud {
       };
     };
     const command = (name: string | undefined) => (name ?? '').replace(/Command$/, '');
-    const service: SimService =
-      c instanceof ECSClient
-        ? 'ecs'
-        : c instanceof ElasticLoadBalancingV2Client
-          ? 'elbv2'
-          : c instanceof ResourceGroupsTaggingAPIClient
-            ? 'tagging'
-            : c instanceof CloudWatchClient
-              ? 'cloudwatch'
-              : c instanceof CognitoIdentityProviderClient
-                ? 'cognito'
-                : c instanceof CloudFormationClient
-                  ? 'cloudformation'
-                  : 'eventbridge';
+    const plugin = pluginOf(this.serviceOf(c));
     c.middlewareStack.addRelativeTo(
       (_next: unknown, context: { commandName?: string }) => async (args: { input: object }) =>
-        reply(this.invoke(service, command(context.commandName), args.input)),
+        reply(this.invoke(plugin, command(context.commandName), args.input)),
       MIDDLEWARE,
     );
     return client;
+  }
+
+  /** The service whose calls `client` makes. */
+  serviceOf(client: SimulatableClient): SimService {
+    const plugin = pluginOfClient(client);
+    if (!plugin) throw new Error(`simulated AWS answers no ${client.constructor.name}`);
+    return plugin.name;
   }
 
   /**
@@ -201,7 +191,7 @@ export class SimulatedCloud {
   }
 
   inventory(): InventoryItem[] {
-    return inventory(this.context(this.clock()));
+    return inventoryOf(this.context(this.clock()));
   }
 
   /** Where the shared load balancer sends a request with these headers, and how healthy that is. */
@@ -281,7 +271,7 @@ export class SimulatedCloud {
   }
 
   private context(now: number, write: StateWriter = READ_ONLY): SimContext {
-    return {
+    const ctx: SimContext = {
       state: this.state,
       write,
       now,
@@ -295,7 +285,9 @@ export class SimulatedCloud {
           ? {}
           : { modelledSecondMs: this.options.modelledSecondMs }),
       },
+      resources: () => allResources(ctx),
     };
+    return ctx;
   }
 
   /**
@@ -311,18 +303,19 @@ export class SimulatedCloud {
     return result;
   }
 
-  private invoke(service: SimService, command: string, input: unknown): object {
+  private invoke(plugin: SimPlugin<SimService>, command: string, input: unknown): object {
+    const service = plugin.name;
     const at = this.clock();
     const record: SimCallRecord = { service, command, input: snapshot(input), at };
     this.log.push(record);
     try {
       for (const hook of this.hooks) hook({ service, command, input });
       if (this.options.throttle && !this.buckets.take(bucketsFor(service, command), at)) {
-        throw throttlingError(service);
+        throw throttlingError(plugin);
       }
-      const handler = HANDLERS[service].get(command);
-      if (!handler) throw notImplemented(service, command);
-      if (isReadOnly(command)) return handler(this.context(at), input);
+      const handler = plugin.handlers[command];
+      if (!handler) throw notImplemented(plugin, command);
+      if (isReadOnly(plugin, command)) return handler(this.context(at), input);
       return this.transact(at, (ctx) => handler(ctx, input), `${service} ${command}`);
     } catch (error) {
       record.error = error instanceof Error ? error.name : String(error);

@@ -1,6 +1,16 @@
 import { createHash } from 'node:crypto';
-import type { StateWriter } from './journal.ts';
-import type { SimState, SimTag } from './state.ts';
+import type { SimTag } from './base-state.ts';
+import type { SimResource } from './inventory.ts';
+import type { SimState, SliceName } from './state.ts';
+
+export type ItemOf<S extends SliceName> = SimState[S][number];
+
+/** The changes a simulated call may make to the state's lists. */
+export interface StateWriter {
+  add<S extends SliceName>(slice: S, item: ItemOf<S>): ItemOf<S>;
+  touch<S extends SliceName>(slice: S, item: ItemOf<S>): ItemOf<S>;
+  remove<S extends SliceName>(slice: S, drop: (item: ItemOf<S>) => boolean): ItemOf<S>[];
+}
 
 /** How fast simulated resources settle, in milliseconds. */
 export interface SimTiming {
@@ -45,6 +55,8 @@ export interface SimContext {
   region: string;
   accountId: string;
   timing: SimTiming;
+  /** Every resource each simulated service holds (the inventory, plus what the tag index still lists). */
+  resources(): SimResource[];
 }
 
 /** `$metadata` of a simulated client error (the SDK fills it from the HTTP response); fresh per error. */

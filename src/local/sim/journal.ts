@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { SimState } from './state.ts';
+import type { ItemOf, StateWriter } from './context.ts';
+import { type SimState, SLICES, type SliceName } from './state.ts';
 
 /*
  * The simulated cloud's write log. A changing call runs on the live state and tells the journal what
@@ -10,27 +11,10 @@ import type { SimState } from './state.ts';
  * both at a cost proportional to what the call touched, whatever the size of the fleet.
  */
 
-/** The state's lists, each of items with a key of their own. */
-export const SLICE_KEYS = {
-  clusters: 'arn',
-  taskDefinitions: 'arn',
-  services: 'arn',
-  targetGroups: 'arn',
-  loadBalancers: 'arn',
-  listeners: 'arn',
-  rules: 'arn',
-  stacks: 'id',
-  events: 'id',
-  alarms: 'name',
-  userPools: 'id',
-} as const satisfies { [K in keyof SimState]?: string };
-
-export type SliceName = keyof typeof SLICE_KEYS;
-export type ItemOf<S extends SliceName> = SimState[S][number];
-export const SLICE_NAMES = Object.keys(SLICE_KEYS) as readonly SliceName[];
+export type { SliceName } from './state.ts';
 
 const keyOf = (slice: SliceName, item: object): string =>
-  String((item as Record<string, unknown>)[SLICE_KEYS[slice]]);
+  String((item as Record<string, unknown>)[SLICES[slice].key]);
 
 /**
  * One committed call as the log stores it: the items it left (whole, by key), the keys it removed,
@@ -41,13 +25,6 @@ export interface JournalEntry {
   del?: Partial<Record<SliceName, string[]>>;
   seq: number;
   network?: SimState['network'];
-}
-
-/** The changes a simulated call may make to the state's lists. */
-export interface StateWriter {
-  add<S extends SliceName>(slice: S, item: ItemOf<S>): ItemOf<S>;
-  touch<S extends SliceName>(slice: S, item: ItemOf<S>): ItemOf<S>;
-  remove<S extends SliceName>(slice: S, drop: (item: ItemOf<S>) => boolean): ItemOf<S>[];
 }
 
 const refuse = (): never => {

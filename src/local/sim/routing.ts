@@ -4,8 +4,8 @@
  * forwards to with a weight above 0. For tests that watch a tenant's routing while it changes.
  */
 import type { SimContext } from './context.ts';
-import { describeTargetHealth } from './elbv2-target-groups.ts';
-import type { RuleRecord } from './state.ts';
+import type { RuleRecord } from './services/elbv2/state.ts';
+import { describeTargetHealth } from './services/elbv2/target-groups.ts';
 
 /** Where a request goes. */
 export interface Route {

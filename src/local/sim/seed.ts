@@ -1,11 +1,11 @@
 import { arn, healthyAfter, nextHex, nextUuid, type SimContext } from './context.ts';
-import { putCluster } from './ecs-clusters.ts';
-import { putService } from './ecs-services.ts';
-import { putTaskDefinition } from './ecs-task-definitions.ts';
-import { putRule } from './elbv2-rules.ts';
-import { modifyTargetGroupAttributes, putTargetGroup } from './elbv2-target-groups.ts';
+import { putCluster } from './services/ecs/clusters.ts';
+import { putService } from './services/ecs/services.ts';
+import { putTaskDefinition } from './services/ecs/task-definitions.ts';
+import { putRule } from './services/elbv2/rules.ts';
+import type { ListenerRecord, LoadBalancerRecord } from './services/elbv2/state.ts';
+import { modifyTargetGroupAttributes, putTargetGroup } from './services/elbv2/target-groups.ts';
 import { type StackEvaluator, sharedStack } from './shared-stack.ts';
-import type { ListenerRecord, LoadBalancerRecord } from './state.ts';
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

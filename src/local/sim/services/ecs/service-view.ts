@@ -1,5 +1,5 @@
 import type { Deployment, Service } from '@aws-sdk/client-ecs';
-import type { SimContext } from './context.ts';
+import type { SimContext } from '../../context.ts';
 import {
   effectiveTaskDefinition,
   pendingCount,

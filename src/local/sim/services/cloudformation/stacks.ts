@@ -4,8 +4,8 @@ import {
   type Stack,
 } from '@aws-sdk/client-cloudformation';
 import { z } from 'zod';
-import { errorMetadata, type SimContext } from './context.ts';
-import type { Out } from './output.ts';
+import { errorMetadata, type SimContext } from '../../context.ts';
+import type { Out } from '../../plugin.ts';
 import type { StackRecord } from './state.ts';
 
 /** CloudFormation reports a stack that does not exist as a `ValidationError`, which has no class. */

@@ -13,9 +13,9 @@ import {
   TooManyLoadBalancersException,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { z } from 'zod';
-import { arn, elbTags, errorMetadata, nextHex, type SimContext } from './context.ts';
-import { elbTagInput, parseElb, requireListener, validationError } from './elbv2-common.ts';
-import type { Out } from './output.ts';
+import { arn, elbTags, errorMetadata, nextHex, type SimContext } from '../../context.ts';
+import type { Out } from '../../plugin.ts';
+import { elbTagInput, parseElb, requireListener, validationError } from './common.ts';
 import { actionSchema, type ListenerRecord, type LoadBalancerRecord } from './state.ts';
 
 /** Application Load Balancers per Region (../shared/aws-limits.md). */

@@ -10,8 +10,8 @@ import {
   type ListClustersCommandOutput,
 } from '@aws-sdk/client-ecs';
 import { z } from 'zod';
-import { arn, ecsTags, errorMetadata, nameFromArn, type SimContext } from './context.ts';
-import type { Out } from './output.ts';
+import { arn, ecsTags, errorMetadata, nameFromArn, type SimContext } from '../../context.ts';
+import type { Out } from '../../plugin.ts';
 import { isLive, runningTasks, serviceStatus } from './service-runtime.ts';
 import type { ClusterRecord } from './state.ts';
 

@@ -11,7 +11,8 @@ import {
   type UpdateServiceCommandOutput,
 } from '@aws-sdk/client-ecs';
 import { z } from 'zod';
-import { arn, drainFor, ecsTags, errorMetadata, nextHex, type SimContext } from './context.ts';
+import { arn, drainFor, ecsTags, errorMetadata, nextHex, type SimContext } from '../../context.ts';
+import type { Out } from '../../plugin.ts';
 import {
   invalidParameter,
   parseEcs,
@@ -19,12 +20,11 @@ import {
   strategyOf,
   strategySchema,
   tagSchema,
-} from './ecs-clusters.ts';
-import { serviceView } from './ecs-service-view.ts';
-import { findTaskDefinition } from './ecs-task-definitions.ts';
-import type { Out } from './output.ts';
+} from './clusters.ts';
 import { deploy, isLive, reconcileTasks, serviceStatus, settleService } from './service-runtime.ts';
+import { serviceView } from './service-view.ts';
 import type { ClusterRecord, ServiceRecord, TaskDefinitionRecord } from './state.ts';
+import { findTaskDefinition } from './task-definitions.ts';
 
 const NAME = /^[A-Za-z0-9_-]{1,255}$/;
 

@@ -4,8 +4,9 @@ import {
   TargetGroupNotFoundException,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { z } from 'zod';
-import { errorMetadata, type SimContext } from './context.ts';
-import type { ListenerRecord, RuleAction, SimTag } from './state.ts';
+import type { SimTag } from '../../base-state.ts';
+import { errorMetadata, type SimContext } from '../../context.ts';
+import type { ListenerRecord, RuleAction } from './state.ts';
 
 /** ELBv2 answers unusable input with a `ValidationError` that has no class of its own. */
 export const validationError = (message: string): ElasticLoadBalancingV2ServiceException =>

@@ -5,8 +5,8 @@ import {
   type SetAlarmStateCommandOutput,
 } from '@aws-sdk/client-cloudwatch';
 import { z } from 'zod';
-import { errorMetadata, type SimContext } from './context.ts';
-import type { Out } from './output.ts';
+import { errorMetadata, type SimContext } from '../../context.ts';
+import type { Out } from '../../plugin.ts';
 import type { AlarmRecord } from './state.ts';
 
 /**

@@ -7,10 +7,10 @@ import {
   TooManyTagsException,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { z } from 'zod';
-import { errorMetadata, type SimContext } from './context.ts';
-import { elbTagView, parseElb, targetGroupNotFound } from './elbv2-common.ts';
-import type { Out } from './output.ts';
-import type { SimTag } from './state.ts';
+import type { SimTag } from '../../base-state.ts';
+import { errorMetadata, type SimContext } from '../../context.ts';
+import type { Out } from '../../plugin.ts';
+import { elbTagView, parseElb, targetGroupNotFound } from './common.ts';
 
 const notFound = (resourceArn: string): Error => {
   if (resourceArn.includes(':targetgroup/')) return targetGroupNotFound(resourceArn);

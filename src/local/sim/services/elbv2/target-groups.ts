@@ -16,7 +16,9 @@ import {
   TargetTypeEnum,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { z } from 'zod';
-import { arn, elbTags, errorMetadata, healthyAfter, nextHex, type SimContext } from './context.ts';
+import { arn, elbTags, errorMetadata, healthyAfter, nextHex, type SimContext } from '../../context.ts';
+import type { Out } from '../../plugin.ts';
+import { isRunning, serviceStatus } from '../ecs/service-runtime.ts';
 import {
   elbTagInput,
   forwardedTargetGroups,
@@ -24,9 +26,7 @@ import {
   parseElb,
   targetGroupNotFound,
   validationError,
-} from './elbv2-common.ts';
-import type { Out } from './output.ts';
-import { isRunning, serviceStatus } from './service-runtime.ts';
+} from './common.ts';
 import type { TargetGroupRecord } from './state.ts';
 
 const NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/;

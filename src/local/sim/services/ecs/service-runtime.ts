@@ -1,5 +1,5 @@
-import type { SimContext } from './context.ts';
-import { nextHex } from './context.ts';
+import type { SimContext } from '../../context.ts';
+import { nextHex } from '../../context.ts';
 import type { ServiceRecord, TaskRecord } from './state.ts';
 
 /*

@@ -19,7 +19,7 @@ import {
   type UserPoolType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { z } from 'zod';
-import { QUOTAS } from '../../domain/quota-names.ts';
+import { QUOTAS } from '../../../../domain/quota-names.ts';
 import {
   arn,
   decodeToken,
@@ -28,8 +28,8 @@ import {
   nextHex,
   nextUuid,
   type SimContext,
-} from './context.ts';
-import type { Out } from './output.ts';
+} from '../../context.ts';
+import type { Out } from '../../plugin.ts';
 import type { UserPoolRecord } from './state.ts';
 
 /*

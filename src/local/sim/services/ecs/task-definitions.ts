@@ -20,9 +20,9 @@ import {
   errorMetadata,
   nameFromArn,
   type SimContext,
-} from './context.ts';
-import { parseEcs, tagSchema } from './ecs-clusters.ts';
-import type { Out } from './output.ts';
+} from '../../context.ts';
+import type { Out } from '../../plugin.ts';
+import { parseEcs, tagSchema } from './clusters.ts';
 import { containerSchema, type TaskDefinitionRecord } from './state.ts';
 
 const FAMILY = /^[A-Za-z0-9_-]{1,255}$/;

@@ -11,8 +11,9 @@ import {
   TooManyTargetGroupsException,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { z } from 'zod';
-import { QUOTAS } from '../../domain/quotas.ts';
-import { decodeToken, elbTags, encodeToken, errorMetadata, nextHex, type SimContext } from './context.ts';
+import { QUOTAS } from '../../../../domain/quotas.ts';
+import { decodeToken, elbTags, encodeToken, errorMetadata, nextHex, type SimContext } from '../../context.ts';
+import type { Out } from '../../plugin.ts';
 import {
   elbTagInput,
   forwardedTargetGroups,
@@ -21,8 +22,7 @@ import {
   targetGroupNotFound,
   targetGroupsOfLoadBalancer,
   validationError,
-} from './elbv2-common.ts';
-import type { Out } from './output.ts';
+} from './common.ts';
 import { actionSchema, conditionSchema, type ListenerRecord, type RuleRecord } from './state.ts';
 
 /** Listener rules per load balancer (not counting default rules) and target groups per ALB. */

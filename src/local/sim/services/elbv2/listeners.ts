@@ -1,8 +1,8 @@
 import type { DescribeListenersCommandOutput, Listener } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { z } from 'zod';
-import type { SimContext } from './context.ts';
-import { parseElb, requireListener, validationError } from './elbv2-common.ts';
-import type { Out } from './output.ts';
+import type { SimContext } from '../../context.ts';
+import type { Out } from '../../plugin.ts';
+import { parseElb, requireListener, validationError } from './common.ts';
 import type { ListenerRecord } from './state.ts';
 
 const listenerView = (l: ListenerRecord): Listener => ({

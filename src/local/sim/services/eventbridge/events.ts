@@ -4,8 +4,8 @@ import {
   type PutEventsResultEntry,
 } from '@aws-sdk/client-eventbridge';
 import { z } from 'zod';
-import { errorMetadata, nextUuid, type SimContext } from './context.ts';
-import type { Out } from './output.ts';
+import { errorMetadata, nextUuid, type SimContext } from '../../context.ts';
+import type { Out } from '../../plugin.ts';
 
 const input = z.object({
   Entries: z.array(
