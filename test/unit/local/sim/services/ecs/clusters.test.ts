@@ -8,7 +8,7 @@ import {
   InvalidParameterException,
 } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
-import { createAppService, registerApp, seed, simulatedAws } from './helpers.ts';
+import { createAppService, registerApp, seed, simulatedAws } from '../../helpers.ts';
 
 describe('simulated ECS clusters', () => {
   it('creates a cluster, returns the same ACTIVE cluster for the same name, and describes it', async () => {

@@ -17,7 +17,7 @@ import {
   type SimulatedAws,
   seed,
   simulatedAws,
-} from './helpers.ts';
+} from '../../helpers.ts';
 
 let aws: SimulatedAws;
 let tgArn: string;

@@ -6,7 +6,7 @@ import {
   RegisterTaskDefinitionCommand,
 } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
-import { registerApp, simulatedAws } from './helpers.ts';
+import { registerApp, simulatedAws } from '../../helpers.ts';
 
 const ARN = 'arn:aws:ecs:us-east-1:000000000000:task-definition';
 

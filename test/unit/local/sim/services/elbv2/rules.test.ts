@@ -14,7 +14,7 @@ import {
   TooManyTargetGroupsException,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { routedTargetGroup, type SimulatedAws, seed, simulatedAws } from './helpers.ts';
+import { routedTargetGroup, type SimulatedAws, seed, simulatedAws } from '../../helpers.ts';
 
 let aws: SimulatedAws;
 let listenerArn: string;

@@ -21,7 +21,7 @@ import {
   type SimulatedAws,
   seed,
   simulatedAws,
-} from './helpers.ts';
+} from '../../helpers.ts';
 
 const tgInput = {
   Name: 'tf-acme-1234',
