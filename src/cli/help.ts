@@ -22,7 +22,8 @@ Usage: tenantflow <command> [options]          every command takes --state-dir D
   replay <file|dir>...        feed EventBridge events (a file: one event or an array; a dir: its *.json)
       --json                  one JSON result per event on stdout
       --engine asl|xstate     run the committed ASL (default) or the xstate models in process
-      --fault STEP:KIND[:N]   inject a fault into the next N runs of STEP (transient|throttle|fatal|crash)
+      --fault STEP:KIND[:N]   inject a fault into the next N runs of STEP (transient|throttle|fatal|crash);
+                              STEP#C:KIND[:N] puts it on the step's C-th AWS call (default the first)
       --throttle              enforce the AWS API rate limits in the simulated cloud
       --verbose               let Powertools log as it does in Lambda
       --to-bus NAME           put the events on a REAL EventBridge bus instead (--region, --profile; --json)

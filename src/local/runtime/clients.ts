@@ -9,6 +9,7 @@ import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type {
+  HandlerExecutionContext,
   InitializeHandler,
   InitializeHandlerArguments,
   MetadataBearer,
@@ -31,13 +32,14 @@ const addFaults = <I extends object, O extends MetadataBearer>(
   service: LocalService,
 ): void => {
   stack.add(
-    (next: InitializeHandler<I, O>) => async (args: InitializeHandlerArguments<I>) => {
-      injector.beforeCall(service);
-      const output = await next(args);
-      // A crash: the call took effect, then the process died; the caller never hears back.
-      if (injector.afterCall()) return injector.hang();
-      return output;
-    },
+    (next: InitializeHandler<I, O>, context: HandlerExecutionContext) =>
+      async (args: InitializeHandlerArguments<I>) => {
+        injector.beforeCall(service, (context.commandName ?? '').replace(/Command$/, ''));
+        const output = await next(args);
+        // A crash: the call took effect, then the process died; the caller never hears back.
+        if (injector.afterCall()) return injector.hang();
+        return output;
+      },
     { step: 'initialize', priority: 'high', name: `tenantflowFaults-${service}` },
   );
 };

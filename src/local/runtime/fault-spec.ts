@@ -5,14 +5,17 @@ export const FAULT_KINDS = ['transient', 'throttle', 'fatal', 'crash'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /**
- * A fault planned for a local run: the next `count` runs of `step` fail the `kind` way.
- * transient / throttle / fatal make the step's first AWS call throw the matching SDK exception;
- * crash lets that call take effect and then kills the handler (`Runtime.ExitError`).
+ * A fault planned for a local run: the next `count` runs of `step` fail the `kind` way, at the step's
+ * AWS call number `call` (the first by default). transient / throttle / fatal make that call throw the
+ * matching SDK exception; crash lets it take effect and then kills the handler (`Runtime.ExitError`).
+ * A run that makes fewer calls fails the same way at its end.
  */
 export interface FaultSpec {
   step: StepName;
   kind: FaultKind;
   count: number;
+  /** Which of the step's AWS calls the fault hits, from 1 (absent: the first). */
+  call?: number;
   /** Only in executions whose name contains this (a tenant id: that tenant's executions alone). */
   execution?: string;
 }
@@ -20,9 +23,10 @@ export interface FaultSpec {
 const isFaultKind = (value: string): value is FaultKind => (FAULT_KINDS as readonly string[]).includes(value);
 
 /**
- * Parses `STEP:KIND[:COUNT][@EXECUTION]` (count defaults to 1; `@…` limits the fault to executions
- * whose name contains that text, such as a tenant id). Throws an `Error` whose message says what is
- * wrong, fit for a one-line CLI diagnostic.
+ * Parses `STEP[#CALL]:KIND[:COUNT][@EXECUTION]` (count defaults to 1; `#N` puts the fault on the
+ * step's Nth AWS call instead of its first; `@…` limits the fault to executions whose name contains
+ * that text, such as a tenant id). Throws an `Error` whose message says what is wrong, fit for a
+ * one-line CLI diagnostic.
  */
 export const parseFaultSpec = (input: string): FaultSpec => {
   const at = input.indexOf('@');
@@ -32,9 +36,17 @@ export const parseFaultSpec = (input: string): FaultSpec => {
     throw new Error(`--fault "${input}": after @ comes part of an execution name (letters, digits, - and _)`);
   }
   const parts = text.split(':');
-  const [step = '', kind = '', count, ...rest] = parts;
+  const [target = '', kind = '', count, ...rest] = parts;
   if (parts.length < 2 || rest.length > 0) {
-    throw new Error(`--fault "${text}": expected STEP:KIND[:COUNT], e.g. CreateService:transient:2`);
+    throw new Error(
+      `--fault "${text}": expected STEP[#CALL]:KIND[:COUNT], e.g. CreateService:transient:2 or CreateService#2:crash`,
+    );
+  }
+  const hash = target.indexOf('#');
+  const step = hash < 0 ? target : target.slice(0, hash);
+  const call = hash < 0 ? undefined : target.slice(hash + 1);
+  if (call !== undefined && !/^[1-9][0-9]{0,2}$/.test(call)) {
+    throw new Error(`--fault "${text}": CALL (after #) must be a whole number from 1 to 999`);
   }
   if (!isStepName(step)) {
     throw new Error(`--fault "${text}": unknown step "${step}" (one of ${STEP_NAMES.join(', ')})`);
@@ -45,5 +57,11 @@ export const parseFaultSpec = (input: string): FaultSpec => {
   if (count !== undefined && !/^[1-9][0-9]{0,3}$/.test(count)) {
     throw new Error(`--fault "${text}": COUNT must be a whole number from 1 to 9999`);
   }
-  return { step, kind, count: count === undefined ? 1 : Number(count), ...(execution ? { execution } : {}) };
+  return {
+    step,
+    kind,
+    count: count === undefined ? 1 : Number(count),
+    ...(call === undefined ? {} : { call: Number(call) }),
+    ...(execution ? { execution } : {}),
+  };
 };

@@ -44,10 +44,18 @@ const stepFault = (kind: Exclude<FaultKind, 'crash'>, step: StepName): Error => 
   return new FatalError(message);
 };
 
+/** One run of a step, with the AWS calls it made (`service:Command`), in order. */
+export interface StepCalls {
+  step: StepName;
+  execution: string;
+  calls: string[];
+}
+
 interface ActiveStep {
   step: StepName;
   fault: FaultSpec | undefined;
   calls: number;
+  made: string[] | undefined;
   fired: boolean;
   crash: () => void;
 }
@@ -62,9 +70,12 @@ export class FaultInjector {
   readonly #left: FaultSpec[];
   readonly #step = new AsyncLocalStorage<ActiveStep>();
   readonly #hung = new Set<(error: Error) => void>();
+  readonly #onStep: ((run: StepCalls) => void) | undefined;
 
-  constructor(specs: readonly FaultSpec[] = []) {
+  /** `onStep`: told of every step run with the AWS calls it made (for tests that plan faults by call). */
+  constructor(specs: readonly FaultSpec[] = [], onStep?: (run: StepCalls) => void) {
     this.#left = specs.map((spec) => ({ ...spec }));
+    this.#onStep = onStep;
   }
 
   /** Faults not yet used up. */
@@ -72,20 +83,27 @@ export class FaultInjector {
     return this.#left.filter((spec) => spec.count > 0).map((spec) => ({ ...spec }));
   }
 
-  /** Throws the armed fault on the step's first AWS call (not for crash: that call goes through). */
-  beforeCall(service: LocalService): void {
+  /**
+   * Throws the armed fault on the step's AWS call it names (the first by default; not for crash: that
+   * call goes through).
+   */
+  beforeCall(service: LocalService, command = ''): void {
     const active = this.#step.getStore();
     if (!active) return;
     active.calls += 1;
-    if (!active.fault || active.fired || active.calls > 1 || active.fault.kind === 'crash') return;
+    active.made?.push(`${service}:${command}`);
+    const fault = active.fault;
+    if (!fault || active.fired || active.calls !== (fault.call ?? 1) || fault.kind === 'crash') return;
     this.#fire(active);
-    throw sdkFault(service, active.fault.kind, active.step);
+    throw sdkFault(service, fault.kind, active.step);
   }
 
-  /** True when the handler must die now: a crash was armed and the step's first call just completed. */
+  /** True when the handler must die now: a crash was armed and the call it names just completed. */
   afterCall(): boolean {
     const active = this.#step.getStore();
-    if (!active?.fault || active.fired || active.fault.kind !== 'crash' || active.calls < 1) return false;
+    const fault = active?.fault;
+    if (!active || !fault || active.fired || fault.kind !== 'crash' || active.calls < (fault.call ?? 1))
+      return false;
     this.#fire(active);
     active.crash();
     return true;
@@ -125,13 +143,24 @@ export class FaultInjector {
     });
     // A crash abandons the step where it stands: its promise is left pending, as a dead process would.
     crashed.catch(() => {});
-    const active: ActiveStep = { step, fault, calls: 0, fired: false, crash };
-    const result = await Promise.race([this.#step.run(active, body), crashed]);
-    if (fault && !active.fired) {
-      this.#fire(active);
-      throw fault.kind === 'crash' ? crashError(step) : stepFault(fault.kind, step);
+    const active: ActiveStep = {
+      step,
+      fault,
+      calls: 0,
+      made: this.#onStep ? [] : undefined,
+      fired: false,
+      crash,
+    };
+    try {
+      const result = await Promise.race([this.#step.run(active, body), crashed]);
+      if (fault && !active.fired) {
+        this.#fire(active);
+        throw fault.kind === 'crash' ? crashError(step) : stepFault(fault.kind, step);
+      }
+      return result;
+    } finally {
+      if (active.made) this.#onStep?.({ step, execution, calls: active.made });
     }
-    return result;
   }
 
   #fire(active: ActiveStep): void {

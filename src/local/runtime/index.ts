@@ -3,7 +3,7 @@ export type { ExecutionEnd, SagaEngine } from '../engines/index.ts';
 export type { AwsTarget, DeployedExecution } from './aws-backend.ts';
 export { type AwsRuntime, awsStateDir, createAwsRuntime } from './aws-runtime.ts';
 export { FAULT_KINDS, type FaultKind, type FaultSpec, parseFaultSpec } from './fault-spec.ts';
-export { crashError, FaultInjector, type LocalService, sdkFault } from './faults.ts';
+export { crashError, FaultInjector, type LocalService, type StepCalls, sdkFault } from './faults.ts';
 export { type ProgressEvent, progressEvent } from './progress.ts';
 export { type ExecutionEntry, ExecutionRegistry, readRegistry } from './registry.ts';
 export type { PublishedEvent, ReplayResult, ReplayStatusEvent } from './replay-result.ts';

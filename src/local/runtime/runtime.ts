@@ -47,7 +47,7 @@ import type { InventoryItem } from '../sim/inventory.ts';
 import type { Route } from '../sim/routing.ts';
 import { type CloudBackend, simulatedBackend } from './backend.ts';
 import type { FaultSpec } from './fault-spec.ts';
-import { FaultInjector } from './faults.ts';
+import { FaultInjector, type StepCalls } from './faults.ts';
 import { type ProgressEvent, progressEvent } from './progress.ts';
 import { type ExecutionEntry, ExecutionRegistry, type LocalExecutionStatus } from './registry.ts';
 import { type ReplayResult, replayResult, statusEventFor } from './replay-result.ts';
@@ -94,6 +94,8 @@ export interface LocalRuntimeOptions {
   /** Enforce the AWS API rate limits in the simulated cloud. */
   throttle?: boolean;
   faults?: FaultSpec[];
+  /** Told of every step run with the AWS calls it made, in order (tests that plan faults by call). */
+  onStepCalls?: (run: StepCalls) => void;
   onProgress?: (line: ProgressEvent) => void;
   /** Told of each execution a dead process had left, as the opening recovery handles it. */
   onRecovered?: (recovered: RecoveredExecution) => void;
@@ -329,7 +331,7 @@ export const createLocalRuntime = async (options: LocalRuntimeOptions): Promise<
   const lock = lockStateDir(options.stateDir);
   let started: CloudBackend | undefined;
   try {
-    const injector = new FaultInjector(options.faults ?? []);
+    const injector = new FaultInjector(options.faults ?? [], options.onStepCalls);
     const { backend, sim } = await simulatedBackend(options, injector);
     started = backend;
     const runtime = await openRuntime(options, lock, backend, injector);

@@ -24,9 +24,23 @@ describe('parseFaultSpec', () => {
     expect(spec).toEqual({ step: 'DeleteCluster', kind: 'fatal', count: 3 });
   });
 
+  it('reads the call a fault hits after #, with an execution after @', () => {
+    // Prepare
+    const text = 'CreateService#2:crash:3@t-1';
+
+    // Act
+    const spec = parseFaultSpec(text);
+
+    // Assess
+    expect(spec).toEqual({ step: 'CreateService', kind: 'crash', count: 3, call: 2, execution: 't-1' });
+  });
+
   it.each([
-    ['CreateService', /expected STEP:KIND/],
-    ['CreateService:transient:1:2', /expected STEP:KIND/],
+    ['CreateService#0:crash', /CALL \(after #\) must be/],
+    ['CreateService#x:crash', /CALL \(after #\) must be/],
+    ['CreateService#:crash', /CALL \(after #\) must be/],
+    ['CreateService', /expected STEP\[#CALL\]:KIND/],
+    ['CreateService:transient:1:2', /expected STEP\[#CALL\]:KIND/],
     ['MakeCoffee:transient', /unknown step "MakeCoffee"/],
     ['CreateService:explode', /unknown kind "explode"/],
     ['CreateService:crash:0', /COUNT must be/],

@@ -75,4 +75,76 @@ describe('FaultInjector', () => {
     // Assess
     expect(outcome).toBeInstanceOf(RetryableError);
   });
+
+  it('puts a fault on the call it names: the calls before it go through, that one fails', async () => {
+    // Prepare
+    const runs: Array<{ step: string; calls: string[] }> = [];
+    const injector = new FaultInjector(
+      [{ step: 'CreateService', kind: 'fatal', count: 1, call: 3 }],
+      ({ step, calls }) => runs.push({ step, calls }),
+    );
+    const effects: string[] = [];
+    const awsCall = async (command: string) => {
+      injector.beforeCall('ecs', command);
+      effects.push(command);
+    };
+
+    // Act
+    const outcome = await injector
+      .runStep('CreateService', async () => {
+        await awsCall('DescribeServices');
+        await awsCall('CreateService');
+        await awsCall('DescribeServices');
+        await awsCall('UpdateService');
+      })
+      .catch((error: unknown) => error);
+
+    // Assess
+    expect(outcome).toBeInstanceOf(ECSServiceException);
+    expect(outcome).toMatchObject({ name: 'AccessDeniedException' });
+    expect(effects).toEqual(['DescribeServices', 'CreateService']);
+    expect(runs).toEqual([
+      { step: 'CreateService', calls: ['ecs:DescribeServices', 'ecs:CreateService', 'ecs:DescribeServices'] },
+    ]);
+    expect(injector.remaining()).toEqual([]);
+  });
+
+  it('crashes after the call it names completed, not after the first', async () => {
+    // Prepare
+    const injector = new FaultInjector([{ step: 'CreateService', kind: 'crash', count: 1, call: 2 }]);
+    const effects: string[] = [];
+    const awsCall = async (name: string) => {
+      injector.beforeCall('ecs', name);
+      effects.push(name);
+      if (injector.afterCall()) await new Promise(() => {});
+    };
+
+    // Act
+    const outcome = await injector
+      .runStep('CreateService', async () => {
+        await awsCall('DescribeServices');
+        await awsCall('CreateService');
+        await awsCall('TagResource');
+        return 'done';
+      })
+      .catch((error: unknown) => error);
+
+    // Assess
+    expect(outcome).toMatchObject({ name: 'Runtime.ExitError' });
+    expect(effects).toEqual(['DescribeServices', 'CreateService']);
+  });
+
+  it('fails a run that made fewer calls than the one named at its end', async () => {
+    // Prepare
+    const injector = new FaultInjector([{ step: 'CreateService', kind: 'transient', count: 1, call: 5 }]);
+
+    // Act
+    const outcome = await injector
+      .runStep('CreateService', async () => injector.beforeCall('ecs', 'DescribeServices'))
+      .catch((error: unknown) => error);
+
+    // Assess
+    expect(outcome).toBeInstanceOf(RetryableError);
+    expect(injector.remaining()).toEqual([]);
+  });
 });
