@@ -33,8 +33,10 @@ export const onboardingMachine = sagaSetup.createMachine({
     ...creationChain(RESOURCE_KINDS, { exit: 'WaitForHealthy' }),
     // WaitForHealthy throws once its attempt bound is reached, which ends the loop.
     WaitForHealthy: forward('WaitForHealthy', 'IsHealthy', UNDO),
-    IsHealthy: choice([['isHealthy', 'ActivateTenant']], 'WaitBeforeHealthCheck'),
+    IsHealthy: choice([['isHealthy', 'InviteAdmin']], 'WaitBeforeHealthCheck'),
     WaitBeforeHealthCheck: pause('healthPoll', 'WaitForHealthy'),
+    // The admin's invitation goes out only once the tenant serves (a tenant with its own user pool).
+    InviteAdmin: forward('InviteAdmin', 'ActivateTenant', UNDO),
     ActivateTenant: forward('ActivateTenant', 'NotifySuccess', 'ConfirmCommitted'),
     // ActivateTenant's one write ends the operation: if it went through, nothing is undone.
     ConfirmCommitted: compensate('ConfirmCommitted', 'WasCommitted', UNDO),

@@ -23,6 +23,7 @@ import type { TenantRecord } from '../domain/tenant-record.ts';
 import type { ListenerRuleInfo } from '../ports/load-balancer.ts';
 import type { ResourceDiscovery, TaggedResource } from '../ports/resource-discovery.ts';
 import type { TenantMap } from '../ports/tenant-map.ts';
+import { inviteAdmin } from '../steps/identity.ts';
 import { creationSteps, namedExists, RESOURCE_OPERATIONS } from '../steps/resource-operations.ts';
 import type { StepContext, StepDeps } from '../steps/types.ts';
 
@@ -286,6 +287,10 @@ const repairTenant = async (
         state = await step(state, stepDeps, ctx);
         onStep?.(`  ${tenantId} ${RESOURCE_KIND_SPECS[kind].createStep} ✓`);
       }
+      // A pool made again has a new admin user: the tenant is running, so the invitation goes now.
+      const invited = await inviteAdmin(state, stepDeps, ctx);
+      if (invited !== state) onStep?.(`  ${tenantId} InviteAdmin ✓`);
+      state = invited;
       // Made at the placement's size: an inactive tenant is scaled back to zero.
       const service = state.resources.service;
       if (service && ownsService(record.placement) && !record.active)

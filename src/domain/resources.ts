@@ -23,6 +23,11 @@ export const RESOURCE_SCHEMAS = {
     adminEmail: z.string().min(1).optional(),
     /** The admin user's name in the pool, once made and in the group. */
     adminUser: z.string().min(1).optional(),
+    /**
+     * When its invitation was mailed (InviteAdmin, once the tenant serves healthy). Absent: not yet,
+     * or (a pool made before the admin was invited last) by Cognito when the user was made.
+     */
+    invitedAt: z.string().min(1).optional(),
   }),
   service: z.object({ cluster: z.string().min(1), name: z.string().min(1), arn: z.string().min(1) }),
   listenerRule: z.object({

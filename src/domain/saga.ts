@@ -57,6 +57,8 @@ export const SAGA_STEP_NAMES = [
   'RemoveLeftovers',
   'AdmitTenant',
   'WaitForHealthy',
+  // a tenant with its own user pool: its admin's invitation, mailed once the tenant serves healthy
+  'InviteAdmin',
   'ActivateTenant',
   // compensations (also the offboarding steps, with each resource kind's removal)
   'MarkFailed',

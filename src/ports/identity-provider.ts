@@ -30,7 +30,15 @@ export interface AdminUserSpec {
   group: string;
   /** Custom attribute values by name (without the `custom:` prefix). */
   attributes: Readonly<Record<string, string>>;
+  /**
+   * Whether Cognito mails the invitation (a temporary password) when the user is made: `suppress`
+   * makes the user without it, for `inviteUser` to send once the tenant is ready.
+   */
+  invitation: 'send' | 'suppress';
 }
+
+/** What an invitation came to: mailed, not needed (the user has signed in already), or no such user. */
+export type InvitationOutcome = 'sent' | 'signed-in' | 'absent';
 
 export interface IdentityProvider {
   /** The pool with this id, or `undefined` when it does not exist. */
@@ -47,8 +55,13 @@ export interface IdentityProvider {
   /** Group `name` in the pool, made when absent. */
   ensureGroup(poolId: string, name: string, description: string): Promise<void>;
   /**
-   * The admin user, invited (Cognito mails a temporary password) when absent, and in its group.
+   * The admin user, made when absent (invited or not, as `user.invitation` says), and in its group.
    * Returns the user's name in the pool.
    */
   ensureAdminUser(poolId: string, user: AdminUserSpec): Promise<string>;
+  /**
+   * Mails user `username` its invitation (again: Cognito's resend, with a fresh temporary password).
+   * A user who has signed in already needs none.
+   */
+  inviteUser(poolId: string, username: string): Promise<InvitationOutcome>;
 }

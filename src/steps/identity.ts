@@ -7,7 +7,7 @@
  * the pool as soon as it exists: a step that dies half-way leaves the record naming it.
  */
 import { ownsUserPool } from '../domain/capabilities.ts';
-import { ValidationError } from '../domain/errors.ts';
+import { FatalError, ValidationError } from '../domain/errors.ts';
 import { ownership, tenantTags } from '../domain/naming.ts';
 import { type ResourceOf, withoutResource } from '../domain/resources.ts';
 import type { SagaState } from '../domain/saga-state.ts';
@@ -105,6 +105,8 @@ export const createUserPool: Step = async (state, deps, ctx) => {
     email,
     group: tenantId,
     attributes: { tenantId, tenantTier: placement.tier, tenantName, userRole: ADMIN_ROLE },
+    // Mailed by InviteAdmin once the tenant serves healthy: a tenant that fails before never invites anyone.
+    invitation: 'suppress',
   });
   next = withIdentity(next, {
     name: pool.name,
@@ -116,6 +118,26 @@ export const createUserPool: Step = async (state, deps, ctx) => {
     adminUser,
   });
   await checkpoint(deps, ctx, next, 'CreateUserPool', startedAt);
+  return next;
+};
+
+/**
+ * InviteAdmin: mails the admin user its invitation (Cognito's resend, a fresh temporary password) once
+ * the tenant serves healthy, and records when. A tenant without a pool of its own, or whose admin was
+ * invited already, has nothing to do (and calls nothing). An admin who has signed in needs none; one
+ * no longer in the pool (deleted by hand) is left to reconcile, which reports the pool's drift.
+ */
+export const inviteAdmin: Step = async (state, deps, ctx) => {
+  const identity = state.resources.identity;
+  if (!identity?.adminUser || identity.invitedAt !== undefined) return state;
+  const startedAt = deps.now();
+  const outcome = await deps.identity.inviteUser(identity.userPoolId, identity.adminUser);
+  if (outcome === 'absent')
+    throw new FatalError(
+      `the admin user ${identity.adminUser} of pool ${identity.userPoolId} is gone: nobody to invite`,
+    );
+  const next = withIdentity(state, { ...identity, invitedAt: deps.now().toISOString() });
+  await checkpoint(deps, ctx, next, 'InviteAdmin', startedAt);
   return next;
 };
 

@@ -13,6 +13,7 @@ import {
 import { admitTenant } from './admission.ts';
 import { confirmCommitted } from './commit.ts';
 import { waitForHealthy } from './health.ts';
+import { inviteAdmin } from './identity.ts';
 import { removeLeftovers } from './leftovers.ts';
 import {
   attachTargetGroup,
@@ -62,6 +63,7 @@ export const STEPS: Readonly<Record<SagaStepName, Step>> = {
   RemoveLeftovers: removeLeftovers,
   AdmitTenant: admitTenant,
   WaitForHealthy: waitForHealthy,
+  InviteAdmin: inviteAdmin,
   ActivateTenant: activateTenant,
   MarkFailed: markFailed,
   LockTenant: lockTenant,

@@ -44,6 +44,12 @@ const cognitoOf = (stateDir: string) => {
   return { sim, cognito: sim.attach(new CognitoIdentityProviderClient(client)) };
 };
 
+/** Every invitation Cognito mailed in the world, as `pool → address`. */
+const invitationsOf = (stateDir: string): string[] =>
+  cognitoOf(stateDir)
+    .sim.read('messages')
+    .map((message) => `${message.userPoolId} → ${message.email}`);
+
 const tenantConfigSchema = z.object({
   userPoolId: z.string(),
   appClientId: z.string(),
@@ -133,8 +139,22 @@ describe('a tenant’s own identity (the reference application’s catalogue)', 
       const shown = record ? tenantText(record, false).join('\n') : '';
       expect(shown).toContain(`identity=${identity?.arn}`);
       expect(shown).toContain(
-        `identity pool ${poolId}, app client ${identity?.appClientId}, group ${tenant.tenantId}, admin ops@example.com (user ${admin.Username})`,
+        `identity pool ${poolId}, app client ${identity?.appClientId}, group ${tenant.tenantId}, admin ops@example.com (user ${admin.Username}), invited ${identity?.invitedAt}`,
       );
+    }
+    // One invitation each, mailed once the tenant served healthy (InviteAdmin runs after WaitForHealthy).
+    const poolIds = await Promise.all(
+      [advanced, premium].map(
+        async (tenant) => (await world.runtime.tenant(tenant.tenantId))?.resources.identity?.userPoolId,
+      ),
+    );
+    expect(invitationsOf(world.stateDir).sort()).toEqual(
+      poolIds.map((id) => `${id} → ops@example.com`).sort(),
+    );
+    for (const execution of new Set(world.progress.map((p) => p.execution))) {
+      const steps = world.progress.filter((p) => p.execution === execution && p.ok).map((p) => p.step);
+      expect(steps.indexOf('InviteAdmin')).toBeGreaterThan(steps.lastIndexOf('WaitForHealthy'));
+      expect(steps.indexOf('InviteAdmin')).toBeLessThan(steps.indexOf('ActivateTenant'));
     }
     expect((await world.runtime.reconcile({ repair: false })).drifts).toEqual([]);
     expect((await world.check()).fresh).toEqual([]);
@@ -144,6 +164,7 @@ describe('a tenant’s own identity (the reference application’s catalogue)', 
     // Prepare
     const failing = newTenant('advanced');
     world = await world.reopen([{ step: 'WaitForHealthy', kind: 'fatal', count: 1 }]);
+    const invitedBefore = invitationsOf(world.stateDir);
 
     // Act
     const [result] = await world.send([lifecycleEvent('onboard', failing)]);
@@ -155,6 +176,8 @@ describe('a tenant’s own identity (the reference application’s catalogue)', 
     expect(record?.resources).toEqual({});
     expect(typesOf(world, failing.tenantId)).toEqual([]);
     world = await world.reopen([]);
+    // Its admin was never invited to the pool that is gone.
+    expect(invitationsOf(world.stateDir)).toEqual(invitedBefore);
 
     // The control plane's retry (the event `tenantflow retry` sends) carries the address the record
     // kept: it onboards.
@@ -164,6 +187,10 @@ describe('a tenant’s own identity (the reference application’s catalogue)', 
     const after = await world.runtime.tenant(failing.tenantId);
     expect(retried?.outcome).toBe('succeeded');
     expect(after?.resources.identity?.adminEmail).toBe('ops@example.com');
+    expect(invitationsOf(world.stateDir)).toEqual([
+      ...invitedBefore,
+      `${after?.resources.identity?.userPoolId} → ops@example.com`,
+    ]);
     expect(typesOf(world, failing.tenantId)).toEqual(APP_TYPES);
     const [gone] = await world.send([lifecycleEvent('offboard', failing)]);
     expect(gone?.outcome).toBe('succeeded');
@@ -194,6 +221,9 @@ describe('a tenant’s own identity (the reference application’s catalogue)', 
     expect(after?.userPoolId).not.toBe(before?.userPoolId);
     expect(after?.appClientId).toBeDefined();
     expect(after?.adminUser).toBeDefined();
+    // The tenant is running: the admin of the pool made again is invited at once.
+    expect(after?.invitedAt).toBeDefined();
+    expect(invitationsOf(world.stateDir)).toContain(`${after?.userPoolId} → ops@example.com`);
     expect(typesOf(world, advanced.tenantId)).toEqual(APP_TYPES);
   });
 

@@ -913,12 +913,21 @@ export interface FakeUserPool extends UserPoolInfo {
   customAttributes: string[];
   clients: Array<{ id: string; name: string }>;
   groups: string[];
-  users: Array<{ username: string; email: string; attributes: Record<string, string>; groups: string[] }>;
+  users: Array<{
+    username: string;
+    email: string;
+    attributes: Record<string, string>;
+    groups: string[];
+    /** Changed the temporary password: there is no invitation to resend. */
+    signedIn?: boolean;
+  }>;
 }
 
 /** Cognito user pools: names not unique, ids generated, deleting a pool deletes what lives in it. */
 export class FakeIdentityProvider extends Recorder<keyof IdentityProvider> implements IdentityProvider {
   readonly pools = new Map<string, FakeUserPool>();
+  /** Every invitation mailed, in order (Cognito's own email, as an admin would receive it). */
+  readonly mailed: Array<{ poolId: string; username: string; email: string }> = [];
   private sequence = 0;
 
   private view(pool: FakeUserPool): UserPoolInfo {
@@ -1002,9 +1011,19 @@ export class FakeIdentityProvider extends Recorder<keyof IdentityProvider> imple
         groups: [],
       };
       pool.users.push(member);
+      if (user.invitation === 'send') this.mailed.push({ poolId, username: member.username, email: member.email });
     }
     if (!member.groups.includes(user.group)) member.groups.push(user.group);
     return member.username;
+  }
+
+  async inviteUser(poolId: string, username: string) {
+    await this.enter('inviteUser', poolId, username);
+    const member = this.poolOf(poolId).users.find((candidate) => candidate.username === username);
+    if (!member) return 'absent' as const;
+    if (member.signedIn) return 'signed-in' as const;
+    this.mailed.push({ poolId, username, email: member.email });
+    return 'sent' as const;
   }
 }
 

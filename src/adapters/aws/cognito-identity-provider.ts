@@ -18,6 +18,7 @@ import { FatalError } from '../../domain/errors.ts';
 import type { Tag } from '../../domain/naming.ts';
 import type {
   AdminUserSpec,
+  InvitationOutcome,
   IdentityProvider,
   UserPoolInfo,
   UserPoolSpec,
@@ -220,6 +221,7 @@ export class CognitoIdentityProvider implements IdentityProvider {
               UserPoolId: poolId,
               Username: user.email,
               DesiredDeliveryMediums: ['EMAIL'],
+              ...(user.invitation === 'suppress' ? { MessageAction: 'SUPPRESS' as const } : {}),
               UserAttributes: [
                 { Name: 'email', Value: user.email },
                 { Name: 'email_verified', Value: 'true' },
@@ -250,6 +252,25 @@ export class CognitoIdentityProvider implements IdentityProvider {
       return username;
     } catch (error) {
       throw translateAwsError(error, context);
+    }
+  }
+
+  async inviteUser(poolId: string, username: string): Promise<InvitationOutcome> {
+    try {
+      await this.#client.send(
+        new AdminCreateUserCommand({
+          UserPoolId: poolId,
+          Username: username,
+          MessageAction: 'RESEND',
+          DesiredDeliveryMediums: ['EMAIL'],
+        }),
+      );
+      return 'sent';
+    } catch (error) {
+      if (isNamed(error, 'UserNotFoundException')) return 'absent';
+      // A user who has changed the temporary password has no invitation to resend.
+      if (isNamed(error, 'UnsupportedUserStateException')) return 'signed-in';
+      throw translateAwsError(error, `Cognito AdminCreateUser (resend) ${poolId} ${username}`);
     }
   }
 }

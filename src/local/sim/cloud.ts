@@ -17,7 +17,7 @@ import {
 import { type Route, routeOf } from './routing.ts';
 import { seedSharedInfrastructure } from './seed.ts';
 import { putMetricAlarm, setAlarmState } from './services/cloudwatch/alarms.ts';
-import { emptyState, type SimState } from './state.ts';
+import { emptyState, type SimState, type SliceName } from './state.ts';
 import { appendEntry, loadState, saveState } from './state-file.ts';
 import { TokenBuckets } from './throttle.ts';
 
@@ -207,6 +207,11 @@ export class SimulatedCloud {
       eventBusName: e.eventBusName,
       time: e.time,
     }));
+  }
+
+  /** A copy of one list of the state (a service's slice: `clusters`, `messages`, …), for tests and tools to read. */
+  read<S extends SliceName>(slice: S): SimState[S] {
+    return structuredClone(this.state[slice]);
   }
 
   /** Every call made through this instance, in order (not persisted). */

@@ -23,7 +23,7 @@ export interface SagaCase {
   steps: readonly StepName[];
 }
 
-const ONBOARD_TAIL = ['WaitForHealthy', 'ActivateTenant', 'NotifySuccess'] as const;
+const ONBOARD_TAIL = ['WaitForHealthy', 'InviteAdmin', 'ActivateTenant', 'NotifySuccess'] as const;
 const ACTIVATION = [
   'ValidateRequest',
   'LockTenant',

@@ -73,6 +73,7 @@ export const identityProviderContract = (
         email: 'ops@acme.example',
         group: 'acme',
         attributes: { tenantId: 'acme', userRole: 'TenantAdmin' },
+        invitation: 'suppress' as const,
       };
 
       // Act
@@ -88,6 +89,30 @@ export const identityProviderContract = (
       expect(clientAgain).toBe(client);
       expect(user.length).toBeGreaterThan(0);
       expect(userAgain).toBe(user);
+    });
+
+    it('invites a user made without an invitation, and says so of a user that does not exist', async () => {
+      // Prepare
+      const identity = await make();
+      const pool = await identity.createUserPool({
+        name: 'tf-invite',
+        tags: TAGS,
+        customAttributes: ATTRIBUTES,
+      });
+      await identity.ensureGroup(pool.id, 'acme', 'the users of acme');
+      const user = await identity.ensureAdminUser(pool.id, {
+        email: 'admin@acme.example',
+        group: 'acme',
+        attributes: { tenantId: 'acme' },
+        invitation: 'suppress',
+      });
+
+      // Act
+      const sent = await identity.inviteUser(pool.id, user);
+      const absent = await identity.inviteUser(pool.id, 'nobody@acme.example');
+
+      // Assess
+      expect({ sent, absent }).toEqual({ sent: 'sent', absent: 'absent' });
     });
 
     it('finds pools past the first page of ListUserPools (60 a page)', async () => {
@@ -117,7 +142,12 @@ export const identityProviderContract = (
 
       // Act and assess, one call at a time (a rejection is awaited before the next call).
       await expect(
-        identity.ensureAdminUser(pool.id, { email: 'a@b.example', group: 'missing', attributes: {} }),
+        identity.ensureAdminUser(pool.id, {
+          email: 'a@b.example',
+          group: 'missing',
+          attributes: {},
+          invitation: 'send',
+        }),
       ).rejects.toThrow();
       await identity.deleteUserPool(pool.id);
       await expect(identity.ensureAppClient(pool.id, 'web')).rejects.toThrow();

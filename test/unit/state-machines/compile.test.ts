@@ -130,7 +130,7 @@ describe('compileMachine', () => {
       .flatMap((s) => (s.Type === 'Task' ? [s] : []));
 
     // Assess
-    expect(tasks.length).toBe(24 + 14 + 8 + 20 + 14 + 5 + 8);
+    expect(tasks.length).toBe(25 + 14 + 8 + 20 + 14 + 5 + 8);
     for (const task of tasks) expect(task.Retry).toEqual(RETRY_POLICY);
   });
 
@@ -201,7 +201,7 @@ describe('compileMachine', () => {
     expect(offboarding.States.WaitForLock).toEqual({ Type: 'Wait', Seconds: 15, Next: 'LockTenant' });
     expect(IsHealthy).toEqual({
       Type: 'Choice',
-      Choices: [{ And: present('$.health.healthy', { BooleanEquals: true }), Next: 'ActivateTenant' }],
+      Choices: [{ And: present('$.health.healthy', { BooleanEquals: true }), Next: 'InviteAdmin' }],
       Default: 'WaitBeforeHealthCheck',
     });
     expect(WaitBeforeHealthCheck).toEqual({ Type: 'Wait', Seconds: 15, Next: 'WaitForHealthy' });

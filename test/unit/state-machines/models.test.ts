@@ -124,7 +124,7 @@ describe('onboarding model (pure transitions)', () => {
     expect([unhealthy.value, again.value, healthy.value]).toEqual([
       'WaitBeforeHealthCheck',
       'WaitForHealthy',
-      'ActivateTenant',
+      'InviteAdmin',
     ]);
   });
 

@@ -49,6 +49,7 @@ describe('every path of each model, held against the committed ASL', () => {
       ...CREATE_ALL,
       'WaitForHealthy',
       'WaitForHealthy',
+      'InviteAdmin',
       'ActivateTenant',
       'NotifySuccess',
     ];

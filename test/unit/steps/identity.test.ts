@@ -7,12 +7,12 @@
 import { describe, expect, it } from 'vitest';
 import referenceApp from '../../../infra/catalogues/reference-app.json' with { type: 'json' };
 import { parseCatalogue, placementOf } from '../../../src/domain/catalogue.ts';
-import { OwnershipError, QuotaExceededError, ValidationError } from '../../../src/domain/errors.ts';
+import { FatalError, OwnershipError, QuotaExceededError, ValidationError } from '../../../src/domain/errors.ts';
 import { tenantTags } from '../../../src/domain/naming.ts';
 import { QUOTAS } from '../../../src/domain/quotas.ts';
 import type { SagaState } from '../../../src/domain/saga-state.ts';
 import { admitTenant } from '../../../src/steps/admission.ts';
-import { createUserPool, deleteUserPool } from '../../../src/steps/identity.ts';
+import { createUserPool, deleteUserPool, inviteAdmin } from '../../../src/steps/identity.ts';
 import { planMigration } from '../../../src/steps/migration.ts';
 import { RESOURCE_OPERATIONS } from '../../../src/steps/resource-operations.ts';
 import { validateRequest } from '../../../src/steps/validate.ts';
@@ -75,6 +75,8 @@ describe('CreateUserPool', () => {
             tenantName: 'Acme',
             userRole: 'TenantAdmin',
           },
+          // Mailed by InviteAdmin once the tenant serves, never while it is being made.
+          invitation: 'suppress',
         },
       ],
     ]);
@@ -145,6 +147,61 @@ describe('CreateUserPool', () => {
     expect(next.resources).toEqual({});
     expect(removed.resources).toEqual({});
     expect(fakes.identity.calls).toEqual([]);
+  });
+});
+
+describe('InviteAdmin', () => {
+  it('mails nothing while the pool is made, then the admin’s one invitation, recorded with when', async () => {
+    // Prepare
+    const fakes = setUp();
+    const made = await createUserPool(identityState(), fakes.deps, context());
+    const mailedWhileMade = [...fakes.identity.mailed];
+
+    // Act
+    const invited = await inviteAdmin(made, fakes.deps, context());
+    const again = await inviteAdmin(invited, fakes.deps, context());
+
+    // Assess
+    const admin = made.resources.identity?.adminUser;
+    expect(mailedWhileMade).toEqual([]);
+    expect(fakes.identity.callsOf('inviteUser')).toEqual([[made.resources.identity?.userPoolId, admin]]);
+    expect(fakes.identity.mailed).toEqual([
+      { poolId: made.resources.identity?.userPoolId, username: admin, email: EMAIL },
+    ]);
+    expect(invited.resources.identity?.invitedAt).toBe(fakes.deps.now().toISOString());
+    expect((await fakes.tenants.get(TENANT))?.resources.identity?.invitedAt).toBe(
+      invited.resources.identity?.invitedAt,
+    );
+    // Invited once: run again (a retry), it calls nothing.
+    expect(again).toBe(invited);
+  });
+
+  it('does nothing, and calls nothing, for a tenant without a pool of its own', async () => {
+    // Prepare
+    const fakes = setUp();
+    const state = identityState({ resources: {} });
+
+    // Act
+    const next = await inviteAdmin(state, fakes.deps, context());
+
+    // Assess
+    expect(next).toBe(state);
+    expect(fakes.identity.calls).toEqual([]);
+  });
+
+  it('fails for good when the admin user is gone from the pool (nobody to invite)', async () => {
+    // Prepare
+    const fakes = setUp();
+    const made = await createUserPool(identityState(), fakes.deps, context());
+    const pool = fakes.identity.pools.get(made.resources.identity?.userPoolId ?? '');
+    if (pool) pool.users = [];
+
+    // Act
+    const outcome = await inviteAdmin(made, fakes.deps, context()).catch((error: unknown) => error);
+
+    // Assess
+    expect(outcome).toBeInstanceOf(FatalError);
+    expect(fakes.identity.mailed).toEqual([]);
   });
 });
 

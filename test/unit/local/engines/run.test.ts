@@ -17,6 +17,7 @@ const PREMIUM = [
   'AdmitTenant',
   ...CREATE,
   'WaitForHealthy',
+  'InviteAdmin',
   'ActivateTenant',
   'NotifySuccess',
 ];
@@ -35,6 +36,7 @@ const PREMIUM_UNDO: Record<string, string[]> = {
   AdmitTenant: ['MarkFailed', 'NotifyFailure'],
   ...Object.fromEntries(CREATE.map((step) => [step, [...undoFrom(step), 'MarkFailed', 'NotifyFailure']])),
   WaitForHealthy: [...REMOVE, 'MarkFailed', 'NotifyFailure'],
+  InviteAdmin: [...REMOVE, 'MarkFailed', 'NotifyFailure'],
   // Its one write ends the onboarding: first asked whether it went through (here it did not).
   ActivateTenant: ['ConfirmCommitted', ...REMOVE, 'MarkFailed', 'NotifyFailure'],
   NotifySuccess: [],

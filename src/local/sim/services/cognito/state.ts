@@ -20,10 +20,23 @@ const userPool = z.object({
       attributes: z.record(z.string(), z.string()),
       groups: z.array(z.string()),
       createdAt: z.number(),
+      /** FORCE_CHANGE_PASSWORD until the user signs in with the temporary password and changes it. */
+      status: z.enum(['FORCE_CHANGE_PASSWORD', 'CONFIRMED']).default('FORCE_CHANGE_PASSWORD'),
     }),
   ),
 });
 
-export const COGNITO_SLICES = { userPools: slice('id', userPool) };
+/** A message Cognito sent on its own (an invitation with a temporary password): kept after its pool is gone. */
+const message = z.object({
+  id: z.string(),
+  userPoolId: z.string(),
+  username: z.string(),
+  email: z.string(),
+  kind: z.literal('invitation'),
+  at: z.number(),
+});
+
+export const COGNITO_SLICES = { userPools: slice('id', userPool), messages: slice('id', message) };
 
 export type UserPoolRecord = z.infer<typeof userPool>;
+export type MessageRecord = z.infer<typeof message>;

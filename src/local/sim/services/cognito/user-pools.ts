@@ -15,6 +15,7 @@ import {
   type ListUserPoolsCommandOutput,
   ResourceNotFoundException,
   UserNotFoundException,
+  UnsupportedUserStateException,
   UsernameExistsException,
   type UserPoolType,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -254,6 +255,18 @@ export const adminCreateUser = (ctx: SimContext, raw: unknown): Out<AdminCreateU
       );
   }
   const byEmail = pool.usernameAttributes.includes('email');
+  if (input.MessageAction === 'RESEND') {
+    // The invitation again, with a fresh temporary password: only for a user who has not signed in.
+    const user = userOf(pool, input.Username);
+    if (!user) throw userNotFound();
+    if (user.status !== 'FORCE_CHANGE_PASSWORD')
+      throw new UnsupportedUserStateException({
+        message: 'User does not exist or is not in FORCE_CHANGE_PASSWORD state.',
+        $metadata: errorMetadata(),
+      });
+    mailInvitation(ctx, pool, user);
+    return { User: userView(user) };
+  }
   if (byEmail) {
     if (!/^[^\s@]+@[^\s@]+$/.test(input.Username)) throw invalid('Username should be an email.');
     attributes.email ??= input.Username;
@@ -265,22 +278,38 @@ export const adminCreateUser = (ctx: SimContext, raw: unknown): Out<AdminCreateU
     });
   // A pool signing in by email names its users by a generated id (their `sub`).
   const sub = nextUuid(ctx);
-  const user = {
+  const user: PoolUser = {
     username: byEmail ? sub : input.Username,
     attributes: { ...attributes, sub },
-    groups: [] as string[],
+    groups: [],
     createdAt: ctx.now,
+    status: 'FORCE_CHANGE_PASSWORD',
   };
   ctx.write.touch('userPools', pool).users.push(user);
-  return {
-    User: {
-      Username: user.username,
-      Attributes: Object.entries(user.attributes).map(([Name, Value]) => ({ Name, Value })),
-      UserCreateDate: new Date(user.createdAt),
-      Enabled: true,
-      UserStatus: 'FORCE_CHANGE_PASSWORD',
-    },
-  };
+  if (input.MessageAction !== 'SUPPRESS') mailInvitation(ctx, pool, user);
+  return { User: userView(user) };
+};
+
+type PoolUser = UserPoolRecord['users'][number];
+
+const userView = (user: PoolUser) => ({
+  Username: user.username,
+  Attributes: Object.entries(user.attributes).map(([Name, Value]) => ({ Name, Value })),
+  UserCreateDate: new Date(user.createdAt),
+  Enabled: true,
+  UserStatus: user.status,
+});
+
+/** Cognito's own invitation email (its default sender): kept in the `messages` slice. */
+const mailInvitation = (ctx: SimContext, pool: UserPoolRecord, user: PoolUser): void => {
+  ctx.write.add('messages', {
+    id: nextUuid(ctx),
+    userPoolId: pool.id,
+    username: user.username,
+    email: user.attributes.email ?? user.username,
+    kind: 'invitation',
+    at: ctx.now,
+  });
 };
 
 const userInput = z.object({ UserPoolId: POOL_ID, Username: z.string().min(1).max(128) });
@@ -294,7 +323,7 @@ export const adminGetUser = (ctx: SimContext, raw: unknown): Out<AdminGetUserCom
     UserAttributes: Object.entries(user.attributes).map(([Name, Value]) => ({ Name, Value })),
     UserCreateDate: new Date(user.createdAt),
     Enabled: true,
-    UserStatus: 'FORCE_CHANGE_PASSWORD',
+    UserStatus: user.status,
   };
 };
 
