@@ -60,8 +60,9 @@ export interface IdentityProvider {
    */
   ensureAdminUser(poolId: string, user: AdminUserSpec): Promise<string>;
   /**
-   * Mails user `username` its invitation (again: Cognito's resend, with a fresh temporary password).
-   * A user who has signed in already needs none.
+   * Mails the user who signs in as `signInName` (its email, in a pool that signs in by email) its
+   * invitation (again: Cognito's resend, with a fresh temporary password). A user who has signed in
+   * already needs none.
    */
-  inviteUser(poolId: string, username: string): Promise<InvitationOutcome>;
+  inviteUser(poolId: string, signInName: string): Promise<InvitationOutcome>;
 }

@@ -131,10 +131,12 @@ export const inviteAdmin: Step = async (state, deps, ctx) => {
   const identity = state.resources.identity;
   if (!identity?.adminUser || identity.invitedAt !== undefined) return state;
   const startedAt = deps.now();
-  const outcome = await deps.identity.inviteUser(identity.userPoolId, identity.adminUser);
+  // The pool signs in by email: the address names the user (its name in the pool is a generated id).
+  const email = identity.adminEmail ?? adminEmail(state);
+  const outcome = await deps.identity.inviteUser(identity.userPoolId, email);
   if (outcome === 'absent')
     throw new FatalError(
-      `the admin user ${identity.adminUser} of pool ${identity.userPoolId} is gone: nobody to invite`,
+      `the admin user ${identity.adminUser} (${email}) of pool ${identity.userPoolId} is gone: nobody to invite`,
     );
   const next = withIdentity(state, { ...identity, invitedAt: deps.now().toISOString() });
   await checkpoint(deps, ctx, next, 'InviteAdmin', startedAt);

@@ -1011,18 +1011,20 @@ export class FakeIdentityProvider extends Recorder<keyof IdentityProvider> imple
         groups: [],
       };
       pool.users.push(member);
-      if (user.invitation === 'send') this.mailed.push({ poolId, username: member.username, email: member.email });
+      if (user.invitation === 'send')
+        this.mailed.push({ poolId, username: member.username, email: member.email });
     }
     if (!member.groups.includes(user.group)) member.groups.push(user.group);
     return member.username;
   }
 
-  async inviteUser(poolId: string, username: string) {
-    await this.enter('inviteUser', poolId, username);
-    const member = this.poolOf(poolId).users.find((candidate) => candidate.username === username);
+  async inviteUser(poolId: string, signInName: string) {
+    await this.enter('inviteUser', poolId, signInName);
+    // The pools sign in by email: the address names the user.
+    const member = this.poolOf(poolId).users.find((candidate) => candidate.email === signInName);
     if (!member) return 'absent' as const;
     if (member.signedIn) return 'signed-in' as const;
-    this.mailed.push({ poolId, username, email: member.email });
+    this.mailed.push({ poolId, username: member.username, email: member.email });
     return 'sent' as const;
   }
 }

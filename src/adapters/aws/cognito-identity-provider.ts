@@ -18,8 +18,8 @@ import { FatalError } from '../../domain/errors.ts';
 import type { Tag } from '../../domain/naming.ts';
 import type {
   AdminUserSpec,
-  InvitationOutcome,
   IdentityProvider,
+  InvitationOutcome,
   UserPoolInfo,
   UserPoolSpec,
 } from '../../ports/identity-provider.ts';
@@ -255,12 +255,13 @@ export class CognitoIdentityProvider implements IdentityProvider {
     }
   }
 
-  async inviteUser(poolId: string, username: string): Promise<InvitationOutcome> {
+  async inviteUser(poolId: string, signInName: string): Promise<InvitationOutcome> {
     try {
       await this.#client.send(
         new AdminCreateUserCommand({
           UserPoolId: poolId,
-          Username: username,
+          // A pool that signs in by email takes the address here, not the user's generated name.
+          Username: signInName,
           MessageAction: 'RESEND',
           DesiredDeliveryMediums: ['EMAIL'],
         }),
@@ -270,7 +271,7 @@ export class CognitoIdentityProvider implements IdentityProvider {
       if (isNamed(error, 'UserNotFoundException')) return 'absent';
       // A user who has changed the temporary password has no invitation to resend.
       if (isNamed(error, 'UnsupportedUserStateException')) return 'signed-in';
-      throw translateAwsError(error, `Cognito AdminCreateUser (resend) ${poolId} ${username}`);
+      throw translateAwsError(error, `Cognito AdminCreateUser (resend) ${poolId} ${signInName}`);
     }
   }
 }

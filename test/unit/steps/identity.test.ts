@@ -7,7 +7,12 @@
 import { describe, expect, it } from 'vitest';
 import referenceApp from '../../../infra/catalogues/reference-app.json' with { type: 'json' };
 import { parseCatalogue, placementOf } from '../../../src/domain/catalogue.ts';
-import { FatalError, OwnershipError, QuotaExceededError, ValidationError } from '../../../src/domain/errors.ts';
+import {
+  FatalError,
+  OwnershipError,
+  QuotaExceededError,
+  ValidationError,
+} from '../../../src/domain/errors.ts';
 import { tenantTags } from '../../../src/domain/naming.ts';
 import { QUOTAS } from '../../../src/domain/quotas.ts';
 import type { SagaState } from '../../../src/domain/saga-state.ts';
@@ -164,7 +169,7 @@ describe('InviteAdmin', () => {
     // Assess
     const admin = made.resources.identity?.adminUser;
     expect(mailedWhileMade).toEqual([]);
-    expect(fakes.identity.callsOf('inviteUser')).toEqual([[made.resources.identity?.userPoolId, admin]]);
+    expect(fakes.identity.callsOf('inviteUser')).toEqual([[made.resources.identity?.userPoolId, EMAIL]]);
     expect(fakes.identity.mailed).toEqual([
       { poolId: made.resources.identity?.userPoolId, username: admin, email: EMAIL },
     ]);

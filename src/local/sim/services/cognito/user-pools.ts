@@ -14,8 +14,8 @@ import {
   type ListUserPoolClientsCommandOutput,
   type ListUserPoolsCommandOutput,
   ResourceNotFoundException,
-  UserNotFoundException,
   UnsupportedUserStateException,
+  UserNotFoundException,
   UsernameExistsException,
   type UserPoolType,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -255,6 +255,8 @@ export const adminCreateUser = (ctx: SimContext, raw: unknown): Out<AdminCreateU
       );
   }
   const byEmail = pool.usernameAttributes.includes('email');
+  // A pool that signs in by email takes the address as the Username, a resend's too (as Cognito does).
+  if (byEmail && !/^[^\s@]+@[^\s@]+$/.test(input.Username)) throw invalid('Username should be an email.');
   if (input.MessageAction === 'RESEND') {
     // The invitation again, with a fresh temporary password: only for a user who has not signed in.
     const user = userOf(pool, input.Username);
@@ -267,10 +269,7 @@ export const adminCreateUser = (ctx: SimContext, raw: unknown): Out<AdminCreateU
     mailInvitation(ctx, pool, user);
     return { User: userView(user) };
   }
-  if (byEmail) {
-    if (!/^[^\s@]+@[^\s@]+$/.test(input.Username)) throw invalid('Username should be an email.');
-    attributes.email ??= input.Username;
-  }
+  if (byEmail) attributes.email ??= input.Username;
   if (userOf(pool, input.Username))
     throw new UsernameExistsException({
       message: 'An account with the given email already exists.',
