@@ -93,12 +93,30 @@ export const planMigration: Step = async (state, deps, ctx) => {
       migration: { original: current, phase: 'building' },
     };
   }
+  const tier = state.request.tier;
+  // The plan this very execution recorded before its handler died (it holds the lock, and nothing of
+  // the target is built yet): the same plan again, not a conflict.
+  const ours =
+    record.migration?.direction === 'to' &&
+    record.lock?.execution === ctx.execution &&
+    record.migration.placement.tier === tier &&
+    Object.keys(record.migration.resources).length === 0;
+  if (record.migration && ours) {
+    const target = record.migration.placement;
+    const release = ownsService(target) && record.release ? { release: withoutSizes(record.release) } : {};
+    return {
+      ...state,
+      placement: target,
+      resources: {},
+      ...release,
+      migration: { original: current, phase: 'building' },
+    };
+  }
   if (record.migration) {
     throw new ConflictError(
       `tenant ${tenantId} still has what an earlier migration left (${record.migration.direction} tier ${record.migration.placement.tier}): run tenantflow reconcile --repair first`,
     );
   }
-  const tier = state.request.tier;
   if (!tier) throw new ValidationError('tier', 'is required: the tier to move the tenant to');
   const target: Placement = {
     ...placementOf(deps.config.catalogue, tier, deps.config.health.path),
