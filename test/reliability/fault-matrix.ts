@@ -93,7 +93,7 @@ const TIDYING: readonly StepName[] = ['RetireRevisions', 'DeregisterRelease'];
 const SCENARIO_LIMIT_MS = 10_000;
 
 /** A world whose tenant is ready for `c` (ACTIVE; INACTIVE before an activate), closed and kept. */
-const prepare = async (c: SagaCase): Promise<{ snapshot: Snapshot; tenant: TestTenant }> => {
+export const prepare = async (c: SagaCase): Promise<{ snapshot: Snapshot; tenant: TestTenant }> => {
   const tenant = { ...newTenant(c.tier), ...(c.target ? { target: c.target } : {}) };
   const world = await openWorld();
   const setup = [
@@ -107,7 +107,7 @@ const prepare = async (c: SagaCase): Promise<{ snapshot: Snapshot; tenant: TestT
 };
 
 /** What a scenario left behind, read once the operation ended. */
-interface Observed {
+export interface Observed {
   world: World;
   tenant: TestTenant;
   label: string;
@@ -335,6 +335,40 @@ const assessUpdate = async (
 };
 
 /**
+ * What a saga case must end with after `plan` hit `step` (forward steps): done when the plan is
+ * within the budgets, else failed as the step decides, and the map always agreeing with the event.
+ */
+export const assessSaga = (c: SagaCase, step: StepName, plan: FaultPlan, seen: Observed): Promise<void> => {
+  // A NotifySuccess that fails for good leaves the work done: the execution fails, and the
+  // watcher reports the success the tenant map records (one event, a success).
+  // An operation's final step ends it with one write: a crash after that write leaves the
+  // operation done although the step failed, and the control plane hears that (success); a
+  // crash before it is a failure. Either way the status event must agree with the map.
+  const commitStep = step === OPERATION_TABLE[c.operation].finalStep && plan.kind === 'crash';
+  if (c.operation === 'update') {
+    // Through, or (a final step that crashed after its write) through as the record shows.
+    // Tidying after the commit goes on to success whatever happens to it.
+    const through = plan.succeeds || step === 'NotifySuccess' || step === 'RetireRevisions';
+    if (through || (commitStep && seen.outcome === 'succeeded'))
+      return assessUpdate(c, 'new', step, plan, seen);
+    return assessUpdate(c, UPDATE_BEFORE_DEPLOY.includes(step) ? 'previous' : 'either', step, plan, seen);
+  }
+  if (c.operation === 'migrate') {
+    if (plan.succeeds || step === 'NotifySuccess') return assessMigration(c, 'target', 'succeeded', seen);
+    if (!MIGRATION_COMMITTED.includes(step)) {
+      // A step that takes the lock may fail before taking it: then nothing changed at all.
+      return assessMigration(c, 'original', 'failed', seen);
+    }
+    // Past the commit: the tenant ends on its target and SBT hears so; a source that would not
+    // go is removed by the watcher's cleanup.
+    return assessMigration(c, 'target', 'succeeded', seen);
+  }
+  return plan.succeeds || step === 'NotifySuccess' || (commitStep && seen.outcome === 'succeeded')
+    ? Promise.resolve(assessSuccess(c, seen))
+    : assessFailure(c, step, seen);
+};
+
+/**
  * Every Task state of every saga is in the matrix: a forward step of a saga case, or a failure-path
  * one (the rollout machine's are covered by rollout-faults.ts).
  */
@@ -350,12 +384,14 @@ const describeCoverage = (): void => {
 };
 
 /** Runs one scenario of the matrix: `faults` on a fresh world (or a copy of the prepared one). */
-const runScenario = async (
+export const runScenario = async (
   c: SagaCase,
   base: { snapshot: Snapshot; tenant: TestTenant } | undefined,
   faults: FaultSpec[],
   label: string,
   assess: (seen: Observed) => Promise<void>,
+  /** How many times the request's status event may go out again (a kill inside its publish). */
+  resends = 0,
 ): Promise<void> => {
   if (c.needsTenant && !base) throw new Error(`no prepared tenant for ${c.label}`);
   count('scenarios');
@@ -384,7 +420,15 @@ const runScenario = async (
     try {
       await assess(seen);
     } finally {
-      report = await world.check();
+      report = await world.check(
+        resends > 0
+          ? {
+              mayRepeat: new Map([
+                [`${OPERATION_TABLE[c.operation].result}/${tenant.tenantRegistrationId}`, resends],
+              ]),
+            }
+          : {},
+      );
     }
     expect(report.fresh).toEqual([]);
   } finally {
@@ -431,42 +475,9 @@ export const describeFaultMatrix = (): void => {
     });
     for (const step of c.steps) {
       it.each(FAULT_PLANS)(`${step}: $label`, async (plan) => {
-        // A NotifySuccess that fails for good leaves the work done: the execution fails, and the
-        // watcher reports the success the tenant map records (one event, a success).
-        // An operation's final step ends it with one write: a crash after that write leaves the
-        // operation done although the step failed, and the control plane hears that (success); a
-        // crash before it is a failure. Either way the status event must agree with the map.
-        const commitStep = step === OPERATION_TABLE[c.operation].finalStep && plan.kind === 'crash';
-        await runScenario(c, base, [faultSpec(step, plan)], `${c.label} ${step} ${plan.label}`, (seen) => {
-          if (c.operation === 'update') {
-            // Through, or (a final step that crashed after its write) through as the record shows.
-            // Tidying after the commit goes on to success whatever happens to it.
-            const through = plan.succeeds || step === 'NotifySuccess' || step === 'RetireRevisions';
-            if (through || (commitStep && seen.outcome === 'succeeded'))
-              return assessUpdate(c, 'new', step, plan, seen);
-            return assessUpdate(
-              c,
-              UPDATE_BEFORE_DEPLOY.includes(step) ? 'previous' : 'either',
-              step,
-              plan,
-              seen,
-            );
-          }
-          if (c.operation === 'migrate') {
-            if (plan.succeeds || step === 'NotifySuccess')
-              return assessMigration(c, 'target', 'succeeded', seen);
-            if (!MIGRATION_COMMITTED.includes(step)) {
-              // A step that takes the lock may fail before taking it: then nothing changed at all.
-              return assessMigration(c, 'original', 'failed', seen);
-            }
-            // Past the commit: the tenant ends on its target and SBT hears so; a source that would not
-            // go is removed by the watcher's cleanup.
-            return assessMigration(c, 'target', 'succeeded', seen);
-          }
-          return plan.succeeds || step === 'NotifySuccess' || (commitStep && seen.outcome === 'succeeded')
-            ? Promise.resolve(assessSuccess(c, seen))
-            : assessFailure(c, step, seen);
-        });
+        await runScenario(c, base, [faultSpec(step, plan)], `${c.label} ${step} ${plan.label}`, (seen) =>
+          assessSaga(c, step, plan, seen),
+        );
       });
     }
   });

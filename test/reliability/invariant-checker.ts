@@ -29,9 +29,12 @@ export const describeInvariantChecker = (): void => {
         { type: 'target-group', id: 'tf-a', arn: 'arn:tg/a', tenantId: 'a' },
         { type: 'target-group', id: 'tf-b', arn: 'arn:tg/b', tenantId: 'b' },
         { type: 'task-definition', id: 'tf-a:2', arn: 'arn:td/a:2', tenantId: 'a' },
-        { type: 'listener-rule', id: 'priority 7', arn: 'arn:rule/1' },
-        { type: 'listener-rule', id: 'priority 7', arn: 'arn:rule/2' },
+        { type: 'listener-rule', id: 'priority 7', arn: 'arn:rule/1', tenantId: 'a' },
+        { type: 'listener-rule', id: 'priority 7', arn: 'arn:rule/2', tenantId: 'b' },
         { type: 'cluster', id: 'tf-ghost', arn: 'arn:cluster/ghost', tenantId: 'ghost' },
+        // Made without tenantflow's tags (or adopted): no tenant's, and not the shared stack's.
+        { type: 'target-group', id: 'tf-stray', arn: 'arn:tg/stray' },
+        { type: 'cluster', id: 'tenantflow-shared', arn: 'arn:cluster/shared', tier: 'shared' },
       ];
       const records = [
         record('a', {
@@ -72,7 +75,7 @@ export const describeInvariantChecker = (): void => {
 
       // Assess
       expect(report).toMatchObject({
-        orphans: 3,
+        orphans: 5,
         missingResources: 1,
         missingEvents: 1,
         extraEvents: 1,
@@ -82,7 +85,9 @@ export const describeInvariantChecker = (): void => {
       expect(report.findings.filter((f) => f.kind === 'orphan').map((f) => f.detail)).toEqual([
         'target-group tf-b (tenant b): tenant is FAILED',
         "task-definition tf-a:2 (tenant a): not named by the tenant's record",
+        'listener-rule priority 7 (tenant b): tenant is FAILED',
         'cluster tf-ghost (tenant ghost): no tenant record',
+        "target-group tf-stray: tagged for no tenant and not the shared infrastructure's",
       ]);
     });
 

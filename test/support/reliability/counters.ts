@@ -6,6 +6,11 @@
 export interface ReliabilityCounters {
   scenarios: number;
   faults: number;
+  /** Scenarios whose fault hit a step's later AWS call (call-faults.ts), and the distinct calls they hit. */
+  faultsByCall: number;
+  callsFaulted: number;
+  /** Of those, scenarios whose fault let a status event out and then killed or failed its ledger write. */
+  callFaultsInsidePublish: number;
   /** Bad inputs and duplicate deliveries sent to the embedded default (whole runtime, end to end). */
   badInputs: number;
   duplicates: number;
@@ -47,6 +52,9 @@ export interface ReliabilityCounters {
 const counters: ReliabilityCounters = {
   scenarios: 0,
   faults: 0,
+  faultsByCall: 0,
+  callsFaulted: 0,
+  callFaultsInsidePublish: 0,
   badInputs: 0,
   duplicates: 0,
   propertyRuns: 0,
@@ -83,14 +91,20 @@ export const snapshot = (): ReliabilityCounters => ({ ...counters });
 
 /** The one summary line the issue asks for, from the live counters. */
 export const summaryLine = (c: ReliabilityCounters = snapshot()): string =>
-  `reliability: ${c.scenarios} scenarios on the embedded default, ${c.faults} faults injected, ${c.badInputs} bad inputs, ` +
+  `reliability: ${c.scenarios} scenarios on the embedded default, ${c.faults} faults injected` +
+  (c.faultsByCall > 0
+    ? ` (${c.faultsByCall} scenarios on ${c.callsFaulted} AWS calls past each step's first, ${c.callFaultsInsidePublish} of them between a status event going out and its ledger write)`
+    : '') +
+  `, ${c.badInputs} bad inputs, ` +
   `${c.duplicates} duplicate deliveries, ${c.propertyRuns} property runs against the parser and fakes, ${c.orphans} orphaned resources, ` +
   `${c.missingEvents + c.extraEvents} missing/extra status events, ${c.heldLocks} locks left held, ` +
   `${c.placementChanges} placement changes outside onboarding, ` +
   `kills ${c.kills}, Ctrl-C runs ${c.interrupts}, executions recovered ${c.recoveries}, stuck tenants ${c.stuckTenants}` +
   (c.killsInsidePublish > 0
     ? `, ${c.killsInsidePublish} kills between an answer going out and its execution recorded done (${c.resent} status events sent again, at most one each)`
-    : '') +
+    : c.resent > 0
+      ? `, ${c.resent} status events sent again (at most one per death inside a publish)`
+      : '') +
   (c.missingResources > 0 ? `, ${c.missingResources} missing resources` : '') +
   (c.updates > 0
     ? `, release updates ${c.updates} (${c.updatedToNew} ended on the new release, ${c.updates - c.updatedToNew} on the one before)`

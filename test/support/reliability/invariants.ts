@@ -107,6 +107,13 @@ const resourceFindings = (
     else if (!namedArns(record).includes(item.arn))
       findings.push({ kind: 'orphan', detail: `${where}: not named by the tenant's record` });
   }
+  // Not only what carries a tenant's tag: a resource that is neither the shared stack's (nor a shard
+  // the orchestrator added) nor tagged for a tenant was made without tenantflow's tags, or adopted.
+  for (const item of inventory.filter((entry) => entry.tenantId === undefined && entry.tier !== 'shared'))
+    findings.push({
+      kind: 'orphan',
+      detail: `${item.type} ${item.id}: tagged for no tenant and not the shared infrastructure's`,
+    });
   for (const record of records.filter((r) => OWNING.includes(r.lifecycleStatus))) {
     for (const arn of namedArns(record).filter((a) => !live.has(a))) {
       findings.push({

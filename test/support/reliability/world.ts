@@ -18,6 +18,7 @@ import {
   type LocalRuntime,
   type ProgressEvent,
   type ReplayResult,
+  type StepCalls,
 } from '../../../src/local/index.ts';
 import { SCENARIO_CATALOGUE, SCENARIO_CATALOGUE_JSON } from '../catalogues.ts';
 import { testConfig } from '../fake-ports.ts';
@@ -217,6 +218,8 @@ export interface WorldOptions {
   shardCapacity?: number;
   /** The orchestrator's settings (`TIER_CATALOGUE`, …). */
   settings?: Readonly<Record<string, string>>;
+  /** Told of every step run with the AWS calls it made (to plan faults call by call). */
+  onStepCalls?: (run: StepCalls) => void;
 }
 
 const open = async (
@@ -396,8 +399,12 @@ export const snapshotOf = async (world: World, requests: readonly SentRequest[])
 };
 
 /** A world on a copy of `snapshot` (its requests count as already sent), with `faults`. */
-export const openFrom = async (snapshot: Snapshot, faults: FaultSpec[] = []): Promise<World> => {
+export const openFrom = async (
+  snapshot: Snapshot,
+  faults: FaultSpec[] = [],
+  extra: WorldOptions = {},
+): Promise<World> => {
   const stateDir = freshDir();
   cpSync(snapshot.stateDir, stateDir, { recursive: true });
-  return open(stateDir, faults, [...snapshot.requests], new Set(), [], snapshot.options);
+  return open(stateDir, faults, [...snapshot.requests], new Set(), [], { ...snapshot.options, ...extra });
 };
