@@ -20,11 +20,12 @@ import {
 } from '../domain/resources.ts';
 import type { SagaState } from '../domain/saga-state.ts';
 import type { TenantRecord } from '../domain/tenant-record.ts';
-import type { ListenerRuleInfo } from '../ports/load-balancer.ts';
+import type { HealthCheck, ListenerRuleInfo } from '../ports/load-balancer.ts';
 import type { ResourceDiscovery, TaggedResource } from '../ports/resource-discovery.ts';
 import type { TenantMap } from '../ports/tenant-map.ts';
 import { inviteAdmin } from '../steps/identity.ts';
 import { creationSteps, namedExists, RESOURCE_OPERATIONS } from '../steps/resource-operations.ts';
+import { sameCheck, targetGroupHealth } from '../steps/target-group.ts';
 import type { StepContext, StepDeps } from '../steps/types.ts';
 
 /** The kinds of drift, listed once: the report, the metrics and the docs derive from this list. */
@@ -40,9 +41,17 @@ export const DRIFT_KINDS = {
   'tier-tag':
     "the tenant's listener rule tagged with another tier than its record's (a migration before rules were handed over with their tag): retagged",
   leftover: "part of a migration's other placement the record still names, with no migration running",
+  'health-check':
+    "the tenant's target group checking its targets otherwise than its tier says (path, timings, thresholds, codes, or a port other than the targets' own): set back",
+  unhealthy:
+    "an active tenant's target group whose every target fails its health check although its service is attached and running (its requests get 503): reported, the cause being the tenant's application or its check",
 } as const;
 export type DriftKind = keyof typeof DRIFT_KINDS;
 export const DRIFT_KIND_NAMES = Object.keys(DRIFT_KINDS) as readonly DriftKind[];
+
+/** A health check in one line: `/health on traffic-port every 5 s (timeout 4 s), healthy after 2, unhealthy after 2, codes 200-399`. */
+const checkText = (check: HealthCheck, port: string): string =>
+  `${check.path} on ${port} every ${check.intervalSeconds} s (timeout ${check.timeoutSeconds} s), healthy after ${check.healthyThreshold}, unhealthy after ${check.unhealthyThreshold}, codes ${check.matcher}`;
 
 /**
  * What became of a drift under `--repair`: `pending` when AWS is not ready for it yet (a deleted
@@ -185,6 +194,8 @@ const inspect = async (
         );
     }
     const service = record.resources.service;
+    // The service runs tasks into the recorded group: then the group must have a target that passes.
+    let serving = false;
     if (service && ownsService(record.placement)) {
       const info = await deps.ecs.describeService(service.cluster, service.name);
       if (info?.status === 'ACTIVE') {
@@ -207,6 +218,7 @@ const inspect = async (
             service.arn,
             `attached to ${info.targetGroupArns.join(', ') || 'no target group'}, recorded group ${group}`,
           );
+        serving = group !== undefined && info.targetGroupArns.includes(group) && info.desiredCount > 0;
       }
     }
     // The route's first link: the tenant's rule sends its requests to the recorded group alone.
@@ -221,6 +233,31 @@ const inspect = async (
           rule.arn,
           `forwards to ${live.targetGroupArns.join(', ') || 'no target group'}, recorded group ${group}`,
         );
+    }
+    // The route's last links: the group checks its targets as the tier says, and one of them passes.
+    const recordedGroup = record.resources.targetGroup;
+    if (recordedGroup && ownsService(record.placement)) {
+      const info = await deps.elb.findTargetGroup(recordedGroup.name);
+      if (info?.arn === recordedGroup.arn) {
+        const wanted = targetGroupHealth(record.placement);
+        if (!sameCheck(info.healthCheck, wanted) || info.healthCheckPort !== 'traffic-port')
+          drift(
+            'health-check',
+            'targetGroup',
+            info.arn,
+            `checks ${checkText(info.healthCheck, info.healthCheckPort)}, tier ${record.placement.tier} says ${checkText(wanted, 'traffic-port')}`,
+          );
+        if (serving) {
+          const health = await deps.elb.targetHealth(info.arn);
+          if (health.total > 0 && health.states.every((state) => state === 'unhealthy'))
+            drift(
+              'unhealthy',
+              'targetGroup',
+              info.arn,
+              `none of its ${health.total} target${health.total === 1 ? '' : 's'} passes its health check`,
+            );
+        }
+      }
     }
   }
   for (const kind of RESOURCE_KINDS) {
@@ -307,7 +344,7 @@ const repairTenant = async (
     current = await deps.tenants.get(tenantId);
   }
   for (const drift of drifts) {
-    if (drift.kind === 'tags') drift.repair = 'report-only';
+    if (drift.kind === 'tags' || drift.kind === 'unhealthy') drift.repair = 'report-only';
     // The tenant's rule pointed back at its group, or retagged with its tier; a rule gone meanwhile
     // is the next run's `missing`.
     const group = current?.resources.targetGroup?.arn;
@@ -325,6 +362,16 @@ const repairTenant = async (
           if ((await onRule()) === 'absent')
             throw new NotReadyError(`rule ${drift.arn} is gone: the next run recreates it`);
         },
+        onStep,
+      );
+      continue;
+    }
+    if (drift.kind === 'health-check') {
+      const placement = current?.placement;
+      if (!placement || !ownsService(placement)) continue;
+      await attempt(
+        drift,
+        () => deps.elb.configureTargetGroup(drift.arn, targetGroupHealth(placement)),
         onStep,
       );
       continue;

@@ -30,6 +30,8 @@ export interface TargetGroupInfo {
   loadBalancerArns: string[];
   /** As DescribeTargetGroups shows it (the deregistration delay is an attribute it does not show). */
   healthCheck: HealthCheck;
+  /** Where the checks go: `traffic-port` (the targets' own port, as tenantflow sets it) or a port number. */
+  healthCheckPort: string;
   tags: Tag[];
 }
 

@@ -13,7 +13,8 @@ export const targetGroupHealth = (placement: OwnServicePlacement): TargetGroupHe
   return { path: placement.healthCheckPath, ...health };
 };
 
-const sameCheck = (a: HealthCheck, b: HealthCheck): boolean =>
+/** Whether two checks are the same (path, timings, thresholds, codes). */
+export const sameCheck = (a: HealthCheck, b: HealthCheck): boolean =>
   a.path === b.path &&
   a.intervalSeconds === b.intervalSeconds &&
   a.timeoutSeconds === b.timeoutSeconds &&

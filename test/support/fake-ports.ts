@@ -279,7 +279,12 @@ export class FakeContainerPlatform extends Recorder<keyof ContainerPlatform> imp
 export class FakeLoadBalancer extends Recorder<keyof LoadBalancer> implements LoadBalancer {
   readonly targetGroups = new Map<
     string,
-    Omit<TargetGroupInfo, 'healthCheck'> & { spec: TargetGroupSpec; health: TargetGroupHealth }
+    Omit<TargetGroupInfo, 'healthCheck' | 'healthCheckPort'> & {
+      spec: TargetGroupSpec;
+      health: TargetGroupHealth;
+      /** Where the checks go (absent: the traffic port); a test may point them elsewhere, as by hand. */
+      healthCheckPort?: string;
+    }
   >();
   readonly rules: Array<
     Omit<ListenerRuleInfo, 'standbyTargetGroupArns'> & {
@@ -292,7 +297,10 @@ export class FakeLoadBalancer extends Recorder<keyof LoadBalancer> implements Lo
   private sequence = 0;
 
   private group(
-    found: Omit<TargetGroupInfo, 'healthCheck'> & { health: TargetGroupHealth },
+    found: Omit<TargetGroupInfo, 'healthCheck' | 'healthCheckPort'> & {
+      health: TargetGroupHealth;
+      healthCheckPort?: string;
+    },
   ): TargetGroupInfo {
     const { deregistrationDelaySeconds: _attribute, ...healthCheck } = found.health;
     return {
@@ -300,6 +308,7 @@ export class FakeLoadBalancer extends Recorder<keyof LoadBalancer> implements Lo
       name: found.name,
       loadBalancerArns: [...found.loadBalancerArns],
       healthCheck,
+      healthCheckPort: found.healthCheckPort ?? 'traffic-port',
       tags: copyTags(found.tags),
     };
   }
@@ -328,6 +337,8 @@ export class FakeLoadBalancer extends Recorder<keyof LoadBalancer> implements Lo
     const found = [...this.targetGroups.values()].find((group) => group.arn === arn);
     if (!found) throw new FatalError(`ELBv2 ModifyTargetGroup ${arn}: no such target group`);
     found.health = { ...health };
+    // The checks go to the traffic port again, as the adapter sets them.
+    delete found.healthCheckPort;
   }
   /** The drain a group has (the port reads it back nowhere: tests look here). */
   drainOf(arn: string): number | undefined {

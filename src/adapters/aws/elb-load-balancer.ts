@@ -72,6 +72,8 @@ const forwardTo = (targetGroupArn: string, standbyTargetGroupArn: string | undef
 /** A health check as CreateTargetGroup and ModifyTargetGroup take it. */
 const healthCheckInput = (check: HealthCheck) => ({
   HealthCheckProtocol: 'HTTP' as const,
+  // On the port the targets serve: a check sent elsewhere (changed by hand) fails every target.
+  HealthCheckPort: 'traffic-port',
   HealthCheckPath: check.path,
   HealthCheckIntervalSeconds: check.intervalSeconds,
   HealthCheckTimeoutSeconds: check.timeoutSeconds,

@@ -19,6 +19,7 @@ const targetGroupSchema = z.object({
   TargetGroupName: z.string().min(1),
   LoadBalancerArns: z.array(z.string()).default([]),
   // Absent settings read as the load balancer's defaults for an HTTP group.
+  HealthCheckPort: z.string().default('traffic-port'),
   HealthCheckPath: z.string().default('/'),
   HealthCheckIntervalSeconds: z.number().default(30),
   HealthCheckTimeoutSeconds: z.number().default(5),
@@ -42,6 +43,7 @@ export const toTargetGroupInfo = (targetGroup: unknown, tags: Tag[], context: st
       unhealthyThreshold: parsed.UnhealthyThresholdCount,
       matcher: parsed.Matcher.HttpCode,
     },
+    healthCheckPort: parsed.HealthCheckPort,
     tags,
   };
 };

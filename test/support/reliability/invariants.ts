@@ -93,6 +93,7 @@ const registrationOf = (detail: unknown): string | undefined => {
 const resourceFindings = (
   inventory: readonly InventoryEntry[],
   records: readonly TenantRecord[],
+  foreign: ReadonlySet<string>,
 ): Finding[] => {
   const findings: Finding[] = [];
   const byTenant = new Map(records.map((record) => [record.tenantId, record]));
@@ -109,7 +110,9 @@ const resourceFindings = (
   }
   // Not only what carries a tenant's tag: a resource that is neither the shared stack's (nor a shard
   // the orchestrator added) nor tagged for a tenant was made without tenantflow's tags, or adopted.
-  for (const item of inventory.filter((entry) => entry.tenantId === undefined && entry.tier !== 'shared'))
+  for (const item of inventory.filter(
+    (entry) => entry.tenantId === undefined && entry.tier !== 'shared' && !foreign.has(entry.arn),
+  ))
     findings.push({
       kind: 'orphan',
       detail: `${item.type} ${item.id}: tagged for no tenant and not the shared infrastructure's`,
@@ -229,9 +232,15 @@ export const checkInvariants = (input: {
    * once more per kill, no more.
    */
   mayRepeat?: ReadonlyMap<string, number>;
+  /** ARNs of resources a test made as someone else would (untagged by tenantflow): they must stay, untouched. */
+  foreign?: ReadonlySet<string>;
 }): InvariantReport => {
   const events = eventFindings(input.contract, input.events, input.requests, input.mayRepeat ?? new Map());
-  const findings = [...resourceFindings(input.inventory, input.records), ...events.findings];
+  const foreign = input.foreign ?? new Set<string>();
+  const findings = [...resourceFindings(input.inventory, input.records, foreign), ...events.findings];
+  const live = new Set(input.inventory.map((item) => item.arn));
+  for (const arn of foreign)
+    if (!live.has(arn)) findings.push({ kind: 'orphan', detail: `${arn}: someone else's resource is gone` });
   const countOf = (kind: Finding['kind']) => findings.filter((f) => f.kind === kind).length;
   return {
     orphans: countOf('orphan'),

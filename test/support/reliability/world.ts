@@ -200,6 +200,8 @@ export interface World {
    */
   check(options?: {
     mayRepeat?: ReadonlyMap<string, number>;
+    /** Resources the test made as someone else would: not tenantflow's, and still there. */
+    foreign?: ReadonlySet<string>;
   }): Promise<InvariantReport & { fresh: Finding[] }>;
   /** Closes the runtime; `reopen` starts another over the same state (e.g. with faults). */
   close(): Promise<void>;
@@ -324,6 +326,7 @@ const open = async (
         events: published(),
         requests,
         ...(options.mayRepeat ? { mayRepeat: options.mayRepeat } : {}),
+        ...(options.foreign ? { foreign: options.foreign } : {}),
       });
       count('resent', checked.resent);
       const report = { ...checked, findings: [...checked.findings, ...seen] };

@@ -79,6 +79,12 @@ export const loadBalancerContract = (
       expect(found?.healthCheck).toEqual(check);
       const { deregistrationDelaySeconds: _zero, ...slowerCheck } = slower;
       expect(changed?.healthCheck).toEqual(slowerCheck);
+      // Checked on the targets' own port throughout.
+      expect([created.healthCheckPort, found?.healthCheckPort, changed?.healthCheckPort]).toEqual([
+        'traffic-port',
+        'traffic-port',
+        'traffic-port',
+      ]);
       expect(changed?.arn).toBe(created.arn);
     });
 

@@ -5,11 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ConflictError } from '../../../src/domain/errors.ts';
+import type { MigrationRecord } from '../../../src/domain/tenant-record.ts';
 import { planMigration } from '../../../src/steps/migration.ts';
 import { createFakes } from '../../support/fake-ports.ts';
 import { context, EXECUTION, placement, request, TENANT } from './fixtures.ts';
 
-const migrating = (execution: string, migration?: object) => ({
+const migrating = (execution: string, migration?: MigrationRecord) => ({
   tenantId: TENANT,
   placement: placement('advanced'),
   lifecycleStatus: 'MIGRATING' as const,
@@ -45,7 +46,11 @@ describe('PlanMigration, run again', () => {
   it('still refuses a migration that another execution left behind', async () => {
     // Prepare
     const fakes = createFakes();
-    const left = { direction: 'to', placement: { ...placement('premium'), generation: 1 }, resources: {} };
+    const left: MigrationRecord = {
+      direction: 'to',
+      placement: { ...placement('premium'), generation: 1 },
+      resources: {},
+    };
     fakes.tenants.seed(migrating(EXECUTION, left));
     const other = planMigration(state(), fakes.deps, context('migration', 'migrate-someone-else'));
 

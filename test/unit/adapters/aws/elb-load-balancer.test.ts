@@ -92,6 +92,7 @@ describe('ElbLoadBalancer target groups', () => {
       name: 'tf-acme-1a2b3c4d',
       loadBalancerArns: [albArn],
       healthCheck: defaultCheck,
+      healthCheckPort: 'traffic-port',
       tags,
     });
   });
@@ -162,6 +163,7 @@ describe('ElbLoadBalancer target groups', () => {
       VpcId: 'vpc-1',
       TargetType: 'ip',
       HealthCheckProtocol: 'HTTP',
+        HealthCheckPort: 'traffic-port',
       HealthCheckPath: '/health',
       HealthCheckIntervalSeconds: 5,
       HealthCheckTimeoutSeconds: 4,
@@ -186,6 +188,7 @@ describe('ElbLoadBalancer target groups', () => {
         healthyThreshold: 2,
         matcher: '200-399',
       },
+      healthCheckPort: 'traffic-port',
       tags,
     });
   });
@@ -201,6 +204,7 @@ describe('ElbLoadBalancer target groups', () => {
     expect(elb).toHaveReceivedCommandExactlyOnceWith(ModifyTargetGroupCommand, {
       TargetGroupArn: tgArn,
       HealthCheckProtocol: 'HTTP',
+        HealthCheckPort: 'traffic-port',
       HealthCheckPath: '/',
       HealthCheckIntervalSeconds: 5,
       HealthCheckTimeoutSeconds: 4,
@@ -248,6 +252,7 @@ describe('ElbLoadBalancer target groups', () => {
       name: 'tf-acme-1a2b3c4d',
       loadBalancerArns: [albArn],
       healthCheck: defaultCheck,
+      healthCheckPort: 'traffic-port',
       tags: [{ key: 'tenantflow:tenant-id', value: 'globex' }],
     });
     // Not this tenant's perhaps: the caller decides whether to adopt (and configure) it.

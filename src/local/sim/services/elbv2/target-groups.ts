@@ -289,11 +289,15 @@ export const deleteTargetGroup = (ctx: SimContext, input: unknown): Out<DeleteTa
 
 const healthInput = z.object({ TargetGroupArn: z.string() });
 
-/** A target's state: draining with its service, unused without a load balancer, else by health-check time. */
-const targetState = (draining: boolean, inUse: boolean, checked: boolean): TargetHealth => {
+/**
+ * A target's state: draining with its service, unused without a load balancer, else by health-check
+ * time; once checked, unhealthy when the checks go to a port the target does not serve.
+ */
+const targetState = (draining: boolean, inUse: boolean, checked: boolean, reached: boolean): TargetHealth => {
   if (draining) return { State: 'draining', Reason: 'Target.DeregistrationInProgress' };
   if (!inUse) return { State: 'unused', Reason: 'Target.NotInUse' };
-  return checked ? { State: 'healthy' } : { State: 'initial', Reason: 'Elb.InitialHealthChecking' };
+  if (!checked) return { State: 'initial', Reason: 'Elb.InitialHealthChecking' };
+  return reached ? { State: 'healthy' } : { State: 'unhealthy', Reason: 'Target.FailedHealthChecks' };
 };
 
 /**
@@ -319,6 +323,7 @@ export const describeTargetHealth = (
         status === 'DRAINING',
         inUse,
         ctx.now >= task.runningAt + healthyAfter(ctx.timing, tg),
+        tg.healthCheckPort === 'traffic-port' || tg.healthCheckPort === String(binding.containerPort),
       );
       descriptions.push({
         Target: { Id: task.ip, Port: binding.containerPort, AvailabilityZone: task.availabilityZone },
