@@ -101,17 +101,16 @@ export const planMigration: Step = async (state, deps, ctx) => {
     record.lock?.execution === ctx.execution &&
     record.migration.placement.tier === tier &&
     Object.keys(record.migration.resources).length === 0;
-  if (record.migration && ours) {
-    const target = record.migration.placement;
-    const release = ownsService(target) && record.release ? { release: withoutSizes(record.release) } : {};
-    return {
-      ...state,
-      placement: target,
-      resources: {},
-      ...release,
-      migration: { original: current, phase: 'building' },
-    };
-  }
+  // What the saga goes on with, building `target`: the tenant keeps its release on it (at the
+  // target's sizes); a pooled target has none.
+  const building = (target: Placement): SagaState => ({
+    ...state,
+    placement: target,
+    resources: {},
+    ...(ownsService(target) && record.release ? { release: withoutSizes(record.release) } : {}),
+    migration: { original: current, phase: 'building' },
+  });
+  if (record.migration && ours) return building(record.migration.placement);
   if (record.migration) {
     throw new ConflictError(
       `tenant ${tenantId} still has what an earlier migration left (${record.migration.direction} tier ${record.migration.placement.tier}): run tenantflow reconcile --repair first`,
@@ -146,15 +145,7 @@ export const planMigration: Step = async (state, deps, ctx) => {
       `from tier ${current.placement.tier} to ${target.tier}`,
     ),
   ]);
-  // The tenant keeps its release on the target (at the target's sizes); a pooled target has none.
-  const release = ownsService(target) && record.release ? { release: withoutSizes(record.release) } : {};
-  return {
-    ...state,
-    placement: target,
-    resources: {},
-    ...release,
-    migration: { original: current, phase: 'building' },
-  };
+  return building(target);
 };
 
 /**
