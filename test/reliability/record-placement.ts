@@ -359,7 +359,8 @@ export const describeRecordAndPlacement = (): void => {
       // Act
       const [result] = await world.send([lifecycleEvent('onboard', tenant)]);
 
-      const report = await world.check();
+      // The squatter is someone else's: it must still be there, untouched.
+      const report = await world.check({ foreign: new Set(squatter ? [squatter] : []) });
 
       // Assess
       expect(result?.outcome).toBe('failed');
