@@ -101,10 +101,11 @@ export const summaryLine = (c: ReliabilityCounters = snapshot()): string =>
   `${c.placementChanges} placement changes outside onboarding, ` +
   `kills ${c.kills}, Ctrl-C runs ${c.interrupts}, executions recovered ${c.recoveries}, stuck tenants ${c.stuckTenants}` +
   (c.killsInsidePublish > 0
-    ? `, ${c.killsInsidePublish} kills between an answer going out and its execution recorded done (${c.resent} status events sent again, at most one each)`
-    : c.resent > 0
-      ? `, ${c.resent} status events sent again (at most one per death inside a publish)`
-      : '') +
+    ? `, ${c.killsInsidePublish} kills between an answer going out and its execution recorded done`
+    : '') +
+  (c.resent > 0
+    ? `, ${c.resent} status events sent again (at most one per death inside a publish: such a kill, or a crash or failed ledger write after PutEvents)`
+    : '') +
   (c.missingResources > 0 ? `, ${c.missingResources} missing resources` : '') +
   (c.updates > 0
     ? `, release updates ${c.updates} (${c.updatedToNew} ended on the new release, ${c.updates - c.updatedToNew} on the one before)`

@@ -167,7 +167,7 @@ describe.each(TIERS)('$tier tier lifecycle over the production adapters', (profi
       VpcId: VPC_ID,
       TargetType: 'ip',
       HealthCheckProtocol: 'HTTP',
-        HealthCheckPort: 'traffic-port',
+      HealthCheckPort: 'traffic-port',
       HealthCheckPath: '/health',
       // The catalogue's tuned defaults (the tier names none): healthy after two checks 5 s apart.
       HealthCheckIntervalSeconds: 5,

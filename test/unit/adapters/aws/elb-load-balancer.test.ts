@@ -163,7 +163,7 @@ describe('ElbLoadBalancer target groups', () => {
       VpcId: 'vpc-1',
       TargetType: 'ip',
       HealthCheckProtocol: 'HTTP',
-        HealthCheckPort: 'traffic-port',
+      HealthCheckPort: 'traffic-port',
       HealthCheckPath: '/health',
       HealthCheckIntervalSeconds: 5,
       HealthCheckTimeoutSeconds: 4,
@@ -204,7 +204,7 @@ describe('ElbLoadBalancer target groups', () => {
     expect(elb).toHaveReceivedCommandExactlyOnceWith(ModifyTargetGroupCommand, {
       TargetGroupArn: tgArn,
       HealthCheckProtocol: 'HTTP',
-        HealthCheckPort: 'traffic-port',
+      HealthCheckPort: 'traffic-port',
       HealthCheckPath: '/',
       HealthCheckIntervalSeconds: 5,
       HealthCheckTimeoutSeconds: 4,
