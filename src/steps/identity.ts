@@ -125,7 +125,8 @@ export const createUserPool: Step = async (state, deps, ctx) => {
  * InviteAdmin: mails the admin user its invitation (Cognito's resend, a fresh temporary password) once
  * the tenant serves healthy, and records when. A tenant without a pool of its own, or whose admin was
  * invited already, has nothing to do (and calls nothing). An admin who has signed in needs none; one
- * no longer in the pool (deleted by hand) is left to reconcile, which reports the pool's drift.
+ * gone from the pool since CreateUserPool made it (deleted by hand) fails the step for good: nobody
+ * would sign in to the tenant, so the onboarding is undone.
  */
 export const inviteAdmin: Step = async (state, deps, ctx) => {
   const identity = state.resources.identity;
