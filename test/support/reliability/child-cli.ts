@@ -94,8 +94,16 @@ export const runInterrupted = async (
       if (interruption.signal === 'SIGKILL') child.kill('SIGKILL');
       else {
         child.kill('SIGINT');
-        if (interruption.signal === 'SIGINT twice') setTimeout(() => child.kill('SIGINT'), 20);
       }
+    };
+    // The second Ctrl-C goes as soon as the child says it took the first (a fixed delay raced the end
+    // of a short last step: the event could finish before it landed).
+    let again = false;
+    const secondInterrupt = (text: string) => {
+      if (interruption.signal !== 'SIGINT twice' || again || !interrupted) return;
+      if (!text.includes('interrupted: finishing the running event')) return;
+      again = true;
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
     };
     let armed = false;
     const arm = () => {
@@ -109,6 +117,7 @@ export const runInterrupted = async (
     child.stderr.on('data', (chunk: Buffer) => {
       const text = chunk.toString();
       stderr += text;
+      secondInterrupt(stderr);
       for (const line of text.split('\n').filter(Boolean)) {
         seen += 1;
         if (/^ {2}[✓✗↩] /.test(line)) lines += 1;
