@@ -5,7 +5,6 @@
  * hand, deactivates and activates all three, migrates to a one-service tier and back, and offboards
  * leaving nothing.
  */
-import { join } from 'node:path';
 import {
   DeleteServiceCommand,
   DescribeServicesCommand,
@@ -14,8 +13,9 @@ import {
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tenantText } from '../../src/cli/output.ts';
-import { SimulatedCloud } from '../../src/local/sim/index.ts';
 import {
+  cloudAt,
+  LOCAL_CLIENT,
   lifecycleEvent,
   newTenant,
   openWorld,
@@ -25,8 +25,6 @@ import {
   typesOf,
   type World,
 } from '../support/reliability/world.ts';
-
-const client = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
 
 const SUITE_TYPES = TIER_RESOURCES.suite;
 const ADVANCED_TYPES = TIER_RESOURCES.advanced;
@@ -38,8 +36,8 @@ const servicesOf = async (world: World, tenantId: string): Promise<Record<string
     record?.resources.service,
     ...Object.values(record?.resources.companions?.services ?? {}),
   ].filter((s): s is { cluster: string; name: string; arn: string } => s !== undefined);
-  const sim = new SimulatedCloud({ stateFile: join(world.stateDir, 'cloud.json'), drainMs: 0 });
-  const ecs = sim.attach(new ECSClient(client));
+  const sim = cloudAt(world.stateDir);
+  const ecs = sim.attach(new ECSClient(LOCAL_CLIENT));
   const found: Record<string, [number, number]> = {};
   for (const { cluster, name } of named) {
     const out = await ecs.send(new DescribeServicesCommand({ cluster, services: [name] }));
@@ -52,8 +50,8 @@ const servicesOf = async (world: World, tenantId: string): Promise<Record<string
 
 /** The image of the one container of task definition `arn`, as the simulated cloud has it. */
 const imageOf = async (world: World, arn: string | undefined): Promise<string | undefined> => {
-  const sim = new SimulatedCloud({ stateFile: join(world.stateDir, 'cloud.json'), drainMs: 0 });
-  const ecs = sim.attach(new ECSClient(client));
+  const sim = cloudAt(world.stateDir);
+  const ecs = sim.attach(new ECSClient(LOCAL_CLIENT));
   const out = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }));
   return out.taskDefinition?.containerDefinitions?.[0]?.image;
 };
@@ -121,8 +119,8 @@ describe('a tenant of three services (the suite tier)', () => {
     const orders = before?.resources.companions?.services.orders;
     if (!orders) throw new Error('no orders companion recorded');
     world = await world.reopen([], async (stateDir) => {
-      const sim = new SimulatedCloud({ stateFile: join(stateDir, 'cloud.json'), drainMs: 0 });
-      const ecs = sim.attach(new ECSClient(client));
+      const sim = cloudAt(stateDir);
+      const ecs = sim.attach(new ECSClient(LOCAL_CLIENT));
       await ecs.send(
         new DeleteServiceCommand({ cluster: orders.cluster, service: orders.name, force: true }),
       );

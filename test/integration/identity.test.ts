@@ -8,7 +8,6 @@
  * refused before anything is made; offboarding leaves nothing.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   AdminGetUserCommand,
   CognitoIdentityProviderClient,
@@ -22,8 +21,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { tenantText } from '../../src/cli/output.ts';
 import { retryEvent } from '../../src/local/runtime/index.ts';
-import { SimulatedCloud } from '../../src/local/sim/index.ts';
 import {
+  cloudAt,
+  LOCAL_CLIENT,
   lifecycleEvent,
   newTenant,
   openWorld,
@@ -33,15 +33,14 @@ import {
   type World,
 } from '../support/reliability/world.ts';
 
-const client = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
 const CATALOGUE = readFileSync(new URL('../../infra/catalogues/reference-app.json', import.meta.url), 'utf8');
 const API = 'https://api.example.com/prod/';
 const SETTINGS = { TIER_CATALOGUE: CATALOGUE, API_GATEWAY_URL: API };
 
 /** Cognito of the world's simulated cloud (read from its state file, as another process would). */
 const cognitoOf = (stateDir: string) => {
-  const sim = new SimulatedCloud({ stateFile: join(stateDir, 'cloud.json'), drainMs: 0 });
-  return { sim, cognito: sim.attach(new CognitoIdentityProviderClient(client)) };
+  const sim = cloudAt(stateDir);
+  return { sim, cognito: sim.attach(new CognitoIdentityProviderClient(LOCAL_CLIENT)) };
 };
 
 /** Every invitation Cognito mailed in the world, as `pool → address`. */

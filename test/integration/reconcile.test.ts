@@ -4,7 +4,6 @@
  * by hand, a service moved to another revision) is found, `repair` fixes each, and a second run
  * finds nothing; a resource without tenantflow's tags is never touched.
  */
-import { join } from 'node:path';
 import {
   DeleteServiceCommand,
   DescribeTaskDefinitionCommand,
@@ -19,16 +18,15 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MANAGED_BY, TAG_KEYS } from '../../src/domain/naming.ts';
-import { SimulatedCloud } from '../../src/local/sim/index.ts';
 import {
+  cloudAt,
+  LOCAL_CLIENT,
   lifecycleEvent,
   newTenant,
   openWorld,
   removeWorldDirs,
   type World,
 } from '../support/reliability/world.ts';
-
-const client = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
 
 describe('reconcile', () => {
   let world: World;
@@ -55,9 +53,9 @@ describe('reconcile', () => {
     );
     world = await world.reopen([], async (stateDir) => {
       // Timed like the embedded default's fast mode: a deleted service is gone at once.
-      const sim = new SimulatedCloud({ stateFile: join(stateDir, 'cloud.json'), drainMs: 0 });
-      const ecs = sim.attach(new ECSClient(client));
-      const elb = sim.attach(new ElasticLoadBalancingV2Client(client));
+      const sim = cloudAt(stateDir);
+      const ecs = sim.attach(new ECSClient(LOCAL_CLIENT));
+      const elb = sim.attach(new ElasticLoadBalancingV2Client(LOCAL_CLIENT));
       const service = (id: string) => {
         const recorded = records[id]?.resources.service;
         if (!recorded) throw new Error(`no service recorded for ${id}`);

@@ -5,7 +5,6 @@
  * release's revision an orphan the next repair deletes), and attaches the service to the new group,
  * whose targets the route then reaches. A service attached to another group by hand is drift too.
  */
-import { join } from 'node:path';
 import { DescribeTaskDefinitionCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import {
   DeleteRuleCommand,
@@ -13,8 +12,9 @@ import {
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SimulatedCloud } from '../../src/local/sim/index.ts';
 import {
+  cloudAt,
+  LOCAL_CLIENT,
   lifecycleEvent,
   newTenant,
   openWorld,
@@ -22,15 +22,14 @@ import {
   type World,
 } from '../support/reliability/world.ts';
 
-const client = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
 const RELEASE = { version: '1.27', image: 'public.ecr.aws/nginx/nginx:1.27' };
 
 const cloudOf = (stateDir: string) => {
-  const sim = new SimulatedCloud({ stateFile: join(stateDir, 'cloud.json'), drainMs: 0 });
+  const sim = cloudAt(stateDir);
   return {
     sim,
-    ecs: sim.attach(new ECSClient(client)),
-    elb: sim.attach(new ElasticLoadBalancingV2Client(client)),
+    ecs: sim.attach(new ECSClient(LOCAL_CLIENT)),
+    elb: sim.attach(new ElasticLoadBalancingV2Client(LOCAL_CLIENT)),
   };
 };
 

@@ -4,22 +4,20 @@
  * reconcile reports the check (`health-check`, which `--repair` sets back) and the tenant being down
  * (`unhealthy`, reported only), and finds nothing once the check is back.
  */
-import { join } from 'node:path';
 import {
   ElasticLoadBalancingV2Client,
   ModifyTargetGroupCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SimulatedCloud } from '../../src/local/sim/index.ts';
 import {
+  cloudAt,
+  LOCAL_CLIENT,
   lifecycleEvent,
   newTenant,
   openWorld,
   removeWorldDirs,
   type World,
 } from '../support/reliability/world.ts';
-
-const client = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
 
 let world: World | undefined;
 afterEach(async () => {
@@ -36,8 +34,8 @@ describe("a tenant's health check changed by hand", () => {
     await world.send([lifecycleEvent('onboard', tenant)]);
     const group = (await world.runtime.tenant(tenant.tenantId))?.resources.targetGroup?.arn ?? '';
     world = await world.reopen([], async (stateDir) => {
-      const sim = new SimulatedCloud({ stateFile: join(stateDir, 'cloud.json'), drainMs: 0 });
-      const elb = sim.attach(new ElasticLoadBalancingV2Client(client));
+      const sim = cloudAt(stateDir);
+      const elb = sim.attach(new ElasticLoadBalancingV2Client(LOCAL_CLIENT));
       await elb.send(
         new ModifyTargetGroupCommand({
           TargetGroupArn: group,

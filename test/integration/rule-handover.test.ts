@@ -4,7 +4,6 @@
  * rule left with a stale tier tag (a migration before rules were retagged) is drift that `--repair`
  * retags (issue 26).
  */
-import { join } from 'node:path';
 import {
   AddTagsCommand,
   ElasticLoadBalancingV2Client,
@@ -12,16 +11,15 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TAG_KEYS } from '../../src/domain/naming.ts';
-import { SimulatedCloud } from '../../src/local/sim/index.ts';
 import {
+  cloudAt,
+  LOCAL_CLIENT,
   lifecycleEvent,
   newTenant,
   openWorld,
   removeWorldDirs,
   type World,
 } from '../support/reliability/world.ts';
-
-const client = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
 
 /** The tier tag of each of the tenant's ELB resources, by type (from the simulated cloud's own inventory). */
 const tiersOf = (world: World, tenantId: string) =>
@@ -98,8 +96,8 @@ describe('a rule with a stale tier tag', () => {
     await world.send([lifecycleEvent('onboard', tenant)]);
     const rule = (await world.runtime.tenant(tenant.tenantId))?.resources.listenerRule?.arn ?? '';
     world = await world.reopen([], async (stateDir) => {
-      const sim = new SimulatedCloud({ stateFile: join(stateDir, 'cloud.json'), drainMs: 0 });
-      const elb = sim.attach(new ElasticLoadBalancingV2Client(client));
+      const sim = cloudAt(stateDir);
+      const elb = sim.attach(new ElasticLoadBalancingV2Client(LOCAL_CLIENT));
       await elb.send(
         new AddTagsCommand({ ResourceArns: [rule], Tags: [{ Key: TAG_KEYS.tier, Value: 'advanced' }] }),
       );
@@ -138,8 +136,8 @@ describe('a rule forwarding to another group than the recorded one', () => {
     const group = record?.resources.targetGroup?.arn ?? '';
     let pooled = '';
     world = await world.reopen([], async (stateDir) => {
-      const sim = new SimulatedCloud({ stateFile: join(stateDir, 'cloud.json'), drainMs: 0 });
-      const elb = sim.attach(new ElasticLoadBalancingV2Client(client));
+      const sim = cloudAt(stateDir);
+      const elb = sim.attach(new ElasticLoadBalancingV2Client(LOCAL_CLIENT));
       pooled =
         sim.stackOutputs('tenantflow-shared').find((output) => output.key === 'PooledTargetGroupArn')
           ?.value ?? '';

@@ -17,7 +17,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATION_TABLE, OPERATIONS, type Operation } from '../../src/domain/operations.ts';
 import type { TenantStatus } from '../../src/domain/tenant-status.ts';
 import { readRegistry, retryEvent } from '../../src/local/runtime/index.ts';
-import { SimulatedCloud } from '../../src/local/sim/index.ts';
 import { testConfig } from '../support/fake-ports.ts';
 import {
   type ChildEnd,
@@ -27,6 +26,7 @@ import {
 } from '../support/reliability/child-cli.ts';
 import { count } from '../support/reliability/counters.ts';
 import {
+  cloudAt,
   copyOf,
   lifecycleEvent,
   newTenant,
@@ -149,8 +149,7 @@ const answers = (world: World, operation: Operation, tenant: TestTenant): string
 };
 
 /** The status events a state dir's simulated cloud holds, in the order they were put. */
-const publishedOf = (stateDir: string) =>
-  new SimulatedCloud({ stateFile: join(stateDir, 'cloud.json') }).publishedEvents();
+const publishedOf = (stateDir: string) => cloudAt(stateDir).publishedEvents();
 
 /** The executions of a state dir's registry that no process has handled (RUNNING, or ended unwatched). */
 const unhandledIn = (stateDir: string): string[] =>

@@ -5,7 +5,6 @@
  * that changed without an onboarding (see world.ts).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import {
   CreateTargetGroupCommand,
   ElasticLoadBalancingV2Client,
@@ -13,10 +12,11 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resourceNames } from '../../src/domain/naming.ts';
 import type { Operation } from '../../src/domain/operations.ts';
-import { SimulatedCloud } from '../../src/local/sim/index.ts';
 import { testConfig } from '../support/fake-ports.ts';
 import { count } from '../support/reliability/counters.ts';
 import {
+  cloudAt,
+  LOCAL_CLIENT,
   lifecycleEvent,
   newTenant,
   openWorld,
@@ -336,13 +336,8 @@ export const describeRecordAndPlacement = (): void => {
       const name = resourceNames(tenant.tenantId).targetGroupName;
       let squatter: string | undefined;
       world = await world.reopen([], async (stateDir) => {
-        const sim = new SimulatedCloud({ stateFile: join(stateDir, 'cloud.json') });
-        const elb = sim.attach(
-          new ElasticLoadBalancingV2Client({
-            region: 'us-east-1',
-            credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-          }),
-        );
+        const sim = cloudAt(stateDir);
+        const elb = sim.attach(new ElasticLoadBalancingV2Client(LOCAL_CLIENT));
         const made = await elb.send(
           new CreateTargetGroupCommand({
             Name: name,

@@ -10,7 +10,6 @@ import {
   bucketsFor,
   inventoryOf,
   type PLUGINS,
-  pluginOf,
   pluginOfClient,
   type SimService,
 } from './registry.ts';
@@ -140,7 +139,7 @@ export class SimulatedCloud {
       };
     };
     const command = (name: string | undefined) => (name ?? '').replace(/Command$/, '');
-    const plugin = pluginOf(this.serviceOf(c));
+    const plugin = this.pluginFor(c);
     c.middlewareStack.addRelativeTo(
       (_next: unknown, context: { commandName?: string }) => async (args: { input: object }) =>
         reply(this.invoke(plugin, command(context.commandName), args.input)),
@@ -151,9 +150,13 @@ export class SimulatedCloud {
 
   /** The service whose calls `client` makes. */
   serviceOf(client: SimulatableClient): SimService {
+    return this.pluginFor(client).name;
+  }
+
+  private pluginFor(client: SimulatableClient): SimPlugin<SimService> {
     const plugin = pluginOfClient(client);
     if (!plugin) throw new Error(`simulated AWS answers no ${client.constructor.name}`);
-    return plugin.name;
+    return plugin;
   }
 
   /**

@@ -20,6 +20,7 @@ import {
   type ReplayResult,
   type StepCalls,
 } from '../../../src/local/index.ts';
+import { SimulatedCloud } from '../../../src/local/sim/index.ts';
 import { SCENARIO_CATALOGUE, SCENARIO_CATALOGUE_JSON } from '../catalogues.ts';
 import { testConfig } from '../fake-ports.ts';
 import { count } from './counters.ts';
@@ -362,6 +363,19 @@ const freshDir = (): string => {
 /** Removes every state dir the worlds of this run created: the suite leaves nothing behind. */
 export const removeWorldDirs = (): void => {
   for (const dir of createdDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+};
+
+/**
+ * The simulated cloud of a state dir, opened as another process would: to look at it, or to change it
+ * by hand while no runtime has the dir (`reopen`'s `meanwhile`; `save()` writes the change).
+ */
+export const cloudAt = (stateDir: string): SimulatedCloud =>
+  new SimulatedCloud({ stateFile: join(stateDir, 'cloud.json'), drainMs: 0 });
+
+/** The configuration of an SDK client attached to {@link cloudAt} (no account: any key will do). */
+export const LOCAL_CLIENT = {
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
 };
 
 /** A world on a fresh temp state dir; `faults` apply to every step run in it. */
