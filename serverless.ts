@@ -1,62 +1,107 @@
-import { fileURLToPath } from 'node:url';
 import type { AWS } from 'osls/types/index.js';
-import { loadDefinition } from './infra/deploy/asl.ts';
-import { FUNCTIONS } from './infra/deploy/functions.ts';
-import { LOGICAL_IDS, NAME_PREFIX, PARAM, SERVICE_NAME, stateMachineName } from './infra/deploy/names.ts';
+import { bundleDir, type RuleModel, sbtPattern } from './infra/deploy/functions.ts';
+import { type Deployable, deployable } from './infra/deploy/model.ts';
 import {
-  extraConditions,
-  extraOutputs,
-  extraResources,
-  LOG_RETENTION_DAYS,
-} from './infra/deploy/resources.ts';
-import { ROLLOUT_REQUEST } from './src/domain/rollout.ts';
-import { MACHINE_IDS, type MachineId, ROLLOUT_MACHINE } from './src/domain/saga.ts';
+  FUNCTION_NAMES,
+  type FunctionName,
+  LOGICAL_IDS,
+  OSLS_SETTINGS,
+  PARAM,
+} from './infra/deploy/names.ts';
 import { DEPLOYED_SHARD_GROWTH_THRESHOLD } from './src/domain/shards.ts';
 
 /**
- * The deployable (osls 4 + serverless-step-functions). Functions are bundled beforehand by
+ * The deployable (osls 4 + serverless-step-functions), rendered from the model of
+ * infra/deploy/model.ts with every setting an osls param. Functions are bundled beforehand by
  * scripts/package.mjs; change an installation's names with `--param="key=value"` (see `params`),
  * and its stage and region with `--stage` / `--region`.
  */
 
-const stateMachinesDir = fileURLToPath(new URL('./state-machines/', import.meta.url));
-const stepFunctionArn = { 'Fn::GetAtt': [LOGICAL_IDS.stepFunction, 'Arn'] };
+const s = OSLS_SETTINGS;
+const model = deployable(s);
 
-/** Standard, not Express: a saga runs up to 90 minutes and needs exactly-once state transitions. */
-const stateMachine = (id: MachineId) => ({
-  id: LOGICAL_IDS.stateMachines[id],
-  name: stateMachineName(id),
-  type: 'STANDARD',
-  definition: loadDefinition(stateMachinesDir, id, stepFunctionArn),
-  loggingConfig: {
-    level: 'ERROR',
-    // Off unless asked for: execution data holds tenant names and emails.
-    includeExecutionData: PARAM.logExecutionData,
-    destinations: [{ 'Fn::GetAtt': [LOGICAL_IDS.stateMachineLogGroup, 'Arn'] }],
-  },
-  tracingConfig: { enabled: true },
-  // A rollout request on SBT's bus starts the rollout machine itself (its detail is the input).
-  ...(id === ROLLOUT_MACHINE
-    ? {
-        events: [
+/**
+ * osls reads the bus's name from an ARN and, unlike for a plain name, does not create the bus:
+ * SBT's control plane owns it. Only the part after `event-bus/` reaches the template.
+ */
+const sbtBus = `arn:aws:events:\${aws:region}:000000000000:event-bus/${PARAM.eventBus}`;
+
+const deadLetterArn = (rule: RuleModel) =>
+  rule.deadLetter
+    ? { deadLetterQueueArn: { 'Fn::GetAtt': [LOGICAL_IDS.deadLetters[rule.deadLetter], 'Arn'] } }
+    : {};
+
+/** A rule that invokes a function, as that function's osls event. */
+const functionEvent = (rule: RuleModel) => {
+  const { trigger } = rule;
+  if ('schedule' in trigger) return { schedule: { rate: [trigger.schedule] } };
+  return {
+    eventBridge: {
+      ...(trigger.bus === 'sbt'
+        ? { eventBus: sbtBus, pattern: sbtPattern(s, trigger) }
+        : { pattern: trigger.pattern }),
+      ...(rule.retry ? { retryPolicy: rule.retry } : {}),
+      ...deadLetterArn(rule),
+    },
+  };
+};
+
+/** Each function: its own bundle and nothing else in its zip, its own role, its rules as events. */
+const oslsFunction = (name: FunctionName) => {
+  const fn = model.functions[name];
+  return {
+    handler: `${bundleDir(name)}/${name}.handler`,
+    role: LOGICAL_IDS.roles[name],
+    package: { patterns: [`${bundleDir(name)}/**`] },
+    description: fn.description,
+    memorySize: fn.memorySize,
+    timeout: fn.timeout,
+    ...(Object.keys(fn.environment).length > 0 ? { environment: fn.environment } : {}),
+    events: model.rules
+      .filter((rule) => 'function' in rule.target && rule.target.function === name)
+      .map(functionEvent),
+  } as NonNullable<AWS['functions']>[string];
+};
+
+/** A state machine, with the rules that start it. */
+const oslsStateMachine = (machine: Deployable['machines'][number]) => {
+  const events = model.rules.flatMap((rule) =>
+    'machine' in rule.target &&
+    rule.target.machine === machine.id &&
+    'bus' in rule.trigger &&
+    rule.trigger.bus === 'sbt'
+      ? [
           {
             eventBridge: {
               eventBusName: PARAM.eventBus,
-              event: { source: [PARAM.operatorSource], 'detail-type': [ROLLOUT_REQUEST] },
+              event: sbtPattern(s, rule.trigger),
               inputPath: '$.detail',
             },
           },
-        ],
-      }
-    : {}),
-});
+        ]
+      : [],
+  );
+  return {
+    id: machine.logicalId,
+    name: machine.name,
+    type: 'STANDARD',
+    definition: machine.definition,
+    loggingConfig: {
+      level: machine.logging.level,
+      includeExecutionData: machine.logging.includeExecutionData,
+      destinations: [machine.logging.logGroup],
+    },
+    tracingConfig: { enabled: true },
+    ...(events.length > 0 ? { events } : {}),
+  };
+};
 
 type Configuration = AWS & {
-  stepFunctions: { validate: boolean; stateMachines: Record<string, ReturnType<typeof stateMachine>> };
+  stepFunctions: { validate: boolean; stateMachines: Record<string, ReturnType<typeof oslsStateMachine>> };
 };
 
 const configuration: Configuration = {
-  service: SERVICE_NAME,
+  service: model.service,
   frameworkVersion: '4',
   configValidationMode: 'error',
   plugins: ['serverless-step-functions'],
@@ -97,49 +142,33 @@ const configuration: Configuration = {
   },
   provider: {
     name: 'aws',
-    runtime: 'nodejs22.x',
-    architecture: 'arm64',
+    runtime: model.functionDefaults.runtime as 'nodejs22.x',
+    architecture: model.functionDefaults.architecture,
     stage: 'dev',
     region: 'us-east-1',
-    memorySize: 256,
-    timeout: 30,
-    logRetentionInDays: LOG_RETENTION_DAYS,
+    memorySize: model.functionDefaults.memorySize,
+    timeout: model.functionDefaults.timeout,
+    logRetentionInDays: model.logRetentionDays,
     tracing: { lambda: true },
     versionFunctions: false,
-    tags: { 'tenantflow:managed-by': 'tenantflow' },
-    environment: {
-      NODE_OPTIONS: '--enable-source-maps',
-      TENANT_TABLE: { Ref: LOGICAL_IDS.table },
-      SHARED_STACK_NAME: PARAM.sharedStackName,
-      SBT_EVENT_BUS: PARAM.eventBus,
-      CONTROL_PLANE_SOURCES: `${PARAM.controlPlaneSource},${PARAM.controlPlaneSourceAlias}`,
-      APPLICATION_PLANE_SOURCE: PARAM.applicationPlaneSource,
-      DETAIL_TYPE_PREFIX: PARAM.detailTypePrefix,
-      RESOURCE_PREFIX: PARAM.resourcePrefix,
-      HEALTH_CHECK_PATH: PARAM.healthCheckPath,
-      TIER_CATALOGUE: PARAM.tierCatalogue,
-      API_GATEWAY_URL: PARAM.apiGatewayUrl,
-      SHARD_CAPACITY: PARAM.shardCapacity,
-      SHARD_GROWTH_THRESHOLD: PARAM.shardGrowthThreshold,
-      SHARD_GROWTH_LIMIT: PARAM.shardGrowthLimit,
-      POWERTOOLS_SERVICE_NAME: 'tenantflow',
-      POWERTOOLS_METRICS_NAMESPACE: 'tenantflow',
-      POWERTOOLS_LOG_LEVEL: 'INFO',
-    },
+    tags: model.tags,
+    environment: model.environment as Record<string, string>,
   },
   // Each function ships its own bundle and nothing else (see each config's `package.patterns`).
   package: { individually: true, excludeDevDependencies: false, patterns: ['!**'] },
-  functions: FUNCTIONS,
+  functions: Object.fromEntries(FUNCTION_NAMES.map((name) => [name, oslsFunction(name)])),
   stepFunctions: {
     // asl-validator checks each definition at package time, before anything reaches AWS.
     validate: true,
-    stateMachines: Object.fromEntries(MACHINE_IDS.map((id) => [id, stateMachine(id)])),
+    stateMachines: Object.fromEntries(
+      model.machines.map((machine) => [machine.id, oslsStateMachine(machine)]),
+    ),
   },
   resources: {
-    Description: `tenantflow orchestrator (${NAME_PREFIX})`,
-    Conditions: extraConditions(),
-    Resources: extraResources(),
-    Outputs: extraOutputs(),
+    Description: `tenantflow orchestrator (${model.service}-${s.stage})`,
+    Conditions: model.conditions,
+    Resources: model.resources,
+    Outputs: model.outputs,
   },
 };
 

@@ -1,4 +1,9 @@
-import { type DeadLettered, deadLetterQueueNameIn, type FunctionName } from '../../src/domain/deployment.ts';
+import {
+  type DeadLettered,
+  deadLetterQueueNameIn,
+  type FunctionName,
+  SERVICE_NAME,
+} from '../../src/domain/deployment.ts';
 import type { MachineId } from '../../src/domain/saga.ts';
 
 export {
@@ -62,43 +67,70 @@ export const LOGICAL_IDS = {
 /** An osls variable reference, `${source:address}`, resolved by the framework before compiling. */
 export const oslsVariable = (expression: string): string => `\${${expression}}`;
 
-/** osls variables for the settings an installation may change (`--param="key=value"` or `params:`). */
-export const PARAM = {
-  sharedStackName: oslsVariable('param:sharedStackName'),
-  eventBus: oslsVariable('param:sbtEventBus'),
-  controlPlaneSource: oslsVariable('param:controlPlaneSource'),
-  controlPlaneSourceAlias: oslsVariable('param:controlPlaneSourceAlias'),
-  applicationPlaneSource: oslsVariable('param:applicationPlaneSource'),
-  detailTypePrefix: oslsVariable('param:detailTypePrefix'),
-  resourcePrefix: oslsVariable('param:resourcePrefix'),
-  tableDeletionProtection: oslsVariable('param:tableDeletionProtection'),
-  healthCheckPath: oslsVariable('param:healthCheckPath'),
-  tierCatalogue: oslsVariable('param:tierCatalogue'),
-  apiGatewayUrl: oslsVariable('param:apiGatewayUrl'),
-  shardCapacity: oslsVariable('param:shardCapacity'),
-  shardGrowthThreshold: oslsVariable('param:shardGrowthThreshold'),
-  shardGrowthLimit: oslsVariable('param:shardGrowthLimit'),
-  logExecutionData: oslsVariable('param:logExecutionData'),
-  alarmEmail: oslsVariable('param:alarmEmail'),
-  onboardingP95Seconds: oslsVariable('param:onboardingP95Seconds'),
-  reconcileRepair: oslsVariable('param:reconcileRepair'),
-  operatorSource: oslsVariable('param:operatorSource'),
-} as const;
+/** The settings an installation may change: osls params, or a CDK construct's props. */
+export const SETTING_KEYS = [
+  'sharedStackName',
+  'eventBus',
+  'controlPlaneSource',
+  'controlPlaneSourceAlias',
+  'applicationPlaneSource',
+  'detailTypePrefix',
+  'resourcePrefix',
+  'tableDeletionProtection',
+  'healthCheckPath',
+  'tierCatalogue',
+  'apiGatewayUrl',
+  'shardCapacity',
+  'shardGrowthThreshold',
+  'shardGrowthLimit',
+  'logExecutionData',
+  'alarmEmail',
+  'onboardingP95Seconds',
+  'reconcileRepair',
+  'operatorSource',
+] as const;
+export type SettingKey = (typeof SETTING_KEYS)[number];
+
+/**
+ * What the model of the deployable is a function of. Each value is what the template holds: a
+ * literal, an osls variable (resolved by the framework before compiling) or a CDK token.
+ */
+export type DeploySettings = { readonly [K in SettingKey]: string | number | boolean } & {
+  /** The stage: physical names are `tenantflow-<stage>-…`, which the CLI finds them by. */
+  readonly stage: string;
+  /**
+   * Rules on SBT's bus that may send to the ingress's dead-letter queue: the ingress rule osls makes,
+   * or the rules an SBT event manager makes on the bus.
+   */
+  readonly ingressRules: 'own' | 'bus';
+};
+
+/** The osls variable of each setting (`--param="key=value"` or `params:`). */
+export const PARAM = Object.fromEntries(
+  SETTING_KEYS.map((key) => [key, oslsVariable(`param:${key === 'eventBus' ? 'sbtEventBus' : key}`)]),
+) as { readonly [K in SettingKey]: string };
+
+/** The settings serverless.ts renders the model with: every one an osls variable. */
+export const OSLS_SETTINGS: DeploySettings = {
+  ...PARAM,
+  stage: oslsVariable('sls:stage'),
+  ingressRules: 'own',
+};
 
 /** Every physical name starts with this: `tenantflow-<stage>`. */
-export const NAME_PREFIX = `${oslsVariable('self:service')}-${oslsVariable('sls:stage')}`;
+export const namePrefix = (s: DeploySettings): string => `${SERVICE_NAME}-${s.stage}`;
 
-/** The deployed name of a function as osls derives it (`<service>-<stage>-<name>`). */
-export const functionName = (name: FunctionName): string => `${NAME_PREFIX}-${name}`;
+/** The deployed name of a function (what osls derives, `<service>-<stage>-<name>`). */
+export const functionName = (s: DeploySettings, name: FunctionName): string => `${namePrefix(s)}-${name}`;
 
 /** The physical name of a state machine; fixed so IAM and rules can name it without a dependency. */
-export const stateMachineName = (id: MachineId): string => `${NAME_PREFIX}-${id}`;
+export const stateMachineName = (s: DeploySettings, id: MachineId): string => `${namePrefix(s)}-${id}`;
 
 /** The physical name of a function's dead-letter queue, as the template writes it. */
-export const deadLetterQueueName = (name: DeadLettered): string =>
-  deadLetterQueueNameIn(oslsVariable('sls:stage'), name);
+export const deadLetterQueueName = (s: DeploySettings, name: DeadLettered): string =>
+  deadLetterQueueNameIn(s.stage, name);
 
 /** The name of an export of the shared infrastructure stack (see infra/shared.yaml). */
-export const sharedExport = (output: string): { 'Fn::ImportValue': string } => ({
-  'Fn::ImportValue': `${PARAM.sharedStackName}-${output}`,
+export const sharedExport = (s: DeploySettings, output: string): { 'Fn::ImportValue': string } => ({
+  'Fn::ImportValue': `${s.sharedStackName}-${output}`,
 });

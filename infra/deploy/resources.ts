@@ -1,7 +1,7 @@
 import { TAG_KEYS } from '../../src/domain/naming.ts';
 import { functionRoles } from './iam.ts';
-import { monitoringConditions, monitoringOutputs, monitoringResources } from './monitoring.ts';
-import { LOGICAL_IDS, NAME_PREFIX, PARAM } from './names.ts';
+import { monitoring, monitoringOutputs } from './monitoring.ts';
+import { type DeploySettings, LOGICAL_IDS, namePrefix } from './names.ts';
 
 /** Days the state machines' execution logs are kept. */
 export const LOG_RETENTION_DAYS = 30;
@@ -12,13 +12,13 @@ export const LOG_RETENTION_DAYS = 30;
  * UpdateReplacePolicy), with point-in-time recovery on; deletion protection comes from the
  * `tableDeletionProtection` param: on for `prod`.
  */
-export const tenantTable = () => ({
+export const tenantTable = (s: DeploySettings) => ({
   Type: 'AWS::DynamoDB::Table',
   // The record of every tenant outlives the stack: a stack delete or a replacing update leaves it.
   DeletionPolicy: 'Retain',
   UpdateReplacePolicy: 'Retain',
   Properties: {
-    TableName: `${NAME_PREFIX}-tenants`,
+    TableName: `${namePrefix(s)}-tenants`,
     BillingMode: 'PAY_PER_REQUEST',
     AttributeDefinitions: [
       { AttributeName: 'pk', AttributeType: 'S' },
@@ -30,33 +30,36 @@ export const tenantTable = () => ({
     ],
     PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
     SSESpecification: { SSEEnabled: true },
-    DeletionProtectionEnabled: PARAM.tableDeletionProtection,
+    DeletionProtectionEnabled: s.tableDeletionProtection,
     Tags: [{ Key: TAG_KEYS.managedBy, Value: 'tenantflow' }],
   },
 });
 
 /** The state machines' execution log; the `/aws/vendedlogs/` prefix keeps CloudWatch's resource policy small. */
-export const stateMachineLogGroup = () => ({
+export const stateMachineLogGroup = (s: DeploySettings) => ({
   Type: 'AWS::Logs::LogGroup',
   Properties: {
-    LogGroupName: `/aws/vendedlogs/states/${NAME_PREFIX}`,
+    LogGroupName: `/aws/vendedlogs/states/${namePrefix(s)}`,
     RetentionInDays: LOG_RETENTION_DAYS,
   },
 });
 
-/** Everything serverless.ts adds under `resources.Resources`. */
-export const extraResources = () => ({
-  [LOGICAL_IDS.table]: tenantTable(),
-  [LOGICAL_IDS.stateMachineLogGroup]: stateMachineLogGroup(),
-  ...functionRoles(),
-  ...monitoringResources(),
-});
+/** The resources besides functions, state machines and rules, by logical id, and their conditions. */
+export const supportingResources = (s: DeploySettings) => {
+  const watch = monitoring(s);
+  return {
+    resources: {
+      [LOGICAL_IDS.table]: tenantTable(s),
+      [LOGICAL_IDS.stateMachineLogGroup]: stateMachineLogGroup(s),
+      ...functionRoles(s),
+      ...watch.resources,
+    },
+    conditions: watch.conditions,
+  };
+};
 
-/** Conditions serverless.ts adds under `resources.Conditions`. */
-export const extraConditions = () => monitoringConditions();
-
-/** Stack outputs besides the state machine ARNs (serverless-step-functions emits those). */
-export const extraOutputs = () => ({
+/** Stack outputs besides the state machine ARNs. */
+export const supportingOutputs = () => ({
   TenantTableName: { Description: 'The tenant map table', Value: { Ref: LOGICAL_IDS.table } },
   ...monitoringOutputs(),
 });

@@ -38,7 +38,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreateEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { CreateStateMachineCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { deployedStateMachineName, deployedTableName } from '../../infra/deploy/names.ts';
+import { deployedStateMachineName, deployedTableName, OSLS_SETTINGS } from '../../infra/deploy/names.ts';
 import { tenantTable } from '../../infra/deploy/resources.ts';
 import { readTemplate } from '../../infra/template.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -91,7 +91,7 @@ export const deploy = async (clients: Clients): Promise<Map<string, string>> => 
   const stack = (await clients.cfn.send(new DescribeStacksCommand({ StackName: SHARED_STACK }))).Stacks?.[0];
   if (stack?.StackStatus !== 'CREATE_COMPLETE')
     throw new Error(`shared stack: ${stack?.StackStatus} ${stack?.StackStatusReason ?? ''}`);
-  const table = tenantTable().Properties;
+  const table = tenantTable(OSLS_SETTINGS).Properties;
   await clients.dynamo.send(
     new CreateTableCommand({
       TableName: TABLE,

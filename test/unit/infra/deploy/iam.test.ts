@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FUNCTION_GRANTS, functionRoles, type Statement, statement } from '../../../../infra/deploy/iam.ts';
+import { functionGrants, functionRoles, type Statement, statement } from '../../../../infra/deploy/iam.ts';
+import { FUNCTION_NAMES, type FunctionName, OSLS_SETTINGS } from '../../../../infra/deploy/names.ts';
 
 const statementsFor = (statements: Statement[], action: string): Statement[] =>
   statements.filter((statement) => statement.Action.includes(action));
@@ -13,9 +14,11 @@ const only = (statements: Statement[], action: string): Statement => {
   return statement;
 };
 
-const roles = Object.fromEntries(
-  Object.entries(FUNCTION_GRANTS).map(([name, grants]) => [name, grants().map(statement)]),
-) as Record<keyof typeof FUNCTION_GRANTS, Statement[]>;
+const grants = functionGrants(OSLS_SETTINGS);
+const roles = Object.fromEntries(FUNCTION_NAMES.map((name) => [name, grants[name].map(statement)])) as Record<
+  FunctionName,
+  Statement[]
+>;
 
 /**
  * Whether a statement is about the shared stack's pooled service or its family (a pooled tier's
@@ -100,10 +103,10 @@ describe('function role statements', () => {
         .filter((statement) => statement.Action.includes(action))
         .map((statement) => statement.Resource);
     const machine = (id: string) => ({
-      'Fn::Sub': `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:stateMachine:\${self:service}-\${sls:stage}-${id}`,
+      'Fn::Sub': `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:stateMachine:tenantflow-\${sls:stage}-${id}`,
     });
     const executions = (id: string) => ({
-      'Fn::Sub': `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:\${self:service}-\${sls:stage}-${id}:*`,
+      'Fn::Sub': `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:tenantflow-\${sls:stage}-${id}:*`,
     });
 
     // Act
@@ -360,7 +363,7 @@ describe('function role statements', () => {
     // Assess
     expect(describe.Resource).toEqual(
       ['onboarding', 'offboarding', 'activation', 'migration', 'update', 'rollout', 'shard'].map((id) => ({
-        'Fn::Sub': `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:\${self:service}-\${sls:stage}-${id}:*`,
+        'Fn::Sub': `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:tenantflow-\${sls:stage}-${id}:*`,
       })),
     );
   });
@@ -391,7 +394,7 @@ describe('function role statements', () => {
 
     // Assess
     expect(resource).toEqual({
-      'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/\${self:service}-\${sls:stage}-${name}:*`,
+      'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/tenantflow-\${sls:stage}-${name}:*`,
     });
   });
 });
@@ -402,7 +405,7 @@ describe('functionRoles', () => {
     const expected = ['IngressRole', 'StepRole', 'WatcherRole', 'AuditRole', 'ReconcileRole'];
 
     // Act
-    const built = functionRoles();
+    const built = functionRoles(OSLS_SETTINGS);
 
     // Assess
     expect(Object.keys(built)).toEqual(expected);
