@@ -7,6 +7,7 @@ import {
   LOGICAL_IDS,
   OSLS_SETTINGS,
   PARAM,
+  ruleRoleId,
 } from './infra/deploy/names.ts';
 import { DEPLOYED_SHARD_GROWTH_THRESHOLD } from './src/domain/shards.ts';
 
@@ -76,6 +77,7 @@ const oslsStateMachine = (machine: Deployable['machines'][number]) => {
               eventBusName: PARAM.eventBus,
               event: sbtPattern(s, rule.trigger),
               inputPath: '$.detail',
+              iamRole: { 'Fn::GetAtt': [ruleRoleId(machine.id), 'Arn'] },
             },
           },
         ]
@@ -92,6 +94,7 @@ const oslsStateMachine = (machine: Deployable['machines'][number]) => {
       destinations: [machine.logging.logGroup],
     },
     tracingConfig: { enabled: true },
+    role: machine.role,
     ...(events.length > 0 ? { events } : {}),
   };
 };

@@ -1,7 +1,7 @@
 import { TAG_KEYS } from '../../src/domain/naming.ts';
 import { OPERATION_TABLE } from '../../src/domain/operations.ts';
 import { CREATION_ORDER, RESOURCE_KIND_SPECS, type ResourceKind } from '../../src/domain/resource-kinds.ts';
-import { MACHINE_IDS, SAGA_MACHINE_IDS } from '../../src/domain/saga.ts';
+import { MACHINE_IDS, type MachineId, ROLLOUT_MACHINE, SAGA_MACHINE_IDS } from '../../src/domain/saga.ts';
 import { MAX_SHARDS } from '../../src/domain/shards.ts';
 import type { Json } from './asl.ts';
 import {
@@ -12,6 +12,7 @@ import {
   functionName,
   LOGICAL_IDS,
   OSLS_SETTINGS,
+  ruleRoleId,
   sharedExport,
   stateMachineName,
 } from './names.ts';
@@ -578,6 +579,85 @@ export const functionRoles = (s: DeploySettings) => {
   );
 };
 
+/** A role a service assumes, with one inline policy (its grants without their `why`). */
+const serviceRole = (description: string, service: string, policyName: string, grants: Grant[]) => ({
+  Type: 'AWS::IAM::Role',
+  Properties: {
+    Description: description,
+    AssumeRolePolicyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }],
+    },
+    Policies: [
+      { PolicyName: policyName, PolicyDocument: { Version: '2012-10-17', Statement: grants.map(statement) } },
+    ],
+  },
+});
+
+/** What every state machine may do: invoke the step function, deliver its logs, trace. */
+export const stateMachineGrants = (): Grant[] => [
+  grant(
+    'every Task invokes the step dispatcher (any version of it)',
+    ['lambda:InvokeFunction'],
+    [
+      { 'Fn::GetAtt': [LOGICAL_IDS.stepFunction, 'Arn'] },
+      {
+        'Fn::Sub': [
+          `\${StepFunctionArn}:*`,
+          { StepFunctionArn: { 'Fn::GetAtt': [LOGICAL_IDS.stepFunction, 'Arn'] } },
+        ],
+      },
+    ],
+  ),
+  grant(
+    "execution logs; CloudWatch Logs' log delivery actions support no resource-level permissions (Step Functions developer guide, logging)",
+    [
+      'logs:CreateLogDelivery',
+      'logs:GetLogDelivery',
+      'logs:UpdateLogDelivery',
+      'logs:DeleteLogDelivery',
+      'logs:ListLogDeliveries',
+      'logs:PutResourcePolicy',
+      'logs:DescribeResourcePolicies',
+      'logs:DescribeLogGroups',
+    ],
+    '*',
+  ),
+  grant(
+    'X-Ray traces; X-Ray supports no resource-level permissions for these (Service Authorization Reference, AWS X-Ray)',
+    ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
+    '*',
+  ),
+];
+
+/** What EventBridge may do for a rule that starts a state machine: start that machine. */
+export const ruleStartGrants = (machine: MachineId): Grant[] => [
+  grant(`a ${machine} request on SBT's bus starts the ${machine} machine`, ['states:StartExecution'], {
+    Ref: LOGICAL_IDS.stateMachines[machine],
+  }),
+];
+
+/** The state machines' role, and the role of each rule that starts a machine, keyed by logical id. */
+export const serviceRoles = (machineTargets: MachineId[]) => ({
+  [LOGICAL_IDS.stateMachineRole]: serviceRole(
+    'tenantflow state machines (least privilege)',
+    'states.amazonaws.com',
+    'state-machines-least-privilege',
+    stateMachineGrants(),
+  ),
+  ...Object.fromEntries(
+    machineTargets.map((machine) => [
+      ruleRoleId(machine),
+      serviceRole(
+        `tenantflow rule starting the ${machine} machine`,
+        'events.amazonaws.com',
+        `${machine}-rule-least-privilege`,
+        ruleStartGrants(machine),
+      ),
+    ]),
+  ),
+});
+
 /** A CloudFormation value as the IAM table shows it. */
 const shown = (value: Json): string => {
   if (typeof value === 'string') return value.replaceAll('${param:', '${');
@@ -621,9 +701,13 @@ const conditionText = (condition: Statement['Condition']): string =>
 
 /** The IAM model as a markdown table (action → resource → condition → why), per function. */
 export const iamTable = (): string => {
-  const grants = functionGrants(OSLS_SETTINGS);
-  const rows = FUNCTION_NAMES.flatMap((name) =>
-    grants[name].map(
+  const grants: [string, Grant[]][] = [
+    ...Object.entries(functionGrants(OSLS_SETTINGS)),
+    ['state machines', stateMachineGrants()],
+    [`${ROLLOUT_MACHINE} rule`, ruleStartGrants(ROLLOUT_MACHINE)],
+  ];
+  const rows = grants.flatMap(([name, list]) =>
+    list.map(
       (g) =>
         `| ${name} | ${g.Action.join(', ')} | ${shown(g.Resource)} | ${conditionText(g.Condition)} | ${g.why} |`,
     ),

@@ -31,6 +31,8 @@ export interface MachineModel {
   /** The ASL, its Tasks pointing at the step function. */
   definition: { [key: string]: Json };
   logging: { level: 'ERROR'; includeExecutionData: Json; logGroup: Json };
+  /** The role it runs with (one for all machines, in `resources`). */
+  role: Json;
 }
 
 export interface Deployable {
@@ -60,14 +62,16 @@ const stepFunctionArn = { 'Fn::GetAtt': [LOGICAL_IDS.stepFunction, 'Arn'] };
 
 /** The deployable for settings `s`. */
 export const deployable = (s: DeploySettings, stateMachinesDir = STATE_MACHINES_DIR): Deployable => {
-  const supporting = supportingResources(s);
+  const rules = ruleModels();
+  const machineTargets = rules.flatMap((rule) => ('machine' in rule.target ? [rule.target.machine] : []));
+  const supporting = supportingResources(s, machineTargets);
   return {
     service: SERVICE_NAME,
     tags: { 'tenantflow:managed-by': 'tenantflow' },
     environment: sharedEnvironment(s),
     functions: functionModels(s),
     functionDefaults: { runtime: 'nodejs22.x', architecture: 'arm64', memorySize: 256, timeout: 30 },
-    rules: ruleModels(),
+    rules,
     machines: MACHINE_IDS.map((id) => ({
       id,
       logicalId: LOGICAL_IDS.stateMachines[id],
@@ -79,6 +83,7 @@ export const deployable = (s: DeploySettings, stateMachinesDir = STATE_MACHINES_
         includeExecutionData: s.logExecutionData,
         logGroup: { 'Fn::GetAtt': [LOGICAL_IDS.stateMachineLogGroup, 'Arn'] },
       },
+      role: { 'Fn::GetAtt': [LOGICAL_IDS.stateMachineRole, 'Arn'] },
     })),
     resources: supporting.resources,
     conditions: supporting.conditions,

@@ -29,6 +29,8 @@ export const LOGICAL_IDS = {
   table: 'TenantTable',
   stateMachineLogGroup: 'StateMachineLogGroup',
   stepFunction: 'StepLambdaFunction',
+  /** The role every state machine runs with. */
+  stateMachineRole: 'StateMachineRole',
   /** What osls names each function's resource: `<Name>LambdaFunction`. */
   functions: {
     ingress: 'IngressLambdaFunction',
@@ -63,6 +65,9 @@ export const LOGICAL_IDS = {
   functions: Record<FunctionName, string>;
   roles: Record<FunctionName, string>;
 } & Record<string, unknown>;
+
+/** The role EventBridge starts a machine with, for a rule whose target is that machine. */
+export const ruleRoleId = (machine: MachineId): string => `${LOGICAL_IDS.stateMachines[machine]}RuleRole`;
 
 /** An osls variable reference, `${source:address}`, resolved by the framework before compiling. */
 export const oslsVariable = (expression: string): string => `\${${expression}}`;

@@ -1,5 +1,6 @@
 import { TAG_KEYS } from '../../src/domain/naming.ts';
-import { functionRoles } from './iam.ts';
+import type { MachineId } from '../../src/domain/saga.ts';
+import { functionRoles, serviceRoles } from './iam.ts';
 import { monitoring, monitoringOutputs } from './monitoring.ts';
 import { type DeploySettings, LOGICAL_IDS, namePrefix } from './names.ts';
 
@@ -45,13 +46,14 @@ export const stateMachineLogGroup = (s: DeploySettings) => ({
 });
 
 /** The resources besides functions, state machines and rules, by logical id, and their conditions. */
-export const supportingResources = (s: DeploySettings) => {
+export const supportingResources = (s: DeploySettings, machineTargets: MachineId[]) => {
   const watch = monitoring(s);
   return {
     resources: {
       [LOGICAL_IDS.table]: tenantTable(s),
       [LOGICAL_IDS.stateMachineLogGroup]: stateMachineLogGroup(s),
       ...functionRoles(s),
+      ...serviceRoles(machineTargets),
       ...watch.resources,
     },
     conditions: watch.conditions,
