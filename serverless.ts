@@ -8,8 +8,8 @@ import {
   OSLS_SETTINGS,
   PARAM,
   ruleRoleId,
+  SETTING_DEFAULTS,
 } from './infra/deploy/names.ts';
-import { DEPLOYED_SHARD_GROWTH_THRESHOLD } from './src/domain/shards.ts';
 
 /**
  * The deployable (osls 4 + serverless-step-functions), rendered from the model of
@@ -109,38 +109,9 @@ const configuration: Configuration = {
   configValidationMode: 'error',
   plugins: ['serverless-step-functions'],
   params: {
-    default: {
-      sharedStackName: 'tenantflow-shared',
-      // No sbtEventBus default: SBT always creates its own bus, and the default bus would hear nothing.
-      // Deploy with --param="sbtEventBus=<SBT's bus name>" (the control plane's eventBridgeArn output).
-      controlPlaneSource: 'sbt.control.plane',
-      controlPlaneSourceAlias: 'controlPlaneEventSource',
-      applicationPlaneSource: 'sbt.application.plane',
-      detailTypePrefix: 'sbt_aws_',
-      resourcePrefix: 'tf',
-      tableDeletionProtection: false,
-      // The default tenant image (stock nginx) answers on `/`; set this to your image's health path.
-      healthCheckPath: '/',
-      // Empty: the catalogue bundled from infra/tier-catalogue.json. A whole catalogue as JSON replaces it.
-      tierCatalogue: '',
-      apiGatewayUrl: '',
-      // Empty: as many tenants per load balancer shard as the ALB quotas allow; fewer leaves headroom.
-      shardCapacity: '',
-      // When every load balancer shard is filled to this fraction, an onboarding starts the shard
-      // machine to add one (empty: never), up to shardGrowthLimit added shards.
-      shardGrowthThreshold: DEPLOYED_SHARD_GROWTH_THRESHOLD,
-      shardGrowthLimit: '4',
-      // Execution data (tenant names, emails) stays out of the state machines' logs unless this is true.
-      logExecutionData: false,
-      // An email address for the alarm topic (empty: subscribe yourself to the AlarmTopicArn output).
-      alarmEmail: '',
-      // The onboarding p95 duration alarm fires above this many seconds.
-      onboardingP95Seconds: 900,
-      // The hourly reconciliation only reports drift (metrics, logs) unless this is true.
-      reconcileRepair: false,
-      // The source of tenantflow's own requests on SBT's bus (a rollout request: events/README.md).
-      operatorSource: 'tenantflow.operator',
-    },
+    // No sbtEventBus default: SBT always creates its own bus, and the default bus would hear nothing.
+    // Deploy with --param="sbtEventBus=<SBT's bus name>" (the control plane's eventBridgeArn output).
+    default: { ...SETTING_DEFAULTS },
     prod: { tableDeletionProtection: true },
   },
   provider: {

@@ -5,6 +5,7 @@ import {
   SERVICE_NAME,
 } from '../../src/domain/deployment.ts';
 import type { MachineId } from '../../src/domain/saga.ts';
+import { DEPLOYED_SHARD_GROWTH_THRESHOLD } from '../../src/domain/shards.ts';
 
 export {
   DEAD_LETTERED,
@@ -109,6 +110,41 @@ export type DeploySettings = { readonly [K in SettingKey]: string | number | boo
    */
   readonly ingressRules: 'own' | 'bus';
 };
+
+/**
+ * Each setting's default but the bus's (SBT always makes its own bus, and the default bus would hear
+ * nothing): serverless.ts's `params.default` and the CDK construct's props.
+ */
+export const SETTING_DEFAULTS = {
+  sharedStackName: 'tenantflow-shared',
+  controlPlaneSource: 'sbt.control.plane',
+  controlPlaneSourceAlias: 'controlPlaneEventSource',
+  applicationPlaneSource: 'sbt.application.plane',
+  detailTypePrefix: 'sbt_aws_',
+  resourcePrefix: 'tf',
+  tableDeletionProtection: false,
+  // The default tenant image (stock nginx) answers on `/`; set this to your image's health path.
+  healthCheckPath: '/',
+  // Empty: the catalogue bundled from infra/tier-catalogue.json. A whole catalogue as JSON replaces it.
+  tierCatalogue: '',
+  apiGatewayUrl: '',
+  // Empty: as many tenants per load balancer shard as the ALB quotas allow; fewer leaves headroom.
+  shardCapacity: '',
+  // When every load balancer shard is filled to this fraction, an onboarding starts the shard
+  // machine to add one (empty: never), up to shardGrowthLimit added shards.
+  shardGrowthThreshold: DEPLOYED_SHARD_GROWTH_THRESHOLD,
+  shardGrowthLimit: '4',
+  // Execution data (tenant names, emails) stays out of the state machines' logs unless this is true.
+  logExecutionData: false,
+  // An email address for the alarm topic (empty: subscribe yourself to the AlarmTopicArn output).
+  alarmEmail: '',
+  // The onboarding p95 duration alarm fires above this many seconds.
+  onboardingP95Seconds: 900,
+  // The hourly reconciliation only reports drift (metrics, logs) unless this is true.
+  reconcileRepair: false,
+  // The source of tenantflow's own requests on SBT's bus (a rollout request: events/README.md).
+  operatorSource: 'tenantflow.operator',
+} as const satisfies { readonly [K in Exclude<SettingKey, 'eventBus'>]: string | number | boolean };
 
 /** The osls variable of each setting (`--param="key=value"` or `params:`). */
 export const PARAM = Object.fromEntries(
