@@ -3,6 +3,7 @@
 // needed), then a one-line summary of the CloudFormation template.
 //   node scripts/package.mjs --param="sbtEventBus=<bus>" [--no-bundle] [--stage dev] [--package .serverless] [other osls options…]
 // --no-bundle reuses the bundles already in .esbuild/ (e.g. a second stage from the same code).
+//   node scripts/package.mjs --bundle-only   writes the bundles and stops (what the CDK construct deploys).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -98,6 +99,12 @@ const param = (args, key) => {
 };
 
 const main = async () => {
+  // The bundles alone, for the CDK construct (infra/cdk): no osls package, no bus needed.
+  if (process.argv.includes('--bundle-only')) {
+    await bundle();
+    console.log(`bundles: ${FUNCTIONS.map((name) => `.esbuild/${name}/${name}.mjs`).join(', ')}`);
+    return;
+  }
   const args = process.argv.slice(2).filter((arg) => arg !== '--no-bundle');
   // SBT always creates its own event bus: a deployment that guessed `default` would hear nothing.
   if (!param(args, 'sbtEventBus')) {
