@@ -489,7 +489,7 @@ const substituteStepArn = (definition: Json): Json => {
   if (Array.isArray(definition)) return definition.map(substituteStepArn);
   if (definition === null || typeof definition !== 'object') return definition;
   const getAtt = (definition as { 'Fn::GetAtt'?: Json })['Fn::GetAtt'];
-  if (Array.isArray(getAtt) && getAtt[0] === LOGICAL_IDS.stepFunction) return '${StepFunctionArn}';
+  if (Array.isArray(getAtt) && getAtt[0] === LOGICAL_IDS.stepFunction) return `\${StepFunctionArn}`;
   return Object.fromEntries(
     Object.entries(definition).map(([key, inner]) => [key, substituteStepArn(inner)]),
   );
