@@ -632,3 +632,167 @@ describe('packaged template: dead letters, alarms, dashboard', () => {
     expect(onboardings).toContain('MetricName=\\"LifecycleFailed\\" operation=\\"onboard\\"');
   });
 });
+
+// ---- the CDK construct beside it: one model, two renderings ----
+
+describe('CDK template (infra/cdk) beside the packaged one', () => {
+  let cdk: Template;
+  let modelIds: string[];
+  let outdir: string;
+
+  beforeAll(async () => {
+    // The bundles the packaging above just wrote to .esbuild/ are the ones the construct deploys.
+    const [{ App, Stack }, { TenantFlow }] = await Promise.all([
+      import('aws-cdk-lib'),
+      import('../../../infra/cdk/tenantflow.ts'),
+    ]);
+    outdir = mkdtempSync(join(tmpdir(), 'tf-cdk-'));
+    outputs.push(outdir);
+    const app = new App({ outdir });
+    const stack = new Stack(app, 'AppPlane');
+    const tenantflow = new TenantFlow(stack, 'TenantFlow', {
+      eventBusName: 'sbt-control-plane',
+      stage: 'test',
+    });
+    modelIds = Object.keys(tenantflow.model.resources);
+    cdk = templateSchema.parse(app.synth().getStackByName('AppPlane').template);
+  }, 60_000);
+
+  /** The CDK template's resource of a model id, its references to the construct's ids made the model's. */
+  const cdkResource = (modelId: string) => {
+    const found = cdk.Resources[`TenantFlow${modelId}`];
+    if (!found) throw new Error(`CDK template has no TenantFlow${modelId}`);
+    return unprefixed(found) as Template['Resources'][string];
+  };
+  /** JSON with every object's keys in order: equal values, equal text. */
+  const canonical = (value: unknown): string =>
+    JSON.stringify(value, (_key, inner: unknown) =>
+      inner && typeof inner === 'object' && !Array.isArray(inner)
+        ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => a.localeCompare(b)))
+        : inner,
+    );
+  const unprefixed = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(unprefixed);
+    if (value === null || typeof value !== 'object') return value;
+    return Object.fromEntries(
+      Object.entries(value).map(([key, inner]) => {
+        if (key === 'Ref' && typeof inner === 'string') return [key, inner.replace(/^TenantFlow/, '')];
+        if (key === 'Fn::GetAtt' && Array.isArray(inner))
+          return [key, [String(inner[0]).replace(/^TenantFlow/, ''), ...inner.slice(1)]];
+        return [key, unprefixed(inner)];
+      }),
+    );
+  };
+
+  it('holds every resource of the model as the packaged template does: table, roles and their grants, queues, alarms, dashboard', () => {
+    // Prepare
+    const unconditional = modelIds.filter((id) => template.Resources[id]?.Condition === undefined);
+
+    // Act
+    const differing = unconditional.filter(
+      (id) => canonical(cdkResource(id)) !== canonical(template.Resources[id]),
+    );
+
+    // Assess
+    expect(unconditional.length).toBeGreaterThan(20);
+    expect(differing).toEqual([]);
+    // The alarm email's subscription: no address given, decided at synth (osls leaves it to a condition).
+    expect(cdk.Resources.TenantFlowAlarmEmailSubscription).toBeUndefined();
+  });
+
+  it('grants the same actions on the same resources under the same conditions, role by role', () => {
+    // Prepare
+    const roles = ofType(template, 'AWS::IAM::Role').map(([id]) => id);
+
+    // Act
+    const cdkRoles = ofType(cdk, 'AWS::IAM::Role').map(([id]) => id.replace(/^TenantFlow/, ''));
+
+    // Assess
+    expect(cdkRoles.sort()).toEqual([...roles].sort());
+    for (const id of roles)
+      expect(cdkResource(id).Properties.Policies, id).toEqual(template.Resources[id]?.Properties.Policies);
+    expect(ofType(cdk, 'AWS::IAM::Policy')).toEqual([]);
+  });
+
+  it.each(MACHINE_IDS)('%s: the same ASL, role, logs and tracing', (id) => {
+    // Prepare
+    const logicalId = machineLogicalId(id);
+    // serverless-step-functions writes each state's default `"QueryLanguage": "JSONPath"` out; the
+    // model (and so the construct) leaves the default implicit.
+    const resolved = (t: Template, at: string, params: Record<string, unknown>) =>
+      JSON.parse(
+        JSON.stringify(definitionOf(t, at).asl)
+          .replaceAll(',"QueryLanguage":"JSONPath"', '')
+          .replaceAll('"QueryLanguage":"JSONPath",', '')
+          .replace(/"\$\{(\w+)\}"/g, (whole, name: string) =>
+            JSON.stringify(unprefixed(params[name]) ?? whole),
+          ),
+      );
+
+    // Act
+    const ours = cdkResource(logicalId).Properties;
+    const theirs = props(template, logicalId);
+
+    // Assess
+    expect(
+      resolved(cdk, `TenantFlow${logicalId}`, ours.DefinitionSubstitutions as Record<string, unknown>),
+    ).toEqual(resolved(template, logicalId, definitionOf(template, logicalId).params));
+    for (const key of [
+      'StateMachineName',
+      'StateMachineType',
+      'RoleArn',
+      'LoggingConfiguration',
+      'TracingConfiguration',
+      'Tags',
+    ])
+      expect(ours[key], key).toEqual(theirs[key]);
+  });
+
+  it('has the same functions: names, sizes, timeouts, environment, roles, tracing, one log group each', () => {
+    // Prepare
+    const functions = ofType(template, 'AWS::Lambda::Function');
+    const compared = [
+      'FunctionName',
+      'Runtime',
+      'MemorySize',
+      'Timeout',
+      'Architectures',
+      'Description',
+      'Tags',
+      'TracingConfig',
+      'Environment',
+      'Role',
+    ];
+
+    // Act
+    const ours = functions.map(([id]) => cdkResource(id).Properties);
+
+    // Assess
+    expect(ofType(cdk, 'AWS::Lambda::Function')).toHaveLength(functions.length);
+    functions.forEach(([id, theirs], i) => {
+      for (const key of compared) expect(ours[i]?.[key], `${id}.${key}`).toEqual(theirs.Properties[key]);
+    });
+    expect(ofType(cdk, 'AWS::Logs::LogGroup')).toHaveLength(ofType(template, 'AWS::Logs::LogGroup').length);
+  });
+
+  it('has the same rules, each with its target, retries, dead letters and a permission to invoke', () => {
+    // Prepare
+    const shape = (t: Template) =>
+      ofType(t, 'AWS::Events::Rule')
+        .map(([, rule]) => {
+          const { Name: _name, Targets, ...rest } = unprefixed(rule.Properties) as Record<string, unknown>;
+          const targets = (Targets as Array<Record<string, unknown>>).map(({ Id: _id, ...target }) => target);
+          return canonical({ ...rest, targets });
+        })
+        .sort();
+
+    // Act
+    const ours = shape(cdk);
+
+    // Assess
+    expect(ours).toEqual(shape(template));
+    expect(ofType(cdk, 'AWS::Lambda::Permission')).toHaveLength(
+      ofType(template, 'AWS::Lambda::Permission').length,
+    );
+  });
+});
