@@ -1,16 +1,8 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  CfnCondition,
-  CfnDeletionPolicy,
-  CfnOutput,
-  CfnResource,
-  Duration,
-  type ICfnConditionExpression,
-  type IResolvable,
-  Token,
-} from 'aws-cdk-lib';
+import { CfnOutput, type CfnResource, Duration, type IResolvable, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -18,6 +10,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { CfnInclude } from 'aws-cdk-lib/cloudformation-include';
 import { Construct } from 'constructs';
 import { parseCatalogue } from '../../src/domain/catalogue.ts';
 import type { Json } from '../deploy/asl.ts';
@@ -151,8 +144,8 @@ export const settingsOf = (props: TenantFlowProps): DeploySettings => {
 
 const TOKEN = /\$\{Token\[[^\]]+\]\}/g;
 
-/** A CloudFormation value the resolver hands over as it is (a condition expression, say). */
-const verbatim = (value: unknown): ICfnConditionExpression & IResolvable => ({
+/** A CloudFormation value the resolver hands over as it is. */
+const verbatim = (value: unknown): IResolvable => ({
   creationStack: [],
   resolve: () => value,
   toString: () => Token.asString(verbatim(value)),
@@ -166,8 +159,14 @@ export class TenantFlow extends Construct {
   readonly tableName: string;
   readonly stateMachineArns: Readonly<Record<string, string>>;
 
+  /** The model's resources as typed L1 constructs (their logical ids are `<construct id><model id>`). */
+  readonly include: CfnInclude;
+
   readonly #ids = new Map<string, string>();
-  readonly #made = new Map<string, CfnResource>();
+  readonly #fragment: { Conditions: Record<string, Json>; Resources: Record<string, Json> } = {
+    Conditions: {},
+    Resources: {},
+  };
 
   constructor(scope: Construct, id: string, props: TenantFlowProps) {
     super(scope, id);
@@ -186,27 +185,27 @@ export class TenantFlow extends Construct {
 
     // A condition on settings known at synth (an alarm email given or not) is decided here; one on a
     // token goes into the template.
-    const conditions = new Map<string, CfnCondition | boolean>();
+    const conditions = new Map<string, boolean | undefined>();
     for (const [name, expression] of Object.entries(model.conditions)) {
       const known = decide(expression);
-      if (known !== undefined) {
-        conditions.set(name, known);
-        continue;
-      }
-      const condition = new CfnCondition(this, name, { expression: verbatim(this.#relink(expression)) });
-      condition.overrideLogicalId(`${id}${name}`.replace(/[^A-Za-z0-9]/g, ''));
-      conditions.set(name, condition);
+      conditions.set(name, known);
+      if (known === undefined)
+        this.#fragment.Conditions[`${id}${name}`.replace(/[^A-Za-z0-9]/g, '')] = this.#relink(expression);
     }
     for (const [modelId, resource] of Object.entries(model.resources)) {
-      const body = resource as { Type: string; Properties?: Json; Condition?: string } & Record<string, Json>;
-      const condition = body.Condition === undefined ? true : conditions.get(body.Condition);
-      if (condition === undefined) throw new Error(`TenantFlow: ${modelId} names no condition of the model`);
-      if (condition === false) continue;
-      const made = this.#resource(modelId, body.Type, body.Properties ?? {});
-      if (body.DeletionPolicy === 'Retain') made.cfnOptions.deletionPolicy = CfnDeletionPolicy.RETAIN;
-      if (body.UpdateReplacePolicy === 'Retain')
-        made.cfnOptions.updateReplacePolicy = CfnDeletionPolicy.RETAIN;
-      if (condition !== true) made.cfnOptions.condition = condition;
+      const { Type, Properties, Condition, ...options } = resource as {
+        Type: string;
+        Properties?: Json;
+        Condition?: string;
+      } & Record<string, Json>;
+      if (Condition !== undefined && !conditions.has(Condition))
+        throw new Error(`TenantFlow: ${modelId} names no condition of the model`);
+      const known = Condition === undefined ? true : conditions.get(Condition);
+      if (known === false) continue;
+      this.#resource(modelId, Type, Properties ?? {}, {
+        ...options,
+        ...(known === undefined ? { Condition: `${id}${Condition}`.replace(/[^A-Za-z0-9]/g, '') } : {}),
+      });
     }
 
     const tags = Object.entries(model.tags).map(([Key, Value]) => ({ Key, Value }));
@@ -222,21 +221,26 @@ export class TenantFlow extends Construct {
         LogGroupName: `/aws/lambda/${functionName(s, name)}`,
         RetentionInDays: model.logRetentionDays,
       });
-      const made = this.#resource(LOGICAL_IDS.functions[name], 'AWS::Lambda::Function', {
-        Code: { S3Bucket: code.s3BucketName, S3Key: code.s3ObjectKey },
-        Handler: `${name}.handler`,
-        Runtime: model.functionDefaults.runtime,
-        FunctionName: functionName(s, name),
-        MemorySize: fn.memorySize,
-        Timeout: fn.timeout,
-        Architectures: [model.functionDefaults.architecture],
-        Description: fn.description,
-        Tags: tags,
-        TracingConfig: { Mode: 'Active' },
-        Environment: { Variables: { ...model.environment, ...fn.environment } },
-        Role: { 'Fn::GetAtt': [LOGICAL_IDS.roles[name], 'Arn'] },
-      });
-      made.node.addDependency(this.#made.get(`${pascal(name)}LogGroup`) as CfnResource);
+      this.#resource(
+        LOGICAL_IDS.functions[name],
+        'AWS::Lambda::Function',
+        {
+          Code: { S3Bucket: code.s3BucketName, S3Key: code.s3ObjectKey },
+          Handler: `${name}.handler`,
+          Runtime: model.functionDefaults.runtime,
+          FunctionName: functionName(s, name),
+          MemorySize: fn.memorySize,
+          Timeout: fn.timeout,
+          Architectures: [model.functionDefaults.architecture],
+          Description: fn.description,
+          Tags: tags,
+          TracingConfig: { Mode: 'Active' },
+          Environment: { Variables: { ...model.environment, ...fn.environment } },
+          Role: { 'Fn::GetAtt': [LOGICAL_IDS.roles[name], 'Arn'] },
+        },
+        // Its log group first, with its retention, so Lambda does not make one that never expires.
+        { DependsOn: [this.logicalIdOf(`${pascal(name)}LogGroup`)] },
+      );
     }
 
     for (const machine of model.machines) {
@@ -258,14 +262,32 @@ export class TenantFlow extends Construct {
     }
 
     const counts = new Map<string, number>();
+    const viaEventManager: [RuleModel, Extract<RuleTrigger, { bus: 'sbt' }>][] = [];
     for (const rule of model.rules) {
       const target = 'function' in rule.target ? rule.target.function : rule.target.machine;
       const n = (counts.get(target) ?? 0) + 1;
       counts.set(target, n);
       if (props.eventManager && 'bus' in rule.trigger && rule.trigger.bus === 'sbt')
-        this.#eventManagerRule(props.eventManager, s, rule, rule.trigger);
+        viaEventManager.push([rule, rule.trigger]);
       else this.#ownRule(s, rule, `${pascal(target)}Rule${n}`, `${s.stage}-${target}-rule-${n}`);
     }
+
+    // The whole fragment goes in as typed L1 resources (CfnFunction, CfnRole, …), so that checks
+    // written against them (cdk-nag, Aspects) see what the template holds.
+    const file = join(mkdtempSync(join(tmpdir(), 'tenantflow-cdk-')), 'model.json');
+    try {
+      writeFileSync(file, JSON.stringify(this.#fragment));
+      this.include = new CfnInclude(this, 'Model', { templateFile: file });
+    } finally {
+      rmSync(dirname(file), { recursive: true, force: true });
+    }
+    const made = new Map<string, CfnResource>();
+    for (const [modelId, logicalId] of this.#ids)
+      if (logicalId in this.#fragment.Resources) made.set(modelId, this.include.getResource(logicalId));
+    this.resources = made;
+
+    for (const [rule, trigger] of viaEventManager)
+      this.#eventManagerRule(props.eventManager as SbtEventManager, s, rule, trigger);
 
     for (const [name, output] of Object.entries(model.outputs))
       new CfnOutput(this, name, { description: output.Description, value: this.#value(output.Value) });
@@ -275,7 +297,6 @@ export class TenantFlow extends Construct {
         value: this.#value({ Ref: machine.logicalId }),
       });
 
-    this.resources = this.#made;
     this.tableName = this.#value({ Ref: LOGICAL_IDS.table });
     this.stateMachineArns = Object.fromEntries(
       model.machines.map((m) => [m.id, this.#value({ Ref: m.logicalId })]),
@@ -289,14 +310,15 @@ export class TenantFlow extends Construct {
     return found;
   }
 
-  #resource(modelId: string, type: string, properties: Json): CfnResource {
-    const made = new CfnResource(this, modelId, {
-      type,
-      properties: this.#relink(properties) as Record<string, unknown>,
-    });
-    made.overrideLogicalId(this.logicalIdOf(modelId));
-    this.#made.set(modelId, made);
-    return made;
+  /** Adds a resource to the fragment under the construct's logical id for `modelId`. */
+  #resource(modelId: string, type: string, properties: Json, options: Record<string, Json> = {}): void {
+    if (!this.#ids.has(modelId))
+      this.#ids.set(modelId, `${this.node.id}${modelId}`.replace(/[^A-Za-z0-9]/g, ''));
+    this.#fragment.Resources[this.logicalIdOf(modelId)] = {
+      Type: type,
+      Properties: this.#relink(properties),
+      ...options,
+    };
   }
 
   /** A CloudFormation value with its references to model ids pointed at this construct's resources. */
@@ -338,7 +360,6 @@ export class TenantFlow extends Construct {
       : LOGICAL_IDS.stateMachines[
           (rule.target as { machine: keyof typeof LOGICAL_IDS.stateMachines }).machine
         ];
-    this.#ids.set(modelId, `${this.node.id}${modelId}`.replace(/[^A-Za-z0-9]/g, ''));
     this.#resource(modelId, 'AWS::Events::Rule', {
       // Named as osls names it: the dead-letter queues' policies allow exactly these rules.
       Name: `tenantflow-${suffix}`,
@@ -374,9 +395,7 @@ export class TenantFlow extends Construct {
       ],
     });
     if (isFunction) {
-      const permissionId = `${modelId}Permission`;
-      this.#ids.set(permissionId, `${this.node.id}${permissionId}`.replace(/[^A-Za-z0-9]/g, ''));
-      this.#resource(permissionId, 'AWS::Lambda::Permission', {
+      this.#resource(`${modelId}Permission`, 'AWS::Lambda::Permission', {
         FunctionName: { 'Fn::GetAtt': [targetId, 'Arn'] },
         Action: 'lambda:InvokeFunction',
         Principal: 'events.amazonaws.com',
