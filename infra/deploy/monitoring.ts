@@ -43,7 +43,17 @@ const pascal = (value: string): string =>
  * resources by logical id.
  */
 export const monitoring = (s: DeploySettings) => {
-  /** A CloudWatch metric (`MetricStat`) query that feeds an expression. */
+  /** Nothing reaches a queue or topic over plain HTTP: every request without TLS is refused. */
+const denyUnencrypted = (action: string, resource: Json) => ({
+  Sid: 'DenyWithoutTls',
+  Effect: 'Deny',
+  Principal: '*',
+  Action: action,
+  Resource: resource,
+  Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+});
+
+/** A CloudWatch metric (`MetricStat`) query that feeds an expression. */
   const query = (id: string, metric: Record<string, Json>, stat: string, period = 300) => ({
     Id: id,
     MetricStat: { Metric: metric, Period: period, Stat: stat },
@@ -255,6 +265,7 @@ export const monitoring = (s: DeploySettings) => {
             Resource: { 'Fn::GetAtt': [LOGICAL_IDS.deadLetters[name], 'Arn'] },
             Condition: { ArnLike: { 'aws:SourceArn': deadLetterSources(name) } },
           },
+          denyUnencrypted('sqs:*', { 'Fn::GetAtt': [LOGICAL_IDS.deadLetters[name], 'Arn'] }),
         ],
       },
     },
@@ -407,6 +418,13 @@ export const monitoring = (s: DeploySettings) => {
     [LOGICAL_IDS.alarmTopic]: {
       Type: 'AWS::SNS::Topic',
       Properties: { TopicName: `${namePrefix(s)}-alarms`, DisplayName: 'tenantflow alarms' },
+    },
+    [`${LOGICAL_IDS.alarmTopic}Policy`]: {
+      Type: 'AWS::SNS::TopicPolicy',
+      Properties: {
+        Topics: [topic],
+        PolicyDocument: { Version: '2012-10-17', Statement: [denyUnencrypted('sns:Publish', topic)] },
+      },
     },
     [LOGICAL_IDS.alarmEmailSubscription]: {
       Type: 'AWS::SNS::Subscription',

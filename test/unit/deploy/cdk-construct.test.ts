@@ -1,7 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../examples/sbt-app/app.ts';
 import { TenantFlow, type TenantFlowProps } from '../../../infra/cdk/tenantflow.ts';
@@ -228,6 +230,45 @@ describe('TenantFlow behind an SBT event manager (examples/sbt-app)', () => {
       Variables: Record<string, unknown>;
     };
     expect(reconcile.Variables.RECONCILE_REPAIR).toBe('true');
+  });
+});
+
+describe("cdk-nag's AwsSolutions pack on the example", () => {
+  const checked = (extra?: (stack: Stack) => void) => {
+    const built = buildApp({ outdir: scratch('tf-nag-'), tenantflow: { bundlesDir } });
+    extra?.(built.appPlaneStack);
+    Validations.of(built.app).addPlugins(new AwsSolutionsChecks(built.app));
+    return built;
+  };
+
+  it('finds nothing left unacknowledged, and every acknowledgement says why', () => {
+    // Prepare
+    const { app, tenantflow } = checked();
+
+    // Act
+    app.synth();
+
+    // Assess
+    const acknowledged = tenantflow.node
+      .findAll()
+      .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
+      .flatMap((m) => Object.entries(m.data as Record<string, { reason?: string } | string>));
+    expect(acknowledged.length).toBeGreaterThan(10);
+    for (const [id, entry] of acknowledged) {
+      const reason = typeof entry === 'string' ? entry : entry.reason;
+      expect(reason?.length ?? 0, id).toBeGreaterThanOrEqual(10);
+    }
+  });
+
+  it('is really checking: a queue without TLS enforcement beside it fails synth', () => {
+    // Prepare
+    const { app } = checked((stack) => new Queue(stack, 'Careless'));
+
+    // Act
+    const synth = () => app.synth();
+
+    // Assess
+    expect(synth).toThrow(/AppPlane\/Careless\/Resource[^]*AwsSolutions-SQS4/);
   });
 });
 
