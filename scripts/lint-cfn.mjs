@@ -51,7 +51,7 @@ try {
     console.error('lint:cfn: cfn-lint found errors');
     process.exit(1);
   }
-  console.error('lint:cfn: no errors in infra/shared.yaml, the packaged template and the CDK example\'s two');
+  console.error("lint:cfn: no errors in infra/shared.yaml, the packaged template and the CDK example's two");
 } finally {
   rmSync(out, { recursive: true, force: true });
 }

@@ -3,7 +3,7 @@
 // needed), then a one-line summary of the CloudFormation template.
 //   node scripts/package.mjs --param="sbtEventBus=<bus>" [--no-bundle] [--stage dev] [--package .serverless] [other osls options…]
 // --no-bundle reuses the bundles already in .esbuild/ (e.g. a second stage from the same code).
-//   node scripts/package.mjs --bundle-only   writes the bundles and stops (what the CDK construct deploys).
+//   node scripts/package.mjs --bundle-only [--out .esbuild]   writes the bundles and stops (what the CDK construct deploys).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -23,16 +23,16 @@ const option = (args, name, fallback) => {
   return fallback;
 };
 
-const bundle = async () => {
+const bundle = async (outRoot = join(root, '.esbuild')) => {
   const { build } = await import('esbuild');
-  rmSync(join(root, '.esbuild'), { recursive: true, force: true });
+  rmSync(outRoot, { recursive: true, force: true });
   for (const name of FUNCTIONS) {
     const entry = join(root, 'src', 'handlers', `${name}.ts`);
     if (!existsSync(entry)) throw new StepFailed(`bundle: ${relative(root, entry)} does not exist`);
     try {
       await build({
         entryPoints: [entry],
-        outfile: join(root, '.esbuild', name, `${name}.mjs`),
+        outfile: join(outRoot, name, `${name}.mjs`),
         bundle: true,
         platform: 'node',
         target: 'node22',
@@ -101,8 +101,11 @@ const param = (args, key) => {
 const main = async () => {
   // The bundles alone, for the CDK construct (infra/cdk): no osls package, no bus needed.
   if (process.argv.includes('--bundle-only')) {
-    await bundle();
-    console.log(`bundles: ${FUNCTIONS.map((name) => `.esbuild/${name}/${name}.mjs`).join(', ')}`);
+    const outRoot = resolve(root, option(process.argv.slice(2), 'out', '.esbuild'));
+    await bundle(outRoot);
+    console.log(
+      `bundles: ${FUNCTIONS.map((name) => `${relative(root, join(outRoot, name, `${name}.mjs`))}`).join(', ')}`,
+    );
     return;
   }
   const args = process.argv.slice(2).filter((arg) => arg !== '--no-bundle');

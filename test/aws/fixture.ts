@@ -78,19 +78,60 @@ const withoutCidr = (value: unknown): unknown => {
 };
 
 /** Deploys the shared stack, the tenant table, SBT's bus and the deployed state machines; returns the stack outputs. */
-export const deploy = async (clients: Clients): Promise<Map<string, string>> => {
+/** Creates a stack from `template` and waits until it is made; returns it (its outputs). */
+export const createStack = async (
+  clients: Clients,
+  name: string,
+  template: unknown,
+  parameters: Record<string, string> = {},
+) => {
   await clients.cfn.send(
     new CreateStackCommand({
-      StackName: SHARED_STACK,
-      TemplateBody: JSON.stringify(withoutCidr(readTemplate())),
-      // Two load balancer shards: the sagas read a sharded stack (tenants fill the first).
-      Parameters: [{ ParameterKey: 'LoadBalancerShards', ParameterValue: '2' }],
+      StackName: name,
+      TemplateBody: JSON.stringify(template),
+      Parameters: Object.entries(parameters).map(([ParameterKey, ParameterValue]) => ({
+        ParameterKey,
+        ParameterValue,
+      })),
       Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM'],
     }),
   );
-  const stack = (await clients.cfn.send(new DescribeStacksCommand({ StackName: SHARED_STACK }))).Stacks?.[0];
-  if (stack?.StackStatus !== 'CREATE_COMPLETE')
-    throw new Error(`shared stack: ${stack?.StackStatus} ${stack?.StackStatusReason ?? ''}`);
+  for (let attempt = 0; ; attempt += 1) {
+    const stack = (await clients.cfn.send(new DescribeStacksCommand({ StackName: name }))).Stacks?.[0];
+    if (stack?.StackStatus === 'CREATE_COMPLETE') return stack;
+    if (!stack?.StackStatus?.endsWith('IN_PROGRESS') || attempt > 300)
+      throw new Error(`${name}: ${stack?.StackStatus} ${stack?.StackStatusReason ?? ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+};
+
+/** infra/shared.yaml as stack `name` (two load balancer shards: the sagas read a sharded stack). */
+export const deploySharedStack = (clients: Clients, name: string) =>
+  createStack(clients, name, withoutCidr(readTemplate()), { LoadBalancerShards: '2' });
+
+/** The outputs of a stack, by key. */
+export const outputsOf = (stack: { Outputs?: Output[] }): Map<string, string> =>
+  new Map((stack.Outputs ?? []).map((output: Output) => [output.OutputKey ?? '', output.OutputValue ?? '']));
+
+/**
+ * Tags every ECS cluster and service (moto's Tagging API fails while one has no tags at all, and its
+ * CloudFormation makes the shared cluster and pooled service so).
+ */
+export const tagUntaggedEcs = async (clients: Clients): Promise<void> => {
+  for (const cluster of (await clients.ecs.send(new ListClustersCommand({}))).clusterArns ?? []) {
+    const services = (await clients.ecs.send(new ListServicesCommand({ cluster }))).serviceArns ?? [];
+    for (const resourceArn of [cluster, ...services])
+      await clients.ecs.send(
+        new TagResourceCommand({
+          resourceArn,
+          tags: [{ key: 'Name', value: 'shared, tagged by the suite' }],
+        }),
+      );
+  }
+};
+
+export const deploy = async (clients: Clients): Promise<Map<string, string>> => {
+  const stack = await deploySharedStack(clients, SHARED_STACK);
   const table = tenantTable(OSLS_SETTINGS).Properties;
   await clients.dynamo.send(
     new CreateTableCommand({
@@ -104,16 +145,7 @@ export const deploy = async (clients: Clients): Promise<Map<string, string>> => 
     }),
   );
   await clients.events.send(new CreateEventBusCommand({ Name: SBT_BUS }));
-  for (const cluster of (await clients.ecs.send(new ListClustersCommand({}))).clusterArns ?? []) {
-    const services = (await clients.ecs.send(new ListServicesCommand({ cluster }))).serviceArns ?? [];
-    for (const resourceArn of [cluster, ...services])
-      await clients.ecs.send(
-        new TagResourceCommand({
-          resourceArn,
-          tags: [{ key: 'Name', value: 'shared, tagged by the suite' }],
-        }),
-      );
-  }
+  await tagUntaggedEcs(clients);
   for (const machine of MACHINE_IDS) {
     await clients.sfn.send(
       new CreateStateMachineCommand({
@@ -123,9 +155,7 @@ export const deploy = async (clients: Clients): Promise<Map<string, string>> => 
       }),
     );
   }
-  return new Map(
-    (stack.Outputs ?? []).map((output: Output) => [output.OutputKey ?? '', output.OutputValue ?? '']),
-  );
+  return outputsOf(stack);
 };
 
 /** Starts one execution on a deployed machine (moto records it; it runs nothing). */
@@ -243,7 +273,12 @@ export interface CliRun {
  * `tenantflow <args> --target aws` as a user runs it, with AWS_ENDPOINT_URL pointed at moto: the
  * standard credential chain (keys in the environment), Wait states shortened for the emulator.
  */
-export const cli = (endpoint: string, stateDir: string, args: string[]): Promise<CliRun> =>
+export const cli = (
+  endpoint: string,
+  stateDir: string,
+  args: string[],
+  options: { stage?: string } = {},
+): Promise<CliRun> =>
   new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -255,7 +290,7 @@ export const cli = (endpoint: string, stateDir: string, args: string[]): Promise
         '--region',
         REGION,
         '--stage',
-        STAGE,
+        options.stage ?? STAGE,
         '--state-dir',
         stateDir,
       ],
