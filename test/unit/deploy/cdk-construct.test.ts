@@ -268,7 +268,7 @@ describe("cdk-nag's AwsSolutions pack on the example", () => {
     const synth = () => app.synth();
 
     // Assess
-    expect(synth).toThrow(/AppPlane\/Careless\/Resource[^]*AwsSolutions-SQS4/);
+    expect(synth).toThrow(/AppPlane\/Careless\/Resource[\s\S]*AwsSolutions-SQS4/);
   });
 });
 
