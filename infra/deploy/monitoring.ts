@@ -44,16 +44,16 @@ const pascal = (value: string): string =>
  */
 export const monitoring = (s: DeploySettings) => {
   /** Nothing reaches a queue or topic over plain HTTP: every request without TLS is refused. */
-const denyUnencrypted = (action: string, resource: Json) => ({
-  Sid: 'DenyWithoutTls',
-  Effect: 'Deny',
-  Principal: '*',
-  Action: action,
-  Resource: resource,
-  Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-});
+  const denyUnencrypted = (action: string, resource: Json) => ({
+    Sid: 'DenyWithoutTls',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: action,
+    Resource: resource,
+    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+  });
 
-/** A CloudWatch metric (`MetricStat`) query that feeds an expression. */
+  /** A CloudWatch metric (`MetricStat`) query that feeds an expression. */
   const query = (id: string, metric: Record<string, Json>, stat: string, period = 300) => ({
     Id: id,
     MetricStat: { Metric: metric, Period: period, Stat: stat },

@@ -78,7 +78,7 @@ const publishAssets = async (outdir: string) => {
     credentials: { accessKeyId: 'moto', secretAccessKey: 'moto' },
   });
   const local = (name: string) =>
-    name.replace('${AWS::AccountId}', ACCOUNT).replace('${AWS::Region}', REGION);
+    name.replace(`\${AWS::AccountId}`, ACCOUNT).replace(`\${AWS::Region}`, REGION);
   const buckets = new Set<string>();
   for (const [hash, asset] of Object.entries(manifest.files)) {
     const dir = join(outdir, asset.source.path);
