@@ -8,4 +8,5 @@ export {
   settingsOf,
   TenantFlow,
   type TenantFlowProps,
+  TenantFlowShared,
 } from './tenantflow.ts';

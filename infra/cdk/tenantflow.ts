@@ -153,6 +153,24 @@ const verbatim = (value: unknown): IResolvable => ({
   toString: () => Token.asString(verbatim(value)),
 });
 
+/**
+ * The shared infrastructure tenants are provisioned into, as a construct: `infra/shared.yaml` itself,
+ * included (not rewritten), so it is the same stack `aws cloudformation deploy` would make. Its
+ * exports are named after the stack it is in: give that stack's name to `TenantFlow` as
+ * `sharedStackName`, and put this construct in a stack of its own, deployed first.
+ */
+export class TenantFlowShared extends Construct {
+  readonly include: CfnInclude;
+
+  constructor(scope: Construct, id: string, props: { parameters?: Record<string, string> } = {}) {
+    super(scope, id);
+    this.include = new CfnInclude(this, 'Template', {
+      templateFile: join(PACKAGE_ROOT, 'infra', 'shared.yaml'),
+      ...(props.parameters ? { parameters: props.parameters } : {}),
+    });
+  }
+}
+
 export class TenantFlow extends Construct {
   /** The model this construct rendered. */
   readonly model: Deployable;

@@ -6,7 +6,7 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../examples/sbt-app/app.ts';
-import { TenantFlow, type TenantFlowProps } from '../../../infra/cdk/tenantflow.ts';
+import { TenantFlow, type TenantFlowProps, TenantFlowShared } from '../../../infra/cdk/tenantflow.ts';
 import { FUNCTION_NAMES } from '../../../infra/deploy/names.ts';
 import { OPERATION_TABLE, OPERATIONS } from '../../../src/domain/operations.ts';
 import { ROLLOUT_REQUEST } from '../../../src/domain/rollout.ts';
@@ -303,5 +303,30 @@ describe('TenantFlow props', () => {
     expect(
       () => new TenantFlow(stack(), 'T', { eventBusName: 'bus', bundlesDir: scratch('tf-empty-') }),
     ).toThrow(/no bundle for ingress .*--bundle-only/);
+  });
+});
+
+describe('TenantFlowShared', () => {
+  it('is infra/shared.yaml itself: the same resources, outputs and exports, named after its stack', async () => {
+    // Prepare
+    const { readTemplate } = await import('../../../infra/template.ts');
+    const app = new App({ outdir: scratch('tf-shared-') });
+    const stack = new Stack(app, 'tenantflow-shared');
+    new TenantFlowShared(stack, 'Shared', { parameters: { LoadBalancerShards: '2' } });
+
+    // Act
+    const synthesized = app.synth().getStackByName('tenantflow-shared').template as Template & {
+      Outputs: Record<string, { Export?: unknown }>;
+    };
+
+    // Assess
+    const original = readTemplate() as unknown as Template & {
+      Outputs: Record<string, { Export?: unknown }>;
+    };
+    expect(Object.keys(synthesized.Resources).sort()).toEqual(Object.keys(original.Resources).sort());
+    for (const [id, resource] of Object.entries(original.Resources))
+      expect(synthesized.Resources[id]?.Type, id).toBe(resource.Type);
+    expect(Object.keys(synthesized.Outputs).sort()).toEqual(Object.keys(original.Outputs).sort());
+    expect(synthesized.Outputs.ListenerArn?.Export).toEqual(original.Outputs.ListenerArn?.Export);
   });
 });
