@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type ContractConfig, contractConfig } from '../events/contract.ts';
 import defaultCatalogue from '../infra/tier-catalogue.json' with { type: 'json' };
 import { type Catalogue, parseCatalogue, resolveTier } from './domain/catalogue.ts';
+import { DEFAULT_SHARED_STACK } from './domain/deployment.ts';
 import { ValidationError } from './domain/errors.ts';
 
 /** Everything tenantflow reads from its environment, validated once. */
@@ -46,7 +47,7 @@ const csv = (fallback: string) =>
 const envSchema = z.object({
   AWS_REGION: z.string().min(1).default('us-east-1'),
   TENANT_TABLE: z.string().min(3).default('tenantflow-tenants'),
-  SHARED_STACK_NAME: z.string().min(1).default('tenantflow-shared'),
+  SHARED_STACK_NAME: z.string().min(1).default(DEFAULT_SHARED_STACK),
   SBT_EVENT_BUS: z
     .string({ error: "is required: the name or ARN of SBT's event bus (SBT always creates its own)" })
     .trim()

@@ -1,4 +1,5 @@
 import {
+  DEFAULT_SHARED_STACK,
   type DeadLettered,
   deadLetterQueueNameIn,
   type FunctionName,
@@ -116,7 +117,7 @@ export type DeploySettings = { readonly [K in SettingKey]: string | number | boo
  * nothing): serverless.ts's `params.default` and the CDK construct's props.
  */
 export const SETTING_DEFAULTS = {
-  sharedStackName: 'tenantflow-shared',
+  sharedStackName: DEFAULT_SHARED_STACK,
   controlPlaneSource: 'sbt.control.plane',
   controlPlaneSourceAlias: 'controlPlaneEventSource',
   applicationPlaneSource: 'sbt.application.plane',

@@ -25,7 +25,8 @@ export interface AwsTargetOptions {
   profile?: string;
   stage: string;
   table?: string;
-  sharedStack: string;
+  /** --shared-stack; without it, the deployed stage's (or tenantflow-shared). */
+  sharedStack?: string;
   sbtBus?: string;
   /** --state-dir was given (otherwise the target's own under the default one). */
   stateDirGiven: boolean;
@@ -175,7 +176,7 @@ const targetOf = (values: TargetValues): { aws?: AwsTargetOptions } => {
       ...(values.profile ? { profile: values.profile } : {}),
       stage: stage ?? 'dev',
       ...(values.table ? { table: values.table } : {}),
-      sharedStack: values['shared-stack'] ?? 'tenantflow-shared',
+      ...(values['shared-stack'] ? { sharedStack: values['shared-stack'] } : {}),
       ...(values['sbt-bus'] ? { sbtBus: values['sbt-bus'] } : {}),
       stateDirGiven: values['state-dir'] !== undefined,
     },

@@ -5,10 +5,13 @@ const TARGETS = `Targets (${TARGETED_COMMANDS.join(', ')}):
   --target local|aws          local (default): the simulated AWS; aws: the same sagas in this process with
                               real SDK clients (credentials from the standard chain; AWS_ENDPOINT_URL honoured)
       --region R, --profile P as the AWS CLI (region: the flag, AWS_REGION, or the profile's)
-      --stage NAME            the deployed stage (default dev): table tenantflow-<stage>-tenants, and
-                              executions lists the stage's Step Functions executions; or --stack tenantflow-<stage>
+      --stage NAME            the deployed stage (default dev); or --stack tenantflow-<stage>. Its settings
+                              (table, shared stack, SBT's bus and sources, tier catalogue, resource prefix…)
+                              are read from its function tenantflow-<stage>-step; a flag or variable that
+                              disagrees is refused. Without a deployment: the flags, the environment, defaults
       --table NAME            another tenant table; --shared-stack NAME (default tenantflow-shared)
-      --sbt-bus NAME          SBT's bus, where status events go (needed by replay, retry, migrate and update)
+      --sbt-bus NAME          SBT's bus, where status events go (needed by replay, retry, migrate and update
+                              when no deployed stage names it)
                               state dir for in-process executions: <state-dir>/aws/<region>/<stage>/`;
 
 /** The text of `tenantflow help`. */

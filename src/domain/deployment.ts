@@ -12,6 +12,9 @@ export type FunctionName = (typeof FUNCTION_NAMES)[number];
 export const DEAD_LETTERED = ['ingress', 'watcher'] as const satisfies readonly FunctionName[];
 export type DeadLettered = (typeof DEAD_LETTERED)[number];
 
+/** The shared infrastructure stack's name unless an installation says otherwise (infra/shared.yaml). */
+export const DEFAULT_SHARED_STACK = 'tenantflow-shared';
+
 /** The service name every physical name starts with (serverless.ts `service`). */
 export const SERVICE_NAME = 'tenantflow';
 

@@ -2,6 +2,7 @@
 export type * from './alarms.ts';
 export type * from './container-platform.ts';
 export type * from './dead-letters.ts';
+export type * from './deployed-stage.ts';
 export type * from './event-publisher.ts';
 export type * from './identity-provider.ts';
 export type * from './load-balancer.ts';

@@ -50,9 +50,11 @@ let work: string;
 let stackOutputs: Map<string, string>;
 let stopRegistrar: (() => Promise<void>) | undefined;
 
-/** `tenantflow … --target aws` on this file's stage, shared stack and bus. */
-const tenantflow = (args: string[]) =>
-  cli(endpoint, join(work, 'state'), [...args, '--shared-stack', SHARED], { stage: STAGE });
+/**
+ * `tenantflow … --target aws` on this file's stage. No --shared-stack, no --sbt-bus: the CLI reads
+ * them (and the catalogue, prefix, sources) from the deployed stage's step function.
+ */
+const tenantflow = (args: string[]) => cli(endpoint, join(work, 'state'), args, { stage: STAGE });
 
 const output = (prefix: string): string => {
   const found = [...stackOutputs].find(([key]) => key.startsWith(prefix));
@@ -142,6 +144,19 @@ afterAll(async () => {
 });
 
 describe('the CDK construct deployed to moto', () => {
+  it("gives the CLI the deployed stage's settings, and refuses a flag that says otherwise", async () => {
+    // Act
+    const agrees = await tenantflow(['list', '--shared-stack', SHARED]);
+    const disagrees = await tenantflow(['list', '--shared-stack', 'tenantflow-shared']);
+
+    // Assess
+    expect(agrees.code, agrees.stderr).toBe(0);
+    expect(disagrees.code).toBe(2);
+    expect(disagrees.stderr).toContain(
+      `--shared-stack: is "tenantflow-shared", but stage ${STAGE} runs with "${SHARED}" (SHARED_STACK_NAME of tenantflow-${STAGE}-step)`,
+    );
+  });
+
   it('makes the tenant table, the seven state machines, the five functions and the rules on SBT’s bus', async () => {
     // Act
     const table = await clients.dynamo.send(
@@ -178,7 +193,7 @@ describe('the CDK construct deployed to moto', () => {
     const file = join(work, 'events.json');
     const replay = async (operation: 'onboard' | 'offboard') => {
       writeFileSync(file, JSON.stringify([sbtEvent(operation, tenant)]));
-      const result = await tenantflow(['replay', file, '--sbt-bus', BUS, '--json']);
+      const result = await tenantflow(['replay', file, '--json']);
       expect(result.code, result.stderr).toBe(0);
       return result.json[0] as { outcome: string; statusEvent?: { 'detail-type': string } };
     };

@@ -22,6 +22,7 @@ import type {
   TaskDefinitionInfo,
   TaskDefinitionSpec,
 } from '../../src/ports/container-platform.ts';
+import type { DeployedStage } from '../../src/ports/deployed-stage.ts';
 import type { EventPublisher, OutboundEvent } from '../../src/ports/event-publisher.ts';
 import type {
   AdminUserSpec,
@@ -898,6 +899,16 @@ export class FakeAlarmWatch extends Recorder<keyof AlarmWatch> implements AlarmW
 }
 
 /** A log that keeps what it was told, for assertions. */
+/** {@link DeployedStage} in memory: the deployed functions' environments, by function name. */
+export class FakeDeployedStage implements DeployedStage {
+  readonly functions = new Map<string, Record<string, string>>();
+
+  async environmentOf(functionName: string): Promise<Readonly<Record<string, string>> | undefined> {
+    const found = this.functions.get(functionName);
+    return found ? { ...found } : undefined;
+  }
+}
+
 export class FakeLog implements Log {
   readonly lines: Array<{ level: 'info' | 'warn'; message: string; fields?: Record<string, unknown> }> = [];
   info(message: string, fields?: Record<string, unknown>) {

@@ -18,6 +18,7 @@ export { EcsContainerPlatform, type EcsContainerPlatformOptions } from './ecs-co
 export { ElbLoadBalancer, type ElbLoadBalancerOptions } from './elb-load-balancer.ts';
 export { translateAwsError } from './errors.ts';
 export { EventBridgePublisher, type EventBridgePublisherOptions } from './eventbridge-publisher.ts';
+export { LambdaDeployedStage } from './lambda-deployed-stage.ts';
 export { LambdaInvoker, type LambdaInvokerOptions } from './lambda-invoker.ts';
 export {
   queueUrlNamed,

@@ -1,10 +1,11 @@
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ContractConfig, operationRequestedBy } from '../../../events/contract.ts';
+import { settleTarget } from '../../app/deployed-config.ts';
 import { type RolloutEvent, type RolloutReport, rolloutEvents } from '../../app/rollout.ts';
 import { loadConfig } from '../../config.ts';
 import { isPooledTier, ownsService } from '../../domain/catalogue.ts';
-import { deployedTableName } from '../../domain/deployment.ts';
+import { DEFAULT_SHARED_STACK, deployedFunctionName, deployedTableName } from '../../domain/deployment.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import { LIFECYCLE_ORDER } from '../../domain/operations.ts';
 import { INITIAL_RELEASE, parseRelease, type Release } from '../../domain/release.ts';
@@ -103,20 +104,49 @@ const resolveRegion = async (aws: AwsTargetOptions): Promise<string> => {
   }
 };
 
-/** The AWS target of a command and its state directory (the target's own unless --state-dir says). */
+/** The environment the stage's step function runs with, or undefined when it has none here. */
+const deployedEnvironment = async (aws: AwsTargetOptions, region: string, functionName: string) => {
+  const [{ LambdaClient }, { LambdaDeployedStage }] = await Promise.all([
+    import('@aws-sdk/client-lambda'),
+    import('../../adapters/aws/lambda-deployed-stage.ts'),
+  ]);
+  const client = new LambdaClient({ region, ...(aws.profile ? { profile: aws.profile } : {}) });
+  try {
+    return await new LambdaDeployedStage({ client }).environmentOf(functionName);
+  } finally {
+    client.destroy();
+  }
+};
+
+/**
+ * The AWS target of a command and its state directory (the target's own unless --state-dir says):
+ * what the deployed stage runs with (its step function's configuration), flags and environment
+ * that disagree with it refused.
+ */
 const awsTarget = async (aws: AwsTargetOptions, stateDir: string, needsBus: boolean) => {
-  if (needsBus && !aws.sbtBus)
-    throw new UsageError(
-      "--sbt-bus: needed with --target aws by a command that runs a saga (its status events go to SBT's bus)",
-    );
   const region = await resolveRegion(aws);
+  const functionName = deployedFunctionName(aws.stage, 'step');
+  const settled = settleTarget({
+    stage: aws.stage,
+    functionName,
+    deployed: await deployedEnvironment(aws, region, functionName),
+    flags: { table: aws.table, sharedStack: aws.sharedStack, sbtBus: aws.sbtBus },
+    processEnv: process.env,
+    defaults: { table: deployedTableName(aws.stage), sharedStack: DEFAULT_SHARED_STACK },
+  });
+  if (needsBus && !settled.sbtBus)
+    throw new UsageError(
+      `--sbt-bus: needed with --target aws by a command that runs a saga (its status events go to SBT's bus); ${settled.origin} names none`,
+    );
   const target: AwsTarget = {
     region,
     ...(aws.profile ? { profile: aws.profile } : {}),
     stage: aws.stage,
-    table: aws.table ?? deployedTableName(aws.stage),
-    sharedStack: aws.sharedStack,
-    ...(aws.sbtBus ? { sbtBus: aws.sbtBus } : {}),
+    table: settled.table,
+    sharedStack: settled.sharedStack,
+    ...(settled.sbtBus ? { sbtBus: settled.sbtBus } : {}),
+    settings: settled.env,
+    origin: settled.origin,
   };
   return { target, stateDir: aws.stateDirGiven ? stateDir : awsStateDir(stateDir, target) };
 };

@@ -24,6 +24,10 @@ export interface AwsTarget {
   sharedStack: string;
   /** SBT's event bus, where the status events go; needed only by commands that run a saga. */
   sbtBus?: string;
+  /** The deployed stage's settings (catalogue, prefix, sources…) the runtime's configuration starts from. */
+  settings?: Readonly<Record<string, string>>;
+  /** Where those came from, in words (the deployed stage, or the defaults). */
+  origin?: string;
 }
 
 /**
@@ -94,6 +98,7 @@ export const awsBackend = (
   return {
     clients,
     env: {
+      ...target.settings,
       AWS_REGION: target.region,
       TENANT_TABLE: target.table,
       SHARED_STACK_NAME: target.sharedStack,
@@ -125,7 +130,7 @@ export const awsBackend = (
       return items;
     },
     describe: () =>
-      `AWS (real calls): region ${target.region}${target.profile ? `, profile ${target.profile}` : ''}, endpoint ${endpoint ?? "the region's"}; tenant table ${target.table}, shared stack ${target.sharedStack}${target.sbtBus ? `, status events to ${target.sbtBus}` : ''}`,
+      `AWS (real calls): region ${target.region}${target.profile ? `, profile ${target.profile}` : ''}, endpoint ${endpoint ?? "the region's"}; tenant table ${target.table}, shared stack ${target.sharedStack}${target.sbtBus ? `, status events to ${target.sbtBus}` : ''}${target.origin ? `; settings: ${target.origin}` : ''}`,
     save: () => {},
     async stop() {
       for (const client of Object.values(clients)) client.destroy();

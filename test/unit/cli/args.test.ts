@@ -190,7 +190,6 @@ describe('parseCommandLine', () => {
           region: 'eu-west-1',
           profile: 'ops',
           stage: 'prod',
-          sharedStack: 'tenantflow-shared',
           sbtBus: 'sbt-bus',
           stateDirGiven: false,
         },
@@ -198,8 +197,10 @@ describe('parseCommandLine', () => {
     });
     expect(defaults).toMatchObject({
       ok: true,
-      command: { aws: { stage: 'dev', sharedStack: 'tenantflow-shared', stateDirGiven: false } },
+      command: { aws: { stage: 'dev', stateDirGiven: false } },
     });
+    // No --shared-stack: the deployed stage's is used, else tenantflow-shared (settled when the command runs).
+    expect(defaults.ok && 'aws' in defaults.command && defaults.command.aws?.sharedStack).toBeFalsy();
     expect(refusals).toEqual([
       { ok: false, message: '--region applies only with --target aws' },
       { ok: false, message: '--target "gcp": expected local or aws' },
