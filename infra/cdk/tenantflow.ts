@@ -112,34 +112,24 @@ export const settingsOf = (props: TenantFlowProps): DeploySettings => {
     parseCatalogue(props.tierCatalogue, 'TenantFlow props.tierCatalogue');
     tierCatalogue = JSON.stringify(props.tierCatalogue);
   }
-  const controlPlaneSource =
-    em?.controlPlaneEventSource ?? props.controlPlaneSource ?? SETTING_DEFAULTS.controlPlaneSource;
+  // Every setting a prop of the same name, defaulting as the osls params do; the event manager's bus
+  // and sources win over the props.
+  const given = props as Readonly<Record<string, unknown>>;
+  const picked = Object.fromEntries(
+    Object.entries(SETTING_DEFAULTS).map(([key, fallback]) => [key, given[key] ?? fallback]),
+  ) as { [K in keyof typeof SETTING_DEFAULTS]: string | number | boolean };
   return {
-    ...SETTING_DEFAULTS,
+    ...picked,
     stage: props.stage ?? 'dev',
     eventBus,
-    controlPlaneSource,
-    // With an event manager, SBT's definitions decide; the alias only matters to the ingress's check.
-    controlPlaneSourceAlias: props.controlPlaneSourceAlias ?? SETTING_DEFAULTS.controlPlaneSourceAlias,
-    applicationPlaneSource:
-      em?.applicationPlaneEventSource ??
-      props.applicationPlaneSource ??
-      SETTING_DEFAULTS.applicationPlaneSource,
-    detailTypePrefix: props.detailTypePrefix ?? SETTING_DEFAULTS.detailTypePrefix,
-    sharedStackName: props.sharedStackName ?? SETTING_DEFAULTS.sharedStackName,
+    ...(em
+      ? {
+          controlPlaneSource: em.controlPlaneEventSource,
+          applicationPlaneSource: em.applicationPlaneEventSource,
+        }
+      : {}),
     tierCatalogue,
-    alarmEmail: props.alarmEmail ?? SETTING_DEFAULTS.alarmEmail,
-    logExecutionData: props.logExecutionData ?? SETTING_DEFAULTS.logExecutionData,
-    reconcileRepair: String(props.reconcileRepair ?? SETTING_DEFAULTS.reconcileRepair),
-    tableDeletionProtection: props.tableDeletionProtection ?? SETTING_DEFAULTS.tableDeletionProtection,
-    resourcePrefix: props.resourcePrefix ?? SETTING_DEFAULTS.resourcePrefix,
-    healthCheckPath: props.healthCheckPath ?? SETTING_DEFAULTS.healthCheckPath,
-    apiGatewayUrl: props.apiGatewayUrl ?? SETTING_DEFAULTS.apiGatewayUrl,
-    shardCapacity: props.shardCapacity ?? SETTING_DEFAULTS.shardCapacity,
-    shardGrowthThreshold: props.shardGrowthThreshold ?? SETTING_DEFAULTS.shardGrowthThreshold,
-    shardGrowthLimit: props.shardGrowthLimit ?? SETTING_DEFAULTS.shardGrowthLimit,
-    onboardingP95Seconds: props.onboardingP95Seconds ?? SETTING_DEFAULTS.onboardingP95Seconds,
-    operatorSource: props.operatorSource ?? SETTING_DEFAULTS.operatorSource,
+    reconcileRepair: String(picked.reconcileRepair),
     ingressRules: em ? 'bus' : 'own',
   };
 };
