@@ -475,6 +475,7 @@ export const functionGrants = (s: DeploySettings): Record<FunctionName, Grant[]>
       [
         'elasticloadbalancing:DescribeTargetGroups',
         'elasticloadbalancing:DescribeTargetHealth',
+        'elasticloadbalancing:DescribeTargetGroupAttributes',
         'elasticloadbalancing:DescribeRules',
         'elasticloadbalancing:DescribeListeners',
         'elasticloadbalancing:DescribeTags',

@@ -50,8 +50,8 @@ export type DriftKind = keyof typeof DRIFT_KINDS;
 export const DRIFT_KIND_NAMES = Object.keys(DRIFT_KINDS) as readonly DriftKind[];
 
 /** A health check in one line: `/health on traffic-port every 5 s (timeout 4 s), healthy after 2, unhealthy after 2, codes 200-399`. */
-const checkText = (check: HealthCheck, port: string): string =>
-  `${check.path} on ${port} every ${check.intervalSeconds} s (timeout ${check.timeoutSeconds} s), healthy after ${check.healthyThreshold}, unhealthy after ${check.unhealthyThreshold}, codes ${check.matcher}`;
+const checkText = (check: HealthCheck, port: string, drain: number | undefined): string =>
+  `${check.path} on ${port} every ${check.intervalSeconds} s (timeout ${check.timeoutSeconds} s), healthy after ${check.healthyThreshold}, unhealthy after ${check.unhealthyThreshold}, codes ${check.matcher}${drain === undefined ? '' : `, draining ${drain} s`}`;
 
 /**
  * What became of a drift under `--repair`: `pending` when AWS is not ready for it yet (a deleted
@@ -240,12 +240,18 @@ const inspect = async (
       const info = await deps.elb.findTargetGroup(recordedGroup.name);
       if (info?.arn === recordedGroup.arn) {
         const wanted = targetGroupHealth(record.placement);
-        if (!sameCheck(info.healthCheck, wanted) || info.healthCheckPort !== 'traffic-port')
+        // The drain is an attribute of its own (how long a target let go of keeps its requests).
+        const drain = await deps.elb.drainSeconds(info.arn);
+        if (
+          !sameCheck(info.healthCheck, wanted) ||
+          info.healthCheckPort !== 'traffic-port' ||
+          (drain !== undefined && drain !== wanted.deregistrationDelaySeconds)
+        )
           drift(
             'health-check',
             'targetGroup',
             info.arn,
-            `checks ${checkText(info.healthCheck, info.healthCheckPort)}, tier ${record.placement.tier} says ${checkText(wanted, 'traffic-port')}`,
+            `checks ${checkText(info.healthCheck, info.healthCheckPort, drain)}, tier ${record.placement.tier} says ${checkText(wanted, 'traffic-port', wanted.deregistrationDelaySeconds)}`,
           );
         if (serving) {
           const health = await deps.elb.targetHealth(info.arn);

@@ -100,6 +100,11 @@ export interface LoadBalancer {
   /** Brings an existing group to these health check and drain settings. */
   configureTargetGroup(arn: string, health: TargetGroupHealth): Promise<void>;
   /**
+   * The group's deregistration delay in seconds (an attribute DescribeTargetGroups does not show);
+   * undefined when there is no such group.
+   */
+  drainSeconds(targetGroupArn: string): Promise<number | undefined>;
+  /**
    * Deletes the group; one that does not exist is no error (AWS answers both alike). `NotReadyError`
    * while a listener or rule still forwards to it (ResourceInUse).
    */

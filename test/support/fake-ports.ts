@@ -341,7 +341,11 @@ export class FakeLoadBalancer extends Recorder<keyof LoadBalancer> implements Lo
     // The checks go to the traffic port again, as the adapter sets them.
     delete found.healthCheckPort;
   }
-  /** The drain a group has (the port reads it back nowhere: tests look here). */
+  async drainSeconds(targetGroupArn: string) {
+    await this.enter('drainSeconds', targetGroupArn);
+    return this.drainOf(targetGroupArn);
+  }
+  /** The drain a group has, read without recording a call (tests look here). */
   drainOf(arn: string): number | undefined {
     return [...this.targetGroups.values()].find((group) => group.arn === arn)?.health
       .deregistrationDelaySeconds;

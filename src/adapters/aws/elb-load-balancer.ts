@@ -21,6 +21,7 @@ import {
   ListenerNotFoundException,
   LoadBalancerNotFoundException,
   ModifyRuleCommand,
+  DescribeTargetGroupAttributesCommand,
   ModifyTargetGroupAttributesCommand,
   ModifyTargetGroupCommand,
   PriorityInUseException,
@@ -179,6 +180,24 @@ export class ElbLoadBalancer implements LoadBalancer {
       throw translateAwsError(error, `ELBv2 ModifyTargetGroup ${arn}`);
     }
     await this.#setDrain(arn, health.deregistrationDelaySeconds);
+  }
+
+  async drainSeconds(targetGroupArn: string): Promise<number | undefined> {
+    const context = `ELBv2 DescribeTargetGroupAttributes ${targetGroupArn}`;
+    try {
+      const out = await this.#client.send(
+        new DescribeTargetGroupAttributesCommand({ TargetGroupArn: targetGroupArn }),
+      );
+      const value = out.Attributes?.find((a) => a.Key === 'deregistration_delay.timeout_seconds')?.Value;
+      const seconds = Number(value);
+      if (value === undefined || !Number.isInteger(seconds))
+        throw new FatalError(`${context}: no deregistration_delay.timeout_seconds in its answer`);
+      return seconds;
+    } catch (error) {
+      if (error instanceof TargetGroupNotFoundException) return undefined;
+      if (error instanceof FatalError) throw error;
+      throw translateAwsError(error, context);
+    }
   }
 
   async #setDrain(arn: string, seconds: number): Promise<void> {

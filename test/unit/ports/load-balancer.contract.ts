@@ -115,6 +115,22 @@ export const loadBalancerContract = (
       expect(gone).toBe('absent');
     });
 
+    it("reads back a group's drain: the spec's when made, the new one when configured, none once gone", async () => {
+      // Prepare
+      const { elb, vpcId } = await make();
+      const created = await elb.createTargetGroup(groupSpec('tf-acme-drain', vpcId));
+
+      // Act
+      const made = await elb.drainSeconds(created.arn);
+      await elb.configureTargetGroup(created.arn, { ...GROUP_HEALTH, deregistrationDelaySeconds: 120 });
+      const changed = await elb.drainSeconds(created.arn);
+      await elb.deleteTargetGroup(created.arn);
+      const gone = await elb.drainSeconds(created.arn);
+
+      // Assess
+      expect([made, changed, gone]).toEqual([GROUP_HEALTH.deregistrationDelaySeconds, 120, undefined]);
+    });
+
     it('refuses to configure a group that does not exist', async () => {
       // Prepare
       const { elb, vpcId } = await make();

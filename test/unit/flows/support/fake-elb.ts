@@ -28,6 +28,9 @@ import {
   type DescribeTargetHealthCommandOutput,
   DuplicateTargetGroupNameException,
   type ElasticLoadBalancingV2Client,
+  DescribeTargetGroupAttributesCommand,
+  type DescribeTargetGroupAttributesCommandInput,
+  type DescribeTargetGroupAttributesCommandOutput,
   ModifyTargetGroupAttributesCommand,
   type ModifyTargetGroupAttributesCommandInput,
   type ModifyTargetGroupAttributesCommandOutput,
@@ -175,6 +178,16 @@ export const fakeElb = (mock: AwsClientStub<ElasticLoadBalancingV2Client>, world
       const group = groupOrThrow(world, TargetGroupArn);
       group.healthCheck = healthCheckOf(input, group.healthCheck);
       const output: ModifyTargetGroupCommandOutput = { ...ok(world), TargetGroups: [targetGroupOf(group)] };
+      return { output };
+    }),
+  );
+  mock.on(DescribeTargetGroupAttributesCommand).callsFake((input: DescribeTargetGroupAttributesCommandInput) =>
+    answer(world, 'ELB.DescribeTargetGroupAttributes', input, ({ TargetGroupArn }) => {
+      const group = groupOrThrow(world, TargetGroupArn);
+      const output: DescribeTargetGroupAttributesCommandOutput = {
+        ...ok(world),
+        Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: String(group.drainSeconds) }],
+      };
       return { output };
     }),
   );

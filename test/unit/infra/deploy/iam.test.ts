@@ -38,6 +38,7 @@ const UNSCOPABLE = new Set([
   'ecs:ListClusters',
   'elasticloadbalancing:DescribeTargetGroups',
   'elasticloadbalancing:DescribeTargetHealth',
+  'elasticloadbalancing:DescribeTargetGroupAttributes',
   'elasticloadbalancing:DescribeRules',
   'elasticloadbalancing:DescribeListeners',
   'elasticloadbalancing:DescribeTags',
