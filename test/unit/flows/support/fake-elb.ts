@@ -20,6 +20,9 @@ import {
   DescribeTagsCommand,
   type DescribeTagsCommandInput,
   type DescribeTagsCommandOutput,
+  DescribeTargetGroupAttributesCommand,
+  type DescribeTargetGroupAttributesCommandInput,
+  type DescribeTargetGroupAttributesCommandOutput,
   DescribeTargetGroupsCommand,
   type DescribeTargetGroupsCommandInput,
   type DescribeTargetGroupsCommandOutput,
@@ -28,9 +31,6 @@ import {
   type DescribeTargetHealthCommandOutput,
   DuplicateTargetGroupNameException,
   type ElasticLoadBalancingV2Client,
-  DescribeTargetGroupAttributesCommand,
-  type DescribeTargetGroupAttributesCommandInput,
-  type DescribeTargetGroupAttributesCommandOutput,
   ModifyTargetGroupAttributesCommand,
   type ModifyTargetGroupAttributesCommandInput,
   type ModifyTargetGroupAttributesCommandOutput,
@@ -181,16 +181,18 @@ export const fakeElb = (mock: AwsClientStub<ElasticLoadBalancingV2Client>, world
       return { output };
     }),
   );
-  mock.on(DescribeTargetGroupAttributesCommand).callsFake((input: DescribeTargetGroupAttributesCommandInput) =>
-    answer(world, 'ELB.DescribeTargetGroupAttributes', input, ({ TargetGroupArn }) => {
-      const group = groupOrThrow(world, TargetGroupArn);
-      const output: DescribeTargetGroupAttributesCommandOutput = {
-        ...ok(world),
-        Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: String(group.drainSeconds) }],
-      };
-      return { output };
-    }),
-  );
+  mock
+    .on(DescribeTargetGroupAttributesCommand)
+    .callsFake((input: DescribeTargetGroupAttributesCommandInput) =>
+      answer(world, 'ELB.DescribeTargetGroupAttributes', input, ({ TargetGroupArn }) => {
+        const group = groupOrThrow(world, TargetGroupArn);
+        const output: DescribeTargetGroupAttributesCommandOutput = {
+          ...ok(world),
+          Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: String(group.drainSeconds) }],
+        };
+        return { output };
+      }),
+    );
   mock.on(ModifyTargetGroupAttributesCommand).callsFake((input: ModifyTargetGroupAttributesCommandInput) =>
     answer(world, 'ELB.ModifyTargetGroupAttributes', input, ({ TargetGroupArn, Attributes = [] }) => {
       const group = groupOrThrow(world, TargetGroupArn);
