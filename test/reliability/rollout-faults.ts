@@ -85,6 +85,10 @@ const expectWhole = async (world: World, tenants: readonly TestTenant[]): Promis
   }
   const report = await world.runtime.reconcile({ repair: false });
   expect(report.drifts.map((drift) => `${drift.kind} ${drift.resource}`)).toEqual([]);
+  // And by the invariant checker, which reads the simulated cloud and the table without the product's
+  // reconcile: nothing orphaned or untagged, no lock held, no status event missing or extra.
+  const checked = await world.check();
+  expect(checked.fresh).toEqual([]);
 };
 
 interface Scenario {
