@@ -33,6 +33,26 @@ export interface ExecutionHistory {
   list(stateMachines: ReadonlyMap<string, MachineId>, all: boolean): Promise<DeployedExecution[]>;
 }
 
+/** What an operator's stop of a deployed execution came to. */
+export type StopOutcome =
+  | { machine: MachineId; status: 'ABORTED' }
+  /** It had ended already, with this status: nothing was stopped. */
+  | { machine: MachineId; status: 'ended'; ended: string };
+
+/** Step Functions, as `tenantflow abort --target aws` stops a deployed execution from any machine. */
+export interface ExecutionStopper {
+  /**
+   * Stops execution `name` of whichever of the state machines named (name → machine) has it, with
+   * `cause`; undefined when none has an execution of that name. A stopped execution is ABORTED, which
+   * the deployed watcher turns into the tenant's recovery (lock freed, failure event, cleanup).
+   */
+  stop(
+    stateMachines: ReadonlyMap<string, MachineId>,
+    name: string,
+    cause: string,
+  ): Promise<StopOutcome | undefined>;
+}
+
 /** Where an execution stands (Step Functions' DescribeExecution, as far as tenantflow reads it). */
 export interface ExecutionState {
   status: string;

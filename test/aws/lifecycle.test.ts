@@ -26,9 +26,11 @@ import {
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { awsExecutionsSchema, inventorySchema, shardRunSchema } from '../../src/cli/json-output.ts';
 import { loadConfig } from '../../src/config.ts';
+import { deployedStateMachineName } from '../../src/domain/deployment.ts';
 import type { Operation } from '../../src/domain/operations.ts';
 import type { TenantRecord } from '../../src/domain/tenant-record.ts';
 import {
@@ -37,7 +39,9 @@ import {
   clientsFor,
   deploy,
   newTenant,
+  REGION,
   SBT_BUS,
+  STAGE,
   sbtEvent,
   startDeployedExecution,
   startTargetRegistrar,
@@ -411,6 +415,29 @@ describe('tenantflow --target aws against moto', () => {
     expect(
       inProcess.filter((entry) => entry.machine === 'onboarding' && entry.status === 'SUCCEEDED').length,
     ).toBeGreaterThanOrEqual(3);
+  });
+
+  it('aborts an execution of the deployed stage from a machine that did not start it', async () => {
+    // Prepare
+    await startDeployedExecution(clients, 'to-be-stopped');
+    const elsewhere = join(work, 'another-machine');
+
+    // Act
+    const stopped = await cli(endpoint, elsewhere, ['abort', 'to-be-stopped', '--json']);
+    const again = await cli(endpoint, elsewhere, ['abort', 'to-be-stopped', '--json']);
+    const unknown = await cli(endpoint, elsewhere, ['abort', 'nobody-started-this']);
+
+    // Assess
+    expect(stopped.code, stopped.stderr).toBe(0);
+    expect(stopped.json[0]).toMatchObject({ execution: 'to-be-stopped', status: 'ABORTED' });
+    const arn = `arn:aws:states:${REGION}:123456789012:execution:${deployedStateMachineName(STAGE, 'onboarding')}:to-be-stopped`;
+    expect((await clients.sfn.send(new DescribeExecutionCommand({ executionArn: arn }))).status).toBe(
+      'ABORTED',
+    );
+    expect(again.code).toBe(1);
+    expect(again.json[0]).toMatchObject({ status: 'ABORTED', detail: 'not running: it ended ABORTED' });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain(`no execution nobody-started-this on stage ${STAGE}'s state machines`);
   });
 
   it('offboards every tenant and leaves nothing tenantflow made', async () => {

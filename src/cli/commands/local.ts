@@ -5,7 +5,12 @@ import { settleTarget } from '../../app/deployed-config.ts';
 import { type RolloutEvent, type RolloutReport, rolloutEvents } from '../../app/rollout.ts';
 import { loadConfig } from '../../config.ts';
 import { isPooledTier, ownsService } from '../../domain/catalogue.ts';
-import { DEFAULT_SHARED_STACK, deployedFunctionName, deployedTableName } from '../../domain/deployment.ts';
+import {
+  DEFAULT_SHARED_STACK,
+  deployedFunctionName,
+  deployedStateMachineName,
+  deployedTableName,
+} from '../../domain/deployment.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import { LIFECYCLE_ORDER } from '../../domain/operations.ts';
 import { INITIAL_RELEASE, parseRelease, type Release } from '../../domain/release.ts';
@@ -21,6 +26,7 @@ import {
   type WaveTarget,
 } from '../../domain/rollout.ts';
 import type { RolloutState } from '../../domain/rollout-state.ts';
+import { MACHINE_IDS } from '../../domain/saga.ts';
 import type { TenantRecord } from '../../domain/tenant-record.ts';
 import { cliSettings } from '../../local/runtime/backend.ts';
 import {
@@ -492,18 +498,60 @@ export const abort = async (command: Of<'abort'>, io: CliIo, where: Where = {}):
 
 /**
  * `abort --target aws`: an execution this machine runs (or ran) in process against AWS, asked to stop
- * in the process running it; one whose process died is recovered as the state directory opens.
+ * in the process running it (one whose process died is recovered as the state directory opens); any
+ * other is looked for on the deployed stage's state machines and stopped there, from whatever machine
+ * this is: the deployed watcher then frees the tenant, answers SBT and cleans up, as for any execution
+ * that died.
  */
 const abortAws = async (command: Of<'abort'>, aws: AwsTargetOptions, io: CliIo): Promise<number> => {
-  let dir: string;
+  let resolved: Awaited<ReturnType<typeof awsTarget>>;
   try {
-    dir = (await awsTarget(aws, command.stateDir, false)).stateDir;
+    resolved = await awsTarget(aws, command.stateDir, false);
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
+    if (!(error instanceof UsageError || error instanceof ValidationError)) throw error;
     io.err(`tenantflow: ${error.message}`);
     return EXIT.usage;
   }
-  return abort({ ...command, stateDir: dir, aws: undefined }, io, { aws: { ...aws, stateDirGiven: true } });
+  const { target, stateDir: dir } = resolved;
+  const ranHere =
+    isStateDir(dir) &&
+    readRegistry(join(dir, 'executions.json')).some((entry) => entry.name === command.execution);
+  if (ranHere)
+    return abort({ ...command, stateDir: dir, aws: undefined }, io, { aws: { ...aws, stateDirGiven: true } });
+  const [{ SFNClient }, { StepFunctionsHistory }] = await Promise.all([
+    import('@aws-sdk/client-sfn'),
+    import('../../adapters/aws/step-functions-history.ts'),
+  ]);
+  const client = new SFNClient({
+    region: target.region,
+    ...(target.profile ? { profile: target.profile } : {}),
+  });
+  try {
+    const machines = new Map(
+      MACHINE_IDS.map((machine) => [deployedStateMachineName(target.stage, machine), machine]),
+    );
+    const stopped = await new StepFunctionsHistory({ client }).stop(
+      machines,
+      command.execution,
+      `stopped by an operator (tenantflow abort, stage ${target.stage})`,
+    );
+    if (!stopped) {
+      io.err(
+        `tenantflow: no execution ${command.execution} on stage ${target.stage}'s state machines, nor in ${dir}`,
+      );
+      return EXIT.failed;
+    }
+    const detail =
+      stopped.status === 'ABORTED'
+        ? `stopped on the deployed ${stopped.machine} machine; its watcher frees the tenant, answers SBT and cleans up`
+        : `not running: it ended ${stopped.ended}`;
+    const status = stopped.status === 'ABORTED' ? 'ABORTED' : stopped.ended;
+    if (command.json) io.out(JSON.stringify({ execution: command.execution, status, detail }));
+    else io.out(`${command.execution}: ${status} (${detail})`);
+    return stopped.status === 'ABORTED' ? EXIT.ok : EXIT.failed;
+  } finally {
+    client.destroy();
+  }
 };
 
 /** `retry <tenantId>`: re-drives a FAILED tenant's last request as a new execution. */

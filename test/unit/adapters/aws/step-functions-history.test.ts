@@ -1,8 +1,11 @@
 import {
+  DescribeExecutionCommand,
+  ExecutionDoesNotExist,
   ListExecutionsCommand,
   ListStateMachinesCommand,
   SFNClient,
   SFNServiceException,
+  StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -130,5 +133,68 @@ describe('StepFunctionsHistory', () => {
       name: 'FatalError',
       message: expect.stringContaining('Step Functions ListStateMachines'),
     });
+  });
+});
+
+describe('StepFunctionsHistory.stop', () => {
+  const machines = () =>
+    sfn.on(ListStateMachinesCommand).resolves({
+      stateMachines: [...NAMES.keys()].map((name) => ({
+        name,
+        stateMachineArn: arn(name),
+        type: 'STANDARD' as const,
+        creationDate: new Date(),
+      })),
+    });
+  const execution = (machine: string, name: string) =>
+    `arn:aws:states:us-east-1:111122223333:execution:${machine}:${name}`;
+  const missing = () => new ExecutionDoesNotExist({ ...meta, message: 'Execution Does Not Exist' });
+
+  it('finds the execution on whichever named machine has it and stops it there, with the cause', async () => {
+    // Prepare
+    machines();
+    sfn
+      .on(DescribeExecutionCommand, {
+        executionArn: execution('tenantflow-prod-onboarding', 'offboard-r1-abc'),
+      })
+      .rejects(missing())
+      .on(DescribeExecutionCommand, {
+        executionArn: execution('tenantflow-prod-offboarding', 'offboard-r1-abc'),
+      })
+      .resolves({ status: 'RUNNING' })
+      .on(StopExecutionCommand)
+      .resolves({ stopDate: new Date() });
+
+    // Act
+    const stopped = await history.stop(NAMES, 'offboard-r1-abc', 'stopped by an operator');
+
+    // Assess
+    expect(stopped).toEqual({ machine: 'offboarding', status: 'ABORTED' });
+    expect(sfn.commandCalls(StopExecutionCommand).map((call) => call.args[0].input)).toEqual([
+      {
+        executionArn: execution('tenantflow-prod-offboarding', 'offboard-r1-abc'),
+        error: 'OperatorAbort',
+        cause: 'stopped by an operator',
+      },
+    ]);
+  });
+
+  it('stops nothing that has ended, and answers undefined when no machine has the name', async () => {
+    // Prepare
+    machines();
+    sfn
+      .on(DescribeExecutionCommand)
+      .rejects(missing())
+      .on(DescribeExecutionCommand, { executionArn: execution('tenantflow-prod-onboarding', 'done') })
+      .resolves({ status: 'SUCCEEDED' });
+
+    // Act
+    const ended = await history.stop(NAMES, 'done', 'c');
+    const none = await history.stop(NAMES, 'nobody', 'c');
+
+    // Assess
+    expect(ended).toEqual({ machine: 'onboarding', status: 'ended', ended: 'SUCCEEDED' });
+    expect(none).toBeUndefined();
+    expect(sfn.commandCalls(StopExecutionCommand)).toEqual([]);
   });
 });
