@@ -30,6 +30,10 @@ export interface AwsTargetOptions {
   sbtBus?: string;
   /** --state-dir was given (otherwise the target's own under the default one). */
   stateDirGiven: boolean;
+  /** --in-process: run sagas in this process against the endpoint (an emulator), not on the deployed stage. */
+  inProcess?: boolean;
+  /** --no-wait: start on the deployed stage and do not follow. */
+  noWait?: boolean;
 }
 
 /** A parsed command line. */
@@ -130,6 +134,8 @@ const target = {
   table: { type: 'string' },
   'shared-stack': { type: 'string' },
   'sbt-bus': { type: 'string' },
+  'in-process': { type: 'boolean' },
+  'no-wait': { type: 'boolean' },
 } as const;
 
 type TargetValues = {
@@ -141,6 +147,8 @@ type TargetValues = {
   table?: string | undefined;
   'shared-stack'?: string | undefined;
   'sbt-bus'?: string | undefined;
+  'in-process'?: boolean | undefined;
+  'no-wait'?: boolean | undefined;
   'state-dir'?: string | undefined;
 };
 
@@ -155,7 +163,9 @@ const targetOf = (values: TargetValues): { aws?: AwsTargetOptions } => {
   if (kind !== 'local' && kind !== 'aws')
     throw new Error(`--target "${kind}": expected local or aws${didYouMean(kind, ['local', 'aws'])}`);
   if (kind === 'local') {
-    const stray = AWS_ONLY.find((name) => values[name] !== undefined);
+    const stray = [...AWS_ONLY, 'in-process', 'no-wait'].find(
+      (name) => values[name as keyof TargetValues] !== undefined,
+    );
     if (stray) throw new Error(`--${stray} applies only with --target aws`);
     return {};
   }
@@ -179,6 +189,8 @@ const targetOf = (values: TargetValues): { aws?: AwsTargetOptions } => {
       ...(values['shared-stack'] ? { sharedStack: values['shared-stack'] } : {}),
       ...(values['sbt-bus'] ? { sbtBus: values['sbt-bus'] } : {}),
       stateDirGiven: values['state-dir'] !== undefined,
+      ...(values['in-process'] ? { inProcess: true } : {}),
+      ...(values['no-wait'] ? { noWait: true } : {}),
     },
   };
 };
@@ -249,7 +261,14 @@ const parse = <const O extends Options>(args: string[], options: O) => {
 };
 
 /** What a replayed event can end as (see ReplayResult). */
-export const REPLAY_OUTCOMES = ['succeeded', 'failed', 'rejected', 'duplicate', 'deferred'] as const;
+export const REPLAY_OUTCOMES = [
+  'succeeded',
+  'failed',
+  'rejected',
+  'duplicate',
+  'deferred',
+  'started',
+] as const;
 export type ReplayOutcome = (typeof REPLAY_OUTCOMES)[number];
 
 const parseFailOn = (value: string | undefined): ReplayOutcome[] => {

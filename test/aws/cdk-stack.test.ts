@@ -15,7 +15,11 @@ import { DescribeTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { CreateEventBusCommand, ListRulesCommand } from '@aws-sdk/client-eventbridge';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { ListStateMachinesCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  ListExecutionsCommand,
+  ListStateMachinesCommand,
+} from '@aws-sdk/client-sfn';
 import { App, DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TenantFlow } from '../../infra/cdk/tenantflow.ts';
@@ -185,6 +189,33 @@ describe('the CDK construct deployed to moto', () => {
         'tenantflow_rolloutRequest',
       ]),
     );
+  });
+
+  it('starts a request on the deployed state machine, as its ingress would, when not asked to run it here', async () => {
+    // Prepare
+    const tenant = newTenant('advanced');
+    const file = join(work, 'deployed.json');
+    writeFileSync(file, JSON.stringify([sbtEvent('onboard', tenant)]));
+
+    // Act
+    const run = await tenantflow(['replay', file, '--no-wait', '--json']);
+
+    // Assess
+    expect(run.code, run.stderr).toBe(0);
+    const [line] = run.json as Array<{ outcome: string; execution: string; error?: string }>;
+    expect(line).toMatchObject({
+      outcome: 'started',
+      error: expect.stringContaining('not followed (--no-wait)'),
+    });
+    const machine = output('TenantFlowOnboardingStateMachineArn');
+    const started = await clients.sfn.send(new ListExecutionsCommand({ stateMachineArn: machine }));
+    expect(started.executions?.map((e) => e.name)).toContain(line?.execution);
+    const input = await clients.sfn.send(
+      new DescribeExecutionCommand({
+        executionArn: `${machine.replace(':stateMachine:', ':execution:')}:${line?.execution}`,
+      }),
+    );
+    expect(JSON.parse(input.input ?? '{}')).toMatchObject({ detail: { tenantId: tenant.tenantId } });
   });
 
   it('runs an onboarding and an offboarding through it: the record in its table, the answers sent, nothing left', async () => {

@@ -261,6 +261,9 @@ export const sbtEvent = (operation: Operation, tenant: Tenant, tier: string = te
   },
 });
 
+/** The commands that run a saga (or a rollout, or add a shard). */
+const RUNS_WORK: ReadonlySet<string> = new Set(['replay', 'retry', 'migrate', 'update', 'shards']);
+
 export interface CliRun {
   code: number | null;
   stdout: string;
@@ -285,6 +288,8 @@ export const cli = (
       [
         projectPath('bin', 'tenantflow.mjs'),
         ...args,
+        // moto runs no Lambda: sagas run in this process, against it (the deployed path is unit-tested).
+        ...(RUNS_WORK.has(args[0] ?? '') && !args.includes('--no-wait') ? ['--in-process'] : []),
         '--target',
         'aws',
         '--region',

@@ -417,6 +417,20 @@ describe('tenantflow --target aws against moto', () => {
     ).toBeGreaterThanOrEqual(3);
   });
 
+  it('refuses to run a saga in this process unless asked, where the stage has no deployed function', async () => {
+    // Prepare
+    const file = join(work, 'refused.json');
+    writeFileSync(file, JSON.stringify([sbtEvent('onboard', newTenant('advanced'))]));
+
+    // Act
+    const run = await cli(endpoint, join(work, 'state'), ['replay', file, '--sbt-bus', SBT_BUS, '--no-wait']);
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`stage ${STAGE} has no deployed function tenantflow-${STAGE}-step here`);
+    expect(run.stderr).toContain('--in-process');
+  });
+
   it('aborts an execution of the deployed stage from a machine that did not start it', async () => {
     // Prepare
     await startDeployedExecution(clients, 'to-be-stopped');

@@ -28,6 +28,7 @@ import {
 import type { RolloutState } from '../../domain/rollout-state.ts';
 import { MACHINE_IDS } from '../../domain/saga.ts';
 import type { TenantRecord } from '../../domain/tenant-record.ts';
+import { stateMachineArns } from '../../handlers/wiring.ts';
 import { cliSettings } from '../../local/runtime/backend.ts';
 import {
   type AwsRuntime,
@@ -129,13 +130,30 @@ const deployedEnvironment = async (aws: AwsTargetOptions, region: string, functi
  * what the deployed stage runs with (its step function's configuration), flags and environment
  * that disagree with it refused.
  */
-const awsTarget = async (aws: AwsTargetOptions, stateDir: string, needsBus: boolean) => {
+const awsTarget = async (
+  aws: AwsTargetOptions,
+  stateDir: string,
+  needsBus: boolean,
+  runs: 'requests' | 'in-process' | 'nothing' = needsBus ? 'requests' : 'nothing',
+) => {
   const region = await resolveRegion(aws);
   const functionName = deployedFunctionName(aws.stage, 'step');
+  const deployed = await deployedEnvironment(aws, region, functionName);
+  // Requests go to the deployed stage's machines; in this process only when asked (an emulator).
+  if (runs !== 'nothing' && !aws.inProcess) {
+    if (!deployed)
+      throw new UsageError(
+        `stage ${aws.stage} has no deployed function ${functionName} here, so nothing runs its state machines: deploy it, or run the saga in this process with --in-process (for an emulator such as moto)`,
+      );
+    if (runs === 'in-process')
+      throw new UsageError(
+        `this command still runs in this process only (it is not started on the deployed stage yet): add --in-process to run it here against stage ${aws.stage}`,
+      );
+  }
   const settled = settleTarget({
     stage: aws.stage,
     functionName,
-    deployed: await deployedEnvironment(aws, region, functionName),
+    deployed,
     flags: { table: aws.table, sharedStack: aws.sharedStack, sbtBus: aws.sbtBus },
     processEnv: process.env,
     defaults: { table: deployedTableName(aws.stage), sharedStack: DEFAULT_SHARED_STACK },
@@ -153,12 +171,20 @@ const awsTarget = async (aws: AwsTargetOptions, stateDir: string, needsBus: bool
     ...(settled.sbtBus ? { sbtBus: settled.sbtBus } : {}),
     settings: settled.env,
     origin: settled.origin,
+    ...(runs === 'requests' && !aws.inProcess && deployed
+      ? { deployment: { machineArns: stateMachineArns(deployed), wait: !aws.noWait } }
+      : {}),
   };
   return { target, stateDir: aws.stateDirGiven ? stateDir : awsStateDir(stateDir, target) };
 };
 
 /** Which cloud a command works on: the embedded default, or `--target aws` (and whether it sends status events). */
-type Where = { aws?: AwsTargetOptions | undefined; needsBus?: boolean };
+type Where = {
+  aws?: AwsTargetOptions | undefined;
+  needsBus?: boolean;
+  /** What the command runs: requests (on the deployed stage), work this process does, or nothing. */
+  runs?: 'requests' | 'in-process' | 'nothing';
+};
 
 /**
  * Opens the runtime of the command's target (reporting what its recovery did), runs `body`,
@@ -177,7 +203,12 @@ const withRuntime = async (
   };
   try {
     if (where.aws) {
-      const { target, stateDir } = await awsTarget(where.aws, options.stateDir, where.needsBus ?? false);
+      const { target, stateDir } = await awsTarget(
+        where.aws,
+        options.stateDir,
+        where.needsBus ?? false,
+        where.runs ?? (where.needsBus ? 'requests' : 'nothing'),
+      );
       aws = await createAwsRuntime({ ...options, stateDir, mustExist: false, onRecovered }, target);
       runtime = aws;
     } else
@@ -797,7 +828,8 @@ export const update = async (command: Of<'update'>, io: CliIo): Promise<number> 
       else for (const line of rolloutText(report, waves)) io.out(line);
       return report.status === 'halted' ? EXIT.failed : EXIT.ok;
     },
-    { aws: command.aws, needsBus: !command.dryRun },
+    // A rollout still runs in this process (its machine is not started on the deployed stage yet).
+    { aws: command.aws, needsBus: !command.dryRun, runs: command.dryRun ? 'nothing' : 'in-process' },
   );
 };
 
@@ -868,7 +900,8 @@ export const shards = async (command: Of<'shards'>, io: CliIo): Promise<number> 
       }
       return run.status === 'SUCCEEDED' ? EXIT.ok : EXIT.failed;
     },
-    { aws: command.aws },
+    // Adding a shard runs the shard machine in this process (not on the deployed stage yet).
+    { aws: command.aws, runs: command.add ? 'in-process' : 'nothing' },
   );
 
 /**

@@ -1,15 +1,20 @@
 import type { PutEventsCommandInput, PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
+import { DynamoStatusLedger } from '../../adapters/aws/dynamo-status-ledger.ts';
 import { EcsContainerPlatform } from '../../adapters/aws/ecs-container-platform.ts';
+import { EventBridgePublisher } from '../../adapters/aws/eventbridge-publisher.ts';
 import { StepFunctionsHistory } from '../../adapters/aws/step-functions-history.ts';
+import { StepFunctionsStarter } from '../../adapters/aws/step-functions-starter.ts';
 import { TaggingDiscovery } from '../../adapters/aws/tagging-discovery.ts';
+import { loadConfig } from '../../config.ts';
 import { deployedStateMachineName } from '../../domain/deployment.ts';
 import { MANAGED_BY, TAG_KEYS, tagValue } from '../../domain/naming.ts';
-import { MACHINE_IDS } from '../../domain/saga.ts';
+import { MACHINE_IDS, type MachineId } from '../../domain/saga.ts';
 import { type AwsClients, awsClients } from '../../handlers/wiring.ts';
 import { ecsNamesOfArn } from '../../ports/resource-discovery.ts';
 import type { DeployedExecution } from '../../ports/workflow.ts';
 import type { InventoryItem } from '../sim/inventory.ts';
 import type { CloudBackend } from './backend.ts';
+import { type DeployedRunDeps, runOnDeployed } from './deployed-run.ts';
 import type { PublishedEvent } from './replay-result.ts';
 
 /** Where `--target aws` points: a region (and profile) of a real AWS API, and the installation's names. */
@@ -28,6 +33,11 @@ export interface AwsTarget {
   settings?: Readonly<Record<string, string>>;
   /** Where those came from, in words (the deployed stage, or the defaults). */
   origin?: string;
+  /**
+   * Requests go to the deployed stage's state machines (their ARNs), followed to their end unless
+   * `wait` is false; absent: sagas run in this process (`--in-process`).
+   */
+  deployment?: { machineArns: Readonly<Record<MachineId, string>>; wait: boolean };
 }
 
 /**
@@ -35,6 +45,9 @@ export interface AwsTarget {
  * A saga-running command is refused without `--sbt-bus` before it gets this far.
  */
 const READ_ONLY_BUS = 'tenantflow-read-only-command';
+
+/** Between two DescribeExecution calls while following a deployed execution (TENANTFLOW_WAIT_MS overrides). */
+const DEPLOYED_POLL_MS = 2000;
 
 export type { DeployedExecution };
 
@@ -95,15 +108,43 @@ export const awsBackend = (
   recordPutEvents(clients, published);
   const waitMs = process.env.TENANTFLOW_WAIT_MS;
   const endpoint = process.env.AWS_ENDPOINT_URL;
+  const env = {
+    ...target.settings,
+    AWS_REGION: target.region,
+    TENANT_TABLE: target.table,
+    SHARED_STACK_NAME: target.sharedStack,
+    SBT_EVENT_BUS: target.sbtBus ?? READ_ONLY_BUS,
+  };
+  const deployment = target.deployment;
+  const runOne = deployment
+    ? (() => {
+        const config = loadConfig(env);
+        const starter = new StepFunctionsStarter({
+          client: clients.sfn,
+          stateMachineArns: deployment.machineArns,
+        });
+        const deps: DeployedRunDeps = {
+          config,
+          starter,
+          lookup: starter,
+          events: new EventBridgePublisher({
+            client: clients.eventbridge,
+            eventBusName: config.eventBusName,
+          }),
+          ledger: new DynamoStatusLedger({ client: clients.dynamo, tableName: config.tableName }),
+          now: () => new Date(),
+          sleep: (ms: number) => new Promise((resolve) => setTimeout(resolve, ms)),
+          pollMs: waitMs && Number(waitMs) >= 0 ? Number(waitMs) : DEPLOYED_POLL_MS,
+        };
+        const followHint = `follow it with: tenantflow executions --target aws --stage ${target.stage}`;
+        return (raw: unknown, signal: AbortSignal | undefined) =>
+          runOnDeployed(raw, deps, { wait: deployment.wait, signal, followHint });
+      })()
+    : undefined;
   return {
     clients,
-    env: {
-      ...target.settings,
-      AWS_REGION: target.region,
-      TENANT_TABLE: target.table,
-      SHARED_STACK_NAME: target.sharedStack,
-      SBT_EVENT_BUS: target.sbtBus ?? READ_ONLY_BUS,
-    },
+    ...(runOne ? { runOne } : {}),
+    env,
     timings: { waitMs: waitMs && Number(waitMs) >= 0 ? Number(waitMs) : null, retryMs: null },
     published: () => published,
     async resources() {
@@ -130,7 +171,7 @@ export const awsBackend = (
       return items;
     },
     describe: () =>
-      `AWS (real calls): region ${target.region}${target.profile ? `, profile ${target.profile}` : ''}, endpoint ${endpoint ?? "the region's"}; tenant table ${target.table}, shared stack ${target.sharedStack}${target.sbtBus ? `, status events to ${target.sbtBus}` : ''}${target.origin ? `; settings: ${target.origin}` : ''}`,
+      `AWS (real calls): region ${target.region}${target.profile ? `, profile ${target.profile}` : ''}, endpoint ${endpoint ?? "the region's"}; tenant table ${target.table}, shared stack ${target.sharedStack}${target.sbtBus ? `, status events to ${target.sbtBus}` : ''}${target.origin ? `; settings: ${target.origin}` : ''}${deployment ? '; requests run on the deployed state machines' : '; sagas run in this process'}`,
     save: () => {},
     async stop() {
       for (const client of Object.values(clients)) client.destroy();

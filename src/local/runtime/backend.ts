@@ -8,7 +8,7 @@ import { SimulatedCloud } from '../sim/index.ts';
 import type { InventoryItem } from '../sim/inventory.ts';
 import { localClients } from './clients.ts';
 import type { FaultInjector } from './faults.ts';
-import type { PublishedEvent } from './replay-result.ts';
+import type { PublishedEvent, ReplayResult } from './replay-result.ts';
 
 /** The simulated bus the status events go to (SBT's, in a deployment). */
 export const LOCAL_SBT_BUS = 'sbt-control-plane';
@@ -29,6 +29,11 @@ export interface CloudBackend {
   resources(): Promise<InventoryItem[]>;
   /** One line: where the calls go. */
   describe(): string;
+  /**
+   * Carries out one request somewhere other than this process (a deployed stage's state machines);
+   * absent: the runtime runs the saga here.
+   */
+  runOne?(raw: unknown, signal: AbortSignal | undefined): Promise<ReplayResult>;
   /** Keeps what must outlive the process. */
   save(): void;
   stop(): Promise<void>;

@@ -19,9 +19,10 @@ export interface ReplayResult {
   tenantRegistrationId: string | null;
   /**
    * `deferred`: refused without a status event because the request's registration is answered for
-   * by another execution (one working on it, or the one that already onboarded it).
+   * by another execution (one working on it, or the one that already onboarded it). `started`: started
+   * on a deployed stage and not followed to its end (`--no-wait`, or the command detached).
    */
-  outcome: 'succeeded' | 'failed' | 'rejected' | 'duplicate' | 'deferred';
+  outcome: 'succeeded' | 'failed' | 'rejected' | 'duplicate' | 'deferred' | 'started';
   execution: string | null;
   statusEvent: ReplayStatusEvent | null;
   error?: string;

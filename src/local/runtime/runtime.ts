@@ -481,7 +481,8 @@ export const openRuntime = async (
     );
   };
 
-  const replayOne = async (raw: unknown): Promise<ReplayResult> => {
+  const replayOne = async (raw: unknown, signal?: AbortSignal): Promise<ReplayResult> => {
+    if (backend.runOne) return backend.runOne(raw, signal);
     const before = backend.published().length;
     const ingest = await asyncInvoke(() => ingress(raw, lambdaContext('ingress')));
     const end = ingest.outcome === 'started' ? await starter.completion(ingest.execution) : undefined;
@@ -537,7 +538,7 @@ export const openRuntime = async (
     const results: ReplayResult[] = [];
     for (const [index, raw] of events.entries()) {
       if (replayOptions.signal?.aborted) break;
-      const result = await replayOne(raw);
+      const result = await replayOne(raw, replayOptions.signal);
       results.push(result);
       replayOptions.onResult?.(result, index);
     }

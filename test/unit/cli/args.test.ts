@@ -142,6 +142,21 @@ describe('parseCommandLine', () => {
     expect(parsed.message).not.toContain('\n');
   });
 
+  it('parses --in-process and --no-wait with --target aws only', () => {
+    expect(parseCommandLine(['replay', 'a.json', '--target', 'aws', '--in-process'])).toMatchObject({
+      ok: true,
+      command: { aws: { inProcess: true } },
+    });
+    expect(parseCommandLine(['retry', 't1', '--target', 'aws', '--no-wait'])).toMatchObject({
+      ok: true,
+      command: { aws: { noWait: true } },
+    });
+    expect(parseCommandLine(['replay', 'a.json', '--in-process'])).toEqual({
+      ok: false,
+      message: '--in-process applies only with --target aws',
+    });
+  });
+
   it('parses --target aws with its names, and refuses AWS flags without it, naming the flag', () => {
     // Act
     const aws = parseCommandLine([

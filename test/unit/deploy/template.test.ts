@@ -464,6 +464,7 @@ const STAR_ALLOW_LIST: Record<string, string> = {
   'ecs:DescribeTaskDefinition': 'ECS: no resource-level permissions',
   'elasticloadbalancing:DescribeTargetGroups': 'ELBv2 Describe*: no resource-level permissions',
   'elasticloadbalancing:DescribeTargetHealth': 'ELBv2 Describe*: no resource-level permissions',
+  'elasticloadbalancing:DescribeTargetGroupAttributes': 'ELBv2 Describe*: no resource-level permissions',
   'elasticloadbalancing:DescribeRules': 'ELBv2 Describe*: no resource-level permissions',
   'elasticloadbalancing:DescribeListeners': 'ELBv2 Describe*: no resource-level permissions',
   'elasticloadbalancing:DescribeTags': 'ELBv2 Describe*: no resource-level permissions',
