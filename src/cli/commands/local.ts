@@ -125,6 +125,17 @@ const deployedEnvironment = async (aws: AwsTargetOptions, region: string, functi
   }
 };
 
+/** The state machine ARNs a deployed function was given (every machine's, or a usage error naming the gap). */
+const deployedMachines = (deployed: Readonly<Record<string, string>>, functionName: string) => {
+  try {
+    return stateMachineArns(deployed);
+  } catch (error) {
+    throw new UsageError(
+      `${functionName} ${error instanceof Error ? error.message : String(error)}: redeploy the stage, or run the saga here with --in-process`,
+    );
+  }
+};
+
 /**
  * The AWS target of a command and its state directory (the target's own unless --state-dir says):
  * what the deployed stage runs with (its step function's configuration), flags and environment
@@ -172,7 +183,7 @@ const awsTarget = async (
     settings: settled.env,
     origin: settled.origin,
     ...(runs === 'requests' && !aws.inProcess && deployed
-      ? { deployment: { machineArns: stateMachineArns(deployed), wait: !aws.noWait } }
+      ? { deployment: { machineArns: deployedMachines(deployed, functionName), wait: !aws.noWait } }
       : {}),
   };
   return { target, stateDir: aws.stateDirGiven ? stateDir : awsStateDir(stateDir, target) };
