@@ -59,7 +59,15 @@ export type Command =
   | { name: 'list'; stateDir: string; json: boolean; aws?: AwsTargetOptions }
   | { name: 'inventory'; stateDir: string; json: boolean; aws?: AwsTargetOptions }
   | { name: 'executions'; stateDir: string; json: boolean; all: boolean; aws?: AwsTargetOptions }
-  | { name: 'abort'; stateDir: string; execution: string; json: boolean; aws?: AwsTargetOptions }
+  | {
+      name: 'abort';
+      stateDir: string;
+      /** The execution to stop, or (`--tenant`) the tenant whose running execution to stop. */
+      execution?: string;
+      tenantId?: string;
+      json: boolean;
+      aws?: AwsTargetOptions;
+    }
   | { name: 'retry'; stateDir: string; tenantId: string; json: boolean; aws?: AwsTargetOptions }
   | { name: 'migrate'; stateDir: string; tenantId: string; to: string; json: boolean; aws?: AwsTargetOptions }
   | {
@@ -428,18 +436,37 @@ const commandOf = (name: string, args: string[]): Command => {
         ...targetOf(values),
       };
     }
-    case 'abort':
-    case 'retry': {
-      const { values, positionals } = parse(args, { ...stateDir, ...json, ...target });
+    case 'abort': {
+      const { values, positionals } = parse(args, {
+        ...stateDir,
+        ...json,
+        ...target,
+        tenant: { type: 'string' },
+      });
       const [id, ...extra] = positionals;
-      const what = name === 'abort' ? 'execution name' : 'tenant id';
-      if (!id || extra.length > 0) throw new Error(`${name}: give exactly one ${what}`);
-      const common = {
+      const tenant = values.tenant;
+      if (tenant !== undefined && tenant.trim() === '') throw new Error('--tenant: give a tenant id');
+      if ((id === undefined) === (tenant === undefined) || extra.length > 0)
+        throw new Error('abort: give exactly one execution name, or --tenant <id>');
+      return {
+        name,
+        ...(id !== undefined ? { execution: id } : { tenantId: tenant as string }),
         stateDir: values['state-dir'] ?? DEFAULT_STATE_DIR,
         json: values.json ?? false,
         ...targetOf(values),
       };
-      return name === 'abort' ? { name, execution: id, ...common } : { name, tenantId: id, ...common };
+    }
+    case 'retry': {
+      const { values, positionals } = parse(args, { ...stateDir, ...json, ...target });
+      const [id, ...extra] = positionals;
+      if (!id || extra.length > 0) throw new Error(`${name}: give exactly one tenant id`);
+      return {
+        name,
+        tenantId: id,
+        stateDir: values['state-dir'] ?? DEFAULT_STATE_DIR,
+        json: values.json ?? false,
+        ...targetOf(values),
+      };
     }
     case 'migrate': {
       const { values, positionals } = parse(args, {

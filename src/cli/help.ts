@@ -40,7 +40,8 @@ Usage: tenantflow <command> [options]          every command takes --state-dir D
   inventory [--json]          every resource of the simulated cloud, with its tenant tag
   executions [--json] [--all] executions: running, failed or dead, then the rest (newest 50 unless --all)
   abort <execution> [--json]  stop a running execution: failure event, tenant freed, its leftovers cleaned up
-                              (--target aws: one run here, or any of the deployed stage's, from any machine)
+                              (--target aws: one run here, or any of the deployed stage's, from any machine);
+                              abort --tenant <id> stops whatever runs for that tenant (its lock names it)
   retry <tenantId> [--json]   re-drive a FAILED tenant's last request as a new execution (the control plane's retry)
   migrate <tenantId> --to TIER [--json]
                               move an ACTIVE tenant to another tier, served throughout (a migration saga)

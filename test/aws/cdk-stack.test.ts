@@ -20,9 +20,11 @@ import {
   ListExecutionsCommand,
   ListStateMachinesCommand,
 } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { App, DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TenantFlow } from '../../infra/cdk/tenantflow.ts';
+import { DynamoTenantMap } from '../../src/adapters/aws/dynamo-tenant-map.ts';
 import { tenantKey } from '../../src/adapters/aws/dynamo-tenant-record.ts';
 import { loadConfig } from '../../src/config.ts';
 import { MACHINE_IDS } from '../../src/domain/saga.ts';
@@ -216,6 +218,46 @@ describe('the CDK construct deployed to moto', () => {
       }),
     );
     expect(JSON.parse(input.input ?? '{}')).toMatchObject({ detail: { tenantId: tenant.tenantId } });
+  });
+
+  it('aborts what holds a tenant on the deployed stage: abort --tenant reads its lock and stops that execution', async () => {
+    // Prepare: a request started on the deployed machine, and the lock its first step would take
+    // (moto runs no Lambda, so the suite takes it as ReserveTenant does, through the adapter).
+    const tenant = newTenant('advanced');
+    const file = join(work, 'locked.json');
+    writeFileSync(file, JSON.stringify([sbtEvent('onboard', tenant)]));
+    const started = await tenantflow(['replay', file, '--no-wait', '--json']);
+    const execution = (started.json[0] as { execution: string }).execution;
+    await new DynamoTenantMap({
+      client: DynamoDBDocumentClient.from(clients.dynamo),
+      tableName: output('TenantFlowTenantTableName'),
+    }).acquire({
+      tenantId: tenant.tenantId,
+      operation: 'onboard',
+      execution,
+      status: 'PROVISIONING',
+      allowedFrom: ['absent'],
+      at: new Date().toISOString(),
+      tenantName: tenant.name,
+      tenantRegistrationId: tenant.registrationId,
+    });
+
+    // Act
+    const aborted = await tenantflow(['abort', '--tenant', tenant.tenantId, '--json']);
+    const free = await tenantflow(['abort', '--tenant', newTenant('basic').tenantId]);
+
+    // Assess
+    expect(aborted.code, aborted.stderr).toBe(0);
+    expect(aborted.json[0]).toMatchObject({ execution, status: 'ABORTED' });
+    const machine = output('TenantFlowOnboardingStateMachineArn');
+    const described = await clients.sfn.send(
+      new DescribeExecutionCommand({
+        executionArn: `${machine.replace(':stateMachine:', ':execution:')}:${execution}`,
+      }),
+    );
+    expect(described.status).toBe('ABORTED');
+    expect(free.code).toBe(1);
+    expect(free.stderr).toContain('is not locked: nothing runs for it');
   });
 
   it('runs an onboarding and an offboarding through it: the record in its table, the answers sent, nothing left', async () => {

@@ -502,8 +502,29 @@ const deployedExecutions = async (
  * freed, the cleanup started). An execution running in another tenantflow process is asked to stop
  * there; one whose process died is recovered as this command opens the state directory.
  */
-export const abort = async (command: Of<'abort'>, io: CliIo, where: Where = {}): Promise<number> => {
+export const abort = async (command: Of<'abort'>, io: CliIo): Promise<number> => {
   if (command.aws) return abortAws(command, command.aws, io);
+  if (command.execution !== undefined)
+    return abortExecution({ ...command, execution: command.execution }, io);
+  const running = runningFor(command.stateDir, command.tenantId ?? '');
+  if (!running) {
+    io.err(`tenantflow: no execution runs for tenant ${command.tenantId} in ${command.stateDir}`);
+    return EXIT.failed;
+  }
+  return abortExecution({ ...command, execution: running }, io);
+};
+
+/** The execution the state directory's registry says runs for `tenantId`, if any. */
+const runningFor = (dir: string, tenantId: string): string | undefined =>
+  isStateDir(dir)
+    ? readRegistry(join(dir, 'executions.json')).find(
+        (entry) => entry.tenantId === tenantId && entry.status === 'RUNNING',
+      )?.name
+    : undefined;
+
+type AbortOne = Of<'abort'> & { execution: string };
+
+const abortExecution = async (command: AbortOne, io: CliIo, where: Where = {}): Promise<number> => {
   const holder = isStateDir(command.stateDir) ? lockHolder(command.stateDir) : undefined;
   if (holder !== undefined && holder !== -1) {
     const answer = await requestAbort(command.stateDir, command.execution);
@@ -538,6 +559,25 @@ export const abort = async (command: Of<'abort'>, io: CliIo, where: Where = {}):
   );
 };
 
+/** The execution the tenant's record says holds it (its lock), read from the stage's table. */
+const lockingExecution = async (target: AwsTarget, tenantId: string): Promise<string | undefined> => {
+  const [{ DynamoDBClient }, { DynamoDBDocumentClient }, { DynamoTenantMap }] = await Promise.all([
+    import('@aws-sdk/client-dynamodb'),
+    import('@aws-sdk/lib-dynamodb'),
+    import('../../adapters/aws/dynamo-tenant-map.ts'),
+  ]);
+  const base = new DynamoDBClient({
+    region: target.region,
+    ...(target.profile ? { profile: target.profile } : {}),
+  });
+  try {
+    const client = DynamoDBDocumentClient.from(base);
+    return (await new DynamoTenantMap({ client, tableName: target.table }).get(tenantId))?.lock?.execution;
+  } finally {
+    base.destroy();
+  }
+};
+
 /**
  * `abort --target aws`: an execution this machine runs (or ran) in process against AWS, asked to stop
  * in the process running it (one whose process died is recovered as the state directory opens); any
@@ -555,11 +595,23 @@ const abortAws = async (command: Of<'abort'>, aws: AwsTargetOptions, io: CliIo):
     return EXIT.usage;
   }
   const { target, stateDir: dir } = resolved;
+  // --tenant: the execution running for it here, or else the one its record's lock names.
+  const execution =
+    command.execution ??
+    runningFor(dir, command.tenantId ?? '') ??
+    (await lockingExecution(target, command.tenantId ?? ''));
+  if (!execution) {
+    io.err(
+      `tenantflow: tenant ${command.tenantId} is not locked: nothing runs for it on stage ${target.stage}`,
+    );
+    return EXIT.failed;
+  }
   const ranHere =
-    isStateDir(dir) &&
-    readRegistry(join(dir, 'executions.json')).some((entry) => entry.name === command.execution);
+    isStateDir(dir) && readRegistry(join(dir, 'executions.json')).some((entry) => entry.name === execution);
   if (ranHere)
-    return abort({ ...command, stateDir: dir, aws: undefined }, io, { aws: { ...aws, stateDirGiven: true } });
+    return abortExecution({ ...command, execution, stateDir: dir, aws: undefined }, io, {
+      aws: { ...aws, stateDirGiven: true },
+    });
   const [{ SFNClient }, { StepFunctionsHistory }] = await Promise.all([
     import('@aws-sdk/client-sfn'),
     import('../../adapters/aws/step-functions-history.ts'),
@@ -574,12 +626,12 @@ const abortAws = async (command: Of<'abort'>, aws: AwsTargetOptions, io: CliIo):
     );
     const stopped = await new StepFunctionsHistory({ client }).stop(
       machines,
-      command.execution,
+      execution,
       `stopped by an operator (tenantflow abort, stage ${target.stage})`,
     );
     if (!stopped) {
       io.err(
-        `tenantflow: no execution ${command.execution} on stage ${target.stage}'s state machines, nor in ${dir}`,
+        `tenantflow: no execution ${execution} on stage ${target.stage}'s state machines, nor in ${dir}`,
       );
       return EXIT.failed;
     }
@@ -588,8 +640,8 @@ const abortAws = async (command: Of<'abort'>, aws: AwsTargetOptions, io: CliIo):
         ? `stopped on the deployed ${stopped.machine} machine; its watcher frees the tenant, answers SBT and cleans up`
         : `not running: it ended ${stopped.ended}`;
     const status = stopped.status === 'ABORTED' ? 'ABORTED' : stopped.ended;
-    if (command.json) io.out(JSON.stringify({ execution: command.execution, status, detail }));
-    else io.out(`${command.execution}: ${status} (${detail})`);
+    if (command.json) io.out(JSON.stringify({ execution: execution, status, detail }));
+    else io.out(`${execution}: ${status} (${detail})`);
     return stopped.status === 'ABORTED' ? EXIT.ok : EXIT.failed;
   } finally {
     client.destroy();

@@ -142,6 +142,22 @@ describe('parseCommandLine', () => {
     expect(parsed.message).not.toContain('\n');
   });
 
+  it('takes abort of one execution, or of whatever runs for --tenant, not both and not neither', () => {
+    expect(parseCommandLine(['abort', 'onboard-r1-abc'])).toMatchObject({
+      ok: true,
+      command: { execution: 'onboard-r1-abc' },
+    });
+    expect(parseCommandLine(['abort', '--tenant', 't1'])).toMatchObject({
+      ok: true,
+      command: { tenantId: 't1' },
+    });
+    for (const args of [['abort'], ['abort', 'x', '--tenant', 't1'], ['abort', 'x', 'y']])
+      expect(parseCommandLine(args)).toEqual({
+        ok: false,
+        message: 'abort: give exactly one execution name, or --tenant <id>',
+      });
+  });
+
   it('parses --in-process and --no-wait with --target aws only', () => {
     expect(parseCommandLine(['replay', 'a.json', '--target', 'aws', '--in-process'])).toMatchObject({
       ok: true,

@@ -231,6 +231,8 @@ describe('operator commands', () => {
     const failed = JSON.parse(listing.out[0] ?? '{}');
     const aborting = capture();
     const aborted = await main(['abort', failed.name, '--state-dir', dir], aborting.io);
+    const byTenant = capture();
+    const abortedByTenant = await main(['abort', '--tenant', tenantId, '--state-dir', dir], byTenant.io);
     const retrying = capture();
     const retried = await main(['retry', tenantId, '--json', '--state-dir', dir], retrying.io);
     const again = capture();
@@ -247,6 +249,8 @@ describe('operator commands', () => {
     });
     expect(aborted).toBe(1);
     expect(aborting.out).toEqual([`${failed.name}: FAILED (not running: it ended FAILED)`]);
+    expect(abortedByTenant).toBe(1);
+    expect(byTenant.err).toEqual([`tenantflow: no execution runs for tenant ${tenantId} in ${dir}`]);
     expect(retried).toBe(0);
     expect(JSON.parse(retrying.out[0] ?? '{}')).toMatchObject({
       outcome: 'succeeded',
