@@ -23,8 +23,6 @@ export interface DeployedRunDeps extends IngestDeps {
   sleep: (ms: number) => Promise<void>;
   /** Between two looks at a running execution. */
   pollMs: number;
-  /** Told once the execution started (or was found already running), before it is followed. */
-  onStarted?: (execution: string, machine: string) => void;
 }
 
 export const runOnDeployed = async (
@@ -48,7 +46,7 @@ export const runOnDeployed = async (
         : null,
     });
   }
-  deps.onStarted?.(ingest.execution, ingest.machine);
+  // The event's own fields as any result has them (replayResult's), with the outcome `started`.
   const notFollowed = (why: string): ReplayResult => ({
     ...replayResult({
       raw,
