@@ -28,8 +28,6 @@ export interface AwsTargetOptions {
   /** --shared-stack; without it, the deployed stage's (or tenantflow-shared). */
   sharedStack?: string;
   sbtBus?: string;
-  /** --state-dir was given (otherwise the target's own under the default one). */
-  stateDirGiven: boolean;
   /** --in-process: run sagas in this process against the endpoint (an emulator), not on the deployed stage. */
   inProcess?: boolean;
   /** --no-wait: start on the deployed stage and do not follow. */
@@ -196,7 +194,6 @@ const targetOf = (values: TargetValues): { aws?: AwsTargetOptions } => {
       ...(values.table ? { table: values.table } : {}),
       ...(values['shared-stack'] ? { sharedStack: values['shared-stack'] } : {}),
       ...(values['sbt-bus'] ? { sbtBus: values['sbt-bus'] } : {}),
-      stateDirGiven: values['state-dir'] !== undefined,
       ...(values['in-process'] ? { inProcess: true } : {}),
       ...(values['no-wait'] ? { noWait: true } : {}),
     },

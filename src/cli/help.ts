@@ -12,9 +12,10 @@ const TARGETS = `Targets (${TARGETED_COMMANDS.join(', ')}):
       --table NAME            another tenant table; --shared-stack NAME (default tenantflow-shared)
       --sbt-bus NAME          SBT's bus, where status events go (needed by replay, retry, migrate and update
                               when no deployed stage names it)
-      --in-process            replay, retry, migrate, update: run the saga in this process against the endpoint
-                              (an emulator with no Lambda runtime), not on the deployed stage's state machines;
-                              update --tier and shards add need it (they run here only, for now)
+      --in-process            replay, retry, migrate, update, shards add: run the work in this process against
+                              the endpoint (an emulator with no Lambda runtime), not on the deployed stage's
+                              state machines (which run it otherwise, followed here step by step from the
+                              execution's history; Ctrl-C stops following, not the execution)
       --no-wait               start on the deployed stage and return without following the execution
                               state dir for in-process executions: <state-dir>/aws/<region>/<stage>/`;
 

@@ -58,12 +58,31 @@ export interface ExecutionState {
   status: string;
   error?: string;
   cause?: string;
+  /** What a SUCCEEDED execution returned (its final state). */
+  output?: unknown;
 }
 
 /** Step Functions, as the rollout's steps read the update executions they started. */
 export interface ExecutionLookup {
   /** Execution `name` of `machine`; `undefined` when there is none of that name. */
   describe(machine: MachineId, name: string): Promise<ExecutionState | undefined>;
+}
+
+/**
+ * One event of an execution's history, as far as following its steps needs it (Step Functions'
+ * GetExecutionHistory: a Task state entered, its function started, succeeded with its output, or
+ * failed with an error). `at` is epoch milliseconds; ids grow with time.
+ */
+export type ExecutionEvent =
+  | { id: number; at: number; kind: 'entered'; step: string }
+  | { id: number; at: number; kind: 'started' }
+  | { id: number; at: number; kind: 'succeeded'; output?: unknown }
+  | { id: number; at: number; kind: 'failed'; error: string; cause?: string };
+
+/** Step Functions, as an operator follows a deployed execution's steps. */
+export interface ExecutionEvents {
+  /** The step events of execution `name` of `machine`, oldest first; none when there is no such execution. */
+  history(machine: MachineId, name: string): Promise<ExecutionEvent[]>;
 }
 
 /** Starting executions and reading them back: what a rollout drives its tenants' updates with. */

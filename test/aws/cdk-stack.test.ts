@@ -220,6 +220,51 @@ describe('the CDK construct deployed to moto', () => {
     expect(JSON.parse(input.input ?? '{}')).toMatchObject({ detail: { tenantId: tenant.tenantId } });
   });
 
+  it('starts a rollout and a shard on the deployed stage’s machines, not in this process', async () => {
+    // Act
+    const rollout = await tenantflow([
+      'update',
+      '--tier',
+      'advanced',
+      '--image',
+      'public.ecr.aws/nginx/nginx:1.27',
+      '--version',
+      '1.27',
+      '--no-wait',
+      '--json',
+    ]);
+    const shard = await tenantflow(['shards', 'add', '--reason', 'moto suite', '--no-wait', '--json']);
+
+    // Assess
+    expect(rollout.code, rollout.stderr).toBe(0);
+    expect(rollout.json[0]).toMatchObject({ tier: 'advanced', release: '1.27', status: 'running' });
+    expect(rollout.stderr).toContain('runs on the deployed stage, not followed (--no-wait)');
+    expect(shard.code, shard.stderr).toBe(0);
+    expect(shard.json[0]).toMatchObject({ status: 'RUNNING' });
+    const inputs = async (outputName: string) => {
+      const machine = output(outputName);
+      const listed = await clients.sfn.send(new ListExecutionsCommand({ stateMachineArn: machine }));
+      return Promise.all(
+        (listed.executions ?? []).map(async (e) => {
+          const described = await clients.sfn.send(
+            new DescribeExecutionCommand({ executionArn: e.executionArn ?? '' }),
+          );
+          return JSON.parse(described.input ?? '{}') as unknown;
+        }),
+      );
+    };
+    expect(await inputs('TenantFlowRolloutStateMachineArn')).toContainEqual(
+      expect.objectContaining({
+        tier: 'advanced',
+        release: expect.objectContaining({ version: '1.27', image: 'public.ecr.aws/nginx/nginx:1.27' }),
+      }),
+    );
+    expect(await inputs('TenantFlowShardStateMachineArn')).toContainEqual({
+      force: true,
+      reason: 'moto suite',
+    });
+  });
+
   it('aborts what holds a tenant on the deployed stage: abort --tenant reads its lock and stops that execution', async () => {
     // Prepare: a request started on the deployed machine, and the lock its first step would take
     // (moto runs no Lambda, so the suite takes it as ReserveTenant does, through the adapter).

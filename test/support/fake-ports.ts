@@ -58,7 +58,7 @@ import type {
   StatusLedger,
   TenantMap,
 } from '../../src/ports/tenant-map.ts';
-import type { ExecutionState, Workflows } from '../../src/ports/workflow.ts';
+import type { ExecutionEvent, ExecutionEvents, ExecutionState, Workflows } from '../../src/ports/workflow.ts';
 import type { StepDeps } from '../../src/steps/index.ts';
 
 /** One recorded call. */
@@ -858,7 +858,17 @@ export class FakeEventPublisher extends Recorder<keyof EventPublisher> implement
  * the same execution (success, same ARN); the name taken otherwise is ExecutionAlreadyExists.
  * `finish` ends an execution (it stops counting as running).
  */
-export class FakeWorkflowStarter extends Recorder<keyof Workflows> implements Workflows {
+export class FakeWorkflowStarter
+  extends Recorder<keyof Workflows | keyof ExecutionEvents>
+  implements Workflows, ExecutionEvents
+{
+  /** Each execution's step events, by execution name, as the test writes them (none by default). */
+  readonly histories = new Map<string, ExecutionEvent[]>();
+  async history(machine: MachineId, name: string): Promise<ExecutionEvent[]> {
+    await this.enter('history', machine, name);
+    if (!this.started.some((s) => s.machine === machine && s.name === name)) return [];
+    return structuredClone(this.histories.get(name) ?? []);
+  }
   readonly started: Array<{
     machine: MachineId;
     name: string;
@@ -902,7 +912,6 @@ export class FakeAlarmWatch extends Recorder<keyof AlarmWatch> implements AlarmW
   }
 }
 
-/** A log that keeps what it was told, for assertions. */
 /** {@link DeployedStage} in memory: the deployed functions' environments, by function name. */
 export class FakeDeployedStage implements DeployedStage {
   readonly functions = new Map<string, Record<string, string>>();
@@ -913,6 +922,7 @@ export class FakeDeployedStage implements DeployedStage {
   }
 }
 
+/** A log that keeps what it was told, for assertions. */
 export class FakeLog implements Log {
   readonly lines: Array<{ level: 'info' | 'warn'; message: string; fields?: Record<string, unknown> }> = [];
   info(message: string, fields?: Record<string, unknown>) {

@@ -3,6 +3,8 @@ import {
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
   ExecutionLimitExceeded,
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
   SFNClient,
   type SFNClientConfig,
   StartExecutionCommand,
@@ -10,7 +12,7 @@ import {
 import { z } from 'zod';
 import { FatalError, RetryableError } from '../../domain/errors.ts';
 import type { MachineId } from '../../domain/saga.ts';
-import type { ExecutionState, Workflows } from '../../ports/workflow.ts';
+import type { ExecutionEvent, ExecutionEvents, ExecutionState, Workflows } from '../../ports/workflow.ts';
 import { type ClientOptions, resolveClient } from './client-options.ts';
 import { translateAwsError } from './errors.ts';
 import { parseResult } from './parse.ts';
@@ -37,13 +39,69 @@ const describeSchema = z.object({
   status: z.string().min(1),
   error: z.string().nullish(),
   cause: z.string().nullish(),
+  output: z.string().nullish(),
 });
+
+/** A JSON text as a value; text that is not JSON is kept as the text. */
+const jsonOrText = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+};
+
+/**
+ * A history event as a step event: a Task state entered; its Lambda function (or service
+ * integration) started, succeeded or failed (a time-out or a failure to start is a failure too).
+ * Every other event (Pass, Choice, Wait states, the execution's own) is none.
+ */
+export const stepEventOf = (event: HistoryEvent): ExecutionEvent | undefined => {
+  const id = event.id ?? 0;
+  const at = event.timestamp?.getTime() ?? 0;
+  const failed = (details: { error?: string | undefined; cause?: string | undefined } | undefined) => ({
+    id,
+    at,
+    kind: 'failed' as const,
+    error: details?.error ?? event.type ?? 'Failed',
+    ...(details?.cause ? { cause: details.cause } : {}),
+  });
+  switch (event.type) {
+    case 'TaskStateEntered':
+      return { id, at, kind: 'entered', step: event.stateEnteredEventDetails?.name ?? '?' };
+    case 'LambdaFunctionStarted':
+    case 'TaskStarted':
+      return { id, at, kind: 'started' };
+    case 'LambdaFunctionSucceeded':
+    case 'TaskSucceeded': {
+      const output =
+        event.lambdaFunctionSucceededEventDetails?.output ?? event.taskSucceededEventDetails?.output;
+      return { id, at, kind: 'succeeded', ...(output ? { output: jsonOrText(output) } : {}) };
+    }
+    case 'LambdaFunctionFailed':
+      return failed(event.lambdaFunctionFailedEventDetails);
+    case 'LambdaFunctionTimedOut':
+      return failed({ error: 'States.Timeout', ...event.lambdaFunctionTimedOutEventDetails });
+    case 'LambdaFunctionStartFailed':
+      return failed(event.lambdaFunctionStartFailedEventDetails);
+    case 'LambdaFunctionScheduleFailed':
+      return failed(event.lambdaFunctionScheduleFailedEventDetails);
+    case 'TaskFailed':
+      return failed(event.taskFailedEventDetails);
+    case 'TaskTimedOut':
+      return failed({ error: 'States.Timeout', ...event.taskTimedOutEventDetails });
+    case 'TaskStartFailed':
+      return failed(event.taskStartFailedEventDetails);
+    default:
+      return undefined;
+  }
+};
 
 /**
  * {@link Workflows} on AWS Step Functions: StartExecution (the execution name is the idempotency key)
- * and DescribeExecution.
+ * and DescribeExecution; {@link ExecutionEvents}: GetExecutionHistory, every page.
  */
-export class StepFunctionsStarter implements Workflows {
+export class StepFunctionsStarter implements Workflows, ExecutionEvents {
   readonly #client: SFNClient;
   readonly #arns: Readonly<Record<MachineId, string>>;
 
@@ -86,11 +144,46 @@ export class StepFunctionsStarter implements Workflows {
       const out = await this.#client.send(
         new DescribeExecutionCommand({ executionArn: executionArnOf(stateMachineArn, name) }),
       );
-      const { status, error, cause } = parseResult(describeSchema, out, context);
-      return { status, ...(error ? { error } : {}), ...(cause ? { cause } : {}) };
+      const { status, error, cause, output } = parseResult(describeSchema, out, context);
+      return {
+        status,
+        ...(error ? { error } : {}),
+        ...(cause ? { cause } : {}),
+        ...(output ? { output: jsonOrText(output) } : {}),
+      };
     } catch (error) {
       if (error instanceof ExecutionDoesNotExist) return undefined;
       throw translateAwsError(error, context);
     }
+  }
+
+  async history(machine: MachineId, name: string): Promise<ExecutionEvent[]> {
+    const stateMachineArn = this.#arns[machine];
+    if (!stateMachineArn) throw new FatalError(`no state machine ARN configured for ${machine}`);
+    const executionArn = executionArnOf(stateMachineArn, name);
+    const context = `Step Functions GetExecutionHistory ${machine} ${name}`;
+    const events: ExecutionEvent[] = [];
+    try {
+      let nextToken: string | undefined;
+      do {
+        const page = await this.#client.send(
+          new GetExecutionHistoryCommand({
+            executionArn,
+            maxResults: 1000,
+            includeExecutionData: true,
+            ...(nextToken ? { nextToken } : {}),
+          }),
+        );
+        for (const event of page.events ?? []) {
+          const step = stepEventOf(event);
+          if (step) events.push(step);
+        }
+        nextToken = page.nextToken;
+      } while (nextToken);
+    } catch (error) {
+      if (error instanceof ExecutionDoesNotExist) return [];
+      throw translateAwsError(error, context);
+    }
+    return events;
   }
 }

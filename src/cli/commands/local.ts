@@ -145,7 +145,7 @@ const awsTarget = async (
   aws: AwsTargetOptions,
   stateDir: string,
   needsBus: boolean,
-  runs: 'requests' | 'in-process' | 'nothing' = needsBus ? 'requests' : 'nothing',
+  runs: 'requests' | 'nothing' = needsBus ? 'requests' : 'nothing',
 ) => {
   const region = await resolveRegion(aws);
   const functionName = deployedFunctionName(aws.stage, 'step');
@@ -155,10 +155,6 @@ const awsTarget = async (
     if (!deployed)
       throw new UsageError(
         `stage ${aws.stage} has no deployed function ${functionName} here, so nothing runs its state machines: deploy it, or run the saga in this process with --in-process (for an emulator such as moto)`,
-      );
-    if (runs === 'in-process')
-      throw new UsageError(
-        `this command still runs in this process only (it is not started on the deployed stage yet): add --in-process to run it here against stage ${aws.stage}`,
       );
   }
   const settled = settleTarget({
@@ -186,15 +182,15 @@ const awsTarget = async (
       ? { deployment: { machineArns: deployedMachines(deployed, functionName), wait: !aws.noWait } }
       : {}),
   };
-  return { target, stateDir: aws.stateDirGiven ? stateDir : awsStateDir(stateDir, target) };
+  return { target, stateDir: awsStateDir(stateDir, target) };
 };
 
 /** Which cloud a command works on: the embedded default, or `--target aws` (and whether it sends status events). */
 type Where = {
   aws?: AwsTargetOptions | undefined;
   needsBus?: boolean;
-  /** What the command runs: requests (on the deployed stage), work this process does, or nothing. */
-  runs?: 'requests' | 'in-process' | 'nothing';
+  /** What the command runs: requests (on the deployed stage's state machines), or nothing. */
+  runs?: 'requests' | 'nothing';
 };
 
 /**
@@ -610,7 +606,7 @@ const abortAws = async (command: Of<'abort'>, aws: AwsTargetOptions, io: CliIo):
     isStateDir(dir) && readRegistry(join(dir, 'executions.json')).some((entry) => entry.name === execution);
   if (ranHere)
     return abortExecution({ ...command, execution, stateDir: dir, aws: undefined }, io, {
-      aws: { ...aws, stateDirGiven: true },
+      aws,
     });
   const [{ SFNClient }, { StepFunctionsHistory }] = await Promise.all([
     import('@aws-sdk/client-sfn'),
@@ -807,6 +803,10 @@ const rolloutText = (report: RolloutReport, waves: readonly WaveTarget[]): strin
   for (const item of report.notUpdated)
     lines.push(`  not updated: ${printable(item.tenantId)} (${printable(item.reason)})`);
   if (report.status === 'planned') return lines;
+  if (report.status === 'running') {
+    lines.push('running on the deployed stage: its waves are decided as they start');
+    return lines;
+  }
   lines.push(
     report.status === 'completed'
       ? `completed: ${report.updated} updated, ${report.alreadyOn.length} already on it, ${report.notUpdated.length} not updated`
@@ -884,15 +884,19 @@ export const update = async (command: Of<'update'>, io: CliIo): Promise<number> 
             previous = state;
           },
         });
-        io.err(`rollout execution ${run.execution} ended ${run.status}`);
+        io.err(
+          run.status === 'RUNNING'
+            ? `rollout execution ${run.execution} runs on the deployed stage, not followed (--no-wait): follow it with tenantflow executions --target aws`
+            : `rollout execution ${run.execution} ended ${run.status}`,
+        );
         report = run.report;
       }
       if (command.json) io.out(JSON.stringify(report));
       else for (const line of rolloutText(report, waves)) io.out(line);
       return report.status === 'halted' ? EXIT.failed : EXIT.ok;
     },
-    // A rollout still runs in this process (its machine is not started on the deployed stage yet).
-    { aws: command.aws, needsBus: !command.dryRun, runs: command.dryRun ? 'nothing' : 'in-process' },
+    // A rollout runs on the deployed stage's rollout machine (here with --in-process).
+    { aws: command.aws, needsBus: !command.dryRun, runs: command.dryRun ? 'nothing' : 'requests' },
   );
 };
 
@@ -922,9 +926,10 @@ const shardLine = (shard: ShardView): string =>
  * `shards`: every load balancer shard (the stack's, then the added ones) and how full each is;
  * `shards add`: an execution of the shard machine, forced, to its end (exit 1 when it failed).
  */
-export const shards = async (command: Of<'shards'>, io: CliIo): Promise<number> =>
-  withRuntime(
-    reading(command.stateDir),
+export const shards = async (command: Of<'shards'>, io: CliIo): Promise<number> => {
+  const progress = progressPrinter(io.err);
+  return withRuntime(
+    { ...reading(command.stateDir), onProgress: progress.onProgress },
     io,
     async (runtime) => {
       if (!command.add) {
@@ -935,6 +940,7 @@ export const shards = async (command: Of<'shards'>, io: CliIo): Promise<number> 
       }
       io.err('adding a load balancer shard (its load balancer takes a few minutes on AWS)…');
       const run = await runtime.addShard(command.reason ?? 'tenantflow shards add');
+      progress.flush();
       const list = await runtime.shards();
       const failure = run.state?.failure
         ? `${run.state.failure.step}: ${run.state.failure.error.Cause ?? run.state.failure.error.Error}`
@@ -953,19 +959,22 @@ export const shards = async (command: Of<'shards'>, io: CliIo): Promise<number> 
         );
       } else {
         const what =
-          run.state?.outcome === 'added'
-            ? `added ${printable(run.state.shard?.name ?? 'a shard')}`
-            : run.state?.outcome === 'not-needed'
-              ? `nothing added: ${printable(run.state.note ?? '')}`
-              : `failed${failure ? ` at ${printable(failure)}` : ''}: what it made was undone`;
+          run.status === 'RUNNING'
+            ? 'running on the deployed stage, not followed (--no-wait): follow it with tenantflow executions --target aws'
+            : run.state?.outcome === 'added'
+              ? `added ${printable(run.state.shard?.name ?? 'a shard')}`
+              : run.state?.outcome === 'not-needed'
+                ? `nothing added: ${printable(run.state.note ?? '')}`
+                : `failed${failure ? ` at ${printable(failure)}` : ''}: what it made was undone`;
         io.out(`${run.execution}  ${run.status}  ${what}`);
         for (const shard of list) io.out(shardLine(shard));
       }
-      return run.status === 'SUCCEEDED' ? EXIT.ok : EXIT.failed;
+      return run.status === 'SUCCEEDED' || run.status === 'RUNNING' ? EXIT.ok : EXIT.failed;
     },
-    // Adding a shard runs the shard machine in this process (not on the deployed stage yet).
-    { aws: command.aws, runs: command.add ? 'in-process' : 'nothing' },
+    // Adding a shard runs the deployed stage's shard machine (here with --in-process).
+    { aws: command.aws, runs: command.add ? 'requests' : 'nothing' },
   );
+};
 
 /**
  * `releases`: which release each tenant runs, by tier and release (pooled tenants: the pooled

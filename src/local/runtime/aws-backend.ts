@@ -14,7 +14,7 @@ import { ecsNamesOfArn } from '../../ports/resource-discovery.ts';
 import type { DeployedExecution } from '../../ports/workflow.ts';
 import type { InventoryItem } from '../sim/inventory.ts';
 import type { CloudBackend } from './backend.ts';
-import { type DeployedRunDeps, runOnDeployed } from './deployed-run.ts';
+import { type DeployedRunDeps, followExecution, runOnDeployed } from './deployed-run.ts';
 import type { PublishedEvent } from './replay-result.ts';
 
 /** Where `--target aws` points: a region (and profile) of a real AWS API, and the installation's names. */
@@ -116,7 +116,7 @@ export const awsBackend = (
     SBT_EVENT_BUS: target.sbtBus ?? READ_ONLY_BUS,
   };
   const deployment = target.deployment;
-  const runOne = deployment
+  const deployed = deployment
     ? (() => {
         const config = loadConfig(env);
         const starter = new StepFunctionsStarter({
@@ -127,6 +127,7 @@ export const awsBackend = (
           config,
           starter,
           lookup: starter,
+          history: starter,
           events: new EventBridgePublisher({
             client: clients.eventbridge,
             eventBusName: config.eventBusName,
@@ -137,13 +138,21 @@ export const awsBackend = (
           pollMs: waitMs && Number(waitMs) >= 0 ? Number(waitMs) : DEPLOYED_POLL_MS,
         };
         const followHint = `follow it with: tenantflow executions --target aws --stage ${target.stage}`;
-        return (raw: unknown, signal: AbortSignal | undefined) =>
-          runOnDeployed(raw, deps, { wait: deployment.wait, signal, followHint });
+        const hooks: Pick<Required<CloudBackend>, 'runOne' | 'runMachine'> = {
+          runOne: (raw, signal, onProgress) =>
+            runOnDeployed(raw, deps, { wait: deployment.wait, signal, followHint, onProgress }),
+          async runMachine(machine, name, input, options) {
+            await starter.start(machine, name, input);
+            if (!deployment.wait) return undefined;
+            return (await followExecution(machine, name, deps, options))?.end;
+          },
+        };
+        return hooks;
       })()
     : undefined;
   return {
     clients,
-    ...(runOne ? { runOne } : {}),
+    ...deployed,
     env,
     timings: { waitMs: waitMs && Number(waitMs) >= 0 ? Number(waitMs) : null, retryMs: null },
     published: () => published,

@@ -22,9 +22,13 @@ export interface AwsRuntime extends Runtime {
   deployedExecutions(all: boolean): Promise<DeployedExecution[]>;
 }
 
-/** Where `--target aws` keeps its executions when no --state-dir is given: one directory per region and stage. */
+/**
+ * Where `--target aws` keeps its executions under a state dir: one directory per region and stage,
+ * so one state dir (the default, or one given) holds several stages side by side. A given dir that an
+ * earlier version bound to one target itself (its own `target.json`) goes on being used as it is.
+ */
 export const awsStateDir = (base: string, target: AwsTarget): string =>
-  join(base, 'aws', target.region, target.stage);
+  existsSync(join(base, TARGET_FILE)) ? base : join(base, 'aws', target.region, target.stage);
 
 /**
  * The same in-process sagas as the embedded default, over real SDK clients (`--target aws`). The
@@ -39,7 +43,7 @@ export const createAwsRuntime = async (
   const file = join(dir, TARGET_FILE);
   if (existsSync(join(dir, 'cloud.json')))
     throw new NotAStateDirError(
-      `${dir} holds a simulated cloud: --target aws keeps its executions apart (leave out --state-dir)`,
+      `${dir} holds a simulated cloud: --target aws keeps its executions apart, in its aws/<region>/<stage>/`,
     );
   // A state dir is bound to a target on first use, and only to one that answers: a missing table
   // (a wrong --stage, --region or --table) is an error naming it, and nothing is made or bound.

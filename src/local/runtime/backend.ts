@@ -1,13 +1,16 @@
 import { join } from 'node:path';
 import { loadConfig } from '../../config.ts';
+import type { MachineId } from '../../domain/saga.ts';
 import { DEPLOYED_SHARD_GROWTH_THRESHOLD } from '../../domain/shards.ts';
 import type { AwsClients } from '../../handlers/wiring.ts';
 import { startLocalDynamo } from '../dynamo.ts';
-import type { EngineTimings } from '../engines/index.ts';
+import type { EngineTimings, ExecutionEnd } from '../engines/index.ts';
 import { SimulatedCloud } from '../sim/index.ts';
 import type { InventoryItem } from '../sim/inventory.ts';
 import { localClients } from './clients.ts';
+import type { FollowOptions } from './deployed-run.ts';
 import type { FaultInjector } from './faults.ts';
+import type { ProgressEvent } from './progress.ts';
 import type { PublishedEvent, ReplayResult } from './replay-result.ts';
 
 /** The simulated bus the status events go to (SBT's, in a deployment). */
@@ -33,7 +36,22 @@ export interface CloudBackend {
    * Carries out one request somewhere other than this process (a deployed stage's state machines);
    * absent: the runtime runs the saga here.
    */
-  runOne?(raw: unknown, signal: AbortSignal | undefined): Promise<ReplayResult>;
+  runOne?(
+    raw: unknown,
+    signal: AbortSignal | undefined,
+    onProgress: ((event: ProgressEvent) => void) | undefined,
+  ): Promise<ReplayResult>;
+  /**
+   * Starts execution `name` of `machine` somewhere other than this process (a deployed stage) and
+   * follows it to its end; undefined when it was not followed to the end (`--no-wait`, or `signal`).
+   * Absent: the runtime runs the machine here.
+   */
+  runMachine?(
+    machine: MachineId,
+    name: string,
+    input: unknown,
+    options: FollowOptions,
+  ): Promise<ExecutionEnd | undefined>;
   /** Keeps what must outlive the process. */
   save(): void;
   stop(): Promise<void>;

@@ -1,6 +1,14 @@
 import { type IngestDeps, ingestEvent } from '../../app/ingest.ts';
-import type { ExecutionLookup, ExecutionState } from '../../ports/workflow.ts';
+import type { MachineId } from '../../domain/saga.ts';
+import type {
+  ExecutionEvent,
+  ExecutionEvents,
+  ExecutionLookup,
+  ExecutionState,
+} from '../../ports/workflow.ts';
 import type { ExecutionEnd } from '../engines/index.ts';
+import { statusEventOfHistory, stepsOfHistory } from './history-progress.ts';
+import type { ProgressEvent } from './progress.ts';
 import { type ReplayResult, replayResult } from './replay-result.ts';
 
 const ENDS: ReadonlySet<string> = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
@@ -10,16 +18,20 @@ const endOf = (state: ExecutionState): ExecutionEnd => ({
   status: ENDS.has(state.status) ? (state.status as ExecutionEnd['status']) : 'FAILED',
   error: state.error ?? (ENDS.has(state.status) ? undefined : state.status),
   ...(state.cause ? { cause: state.cause } : {}),
+  ...(state.output !== undefined ? { output: state.output } : {}),
 });
 
 /**
  * One request carried out on a deployed stage instead of in this process: validated and started on
  * the stage's state machine exactly as its ingress Lambda does (the same `ingestEvent`), then
- * followed with DescribeExecution until it ends. What it does meanwhile, and any recovery, is the
- * deployed stage's: a command that stops following (Ctrl-C, `--no-wait`) leaves nothing behind here.
+ * followed with DescribeExecution until it ends, its steps read from the execution's history as
+ * they end (`onProgress`) and the status event its steps sent taken from there. What it does
+ * meanwhile, and any recovery, is the deployed stage's: a command that stops following (Ctrl-C,
+ * `--no-wait`) leaves nothing behind here.
  */
 export interface DeployedRunDeps extends IngestDeps {
   lookup: ExecutionLookup;
+  history: ExecutionEvents;
   sleep: (ms: number) => Promise<void>;
   /** Between two looks at a running execution. */
   pollMs: number;
@@ -28,7 +40,12 @@ export interface DeployedRunDeps extends IngestDeps {
 export const runOnDeployed = async (
   raw: unknown,
   deps: DeployedRunDeps,
-  options: { wait: boolean; signal?: AbortSignal | undefined; followHint: string },
+  options: {
+    wait: boolean;
+    signal?: AbortSignal | undefined;
+    followHint: string;
+    onProgress?: ((event: ProgressEvent) => void) | undefined;
+  },
 ): Promise<ReplayResult> => {
   const ingest = await ingestEvent(raw, deps);
   if (ingest.outcome === 'rejected') {
@@ -59,20 +76,56 @@ export const runOnDeployed = async (
     error: `${why}; ${options.followHint}`,
   });
   if (!options.wait) return notFollowed('running on the deployed stage, not followed (--no-wait)');
+  const followed = await followExecution(ingest.machine, ingest.execution, deps, options);
+  if (!followed) return notFollowed('still running on the deployed stage, no longer followed');
+  // How the request ended: the status event its steps sent (none when it died: the deployed
+  // watcher answers then), else the execution's end.
+  return replayResult({
+    raw,
+    config: deps.config,
+    ingest,
+    end: followed.end,
+    statusEvent: statusEventOfHistory(followed.events),
+  });
+};
+
+/** What following a deployed execution needs. */
+export type FollowDeps = Pick<DeployedRunDeps, 'lookup' | 'history' | 'sleep' | 'pollMs'>;
+
+export interface FollowOptions {
+  signal?: AbortSignal | undefined;
+  /** Each step as it ends (read from the execution's history). */
+  onProgress?: ((event: ProgressEvent) => void) | undefined;
+  /** What each step returned, in order (a rollout's states). */
+  onOutput?: ((output: unknown) => void | Promise<void>) | undefined;
+}
+
+/**
+ * Follows execution `name` of a deployed `machine` until it ends (DescribeExecution every `pollMs`),
+ * passing on each step once as its history shows it ended; undefined when `signal` stops the
+ * following first (the execution runs on).
+ */
+export const followExecution = async (
+  machine: MachineId,
+  name: string,
+  deps: FollowDeps,
+  options: FollowOptions,
+): Promise<{ end: ExecutionEnd; events: ExecutionEvent[] } | undefined> => {
+  let seen = 0;
   for (;;) {
-    if (options.signal?.aborted)
-      return notFollowed('still running on the deployed stage, no longer followed');
-    const state = await deps.lookup.describe(ingest.machine, ingest.execution);
-    if (state && state.status !== 'RUNNING') {
-      // The status event went out from the deployed stage; its end says how the request ended.
-      return replayResult({
-        raw,
-        config: deps.config,
-        ingest,
-        end: endOf(state),
-        statusEvent: null,
-      });
+    if (options.signal?.aborted) return undefined;
+    // The state first: once it has ended, the history read after it holds every step.
+    const state = await deps.lookup.describe(machine, name);
+    const ended = state !== undefined && state.status !== 'RUNNING';
+    const reads = options.onProgress || options.onOutput || ended;
+    const events = reads ? await deps.history.history(machine, name) : [];
+    const fresh = events.filter((event) => event.id > seen);
+    for (const step of stepsOfHistory(name, events)) {
+      if (step.id > seen) options.onProgress?.(step.progress);
     }
+    for (const event of fresh) if (event.kind === 'succeeded') await options.onOutput?.(event.output);
+    seen = Math.max(seen, ...fresh.map((event) => event.id));
+    if (ended) return { end: endOf(state), events };
     await deps.sleep(deps.pollMs);
   }
 };

@@ -223,7 +223,7 @@ export interface Runtime {
    * Adds a load balancer shard now (an execution of the shard machine, forced: the shards need not
    * be filling up), to its end.
    */
-  addShard(reason?: string): Promise<ShardRun>;
+  addShard(reason?: string, options?: { signal?: AbortSignal }): Promise<ShardRun>;
   /** Every load balancer shard (the stack's, then the added ones), with how full each is. */
   shards(): Promise<ShardView[]>;
   /** Holds every record (or one tenant's) against the cloud; repairs when asked. */
@@ -252,19 +252,23 @@ export interface LocalRuntime extends Runtime {
 export interface RolloutRunOptions {
   /** Each state a step of the rollout returned, in order (the rollout goes on once it returns). */
   onState?: (state: RolloutState) => void | Promise<void>;
+  /** Stops following a rollout that runs on a deployed stage (it runs on there). */
+  signal?: AbortSignal;
 }
 
 /** How a rollout execution ended, and its report. */
 export interface RolloutRun {
   execution: string;
-  status: ExecutionEnd['status'];
+  /** RUNNING: started on a deployed stage and not followed to its end (its report says `running`). */
+  status: ExecutionEnd['status'] | 'RUNNING';
   report: RolloutReport;
 }
 
 /** How a shard machine execution ended, and its last state (`undefined` when it had none readable). */
 export interface ShardRun {
   execution: string;
-  status: ExecutionEnd['status'];
+  /** RUNNING: started on a deployed stage and not followed to its end. */
+  status: ExecutionEnd['status'] | 'RUNNING';
   state: ShardState | undefined;
 }
 
@@ -482,7 +486,7 @@ export const openRuntime = async (
   };
 
   const replayOne = async (raw: unknown, signal?: AbortSignal): Promise<ReplayResult> => {
-    if (backend.runOne) return backend.runOne(raw, signal);
+    if (backend.runOne) return backend.runOne(raw, signal, options.onProgress);
     const before = backend.published().length;
     const ingest = await asyncInvoke(() => ingress(raw, lambdaContext('ingress')));
     const end = ingest.outcome === 'started' ? await starter.completion(ingest.execution) : undefined;
@@ -619,10 +623,31 @@ export const openRuntime = async (
       const execution = `rollout-${request.tier.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 40)}-${randomUUID().slice(0, 8)}`;
       if (rolloutOptions.onState) rolloutWatchers.set(execution, rolloutOptions.onState);
       try {
-        await starter.start(ROLLOUT_MACHINE, execution, request);
-        const end = (await starter.completion(execution)) ?? { status: 'FAILED' as const };
-        await starter.drain();
-        backend.save();
+        let end: ExecutionEnd;
+        if (backend.runMachine) {
+          // On a deployed stage: its rollout machine runs it; the states its steps return are read
+          // from the execution's history.
+          const { onState } = rolloutOptions;
+          const followed = await backend.runMachine(ROLLOUT_MACHINE, execution, request, {
+            signal: rolloutOptions.signal,
+            onOutput: async (output) => {
+              const state = rolloutStateSchema.safeParse(output);
+              if (state.success) await onState?.(state.data);
+            },
+          });
+          if (!followed)
+            return {
+              execution,
+              status: 'RUNNING',
+              report: { ...haltedReport(request, 'running on the deployed stage'), status: 'running' },
+            };
+          end = followed;
+        } else {
+          await starter.start(ROLLOUT_MACHINE, execution, request);
+          end = (await starter.completion(execution)) ?? { status: 'FAILED' as const };
+          await starter.drain();
+          backend.save();
+        }
         const output = rolloutReportSchema.safeParse(
           (end.output as { report?: unknown } | undefined)?.report,
         );
@@ -656,12 +681,24 @@ export const openRuntime = async (
       if (!result) throw new RequestNotRunError(`tenant ${tenantId}: the migration was not run`);
       return result;
     },
-    async addShard(reason = 'an operator') {
+    async addShard(reason = 'an operator', shardOptions = {}) {
       const execution = `add-shard-${randomUUID().slice(0, 8)}`;
-      await starter.start(SHARD_MACHINE, execution, { force: true, reason });
-      const end = (await starter.completion(execution)) ?? { status: 'FAILED' as const };
-      await starter.drain();
-      backend.save();
+      const input = { force: true, reason };
+      let end: ExecutionEnd;
+      if (backend.runMachine) {
+        // On a deployed stage: its shard machine adds it.
+        const followed = await backend.runMachine(SHARD_MACHINE, execution, input, {
+          signal: shardOptions.signal,
+          onProgress: options.onProgress,
+        });
+        if (!followed) return { execution, status: 'RUNNING', state: undefined };
+        end = followed;
+      } else {
+        await starter.start(SHARD_MACHINE, execution, input);
+        end = (await starter.completion(execution)) ?? { status: 'FAILED' as const };
+        await starter.drain();
+        backend.save();
+      }
       const state = shardStateSchema.safeParse(end.output);
       return { execution, status: end.status, state: state.success ? state.data : undefined };
     },

@@ -222,13 +222,12 @@ describe('parseCommandLine', () => {
           profile: 'ops',
           stage: 'prod',
           sbtBus: 'sbt-bus',
-          stateDirGiven: false,
         },
       },
     });
     expect(defaults).toMatchObject({
       ok: true,
-      command: { aws: { stage: 'dev', stateDirGiven: false } },
+      command: { aws: { stage: 'dev' } },
     });
     // No --shared-stack: the deployed stage's is used, else tenantflow-shared (settled when the command runs).
     expect(defaults.ok && 'aws' in defaults.command && defaults.command.aws?.sharedStack).toBeFalsy();

@@ -253,9 +253,12 @@ describe('update --request', () => {
       'added',
       'tf-shard-7',
     ]);
-    expect(added.err).toEqual([
-      'adding a load balancer shard (its load balancer takes a few minutes on AWS)…',
-    ]);
+    // The note, then the shard machine's steps as they end (as replay prints a saga's).
+    const [note, header, ...steps] = added.err;
+    expect(note).toBe('adding a load balancer shard (its load balancer takes a few minutes on AWS)…');
+    expect(header).toMatch(/^▶ add-shard-[0-9a-f]{8}$/);
+    expect(steps.length).toBeGreaterThan(0);
+    for (const step of steps) expect(step).toMatch(/^ {2}✓ [A-Za-z]+( ×\d+)? \d+ms$/);
     expect(words.out.map((line) => line.replace(/\s{2,}\S+\.elb\.amazonaws\.com$/, ''))).toEqual([
       `shard 1  stack  ${list.data?.[0]?.used}/99 tenants`,
       'shard 7  added  0/100 tenants',

@@ -3,6 +3,7 @@ import {
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
   ExecutionLimitExceeded,
+  GetExecutionHistoryCommand,
   InvalidExecutionInput,
   SFNClient,
   StartExecutionCommand,
@@ -163,6 +164,108 @@ describe('StepFunctionsStarter.describe', () => {
 
     // Assess
     expect(missing).toBeUndefined();
+    expect(throttled).toMatchObject({ name: 'ThrottledError' });
+  });
+});
+
+describe('StepFunctionsStarter.history', () => {
+  it('reads every page of the history with its data, keeping the Task states’ step events only', async () => {
+    // Prepare: a Lambda task that failed once, was retried and succeeded, between Pass states.
+    const at = (s: number) => new Date(Date.UTC(2026, 11, 7, 10, 0, s));
+    sfn
+      .on(GetExecutionHistoryCommand)
+      .resolvesOnce({
+        events: [
+          { id: 1, timestamp: at(0), type: 'ExecutionStarted' },
+          { id: 2, timestamp: at(0), type: 'PassStateEntered', stateEnteredEventDetails: { name: 'Start' } },
+          {
+            id: 3,
+            timestamp: at(1),
+            type: 'TaskStateEntered',
+            stateEnteredEventDetails: { name: 'CreateService' },
+          },
+          { id: 4, timestamp: at(1), type: 'LambdaFunctionScheduled' },
+          { id: 5, timestamp: at(2), type: 'LambdaFunctionStarted' },
+          {
+            id: 6,
+            timestamp: at(3),
+            type: 'LambdaFunctionFailed',
+            lambdaFunctionFailedEventDetails: { error: 'RetryableError', cause: '{"errorMessage":"x"}' },
+          },
+        ],
+        nextToken: 'page-2',
+      })
+      .resolvesOnce({
+        events: [
+          { id: 7, timestamp: at(5), type: 'LambdaFunctionStarted' },
+          {
+            id: 8,
+            timestamp: at(6),
+            type: 'LambdaFunctionSucceeded',
+            lambdaFunctionSucceededEventDetails: { output: '{"tenantId":"t-1"}' },
+          },
+          {
+            id: 9,
+            timestamp: at(6),
+            type: 'TaskStateExited',
+            stateExitedEventDetails: { name: 'CreateService' },
+          },
+          { id: 10, timestamp: at(7), type: 'LambdaFunctionTimedOut' },
+          {
+            id: 11,
+            timestamp: at(8),
+            type: 'TaskSucceeded',
+            taskSucceededEventDetails: { resourceType: 'ecs', resource: 'runTask.sync', output: 'not json' },
+          },
+        ],
+      });
+
+    // Act
+    const events = await starter.history('onboarding', 'onboard-t-1');
+
+    // Assess
+    const executionArn = 'arn:aws:states:us-east-1:111122223333:execution:tf-onboarding:onboard-t-1';
+    expect(sfn).toHaveReceivedNthCommandWith(GetExecutionHistoryCommand, 1, {
+      executionArn,
+      maxResults: 1000,
+      includeExecutionData: true,
+    });
+    expect(sfn).toHaveReceivedNthCommandWith(GetExecutionHistoryCommand, 2, {
+      executionArn,
+      maxResults: 1000,
+      includeExecutionData: true,
+      nextToken: 'page-2',
+    });
+    expect(events).toEqual([
+      { id: 3, at: at(1).getTime(), kind: 'entered', step: 'CreateService' },
+      { id: 5, at: at(2).getTime(), kind: 'started' },
+      {
+        id: 6,
+        at: at(3).getTime(),
+        kind: 'failed',
+        error: 'RetryableError',
+        cause: '{"errorMessage":"x"}',
+      },
+      { id: 7, at: at(5).getTime(), kind: 'started' },
+      { id: 8, at: at(6).getTime(), kind: 'succeeded', output: { tenantId: 't-1' } },
+      { id: 10, at: at(7).getTime(), kind: 'failed', error: 'States.Timeout' },
+      { id: 11, at: at(8).getTime(), kind: 'succeeded', output: 'not json' },
+    ]);
+  });
+
+  it('answers no events for an execution Step Functions does not have, and translates throttling', async () => {
+    // Prepare
+    sfn
+      .on(GetExecutionHistoryCommand)
+      .rejectsOnce(new ExecutionDoesNotExist({ message: 'no', $metadata: {} }))
+      .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: {} }));
+
+    // Act
+    const missing = await starter.history('update', 'update-none-1');
+    const throttled = await starter.history('update', 'update-busy-1').catch((error: unknown) => error);
+
+    // Assess
+    expect(missing).toEqual([]);
     expect(throttled).toMatchObject({ name: 'ThrottledError' });
   });
 });

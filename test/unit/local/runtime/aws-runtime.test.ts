@@ -75,6 +75,31 @@ describe('--target aws state directories', () => {
     expect(executions).toEqual([]);
   });
 
+  it('holds several stages side by side under one state dir; a dir bound to one target itself stays as it is', async () => {
+    // Prepare
+    const base = tempDir('tf-aws-');
+    const staging = { ...target, stage: 'staging', table: target.table };
+    const legacy = tempDir('tf-aws-');
+    writeFileSync(join(legacy, 'target.json'), JSON.stringify({ ...target, sbtBus: undefined }));
+
+    // Act
+    const dirs = [awsStateDir(base, target), awsStateDir(base, staging)];
+    for (const [index, dir] of dirs.entries()) {
+      const runtime = await withEndpoint(() =>
+        createAwsRuntime({ stateDir: dir, engine: 'asl' }, index === 0 ? target : staging),
+      );
+      await runtime.close();
+    }
+
+    // Assess
+    expect(dirs).toEqual([join(base, 'aws', 'eu-west-1', 'prod'), join(base, 'aws', 'eu-west-1', 'staging')]);
+    expect(dirs.map((dir) => JSON.parse(readFileSync(join(dir, 'target.json'), 'utf8')).stage)).toEqual([
+      'prod',
+      'staging',
+    ]);
+    expect(awsStateDir(legacy, target)).toBe(legacy);
+  });
+
   it('binds nothing to a target whose table does not answer, and names the table', async () => {
     // Prepare
     const dir = awsStateDir(tempDir('tf-aws-'), target);
@@ -119,7 +144,7 @@ describe('--target aws state directories', () => {
     );
     for (const reason of reasons) expect(reason).toBeInstanceOf(NotAStateDirError);
     expect(reasons.map((reason) => (reason as Error).message)).toEqual([
-      `${simulated} holds a simulated cloud: --target aws keeps its executions apart (leave out --state-dir)`,
+      `${simulated} holds a simulated cloud: --target aws keeps its executions apart, in its aws/<region>/<stage>/`,
       `${other} holds executions run against region us-east-1, stage prod, table tenantflow-prod-tenants: not this target's`,
       `${awsDir} holds executions run against AWS (--target aws), not a simulated cloud`,
     ]);

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../../src/config.ts';
-import { type DeployedRunDeps, runOnDeployed } from '../../../../src/local/runtime/deployed-run.ts';
+import {
+  type DeployedRunDeps,
+  followExecution,
+  runOnDeployed,
+} from '../../../../src/local/runtime/deployed-run.ts';
 import { FakeEventPublisher, FakeStatusLedger, FakeWorkflowStarter } from '../../../support/fake-ports.ts';
 import { lifecycleEvent, newTenant } from '../../../support/reliability/world.ts';
 
@@ -15,6 +19,7 @@ const world = (sleeps: { count: number; onSleep?: () => void } = { count: 0 }) =
     config: loadConfig({ SBT_EVENT_BUS: 'sbt-bus', TENANT_TABLE: 'tenantflow-prod-tenants' }),
     starter,
     lookup: starter,
+    history: starter,
     events,
     ledger: new FakeStatusLedger(),
     now: () => new Date('2026-12-07T10:00:00Z'),
@@ -118,5 +123,179 @@ describe('runOnDeployed', () => {
     expect(result.error).toContain('no-such-tier');
     expect(starter.started).toEqual([]);
     expect(events.published.map((e) => e.detailType)).toEqual([result.statusEvent?.['detail-type']]);
+  });
+
+  it('prints each step once as the history shows it ended, and takes the status event its steps sent', async () => {
+    // Prepare
+    const { starter, deps } = world();
+    const event = lifecycleEvent('onboard', newTenant('advanced'));
+    const at = (s: number) => Date.parse('2026-12-07T10:00:00Z') + s * 1000;
+    const sent = {
+      source: 'tenantflow',
+      detailType: deps.config.contract.outbound.onboard.success,
+      detail: { tenantRegistrationId: 'r-1', tenantId: 't-1' },
+    };
+    const polls: Array<() => void> = [
+      () =>
+        starter.histories.set(starter.started[0]?.name ?? '', [
+          { id: 2, at: at(0), kind: 'entered', step: 'ReserveTenant' },
+          { id: 4, at: at(1), kind: 'started' },
+          { id: 5, at: at(2), kind: 'succeeded', output: { tenantId: 't-1' } },
+        ]),
+      () => {
+        const name = starter.started[0]?.name ?? '';
+        starter.histories
+          .get(name)
+          ?.push(
+            { id: 7, at: at(3), kind: 'entered', step: 'CreateService' },
+            { id: 9, at: at(3), kind: 'started' },
+            { id: 10, at: at(4), kind: 'failed', error: 'RetryableError', cause: 'throttled' },
+            { id: 12, at: at(6), kind: 'started' },
+            { id: 13, at: at(7), kind: 'succeeded', output: { tenantId: 't-1' } },
+            { id: 15, at: at(8), kind: 'entered', step: 'NotifyStatus' },
+            { id: 17, at: at(8), kind: 'started' },
+            { id: 18, at: at(9), kind: 'succeeded', output: { tenantId: 't-1', statusEvent: sent } },
+          );
+        starter.finish(name);
+      },
+    ];
+    deps.sleep = async () => polls.shift()?.();
+    const progress: Array<[string, boolean, number, string | undefined]> = [];
+
+    // Act
+    const result = await runOnDeployed(event, deps, {
+      wait: true,
+      followHint: HINT,
+      onProgress: (p) => progress.push([p.step, p.ok, p.stepMs, p.error]),
+    });
+
+    // Assess
+    expect(progress).toEqual([
+      ['ReserveTenant', true, 1000, undefined],
+      ['CreateService', false, 1000, 'RetryableError'],
+      ['CreateService', true, 1000, undefined],
+      ['NotifyStatus', true, 1000, undefined],
+    ]);
+    expect(result).toMatchObject({
+      outcome: 'succeeded',
+      statusEvent: {
+        source: 'tenantflow',
+        'detail-type': deps.config.contract.outbound.onboard.success,
+        detail: sent.detail,
+      },
+    });
+  });
+
+  it('reads the failure reason from the failure event its steps sent, not the execution’s end', async () => {
+    // Prepare
+    const { starter, deps } = world();
+    const reason = 'CreateService: the service quota of the cluster is reached';
+    deps.sleep = async () => {
+      const name = starter.started[0]?.name ?? '';
+      starter.histories.set(name, [
+        { id: 2, at: 0, kind: 'entered', step: 'NotifyFailure' },
+        {
+          id: 3,
+          at: 5,
+          kind: 'succeeded',
+          output: {
+            statusEvent: {
+              source: 'tenantflow',
+              detailType: deps.config.contract.outbound.onboard.failure,
+              detail: { jobOutput: { tenantRegistrationData: { failureReason: reason } } },
+            },
+          },
+        },
+      ]);
+      starter.finish(name, { status: 'FAILED', error: 'TenantLifecycleFailed' });
+    };
+
+    // Act
+    const result = await runOnDeployed(lifecycleEvent('onboard', newTenant('advanced')), deps, {
+      wait: true,
+      followHint: HINT,
+    });
+
+    // Assess
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      error: reason,
+      statusEvent: { 'detail-type': deps.config.contract.outbound.onboard.failure },
+    });
+  });
+
+  it('does not read the history while running when nobody prints progress', async () => {
+    // Prepare
+    const sleeps = { count: 0, onSleep: () => {} };
+    const { starter, deps } = world(sleeps);
+    sleeps.onSleep = () => {
+      if (sleeps.count === 2) for (const s of starter.started) starter.finish(s.name);
+    };
+
+    // Act
+    await runOnDeployed(lifecycleEvent('onboard', newTenant('advanced')), deps, {
+      wait: true,
+      followHint: HINT,
+    });
+
+    // Assess
+    expect(starter.callsOf('history')).toHaveLength(1);
+  });
+});
+
+describe('followExecution', () => {
+  it('passes on what each step returned, once, in order, and the end with its output (a rollout’s states)', async () => {
+    // Prepare
+    const { starter, deps } = world();
+    await starter.start('rollout', 'rollout-advanced-1', { tier: 'advanced' });
+    const outputs: unknown[] = [];
+    const polls: Array<() => void> = [
+      () =>
+        starter.histories.set('rollout-advanced-1', [
+          { id: 2, at: 0, kind: 'entered', step: 'PlanRollout' },
+          { id: 3, at: 1, kind: 'succeeded', output: { wave: 0 } },
+        ]),
+      () => {
+        starter.histories
+          .get('rollout-advanced-1')
+          ?.push(
+            { id: 5, at: 2, kind: 'entered', step: 'StartWave' },
+            { id: 6, at: 3, kind: 'failed', error: 'ThrottledError' },
+            { id: 7, at: 4, kind: 'succeeded', output: { wave: 1 } },
+          );
+        starter.finish('rollout-advanced-1', {
+          status: 'SUCCEEDED',
+          output: { report: { status: 'completed' } },
+        });
+      },
+    ];
+    deps.sleep = async () => polls.shift()?.();
+
+    // Act
+    const followed = await followExecution('rollout', 'rollout-advanced-1', deps, {
+      onOutput: (output) => {
+        outputs.push(output);
+      },
+    });
+
+    // Assess
+    expect(outputs).toEqual([{ wave: 0 }, { wave: 1 }]);
+    expect(followed?.end).toEqual({ status: 'SUCCEEDED', output: { report: { status: 'completed' } } });
+    expect(starter.callsOf('describe')).toHaveLength(3);
+  });
+
+  it('stops following when told to, leaving the execution running', async () => {
+    // Prepare
+    const { starter, deps } = world();
+    await starter.start('shard', 'add-shard-1', { force: true });
+    const controller = new AbortController();
+    deps.sleep = async () => controller.abort();
+
+    // Act
+    const followed = await followExecution('shard', 'add-shard-1', deps, { signal: controller.signal });
+
+    // Assess
+    expect(followed).toBeUndefined();
+    expect(starter.started[0]?.running).toBe(true);
   });
 });
