@@ -1,6 +1,19 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoTenantMap } from '../../../../src/adapters/aws/dynamo-tenant-map.ts';
+import { loadConfig } from '../../../../src/config.ts';
+import { placementOf } from '../../../../src/domain/catalogue.ts';
+import { MACHINE_IDS } from '../../../../src/domain/saga.ts';
 import { type LocalDynamo, startLocalDynamo } from '../../../../src/local/dynamo.ts';
 import {
   type AwsTarget,
@@ -148,5 +161,85 @@ describe('--target aws state directories', () => {
       `${other} holds executions run against region us-east-1, stage prod, table tenantflow-prod-tenants: not this target's`,
       `${awsDir} holds executions run against AWS (--target aws), not a simulated cloud`,
     ]);
+  });
+});
+
+describe('--target aws on a deployed stage', () => {
+  it('retries a tenant that an execution started elsewhere left FAILED, on the stage’s machine, and follows it', async () => {
+    // Prepare: the record as a deployed onboarding that failed leaves it (no state dir knew of it).
+    const machineArn = (id: string) =>
+      `arn:aws:states:eu-west-1:111122223333:stateMachine:tenantflow-prod-${id}`;
+    const deployed: AwsTarget = {
+      ...target,
+      deployment: {
+        machineArns: Object.fromEntries(MACHINE_IDS.map((id) => [id, machineArn(id)])) as Record<
+          (typeof MACHINE_IDS)[number],
+          string
+        >,
+        wait: true,
+      },
+    };
+    const tenantId = `t-${Date.now()}`;
+    const tenants = new DynamoTenantMap({
+      client: DynamoDBDocumentClient.from(
+        new DynamoDBClient({
+          endpoint: dynamo?.endpoint ?? '',
+          region: 'eu-west-1',
+          credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+        }),
+      ),
+      tableName: target.table,
+    });
+    const elsewhere = 'onboard-started-elsewhere-1';
+    const at = new Date().toISOString();
+    const placement = placementOf(loadConfig({ SBT_EVENT_BUS: 'sbt-bus' }).catalogue, 'advanced', '/health');
+    await tenants.acquire({
+      tenantId,
+      operation: 'onboard',
+      execution: elsewhere,
+      status: 'PROVISIONING',
+      allowedFrom: ['absent'],
+      at,
+      tenantName: 'acme',
+      tenantRegistrationId: 'reg-1',
+      placement,
+    });
+    await tenants.release({
+      tenantId,
+      execution: elsewhere,
+      status: 'FAILED',
+      active: false,
+      resources: {},
+      lastError: { operation: 'onboard', step: 'CreateService', reason: 'quota', at },
+      history: [],
+      at,
+    });
+    const sfn = mockClient(SFNClient);
+    sfn.on(StartExecutionCommand).callsFake((input: { stateMachineArn: string; name: string }) => ({
+      executionArn: `${input.stateMachineArn.replace(':stateMachine:', ':execution:')}:${input.name}`,
+    }));
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED' } as never);
+    sfn.on(GetExecutionHistoryCommand).resolves({ events: [] });
+    const dir = awsStateDir(tempDir('tf-aws-'), deployed);
+
+    try {
+      // Act
+      const result = await withEndpoint(async () => {
+        const runtime = await createAwsRuntime({ stateDir: dir, engine: 'asl' }, deployed);
+        return runtime.retry(tenantId).finally(() => runtime.close());
+      });
+
+      // Assess
+      const starts = sfn.commandCalls(StartExecutionCommand).map((call) => call.args[0].input);
+      expect(starts).toHaveLength(1);
+      expect(starts[0]?.stateMachineArn).toBe(machineArn('onboarding'));
+      expect(JSON.parse(starts[0]?.input ?? '{}')).toMatchObject({
+        detail: { tenantId, tenantName: 'acme', tenantRegistrationId: 'reg-1', tier: 'advanced' },
+      });
+      expect(result).toMatchObject({ outcome: 'succeeded', tenantId, execution: starts[0]?.name });
+      expect(sfn.commandCalls(GetExecutionHistoryCommand)).toHaveLength(1);
+    } finally {
+      sfn.restore();
+    }
   });
 });
