@@ -1,4 +1,5 @@
 import type { RolloutState } from '../domain/rollout-state.ts';
+import { DELAY_SECONDS } from '../domain/saga.ts';
 
 export type { RolloutReport, WaveReport } from '../domain/rollout.ts';
 export { ROLLOUT_SUMMARY, rolloutSummaryEvent } from '../domain/rollout-summary.ts';
@@ -14,6 +15,14 @@ export type RolloutEvent =
       detail?: string;
     }
   | { kind: 'bake'; wave: number; seconds: number }
+  /** One look of the bake at the clock (and the alarm): `elapsed` of `seconds`, in the machine's seconds. */
+  | {
+      kind: 'bake-poll';
+      wave: number;
+      elapsed: number;
+      seconds: number;
+      alarm?: { name: string; state: string };
+    }
   | { kind: 'rollback'; wave: number; tenantId: string; outcome: 'rolled back' | 'failed'; detail?: string }
   | { kind: 'retry-skipped'; tenants: string[] }
   | {
@@ -83,5 +92,20 @@ export const rolloutEvents = (previous: RolloutState | undefined, next: RolloutS
   }
   if (progress.phase === 'baking' && previous?.progress.phase !== 'baking')
     events.push({ kind: 'bake', wave, seconds: next.request.bakeSeconds });
+  if (progress.phase === 'baking' && progress.bakePollsLeft !== undefined) {
+    const { bakeSeconds, alarm } = next.request;
+    const polls = Math.ceil(bakeSeconds / DELAY_SECONDS.rolloutPoll);
+    // This look came after (polls − left − 1) waits of the machine's poll.
+    const elapsed = (polls - progress.bakePollsLeft - 1) * DELAY_SECONDS.rolloutPoll;
+    events.push({
+      kind: 'bake-poll',
+      wave,
+      elapsed,
+      seconds: bakeSeconds,
+      ...(alarm !== undefined && progress.alarmSeen
+        ? { alarm: { name: alarm, state: progress.alarmSeen } }
+        : {}),
+    });
+  }
   return events;
 };

@@ -88,6 +88,8 @@ export type Command =
       aws?: AwsTargetOptions;
     }
   | { name: 'releases'; stateDir: string; json: boolean; aws?: AwsTargetOptions }
+  /** `alarm <name> <state>`: sets a CloudWatch alarm of the simulated cloud (a rollout's gate reads it). */
+  | { name: 'alarm'; alarm: string; state: AlarmStateValue; stateDir: string }
   | {
       name: 'shards';
       /** `shards add`: run the shard machine now (forced); otherwise list the shards. */
@@ -217,7 +219,19 @@ export const TARGETED_COMMANDS = [
 ] as const;
 
 /** The commands, as a user types them (for suggestions). */
-export const COMMAND_NAMES = ['demo', ...TARGETED_COMMANDS, 'redrive', 'diagram', 'reset', 'help'] as const;
+export const COMMAND_NAMES = [
+  'demo',
+  ...TARGETED_COMMANDS,
+  'alarm',
+  'redrive',
+  'diagram',
+  'reset',
+  'help',
+] as const;
+
+/** The states a CloudWatch alarm can be set to. */
+export const ALARM_STATE_VALUES = ['OK', 'ALARM', 'INSUFFICIENT_DATA'] as const;
+export type AlarmStateValue = (typeof ALARM_STATE_VALUES)[number];
 
 /** Levenshtein distance (small strings only: command and option names). */
 const distance = (a: string, b: string): number => {
@@ -659,6 +673,18 @@ const commandOf = (name: string, args: string[]): Command => {
         // SVG goes to the README's picture by default; Mermaid to stdout (`-`), for pasting.
         out: values.out ?? (format === 'svg' ? DEFAULT_DIAGRAM : '-'),
       };
+    }
+    case 'alarm': {
+      const { values, positionals } = parse(args, stateDir);
+      const [alarm, state, ...rest] = positionals;
+      if (alarm === undefined || alarm.trim() === '' || state === undefined || rest.length > 0)
+        throw new Error(`alarm: takes an alarm name and a state (${ALARM_STATE_VALUES.join(', ')})`);
+      const value = ALARM_STATE_VALUES.find((known) => known === state.toUpperCase());
+      if (!value)
+        throw new Error(
+          `alarm: state "${state}": expected ${ALARM_STATE_VALUES.join(', ')}${didYouMean(state.toUpperCase(), ALARM_STATE_VALUES)}`,
+        );
+      return { name, alarm, state: value, stateDir: values['state-dir'] ?? DEFAULT_STATE_DIR };
     }
     case 'reset': {
       const { values, positionals } = parse(args, stateDir);

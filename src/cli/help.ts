@@ -66,6 +66,9 @@ Usage: tenantflow <command> [options]          every command takes --state-dir D
   shards [--json]             every load balancer shard (the stack's, then those added) and how full it is
   shards add [--reason TEXT]  add a load balancer shard now (the shard machine; onboardings also start it
                               when every shard is filled to SHARD_GROWTH_THRESHOLD)
+  alarm <name> <OK|ALARM|INSUFFICIENT_DATA>
+                              set a CloudWatch alarm of the simulated cloud, to try a rollout's --alarm gate
+                              here (an alarm in ALARM at a bake's look rolls the wave back)
   reconcile [--repair] [--tenant ID] [--json]
                               hold every tenant record against what runs (found by tenantflow's tags): missing,
                               orphaned, scaled or redeployed by hand; --repair converges (exit 1: drift left)

@@ -122,6 +122,8 @@ export const rolloutStateSchema = z.looseObject({
     passed: z.boolean(),
     /** Polls of the bake still to wait before the next wave. */
     bakePollsLeft: z.number().int().min(0).optional(),
+    /** What the request's alarm said at the bake's latest look (OK, INSUFFICIENT_DATA). */
+    alarmSeen: z.string().optional(),
     /** The request's alarm was found in ALARM after this wave (its state and reason): roll it back. */
     alarm: z.string().optional(),
     tenants: z.array(tenantProgressSchema),

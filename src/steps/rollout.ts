@@ -289,8 +289,10 @@ export const bakeWave: RolloutStep = async (state, deps) => {
     if (alarm === 'ALARM' || alarm === undefined) {
       progress.alarm = `alarm ${request.alarm} ${alarm === 'ALARM' ? 'went into ALARM' : 'is gone'}`;
       delete progress.bakePollsLeft;
+      delete progress.alarmSeen;
       return state;
     }
+    progress.alarmSeen = alarm;
   }
   const lastWave = progress.retrying || progress.wave >= report.waves.length - 1;
   if (!lastWave && request.bakeSeconds > 0) {
@@ -302,6 +304,7 @@ export const bakeWave: RolloutStep = async (state, deps) => {
     }
   }
   delete progress.bakePollsLeft;
+  delete progress.alarmSeen;
   if (progress.retrying) closeRetry(state);
   else closeWave(state, report.waves[progress.wave]?.updated.length ?? 0);
   const next = progress.retrying ? undefined : report.waves[progress.wave + 1];

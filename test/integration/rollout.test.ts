@@ -167,6 +167,10 @@ describe('fleet rollout', () => {
         .map((event) => 'tenants' in event && event.tenants.length),
     ).toEqual([1, 2, 2]);
     expect(events.filter((event) => event.kind === 'bake')).toHaveLength(2);
+    // Each look of a 40 s bake, at 0 s and 20 s of the machine's 20 s polls (no alarm to show).
+    expect(events.filter((event) => event.kind === 'bake-poll')).toEqual(
+      [1, 2].flatMap((wave) => [0, 20].map((elapsed) => ({ kind: 'bake-poll', wave, elapsed, seconds: 40 }))),
+    );
     expect(summaries(world).at(-1)).toMatchObject({
       status: 'completed',
       updated: 5,
@@ -323,6 +327,16 @@ describe('fleet rollout', () => {
     );
     expect(events.filter((event) => event.kind === 'rollback')).toEqual([
       { kind: 'rollback', wave: 1, tenantId: advanced[0]?.tenantId, outcome: 'rolled back' },
+    ]);
+    // The bake's first look saw the alarm OK (it was raised after), the next one rolled the wave back.
+    expect(events.filter((event) => event.kind === 'bake-poll')).toEqual([
+      {
+        kind: 'bake-poll',
+        wave: 1,
+        elapsed: 0,
+        seconds: 40,
+        alarm: { name: 'advanced-5xx', state: 'OK' },
+      },
     ]);
     expect((await onRelease(world, advanced)).map((line) => line.split(' :')[0])).toEqual(
       before.map((line) => line.split(' :')[0]),

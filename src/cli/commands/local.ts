@@ -37,6 +37,7 @@ import {
   createAwsRuntime,
   createLocalRuntime,
   LOCAL_SBT_BUS,
+  type LocalRuntime,
   type LocalRuntimeOptions,
   NotAStateDirError,
   type RecoveredExecution,
@@ -771,6 +772,8 @@ const rolloutLine = (event: RolloutEvent): string => {
       return `  ${event.outcome === 'updated' ? '✓' : event.outcome === 'failed' ? '✗' : '–'} ${printable(event.tenantId)} ${event.outcome}${event.detail ? `: ${printable(event.detail)}` : ''}`;
     case 'bake':
       return `  baking ${event.seconds} s before the next wave`;
+    case 'bake-poll':
+      return `    ${event.elapsed}/${event.seconds} s${event.alarm ? `: alarm ${printable(event.alarm.name)} ${event.alarm.state}` : ''}`;
     case 'rollback':
       return `  ↩ ${printable(event.tenantId)} ${event.outcome}${event.detail ? `: ${printable(event.detail)}` : ''}`;
     case 'retry-skipped':
@@ -975,6 +978,14 @@ export const shards = async (command: Of<'shards'>, io: CliIo): Promise<number> 
     { aws: command.aws, runs: command.add ? 'requests' : 'nothing' },
   );
 };
+
+/** `alarm`: sets an alarm of the simulated cloud's CloudWatch (the embedded default only). */
+export const alarm = async (command: Of<'alarm'>, io: CliIo): Promise<number> =>
+  withRuntime({ stateDir: command.stateDir, engine: 'asl' }, io, async (runtime) => {
+    (runtime as LocalRuntime).setAlarm(command.alarm, command.state);
+    io.out(`alarm ${printable(command.alarm)} ${command.state}`);
+    return EXIT.ok;
+  });
 
 /**
  * `releases`: which release each tenant runs, by tier and release (pooled tenants: the pooled

@@ -323,3 +323,26 @@ describe('parseCommandLine', () => {
     expect(JSON.stringify(parsed)).not.toContain('ambiguous');
   });
 });
+
+describe('alarm', () => {
+  it('takes an alarm name and a state in any case, and refuses anything else naming what it expects', () => {
+    expect(parseCommandLine(['alarm', 'errors-high', 'alarm'])).toEqual({
+      ok: true,
+      command: { name: 'alarm', alarm: 'errors-high', state: 'ALARM', stateDir: DEFAULT_STATE_DIR },
+    });
+    expect(parseCommandLine(['alarm', 'errors-high'])).toMatchObject({
+      ok: false,
+      message: expect.stringContaining(
+        'alarm: takes an alarm name and a state (OK, ALARM, INSUFFICIENT_DATA)',
+      ),
+    });
+    expect(parseCommandLine(['alarm', 'errors-high', 'ALRAM'])).toMatchObject({
+      ok: false,
+      message: expect.stringContaining(
+        'alarm: state "ALRAM": expected OK, ALARM, INSUFFICIENT_DATA (did you mean "ALARM"?)',
+      ),
+    });
+    expect(parseCommandLine(['alarm', 'errors-high', 'OK', 'extra'])).toMatchObject({ ok: false });
+    expect(parseCommandLine(['alarm', 'errors-high', 'OK', '--target', 'aws'])).toMatchObject({ ok: false });
+  });
+});

@@ -119,3 +119,67 @@ describe('main', () => {
     expect(readdirSync(state)).toEqual(['.tenantflow-state']);
   });
 });
+
+describe('alarm', () => {
+  it('sets a simulated alarm a rollout’s gate then reads: each bake look shows it, and ALARM rolls the wave back', async () => {
+    // Prepare: three advanced tenants, so the rollout has a wave to bake after.
+    const dir = tempDir('tf-cli-');
+    const stateDir = join(dir, 's');
+    const sample = JSON.parse(
+      readFileSync(new URL('../../../events/samples/onboarding-advanced.json', import.meta.url), 'utf8'),
+    ) as { id: string; detail: Record<string, unknown> };
+    const events = [1, 2, 3].map((n) => ({
+      ...sample,
+      id: `ev-alarm-${n}`,
+      detail: {
+        ...sample.detail,
+        tenantId: `t-alarm-${n}`,
+        tenantName: `alarm${n}`,
+        tenantRegistrationId: `r-${n}`,
+      },
+    }));
+    writeFileSync(join(dir, 'tenants.json'), JSON.stringify(events));
+    expect(await main(['replay', join(dir, 'tenants.json'), '--state-dir', stateDir], capture().io)).toBe(0);
+    const update = (version: string) => [
+      'update',
+      '--tier',
+      'advanced',
+      '--image',
+      `public.ecr.aws/nginx/nginx:${version}`,
+      '--version',
+      version,
+      '--wave',
+      '1,100%',
+      '--bake',
+      '30',
+      '--alarm',
+      'errors-high',
+      '--state-dir',
+      stateDir,
+    ];
+
+    // Act
+    const ok = capture();
+    const setOk = await main(['alarm', 'errors-high', 'ok', '--state-dir', stateDir], ok.io);
+    const passing = capture();
+    const passed = await main(update('1.27'), passing.io);
+    const raise = capture();
+    const setAlarm = await main(['alarm', 'errors-high', 'ALARM', '--state-dir', stateDir], raise.io);
+    const failing = capture();
+    const halted = await main(update('1.28'), failing.io);
+
+    // Assess
+    expect([setOk, passed, setAlarm, halted]).toEqual([0, 0, 0, 1]);
+    expect([ok.out, raise.out]).toEqual([['alarm errors-high OK'], ['alarm errors-high ALARM']]);
+    expect(passing.err).toEqual(
+      expect.arrayContaining([
+        '  baking 30 s before the next wave',
+        '    0/30 s: alarm errors-high OK',
+        '    20/30 s: alarm errors-high OK',
+      ]),
+    );
+    expect(failing.out.at(-1)).toMatch(
+      /^halted: wave 1 of 2: alarm errors-high went into ALARM after it; the wave was rolled back; 0 updated, 1 rolled back/,
+    );
+  });
+});
