@@ -88,6 +88,8 @@ export type Command =
       aws?: AwsTargetOptions;
     }
   | { name: 'releases'; stateDir: string; json: boolean; aws?: AwsTargetOptions }
+  /** `follow <execution> --target aws`: follows a deployed execution by name. */
+  | { name: 'follow'; execution: string; stateDir: string; json: boolean; aws?: AwsTargetOptions }
   /** `alarm <name> <state>`: sets a CloudWatch alarm of the simulated cloud (a rollout's gate reads it). */
   | { name: 'alarm'; alarm: string; state: AlarmStateValue; stateDir: string }
   | {
@@ -216,6 +218,7 @@ export const TARGETED_COMMANDS = [
   'releases',
   'shards',
   'reconcile',
+  'follow',
 ] as const;
 
 /** The commands, as a user types them (for suggestions). */
@@ -672,6 +675,23 @@ const commandOf = (name: string, args: string[]): Command => {
         format,
         // SVG goes to the README's picture by default; Mermaid to stdout (`-`), for pasting.
         out: values.out ?? (format === 'svg' ? DEFAULT_DIAGRAM : '-'),
+      };
+    }
+    case 'follow': {
+      const { values, positionals } = parse(args, { ...stateDir, ...json, ...target });
+      const [execution, ...extra] = positionals;
+      if (!execution || extra.length > 0) throw new Error('follow: give exactly one execution name');
+      const where = targetOf(values);
+      if (!where.aws)
+        throw new Error(
+          'follow: follows a deployed stage’s execution (--target aws); a local run is followed by the command that runs it',
+        );
+      return {
+        name,
+        execution,
+        stateDir: values['state-dir'] ?? DEFAULT_STATE_DIR,
+        json: values.json ?? false,
+        ...where,
       };
     }
     case 'alarm': {

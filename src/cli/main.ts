@@ -53,6 +53,8 @@ export const main = async (argv: readonly string[], io: CliIo = processIo): Prom
         return await (await local()).shards(command, io);
       case 'reconcile':
         return await (await local()).reconcileCommand(command, io);
+      case 'follow':
+        return await (await local()).follow(command, io);
       case 'alarm':
         return await (await local()).alarm(command, io);
       case 'redrive':

@@ -301,6 +301,13 @@ describe('the CDK construct deployed to moto', () => {
       }),
     );
     expect(described.status).toBe('ABORTED');
+    // Followed from here (any machine) by name: it ended ABORTED, so the command exits 1.
+    const followed = await tenantflow(['follow', execution, '--json']);
+    expect(followed.code, followed.stderr).toBe(1);
+    expect(followed.json[0]).toMatchObject({ execution, machine: 'onboarding', status: 'ABORTED' });
+    const unknown = await tenantflow(['follow', 'no-such-execution']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("no execution no-such-execution on the stage's state machines");
     expect(free.code).toBe(1);
     expect(free.stderr).toContain('is not locked: nothing runs for it');
   });

@@ -889,7 +889,7 @@ export const update = async (command: Of<'update'>, io: CliIo): Promise<number> 
         });
         io.err(
           run.status === 'RUNNING'
-            ? `rollout execution ${run.execution} runs on the deployed stage, not followed (--no-wait): follow it with tenantflow executions --target aws`
+            ? `rollout execution ${run.execution} runs on the deployed stage, not followed (--no-wait): follow it with tenantflow follow ${run.execution} --target aws`
             : `rollout execution ${run.execution} ended ${run.status}`,
         );
         report = run.report;
@@ -963,7 +963,7 @@ export const shards = async (command: Of<'shards'>, io: CliIo): Promise<number> 
       } else {
         const what =
           run.status === 'RUNNING'
-            ? 'running on the deployed stage, not followed (--no-wait): follow it with tenantflow executions --target aws'
+            ? `running on the deployed stage, not followed (--no-wait): follow it with tenantflow follow ${run.execution} --target aws`
             : run.state?.outcome === 'added'
               ? `added ${printable(run.state.shard?.name ?? 'a shard')}`
               : run.state?.outcome === 'not-needed'
@@ -976,6 +976,66 @@ export const shards = async (command: Of<'shards'>, io: CliIo): Promise<number> 
     },
     // Adding a shard runs the deployed stage's shard machine (here with --in-process).
     { aws: command.aws, runs: command.add ? 'requests' : 'nothing' },
+  );
+};
+
+/**
+ * `follow <execution> --target aws`: follows one of the deployed stage's executions from any machine,
+ * its steps as they end (from its history) and how it ended; exit 0 when it succeeded, 1 otherwise,
+ * 130 when Ctrl-C stopped the following (the execution runs on).
+ */
+export const follow = async (command: Of<'follow'>, io: CliIo): Promise<number> => {
+  const progress = progressPrinter(io.err);
+  return withRuntime(
+    reading(command.stateDir),
+    io,
+    async (_runtime, aws) => {
+      const followDeployed = aws?.followDeployed;
+      if (!followDeployed) {
+        io.err('tenantflow: follow: needs the deployed stage’s state machines (not with --in-process)');
+        return EXIT.usage;
+      }
+      const controller = new AbortController();
+      const stop = () => controller.abort();
+      process.once('SIGINT', stop);
+      try {
+        const followed = await followDeployed(command.execution, {
+          signal: controller.signal,
+          onProgress: progress.onProgress,
+        });
+        progress.flush();
+        if (!followed) {
+          io.err(`tenantflow: no execution ${command.execution} on the stage's state machines`);
+          return EXIT.failed;
+        }
+        if ('detached' in followed) {
+          io.err(`tenantflow: stopped following ${command.execution}; it runs on on the deployed stage`);
+          return 130;
+        }
+        const { machine, end, statusEvent } = followed;
+        if (command.json)
+          io.out(
+            JSON.stringify({
+              execution: command.execution,
+              machine,
+              status: end.status,
+              ...(end.error ? { error: end.error } : {}),
+              ...(end.cause ? { cause: end.cause } : {}),
+              statusEvent,
+            }),
+          );
+        else
+          io.out(
+            printable(
+              `${command.execution}  ${machine}  ${end.status}${end.error ? `: ${end.error}${end.cause ? `: ${end.cause}` : ''}` : ''}${statusEvent ? `  (answered ${statusEvent['detail-type']})` : ''}`,
+            ),
+          );
+        return end.status === 'SUCCEEDED' ? EXIT.ok : EXIT.failed;
+      } finally {
+        process.off('SIGINT', stop);
+      }
+    },
+    { aws: command.aws, runs: 'requests' },
   );
 };
 

@@ -14,7 +14,14 @@ import { ecsNamesOfArn } from '../../ports/resource-discovery.ts';
 import type { DeployedExecution } from '../../ports/workflow.ts';
 import type { InventoryItem } from '../sim/inventory.ts';
 import type { CloudBackend } from './backend.ts';
-import { type DeployedRunDeps, followExecution, runOnDeployed } from './deployed-run.ts';
+import {
+  type DeployedRunDeps,
+  type FollowedByName,
+  type FollowOptions,
+  followByName,
+  followExecution,
+  runOnDeployed,
+} from './deployed-run.ts';
 import type { PublishedEvent } from './replay-result.ts';
 
 /** Where `--target aws` points: a region (and profile) of a real AWS API, and the installation's names. */
@@ -98,10 +105,15 @@ const itemOf = (arn: string, type: string, tags: Array<{ key: string; value: str
  * `AWS_ENDPOINT_URL` for an AWS-compatible endpoint), the installation's table and shared stack.
  * Wait states keep their real seconds unless `TENANTFLOW_WAIT_MS` says otherwise (an emulator).
  */
+/** Follows a deployed execution by name, from any machine (see {@link followByName}). */
+export type DeployedFollower = (name: string, options: FollowOptions) => Promise<FollowedByName | undefined>;
+
 export const awsBackend = (
   target: AwsTarget,
 ): CloudBackend & {
   deployedExecutions(all: boolean): Promise<DeployedExecution[]>;
+  /** Present on a deployed stage. */
+  followDeployed?: DeployedFollower;
 } => {
   const clients = awsClients(target.region, target.profile ? { profile: target.profile } : {});
   const published: PublishedEvent[] = [];
@@ -137,8 +149,12 @@ export const awsBackend = (
           sleep: (ms: number) => new Promise((resolve) => setTimeout(resolve, ms)),
           pollMs: waitMs && Number(waitMs) >= 0 ? Number(waitMs) : DEPLOYED_POLL_MS,
         };
-        const followHint = `follow it with: tenantflow executions --target aws --stage ${target.stage}`;
-        const hooks: Pick<Required<CloudBackend>, 'runOne' | 'runMachine'> = {
+        const followHint = (execution: string) =>
+          `follow it again with: tenantflow follow ${execution} --target aws --stage ${target.stage}`;
+        const hooks: Pick<Required<CloudBackend>, 'runOne' | 'runMachine'> & {
+          followDeployed: DeployedFollower;
+        } = {
+          followDeployed: (name, options) => followByName(name, MACHINE_IDS, deps, options),
           runOne: (raw, signal, onProgress) =>
             runOnDeployed(raw, deps, { wait: deployment.wait, signal, followHint, onProgress }),
           async runMachine(machine, name, input, options) {

@@ -9,7 +9,7 @@ import type {
 import type { ExecutionEnd } from '../engines/index.ts';
 import { statusEventOfHistory, stepsOfHistory } from './history-progress.ts';
 import type { ProgressEvent } from './progress.ts';
-import { type ReplayResult, replayResult } from './replay-result.ts';
+import { type ReplayResult, type ReplayStatusEvent, replayResult } from './replay-result.ts';
 
 const ENDS: ReadonlySet<string> = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
 
@@ -43,7 +43,8 @@ export const runOnDeployed = async (
   options: {
     wait: boolean;
     signal?: AbortSignal | undefined;
-    followHint: string;
+    /** How to follow the execution again (named by its argument). */
+    followHint: (execution: string) => string;
     onProgress?: ((event: ProgressEvent) => void) | undefined;
   },
 ): Promise<ReplayResult> => {
@@ -73,7 +74,7 @@ export const runOnDeployed = async (
       statusEvent: null,
     }),
     outcome: 'started',
-    error: `${why}; ${options.followHint}`,
+    error: `${why}; ${options.followHint(ingest.execution)}`,
   });
   if (!options.wait) return notFollowed('running on the deployed stage, not followed (--no-wait)');
   const followed = await followExecution(ingest.machine, ingest.execution, deps, options);
@@ -128,4 +129,28 @@ export const followExecution = async (
     if (ended) return { end: endOf(state), events };
     await deps.sleep(deps.pollMs);
   }
+};
+
+/** A deployed execution found by name and followed (or not: `detached` when told to stop first). */
+export type FollowedByName =
+  | { machine: MachineId; end: ExecutionEnd; statusEvent: ReplayStatusEvent | null }
+  | { machine: MachineId; detached: true };
+
+/**
+ * Finds execution `name` on whichever of the stage's machines has it (DescribeExecution on each, in
+ * `machines` order) and follows it as {@link followExecution} does; undefined when none has it.
+ */
+export const followByName = async (
+  name: string,
+  machines: readonly MachineId[],
+  deps: FollowDeps,
+  options: FollowOptions,
+): Promise<FollowedByName | undefined> => {
+  for (const machine of machines) {
+    if ((await deps.lookup.describe(machine, name)) === undefined) continue;
+    const followed = await followExecution(machine, name, deps, options);
+    if (!followed) return { machine, detached: true };
+    return { machine, end: followed.end, statusEvent: statusEventOfHistory(followed.events) };
+  }
+  return undefined;
 };

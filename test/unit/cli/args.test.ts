@@ -346,3 +346,26 @@ describe('alarm', () => {
     expect(parseCommandLine(['alarm', 'errors-high', 'OK', '--target', 'aws'])).toMatchObject({ ok: false });
   });
 });
+
+describe('follow', () => {
+  it('takes one execution name, and only with --target aws', () => {
+    expect(parseCommandLine(['follow', 'onboard-t-1-abc', '--target', 'aws', '--stage', 'prod'])).toEqual({
+      ok: true,
+      command: {
+        name: 'follow',
+        execution: 'onboard-t-1-abc',
+        stateDir: DEFAULT_STATE_DIR,
+        json: false,
+        aws: { stage: 'prod' },
+      },
+    });
+    expect(parseCommandLine(['follow', 'onboard-t-1-abc'])).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('follow: follows a deployed stage’s execution (--target aws)'),
+    });
+    expect(parseCommandLine(['follow', '--target', 'aws'])).toMatchObject({
+      ok: false,
+      message: 'follow: give exactly one execution name',
+    });
+  });
+});

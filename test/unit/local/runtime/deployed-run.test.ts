@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../../src/config.ts';
 import {
   type DeployedRunDeps,
+  followByName,
   followExecution,
   runOnDeployed,
 } from '../../../../src/local/runtime/deployed-run.ts';
@@ -10,7 +11,7 @@ import { lifecycleEvent, newTenant } from '../../../support/reliability/world.ts
 
 /** A request run on a deployed stage: started as the ingress starts it, then followed to its end. */
 
-const HINT = 'follow it with: tenantflow executions --target aws --stage prod';
+const HINT = (execution: string) => `follow it again with: tenantflow follow ${execution} --target aws`;
 
 const world = (sleeps: { count: number; onSleep?: () => void } = { count: 0 }) => {
   const starter = new FakeWorkflowStarter();
@@ -98,13 +99,15 @@ describe('runOnDeployed', () => {
     });
 
     // Assess
+    expect(unfollowed.execution).toBe(starter.started[0]?.name);
+    expect(detached.execution).toBe(starter.started[1]?.name);
     expect(unfollowed).toMatchObject({
       outcome: 'started',
-      error: `running on the deployed stage, not followed (--no-wait); ${HINT}`,
+      error: `running on the deployed stage, not followed (--no-wait); ${HINT(unfollowed.execution ?? '')}`,
     });
     expect(detached).toMatchObject({
       outcome: 'started',
-      error: `still running on the deployed stage, no longer followed; ${HINT}`,
+      error: `still running on the deployed stage, no longer followed; ${HINT(detached.execution ?? '')}`,
     });
     expect(starter.started.every((s) => s.running)).toBe(true);
   });
@@ -297,5 +300,39 @@ describe('followExecution', () => {
     // Assess
     expect(followed).toBeUndefined();
     expect(starter.started[0]?.running).toBe(true);
+  });
+});
+
+describe('followByName', () => {
+  it('finds the execution on whichever machine has it and follows it to its end, with the status event sent', async () => {
+    // Prepare
+    const { starter, deps } = world();
+    await starter.start('offboarding', 'offboard-t-1-abc', {});
+    const sent = { source: 'tenantflow', detailType: 'offboardingSuccess', detail: { tenantId: 't-1' } };
+    starter.histories.set('offboard-t-1-abc', [
+      { id: 2, at: 0, kind: 'entered', step: 'NotifySuccess' },
+      { id: 3, at: 4, kind: 'succeeded', output: { statusEvent: sent } },
+    ]);
+    deps.sleep = async () => starter.finish('offboard-t-1-abc');
+    const steps: string[] = [];
+
+    // Act
+    const found = await followByName('offboard-t-1-abc', ['onboarding', 'offboarding', 'update'], deps, {
+      onProgress: (p) => steps.push(p.step),
+    });
+    const missing = await followByName('no-such-execution', ['onboarding', 'offboarding'], deps, {});
+
+    // Assess
+    expect(found).toEqual({
+      machine: 'offboarding',
+      end: { status: 'SUCCEEDED' },
+      statusEvent: { source: 'tenantflow', 'detail-type': 'offboardingSuccess', detail: { tenantId: 't-1' } },
+    });
+    expect(steps).toEqual(['NotifySuccess']);
+    expect(starter.callsOf('describe').slice(0, 2)).toEqual([
+      ['onboarding', 'offboard-t-1-abc'],
+      ['offboarding', 'offboard-t-1-abc'],
+    ]);
+    expect(missing).toBeUndefined();
   });
 });
