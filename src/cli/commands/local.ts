@@ -260,6 +260,25 @@ const onInterrupt = (io: CliIo, controller: AbortController): (() => void) => {
   return () => process.off('SIGINT', handler);
 };
 
+/**
+ * Ctrl-C while following an execution that runs on a deployed stage: stop following (the execution
+ * runs on). Nothing is installed for work that runs in this process (Ctrl-C ends it as ever, and the
+ * next command recovers it).
+ */
+const detachOnInterrupt = (
+  io: CliIo,
+  aws: AwsRuntime | undefined,
+): { signal?: AbortSignal; stop: () => void } => {
+  if (!aws?.followDeployed) return { stop: () => {} };
+  const controller = new AbortController();
+  const handler = () => {
+    io.err('tenantflow: interrupted: no longer following; the execution runs on on the deployed stage');
+    controller.abort();
+  };
+  process.once('SIGINT', handler);
+  return { signal: controller.signal, stop: () => process.off('SIGINT', handler) };
+};
+
 /** `replay`: each event through the ingress handler and its saga, or onto a real bus with `--to-bus`. */
 /** `N succeeded, N failed, …` over every outcome a replay can have (zeros too: nothing is hidden). */
 const summaryLine = (results: readonly ReplayResult[]): string =>
@@ -851,7 +870,7 @@ export const update = async (command: Of<'update'>, io: CliIo): Promise<number> 
   return withRuntime(
     reading(command.stateDir),
     io,
-    async (runtime) => {
+    async (runtime, aws) => {
       let request: RolloutRequest;
       try {
         request =
@@ -881,15 +900,19 @@ export const update = async (command: Of<'update'>, io: CliIo): Promise<number> 
         report = planRollout(await runtime.tenants(), request, pooled);
       } else {
         let previous: RolloutState | undefined;
-        const run = await runtime.rollout(request, {
-          onState: (state) => {
-            for (const event of rolloutEvents(previous, state)) io.err(rolloutLine(event));
-            previous = state;
-          },
-        });
+        const detach = detachOnInterrupt(io, aws);
+        const run = await runtime
+          .rollout(request, {
+            onState: (state) => {
+              for (const event of rolloutEvents(previous, state)) io.err(rolloutLine(event));
+              previous = state;
+            },
+            ...(detach.signal ? { signal: detach.signal } : {}),
+          })
+          .finally(detach.stop);
         io.err(
           run.status === 'RUNNING'
-            ? `rollout execution ${run.execution} runs on the deployed stage, not followed (--no-wait): follow it with tenantflow follow ${run.execution} --target aws`
+            ? `rollout execution ${run.execution} runs on the deployed stage, not followed: follow it with tenantflow follow ${run.execution} --target aws`
             : `rollout execution ${run.execution} ended ${run.status}`,
         );
         report = run.report;
@@ -934,7 +957,7 @@ export const shards = async (command: Of<'shards'>, io: CliIo): Promise<number> 
   return withRuntime(
     { ...reading(command.stateDir), onProgress: progress.onProgress },
     io,
-    async (runtime) => {
+    async (runtime, aws) => {
       if (!command.add) {
         const list = await runtime.shards();
         if (command.json) io.out(JSON.stringify(list));
@@ -942,7 +965,10 @@ export const shards = async (command: Of<'shards'>, io: CliIo): Promise<number> 
         return EXIT.ok;
       }
       io.err('adding a load balancer shard (its load balancer takes a few minutes on AWS)…');
-      const run = await runtime.addShard(command.reason ?? 'tenantflow shards add');
+      const detach = detachOnInterrupt(io, aws);
+      const run = await runtime
+        .addShard(command.reason ?? 'tenantflow shards add', detach.signal ? { signal: detach.signal } : {})
+        .finally(detach.stop);
       progress.flush();
       const list = await runtime.shards();
       const failure = run.state?.failure
@@ -963,7 +989,7 @@ export const shards = async (command: Of<'shards'>, io: CliIo): Promise<number> 
       } else {
         const what =
           run.status === 'RUNNING'
-            ? `running on the deployed stage, not followed (--no-wait): follow it with tenantflow follow ${run.execution} --target aws`
+            ? `running on the deployed stage, not followed: follow it with tenantflow follow ${run.execution} --target aws`
             : run.state?.outcome === 'added'
               ? `added ${printable(run.state.shard?.name ?? 'a shard')}`
               : run.state?.outcome === 'not-needed'
