@@ -268,9 +268,11 @@ export const functionGrants = (s: DeploySettings): Record<FunctionName, Grant[]>
         ),
         grant('read a user pool (whose it is: its tags)', ['cognito-idp:DescribeUserPool'], userPools()),
         grant(
-          'make the app client, group and admin user in, and delete, only pools it made',
+          'make the app client, hosted-UI domain, group and admin user in, and delete, only pools it made',
           [
             'cognito-idp:DeleteUserPool',
+            'cognito-idp:CreateUserPoolDomain',
+            'cognito-idp:DeleteUserPoolDomain',
             'cognito-idp:ListUserPoolClients',
             'cognito-idp:CreateUserPoolClient',
             'cognito-idp:GetGroup',

@@ -153,7 +153,7 @@ export const tenantText = (record: TenantRecord, withHistory: boolean): string[]
   const identity = record.resources.identity;
   if (identity)
     lines.push(
-      `  identity pool ${identity.userPoolId}${identity.appClientId ? `, app client ${identity.appClientId}` : ''}${identity.group ? `, group ${printable(identity.group)}` : ''}${identity.adminEmail ? `, admin ${printable(identity.adminEmail)}` : ''}${identity.adminUser ? ` (user ${printable(identity.adminUser)})` : ''}${identity.invitedAt ? `, invited ${identity.invitedAt}` : ''}`,
+      `  identity pool ${identity.userPoolId}${identity.appClientId ? `, app client ${identity.appClientId}` : ''}${identity.domain ? `, hosted UI ${printable(identity.domain)}` : ''}${identity.group ? `, group ${printable(identity.group)}` : ''}${identity.adminEmail ? `, admin ${printable(identity.adminEmail)}` : ''}${identity.adminUser ? ` (user ${printable(identity.adminUser)})` : ''}${identity.invitedAt ? `, invited ${identity.invitedAt}` : ''}`,
     );
   if (record.routing) {
     lines.push(

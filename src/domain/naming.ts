@@ -10,6 +10,11 @@ export interface ResourceNames {
   targetGroupName: string;
   /** The tenant's Cognito user pool (a safe id keeps it within the pool name's 128 characters). */
   userPoolName: string;
+  /**
+   * Its hosted-UI prefix domain (`<it>.auth.<region>.amazoncognito.com`): lowercase letters, digits
+   * and hyphens, at most 63, without the words Cognito reserves (aws, amazon, cognito).
+   */
+  hostedUiDomain: string;
 }
 
 /** The one container of every task definition tenantflow registers (and of the shared stack's pooled one). */
@@ -70,7 +75,25 @@ export const resourceNames = (tenantId: string, prefix = 'tf', generation = 0): 
     containerName: CONTAINER_NAME,
     targetGroupName: [tgPrefix, slug, digest].filter(Boolean).join('-'),
     userPoolName: ecsName,
+    hostedUiDomain: hostedUiDomain(prefix, tenantId, digest),
   };
+};
+
+/** Cognito refuses a domain prefix containing any of these. */
+const RESERVED_IN_DOMAINS = /aws|amazon|cognito/g;
+
+/** `<prefix>-<as much of the tenant id as fits>-<digest>`, in what a Cognito prefix domain allows. */
+const hostedUiDomain = (prefix: string, tenantId: string, digest: string): string => {
+  const clean = (text: string) =>
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(RESERVED_IN_DOMAINS, (word) => word.replace(/[aeiou]/, 'x'))
+      .replace(/^-+|-+$/g, '');
+  const head = clean(prefix) || 'tf';
+  const room = 63 - head.length - digest.length - 2;
+  const slug = clean(tenantId).slice(0, Math.max(room, 0)).replace(/-+$/g, '');
+  return [head, slug, digest].filter(Boolean).join('-').slice(0, 63).replace(/-+$/g, '');
 };
 
 /** The tags every resource of the tenant carries. */

@@ -17,6 +17,8 @@ export const RESOURCE_SCHEMAS = {
     userPoolId: z.string().min(1),
     arn: z.string().min(1),
     appClientId: z.string().min(1).optional(),
+    /** Its hosted-UI prefix domain, once made. */
+    domain: z.string().min(1).optional(),
     /** The group named after the tenant id, once made. */
     group: z.string().min(1).optional(),
     /** The admin user's address (the onboarding's `email`), as `status` shows it. */

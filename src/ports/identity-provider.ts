@@ -14,6 +14,8 @@ export interface UserPoolInfo {
   tags: Tag[];
   /** When it was created (epoch milliseconds), when the service says. */
   createdAt?: number;
+  /** Its hosted-UI (prefix) domain, when it has one. */
+  domain?: string;
 }
 
 /** A tenant's pool: its name (not unique in Cognito: tenantflow finds it by name and tag), tags. */
@@ -48,8 +50,16 @@ export interface IdentityProvider {
   /** How many pools the account has in the Region (the quota admission counts). */
   countUserPools(): Promise<number>;
   createUserPool(spec: UserPoolSpec): Promise<UserPoolInfo>;
-  /** Deletes a pool with everything in it (users, groups, clients); one already gone is no error. */
+  /**
+   * Deletes a pool with everything in it (users, groups, clients), its hosted-UI domain first (Cognito
+   * refuses to delete a pool that has one); one already gone is no error.
+   */
   deleteUserPool(id: string): Promise<void>;
+  /**
+   * The pool's hosted-UI prefix domain (`<domain>.auth.<region>.amazoncognito.com`), made when the pool
+   * has none. Domains are unique in the Region across accounts: one another pool holds is a FatalError.
+   */
+  ensureDomain(poolId: string, domain: string): Promise<void>;
   /** The id of the pool's app client named `name`, made (public, no secret, SRP sign-in) when absent. */
   ensureAppClient(poolId: string, name: string): Promise<string>;
   /** Group `name` in the pool, made when absent. */

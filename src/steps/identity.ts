@@ -1,8 +1,9 @@
 /**
  * The tenant's identity (a placement with `identity: own-pool`): a Cognito user pool of its own,
  * named deterministically and tagged as the tenant's; in it the app client the tenant's web app signs
- * in with (`tenantConfig.appClientId`), a group named after the tenant id, and the onboarding event's
- * `email` as the admin user in that group (Cognito mails the invitation). Cognito does not keep pool
+ * in with (`tenantConfig.appClientId`), its hosted-UI domain, a group named after the tenant id, and
+ * the onboarding event's `email` as the admin user in that group (invited by InviteAdmin once the
+ * tenant serves healthy). Cognito does not keep pool
  * names unique, so the step finds the tenant's pool by name and tag before it makes one, and records
  * the pool as soon as it exists: a step that dies half-way leaves the record naming it.
  */
@@ -73,7 +74,8 @@ const withIdentity = (state: SagaState, identity: ResourceOf<'identity'>): SagaS
 /**
  * CreateUserPool: the tenant's pool (the recorded one, else the one of its name tagged as the
  * tenant's, else a new one; another of its name and tags, made by a try that died before recording
- * it, is deleted), recorded at once; then its app client, the tenant's group and the admin user in it.
+ * it, is deleted), recorded at once; then its app client, its hosted-UI domain, the tenant's group and the admin
+ * user in it.
  * A placement without a pool of its own makes nothing (and calls nothing).
  */
 export const createUserPool: Step = async (state, deps, ctx) => {
@@ -82,7 +84,7 @@ export const createUserPool: Step = async (state, deps, ctx) => {
   const placement = ownServicePlacement(state, 'CreateUserPool');
   const { tenantId, tenantName } = state.request;
   const email = adminEmail(state);
-  const { userPoolName } = namesFor(deps.config, tenantId, placement);
+  const { userPoolName, hostedUiDomain } = namesFor(deps.config, tenantId, placement);
   const recorded = state.resources.identity;
   let pool = recorded ? await deps.identity.describeUserPool(recorded.userPoolId) : undefined;
   if (pool && !isDeploymentPool(deps, pool, tenantId)) pool = undefined;
@@ -100,6 +102,7 @@ export const createUserPool: Step = async (state, deps, ctx) => {
   let next = withIdentity(state, { name: pool.name, userPoolId: pool.id, arn: pool.arn, adminEmail: email });
   if (recorded?.userPoolId !== pool.id) await checkpoint(deps, ctx, next, 'CreateUserPool', startedAt);
   const appClientId = await deps.identity.ensureAppClient(pool.id, APP_CLIENT_NAME);
+  await deps.identity.ensureDomain(pool.id, hostedUiDomain);
   await deps.identity.ensureGroup(pool.id, tenantId, `The users of tenant ${tenantId}`);
   const adminUser = await deps.identity.ensureAdminUser(pool.id, {
     email,
@@ -113,6 +116,7 @@ export const createUserPool: Step = async (state, deps, ctx) => {
     userPoolId: pool.id,
     arn: pool.arn,
     appClientId,
+    domain: hostedUiDomain,
     group: tenantId,
     adminEmail: email,
     adminUser,

@@ -13,6 +13,8 @@ import {
   CognitoIdentityProviderClient,
   CreateUserPoolCommand,
   DeleteUserPoolCommand,
+  DeleteUserPoolDomainCommand,
+  DescribeUserPoolCommand,
   GetGroupCommand,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
@@ -138,8 +140,12 @@ describe('a tenant’s own identity (the reference application’s catalogue)', 
       const shown = record ? tenantText(record, false).join('\n') : '';
       expect(shown).toContain(`identity=${identity?.arn}`);
       expect(shown).toContain(
-        `identity pool ${poolId}, app client ${identity?.appClientId}, group ${tenant.tenantId}, admin ops@example.com (user ${admin.Username}), invited ${identity?.invitedAt}`,
+        `identity pool ${poolId}, app client ${identity?.appClientId}, hosted UI ${identity?.domain}, group ${tenant.tenantId}, admin ops@example.com (user ${admin.Username}), invited ${identity?.invitedAt}`,
       );
+      // The hosted-UI domain is the pool's, as Cognito describes it, named after the tenant.
+      const described = await cognito.send(new DescribeUserPoolCommand({ UserPoolId: poolId }));
+      expect(described.UserPool?.Domain).toBe(identity?.domain);
+      expect(identity?.domain).toMatch(new RegExp(`^tf-${tenant.tenantId}-[0-9a-f]{16}$`));
     }
     // One invitation each, mailed once the tenant served healthy (InviteAdmin runs after WaitForHealthy).
     const poolIds = await Promise.all(
@@ -201,6 +207,13 @@ describe('a tenant’s own identity (the reference application’s catalogue)', 
     const before = (await world.runtime.tenant(advanced.tenantId))?.resources.identity;
     world = await world.reopen([], async (stateDir) => {
       const { sim, cognito } = cognitoOf(stateDir);
+      // As a person must: the pool's hosted-UI domain first (Cognito refuses the pool otherwise).
+      await cognito.send(
+        new DeleteUserPoolDomainCommand({
+          UserPoolId: before?.userPoolId ?? '',
+          Domain: before?.domain ?? '',
+        }),
+      );
       await cognito.send(new DeleteUserPoolCommand({ UserPoolId: before?.userPoolId ?? '' }));
       sim.save();
     });

@@ -973,6 +973,7 @@ export class FakeIdentityProvider extends Recorder<keyof IdentityProvider> imple
       arn: pool.arn,
       tags: copyTags(pool.tags),
       ...(pool.createdAt === undefined ? {} : { createdAt: pool.createdAt }),
+      ...(pool.domain === undefined ? {} : { domain: pool.domain }),
     };
   }
   private poolOf(id: string): FakeUserPool {
@@ -1014,6 +1015,15 @@ export class FakeIdentityProvider extends Recorder<keyof IdentityProvider> imple
   async deleteUserPool(id: string) {
     await this.enter('deleteUserPool', id);
     this.pools.delete(id);
+  }
+  async ensureDomain(poolId: string, domain: string) {
+    await this.enter('ensureDomain', poolId, domain);
+    const pool = this.poolOf(poolId);
+    if (pool.domain === domain) return;
+    if (pool.domain) throw new FatalError(`user pool ${poolId} has the domain ${pool.domain}, not ${domain}`);
+    const holder = [...this.pools.values()].find((other) => other.domain === domain);
+    if (holder) throw new FatalError(`domain ${domain} belongs to user pool ${holder.id}`);
+    pool.domain = domain;
   }
   async ensureAppClient(poolId: string, name: string) {
     await this.enter('ensureAppClient', poolId, name);

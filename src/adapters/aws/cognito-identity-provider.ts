@@ -7,7 +7,9 @@ import {
   CreateGroupCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  CreateUserPoolDomainCommand,
   DeleteUserPoolCommand,
+  DeleteUserPoolDomainCommand,
   DescribeUserPoolCommand,
   GetGroupCommand,
   ListUserPoolClientsCommand,
@@ -49,6 +51,7 @@ const toPoolInfo = (pool: UserPoolType | undefined, context: string): UserPoolIn
     arn: pool.Arn,
     tags: toTags(pool.UserPoolTags),
     ...(pool.CreationDate ? { createdAt: pool.CreationDate.getTime() } : {}),
+    ...(pool.Domain ? { domain: pool.Domain } : {}),
   };
 };
 
@@ -137,11 +140,41 @@ export class CognitoIdentityProvider implements IdentityProvider {
   }
 
   async deleteUserPool(id: string): Promise<void> {
+    // Cognito refuses to delete a pool with a domain: the domain goes first.
+    const domain = (await this.describeUserPool(id))?.domain;
+    if (domain) {
+      const context = `Cognito DeleteUserPoolDomain ${domain} of ${id}`;
+      try {
+        await this.#client.send(new DeleteUserPoolDomainCommand({ UserPoolId: id, Domain: domain }));
+      } catch (error) {
+        if (!isNamed(error, 'ResourceNotFoundException')) throw translateAwsError(error, context);
+      }
+    }
     const context = `Cognito DeleteUserPool ${id}`;
     try {
       await this.#client.send(new DeleteUserPoolCommand({ UserPoolId: id }));
     } catch (error) {
       if (isNamed(error, 'ResourceNotFoundException')) return;
+      throw translateAwsError(error, context);
+    }
+  }
+
+  async ensureDomain(poolId: string, domain: string): Promise<void> {
+    const pool = await this.describeUserPool(poolId);
+    if (!pool)
+      throw new FatalError(`Cognito user pool ${poolId} does not exist: no domain can be made for it`);
+    if (pool.domain === domain) return;
+    if (pool.domain)
+      throw new FatalError(`Cognito user pool ${poolId} has the domain ${pool.domain}, not ${domain}`);
+    const context = `Cognito CreateUserPoolDomain ${domain} for ${poolId}`;
+    try {
+      await this.#client.send(new CreateUserPoolDomainCommand({ UserPoolId: poolId, Domain: domain }));
+    } catch (error) {
+      // Taken by another pool (of this account or any other): a name to change, not a moment's state.
+      if (isNamed(error, 'InvalidParameterException'))
+        throw new FatalError(`${context}: ${error instanceof Error ? error.message : String(error)}`, {
+          cause: error,
+        });
       throw translateAwsError(error, context);
     }
   }

@@ -1,4 +1,5 @@
-import { identityProviderContract } from './identity-provider.contract.ts';
+import { identityProviderContract, identityProviderStrictContract } from './identity-provider.contract.ts';
 import { identityProviders } from './implementations.ts';
 
 identityProviderContract(identityProviders);
+identityProviderStrictContract(identityProviders);

@@ -46,6 +46,30 @@ export const identityProviderContract = (
       expect(await identity.findUserPools('tf-acme-1')).toEqual([]);
     });
 
+    it('gives a pool its hosted-UI domain once, and frees it with the pool for another to take', async () => {
+      // Prepare
+      const identity = await make();
+      const domain = `tf-acme-${Date.now().toString(36)}`;
+      const first = await identity.createUserPool({ name: 'tf-domain-1', tags: TAGS, customAttributes: [] });
+      const second = await identity.createUserPool({ name: 'tf-domain-2', tags: TAGS, customAttributes: [] });
+
+      // Act
+      await identity.ensureDomain(first.id, domain);
+      await identity.ensureDomain(first.id, domain);
+      const described = await identity.describeUserPool(first.id);
+      await identity.deleteUserPool(first.id);
+      const gone = await identity.describeUserPool(first.id);
+      await identity.ensureDomain(second.id, domain);
+      const moved = await identity.describeUserPool(second.id);
+      await identity.deleteUserPool(second.id);
+
+      // Assess
+      expect(described?.domain).toBe(domain);
+      expect(gone).toBeUndefined();
+      expect(moved?.domain).toBe(domain);
+      expect(await identity.describeUserPool(second.id)).toBeUndefined();
+    });
+
     it('keeps two pools of one name apart (Cognito names are not unique)', async () => {
       // Prepare
       const identity = await make();
@@ -153,3 +177,31 @@ export const identityProviderContract = (
       await expect(identity.ensureAppClient(pool.id, 'web')).rejects.toThrow();
     });
   });
+
+/** Cases where the implementations known to differ from AWS (see `ContractGap`) are left out. */
+export const identityProviderStrictContract = (
+  implementations: readonly Implementation<IdentityProvider>[],
+): void =>
+  describe.each(implementations.filter((i) => !i.gaps?.includes('cognito-domain-uniqueness')))(
+    'IdentityProvider contract (domains unique in the Region): $name',
+    ({ make }) => {
+      it('refuses a domain another pool holds, naming it, and leaves both pools as they were', async () => {
+        // Prepare
+        const identity = await make();
+        const domain = `tf-held-${Date.now().toString(36)}`;
+        const holder = await identity.createUserPool({ name: 'tf-holder', tags: TAGS, customAttributes: [] });
+        const other = await identity.createUserPool({ name: 'tf-other', tags: TAGS, customAttributes: [] });
+        await identity.ensureDomain(holder.id, domain);
+
+        // Act
+        const taken = await identity.ensureDomain(other.id, domain).catch((error: unknown) => error);
+
+        // Assess
+        expect(taken).toMatchObject({ name: 'FatalError', message: expect.stringContaining(domain) });
+        expect((await identity.describeUserPool(holder.id))?.domain).toBe(domain);
+        expect((await identity.describeUserPool(other.id))?.domain).toBeUndefined();
+        await identity.deleteUserPool(holder.id);
+        await identity.deleteUserPool(other.id);
+      });
+    },
+  );

@@ -56,8 +56,12 @@ describe('CreateUserPool', () => {
       'findUserPools',
       'createUserPool',
       'ensureAppClient',
+      'ensureDomain',
       'ensureGroup',
       'ensureAdminUser',
+    ]);
+    expect(fakes.identity.callsOf('ensureDomain')).toEqual([
+      [next.resources.identity?.userPoolId, NAMES.hostedUiDomain],
     ]);
     expect(fakes.identity.callsOf('createUserPool')).toEqual([
       [
@@ -91,10 +95,12 @@ describe('CreateUserPool', () => {
       userPoolId: pool?.id,
       arn: pool?.arn,
       appClientId: pool?.clients[0]?.id,
+      domain: NAMES.hostedUiDomain,
       group: TENANT,
       adminEmail: EMAIL,
       adminUser: pool?.users[0]?.username,
     });
+    expect(pool?.domain).toBe(NAMES.hostedUiDomain);
     // Recorded twice: the pool as soon as it exists, then everything in it.
     const written = (await fakes.tenants.get(TENANT))?.resources.identity;
     expect(written).toEqual(next.resources.identity);

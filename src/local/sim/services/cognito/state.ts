@@ -13,6 +13,8 @@ const userPool = z.object({
   /** Names of its custom attributes (without `custom:`). */
   customAttributes: z.array(z.string()),
   clients: z.array(z.object({ id: z.string(), name: z.string() })),
+  /** Its hosted-UI prefix domain (unique in the Region). */
+  domain: z.string().optional(),
   groups: z.array(z.object({ name: z.string(), description: z.string() })),
   users: z.array(
     z.object({

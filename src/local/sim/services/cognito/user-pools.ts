@@ -5,7 +5,9 @@ import {
   type CreateGroupCommandOutput,
   type CreateUserPoolClientCommandOutput,
   type CreateUserPoolCommandOutput,
+  type CreateUserPoolDomainCommandOutput,
   type DeleteUserPoolCommandOutput,
+  type DeleteUserPoolDomainCommandOutput,
   type DescribeUserPoolCommandOutput,
   type GetGroupCommandOutput,
   GroupExistsException,
@@ -80,6 +82,7 @@ const poolView = (pool: UserPoolRecord): UserPoolType => ({
   })),
   EstimatedNumberOfUsers: pool.users.length,
   DeletionProtection: 'INACTIVE',
+  ...(pool.domain ? { Domain: pool.domain } : {}),
 });
 
 const createPoolInput = z.object({
@@ -128,8 +131,46 @@ export const describeUserPool = (ctx: SimContext, raw: unknown): Out<DescribeUse
 
 export const deleteUserPool = (ctx: SimContext, raw: unknown): Out<DeleteUserPoolCommandOutput> => {
   const input = parse(poolIdInput, raw);
-  poolOf(ctx, input.UserPoolId);
-  ctx.write.remove('userPools', (pool) => pool.id === input.UserPoolId);
+  const pool = poolOf(ctx, input.UserPoolId);
+  if (pool.domain)
+    throw invalid(
+      `User pool ${pool.id} has a domain configured (${pool.domain}) that must be deleted first.`,
+    );
+  ctx.write.remove('userPools', (candidate) => candidate.id === input.UserPoolId);
+  return {};
+};
+
+/** A prefix domain as Cognito takes it (the API's pattern; the words Cognito reserves refused). */
+const domainInput = z.object({
+  UserPoolId: POOL_ID,
+  Domain: z
+    .string()
+    .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must satisfy ^[a-z0-9](?:[a-z0-9\\-]{0,61}[a-z0-9])?$'),
+});
+
+export const createUserPoolDomain = (
+  ctx: SimContext,
+  raw: unknown,
+): Out<CreateUserPoolDomainCommandOutput> => {
+  const input = parse(domainInput, raw);
+  if (/aws|amazon|cognito/.test(input.Domain))
+    throw invalid(`Domain cannot contain reserved word: ${input.Domain}`);
+  const pool = poolOf(ctx, input.UserPoolId);
+  if (ctx.state.userPools.some((other) => other.domain === input.Domain))
+    throw invalid('Domain already associated with another user pool.');
+  if (pool.domain) throw invalid(`User pool ${pool.id} already has a domain configured.`);
+  ctx.write.touch('userPools', pool).domain = input.Domain;
+  return { CloudFrontDomain: `${input.Domain}.auth.${ctx.region}.amazoncognito.com` };
+};
+
+export const deleteUserPoolDomain = (
+  ctx: SimContext,
+  raw: unknown,
+): Out<DeleteUserPoolDomainCommandOutput> => {
+  const input = parse(domainInput, raw);
+  const pool = poolOf(ctx, input.UserPoolId);
+  if (pool.domain !== input.Domain) throw notFound(`Domain ${input.Domain} of user pool ${pool.id}`);
+  delete ctx.write.touch('userPools', pool).domain;
   return {};
 };
 
