@@ -19,6 +19,11 @@ export interface TenantFlowConfig {
    * `tenantConfig.apiGatewayUrl`, as the reference's app expects. Absent: not sent.
    */
   apiGatewayUrl?: string;
+  /**
+   * Where tenant pools send their mail (invitations) from: an SES identity of the account
+   * (`EmailSendingAccount: DEVELOPER`), past Cognito's own ~50 mails a day. Absent: Cognito's.
+   */
+  cognitoEmail?: { sourceArn: string; from?: string };
   /** The tiers and their placements; `defaultTier` is the tier of an onboarding that names none. */
   catalogue: Catalogue;
   /** How many readiness checks before giving up (their spacing is the ASL's `healthPoll` wait). */
@@ -64,6 +69,27 @@ const envSchema = z.object({
     .optional()
     .transform((value) => value || undefined)
     .pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional()),
+  /** An SES identity's ARN tenant pools send their mail with (empty: Cognito's own mail). */
+  COGNITO_EMAIL_SOURCE_ARN: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => value || undefined)
+    .pipe(
+      z
+        .string()
+        .regex(
+          /^arn:[a-z-]+:ses:[a-z0-9-]+:\d{12}:identity\/.+$/,
+          'must be an SES identity ARN (arn:aws:ses:<region>:<account>:identity/<address or domain>)',
+        )
+        .optional(),
+    ),
+  /** The sender tenant pools' mail shows (`Name <address>`), with COGNITO_EMAIL_SOURCE_ARN. */
+  COGNITO_EMAIL_FROM: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => value || undefined),
   /** Overrides the catalogue's own default tier. */
   DEFAULT_TIER: z.string().optional(),
   /** A whole tier catalogue as JSON, replacing infra/tier-catalogue.json. */
@@ -114,6 +140,22 @@ const readCatalogue = (env: { TIER_CATALOGUE?: string | undefined; DEFAULT_TIER?
   return { ...catalogue, defaultTier: tier };
 };
 
+/** The pools' mail settings: a sender without an SES identity is refused, naming both. */
+const cognitoEmailOf = (
+  sourceArn: string | undefined,
+  from: string | undefined,
+): Pick<TenantFlowConfig, 'cognitoEmail'> => {
+  if (sourceArn === undefined) {
+    if (from !== undefined)
+      throw new ValidationError(
+        'COGNITO_EMAIL_FROM',
+        'needs COGNITO_EMAIL_SOURCE_ARN (the SES identity that sends as it)',
+      );
+    return {};
+  }
+  return { cognitoEmail: { sourceArn, ...(from !== undefined ? { from } : {}) } };
+};
+
 /**
  * Reads the configuration from `env`. Throws naming the variable (a `ZodError`) or the catalogue
  * field (a `ValidationError`) when one is invalid. Pure: the caller passes `process.env` (or a test's
@@ -129,6 +171,7 @@ export const loadConfig = (env: Record<string, string | undefined>): TenantFlowC
     resourcePrefix: e.RESOURCE_PREFIX,
     tenantHeaderName: e.TENANT_HEADER,
     ...(e.API_GATEWAY_URL ? { apiGatewayUrl: e.API_GATEWAY_URL } : {}),
+    ...cognitoEmailOf(e.COGNITO_EMAIL_SOURCE_ARN, e.COGNITO_EMAIL_FROM),
     catalogue: readCatalogue(e),
     health: {
       maxAttempts: e.HEALTH_MAX_ATTEMPTS,

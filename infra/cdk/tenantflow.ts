@@ -85,6 +85,10 @@ export interface TenantFlowProps {
   readonly resourcePrefix?: string;
   readonly healthCheckPath?: string;
   readonly apiGatewayUrl?: string;
+  /** An SES identity's ARN tenant pools send their mail with (default: Cognito's own mail). */
+  readonly cognitoEmailSourceArn?: string;
+  /** The sender that mail shows, with cognitoEmailSourceArn. */
+  readonly cognitoEmailFrom?: string;
   readonly shardCapacity?: string;
   readonly shardGrowthThreshold?: string;
   readonly shardGrowthLimit?: string;

@@ -88,6 +88,8 @@ export const sharedEnvironment = (s: DeploySettings): Record<string, Json> => ({
   HEALTH_CHECK_PATH: s.healthCheckPath,
   TIER_CATALOGUE: s.tierCatalogue,
   API_GATEWAY_URL: s.apiGatewayUrl,
+  COGNITO_EMAIL_SOURCE_ARN: s.cognitoEmailSourceArn,
+  COGNITO_EMAIL_FROM: s.cognitoEmailFrom,
   SHARD_CAPACITY: s.shardCapacity,
   SHARD_GROWTH_THRESHOLD: s.shardGrowthThreshold,
   SHARD_GROWTH_LIMIT: s.shardGrowthLimit,

@@ -87,6 +87,8 @@ export const SETTING_KEYS = [
   'healthCheckPath',
   'tierCatalogue',
   'apiGatewayUrl',
+  'cognitoEmailSourceArn',
+  'cognitoEmailFrom',
   'shardCapacity',
   'shardGrowthThreshold',
   'shardGrowthLimit',
@@ -129,6 +131,10 @@ export const SETTING_DEFAULTS = {
   // Empty: the catalogue bundled from infra/tier-catalogue.json. A whole catalogue as JSON replaces it.
   tierCatalogue: '',
   apiGatewayUrl: '',
+  // Empty: Cognito mails tenant pools' invitations itself (about 50 a day per account). An SES
+  // identity's ARN sends them through SES instead (Cognito's service-linked role for email must exist).
+  cognitoEmailSourceArn: '',
+  cognitoEmailFrom: '',
   // Empty: as many tenants per load balancer shard as the ALB quotas allow; fewer leaves headroom.
   shardCapacity: '',
   // When every load balancer shard is filled to this fraction, an onboarding starts the shard

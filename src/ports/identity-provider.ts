@@ -24,6 +24,8 @@ export interface UserPoolSpec {
   tags: Tag[];
   /** Custom attributes every user of the pool carries (`custom:<name>`), as the reference's app reads them. */
   customAttributes: readonly string[];
+  /** Its mail through an SES identity (`EmailSendingAccount: DEVELOPER`); absent: Cognito's own. */
+  email?: { sourceArn: string; from?: string };
 }
 
 /** The admin user of a tenant: signs in with `email`, is in `group`, carries `attributes`. */

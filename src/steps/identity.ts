@@ -97,6 +97,7 @@ export const createUserPool: Step = async (state, deps, ctx) => {
         name: userPoolName,
         tags: tenantTags(tenantId, placement.tier),
         customAttributes: USER_ATTRIBUTES,
+        ...(deps.config.cognitoEmail ? { email: deps.config.cognitoEmail } : {}),
       }));
   }
   let next = withIdentity(state, { name: pool.name, userPoolId: pool.id, arn: pool.arn, adminEmail: email });

@@ -37,7 +37,15 @@ import {
 
 const CATALOGUE = readFileSync(new URL('../../infra/catalogues/reference-app.json', import.meta.url), 'utf8');
 const API = 'https://api.example.com/prod/';
-const SETTINGS = { TIER_CATALOGUE: CATALOGUE, API_GATEWAY_URL: API };
+/** The pools' mail through an SES identity of the account (Cognito's own is ~50 a day). */
+const SES_IDENTITY = 'arn:aws:ses:us-east-1:000000000000:identity/acme.example';
+const SENDER = 'Acme <no-reply@acme.example>';
+const SETTINGS = {
+  TIER_CATALOGUE: CATALOGUE,
+  API_GATEWAY_URL: API,
+  COGNITO_EMAIL_SOURCE_ARN: SES_IDENTITY,
+  COGNITO_EMAIL_FROM: SENDER,
+};
 
 /** Cognito of the world's simulated cloud (read from its state file, as another process would). */
 const cognitoOf = (stateDir: string) => {
@@ -49,7 +57,7 @@ const cognitoOf = (stateDir: string) => {
 const invitationsOf = (stateDir: string): string[] =>
   cognitoOf(stateDir)
     .sim.read('messages')
-    .map((message) => `${message.userPoolId} → ${message.email}`);
+    .map((message) => `${message.userPoolId} → ${message.email} via ${message.via} as ${message.from}`);
 
 const tenantConfigSchema = z.object({
   userPoolId: z.string(),
@@ -154,7 +162,7 @@ describe('a tenant’s own identity (the reference application’s catalogue)', 
       ),
     );
     expect(invitationsOf(world.stateDir).sort()).toEqual(
-      poolIds.map((id) => `${id} → ops@example.com`).sort(),
+      poolIds.map((id) => `${id} → ops@example.com via ${SES_IDENTITY} as ${SENDER}`).sort(),
     );
     for (const execution of new Set(world.progress.map((p) => p.execution))) {
       const steps = world.progress.filter((p) => p.execution === execution && p.ok).map((p) => p.step);
@@ -194,7 +202,7 @@ describe('a tenant’s own identity (the reference application’s catalogue)', 
     expect(after?.resources.identity?.adminEmail).toBe('ops@example.com');
     expect(invitationsOf(world.stateDir)).toEqual([
       ...invitedBefore,
-      `${after?.resources.identity?.userPoolId} → ops@example.com`,
+      `${after?.resources.identity?.userPoolId} → ops@example.com via ${SES_IDENTITY} as ${SENDER}`,
     ]);
     expect(typesOf(world, failing.tenantId)).toEqual(APP_TYPES);
     const [gone] = await world.send([lifecycleEvent('offboard', failing)]);
@@ -235,7 +243,9 @@ describe('a tenant’s own identity (the reference application’s catalogue)', 
     expect(after?.adminUser).toBeDefined();
     // The tenant is running: the admin of the pool made again is invited at once.
     expect(after?.invitedAt).toBeDefined();
-    expect(invitationsOf(world.stateDir)).toContain(`${after?.userPoolId} → ops@example.com`);
+    expect(invitationsOf(world.stateDir)).toContain(
+      `${after?.userPoolId} → ops@example.com via ${SES_IDENTITY} as ${SENDER}`,
+    );
     expect(typesOf(world, advanced.tenantId)).toEqual(APP_TYPES);
   });
 

@@ -126,6 +126,15 @@ export class CognitoIdentityProvider implements IdentityProvider {
           AutoVerifiedAttributes: ['email'],
           AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
           DeletionProtection: 'INACTIVE',
+          ...(spec.email
+            ? {
+                EmailConfiguration: {
+                  EmailSendingAccount: 'DEVELOPER',
+                  SourceArn: spec.email.sourceArn,
+                  ...(spec.email.from ? { From: spec.email.from } : {}),
+                },
+              }
+            : {}),
           Schema: spec.customAttributes.map((name) => ({
             Name: name,
             AttributeDataType: 'String',

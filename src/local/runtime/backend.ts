@@ -91,6 +91,8 @@ export const LOCAL_SETTINGS = [
   'SHARD_GROWTH_THRESHOLD',
   'SHARD_GROWTH_LIMIT',
   'API_GATEWAY_URL',
+  'COGNITO_EMAIL_SOURCE_ARN',
+  'COGNITO_EMAIL_FROM',
 ] as const;
 
 /** The {@link LOCAL_SETTINGS} set (and not empty) in `env`. */

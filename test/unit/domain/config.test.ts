@@ -57,4 +57,28 @@ describe('loadConfig', () => {
       loadConfig({ SBT_EVENT_BUS: 'b', TIER_CATALOGUE: '{"defaultTier":"x","tiers":{}}' }),
     ).toThrow(/tier catalogue from TIER_CATALOGUE/);
   });
+
+  it('sends tenant pools’ mail through an SES identity when COGNITO_EMAIL_SOURCE_ARN names one, refusing what is not one', () => {
+    // Prepare
+    const base = { SBT_EVENT_BUS: 'sbt' };
+    const arn = 'arn:aws:ses:eu-west-1:111122223333:identity/acme.example';
+
+    // Act
+    const none = loadConfig({ ...base, COGNITO_EMAIL_SOURCE_ARN: '' });
+    const ses = loadConfig({
+      ...base,
+      COGNITO_EMAIL_SOURCE_ARN: arn,
+      COGNITO_EMAIL_FROM: 'Acme <no@acme.example>',
+    });
+
+    // Assess
+    expect(none.cognitoEmail).toBeUndefined();
+    expect(ses.cognitoEmail).toEqual({ sourceArn: arn, from: 'Acme <no@acme.example>' });
+    expect(() => loadConfig({ ...base, COGNITO_EMAIL_SOURCE_ARN: 'acme.example' })).toThrow(
+      /COGNITO_EMAIL_SOURCE_ARN[\s\S]*must be an SES identity ARN/,
+    );
+    expect(() => loadConfig({ ...base, COGNITO_EMAIL_FROM: 'Acme <no@acme.example>' })).toThrow(
+      'COGNITO_EMAIL_FROM: needs COGNITO_EMAIL_SOURCE_ARN (the SES identity that sends as it)',
+    );
+  });
 });

@@ -13,6 +13,10 @@ const userPool = z.object({
   /** Names of its custom attributes (without `custom:`). */
   customAttributes: z.array(z.string()),
   clients: z.array(z.object({ id: z.string(), name: z.string() })),
+  /** The SES identity its mail goes out through (EmailSendingAccount DEVELOPER); absent: Cognito's own. */
+  emailSource: z.string().optional(),
+  /** The sender its mail shows, with `emailSource`. */
+  emailFrom: z.string().optional(),
   /** Its hosted-UI prefix domain (unique in the Region). */
   domain: z.string().optional(),
   groups: z.array(z.object({ name: z.string(), description: z.string() })),
@@ -36,6 +40,9 @@ const message = z.object({
   email: z.string(),
   kind: z.literal('invitation'),
   at: z.number(),
+  /** The SES identity it went out through; absent: Cognito's own mail. */
+  via: z.string().optional(),
+  from: z.string().optional(),
 });
 
 export const COGNITO_SLICES = { userPools: slice('id', userPool), messages: slice('id', message) };

@@ -83,6 +83,13 @@ const poolView = (pool: UserPoolRecord): UserPoolType => ({
   EstimatedNumberOfUsers: pool.users.length,
   DeletionProtection: 'INACTIVE',
   ...(pool.domain ? { Domain: pool.domain } : {}),
+  EmailConfiguration: pool.emailSource
+    ? {
+        EmailSendingAccount: 'DEVELOPER',
+        SourceArn: pool.emailSource,
+        ...(pool.emailFrom ? { From: pool.emailFrom } : {}),
+      }
+    : { EmailSendingAccount: 'COGNITO_DEFAULT' },
 });
 
 const createPoolInput = z.object({
@@ -97,10 +104,23 @@ const createPoolInput = z.object({
     .array(z.object({ Name: z.string().min(1).max(20), AttributeDataType: z.string().optional() }))
     .max(50)
     .optional(),
+  EmailConfiguration: z
+    .object({
+      EmailSendingAccount: z.enum(['COGNITO_DEFAULT', 'DEVELOPER']).optional(),
+      SourceArn: z
+        .string()
+        .regex(/^arn:[\w+=/,.@-]+:ses:[\w+=/,.@-]*:[0-9]+:identity\/.+$/, 'must be an SES identity ARN')
+        .optional(),
+      From: z.string().min(1).optional(),
+    })
+    .optional(),
 });
 
 export const createUserPool = (ctx: SimContext, raw: unknown): Out<CreateUserPoolCommandOutput> => {
   const input = parse(createPoolInput, raw);
+  const email = input.EmailConfiguration;
+  if (email?.EmailSendingAccount === 'DEVELOPER' && !email.SourceArn)
+    throw invalid('SourceArn is required when EmailSendingAccount is DEVELOPER.');
   if (ctx.state.userPools.length >= QUOTAS.userPoolsPerRegion.limit)
     throw new LimitExceededException({
       message: `The number of user pools in this Region has reached its limit (${QUOTAS.userPoolsPerRegion.limit}).`,
@@ -115,6 +135,9 @@ export const createUserPool = (ctx: SimContext, raw: unknown): Out<CreateUserPoo
     tags: Object.entries(input.UserPoolTags ?? {}).map(([key, value]) => ({ key, value })),
     usernameAttributes: input.UsernameAttributes ?? [],
     customAttributes: (input.Schema ?? []).map((attribute) => attribute.Name),
+    ...(email?.EmailSendingAccount === 'DEVELOPER' && email.SourceArn
+      ? { emailSource: email.SourceArn, ...(email.From ? { emailFrom: email.From } : {}) }
+      : {}),
     clients: [],
     groups: [],
     users: [],
@@ -349,6 +372,8 @@ const mailInvitation = (ctx: SimContext, pool: UserPoolRecord, user: PoolUser): 
     email: user.attributes.email ?? user.username,
     kind: 'invitation',
     at: ctx.now,
+    ...(pool.emailSource ? { via: pool.emailSource } : {}),
+    ...(pool.emailFrom ? { from: pool.emailFrom } : {}),
   });
 };
 
