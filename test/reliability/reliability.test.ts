@@ -8,9 +8,11 @@ import { describeBadInput } from './bad-input.ts';
 import { describeDeadExecutions } from './dead-executions.ts';
 import { describeDuplicatesAndRaces } from './duplicates-races.ts';
 import { describeInvariantChecker } from './invariant-checker.ts';
+import { describeRawChecker } from './raw-checker.ts';
 import { describeRecordAndPlacement } from './record-placement.ts';
 
 describeInvariantChecker();
+describeRawChecker();
 describeBadInput();
 describeDuplicatesAndRaces();
 describeRecordAndPlacement();

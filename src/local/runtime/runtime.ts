@@ -25,7 +25,7 @@ import {
   STEP_NAMES,
 } from '../../domain/saga.ts';
 import { type ShardState, shardStateSchema } from '../../domain/shard-state.ts';
-import { activeGrownShards, shardCapacity } from '../../domain/shards.ts';
+import { activeGrownShards, type GrownShard, shardCapacity } from '../../domain/shards.ts';
 import type { TenantRecord } from '../../domain/tenant-record.ts';
 import type { TenantStatus } from '../../domain/tenant-status.ts';
 import {
@@ -226,6 +226,8 @@ export interface Runtime {
   addShard(reason?: string, options?: { signal?: AbortSignal }): Promise<ShardRun>;
   /** Every load balancer shard (the stack's, then the added ones), with how full each is. */
   shards(): Promise<ShardView[]>;
+  /** The shard registry as it stands (the added shards, reserved or active): the tenant table only. */
+  grownShards(): Promise<GrownShard[]>;
   /** Holds every record (or one tenant's) against the cloud; repairs when asked. */
   reconcile(options: ReconcileOptions): Promise<ReconcileReport>;
   /** Every resource tenantflow made there (and, locally, the shared stack's), with its tenant tag. */
@@ -702,6 +704,7 @@ export const openRuntime = async (
       const state = shardStateSchema.safeParse(end.output);
       return { execution, status: end.status, state: state.success ? state.data : undefined };
     },
+    grownShards: () => ports.shardRegistry.list(),
     async shards() {
       const infra = await ports.infra.get();
       const grown = await ports.shardRegistry.list();

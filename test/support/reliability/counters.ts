@@ -28,6 +28,10 @@ export interface ReliabilityCounters {
   missingResources: number;
   heldLocks: number;
   placementChanges: number;
+  /** Findings of the independent checker (raw-cloud.ts): resources nothing accounts for, or gone that were no tenant's. */
+  independentFindings: number;
+  /** World checks the independent checker ran in. */
+  independentChecks: number;
   kills: number;
   interrupts: number;
   stuckTenants: number;
@@ -66,6 +70,8 @@ const counters: ReliabilityCounters = {
   missingResources: 0,
   heldLocks: 0,
   placementChanges: 0,
+  independentFindings: 0,
+  independentChecks: 0,
   kills: 0,
   interrupts: 0,
   stuckTenants: 0,
@@ -99,6 +105,7 @@ export const summaryLine = (c: ReliabilityCounters = snapshot()): string =>
   `${c.duplicates} duplicate deliveries, ${c.propertyRuns} property runs against the parser and fakes, ${c.orphans} orphaned resources, ` +
   `${c.missingEvents + c.extraEvents} missing/extra status events, ${c.heldLocks} locks left held, ` +
   `${c.placementChanges} placement changes outside onboarding, ` +
+  `${c.independentFindings} findings of the independent checker in ${c.independentChecks} checks (the raw cloud against its start), ` +
   `kills ${c.kills}, Ctrl-C runs ${c.interrupts}, executions recovered ${c.recoveries}, stuck tenants ${c.stuckTenants}` +
   (c.killsInsidePublish > 0
     ? `, ${c.killsInsidePublish} kills between an answer going out and its execution recorded done`

@@ -42,7 +42,11 @@ export interface Finding {
     | 'shared-priority'
     | 'held-lock'
     /** Seen by the world as requests are delivered: a tenant's placement changed outside onboarding. */
-    | 'placement-changed';
+    | 'placement-changed'
+    /** The independent checker (raw-cloud.ts): appeared, and nothing accounts for it. */
+    | 'unrecorded'
+    /** The independent checker: gone, and no tenant's at the start. */
+    | 'vanished';
   detail: string;
 }
 

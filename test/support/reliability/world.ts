@@ -31,6 +31,7 @@ import {
   type SeenStatusEvent,
   type SentRequest,
 } from './invariants.ts';
+import { namedBy, type RawBaseline, rawFindings, rawResources } from './raw-cloud.ts';
 
 const { contract } = testConfig();
 const catalogue = SCENARIO_CATALOGUE;
@@ -232,6 +233,7 @@ const open = async (
   reported = new Set<string>(),
   seen: Finding[] = [],
   options: WorldOptions = {},
+  start?: RawBaseline,
 ): Promise<World> => {
   const progress: ProgressEvent[] = [];
   const listeners: Array<(event: ProgressEvent) => void> = [];
@@ -248,6 +250,11 @@ const open = async (
       for (const listener of listeners) listener(event);
     },
   });
+  // What the cloud held when this world first opened (kept across reopens): the independent checker's start.
+  const baseline: RawBaseline = start ?? {
+    live: rawResources(stateDir),
+    named: namedBy(await runtime.tenants()),
+  };
   const placementOf = async (tenantId: string): Promise<string | undefined> => {
     const record = await runtime.tenant(tenantId);
     return record ? JSON.stringify(record.placement) : undefined;
@@ -330,7 +337,21 @@ const open = async (
         ...(options.foreign ? { foreign: options.foreign } : {}),
       });
       count('resent', checked.resent);
-      const report = { ...checked, findings: [...checked.findings, ...seen] };
+      const raw = rawFindings({
+        baseline,
+        now: rawResources(stateDir),
+        records: await runtime.tenants(),
+        shards: await runtime.grownShards(),
+        ...(options.foreign ? { foreign: options.foreign } : {}),
+      });
+      const report = {
+        ...checked,
+        findings: [
+          ...checked.findings,
+          ...raw.map((finding) => ({ kind: finding.kind, detail: finding.detail })),
+          ...seen,
+        ],
+      };
       const fresh = report.findings.filter((finding) => !reported.has(`${finding.kind} ${finding.detail}`));
       for (const finding of fresh) reported.add(`${finding.kind} ${finding.detail}`);
       const freshOf = (kind: Finding['kind']) => fresh.filter((finding) => finding.kind === kind).length;
@@ -340,13 +361,15 @@ const open = async (
       count('missingResources', freshOf('missing-resource'));
       count('heldLocks', freshOf('held-lock'));
       count('placementChanges', freshOf('placement-changed'));
+      count('independentFindings', freshOf('unrecorded') + freshOf('vanished'));
+      count('independentChecks');
       return { ...report, fresh };
     },
     close: () => runtime.close(),
     async reopen(nextFaults = [], meanwhile) {
       await runtime.close();
       await meanwhile?.(stateDir);
-      return open(stateDir, nextFaults, requests, reported, seen, options);
+      return open(stateDir, nextFaults, requests, reported, seen, options, baseline);
     },
   };
   return world;
