@@ -44,7 +44,8 @@ Usage: tenantflow <command> [options]          every command takes --state-dir D
                               (--target aws: one run here, or any of the deployed stage's, from any machine);
                               abort --tenant <id> stops whatever runs for that tenant (its lock names it)
   follow <execution> [--json] (--target aws) follow a deployed execution from any machine: its steps as they
-                              end and how it ended (exit 1 unless it succeeded; Ctrl-C stops following only)
+                              end and how it ended (exit 1 unless it succeeded; Ctrl-C stops following only,
+                              exit 130)
   retry <tenantId> [--json]   re-drive a FAILED tenant's last request as a new execution (the control plane's retry)
   migrate <tenantId> --to TIER [--json]
                               move an ACTIVE tenant to another tier, served throughout (a migration saga)

@@ -107,8 +107,10 @@ export const rolloutReportSchema = z.strictObject({
     .literal(true)
     .optional()
     .describe("a pooled tier's: the pooled service takes the release, for every tenant in it"),
-  status: z.enum(['planned', 'completed', 'halted']),
-  reason: z.string().optional().describe('why the rollout halted'),
+  status: z
+    .enum(['planned', 'running', 'completed', 'halted'])
+    .describe('running: started on a deployed stage and not followed to its end (--no-wait, Ctrl-C)'),
+  reason: z.string().optional().describe('why the rollout halted (or, running, where it runs)'),
   waves: z.array(
     z.strictObject({
       tenants: z.array(z.string()),
@@ -158,6 +160,19 @@ export const shardRunSchema = z.strictObject({
   shards: shardsSchema,
 });
 
+/** `follow <execution> --target aws --json`: how a deployed execution ended. */
+export const followResultSchema = z.strictObject({
+  execution: z.string(),
+  machine: z.string().describe('the state machine it ran on (onboarding, rollout, shard, …)'),
+  status: z.enum(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']),
+  error: z.string().optional(),
+  cause: z.string().optional(),
+  statusEvent: z
+    .strictObject({ source: z.string(), 'detail-type': z.string(), detail: z.unknown() })
+    .nullable()
+    .describe('the status event its steps sent the control plane (null: none, e.g. it died)'),
+});
+
 /** The JSON Schema document of every `--json` output. */
 export const cliJsonSchema = () => ({
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -174,5 +189,6 @@ export const cliJsonSchema = () => ({
     releases: jsonSchemaOf(releasesSchema),
     shards: jsonSchemaOf(shardsSchema),
     shardRun: jsonSchemaOf(shardRunSchema),
+    followResult: jsonSchemaOf(followResultSchema),
   },
 });

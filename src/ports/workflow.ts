@@ -74,6 +74,8 @@ export interface ExecutionLookup {
  * failed with an error). `at` is epoch milliseconds; ids grow with time.
  */
 export type ExecutionEvent =
+  /** The execution itself started: where its steps' elapsed time counts from. */
+  | { id: number; at: number; kind: 'began' }
   | { id: number; at: number; kind: 'entered'; step: string }
   | { id: number; at: number; kind: 'started' }
   | { id: number; at: number; kind: 'succeeded'; output?: unknown }
@@ -81,8 +83,11 @@ export type ExecutionEvent =
 
 /** Step Functions, as an operator follows a deployed execution's steps. */
 export interface ExecutionEvents {
-  /** The step events of execution `name` of `machine`, oldest first; none when there is no such execution. */
-  history(machine: MachineId, name: string): Promise<ExecutionEvent[]>;
+  /**
+   * The step events of execution `name` of `machine`, oldest first (only those with an id above
+   * `after`, when given); none when there is no such execution.
+   */
+  history(machine: MachineId, name: string, after?: number): Promise<ExecutionEvent[]>;
 }
 
 /** Starting executions and reading them back: what a rollout drives its tenants' updates with. */

@@ -9,7 +9,7 @@
  */
 import { ownsUserPool } from '../domain/capabilities.ts';
 import { FatalError, ValidationError } from '../domain/errors.ts';
-import { ownership, tenantTags } from '../domain/naming.ts';
+import { hostedUiDomain, ownership, tenantTags } from '../domain/naming.ts';
 import { type ResourceOf, withoutResource } from '../domain/resources.ts';
 import type { SagaState } from '../domain/saga-state.ts';
 import type { UserPoolInfo } from '../ports/identity-provider.ts';
@@ -84,7 +84,7 @@ export const createUserPool: Step = async (state, deps, ctx) => {
   const placement = ownServicePlacement(state, 'CreateUserPool');
   const { tenantId, tenantName } = state.request;
   const email = adminEmail(state);
-  const { userPoolName, hostedUiDomain } = namesFor(deps.config, tenantId, placement);
+  const { userPoolName } = namesFor(deps.config, tenantId, placement);
   const recorded = state.resources.identity;
   let pool = recorded ? await deps.identity.describeUserPool(recorded.userPoolId) : undefined;
   if (pool && !isDeploymentPool(deps, pool, tenantId)) pool = undefined;
@@ -103,7 +103,8 @@ export const createUserPool: Step = async (state, deps, ctx) => {
   let next = withIdentity(state, { name: pool.name, userPoolId: pool.id, arn: pool.arn, adminEmail: email });
   if (recorded?.userPoolId !== pool.id) await checkpoint(deps, ctx, next, 'CreateUserPool', startedAt);
   const appClientId = await deps.identity.ensureAppClient(pool.id, APP_CLIENT_NAME);
-  await deps.identity.ensureDomain(pool.id, hostedUiDomain);
+  const domain = hostedUiDomain(deps.config.resourcePrefix, tenantId, pool.id);
+  await deps.identity.ensureDomain(pool.id, domain);
   await deps.identity.ensureGroup(pool.id, tenantId, `The users of tenant ${tenantId}`);
   const adminUser = await deps.identity.ensureAdminUser(pool.id, {
     email,
@@ -117,7 +118,7 @@ export const createUserPool: Step = async (state, deps, ctx) => {
     userPoolId: pool.id,
     arn: pool.arn,
     appClientId,
-    domain: hostedUiDomain,
+    domain,
     group: tenantId,
     adminEmail: email,
     adminUser,

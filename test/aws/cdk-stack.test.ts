@@ -238,7 +238,11 @@ describe('the CDK construct deployed to moto', () => {
     // Assess
     expect(rollout.code, rollout.stderr).toBe(0);
     expect(rollout.json[0]).toMatchObject({ tier: 'advanced', release: '1.27', status: 'running' });
-    expect(rollout.stderr).toContain('runs on the deployed stage, not followed (--no-wait)');
+    const rolloutExecution = (rollout.stderr.match(/rollout execution (\S+) runs on the deployed stage/) ??
+      [])[1];
+    expect(rollout.stderr).toContain(
+      `runs on the deployed stage, not followed: follow it with tenantflow follow ${rolloutExecution} --target aws --stage ${STAGE}`,
+    );
     expect(shard.code, shard.stderr).toBe(0);
     expect(shard.json[0]).toMatchObject({ status: 'RUNNING' });
     const inputs = async (outputName: string) => {

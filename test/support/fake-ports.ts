@@ -864,10 +864,10 @@ export class FakeWorkflowStarter
 {
   /** Each execution's step events, by execution name, as the test writes them (none by default). */
   readonly histories = new Map<string, ExecutionEvent[]>();
-  async history(machine: MachineId, name: string): Promise<ExecutionEvent[]> {
-    await this.enter('history', machine, name);
+  async history(machine: MachineId, name: string, after = 0): Promise<ExecutionEvent[]> {
+    await this.enter('history', machine, name, after);
     if (!this.started.some((s) => s.machine === machine && s.name === name)) return [];
-    return structuredClone(this.histories.get(name) ?? []);
+    return structuredClone((this.histories.get(name) ?? []).filter((event) => event.id > after));
   }
   readonly started: Array<{
     machine: MachineId;

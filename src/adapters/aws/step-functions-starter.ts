@@ -67,6 +67,8 @@ export const stepEventOf = (event: HistoryEvent): ExecutionEvent | undefined => 
     ...(details?.cause ? { cause: details.cause } : {}),
   });
   switch (event.type) {
+    case 'ExecutionStarted':
+      return { id, at, kind: 'began' };
     case 'TaskStateEntered':
       return { id, at, kind: 'entered', step: event.stateEnteredEventDetails?.name ?? '?' };
     case 'LambdaFunctionStarted':
@@ -157,7 +159,7 @@ export class StepFunctionsStarter implements Workflows, ExecutionEvents {
     }
   }
 
-  async history(machine: MachineId, name: string): Promise<ExecutionEvent[]> {
+  async history(machine: MachineId, name: string, after = 0): Promise<ExecutionEvent[]> {
     const stateMachineArn = this.#arns[machine];
     if (!stateMachineArn) throw new FatalError(`no state machine ARN configured for ${machine}`);
     const executionArn = executionArnOf(stateMachineArn, name);
@@ -166,20 +168,28 @@ export class StepFunctionsStarter implements Workflows, ExecutionEvents {
     try {
       let nextToken: string | undefined;
       do {
+        // Newest first when only what came after `after` is wanted: the pages stop there.
         const page = await this.#client.send(
           new GetExecutionHistoryCommand({
             executionArn,
             maxResults: 1000,
             includeExecutionData: true,
+            ...(after > 0 ? { reverseOrder: true } : {}),
             ...(nextToken ? { nextToken } : {}),
           }),
         );
+        let reachedSeen = false;
         for (const event of page.events ?? []) {
+          if ((event.id ?? 0) <= after) {
+            reachedSeen = true;
+            continue;
+          }
           const step = stepEventOf(event);
           if (step) events.push(step);
         }
-        nextToken = page.nextToken;
+        nextToken = reachedSeen ? undefined : page.nextToken;
       } while (nextToken);
+      if (after > 0) events.reverse();
     } catch (error) {
       if (error instanceof ExecutionDoesNotExist) return [];
       throw translateAwsError(error, context);

@@ -36,6 +36,7 @@ import {
   awsStateDir,
   createAwsRuntime,
   createLocalRuntime,
+  deployedFollower,
   LOCAL_SBT_BUS,
   type LocalRuntime,
   type LocalRuntimeOptions,
@@ -259,6 +260,15 @@ const onInterrupt = (io: CliIo, controller: AbortController): (() => void) => {
   process.on('SIGINT', handler);
   return () => process.off('SIGINT', handler);
 };
+
+/** The command that follows a deployed execution again, from any machine (the stage and Region as given). */
+const followCommand = (execution: string, aws: AwsTargetOptions | undefined): string =>
+  [
+    `tenantflow follow ${execution} --target aws`,
+    ...(aws ? [`--stage ${aws.stage}`] : []),
+    ...(aws?.region ? [`--region ${aws.region}`] : []),
+    ...(aws?.profile ? [`--profile ${aws.profile}`] : []),
+  ].join(' ');
 
 /**
  * Ctrl-C while following an execution that runs on a deployed stage: stop following (the execution
@@ -912,7 +922,7 @@ export const update = async (command: Of<'update'>, io: CliIo): Promise<number> 
           .finally(detach.stop);
         io.err(
           run.status === 'RUNNING'
-            ? `rollout execution ${run.execution} runs on the deployed stage, not followed: follow it with tenantflow follow ${run.execution} --target aws`
+            ? `rollout execution ${run.execution} runs on the deployed stage, not followed: follow it with ${followCommand(run.execution, command.aws)}`
             : `rollout execution ${run.execution} ended ${run.status}`,
         );
         report = run.report;
@@ -989,7 +999,7 @@ export const shards = async (command: Of<'shards'>, io: CliIo): Promise<number> 
       } else {
         const what =
           run.status === 'RUNNING'
-            ? `running on the deployed stage, not followed: follow it with tenantflow follow ${run.execution} --target aws`
+            ? `running on the deployed stage, not followed: follow it with ${followCommand(run.execution, command.aws)}`
             : run.state?.outcome === 'added'
               ? `added ${printable(run.state.shard?.name ?? 'a shard')}`
               : run.state?.outcome === 'not-needed'
@@ -1011,58 +1021,64 @@ export const shards = async (command: Of<'shards'>, io: CliIo): Promise<number> 
  * 130 when Ctrl-C stopped the following (the execution runs on).
  */
 export const follow = async (command: Of<'follow'>, io: CliIo): Promise<number> => {
+  if (!command.aws) return EXIT.usage;
+  if (command.aws.inProcess) {
+    io.err('tenantflow: follow: follows the deployed stage’s state machines (not with --in-process)');
+    return EXIT.usage;
+  }
+  // Step Functions alone: no runtime and no state-dir lock, so another command may be following too.
+  let follower: ReturnType<typeof deployedFollower>;
+  try {
+    follower = deployedFollower((await awsTarget(command.aws, command.stateDir, false, 'requests')).target);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ValidationError) {
+      io.err(`tenantflow: ${error.message}`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+  if (!follower) return EXIT.usage;
   const progress = progressPrinter(io.err);
-  return withRuntime(
-    reading(command.stateDir),
-    io,
-    async (_runtime, aws) => {
-      const followDeployed = aws?.followDeployed;
-      if (!followDeployed) {
-        io.err('tenantflow: follow: needs the deployed stage’s state machines (not with --in-process)');
-        return EXIT.usage;
-      }
-      const controller = new AbortController();
-      const stop = () => controller.abort();
-      process.once('SIGINT', stop);
-      try {
-        const followed = await followDeployed(command.execution, {
-          signal: controller.signal,
-          onProgress: progress.onProgress,
-        });
-        progress.flush();
-        if (!followed) {
-          io.err(`tenantflow: no execution ${command.execution} on the stage's state machines`);
-          return EXIT.failed;
-        }
-        if ('detached' in followed) {
-          io.err(`tenantflow: stopped following ${command.execution}; it runs on on the deployed stage`);
-          return 130;
-        }
-        const { machine, end, statusEvent } = followed;
-        if (command.json)
-          io.out(
-            JSON.stringify({
-              execution: command.execution,
-              machine,
-              status: end.status,
-              ...(end.error ? { error: end.error } : {}),
-              ...(end.cause ? { cause: end.cause } : {}),
-              statusEvent,
-            }),
-          );
-        else
-          io.out(
-            printable(
-              `${command.execution}  ${machine}  ${end.status}${end.error ? `: ${end.error}${end.cause ? `: ${end.cause}` : ''}` : ''}${statusEvent ? `  (answered ${statusEvent['detail-type']})` : ''}`,
-            ),
-          );
-        return end.status === 'SUCCEEDED' ? EXIT.ok : EXIT.failed;
-      } finally {
-        process.off('SIGINT', stop);
-      }
-    },
-    { aws: command.aws, runs: 'requests' },
-  );
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  try {
+    const followed = await follower.follow(command.execution, {
+      signal: controller.signal,
+      onProgress: progress.onProgress,
+    });
+    progress.flush();
+    if (!followed) {
+      io.err(`tenantflow: no execution ${command.execution} on the stage's state machines`);
+      return EXIT.failed;
+    }
+    if ('detached' in followed) {
+      io.err(`tenantflow: stopped following ${command.execution}; it runs on on the deployed stage`);
+      return 130;
+    }
+    const { machine, end, statusEvent } = followed;
+    if (command.json)
+      io.out(
+        JSON.stringify({
+          execution: command.execution,
+          machine,
+          status: end.status,
+          ...(end.error ? { error: end.error } : {}),
+          ...(end.cause ? { cause: end.cause } : {}),
+          statusEvent,
+        }),
+      );
+    else
+      io.out(
+        printable(
+          `${command.execution}  ${machine}  ${end.status}${end.error ? `: ${end.error}${end.cause ? `: ${end.cause}` : ''}` : ''}${statusEvent ? `  (answered ${statusEvent['detail-type']})` : ''}`,
+        ),
+      );
+    return end.status === 'SUCCEEDED' ? EXIT.ok : EXIT.failed;
+  } finally {
+    process.off('SIGINT', stop);
+    follower.stop();
+  }
 };
 
 /** `alarm`: sets an alarm of the simulated cloud's CloudWatch (the embedded default only). */

@@ -1,4 +1,5 @@
 import type { PutEventsCommandInput, PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoStatusLedger } from '../../adapters/aws/dynamo-status-ledger.ts';
 import { EcsContainerPlatform } from '../../adapters/aws/ecs-container-platform.ts';
 import { EventBridgePublisher } from '../../adapters/aws/eventbridge-publisher.ts';
@@ -107,6 +108,38 @@ const itemOf = (arn: string, type: string, tags: Array<{ key: string; value: str
  */
 /** Follows a deployed execution by name, from any machine (see {@link followByName}). */
 export type DeployedFollower = (name: string, options: FollowOptions) => Promise<FollowedByName | undefined>;
+
+/** How often a deployed execution is looked at while it is followed (TENANTFLOW_WAIT_MS: an emulator's). */
+const followPollMs = (): number => {
+  const waitMs = process.env.TENANTFLOW_WAIT_MS;
+  return waitMs && Number(waitMs) >= 0 ? Number(waitMs) : DEPLOYED_POLL_MS;
+};
+
+/**
+ * Follows the deployed stage's executions with a Step Functions client of its own: no runtime, no
+ * state dir, no lock (`tenantflow follow` beside a command that is following the same execution).
+ */
+export const deployedFollower = (
+  target: AwsTarget,
+): { follow: DeployedFollower; stop(): void } | undefined => {
+  const deployment = target.deployment;
+  if (!deployment) return undefined;
+  const client = new SFNClient({
+    region: target.region,
+    ...(target.profile ? { profile: target.profile } : {}),
+  });
+  const starter = new StepFunctionsStarter({ client, stateMachineArns: deployment.machineArns });
+  const deps = {
+    lookup: starter,
+    history: starter,
+    sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+    pollMs: followPollMs(),
+  };
+  return {
+    follow: (name, options) => followByName(name, MACHINE_IDS, deps, options),
+    stop: () => client.destroy(),
+  };
+};
 
 export const awsBackend = (
   target: AwsTarget,

@@ -1,4 +1,5 @@
 import { type IngestDeps, ingestEvent } from '../../app/ingest.ts';
+import { FatalError } from '../../domain/errors.ts';
 import type { MachineId } from '../../domain/saga.ts';
 import type {
   ExecutionEvent,
@@ -90,6 +91,9 @@ export const runOnDeployed = async (
   });
 };
 
+/** Looks at an execution that is not there (yet) before following it gives up. */
+const MISSING_POLLS = 30;
+
 /** What following a deployed execution needs. */
 export type FollowDeps = Pick<DeployedRunDeps, 'lookup' | 'history' | 'sleep' | 'pollMs'>;
 
@@ -112,21 +116,38 @@ export const followExecution = async (
   deps: FollowDeps,
   options: FollowOptions,
 ): Promise<{ end: ExecutionEnd; events: ExecutionEvent[] } | undefined> => {
+  // The history read so far (each look reads only what came after it) and the polls without an execution.
+  const events: ExecutionEvent[] = [];
   let seen = 0;
+  let missing = 0;
   for (;;) {
     if (options.signal?.aborted) return undefined;
     // The state first: once it has ended, the history read after it holds every step.
     const state = await deps.lookup.describe(machine, name);
+    if (state === undefined && ++missing > MISSING_POLLS)
+      throw new FatalError(`no execution ${name} of the ${machine} machine after ${MISSING_POLLS} looks`);
     const ended = state !== undefined && state.status !== 'RUNNING';
     const reads = options.onProgress || options.onOutput || ended;
-    const events = reads ? await deps.history.history(machine, name) : [];
-    const fresh = events.filter((event) => event.id > seen);
+    const fresh = reads ? await deps.history.history(machine, name, seen) : [];
+    events.push(...fresh);
     for (const step of stepsOfHistory(name, events)) {
       if (step.id > seen) options.onProgress?.(step.progress);
     }
     for (const event of fresh) if (event.kind === 'succeeded') await options.onOutput?.(event.output);
-    seen = Math.max(seen, ...fresh.map((event) => event.id));
-    if (ended) return { end: endOf(state), events };
+    seen = fresh.reduce((last, event) => Math.max(last, event.id), seen);
+    if (ended) {
+      // Step Functions gives no output for an execution that did not succeed: what its last step
+      // returned stands in (a halted rollout's report, a failed saga's failure).
+      const end = endOf(state);
+      const last = events.findLast((event) => event.kind === 'succeeded');
+      return {
+        end:
+          end.output === undefined && last?.kind === 'succeeded' && last.output !== undefined
+            ? { ...end, output: last.output }
+            : end,
+        events,
+      };
+    }
     await deps.sleep(deps.pollMs);
   }
 };

@@ -22,6 +22,8 @@ export const stepsOfHistory = (execution: string, events: readonly ExecutionEven
   let stepStart = executionStart;
   for (const event of events) {
     switch (event.kind) {
+      case 'began':
+        break;
       case 'entered':
         step = event.step;
         stepStart = event.at;

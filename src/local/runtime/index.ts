@@ -1,6 +1,7 @@
 /** The embedded default: tenantflow's handlers and adapters running over a simulated AWS. */
 export type { ExecutionEnd, SagaEngine } from '../engines/index.ts';
 export type { AwsTarget, DeployedExecution } from './aws-backend.ts';
+export { deployedFollower } from './aws-backend.ts';
 export { type AwsRuntime, awsStateDir, createAwsRuntime } from './aws-runtime.ts';
 export { FAULT_KINDS, type FaultKind, type FaultSpec, parseFaultSpec } from './fault-spec.ts';
 export { crashError, FaultInjector, type LocalService, type StepCalls, sdkFault } from './faults.ts';

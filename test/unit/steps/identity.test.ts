@@ -13,7 +13,7 @@ import {
   QuotaExceededError,
   ValidationError,
 } from '../../../src/domain/errors.ts';
-import { tenantTags } from '../../../src/domain/naming.ts';
+import { hostedUiDomain, tenantTags } from '../../../src/domain/naming.ts';
 import { QUOTAS } from '../../../src/domain/quotas.ts';
 import type { SagaState } from '../../../src/domain/saga-state.ts';
 import { admitTenant } from '../../../src/steps/admission.ts';
@@ -60,9 +60,8 @@ describe('CreateUserPool', () => {
       'ensureGroup',
       'ensureAdminUser',
     ]);
-    expect(fakes.identity.callsOf('ensureDomain')).toEqual([
-      [next.resources.identity?.userPoolId, NAMES.hostedUiDomain],
-    ]);
+    const madeId = next.resources.identity?.userPoolId ?? '';
+    expect(fakes.identity.callsOf('ensureDomain')).toEqual([[madeId, hostedUiDomain('tf', TENANT, madeId)]]);
     expect(fakes.identity.callsOf('createUserPool')).toEqual([
       [
         {
@@ -95,12 +94,12 @@ describe('CreateUserPool', () => {
       userPoolId: pool?.id,
       arn: pool?.arn,
       appClientId: pool?.clients[0]?.id,
-      domain: NAMES.hostedUiDomain,
+      domain: hostedUiDomain('tf', TENANT, pool?.id ?? ''),
       group: TENANT,
       adminEmail: EMAIL,
       adminUser: pool?.users[0]?.username,
     });
-    expect(pool?.domain).toBe(NAMES.hostedUiDomain);
+    expect(pool?.domain).toBe(next.resources.identity?.domain);
     // Recorded twice: the pool as soon as it exists, then everything in it.
     const written = (await fakes.tenants.get(TENANT))?.resources.identity;
     expect(written).toEqual(next.resources.identity);

@@ -237,6 +237,7 @@ describe('StepFunctionsStarter.history', () => {
       nextToken: 'page-2',
     });
     expect(events).toEqual([
+      { id: 1, at: at(0).getTime(), kind: 'began' },
       { id: 3, at: at(1).getTime(), kind: 'entered', step: 'CreateService' },
       { id: 5, at: at(2).getTime(), kind: 'started' },
       {
@@ -250,6 +251,50 @@ describe('StepFunctionsStarter.history', () => {
       { id: 8, at: at(6).getTime(), kind: 'succeeded', output: { tenantId: 't-1' } },
       { id: 10, at: at(7).getTime(), kind: 'failed', error: 'States.Timeout' },
       { id: 11, at: at(8).getTime(), kind: 'succeeded', output: 'not json' },
+    ]);
+  });
+
+  it('reads only what came after an id, newest first, stopping at the page that reaches it', async () => {
+    // Prepare
+    const at = (s: number) => new Date(Date.UTC(2026, 11, 7, 10, 0, s));
+    sfn
+      .on(GetExecutionHistoryCommand)
+      .resolvesOnce({
+        events: [
+          { id: 9, timestamp: at(9), type: 'TaskStateExited', stateExitedEventDetails: { name: 'B' } },
+          {
+            id: 8,
+            timestamp: at(8),
+            type: 'LambdaFunctionSucceeded',
+            lambdaFunctionSucceededEventDetails: { output: '{"b":1}' },
+          },
+          { id: 7, timestamp: at(7), type: 'LambdaFunctionStarted' },
+        ],
+        nextToken: 'older',
+      })
+      .resolvesOnce({
+        events: [
+          { id: 6, timestamp: at(6), type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'B' } },
+          { id: 5, timestamp: at(5), type: 'TaskStateExited', stateExitedEventDetails: { name: 'A' } },
+        ],
+        nextToken: 'oldest',
+      });
+
+    // Act
+    const events = await starter.history('onboarding', 'onboard-t-1', 5);
+
+    // Assess: two pages, the second reaching id 5; the third never asked for.
+    expect(sfn).toHaveReceivedCommandTimes(GetExecutionHistoryCommand, 2);
+    expect(sfn).toHaveReceivedNthCommandWith(GetExecutionHistoryCommand, 1, {
+      executionArn: 'arn:aws:states:us-east-1:111122223333:execution:tf-onboarding:onboard-t-1',
+      maxResults: 1000,
+      includeExecutionData: true,
+      reverseOrder: true,
+    });
+    expect(events).toEqual([
+      { id: 6, at: at(6).getTime(), kind: 'entered', step: 'B' },
+      { id: 7, at: at(7).getTime(), kind: 'started' },
+      { id: 8, at: at(8).getTime(), kind: 'succeeded', output: { b: 1 } },
     ]);
   });
 

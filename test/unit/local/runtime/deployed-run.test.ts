@@ -287,6 +287,38 @@ describe('followExecution', () => {
     expect(starter.callsOf('describe')).toHaveLength(3);
   });
 
+  it('takes what the last step returned as the output of an execution that failed (Step Functions gives none)', async () => {
+    // Prepare: a rollout that halted, its ReportRollout state the last step's output.
+    const { starter, deps } = world();
+    await starter.start('rollout', 'rollout-premium-2', { tier: 'premium' });
+    const report = { report: { status: 'halted', reason: 'wave 1 of 2: the canary failed' } };
+    starter.histories.set('rollout-premium-2', [
+      { id: 1, at: 0, kind: 'began' },
+      { id: 3, at: 1, kind: 'entered', step: 'ReportRollout' },
+      { id: 4, at: 2, kind: 'succeeded', output: report },
+    ]);
+    starter.finish('rollout-premium-2', { status: 'FAILED', error: 'RolloutHalted' });
+
+    // Act
+    const followed = await followExecution('rollout', 'rollout-premium-2', deps, {});
+
+    // Assess
+    expect(followed?.end).toEqual({ status: 'FAILED', error: 'RolloutHalted', output: report });
+  });
+
+  it('gives up on an execution that never appears, naming it', async () => {
+    // Prepare
+    const { deps } = world();
+
+    // Act
+    const followed = followExecution('update', 'update-nowhere-1', deps, {});
+
+    // Assess
+    await expect(followed).rejects.toThrow(
+      'no execution update-nowhere-1 of the update machine after 30 looks',
+    );
+  });
+
   it('stops following when told to, leaving the execution running', async () => {
     // Prepare
     const { starter, deps } = world();
@@ -325,7 +357,8 @@ describe('followByName', () => {
     // Assess
     expect(found).toEqual({
       machine: 'offboarding',
-      end: { status: 'SUCCEEDED' },
+      // Without an output of its own (the fake gives none), the last step's stands in.
+      end: { status: 'SUCCEEDED', output: { statusEvent: sent } },
       statusEvent: { source: 'tenantflow', 'detail-type': 'offboardingSuccess', detail: { tenantId: 't-1' } },
     });
     expect(steps).toEqual(['NotifySuccess']);
