@@ -279,7 +279,7 @@ const detachOnInterrupt = (
   io: CliIo,
   aws: AwsRuntime | undefined,
 ): { signal?: AbortSignal; stop: () => void } => {
-  if (!aws?.followDeployed) return { stop: () => {} };
+  if (!aws?.onDeployedStage) return { stop: () => {} };
   const controller = new AbortController();
   const handler = () => {
     io.err('tenantflow: interrupted: no longer following; the execution runs on on the deployed stage');

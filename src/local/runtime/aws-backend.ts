@@ -145,8 +145,6 @@ export const awsBackend = (
   target: AwsTarget,
 ): CloudBackend & {
   deployedExecutions(all: boolean): Promise<DeployedExecution[]>;
-  /** Present on a deployed stage. */
-  followDeployed?: DeployedFollower;
 } => {
   const clients = awsClients(target.region, target.profile ? { profile: target.profile } : {});
   const published: PublishedEvent[] = [];
@@ -184,10 +182,7 @@ export const awsBackend = (
         };
         const followHint = (execution: string) =>
           `follow it again with: tenantflow follow ${execution} --target aws --stage ${target.stage}`;
-        const hooks: Pick<Required<CloudBackend>, 'runOne' | 'runMachine'> & {
-          followDeployed: DeployedFollower;
-        } = {
-          followDeployed: (name, options) => followByName(name, MACHINE_IDS, deps, options),
+        const hooks: Pick<Required<CloudBackend>, 'runOne' | 'runMachine'> = {
           runOne: (raw, signal, onProgress) =>
             runOnDeployed(raw, deps, { wait: deployment.wait, signal, followHint, onProgress }),
           async runMachine(machine, name, input, options) {

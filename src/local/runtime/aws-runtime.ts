@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { DynamoTenantMap } from '../../adapters/aws/dynamo-tenant-map.ts';
 import { FatalError } from '../../domain/errors.ts';
-import { type AwsTarget, awsBackend, type DeployedExecution, type DeployedFollower } from './aws-backend.ts';
+import { type AwsTarget, awsBackend, type DeployedExecution } from './aws-backend.ts';
 import { FaultInjector } from './faults.ts';
 import { type LocalRuntimeOptions, openRuntime, type Runtime } from './runtime.ts';
 import { ensureStateDir, lockStateDir, NotAStateDirError } from './state-dir.ts';
@@ -20,8 +20,8 @@ const targetFileSchema = z.object({ region: z.string(), stage: z.string(), table
 export interface AwsRuntime extends Runtime {
   /** The executions of the deployed state machines (`tenantflow-<stage>-<machine>`), newest first. */
   deployedExecutions(all: boolean): Promise<DeployedExecution[]>;
-  /** Follows a deployed execution by name (absent: no deployed stage, or run with --in-process). */
-  followDeployed?: DeployedFollower;
+  /** Work runs on the deployed stage's state machines (false: here, with --in-process, or nothing deployed). */
+  readonly onDeployedStage: boolean;
 }
 
 /**
@@ -84,11 +84,10 @@ export const createAwsRuntime = async (
     const backend = awsBackend(target);
     try {
       const runtime = await openRuntime(options, lock, backend, injector);
-      const { followDeployed } = backend;
       return {
         ...runtime,
         deployedExecutions: (all) => backend.deployedExecutions(all),
-        ...(followDeployed ? { followDeployed } : {}),
+        onDeployedStage: target.deployment !== undefined,
       };
     } catch (error) {
       await backend.stop();

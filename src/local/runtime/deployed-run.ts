@@ -65,7 +65,7 @@ export const runOnDeployed = async (
         : null,
     });
   }
-  // The event's own fields as any result has them (replayResult's), with the outcome `started`.
+  // The event's own fields, as every result has them (replayResult's), with the outcome `started`.
   const notFollowed = (why: string): ReplayResult => ({
     ...replayResult({
       raw,
