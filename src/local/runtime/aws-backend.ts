@@ -178,7 +178,7 @@ export const awsBackend = (
           ledger: new DynamoStatusLedger({ client: clients.dynamo, tableName: config.tableName }),
           now: () => new Date(),
           sleep: (ms: number) => new Promise((resolve) => setTimeout(resolve, ms)),
-          pollMs: waitMs && Number(waitMs) >= 0 ? Number(waitMs) : DEPLOYED_POLL_MS,
+          pollMs: followPollMs(),
         };
         const followHint = (execution: string) =>
           `follow it again with: tenantflow follow ${execution} --target aws --stage ${target.stage}`;

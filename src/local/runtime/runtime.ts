@@ -46,6 +46,7 @@ import type { SimulatedCloud } from '../sim/index.ts';
 import type { InventoryItem } from '../sim/inventory.ts';
 import type { Route } from '../sim/routing.ts';
 import { type CloudBackend, simulatedBackend } from './backend.ts';
+import type { FollowOptions } from './deployed-run.ts';
 import type { FaultSpec } from './fault-spec.ts';
 import { FaultInjector, type StepCalls } from './faults.ts';
 import { type ProgressEvent, progressEvent } from './progress.ts';
@@ -487,6 +488,25 @@ export const openRuntime = async (
     );
   };
 
+  /**
+   * One execution of `machine` to its end: on the deployed stage's machine when the backend has one
+   * (undefined when not followed to its end), else here. `follow` applies to a deployed run only:
+   * here the steps report through `options.onProgress` and the rollout watchers.
+   */
+  const runToEnd = async (
+    machine: MachineId,
+    execution: string,
+    input: unknown,
+    follow: FollowOptions,
+  ): Promise<ExecutionEnd | undefined> => {
+    if (backend.runMachine) return backend.runMachine(machine, execution, input, follow);
+    await starter.start(machine, execution, input);
+    const end = (await starter.completion(execution)) ?? { status: 'FAILED' as const };
+    await starter.drain();
+    backend.save();
+    return end;
+  };
+
   const replayOne = async (raw: unknown, signal?: AbortSignal): Promise<ReplayResult> => {
     if (backend.runOne) return backend.runOne(raw, signal, options.onProgress);
     const before = backend.published().length;
@@ -625,31 +645,22 @@ export const openRuntime = async (
       const execution = `rollout-${request.tier.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 40)}-${randomUUID().slice(0, 8)}`;
       if (rolloutOptions.onState) rolloutWatchers.set(execution, rolloutOptions.onState);
       try {
-        let end: ExecutionEnd;
-        if (backend.runMachine) {
-          // On a deployed stage: its rollout machine runs it; the states its steps return are read
-          // from the execution's history.
-          const { onState } = rolloutOptions;
-          const followed = await backend.runMachine(ROLLOUT_MACHINE, execution, request, {
-            signal: rolloutOptions.signal,
-            onOutput: async (output) => {
-              const state = rolloutStateSchema.safeParse(output);
-              if (state.success) await onState?.(state.data);
-            },
-          });
-          if (!followed)
-            return {
-              execution,
-              status: 'RUNNING',
-              report: { ...haltedReport(request, 'running on the deployed stage'), status: 'running' },
-            };
-          end = followed;
-        } else {
-          await starter.start(ROLLOUT_MACHINE, execution, request);
-          end = (await starter.completion(execution)) ?? { status: 'FAILED' as const };
-          await starter.drain();
-          backend.save();
-        }
+        // On a deployed stage the states its steps return are read from the execution's history;
+        // here the step runner hands them to the watcher above.
+        const { onState } = rolloutOptions;
+        const end = await runToEnd(ROLLOUT_MACHINE, execution, request, {
+          signal: rolloutOptions.signal,
+          onOutput: async (output) => {
+            const state = rolloutStateSchema.safeParse(output);
+            if (state.success) await onState?.(state.data);
+          },
+        });
+        if (!end)
+          return {
+            execution,
+            status: 'RUNNING',
+            report: { ...haltedReport(request, 'running on the deployed stage'), status: 'running' },
+          };
         const output = rolloutReportSchema.safeParse(
           (end.output as { report?: unknown } | undefined)?.report,
         );
@@ -685,22 +696,13 @@ export const openRuntime = async (
     },
     async addShard(reason = 'an operator', shardOptions = {}) {
       const execution = `add-shard-${randomUUID().slice(0, 8)}`;
-      const input = { force: true, reason };
-      let end: ExecutionEnd;
-      if (backend.runMachine) {
-        // On a deployed stage: its shard machine adds it.
-        const followed = await backend.runMachine(SHARD_MACHINE, execution, input, {
-          signal: shardOptions.signal,
-          onProgress: options.onProgress,
-        });
-        if (!followed) return { execution, status: 'RUNNING', state: undefined };
-        end = followed;
-      } else {
-        await starter.start(SHARD_MACHINE, execution, input);
-        end = (await starter.completion(execution)) ?? { status: 'FAILED' as const };
-        await starter.drain();
-        backend.save();
-      }
+      const end = await runToEnd(
+        SHARD_MACHINE,
+        execution,
+        { force: true, reason },
+        { signal: shardOptions.signal, onProgress: options.onProgress },
+      );
+      if (!end) return { execution, status: 'RUNNING', state: undefined };
       const state = shardStateSchema.safeParse(end.output);
       return { execution, status: end.status, state: state.success ? state.data : undefined };
     },
