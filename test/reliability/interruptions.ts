@@ -225,10 +225,12 @@ const restartAndSettle = async (
   snapshot: Snapshot,
   sent: ReadonlyArray<{ event: unknown; operation: Operation; tenant: TestTenant }>,
 ): Promise<{ world: World; stuck: string[] }> => {
+  // The checker diffs from the snapshot, before the interrupted run: what it made or removed counts.
   const world = await openExisting(
     stateDir,
     [],
     [...snapshot.requests, ...sent.map((s) => requestOf(s.event))],
+    snapshot.start,
   );
   const stuck = (await world.runtime.tenants())
     .filter((r) => r.lock)

@@ -409,11 +409,17 @@ export const openWorld = async (faults: FaultSpec[] = [], options: WorldOptions 
  * A world on an existing state dir (e.g. one a closed world left, or a killed process), with
  * `requests` counted as already sent.
  */
+/**
+ * A world on `stateDir` as something else left it. `start`, when given, is where the independent
+ * checker's diff starts (a snapshot taken before that something ran, so what it made or removed is
+ * checked too); otherwise the dir as it is now.
+ */
 export const openExisting = async (
   stateDir: string,
   faults: FaultSpec[] = [],
   requests: readonly SentRequest[] = [],
-): Promise<World> => open(stateDir, faults, [...requests]);
+  start?: RawBaseline,
+): Promise<World> => open(stateDir, faults, [...requests], new Set(), [], {}, start);
 
 /** A fresh state dir holding a copy of `snapshot`'s state (nothing opened on it). */
 export const copyOf = (snapshot: Snapshot): string => {
@@ -430,12 +436,18 @@ export interface Snapshot {
   stateDir: string;
   requests: readonly SentRequest[];
   options?: WorldOptions;
+  /** The raw cloud and what the records named when the snapshot was taken (the checker's start). */
+  start: RawBaseline;
 }
 
 /** Closes `world` and keeps its state as a starting point. */
 export const snapshotOf = async (world: World, requests: readonly SentRequest[]): Promise<Snapshot> => {
+  const start: RawBaseline = {
+    live: rawResources(world.stateDir),
+    named: namedBy(await world.runtime.tenants()),
+  };
   await world.close();
-  return { stateDir: world.stateDir, requests, options: world.options };
+  return { stateDir: world.stateDir, requests, options: world.options, start };
 };
 
 /** A world on a copy of `snapshot` (its requests count as already sent), with `faults`. */
