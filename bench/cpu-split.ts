@@ -9,7 +9,7 @@ import { Session } from 'node:inspector/promises';
 
 interface ProfileNode {
   id: number;
-  callFrame: { url: string; functionName: string };
+  callFrame: { url: string; functionName: string; lineNumber?: number };
   children?: number[];
 }
 interface Profile {
@@ -32,7 +32,22 @@ export interface CpuSplit {
   orchestrationMs: number;
   /** Of the orchestration, garbage collection (charged to it: the simulated AWS allocates too). */
   gcMs: number;
+  /**
+   * The functions with the most self time, most first (where a cost that grows with the fleet
+   * shows: compare the same function's ms a saga step between fleet sizes).
+   */
+  top: Array<{ where: string; ms: number; simulated: boolean }>;
 }
+
+/** How many functions `top` lists. */
+const TOP = 12;
+
+/** A function as a person finds it: its name and file:line below the repository or node_modules. */
+const whereOf = (frame: ProfileNode['callFrame']): string => {
+  const file = frame.url.replace(/^file:\/\//, '').replace(/^.*\/(src|bench|node_modules)\//, '$1/');
+  const name = frame.functionName || '(anonymous)';
+  return file ? `${name} ${file}:${(frame.lineNumber ?? 0) + 1}` : name;
+};
 
 export const startCpuProfile = async (): Promise<() => Promise<CpuSplit>> => {
   const session = new Session();
@@ -61,7 +76,8 @@ export const splitProfile = (profile: Profile): CpuSplit => {
     simulated.set(id, result);
     return result;
   };
-  const split: CpuSplit = { totalMs: 0, simulatedMs: 0, orchestrationMs: 0, gcMs: 0 };
+  const split: CpuSplit = { totalMs: 0, simulatedMs: 0, orchestrationMs: 0, gcMs: 0, top: [] };
+  const self = new Map<string, { ms: number; simulated: boolean }>();
   const samples = profile.samples ?? [];
   const deltas = profile.timeDeltas ?? [];
   for (let i = 0; i < samples.length; i += 1) {
@@ -71,11 +87,23 @@ export const splitProfile = (profile: Profile): CpuSplit => {
     const name = byId.get(id)?.callFrame.functionName;
     if (name === '(idle)') continue;
     split.totalMs += ms;
-    if (isSimulated(id)) split.simulatedMs += ms;
+    const charged = isSimulated(id);
+    if (charged) split.simulatedMs += ms;
     else {
       split.orchestrationMs += ms;
       if (name === '(garbage collector)') split.gcMs += ms;
     }
+    const frame = byId.get(id)?.callFrame;
+    if (frame) {
+      const where = whereOf(frame);
+      const entry = self.get(where) ?? { ms: 0, simulated: charged };
+      entry.ms += ms;
+      self.set(where, entry);
+    }
   }
+  split.top = [...self]
+    .map(([where, entry]) => ({ where, ...entry }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, TOP);
   return split;
 };

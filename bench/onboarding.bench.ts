@@ -219,7 +219,14 @@ const line = (label: string, r: Awaited<ReturnType<typeof run>>) =>
       (r.split
         ? `\n  CPU profile: ${(r.split.orchestrationMs / Math.max(1, r.steps)).toFixed(1)} ms per saga step in tenantflow's orchestration ` +
           `(of which ${(r.split.gcMs / Math.max(1, r.steps)).toFixed(1)} ms garbage collection), ` +
-          `${(r.split.simulatedMs / Math.max(1, r.steps)).toFixed(1)} ms in the simulated AWS (its handlers, dynalite); ${r.steps} steps`
+          `${(r.split.simulatedMs / Math.max(1, r.steps)).toFixed(1)} ms in the simulated AWS (its handlers, dynalite); ${r.steps} steps` +
+          `\n  most self time, ms a saga step:` +
+          r.split.top
+            .map(
+              (fn) =>
+                `\n    ${(fn.ms / Math.max(1, r.steps)).toFixed(3).padStart(7)}  ${fn.simulated ? 'sim ' : 'orch'}  ${fn.where}`,
+            )
+            .join('')
         : '') +
       [...r.failures].map(([why, n]) => `\n  not succeeded ×${n}: ${why}`).join(''),
   );

@@ -27,8 +27,38 @@ interface DynaliteOptions {
 type DynaliteFactory = (options: DynaliteOptions) => unknown;
 
 // dynalite is CommonJS without type declarations: load it through require and check what came back.
-const loaded: unknown = createRequire(import.meta.url)('dynalite');
+const requireHere = createRequire(import.meta.url);
+const loaded: unknown = requireHere('dynalite');
 const isFactory = (value: unknown): value is DynaliteFactory => typeof value === 'function';
+
+/**
+ * dynalite 4.0.0 answers each Query and Scan from a read stream over a `level` iterator and, once the
+ * stream is done, frees the iterator by calling its `return()`, which abstract-level 3's iterators do
+ * not have (they have `close()`). So every Query and Scan left its iterator open: held in the
+ * database's resource set with its read-ahead cache (and on disk, LevelDB's native iterator and
+ * snapshot), for the life of the process. A fleet of 2,000 onboardings left thousands of them, most
+ * of the memory that grew with the fleet. Giving the iterators the `return()` dynalite calls closes
+ * them. The abstract-level copy is the one `level` loads for dynalite.
+ */
+const closeIteratorsOnReturn = (): void => {
+  const fromDynalite = createRequire(requireHere.resolve('dynalite'));
+  const fromLevel = createRequire(fromDynalite.resolve('level'));
+  const abstractLevel: Record<string, unknown> = fromLevel('abstract-level');
+  for (const name of ['AbstractIterator', 'AbstractKeyIterator', 'AbstractValueIterator']) {
+    const iterator = abstractLevel[name];
+    if (typeof iterator !== 'function') continue;
+    const prototype: object = iterator.prototype;
+    if ('return' in prototype) continue;
+    Object.defineProperty(prototype, 'return', {
+      configurable: true,
+      writable: true,
+      value(this: { close(): Promise<void> }) {
+        return this.close();
+      },
+    });
+  }
+};
+closeIteratorsOnReturn();
 
 /** Never leaves the machine: dynalite accepts any key. */
 const credentials = { accessKeyId: 'LOCALDYNAMO', secretAccessKey: 'local-dynamo' };

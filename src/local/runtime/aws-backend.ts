@@ -199,7 +199,8 @@ export const awsBackend = (
     ...deployed,
     env,
     timings: { waitMs: waitMs && Number(waitMs) >= 0 ? Number(waitMs) : null, retryMs: null },
-    published: () => published,
+    published: (from = 0) => published.slice(from),
+    publishedCount: () => published.length,
     async resources() {
       const found = await new TaggingDiscovery({ client: clients.tagging }).tagged(
         TAG_KEYS.managedBy,

@@ -26,8 +26,13 @@ export interface CloudBackend {
   readonly env: Record<string, string>;
   /** How the interpreter spaces Wait states and Retry intervals; absent: the local defaults. */
   readonly timings?: EngineTimings;
-  /** The events put on EventBridge through these clients (the status events), in order. */
-  published(): PublishedEvent[];
+  /**
+   * The events put on EventBridge through these clients (the status events), in order, from the
+   * `from`th on (a replay reads only what it published: the whole list grows with the fleet).
+   */
+  published(from?: number): PublishedEvent[];
+  /** How many events `published` holds. */
+  publishedCount(): number;
   /** Every resource tenantflow made there, with its tenant tag. */
   resources(): Promise<InventoryItem[]>;
   /** One line: where the calls go. */
@@ -161,7 +166,8 @@ export const simulatedBackend = async (
   const backend: CloudBackend = {
     clients: localClients(sim, dynamo.clientConfig, injector, config.region),
     env,
-    published: () => sim.publishedEvents(),
+    published: (from) => sim.publishedEvents(from),
+    publishedCount: () => sim.publishedCount(),
     resources: async () => sim.inventory(),
     describe: () => sim.describe(),
     save: () => sim.save(),

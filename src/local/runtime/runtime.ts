@@ -509,13 +509,13 @@ export const openRuntime = async (
 
   const replayOne = async (raw: unknown, signal?: AbortSignal): Promise<ReplayResult> => {
     if (backend.runOne) return backend.runOne(raw, signal, options.onProgress);
-    const before = backend.published().length;
+    const before = backend.publishedCount();
     const ingest = await asyncInvoke(() => ingress(raw, lambdaContext('ingress')));
     const end = ingest.outcome === 'started' ? await starter.completion(ingest.execution) : undefined;
     // A cleanup the watcher started belongs to this request's story: it ends before the result.
     await starter.drain();
     const answered = { ...ingest, tenantRegistrationId: await answeredTo(raw, ingest) };
-    const statusEvent = statusEventFor(backend.published().slice(before), answered.tenantRegistrationId);
+    const statusEvent = statusEventFor(backend.published(before), answered.tenantRegistrationId);
     return replayResult({ raw, config, ingest: answered, end, statusEvent });
   };
 

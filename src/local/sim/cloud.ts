@@ -202,14 +202,20 @@ export class SimulatedCloud {
     return routeOf(this.context(this.clock()), headers, path);
   }
 
-  publishedEvents(): PublishedEvent[] {
-    return this.state.events.map((e) => ({
+  /** Copies of the events put on a bus, from the `from`th on (0: all of them). */
+  publishedEvents(from = 0): PublishedEvent[] {
+    return this.state.events.slice(from).map((e) => ({
       source: e.source,
       detailType: e.detailType,
       detail: structuredClone(e.detail),
       eventBusName: e.eventBusName,
       time: e.time,
     }));
+  }
+
+  /** How many events were put on a bus. */
+  publishedCount(): number {
+    return this.state.events.length;
   }
 
   /** A copy of one list of the state (a service's slice: `clusters`, `messages`, …), for tests and tools to read. */

@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startLocalDynamo } from '../../../src/local/dynamo.ts';
 
 const TABLE = 'tenantflow-tenants';
@@ -15,6 +16,13 @@ afterEach(() => {
 
 const documentClient = (config: DynamoDBClientConfig) =>
   DynamoDBDocumentClient.from(new DynamoDBClient(config));
+
+/** The iterator class of the abstract-level copy dynalite's `level` loads (what its reads iterate with). */
+const valueIteratorOfDynalite = (): { prototype: { close(): Promise<void> } } => {
+  const fromHere = createRequire(import.meta.url);
+  const fromLevel = createRequire(createRequire(fromHere.resolve('dynalite')).resolve('level'));
+  return fromLevel('abstract-level').AbstractValueIterator;
+};
 
 const tcpHandles = () => process.getActiveResourcesInfo().filter((r) => r.startsWith('TCP'));
 
@@ -48,6 +56,46 @@ describe('startLocalDynamo', () => {
     expect(statuses).toEqual(Array(8).fill('ACTIVE'));
     expect(writes).toEqual(Array(8).fill('ok'));
   });
+
+  it.each([
+    ['in memory', false],
+    ['on disk', true],
+  ])(
+    'closes the iterator of every Query it answers (%s), read to its end or cut by a Limit',
+    async (_, onDisk) => {
+      // Prepare
+      const dir = onDisk ? mkdtempSync(join(tmpdir(), 'tenantflow-dynamo-iterators-')) : undefined;
+      if (dir) dirs.push(dir);
+      const local = await startLocalDynamo({ ...(dir ? { dir } : {}), tableName: TABLE });
+      const client = documentClient(local.clientConfig);
+      const closed = vi.spyOn(valueIteratorOfDynalite().prototype, 'close');
+      try {
+        for (let i = 0; i < 5; i += 1)
+          await client.send(new PutCommand({ TableName: TABLE, Item: { pk: 'PRIORITY#l', sk: `${i}` } }));
+        closed.mockClear();
+
+        // Act
+        for (let i = 0; i < 10; i += 1)
+          await client.send(
+            new QueryCommand({
+              TableName: TABLE,
+              KeyConditionExpression: 'pk = :pk',
+              ExpressionAttributeValues: { ':pk': 'PRIORITY#l' },
+              ...(i % 2 === 0 ? {} : { Limit: 2 }),
+            }),
+          );
+        // The stream frees its iterator as it ends, after the answer went out.
+        await vi.waitFor(() => expect(closed.mock.calls.length).toBeGreaterThanOrEqual(10));
+
+        // Assess: one close per Query (dynalite 4.0.0 alone left them all open)
+        expect(closed.mock.calls.length).toBe(10);
+      } finally {
+        closed.mockRestore();
+        client.destroy();
+        await local.stop();
+      }
+    },
+  );
 
   it('serves the table (pk/sk, on demand) in memory through the real SDK', async () => {
     // Prepare
