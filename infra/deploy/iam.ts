@@ -245,6 +245,7 @@ export const functionGrants = (s: DeploySettings): Record<FunctionName, Grant[]>
   const targetGroups = () => arn('elasticloadbalancing', `targetgroup/${prefix}-*/*`);
 
   const userPools = () => arn('cognito-idp', 'userpool/*');
+  const tenantTables = () => arn('dynamodb', `table/${prefix}-*`);
 
   /**
    * What the functions may do with each kind of tenant resource (src/domain/resource-kinds.ts): its
@@ -385,6 +386,34 @@ export const functionGrants = (s: DeploySettings): Record<FunctionName, Grant[]>
         resources: () => [arn('ecs', `task-definition/${prefix}-*:*`)],
         createAction: 'RegisterTaskDefinition',
       },
+    },
+    // A tenant's tables are named under the prefix (src/domain/naming.ts tableName): the name bounds
+    // every call, and DynamoDB's tag conditions (aws:RequestTag, aws:ResourceTag) bound the rest.
+    tables: {
+      grants: () => [
+        grant(
+          "tenants' own tables, created tagged, under the prefix (tagging them is part of CreateTable's call)",
+          ['dynamodb:CreateTable', 'dynamodb:TagResource'],
+          tenantTables(),
+          TAGGED_ON_CREATE,
+        ),
+        grant(
+          'read its tables (whose a table is: its tags) and their backups',
+          ['dynamodb:DescribeTable', 'dynamodb:ListTagsOfResource', 'dynamodb:DescribeContinuousBackups'],
+          tenantTables(),
+        ),
+        grant(
+          "turn point-in-time recovery on, back up, and delete only tables it made for a tenant (never its own tenant table, which is no tenant's)",
+          ['dynamodb:UpdateContinuousBackups', 'dynamodb:CreateBackup', 'dynamodb:DeleteTable'],
+          tenantTables(),
+          { ...MANAGED_BY_US, Null: { [`aws:ResourceTag/${TAG_KEYS.tenantId}`]: 'false' } },
+        ),
+        grant(
+          'count tables (the Region quota) and find a backup a try already made; neither has a resource type',
+          ['dynamodb:ListTables', 'dynamodb:ListBackups'],
+          '*',
+        ),
+      ],
     },
     cluster: {
       grants: () => [

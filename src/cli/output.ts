@@ -155,6 +155,16 @@ export const tenantText = (record: TenantRecord, withHistory: boolean): string[]
     lines.push(
       `  identity pool ${identity.userPoolId}${identity.appClientId ? `, app client ${identity.appClientId}` : ''}${identity.domain ? `, hosted UI ${printable(identity.domain)}` : ''}${identity.group ? `, group ${printable(identity.group)}` : ''}${identity.adminEmail ? `, admin ${printable(identity.adminEmail)}` : ''}${identity.adminUser ? ` (user ${printable(identity.adminUser)})` : ''}${identity.invitedAt ? `, invited ${identity.invitedAt}` : ''}`,
     );
+  const tables = record.resources.tables;
+  if (tables) {
+    const own = Object.entries(tables.tables).map(
+      ([name, table]) =>
+        `${name} ${table.name}${table.pointInTimeRecovery ? ' (point-in-time recovery on)' : ''}`,
+    );
+    if (own.length > 0) lines.push(`  tables ${own.join(', ')}`);
+    for (const backup of tables.backups ?? [])
+      lines.push(`  backup of ${backup.table}: ${backup.arn} (${backup.at})`);
+  }
   if (record.routing) {
     lines.push(
       `  routing ${record.routing.mode} → ${record.routing.clusterName}/${record.routing.serviceName}`,

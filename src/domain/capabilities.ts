@@ -17,6 +17,11 @@ export const desiredCountOf = (placement: { desiredCount: number }, active: bool
 export const hasDedicatedCluster = (placement: { cluster: string } | undefined): boolean =>
   placement?.cluster === 'dedicated';
 
+/** The tenant has DynamoDB tables of its own. */
+export const ownsTables = (
+  placement: { service: string; tables?: readonly unknown[] } | undefined,
+): boolean => placement?.service === 'own' && (placement.tables?.length ?? 0) > 0;
+
 /** The tenant signs in to a Cognito user pool of its own. */
 export const ownsUserPool = (placement: { service: string; identity?: string } | undefined): boolean =>
   placement?.service === 'own' && placement.identity === 'own-pool';

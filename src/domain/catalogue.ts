@@ -90,6 +90,42 @@ const companionsSchema = z
     }
   });
 
+/** Most tables a tier gives each tenant. */
+export const MAX_TABLES = 10;
+
+/**
+ * One of a tenant's own DynamoDB tables: its name in the application (the table's name is the
+ * tenant's, see `tableName`), its string partition key and optional string sort key. Billing is on
+ * demand and point-in-time recovery is on; offboarding backs the table up before deleting it.
+ */
+const tableSpecSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,31}$/, 'table names are 1-32 of a-z, 0-9, "-", starting with a letter'),
+  partitionKey: z.string().min(1).max(255),
+  sortKey: z.string().min(1).max(255).optional(),
+});
+export type TableSpecOfTier = z.infer<typeof tableSpecSchema>;
+
+/** The tables of a tier: unique names, and a sort key that is not the partition key. */
+const tablesSchema = z
+  .array(tableSpecSchema)
+  .max(MAX_TABLES)
+  .superRefine((tables, ctx) => {
+    const seen = new Set<string>();
+    for (const [index, table] of tables.entries()) {
+      if (seen.has(table.name))
+        ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `${table.name} is named twice` });
+      seen.add(table.name);
+      if (table.sortKey === table.partitionKey)
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'sortKey'],
+          message: 'must differ from the partition key',
+        });
+    }
+  });
+
 /**
  * Where a tenant's users sign in. `own-pool`: a Cognito user pool of the tenant's own, with an app
  * client, a group named after the tenant id and the onboarding event's `email` as its admin user.
@@ -201,6 +237,8 @@ const ownPlacement = z.strictObject({
   companions: companionsSchema.optional(),
   /** Where its users sign in (absent: no identity of its own, as before tiers had one). */
   identity: identitySchema.optional(),
+  /** Its own DynamoDB tables (absent: none, as before tiers had them). */
+  tables: tablesSchema.optional(),
 });
 
 /** Where and how a tenant runs, as the record stores it. */
@@ -208,7 +246,13 @@ export const placementSchema = z.discriminatedUnion('service', [pooledPlacement,
 export type Placement = z.infer<typeof placementSchema>;
 export type OwnServicePlacement = z.infer<typeof ownPlacement>;
 
-export { desiredCountOf, hasDedicatedCluster, ownsService, ownsUserPool } from './capabilities.ts';
+export {
+  desiredCountOf,
+  hasDedicatedCluster,
+  ownsService,
+  ownsTables,
+  ownsUserPool,
+} from './capabilities.ts';
 
 const TIER_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
 
@@ -249,6 +293,8 @@ const catalogueRowSchema = z.discriminatedUnion('service', [
       companions: companionsSchema.optional(),
       /** Where the tier's tenants sign in (absent: tenantflow makes no identity for them). */
       identity: identitySchema.optional(),
+      /** The DynamoDB tables each tenant of the tier gets of its own (absent: none). */
+      tables: tablesSchema.optional(),
     })
     .superRefine((row, ctx) => {
       const timeout = timeoutProblem({ ...DEFAULT_HEALTH, ...row.health });
@@ -383,8 +429,13 @@ export const placementOf = (
         }
       : {}),
     ...(row.identity ? { identity: row.identity } : {}),
+    ...(row.tables?.length ? { tables: row.tables.map((table) => ({ ...table })) } : {}),
   };
 };
+
+/** The own tables of a placement (none for a pooled one or a tier without tables). */
+export const tablesOf = (placement: Placement | undefined): readonly TableSpecOfTier[] =>
+  placement?.service === 'own' ? (placement.tables ?? []) : [];
 
 /** The health settings of an own-service placement (a record from before they existed: the load balancer's defaults). */
 export const healthOf = (placement: OwnServicePlacement): HealthSettings => placement.health ?? LEGACY_HEALTH;

@@ -73,6 +73,20 @@ export const resourceNames = (tenantId: string, prefix = 'tf', generation = 0): 
   };
 };
 
+/** DynamoDB's longest table name. */
+const TABLE_NAME_MAX = 255;
+
+/**
+ * The name of one of a tenant's own DynamoDB tables (`<prefix>-<tenant id>-<digest>-<table>`, within
+ * DynamoDB's 255 characters of a-z, A-Z, 0-9, `_`, `-`, `.`): unique per tenant and table, the whole
+ * digest kept, the id cut to fit.
+ */
+export const tableName = (tenantId: string, table: string, prefix = 'tf', generation = 0): string => {
+  const tail = `-${tenantDigest(tenantId, generation)}-${table}`;
+  const room = Math.max(TABLE_NAME_MAX - prefix.length - 1 - tail.length, 0);
+  return `${prefix}-${tenantId.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, room)}${tail}`;
+};
+
 /** Cognito refuses a domain prefix containing any of these. */
 const RESERVED_IN_DOMAINS = /aws|amazon|cognito/g;
 

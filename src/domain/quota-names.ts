@@ -8,6 +8,8 @@ export const QUOTAS = {
   clustersPerAccount: { limit: 10_000, name: 'ECS clusters per account' },
   /** Cognito user pools per Region (can be raised). */
   userPoolsPerRegion: { limit: 1000, name: 'Cognito user pools per Region' },
+  /** DynamoDB tables per account and Region (can be raised). */
+  tablesPerRegion: { limit: 2500, name: 'DynamoDB tables per Region' },
 } as const;
 export type QuotaName = keyof typeof QUOTAS;
 export const QUOTA_NAMES = Object.keys(QUOTAS) as readonly QuotaName[];

@@ -11,13 +11,17 @@
  * Free of the schema library on purpose: the step vocabulary reads it, and the CLI's smallest
  * commands load the step vocabulary.
  */
-import { hasDedicatedCluster, ownsService, ownsUserPool } from './capabilities.ts';
+import { hasDedicatedCluster, ownsService, ownsTables, ownsUserPool } from './capabilities.ts';
 import type { Placement } from './catalogue.ts';
 import type { QuotaName } from './quota-names.ts';
 
 /** How many companions a placement lists (typed structurally: no schema library here). */
 const companionCount = (placement: Placement): number =>
   placement.service === 'own' ? (placement.companions?.length ?? 0) : 0;
+
+/** How many tables of its own a placement lists. */
+const tableCount = (placement: Placement): number =>
+  placement.service === 'own' ? (placement.tables?.length ?? 0) : 0;
 
 /**
  * What a placement can do, each tested by the guard of the same name in the models
@@ -59,7 +63,7 @@ export interface ResourceKindSpec {
    */
   type?: string;
   /** Its ARN's service and resource type (`arn:…:<service>:…:<resource>/…`): the Tagging API's filter. */
-  arn?: { service: 'ecs' | 'elasticloadbalancing' | 'cognito-idp'; resource: string };
+  arn?: { service: 'ecs' | 'elasticloadbalancing' | 'cognito-idp' | 'dynamodb'; resource: string };
   /** How much of each quota one of it takes, for a placement that owns one. */
   quotas: (placement: Placement) => Partial<Record<QuotaName, number>>;
 }
@@ -137,6 +141,22 @@ export const RESOURCE_KIND_SPECS = {
     type: 'task-definition',
     arn: { service: 'ecs', resource: 'task-definition' },
     quotas: () => ({}),
+  },
+  /**
+   * The tenant's own DynamoDB tables (the placement's `tables`): on demand, point-in-time recovery on,
+   * made before the services that use them and removed after them, each backed up first (but when an
+   * onboarding is undone: nothing was ever kept in it). Not rebuilt by a migration, like the pool: a
+   * migration of a tenant with tables is refused until it can move their items.
+   */
+  tables: {
+    needs: 'ownsService',
+    only: ownsTables,
+    createStep: 'CreateTables',
+    removeStep: 'DeleteTables',
+    handedOver: true,
+    type: 'table',
+    arn: { service: 'dynamodb', resource: 'table' },
+    quotas: (placement) => ({ tablesPerRegion: tableCount(placement) }),
   },
   /** A dedicated cluster (never the shared one). */
   cluster: {

@@ -40,6 +40,24 @@ export const RESOURCE_SCHEMAS = {
   targetGroup: z.object({ name: z.string().min(1), arn: z.string().min(1) }),
   taskDefinition: z.object({ family: z.string().min(1), arn: z.string().min(1) }),
   cluster: z.object({ name: z.string().min(1), arn: z.string().min(1) }),
+  /**
+   * Each of the tenant's tables made so far, by its name in the placement; and the on-demand backups
+   * made of them before they were deleted (kept after the tenant is gone, see `keptAfterRemoval`).
+   */
+  tables: z.object({
+    tables: z.record(
+      z.string().min(1),
+      z.object({
+        name: z.string().min(1),
+        arn: z.string().min(1),
+        /** Point-in-time recovery turned on. */
+        pointInTimeRecovery: z.boolean(),
+      }),
+    ),
+    backups: z
+      .array(z.object({ table: z.string().min(1), arn: z.string().min(1), at: z.string().min(1) }))
+      .optional(),
+  }),
   /** Each companion made so far, by its name in the placement. */
   companions: z.object({
     services: z.record(
@@ -75,6 +93,8 @@ export const withoutResource = (resources: TenantResources, kind: ResourceKind):
 
 /** The ARNs of the AWS resources one record entry of `kind` names (a companion: service and revision). */
 export const arnsOf = (kind: ResourceKind, resource: ResourceOf<ResourceKind>): string[] => {
+  // A table's backups are not the tenant's live resources: they stay when the tables go.
+  if ('tables' in resource) return Object.values(resource.tables).map((table) => table.arn);
   if ('services' in resource)
     return Object.values(resource.services).flatMap((companion) => [
       companion.arn,
@@ -92,3 +112,12 @@ export const resourceArns = (resources: TenantResources): string[] =>
 
 /** True when no resource is named. */
 export const hasNoResources = (resources: TenantResources): boolean => resourceArns(resources).length === 0;
+
+/**
+ * What a tenant's record keeps of its resources once they are all removed: the backups of its
+ * tables (an offboarding's last copy of its data), nothing else.
+ */
+export const keptAfterRemoval = (resources: TenantResources): TenantResources => {
+  const backups = resources.tables?.backups ?? [];
+  return backups.length > 0 ? { tables: { tables: {}, backups } } : {};
+};

@@ -15,6 +15,7 @@ import {
   DynamoPriorityRegistry,
   DynamoShardRegistry,
   DynamoStatusLedger,
+  DynamoTableStore,
   DynamoTenantMap,
   EcsContainerPlatform,
   ElbLoadBalancer,
@@ -39,6 +40,8 @@ export interface AwsClients {
   sfn: SFNClient;
   tagging: ResourceGroupsTaggingAPIClient;
   cognito: CognitoIdentityProviderClient;
+  /** DynamoDB's control plane (tenants' own tables), apart from `dynamo`, the tenant map's document client. */
+  tables: DynamoDBClient;
 }
 
 /**
@@ -59,6 +62,7 @@ export const awsClients = (region: string, options: { profile?: string } = {}): 
     sfn: new SFNClient(config),
     tagging: new ResourceGroupsTaggingAPIClient(config),
     cognito: new CognitoIdentityProviderClient(config),
+    tables: new DynamoDBClient(config),
   };
 };
 
@@ -79,6 +83,7 @@ export const stepDeps = (
   ecs: new EcsContainerPlatform({ client: clients.ecs }),
   elb: new ElbLoadBalancer({ client: clients.elb }),
   identity: new CognitoIdentityProvider({ client: clients.cognito }),
+  tables: new DynamoTableStore({ client: clients.tables }),
   tenants: new DynamoTenantMap({ client: clients.dynamo, tableName: config.tableName }),
   priorities: new DynamoPriorityRegistry({ client: clients.dynamo, tableName: config.tableName }),
   shardRegistry: new DynamoShardRegistry({ client: clients.dynamo, tableName: config.tableName }),

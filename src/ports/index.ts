@@ -8,5 +8,6 @@ export type * from './identity-provider.ts';
 export type * from './load-balancer.ts';
 export { type Log, SILENT_LOG } from './log.ts';
 export type * from './shared-infrastructure.ts';
+export type * from './table-store.ts';
 export type * from './tenant-map.ts';
 export type * from './workflow.ts';

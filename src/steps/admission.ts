@@ -14,6 +14,7 @@ const NOTHING: Needs = {
   servicesPerCluster: 0,
   clustersPerAccount: 0,
   userPoolsPerRegion: 0,
+  tablesPerRegion: 0,
 };
 
 /** What one shard has in use, and why it cannot take `needs` of the tenant (empty: it can). */
@@ -90,6 +91,7 @@ const admissionRefusals = async (
         : 0,
     clustersPerAccount: needs.clustersPerAccount > 0 ? await deps.ecs.countClusters() : 0,
     userPoolsPerRegion: needs.userPoolsPerRegion > 0 ? await deps.identity.countUserPools() : 0,
+    tablesPerRegion: needs.tablesPerRegion > 0 ? await deps.tables.countTables() : 0,
   };
   refusals.push(...refusalsFor({ ...needs, rulesPerLoadBalancer: 0, targetGroupsPerLoadBalancer: 0 }, usage));
   return refusals;

@@ -9,7 +9,14 @@
  * target never share a name.
  */
 
-import { healthOf, ownsService, ownsUserPool, type Placement, placementOf } from '../domain/catalogue.ts';
+import {
+  healthOf,
+  ownsService,
+  ownsTables,
+  ownsUserPool,
+  type Placement,
+  placementOf,
+} from '../domain/catalogue.ts';
 import { ConflictError, FatalError, ValidationError } from '../domain/errors.ts';
 import { TAG_KEYS, tenantTags } from '../domain/naming.ts';
 import { failedStep, failureReason } from '../domain/reasons.ts';
@@ -130,6 +137,13 @@ export const planMigration: Step = async (state, deps, ctx) => {
   if (pooled || current.resources.identity) {
     throw new ConflictError(
       `tenant ${tenantId} cannot move from tier ${current.placement.tier} to ${target.tier}: tier ${pooled?.tier ?? current.placement.tier} gives each tenant its own user pool, and a migration does not move users between pools yet (nothing was changed)`,
+    );
+  }
+  // Its own tables hold its data: a migration would rebuild them empty (or leave them behind).
+  const tabled = [current.placement, target].find((placement) => ownsTables(placement));
+  if (tabled || current.resources.tables) {
+    throw new ConflictError(
+      `tenant ${tenantId} cannot move from tier ${current.placement.tier} to ${target.tier}: tier ${tabled?.tier ?? current.placement.tier} gives each tenant its own DynamoDB tables, and a migration does not move their items yet (nothing was changed)`,
     );
   }
   // Before anything is made for the target: whether it fits the quotas (nothing to undo if not).

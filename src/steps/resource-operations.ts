@@ -22,6 +22,7 @@ import { companionsExist, createCompanionServices, deleteCompanionServices } fro
 import { createUserPool, deleteUserPool, isDeploymentPool, userPoolIdOfArn } from './identity.ts';
 import { createListenerRule, deleteListenerRule } from './listener-rule.ts';
 import { createService, deleteService } from './service.ts';
+import { createTables, deleteTables, removeTableByArn, tableNameOfArn, tablesExist } from './tables.ts';
 import { createTargetGroup, deleteTargetGroup } from './target-group.ts';
 import { deregisterTaskDefinition, registerTaskDefinition } from './task-definition.ts';
 import type { Step, StepDeps } from './types.ts';
@@ -134,6 +135,13 @@ export const RESOURCE_OPERATIONS: { readonly [K in ResourceKind]: ResourceOperat
       await deps.ecs.deregisterTaskDefinition(arn);
       await deps.ecs.deleteTaskDefinitions([arn]);
     },
+  },
+  tables: {
+    create: createTables,
+    remove: deleteTables,
+    exists: tablesExist,
+    existsByArn: async (deps, arn) => (await deps.tables.describeTable(tableNameOfArn(arn))) !== undefined,
+    removeByArn: removeTableByArn,
   },
   cluster: {
     create: createCluster,

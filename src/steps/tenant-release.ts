@@ -1,5 +1,6 @@
 import { FatalError } from '../domain/errors.ts';
 import { failedStep, failureReason } from '../domain/reasons.ts';
+import { keptAfterRemoval } from '../domain/resources.ts';
 import type { StepName } from '../domain/saga.ts';
 import type { SagaState } from '../domain/saga-state.ts';
 import { tenantRouting } from '../domain/tenant-config.ts';
@@ -68,21 +69,23 @@ export const activateTenant: Step = async (state, deps, ctx) => {
 export const removeTenant: Step = async (state, deps, ctx) => {
   const startedAt = deps.now();
   const { cleanup } = state.request;
+  // Its tables' backups outlive the tenant: the record keeps their ARNs.
+  const kept = keptAfterRemoval(state.resources);
   const request = releaseRequest(
     state,
     deps,
     ctx,
     'RemoveTenant',
     cleanup
-      ? { status: 'FAILED', active: false, resources: {}, routing: null }
-      : { status: 'DELETED', active: false, resources: {}, routing: null, lastError: null },
+      ? { status: 'FAILED', active: false, resources: kept, routing: null }
+      : { status: 'DELETED', active: false, resources: kept, routing: null, lastError: null },
     startedAt,
   );
   if (cleanup) {
     for (const entry of request.history) entry.reason = `cleaned up after execution ${cleanup.of}`;
   }
   await releaseOnce(deps, request, 'RemoveTenant');
-  return { ...state, resources: {} };
+  return { ...state, resources: kept };
 };
 
 /** SetActivation: ACTIVE and serving after activate, INACTIVE after deactivate; resources unchanged. */

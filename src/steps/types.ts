@@ -8,6 +8,7 @@ import type { IdentityProvider } from '../ports/identity-provider.ts';
 import type { LoadBalancer } from '../ports/load-balancer.ts';
 import type { Log } from '../ports/log.ts';
 import type { SharedInfrastructureLookup } from '../ports/shared-infrastructure.ts';
+import type { TableStore } from '../ports/table-store.ts';
 import type { PriorityRegistry, ShardRegistry, StatusLedger, TenantMap } from '../ports/tenant-map.ts';
 import type { Workflows } from '../ports/workflow.ts';
 
@@ -18,6 +19,8 @@ export interface StepDeps {
   elb: LoadBalancer;
   /** Cognito: the user pools of tenants whose placement has one. */
   identity: IdentityProvider;
+  /** DynamoDB's control plane, for the tenants' own tables. */
+  tables: TableStore;
   tenants: TenantMap;
   priorities: PriorityRegistry;
   /** The load balancer shards the orchestrator added (the shard machine). */

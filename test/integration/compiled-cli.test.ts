@@ -64,7 +64,8 @@ describe('the compiled CLI', () => {
   it('loads no AWS SDK, simulator or zod for --help and --version: a small static graph', () => {
     const graph = staticGraph(join(outdir, 'main.js'));
     const bytes = [...graph.values()].reduce((sum, size) => sum + size, 0);
-    expect(bytes).toBeLessThan(52 * 1024);
+    // The step vocabulary is in it (the resource kinds' table): a new kind adds a little.
+    expect(bytes).toBeLessThan(53 * 1024);
     for (const file of graph.keys()) {
       const text = readFileSync(file, 'utf8');
       expect(text).not.toContain('@aws-sdk');

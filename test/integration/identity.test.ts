@@ -80,6 +80,8 @@ const APP_TYPES = [
   ...Array(4).fill('service'),
   'target-group',
   ...Array(4).fill('task-definition'),
+  // Its orders and products tables (test/integration/tables.test.ts).
+  ...Array(2).fill('table'),
   'user-pool',
 ].sort();
 

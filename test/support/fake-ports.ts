@@ -47,6 +47,7 @@ import type {
   SharedInfrastructure,
   SharedInfrastructureLookup,
 } from '../../src/ports/shared-infrastructure.ts';
+import type { TableInfo, TableSpec, TableStore } from '../../src/ports/table-store.ts';
 import type {
   AcquireRequest,
   MigrationChange,
@@ -1095,6 +1096,98 @@ export const FAKE_INFRA: SharedInfrastructure = {
   containerPort: 8080,
 };
 
+interface FakeTable {
+  spec: TableSpec;
+  arn: string;
+  pointInTimeRecovery: boolean;
+  /** Describes left before it is ACTIVE (`creatingFor`'s value when it was made). */
+  creating: number;
+}
+
+/**
+ * DynamoDB's control plane for tenants' tables: names unique, tags at creation, point-in-time recovery
+ * off until turned on, a table CREATING for `creatingFor` describes after it is made (0: ACTIVE at
+ * once, as the simulator makes it), busy tables refusing backups and recovery settings, backups kept
+ * after their table is gone. Held to the adapter by the TableStore contract spec.
+ */
+export class FakeTableStore extends Recorder<keyof TableStore> implements TableStore {
+  readonly tables = new Map<string, FakeTable>();
+  readonly backups: Array<{ table: string; name: string; arn: string }> = [];
+  /** How many describes a new table stays CREATING for. */
+  creatingFor = 0;
+
+  private view(table: FakeTable): TableInfo {
+    return {
+      name: table.spec.name,
+      arn: table.arn,
+      status: table.creating > 0 ? 'CREATING' : 'ACTIVE',
+      partitionKey: table.spec.partitionKey,
+      ...(table.spec.sortKey ? { sortKey: table.spec.sortKey } : {}),
+      tags: copyTags(table.spec.tags),
+    };
+  }
+  private active(name: string, context: string): FakeTable {
+    const table = this.tables.get(name);
+    if (!table) throw new FatalError(`${context} failed: table ${name} does not exist`);
+    if (table.creating > 0) throw new NotReadyError(`${context}: the table is busy (CREATING), try again`);
+    return table;
+  }
+  async describeTable(name: string) {
+    await this.enter('describeTable', name);
+    const table = this.tables.get(name);
+    if (!table) return undefined;
+    const view = this.view(table);
+    if (table.creating > 0) table.creating -= 1;
+    return view;
+  }
+  async createTable(spec: TableSpec) {
+    await this.enter('createTable', spec);
+    const existing = this.tables.get(spec.name);
+    if (existing) return this.view(existing);
+    const table: FakeTable = {
+      spec: { ...spec, tags: copyTags(spec.tags) },
+      arn: `arn:aws:dynamodb:us-east-1:000000000000:table/${spec.name}`,
+      pointInTimeRecovery: false,
+      creating: this.creatingFor,
+    };
+    this.tables.set(spec.name, table);
+    return { ...this.view(table), status: 'CREATING' };
+  }
+  async enablePointInTimeRecovery(name: string) {
+    await this.enter('enablePointInTimeRecovery', name);
+    this.active(name, `DynamoDB UpdateContinuousBackups ${name}`).pointInTimeRecovery = true;
+  }
+  async pointInTimeRecovery(name: string) {
+    await this.enter('pointInTimeRecovery', name);
+    return this.tables.get(name)?.pointInTimeRecovery;
+  }
+  async backupTable(name: string, backupName: string) {
+    await this.enter('backupTable', name, backupName);
+    const table = this.active(name, `DynamoDB CreateBackup ${name}`);
+    const arn = `${table.arn}/backup/${String(this.backups.length + 1).padStart(17, '0')}-fake`;
+    this.backups.push({ table: name, name: backupName, arn });
+    return arn;
+  }
+  async listBackups(name: string) {
+    await this.enter('listBackups', name);
+    return this.backups
+      .filter((backup) => backup.table === name)
+      .map((backup) => ({ name: backup.name, arn: backup.arn }))
+      .reverse();
+  }
+  async deleteTable(name: string) {
+    await this.enter('deleteTable', name);
+    const table = this.tables.get(name);
+    if (table && table.creating > 0)
+      throw new NotReadyError(`DynamoDB DeleteTable ${name}: the table is busy (CREATING), try again`);
+    this.tables.delete(name);
+  }
+  async countTables() {
+    await this.enter('countTables');
+    return this.tables.size;
+  }
+}
+
 /** Fixed test time. */
 export const FAKE_NOW = new Date('2025-01-01T00:00:00.000Z');
 
@@ -1110,6 +1203,7 @@ export const createFakes = (
     ecs: new FakeContainerPlatform(),
     elb: new FakeLoadBalancer(),
     identity: new FakeIdentityProvider(),
+    tables: new FakeTableStore(),
     tenants: new FakeTenantMap(),
     priorities: new FakePriorityRegistry(),
     shardRegistry: new FakeShardRegistry(),

@@ -4,7 +4,12 @@
  * copying its order.
  */
 import { placementOf } from '../../src/domain/catalogue.ts';
-import { CREATION_ORDER, kindsToCreate, RESOURCE_KIND_SPECS } from '../../src/domain/resource-kinds.ts';
+import {
+  CREATION_ORDER,
+  hasCapability,
+  kindsToCreate,
+  RESOURCE_KIND_SPECS,
+} from '../../src/domain/resource-kinds.ts';
 import type { StepName } from '../../src/domain/saga.ts';
 import { SCENARIO_CATALOGUE } from './catalogues.ts';
 
@@ -32,8 +37,14 @@ export const REMOVAL_CHAIN: StepName[] = [...CREATION_ORDER]
   .reverse()
   .map((kind) => RESOURCE_KIND_SPECS[kind].removeStep);
 
-/** The creation steps a tenant of `tier` runs: the chain from the first kind it owns on. */
+/**
+ * The creation steps a tenant of `tier` runs: the chain from the first kind whose capability its
+ * placement has (the models' place choice tests capabilities; a kind the placement does not own
+ * within them returns at once), none for a placement that owns nothing.
+ */
 export const chainStepsOf = (tier: string): StepName[] => {
-  const first = createStepsOf(tier)[0];
-  return first ? CREATION_CHAIN.slice(CREATION_CHAIN.indexOf(first)) : [];
+  const placement = placementOfTier(tier);
+  if (kindsToCreate(placement).length === 0) return [];
+  const first = CREATION_ORDER.findIndex((kind) => hasCapability(placement, RESOURCE_KIND_SPECS[kind].needs));
+  return CREATION_CHAIN.slice(first);
 };

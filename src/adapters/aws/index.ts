@@ -14,6 +14,7 @@ export { DynamoPriorityRegistry, type DynamoPriorityRegistryOptions } from './dy
 export { DynamoShardRegistry, type DynamoShardRegistryOptions } from './dynamo-shard-registry.ts';
 export { DynamoStatusLedger, type DynamoStatusLedgerOptions } from './dynamo-status-ledger.ts';
 export { DynamoTenantMap, type DynamoTenantMapOptions } from './dynamo-tenant-map.ts';
+export { DynamoTableStore, type DynamoTableStoreOptions } from './dynamodb-table-store.ts';
 export { EcsContainerPlatform, type EcsContainerPlatformOptions } from './ecs-container-platform.ts';
 export { ElbLoadBalancer, type ElbLoadBalancerOptions } from './elb-load-balancer.ts';
 export { translateAwsError } from './errors.ts';

@@ -65,7 +65,9 @@ export const localClients = (
   const eventbridge = new EventBridgeClient(common);
   const tagging = new ResourceGroupsTaggingAPIClient(common);
   const cognito = new CognitoIdentityProviderClient(common);
-  for (const client of [ecs, elb, cloudformation, cloudwatch, eventbridge, tagging, cognito]) {
+  // Tenants' own tables: DynamoDB's control plane, simulated (the tenant map's data is dynalite's).
+  const tables = new DynamoDBClient(common);
+  for (const client of [ecs, elb, cloudformation, cloudwatch, eventbridge, tagging, cognito, tables]) {
     // Each client's stack is typed by its own commands; the fault middleware reads none of them.
     const stack = client.middlewareStack as unknown as MiddlewareStack<object, MetadataBearer>;
     addFaults(stack, injector, sim.serviceOf(client));
@@ -81,6 +83,7 @@ export const localClients = (
     eventbridge,
     tagging,
     cognito,
+    tables,
     dynamo: DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } }),
     // Never called locally (the local starter stands in for Step Functions); present for the bundle's shape.
     sfn: new SFNClient({ ...common, endpoint: 'http://127.0.0.1:9' }),

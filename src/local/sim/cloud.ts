@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { MetadataBearer, MiddlewareStack } from '@smithy/types';
 import { fileSize, logFileOf } from '../write-log.ts';
 import type { SimContext, StateWriter } from './context.ts';
 import { notImplemented, throttlingError } from './faults.ts';
@@ -129,7 +130,8 @@ export class SimulatedCloud {
 
   /** Adds the simulator to a client of one of its services; returns the client. */
   attach<C extends SimulatableClient>(client: C): C {
-    const c: SimulatableClient = client;
+    // Every client's stack is typed by its own commands; the simulator's step reads none of them.
+    const stack = client.middlewareStack as unknown as MiddlewareStack<object, MetadataBearer>;
     // What the deserializer would have produced: the output, its metadata, and a stand-in HTTP response.
     const reply = (result: object) => {
       const requestId = randomUUID();
@@ -139,8 +141,8 @@ export class SimulatedCloud {
       };
     };
     const command = (name: string | undefined) => (name ?? '').replace(/Command$/, '');
-    const plugin = this.pluginFor(c);
-    c.middlewareStack.addRelativeTo(
+    const plugin = this.pluginFor(client);
+    stack.addRelativeTo(
       (_next: unknown, context: { commandName?: string }) => async (args: { input: object }) =>
         reply(this.invoke(plugin, command(context.commandName), args.input)),
       MIDDLEWARE,

@@ -4,6 +4,7 @@ import type { BucketSpec, SimPlugin } from './plugin.ts';
 import { CLOUDFORMATION } from './services/cloudformation/index.ts';
 import { CLOUDWATCH } from './services/cloudwatch/index.ts';
 import { COGNITO } from './services/cognito/index.ts';
+import { DYNAMODB } from './services/dynamodb/index.ts';
 import { ECS } from './services/ecs/index.ts';
 import { ELBV2 } from './services/elbv2/index.ts';
 import { EVENTBRIDGE } from './services/eventbridge/index.ts';
@@ -13,7 +14,16 @@ import { TAGGING } from './services/tagging/index.ts';
  * The simulated AWS services. A new one is a folder under `services/` with its plug-in listed here
  * and its slices in `state.ts`. The order is the inventory's.
  */
-export const PLUGINS = [CLOUDFORMATION, ELBV2, ECS, COGNITO, CLOUDWATCH, EVENTBRIDGE, TAGGING] as const;
+export const PLUGINS = [
+  CLOUDFORMATION,
+  ELBV2,
+  ECS,
+  COGNITO,
+  DYNAMODB,
+  CLOUDWATCH,
+  EVENTBRIDGE,
+  TAGGING,
+] as const;
 
 /** The services the simulator emulates. */
 export type SimService = (typeof PLUGINS)[number]['name'];

@@ -3,6 +3,7 @@ import { networkSchema, type SlicesState } from './base-state.ts';
 import { CLOUDFORMATION_SLICES } from './services/cloudformation/state.ts';
 import { CLOUDWATCH_SLICES } from './services/cloudwatch/state.ts';
 import { COGNITO_SLICES } from './services/cognito/state.ts';
+import { DYNAMODB_SLICES } from './services/dynamodb/state.ts';
 import { ECS_SLICES } from './services/ecs/state.ts';
 import { ELBV2_SLICES } from './services/elbv2/state.ts';
 import { EVENTBRIDGE_SLICES } from './services/eventbridge/state.ts';
@@ -26,6 +27,7 @@ export const SLICES = {
   ...EVENTBRIDGE_SLICES,
   ...CLOUDWATCH_SLICES,
   ...COGNITO_SLICES,
+  ...DYNAMODB_SLICES,
 };
 
 export type SliceName = keyof typeof SLICES;

@@ -70,12 +70,13 @@ export const rawResources = (stateDir: string, now = Date.now()): Map<string, Ra
   return live;
 };
 
-/** Every ARN the records name (their resources, a migration's other side, whatever else they keep). */
+/**
+ * Every ARN the records name (their resources, a migration's other side, whatever else they keep). A
+ * DELETED tenant's record names only what outlives it (its tables' backups).
+ */
 export const namedBy = (records: readonly TenantRecord[]): Set<string> => {
   const named = new Set<string>();
-  for (const record of records)
-    if (record.lifecycleStatus !== 'DELETED')
-      arnsIn({ resources: record.resources, migration: record.migration }, named);
+  for (const record of records) arnsIn({ resources: record.resources, migration: record.migration }, named);
   return named;
 };
 

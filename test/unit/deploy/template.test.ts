@@ -480,13 +480,24 @@ const STAR_ALLOW_LIST: Record<string, string> = {
   'logs:DescribeLogGroups': 'CloudWatch Logs: no resource-level permissions',
   'cognito-idp:CreateUserPool': 'Cognito CreateUserPool: no resource type (its tags are conditioned instead)',
   'cognito-idp:ListUserPools': 'Cognito ListUserPools: no resource type',
+  'dynamodb:ListTables': 'DynamoDB ListTables: no resource type',
+  'dynamodb:ListBackups': 'DynamoDB ListBackups: no resource type',
 };
 
 /** Actions that delete, change or tag a tenant's AWS resources. */
 const DESTRUCTIVE_OR_TAGGING =
-  /^(ecs|elasticloadbalancing|cognito-idp):(Delete|Deregister|Update|Modify|Put|TagResource|UntagResource|AddTags|RemoveTags|Admin)/;
-/** Ones AWS cannot scope by tag at all (see STAR_ALLOW_LIST): the steps check names and tags themselves. */
-const UNSCOPABLE_DESTRUCTIVE = new Set(['ecs:DeregisterTaskDefinition', 'ecs:DeleteTaskDefinitions']);
+  /^(ecs|elasticloadbalancing|cognito-idp):(Delete|Deregister|Update|Modify|Put|TagResource|UntagResource|AddTags|RemoveTags|Admin)|^dynamodb:(DeleteTable|UpdateTable|UpdateContinuousBackups|CreateBackup|TagResource|UntagResource)$/;
+/**
+ * Ones AWS cannot scope by tag at all (see STAR_ALLOW_LIST), or not to the call that creates: the
+ * steps check names and tags themselves. DynamoDB has no CreateAction condition key: CreateTable's
+ * tags need dynamodb:TagResource, granted only on tables under the prefix and only with tenantflow's
+ * managed-by tag in the request.
+ */
+const UNSCOPABLE_DESTRUCTIVE = new Set([
+  'ecs:DeregisterTaskDefinition',
+  'ecs:DeleteTaskDefinitions',
+  'dynamodb:TagResource',
+]);
 const TAG_CONDITION = 'aws:ResourceTag/tenantflow:managed-by';
 const CREATE_ACTION = /^(ecs|elasticloadbalancing):CreateAction$/;
 

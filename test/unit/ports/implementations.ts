@@ -18,6 +18,7 @@ import {
   DynamoPriorityRegistry,
   DynamoShardRegistry,
   DynamoStatusLedger,
+  DynamoTableStore,
   DynamoTenantMap,
   EcsContainerPlatform,
   ElbLoadBalancer,
@@ -31,6 +32,7 @@ import type {
   IdentityProvider,
   LoadBalancer,
   OutboundEvent,
+  TableStore,
 } from '../../../src/ports/index.ts';
 import type {
   PriorityRegistry,
@@ -46,6 +48,7 @@ import {
   FakePriorityRegistry,
   FakeShardRegistry,
   FakeStatusLedger,
+  FakeTableStore,
   FakeTenantMap,
   GROUP_HEALTH,
 } from '../../support/fake-ports.ts';
@@ -273,5 +276,14 @@ export const identityProviders: Implementation<IdentityProvider>[] = [
       new CognitoIdentityProvider({
         client: simulatedCloud().cloud.attach(new CognitoIdentityProviderClient(sdk)),
       }),
+  },
+];
+
+export const tableStores: Implementation<TableStore>[] = [
+  { name: 'fake', make: async () => new FakeTableStore() },
+  {
+    name: 'adapter',
+    make: async () =>
+      new DynamoTableStore({ client: simulatedCloud().cloud.attach(new DynamoDBClient(sdk)) }),
   },
 ];

@@ -130,7 +130,7 @@ describe('compileMachine', () => {
       .flatMap((s) => (s.Type === 'Task' ? [s] : []));
 
     // Assess
-    expect(tasks.length).toBe(25 + 14 + 8 + 20 + 14 + 5 + 8);
+    expect(tasks.length).toBe(27 + 15 + 8 + 20 + 14 + 5 + 8);
     for (const task of tasks) expect(task.Retry).toEqual(RETRY_POLICY);
   });
 
@@ -189,7 +189,7 @@ describe('compileMachine', () => {
       Type: 'Choice',
       Choices: [
         { And: present('$.placement.cluster', { StringEquals: 'dedicated' }), Next: 'CreateCluster' },
-        { And: present('$.placement.service', { StringEquals: 'own' }), Next: 'RegisterTaskDefinition' },
+        { And: present('$.placement.service', { StringEquals: 'own' }), Next: 'CreateTables' },
       ],
       Default: 'ActivateTenant',
     });

@@ -30,6 +30,7 @@ const NONE = {
   servicesPerCluster: 0,
   clustersPerAccount: 0,
   userPoolsPerRegion: 0,
+  tablesPerRegion: 0,
 };
 
 describe('quotas (pure)', () => {
@@ -56,6 +57,7 @@ describe('quotas (pure)', () => {
       servicesPerCluster: QUOTAS.servicesPerCluster.limit,
       clustersPerAccount: QUOTAS.clustersPerAccount.limit,
       userPoolsPerRegion: QUOTAS.userPoolsPerRegion.limit,
+      tablesPerRegion: QUOTAS.tablesPerRegion.limit,
     };
     const justUnder = Object.fromEntries(Object.entries(full).map(([k, v]) => [k, v - 1])) as typeof full;
 

@@ -92,6 +92,7 @@ export const startFlow = async (): Promise<Flow> => {
     sfn: new SFNClient({ region: REGION, credentials }),
     tagging: new ResourceGroupsTaggingAPIClient({ region: REGION, credentials }),
     cognito: new CognitoIdentityProviderClient({ region: REGION, credentials }),
+    tables: new DynamoDBClient({ region: REGION, credentials }),
   };
   const config = loadConfig({
     AWS_REGION: REGION,

@@ -48,6 +48,8 @@ const UNSCOPABLE = new Set([
   'tag:GetResources',
   'cognito-idp:CreateUserPool',
   'cognito-idp:ListUserPools',
+  'dynamodb:ListTables',
+  'dynamodb:ListBackups',
 ]);
 
 describe('function role statements', () => {
@@ -370,7 +372,7 @@ describe('function role statements', () => {
   });
 
   it.each(Object.entries(roles))(
-    '%s: touches the tenant table and nothing else in DynamoDB',
+    "%s: touches the tenant table and, for tenants' own tables, only tables under the prefix (listing aside)",
     (_name, statements) => {
       // Prepare
       const dynamo = statements.filter((statement) =>
@@ -381,7 +383,16 @@ describe('function role statements', () => {
       const resources = dynamo.map((statement) => statement.Resource);
 
       // Assess
-      for (const resource of resources) expect(resource).toEqual({ 'Fn::GetAtt': ['TenantTable', 'Arn'] });
+      const tenantTables = {
+        'Fn::Sub':
+          'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${param:resourcePrefix}-*',
+      };
+      for (const statement of dynamo) {
+        if (statement.Resource === '*')
+          expect(statement.Action).toEqual(['dynamodb:ListTables', 'dynamodb:ListBackups']);
+        else
+          expect([{ 'Fn::GetAtt': ['TenantTable', 'Arn'] }, tenantTables]).toContainEqual(statement.Resource);
+      }
       expect(resources.length).toBeGreaterThan(0);
     },
   );

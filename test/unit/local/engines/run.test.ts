@@ -124,10 +124,11 @@ describe('runSaga: onboarding', () => {
     const result = await runSaga('onboarding', input, { ...fast, dispatch: both });
 
     // Assess
-    expect(result.steps.slice(-6)).toEqual([
+    expect(result.steps.slice(-7)).toEqual([
       'DeleteListenerRule',
       'DeleteTargetGroup',
       'DeregisterTaskDefinition',
+      'DeleteTables',
       'DeleteCluster',
       'MarkFailed',
       'NotifyFailure',
