@@ -61,11 +61,23 @@ export const targetGroupsOfLoadBalancer = (ctx: SimContext, loadBalancerArn: str
   return new Set(actions.flatMap(forwardedTargetGroups));
 };
 
-/** The load balancers from which a target group receives traffic. */
-export const loadBalancersOfTargetGroup = (ctx: SimContext, targetGroupArn: string): string[] =>
-  ctx.state.loadBalancers
-    .filter((lb) => targetGroupsOfLoadBalancer(ctx, lb.arn).has(targetGroupArn))
-    .map((lb) => lb.arn);
+/**
+ * The load balancers from which a target group receives traffic (in the state's order): those with a
+ * listener whose default action or one of whose rules forwards to it. One pass over the listeners and
+ * the rules, whatever the number of load balancers (a fleet's shards).
+ */
+export const loadBalancersOfTargetGroup = (ctx: SimContext, targetGroupArn: string): string[] => {
+  const forwards = (actions: readonly RuleAction[]) =>
+    actions.some((action) => forwardedTargetGroups(action).includes(targetGroupArn));
+  const listeners = new Set<string>();
+  for (const listener of ctx.state.listeners)
+    if (forwards(listener.defaultActions)) listeners.add(listener.arn);
+  for (const rule of ctx.state.rules) if (forwards(rule.actions)) listeners.add(rule.listenerArn);
+  const balancers = new Set<string>();
+  for (const listener of ctx.state.listeners)
+    if (listeners.has(listener.arn)) balancers.add(listener.loadBalancerArn);
+  return ctx.state.loadBalancers.filter((lb) => balancers.has(lb.arn)).map((lb) => lb.arn);
+};
 
 /** Tags in ELBv2's casing. */
 export const elbTagView = (tags: SimTag[]) => tags.map((t) => ({ Key: t.key, Value: t.value }));

@@ -25,6 +25,7 @@ import {
   loadBalancersOfTargetGroup,
   parseElb,
   targetGroupNotFound,
+  targetGroupsOfLoadBalancer,
   validationError,
 } from './common.ts';
 import type { TargetGroupRecord } from './state.ts';
@@ -182,13 +183,13 @@ export const describeTargetGroups = (
       if (!found) throw targetGroupNotFound(ref);
       return found;
     });
+  // The groups a load balancer reaches, found once (not the load balancers of every group).
+  const reached = LoadBalancerArn ? targetGroupsOfLoadBalancer(ctx, LoadBalancerArn) : undefined;
   const selected = Names
     ? pick(Names, 'name')
     : TargetGroupArns
       ? pick(TargetGroupArns, 'arn')
-      : all.filter(
-          (tg) => !LoadBalancerArn || loadBalancersOfTargetGroup(ctx, tg.arn).includes(LoadBalancerArn),
-        );
+      : all.filter((tg) => !reached || reached.has(tg.arn));
   return { TargetGroups: selected.map((tg) => targetGroupView(ctx, tg)) };
 };
 
