@@ -121,3 +121,15 @@ export const keptAfterRemoval = (resources: TenantResources): TenantResources =>
   const backups = resources.tables?.backups ?? [];
   return backups.length > 0 ? { tables: { tables: {}, backups } } : {};
 };
+
+/**
+ * `resources` with every table backup `stored` names that it does not: the backups a record names
+ * are only ever added to (a failed step's input, which a failure path writes back, may predate one).
+ */
+export const withStoredBackups = (resources: TenantResources, stored: TenantResources): TenantResources => {
+  const known = new Set((resources.tables?.backups ?? []).map((backup) => backup.arn));
+  const missed = (stored.tables?.backups ?? []).filter((backup) => !known.has(backup.arn));
+  if (missed.length === 0) return resources;
+  const tables = resources.tables ?? { tables: {} };
+  return { ...resources, tables: { ...tables, backups: [...(tables.backups ?? []), ...missed] } };
+};

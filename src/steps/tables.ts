@@ -14,7 +14,7 @@ import type { SagaState } from '../domain/saga-state.ts';
 import type { TableInfo } from '../ports/table-store.ts';
 import { checkpoint } from './checkpoint.ts';
 import { ensureOurs, notOurs, ownServicePlacement } from './placement.ts';
-import type { Step, StepDeps } from './types.ts';
+import type { Step, StepContext, StepDeps } from './types.ts';
 
 type TablesRecord = ResourceOf<'tables'>;
 
@@ -48,7 +48,10 @@ const withTables = (state: SagaState, record: TablesRecord): SagaState => {
  * characters).
  */
 export const backupNameOf = (table: string, execution: string): string =>
-  `${table.slice(0, 230)}-final-${createHash('sha256').update(execution).digest('hex').slice(0, 12)}`;
+  `${backupPrefixOf(table)}${createHash('sha256').update(execution).digest('hex').slice(0, 12)}`;
+
+/** What the name of every backup tenantflow makes of `table` starts with. */
+const backupPrefixOf = (table: string): string => `${table.slice(0, 230)}-final-`;
 
 /**
  * CreateTables: each table of the placement, in order: the recorded one, else the one of its name
@@ -121,10 +124,47 @@ const backUp = async (deps: StepDeps, table: TableInfo, backupName: string): Pro
 };
 
 /**
+ * Names on the record every backup of table `name` tenantflow made that it does not name yet (a try
+ * whose record write failed, an execution that died), then backs the table up, unless this
+ * execution's backup of it exists already (a retry of the step); written before the table goes.
+ */
+const keepBackups = async (
+  state: SagaState,
+  deps: StepDeps,
+  ctx: StepContext,
+  name: string,
+  table: TableInfo | undefined,
+  startedAt: Date,
+): Promise<SagaState> => {
+  const ours = (await deps.tables.listBackups(name)).filter((backup) =>
+    backup.name.startsWith(backupPrefixOf(name)),
+  );
+  const known = new Set((recordOf(state).backups ?? []).map((backup) => backup.arn));
+  const at = deps.now().toISOString();
+  const added = ours
+    .filter((backup) => !known.has(backup.arn))
+    .map((backup) => ({ table: name, arn: backup.arn, at }));
+  const own = backupNameOf(name, ctx.execution);
+  if (table && !ours.some((backup) => backup.name === own)) {
+    if (table.status !== 'ACTIVE')
+      throw new NotReadyError(`DynamoDB table ${name} is ${table.status}: its backup waits for ACTIVE`);
+    added.push({ table: name, arn: await deps.tables.backupTable(name, own), at });
+  }
+  if (added.length === 0) return state;
+  const record = recordOf(state);
+  const next = withTables(state, { ...record, backups: [...(record.backups ?? []), ...added] });
+  await checkpoint(deps, ctx, next, 'DeleteTables', startedAt);
+  return next;
+};
+
+/**
  * DeleteTables: the tables the record names and, for a placement that lists tables, every table of
  * the tenant's names (a try may have made one and died before recording it), each only when it is
  * this deployment's and the tenant's. Each is backed up first, its backup recorded before the
- * delete (an onboarding being undone deletes without one). Gone already is done.
+ * delete (an onboarding being undone deletes without one). Gone already is done. Every backup of the
+ * tenant's tables tenantflow made is named on the record (see `keepBackups`): a retry starts from the
+ * step's input, which a try that backed a table up, recorded it and deleted the table before dying
+ * never returned.
  */
 export const deleteTables: Step = async (state, deps, ctx) => {
   const recorded = state.resources.tables;
@@ -142,17 +182,9 @@ export const deleteTables: Step = async (state, deps, ctx) => {
   for (const [key, name] of names) {
     const table = await deps.tables.describeTable(name);
     if (table && !isDeploymentTable(deps, table, tenantId)) skipped.push(name);
-    else if (table) {
-      if (keep && !recordOf(next).backups?.some((backup) => backup.table === name)) {
-        const arn = await backUp(deps, table, backupNameOf(name, ctx.execution));
-        const record = recordOf(next);
-        next = withTables(next, {
-          ...record,
-          backups: [...(record.backups ?? []), { table: name, arn, at: deps.now().toISOString() }],
-        });
-        await checkpoint(deps, ctx, next, 'DeleteTables', startedAt);
-      }
-      await deps.tables.deleteTable(name);
+    else {
+      if (keep) next = await keepBackups(next, deps, ctx, name, table, startedAt);
+      if (table) await deps.tables.deleteTable(name);
     }
     const record = recordOf(next);
     const { [key]: _gone, ...rest } = record.tables;

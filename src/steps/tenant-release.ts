@@ -1,6 +1,6 @@
 import { FatalError } from '../domain/errors.ts';
 import { failedStep, failureReason } from '../domain/reasons.ts';
-import { keptAfterRemoval } from '../domain/resources.ts';
+import { keptAfterRemoval, withStoredBackups } from '../domain/resources.ts';
 import type { StepName } from '../domain/saga.ts';
 import type { SagaState } from '../domain/saga-state.ts';
 import { tenantRouting } from '../domain/tenant-config.ts';
@@ -119,9 +119,11 @@ export const markFailed: Step = async (state, deps, ctx) => {
   // what the tenant has: what the record names stays named. So too for a migration: its state holds
   // one side only, and its steps keep the record's two sides up to date.
   const known = !LOCK_STEPS.includes(state.failure?.step ?? '') && state.migration === undefined;
+  const stored = (await deps.tenants.get(state.request.tenantId))?.resources ?? {};
+  // The tables' backups a step recorded before it failed stay named (its input predates them).
   const resources = known
-    ? { ...state.leftovers?.resources, ...state.resources }
-    : ((await deps.tenants.get(state.request.tenantId))?.resources ?? {});
+    ? withStoredBackups({ ...state.leftovers?.resources, ...state.resources }, stored)
+    : stored;
   const at = deps.now();
   const lastError = {
     operation: state.request.operation,

@@ -95,6 +95,39 @@ export const describeRawChecker = (): void => {
       );
     });
 
+    it('accounts for a backup of a table a record named at the start or names now, not of any other table', () => {
+      // Prepare: tenant a's table named at the start (offboarded since), tenant b's named now.
+      const baseline: RawBaseline = {
+        live: new Map([resource('tables', 'arn:table/a')]),
+        named: new Set(['arn:table/a']),
+      };
+      const now = new Map([
+        resource('tables', 'arn:table/b'),
+        resource('backups', 'arn:table/a/backup/1', ['arn:table/a']),
+        resource('backups', 'arn:table/b/backup/1', ['arn:table/b']),
+        resource('backups', 'arn:table/stranger/backup/1', ['arn:table/stranger']),
+      ]);
+      const records = [
+        {
+          ...recordNaming('b', {}),
+          resources: {
+            tables: { tables: { orders: { name: 'b', arn: 'arn:table/b', pointInTimeRecovery: true } } },
+          },
+        },
+      ];
+
+      // Act
+      const findings = rawFindings({ baseline, now, records, shards: [] });
+
+      // Assess
+      expect(findings).toEqual([
+        {
+          kind: 'unrecorded',
+          detail: 'backups arn:table/stranger/backup/1: appeared, and nothing accounts for it',
+        },
+      ]);
+    });
+
     it('on a world, finds a group made by hand and someone else’s group deleted by hand, and nothing before', async () => {
       // Prepare: someone else's target group, there before the checker's start.
       const makeGroup = async (stateDir: string, name: string): Promise<string> => {

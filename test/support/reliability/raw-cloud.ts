@@ -113,9 +113,14 @@ export const rawFindings = (input: {
         queue.push(used);
       }
   }
+  // A backup of a table a record named at the start or names now: offboarding keeps those on purpose,
+  // and one a failed record write left unnamed is named by the next DeleteTables (src/steps/tables.ts).
+  const tablesNamed = new Set([...baseline.named, ...accounted]);
+  const backupOfNamed = (resource: RawResource): boolean =>
+    resource.slice === 'backups' && resource.uses.some((used) => tablesNamed.has(used));
   const findings: RawFinding[] = [];
   for (const [arn, resource] of now)
-    if (!baseline.live.has(arn) && !accounted.has(arn))
+    if (!baseline.live.has(arn) && !accounted.has(arn) && !backupOfNamed(resource))
       findings.push({
         kind: 'unrecorded',
         detail: `${resource.slice} ${arn}: appeared, and nothing accounts for it`,

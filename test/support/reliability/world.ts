@@ -102,8 +102,8 @@ export const TIER_RESOURCES: Readonly<Record<ReferenceTier, readonly string[]>> 
   advanced: ['listener-rule', 'service', 'target-group', 'task-definition'],
   premium: ['cluster', 'listener-rule', 'service', 'target-group', 'task-definition'],
   suite: SUITE_RESOURCES,
-  // The suite's, and the tenant's user pool.
-  app: [...SUITE_RESOURCES, 'user-pool'],
+  // The suite's, the tenant's user pool and its two tables (test/support/catalogues.ts).
+  app: [...SUITE_RESOURCES, 'table', 'table', 'user-pool'].sort(),
 };
 
 export const newTenant = (tier: ReferenceTier, tenantId: string = randomUUID()): TestTenant => ({
