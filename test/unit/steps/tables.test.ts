@@ -195,6 +195,24 @@ describe('DeleteTables', () => {
     expect(fakes.tables.backups.map((backup) => backup.table)).toEqual([ORDERS, PRODUCTS]);
   });
 
+  it('names a backup an earlier execution made that the record lost, and still makes its own of a table still there', async () => {
+    // Prepare: an offboarding that backed orders up, lost the record write, and died.
+    const { fakes, state } = await made();
+    const offboarding = { ...state, request: { ...state.request, operation: 'offboard' as const } };
+    const earlier = await fakes.tables.backupTable(ORDERS, backupNameOf(ORDERS, 'offboard-dead-execution'));
+    await fakes.tables.backupTable(ORDERS, 'someone-elses-backup');
+
+    // Act
+    const next = await deleteTables(offboarding, fakes.deps, context('offboarding'));
+
+    // Assess
+    const named = next.resources.tables?.backups?.map((backup) => backup.arn) ?? [];
+    expect(named).toContain(earlier);
+    expect(named).toHaveLength(3);
+    expect(fakes.tables.backups.filter((backup) => backup.table === ORDERS)).toHaveLength(3);
+    expect(named).not.toContain(fakes.tables.backups.find((b) => b.name === 'someone-elses-backup')?.arn);
+  });
+
   it('deletes without a backup when an onboarding is undone, and leaves nothing recorded', async () => {
     // Prepare
     const { fakes, state } = await made();
