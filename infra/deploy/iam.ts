@@ -392,10 +392,15 @@ export const functionGrants = (s: DeploySettings): Record<FunctionName, Grant[]>
     tables: {
       grants: () => [
         grant(
-          "tenants' own tables, created tagged, under the prefix (tagging them is part of CreateTable's call)",
+          "tenants' own tables, created tagged, under the prefix, with tenantflow's tags only (tagging them is part of CreateTable's call)",
           ['dynamodb:CreateTable', 'dynamodb:TagResource'],
           tenantTables(),
-          TAGGED_ON_CREATE,
+          {
+            ...TAGGED_ON_CREATE,
+            'ForAllValues:StringEquals': {
+              'aws:TagKeys': [TAG_KEYS.tenantId, TAG_KEYS.tier, TAG_KEYS.managedBy, TAG_KEYS.madeBy],
+            },
+          },
         ),
         grant(
           'read its tables (whose a table is: its tags) and their backups',

@@ -22,6 +22,8 @@ export const TAG_KEYS = {
   managedBy: 'tenantflow:managed-by',
   /** On a load balancer shard the orchestrator added (and its listener): the shard's number. */
   shard: 'tenantflow:shard',
+  /** On a tenant's table: the execution that made it (undoing that execution needs no backup of it). */
+  madeBy: 'tenantflow:made-by',
 } as const;
 
 /** The value of the managed-by tag on everything tenantflow creates. */
@@ -73,8 +75,8 @@ export const resourceNames = (tenantId: string, prefix = 'tf', generation = 0): 
   };
 };
 
-/** DynamoDB's longest table name. */
-const TABLE_NAME_MAX = 255;
+/** DynamoDB's longest table (and backup) name. */
+export const TABLE_NAME_MAX = 255;
 
 /**
  * The name of one of a tenant's own DynamoDB tables (`<prefix>-<tenant id>-<digest>-<table>`, within

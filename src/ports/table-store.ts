@@ -2,8 +2,8 @@
  * What tenantflow asks of DynamoDB's control plane for a tenant's own tables (a tier whose `tables`
  * lists them): make one with its keys, on-demand billing and tenantflow's tags; keep point-in-time
  * recovery on; back it up before it is deleted. Adapters translate "not found" into `undefined` (or
- * nothing to do), a table busy in another change into a `RetryableError`, other failures into the
- * project's errors.
+ * nothing to do), a table busy in another change (or DynamoDB's limit on concurrent table changes)
+ * into a `NotReadyError`, other failures into the project's errors.
  */
 import type { Tag } from '../domain/naming.ts';
 
@@ -32,6 +32,8 @@ export interface TableSpec {
 export interface TableStore {
   /** The table of this name with its tags, or `undefined` when it does not exist. */
   describeTable(name: string): Promise<TableInfo | undefined>;
+  /** Only the status of the table of this name (no tags: one call), or `undefined` when it does not exist. */
+  tableStatus(name: string): Promise<TableStatus | undefined>;
   /**
    * Makes the table (on demand, string keys, with its tags); one of the name that exists already is
    * returned as it is (the caller checks it is the tenant's). A new table is CREATING for a while.
@@ -46,7 +48,7 @@ export interface TableStore {
   pointInTimeRecovery(name: string): Promise<boolean | undefined>;
   /**
    * An on-demand backup of the table named `backupName`; returns its ARN. A table not ACTIVE (being
-   * made, or already being deleted) is a `RetryableError`; no such table a `NotFoundError`.
+   * made, or already being deleted) is a `NotReadyError`; no such table a `FatalError`.
    */
   backupTable(name: string, backupName: string): Promise<string>;
   /** The backups of a table, newest first (name and ARN). */

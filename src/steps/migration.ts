@@ -141,7 +141,7 @@ export const planMigration: Step = async (state, deps, ctx) => {
   }
   // Its own tables hold its data: a migration would rebuild them empty (or leave them behind).
   const tabled = [current.placement, target].find((placement) => ownsTables(placement));
-  if (tabled || current.resources.tables) {
+  if (tabled || Object.keys(current.resources.tables?.tables ?? {}).length > 0) {
     throw new ConflictError(
       `tenant ${tenantId} cannot move from tier ${current.placement.tier} to ${target.tier}: tier ${tabled?.tier ?? current.placement.tier} gives each tenant its own DynamoDB tables, and a migration does not move their items yet (nothing was changed)`,
     );

@@ -22,7 +22,14 @@ import { companionsExist, createCompanionServices, deleteCompanionServices } fro
 import { createUserPool, deleteUserPool, isDeploymentPool, userPoolIdOfArn } from './identity.ts';
 import { createListenerRule, deleteListenerRule } from './listener-rule.ts';
 import { createService, deleteService } from './service.ts';
-import { createTables, deleteTables, removeTableByArn, tableNameOfArn, tablesExist } from './tables.ts';
+import {
+  createTables,
+  deleteTables,
+  removeTableByArn,
+  tableExists,
+  tableNameOfArn,
+  tablesExist,
+} from './tables.ts';
 import { createTargetGroup, deleteTargetGroup } from './target-group.ts';
 import { deregisterTaskDefinition, registerTaskDefinition } from './task-definition.ts';
 import type { Step, StepDeps } from './types.ts';
@@ -140,7 +147,7 @@ export const RESOURCE_OPERATIONS: { readonly [K in ResourceKind]: ResourceOperat
     create: createTables,
     remove: deleteTables,
     exists: tablesExist,
-    existsByArn: async (deps, arn) => (await deps.tables.describeTable(tableNameOfArn(arn))) !== undefined,
+    existsByArn: (deps, arn) => tableExists(deps, tableNameOfArn(arn)),
     removeByArn: removeTableByArn,
   },
   cluster: {

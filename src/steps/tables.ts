@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { tablesOf } from '../domain/catalogue.ts';
 import { FatalError, NotReadyError, OwnershipError } from '../domain/errors.ts';
-import { ownership, tableName, tenantTags } from '../domain/naming.ts';
+import { ownership, TABLE_NAME_MAX, TAG_KEYS, tableName, tagValue, tenantTags } from '../domain/naming.ts';
 import { type ResourceOf, withoutResource } from '../domain/resources.ts';
 import type { SagaState } from '../domain/saga-state.ts';
 import type { TableInfo } from '../ports/table-store.ts';
@@ -50,8 +50,12 @@ const withTables = (state: SagaState, record: TablesRecord): SagaState => {
 export const backupNameOf = (table: string, execution: string): string =>
   `${backupPrefixOf(table)}${createHash('sha256').update(execution).digest('hex').slice(0, 12)}`;
 
-/** What the name of every backup tenantflow makes of `table` starts with. */
-const backupPrefixOf = (table: string): string => `${table.slice(0, 230)}-final-`;
+/** What the name of every backup tenantflow makes of `table` starts with (room left for the digest). */
+const backupPrefixOf = (table: string): string => `${table.slice(0, TABLE_NAME_MAX - 25)}-final-`;
+
+/** A table that is going (DELETING) counts as gone: there is nothing left to back up or delete. */
+const present = (table: TableInfo | undefined): TableInfo | undefined =>
+  table?.status === 'DELETING' ? undefined : table;
 
 /**
  * CreateTables: each table of the placement, in order: the recorded one, else the one of its name
@@ -77,7 +81,8 @@ export const createTables: Step = async (state, deps, ctx) => {
         name,
         partitionKey: spec.partitionKey,
         ...(spec.sortKey ? { sortKey: spec.sortKey } : {}),
-        tags: tenantTags(tenantId, placement.tier),
+        // Which execution made it: undoing that execution deletes it without a backup.
+        tags: [...tenantTags(tenantId, placement.tier), { key: TAG_KEYS.madeBy, value: ctx.execution }],
       });
       // A new table is CREATING: one look may find it ACTIVE already (else the step's retry waits).
       table = made.status === 'ACTIVE' ? made : ((await deps.tables.describeTable(name)) ?? made);
@@ -111,12 +116,16 @@ export const createTables: Step = async (state, deps, ctx) => {
 };
 
 /**
- * Backs `table` up (unless the execution's backup of it exists already) and deletes it. A table not
- * ACTIVE (being made, or already being deleted) is a `NotReadyError`: the retry finds it ACTIVE, or gone.
- * Returns the backup's ARN.
+ * This execution's backup of `table`, named `backupName`: the one in `existing` of that name (a try of
+ * the step made it), else a new one. A table not ACTIVE (being made) is a `NotReadyError`.
  */
-const backUp = async (deps: StepDeps, table: TableInfo, backupName: string): Promise<string> => {
-  const made = (await deps.tables.listBackups(table.name)).find((backup) => backup.name === backupName);
+const backUp = async (
+  deps: StepDeps,
+  table: TableInfo,
+  backupName: string,
+  existing: ReadonlyArray<{ name: string; arn: string }>,
+): Promise<string> => {
+  const made = existing.find((backup) => backup.name === backupName);
   if (made) return made.arn;
   if (table.status !== 'ACTIVE')
     throw new NotReadyError(`DynamoDB table ${table.name} is ${table.status}: its backup waits for ACTIVE`);
@@ -139,17 +148,13 @@ const keepBackups = async (
   const ours = (await deps.tables.listBackups(name)).filter((backup) =>
     backup.name.startsWith(backupPrefixOf(name)),
   );
-  const known = new Set((recordOf(state).backups ?? []).map((backup) => backup.arn));
+  // When the record learned of it (the backup's own time is in DynamoDB).
   const at = deps.now().toISOString();
-  const added = ours
-    .filter((backup) => !known.has(backup.arn))
-    .map((backup) => ({ table: name, arn: backup.arn, at }));
-  const own = backupNameOf(name, ctx.execution);
-  if (table && !ours.some((backup) => backup.name === own)) {
-    if (table.status !== 'ACTIVE')
-      throw new NotReadyError(`DynamoDB table ${name} is ${table.status}: its backup waits for ACTIVE`);
-    added.push({ table: name, arn: await deps.tables.backupTable(name, own), at });
-  }
+  const own = table ? await backUp(deps, table, backupNameOf(name, ctx.execution), ours) : undefined;
+  const known = new Set((recordOf(state).backups ?? []).map((backup) => backup.arn));
+  const added = [...ours.map((backup) => backup.arn), ...(own ? [own] : [])]
+    .filter((arn, index, all) => !known.has(arn) && all.indexOf(arn) === index)
+    .map((arn) => ({ table: name, arn, at }));
   if (added.length === 0) return state;
   const record = recordOf(state);
   const next = withTables(state, { ...record, backups: [...(record.backups ?? []), ...added] });
@@ -172,7 +177,10 @@ export const deleteTables: Step = async (state, deps, ctx) => {
   if (!recorded && specs.length === 0) return state;
   const startedAt = deps.now();
   const { tenantId } = state.request;
-  const keep = state.request.operation !== 'onboard';
+  // The execution being undone: an onboarding's own, or the dead one a cleanup follows. A table it
+  // made held nothing of the tenant's yet: deleted without a backup. Any other (adopted from an
+  // earlier life of the tenant, a leftover of another execution) is backed up first.
+  const undoing = state.request.operation === 'onboard' ? ctx.execution : state.request.cleanup?.of;
   const names = new Map<string, string>();
   for (const [key, table] of Object.entries(recorded?.tables ?? {})) names.set(key, table.name);
   for (const spec of specs)
@@ -180,10 +188,12 @@ export const deleteTables: Step = async (state, deps, ctx) => {
   const skipped: string[] = [];
   let next = state;
   for (const [key, name] of names) {
-    const table = await deps.tables.describeTable(name);
+    const table = present(await deps.tables.describeTable(name));
     if (table && !isDeploymentTable(deps, table, tenantId)) skipped.push(name);
     else {
-      if (keep) next = await keepBackups(next, deps, ctx, name, table, startedAt);
+      const fresh =
+        table !== undefined && undoing !== undefined && tagValue(table.tags, TAG_KEYS.madeBy) === undoing;
+      if (!fresh) next = await keepBackups(next, deps, ctx, name, table, startedAt);
       if (table) await deps.tables.deleteTable(name);
     }
     const record = recordOf(next);
@@ -194,10 +204,15 @@ export const deleteTables: Step = async (state, deps, ctx) => {
   return next;
 };
 
+/** Whether a table of this name exists (one DELETING does not). */
+export const tableExists = async (deps: StepDeps, name: string): Promise<boolean> => {
+  const status = await deps.tables.tableStatus(name);
+  return status !== undefined && status !== 'DELETING';
+};
+
 /** Whether every table the record names exists. */
 export const tablesExist = async (deps: StepDeps, record: TablesRecord): Promise<boolean> => {
-  for (const table of Object.values(record.tables))
-    if ((await deps.tables.describeTable(table.name)) === undefined) return false;
+  for (const table of Object.values(record.tables)) if (!(await tableExists(deps, table.name))) return false;
   return true;
 };
 
@@ -206,12 +221,13 @@ export const tablesExist = async (deps: StepDeps, record: TablesRecord): Promise
  * whatever it holds; only this deployment's and the tenant's.
  */
 export const removeTableByArn = async (deps: StepDeps, arn: string, tenantId: string): Promise<void> => {
-  const table = await deps.tables.describeTable(tableNameOfArn(arn));
+  const table = present(await deps.tables.describeTable(tableNameOfArn(arn)));
   if (!table) return;
   if (!isDeploymentTable(deps, table, tenantId))
     throw new OwnershipError(
       `DynamoDB table ${table.name} is not this deployment's table of tenant ${tenantId}: left alone`,
     );
-  await backUp(deps, table, backupNameOf(table.name, `reconcile ${deps.now().toISOString().slice(0, 10)}`));
+  const backupName = backupNameOf(table.name, `reconcile ${deps.now().toISOString().slice(0, 10)}`);
+  await backUp(deps, table, backupName, await deps.tables.listBackups(table.name));
   await deps.tables.deleteTable(table.name);
 };

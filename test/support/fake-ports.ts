@@ -1140,6 +1140,11 @@ export class FakeTableStore extends Recorder<keyof TableStore> implements TableS
     if (table.creating > 0) table.creating -= 1;
     return view;
   }
+  async tableStatus(name: string) {
+    await this.enter('tableStatus', name);
+    const table = this.tables.get(name);
+    return table ? this.view(table).status : undefined;
+  }
   async createTable(spec: TableSpec) {
     await this.enter('createTable', spec);
     const existing = this.tables.get(spec.name);

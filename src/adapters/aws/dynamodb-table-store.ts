@@ -27,7 +27,14 @@ const isNamed = (error: unknown, ...names: string[]): boolean => names.includes(
  * DynamoDB's answers that mean "the table is in another change (being made, updated, deleted), or
  * its backups are not ready yet": waiting gets past them.
  */
-const BUSY = ['ResourceInUseException', 'ContinuousBackupsUnavailableException', 'BackupInUseException'];
+const BUSY = [
+  'ResourceInUseException',
+  'ContinuousBackupsUnavailableException',
+  'BackupInUseException',
+  // Too many tables CREATING, UPDATING or DELETING at once in the account (about 500), or backups
+  // being made: it passes. (The tables-per-Region quota is admission's, before anything is made.)
+  'LimitExceededException',
+];
 
 /** A table that does not exist, as the control plane's calls say it. */
 const MISSING = ['ResourceNotFoundException', 'TableNotFoundException'];
@@ -64,11 +71,22 @@ export class DynamoTableStore implements TableStore {
     return {
       name: table.TableName,
       arn: table.TableArn,
-      status: table.TableStatus ?? 'ACTIVE',
+      // A status not said is not ACTIVE: nothing waits on it as if it were.
+      status: table.TableStatus ?? 'CREATING',
       partitionKey,
       ...(sortKey ? { sortKey } : {}),
       tags: await this.#tags(table.TableArn),
     };
+  }
+
+  async tableStatus(name: string): Promise<string | undefined> {
+    try {
+      const out = await this.#client.send(new DescribeTableCommand({ TableName: name }));
+      return out.Table?.TableStatus ?? 'CREATING';
+    } catch (error) {
+      if (isNamed(error, ...MISSING)) return undefined;
+      throw translateAwsError(error, `DynamoDB DescribeTable ${name}`);
+    }
   }
 
   async #tags(arn: string): Promise<Tag[]> {
@@ -127,7 +145,7 @@ export class DynamoTableStore implements TableStore {
           cause: error,
         });
       }
-      throw translateAwsError(error, context);
+      throw translate(error, context);
     }
   }
 
@@ -181,7 +199,12 @@ export class DynamoTableStore implements TableStore {
     do {
       try {
         const out = await this.#client.send(
-          new ListBackupsCommand({ TableName: name, ...(start ? { ExclusiveStartBackupArn: start } : {}) }),
+          // Every type: with AWS Backup's advanced features on, the account's backups may be listed as such.
+          new ListBackupsCommand({
+            TableName: name,
+            BackupType: 'ALL',
+            ...(start ? { ExclusiveStartBackupArn: start } : {}),
+          }),
         );
         for (const backup of out.BackupSummaries ?? [])
           if (backup.BackupArn && backup.BackupName)

@@ -406,11 +406,8 @@ export const openWorld = async (faults: FaultSpec[] = [], options: WorldOptions 
   open(freshDir(), faults, [], new Set(), [], options);
 
 /**
- * A world on an existing state dir (e.g. one a closed world left, or a killed process), with
- * `requests` counted as already sent.
- */
-/**
- * A world on `stateDir` as something else left it. `start`, when given, is where the independent
+ * A world on `stateDir` as something else left it (a closed world, a killed process), with `requests`
+ * counted as already sent. `start`, when given, is where the independent
  * checker's diff starts (a snapshot taken before that something ran, so what it made or removed is
  * checked too); otherwise the dir as it is now.
  */

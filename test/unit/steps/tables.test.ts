@@ -55,16 +55,10 @@ describe('CreateTables', () => {
     const next = await createTables(tablesState(), fakes.deps, context());
 
     // Assess
+    const tags = [...tenantTags(TENANT, 'advanced'), { key: 'tenantflow:made-by', value: EXECUTION }];
     expect(fakes.tables.callsOf('createTable')).toEqual([
-      [{ name: ORDERS, partitionKey: 'tenantId', sortKey: 'orderId', tags: tenantTags(TENANT, 'advanced') }],
-      [
-        {
-          name: PRODUCTS,
-          partitionKey: 'tenantId',
-          sortKey: 'productId',
-          tags: tenantTags(TENANT, 'advanced'),
-        },
-      ],
+      [{ name: ORDERS, partitionKey: 'tenantId', sortKey: 'orderId', tags }],
+      [{ name: PRODUCTS, partitionKey: 'tenantId', sortKey: 'productId', tags }],
     ]);
     expect(fakes.tables.callsOf('enablePointInTimeRecovery')).toEqual([[ORDERS], [PRODUCTS]]);
     expect(next.resources.tables).toEqual({
@@ -213,6 +207,26 @@ describe('DeleteTables', () => {
     expect(named).not.toContain(fakes.tables.backups.find((b) => b.name === 'someone-elses-backup')?.arn);
   });
 
+  it('backs up, when an onboarding is undone, a table it adopted from an earlier life of the tenant (not made by it)', async () => {
+    // Prepare: the tenant's orders table left with its data by an offboarding that failed before it.
+    const fakes = setUp();
+    await fakes.tables.createTable({
+      name: ORDERS,
+      partitionKey: 'tenantId',
+      sortKey: 'orderId',
+      tags: [...tenantTags(TENANT, 'advanced'), { key: 'tenantflow:made-by', value: 'onboard-long-ago' }],
+    });
+    const state = await createTables(tablesState(), fakes.deps, context());
+
+    // Act: a later step of this onboarding failed: its compensation
+    const next = await deleteTables(state, fakes.deps, context());
+
+    // Assess: the adopted table kept its data in a backup; the one this onboarding made has none.
+    expect(fakes.tables.backups.map((backup) => backup.table)).toEqual([ORDERS]);
+    expect(next.resources.tables?.backups?.map((backup) => backup.table)).toEqual([ORDERS]);
+    expect(fakes.tables.tables.size).toBe(0);
+  });
+
   it('deletes without a backup when an onboarding is undone, and leaves nothing recorded', async () => {
     // Prepare
     const { fakes, state } = await made();
@@ -317,23 +331,31 @@ describe('tables in the catalogue, admission and migration', () => {
   });
 
   it('refuses to migrate a tenant with tables, before anything changes', async () => {
-    // Prepare
-    const fakes = setUp();
-    const state = await createTables(tablesState(), fakes.deps, context());
+    // Prepare: a tier with tables and no pool of its own (the pool's refusal would come first).
+    const { identity: _pool, ...tablesOnly } = referenceApp.tiers.advanced;
+    const raw = { ...referenceApp, tiers: { ...referenceApp.tiers, advanced: tablesOnly } };
+    const placement = placementOf(parseCatalogue(raw, 'c.json'), 'advanced', '/');
+    const fakes = createFakes({ config: testConfig({ TIER_CATALOGUE: JSON.stringify(raw) }) });
+    fakes.tenants.seed({ ...lockedRecord(), placement });
+    const state = await createTables(tablesState({ placement }), fakes.deps, context());
     const record = await fakes.tenants.get(TENANT);
-    fakes.tenants.seed({ ...record, tenantId: TENANT, resources: { tables: state.resources.tables } });
+    fakes.tenants.seed({ ...record, tenantId: TENANT, lock: undefined, resources: state.resources });
     const before = await fakes.tenants.get(TENANT);
 
     // Act
     const run = planMigration(
-      tablesState({ request: request({ operation: 'migrate', tier: 'basic' }), resources: state.resources }),
+      tablesState({
+        request: request({ operation: 'migrate', tier: 'basic' }),
+        placement,
+        resources: state.resources,
+      }),
       fakes.deps,
       context('migration'),
     );
 
     // Assess
     await expect(run).rejects.toBeInstanceOf(ConflictError);
-    await expect(run).rejects.toThrow(/own (user pool|DynamoDB tables)/);
+    await expect(run).rejects.toThrow(/its own DynamoDB tables, and a migration does not move their items/);
     expect(await fakes.tenants.get(TENANT)).toEqual(before);
   });
 });

@@ -17,12 +17,21 @@ import {
 
 /**
  * DynamoDB's control-plane calls share one throttle, 2,500 requests per second per account and Region
- * (the DynamoDB developer guide, "Best practices for managing the control plane"). Its other bound, at
- * most 500 tables CREATING, UPDATING or DELETING at once, is not modelled: tables here are ACTIVE at once.
+ * (the DynamoDB developer guide, "Best practices for managing the control plane"); some have a lower
+ * rate of their own (its service quotas page, API-specific limits): ListTagsOfResource 10 and
+ * ListBackups 5 per second. Its other bound, at most 500 tables CREATING, UPDATING or DELETING at
+ * once, is not modelled: tables here are ACTIVE at once.
  */
 const CONTROL_PLANE: BucketSpec = { key: 'dynamodb:control', burst: 2500, perSecond: 2500 };
+const OWN_RATE: Readonly<Record<string, BucketSpec>> = {
+  ListTagsOfResource: { key: 'dynamodb:ListTagsOfResource', burst: 10, perSecond: 10 },
+  ListBackups: { key: 'dynamodb:ListBackups', burst: 5, perSecond: 5 },
+};
 
-const buckets = (): BucketSpec[] => [CONTROL_PLANE];
+const buckets = (command: string): BucketSpec[] => {
+  const own = OWN_RATE[command];
+  return own ? [CONTROL_PLANE, own] : [CONTROL_PLANE];
+};
 
 /**
  * The tables. Backups are not listed: they carry no tags (nothing says whose they are but the record

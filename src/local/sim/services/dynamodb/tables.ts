@@ -212,7 +212,13 @@ export const updateContinuousBackups = (
     }),
     raw,
   );
-  const table = ctx.write.touch('tables', requireTable(ctx, input.TableName));
+  const found = ctx.state.tables.find((candidate) => candidate.name === input.TableName);
+  if (!found)
+    throw new TableNotFoundException({
+      message: `Table not found: ${input.TableName}`,
+      $metadata: errorMetadata(),
+    });
+  const table = ctx.write.touch('tables', found);
   table.pointInTimeRecovery = input.PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled;
   return continuous(table);
 };
