@@ -1,3 +1,4 @@
+import { ownsTables } from '../domain/capabilities.ts';
 import { FatalError } from '../domain/errors.ts';
 import { failedStep, failureReason } from '../domain/reasons.ts';
 import { keptAfterRemoval, withStoredBackups } from '../domain/resources.ts';
@@ -119,8 +120,10 @@ export const markFailed: Step = async (state, deps, ctx) => {
   // what the tenant has: what the record names stays named. So too for a migration: its state holds
   // one side only, and its steps keep the record's two sides up to date.
   const known = !LOCK_STEPS.includes(state.failure?.step ?? '') && state.migration === undefined;
-  const stored = (await deps.tenants.get(state.request.tenantId))?.resources ?? {};
-  // The tables' backups a step recorded before it failed stay named (its input predates them).
+  // The record is read only when needed: to learn what the tenant has, or (a tenant with tables) to
+  // keep the backups a step recorded before it failed (its input predates them).
+  const tabled = ownsTables(state.placement) || state.resources.tables !== undefined;
+  const stored = !known || tabled ? ((await deps.tenants.get(state.request.tenantId))?.resources ?? {}) : {};
   const resources = known
     ? withStoredBackups({ ...state.leftovers?.resources, ...state.resources }, stored)
     : stored;
